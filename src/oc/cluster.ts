@@ -1,0 +1,96 @@
+// One function per question about the cluster; each is one `oc get` with an argv array.
+import { UserError } from '../errors.js';
+import { firstErrorLine } from './client.js';
+import type { OcRunner, RunResult } from './runner.js';
+
+export interface ClusterNode {
+  name: string;
+  ready: boolean;
+  /** Why a node that is not Ready is not, from its Ready condition. */
+  notReadyReason: string | null;
+  roles: string[];
+  currentConfig: string | null;
+  desiredConfig: string | null;
+}
+
+export const POLICY_RESOURCES = {
+  ImageContentSourcePolicy: 'imagecontentsourcepolicies.operator.openshift.io',
+  ImageDigestMirrorSet: 'imagedigestmirrorsets.config.openshift.io',
+  ImageTagMirrorSet: 'imagetagmirrorsets.config.openshift.io',
+} as const;
+export type PolicyKind = keyof typeof POLICY_RESOURCES;
+
+export async function listNodes(oc: OcRunner, selector: string | undefined): Promise<ClusterNode[]> {
+  const args = ['get', 'nodes', '-o', 'json', ...(selector ? ['-l', selector] : [])];
+  const items = await getItems(oc, args, 'list nodes');
+  return (items ?? []).map(toNode);
+}
+
+/** Objects of one policy kind; a kind the cluster does not serve yields none, not an error. */
+export async function listPolicyObjects(oc: OcRunner, kind: PolicyKind): Promise<Record<string, unknown>[]> {
+  return (await getItems(oc, ['get', POLICY_RESOURCES[kind], '-o', 'json'], `list ${kind}s`)) ?? [];
+}
+
+export async function getImageConfig(oc: OcRunner): Promise<Record<string, unknown> | null> {
+  const result = await oc.run(['get', 'images.config.openshift.io', 'cluster', '-o', 'json', '--ignore-not-found']);
+  if (result.exitCode !== 0) {
+    if (isUnservedType(result)) return null;
+    throw clientError('read image.config.openshift.io/cluster', result);
+  }
+  return result.stdout.trim() === '' ? null : (parseJson(result.stdout, 'image.config') as Record<string, unknown>);
+}
+
+async function getItems(oc: OcRunner, args: string[], what: string): Promise<Record<string, unknown>[] | null> {
+  const result = await oc.run(args);
+  if (result.exitCode !== 0) {
+    if (isUnservedType(result)) return null;
+    throw clientError(what, result);
+  }
+  const list = parseJson(result.stdout, what) as { items?: Record<string, unknown>[] };
+  return list.items ?? [];
+}
+
+function isUnservedType(result: RunResult): boolean {
+  return /the server doesn't have a resource type|no matches for kind|could not find the requested resource/.test(result.stderr);
+}
+
+export function clientError(what: string, result: RunResult): UserError {
+  if (result.failedToStart) return new UserError(`cannot ${what}: ${result.failedToStart}`);
+  const line = firstErrorLine(result.stderr);
+  if (/forbidden/i.test(line)) return new UserError(`cannot ${what}: ${line}: log in as a cluster administrator`);
+  if (/Unauthorized|must be logged in/i.test(line)) return new UserError(`cannot ${what}: ${line}: run \`oc login\``);
+  return new UserError(`cannot ${what}: ${line}`);
+}
+
+function parseJson(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new UserError(`cannot ${what}: the client printed something that is not JSON`);
+  }
+}
+
+const ROLE_LABEL = 'node-role.kubernetes.io/';
+const CURRENT_CONFIG = 'machineconfiguration.openshift.io/currentConfig';
+const DESIRED_CONFIG = 'machineconfiguration.openshift.io/desiredConfig';
+
+function toNode(item: Record<string, unknown>): ClusterNode {
+  const metadata = (item.metadata ?? {}) as { name?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  const status = (item.status ?? {}) as { conditions?: { type: string; status: string; reason?: string; message?: string }[] };
+  const readyCondition = status.conditions?.find((c) => c.type === 'Ready');
+  const ready = readyCondition?.status === 'True';
+  const spec = (item.spec ?? {}) as { unschedulable?: boolean };
+  return {
+    name: metadata.name ?? '',
+    ready,
+    notReadyReason: ready
+      ? null
+      : (readyCondition?.message ?? readyCondition?.reason ?? 'no Ready condition') + (spec.unschedulable ? ' (cordoned)' : ''),
+    roles: Object.keys(metadata.labels ?? {})
+      .filter((l) => l.startsWith(ROLE_LABEL))
+      .map((l) => l.slice(ROLE_LABEL.length))
+      .sort(),
+    currentConfig: metadata.annotations?.[CURRENT_CONFIG] ?? null,
+    desiredConfig: metadata.annotations?.[DESIRED_CONFIG] ?? null,
+  };
+}

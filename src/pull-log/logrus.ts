@@ -1,0 +1,48 @@
+// podman logs through logrus in one of two text formats: `time="…" level=debug msg="…"`
+// when stderr is not a terminal (as under oc debug), `DEBU[0000] …` when it is.
+
+export interface LogLine {
+  level: string | undefined;
+  message: string;
+}
+
+const KEY_VALUE = /^time="[^"]*" level=(\w+) msg="((?:[^"\\]|\\.)*)"/;
+const TERMINAL = /^(DEBU|INFO|WARN|ERRO|FATA|PANI|TRAC)\[[^\]]*\] ?(.*)$/;
+const TERMINAL_LEVELS: Record<string, string> = {
+  DEBU: 'debug',
+  INFO: 'info',
+  WARN: 'warning',
+  ERRO: 'error',
+  FATA: 'fatal',
+  PANI: 'panic',
+  TRAC: 'trace',
+};
+
+/** A line podman printed, with the logrus decoration removed; plain lines keep level undefined. */
+export function readLogLine(line: string): LogLine {
+  const kv = KEY_VALUE.exec(line);
+  if (kv) return { level: kv[1], message: unquoteGo(kv[2]!) };
+  const terminal = TERMINAL.exec(line);
+  if (terminal) return { level: TERMINAL_LEVELS[terminal[1]!], message: terminal[2]!.trimEnd() };
+  return { level: undefined, message: line };
+}
+
+// logrus quotes msg with strconv.Quote; only the escapes it emits are handled.
+function unquoteGo(text: string): string {
+  return text.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)/g, (_, esc: string) => {
+    switch (esc[0]) {
+      case 'n':
+        return '\n';
+      case 't':
+        return '\t';
+      case 'r':
+        return '\r';
+      case 'x':
+      case 'u':
+      case 'U':
+        return String.fromCodePoint(parseInt(esc.slice(1), 16));
+      default:
+        return esc;
+    }
+  });
+}

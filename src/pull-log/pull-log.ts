@@ -1,0 +1,90 @@
+// Reads `podman pull --log-level=debug` output one line at a time, keeping only what the
+// verdict needs, so a node's log never has to be held in memory.
+// Anchors: containers/image docker/docker_image_src.go newImageSource ("Trying to access %q",
+// "Accessing %q failed: %v"); containers/common libimage/pull.go; pkg/retry/retry.go.
+import { classifyFailure, type FailureReason } from './classify.js';
+import { readLogLine } from './logrus.js';
+
+export interface Attempt {
+  reference: string;
+  ok: boolean;
+  reason: FailureReason | null;
+  message: string | null;
+}
+
+export interface PullLog {
+  attempts: Attempt[];
+  /** Rounds repeated by c/common's retry after a retryable failure. */
+  retries: number;
+  pulled: boolean;
+  /** podman's final `Error: …` line, if any. */
+  error: string | null;
+  registriesFiles: string[];
+}
+
+const TRYING = /^Trying to access "(.*)"$/;
+const FAILED = /^Accessing "(.*?)" failed: ([\s\S]*)$/;
+const PULLED = /^Pulled candidate \S+ successfully$/;
+const RETRY = /^Failed, retrying in /;
+const LOADING = /^Loading registries configuration "(.*)"$/;
+
+export class PullLogReader {
+  private attempts: Attempt[] = [];
+  private retries = 0;
+  private pulled = false;
+  private error: string | null = null;
+  private registriesFiles: string[] = [];
+
+  feed(rawLine: string): void {
+    const { level, message } = readLogLine(rawLine);
+    if (level === undefined) {
+      if (message.startsWith('Error: ')) this.error = message.slice('Error: '.length);
+      return;
+    }
+    let match: RegExpExecArray | null;
+    if ((match = TRYING.exec(message))) {
+      this.attempts.push({ reference: match[1]!, ok: false, reason: null, message: null });
+    } else if ((match = FAILED.exec(message))) {
+      const attempt = this.lastAttemptFor(match[1]!);
+      if (attempt) {
+        attempt.message = match[2]!;
+        attempt.reason = classifyFailure(match[2]!);
+      }
+    } else if (PULLED.test(message)) {
+      this.pulled = true;
+    } else if (RETRY.test(message) && level === 'warning') {
+      // The whole mirror sequence runs again; only the last round decides.
+      this.retries += 1;
+      this.attempts = [];
+    } else if ((match = LOADING.exec(message)) && !this.registriesFiles.includes(match[1]!)) {
+      this.registriesFiles.push(match[1]!);
+    }
+  }
+
+  result(exitCode: number | null): PullLog {
+    const pulled = this.pulled || exitCode === 0;
+    const attempts = this.attempts.map((a) => ({ ...a }));
+    const last = attempts.at(-1);
+    if (last && last.message === null) {
+      if (pulled) last.ok = true;
+      else if (this.error) {
+        // The source was chosen but the copy failed later (blobs, signatures, storage).
+        last.message = this.error;
+        last.reason = classifyFailure(this.error);
+      }
+    }
+    return { attempts, retries: this.retries, pulled, error: this.error, registriesFiles: [...this.registriesFiles] };
+  }
+
+  private lastAttemptFor(reference: string): Attempt | undefined {
+    for (let i = this.attempts.length - 1; i >= 0; i--) if (this.attempts[i]!.reference === reference) return this.attempts[i];
+    return undefined;
+  }
+}
+
+/** Convenience for whole logs already in memory (tests, saved logs). */
+export function readPullLog(text: string, exitCode: number | null): PullLog {
+  const reader = new PullLogReader();
+  for (const line of text.split('\n')) reader.feed(line);
+  return reader.result(exitCode);
+}

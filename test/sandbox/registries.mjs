@@ -1,0 +1,101 @@
+// Real docker-registry (distribution) instances on 127.0.0.1: open (plain HTTP),
+// htpasswd basic auth (plain HTTP), and TLS with a self-signed certificate.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync, openSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import http from 'node:http';
+import https from 'node:https';
+
+export const REGISTRY_USER = 'mirror-reader';
+export const REGISTRY_PASSWORD = 'sandbox-secret';
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function configYaml({ port, dataDir, auth, tls }) {
+  return [
+    'version: 0.1',
+    'log:',
+    '  level: warn',
+    'storage:',
+    '  filesystem:',
+    `    rootdirectory: ${dataDir}`,
+    '  delete:',
+    '    enabled: true',
+    'http:',
+    `  addr: 127.0.0.1:${port}`,
+    ...(tls ? ['  tls:', `    certificate: ${tls.cert}`, `    key: ${tls.key}`] : []),
+    ...(auth ? ['auth:', '  htpasswd:', '    realm: sandbox', `    path: ${auth}`] : []),
+    '',
+  ].join('\n');
+}
+
+/** Starts one registry; resolves once it answers on /v2/. */
+export async function startRegistry(stateDir, name, { auth = false, tls = false } = {}) {
+  const dir = join(stateDir, 'registries', name);
+  const dataDir = join(dir, 'data');
+  mkdirSync(dataDir, { recursive: true });
+  const port = await freePort();
+  let htpasswd;
+  if (auth) {
+    htpasswd = join(dir, 'htpasswd');
+    execFileSync('htpasswd', ['-Bbc', htpasswd, REGISTRY_USER, REGISTRY_PASSWORD], { stdio: 'ignore' });
+  }
+  let certs;
+  if (tls) {
+    certs = { cert: join(dir, 'tls.crt'), key: join(dir, 'tls.key') };
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1',
+        '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', certs.key, '-out', certs.cert],
+      { stdio: 'ignore' },
+    );
+  }
+  const config = join(dir, 'config.yml');
+  writeFileSync(config, configYaml({ port, dataDir, auth: htpasswd, tls: certs }));
+  const log = openSync(join(dir, 'registry.log'), 'a');
+  const child = spawn('docker-registry', ['serve', config], { detached: true, stdio: ['ignore', log, log] });
+  child.unref();
+  writeFileSync(join(dir, 'pid'), String(child.pid));
+  await waitForRegistry(port, tls);
+  return { name, port, host: `127.0.0.1:${port}`, pid: child.pid, auth, tls, cert: certs?.cert };
+}
+
+async function waitForRegistry(port, tls) {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    const ok = await new Promise((resolve) => {
+      const get = tls ? https.get : http.get;
+      const req = get({ host: '127.0.0.1', port, path: '/v2/', rejectUnauthorized: false, timeout: 1000 }, (res) => {
+        res.resume();
+        resolve(res.statusCode === 200 || res.statusCode === 401);
+      });
+      req.on('error', () => resolve(false));
+      req.on('timeout', () => {
+        req.destroy();
+        resolve(false);
+      });
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`docker-registry on 127.0.0.1:${port} did not come up; see its registry.log`);
+}
+
+export function stopRegistry(registry) {
+  try {
+    process.kill(registry.pid, 'SIGTERM');
+  } catch {
+    // already stopped
+  }
+}
