@@ -1,0 +1,21 @@
+// The cluster's mirror policies, read through the client and checked like files are.
+import { UserError } from '../errors.js';
+import { getImageConfig, listPolicyObjects, POLICY_RESOURCES, type PolicyKind } from '../oc/cluster.js';
+import type { OcRunner } from '../oc/runner.js';
+import { PolicyError, type PolicySet, readPolicies } from '../registries/policies.js';
+
+export async function readClusterPolicies(oc: OcRunner): Promise<PolicySet & { warnings: string[] }> {
+  const kinds = Object.keys(POLICY_RESOURCES) as PolicyKind[];
+  const lists = await Promise.all(kinds.map((kind) => listPolicyObjects(oc, kind)));
+  const imageConfig = await getImageConfig(oc);
+  const objects = [
+    ...lists.flatMap((items, i) => items.map((object) => ({ origin: 'cluster', object: { kind: kinds[i], ...object } }))),
+    ...(imageConfig ? [{ origin: 'cluster', object: imageConfig }] : []),
+  ];
+  try {
+    return { ...readPolicies(objects), warnings: [] };
+  } catch (error) {
+    if (error instanceof PolicyError) throw new UserError(error.message);
+    throw error;
+  }
+}

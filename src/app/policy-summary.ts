@@ -1,0 +1,35 @@
+// Which policies cover an image, and what that means before any node is asked.
+import { type MirrorRule, rulesCovering } from '../registries/policies.js';
+import { type ImageReference, isDigested, pullString } from '../registries/reference.js';
+
+export interface PolicyRow {
+  kind: string;
+  name: string;
+  source: string;
+  mirrors: string[];
+  pull: 'digest' | 'tag';
+  sourcePolicy: string | null;
+}
+
+export function policyRows(rules: MirrorRule[], ref: ImageReference): PolicyRow[] {
+  return rulesCovering(rules, ref).map((r) => ({
+    kind: r.kind,
+    name: r.name,
+    source: r.source,
+    mirrors: r.mirrors,
+    pull: r.pull,
+    sourcePolicy: r.sourcePolicy,
+  }));
+}
+
+export function mirrorWarnings(rules: MirrorRule[], ref: ImageReference): string[] {
+  const covering = rulesCovering(rules, ref).filter((r) => r.mirrors.length > 0);
+  const image = pullString(ref);
+  if (covering.length === 0) return [`no ImageContentSourcePolicy, ImageDigestMirrorSet or ImageTagMirrorSet covers ${image}: nodes pull it from its source`];
+  const digested = isDigested(ref);
+  const applicable = covering.filter((r) => (r.pull === 'digest') === digested);
+  if (applicable.length > 0) return [];
+  return digested
+    ? [`${image} is a digest pull, but only ImageTagMirrorSets cover it: their mirrors serve tag pulls only; add an ImageDigestMirrorSet`]
+    : [`${image} is a tag pull: ImageContentSourcePolicy/ImageDigestMirrorSet mirrors apply only to digest pulls; pull by digest or add an ImageTagMirrorSet`];
+}

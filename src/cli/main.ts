@@ -1,0 +1,48 @@
+// `oc icsp`: argv to a command, one top-level catch, exit codes from errors.ts.
+import yargs from 'yargs';
+import { EXIT, UserError } from '../errors.js';
+import { ReferenceError } from '../registries/reference.js';
+import type { Io } from './io.js';
+import { verifyCommand } from './commands/verify.js';
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const setExit = (code: number) => {
+    exitCode = code;
+  };
+  const cli = yargs(argv)
+    .scriptName('oc icsp')
+    .usage('$0 <command> [options]\n\nCheck that OpenShift nodes pull images through their ICSP/IDMS/ITMS mirrors.')
+    .command(verifyCommand(io, setExit))
+    .option('color', { type: 'boolean', default: true, describe: 'colour the output (also off with NO_COLOR)' })
+    .demandCommand(1, 'name a command: verify')
+    .strict()
+    .help()
+    .alias('help', 'h')
+    .version(false)
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .exitProcess(false)
+    .fail((message, error) => {
+      throw error ?? new UsageError(message);
+    });
+  try {
+    await cli.parseAsync();
+    return exitCode;
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+class UsageError extends UserError {}
+
+function reportError(error: unknown, io: Io): number {
+  if (error instanceof UserError || error instanceof ReferenceError) {
+    io.err(`error: ${error.message}\n`);
+    if (error instanceof UsageError) io.err('see `oc icsp --help`\n');
+    return EXIT.usage;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  io.err(`error: ${message.split('\n')[0]}\nthis is a bug in oc icsp; rerun with OC_ICSP_DEBUG=1 for a stack trace and report it\n`);
+  if (io.env.OC_ICSP_DEBUG) io.err(`${(error as Error).stack ?? ''}\n`);
+  return EXIT.usage;
+}

@@ -1,0 +1,20 @@
+// Decided once: is stderr a terminal, may we colour, may we spin.
+import type { OutputFormat } from '../report/document.js';
+import { ansi, type Paint, plain } from '../report/colors.js';
+
+export interface Terminal {
+  color: boolean;
+  paint: Paint;
+  spinner: boolean;
+}
+
+export function decideTerminal(options: { noColor: boolean; output: OutputFormat }, env: NodeJS.ProcessEnv = process.env): Terminal {
+  const stdoutTty = Boolean(process.stdout.isTTY);
+  const stderrTty = Boolean(process.stderr.isTTY);
+  const color = stdoutTty && !options.noColor && !env.NO_COLOR && env.TERM !== 'dumb';
+  return {
+    color,
+    paint: color ? ansi : plain,
+    spinner: stderrTty && (options.output === 'table' || options.output === 'wide') && env.CI === undefined,
+  };
+}

@@ -1,0 +1,86 @@
+// One node's verdict from what its debug pod printed and how the debug run ended.
+import { adviceFor } from './classify.js';
+import type { NodeReport } from './node-output.js';
+import type { Attempt } from './pull-log.js';
+
+export const VERDICTS = ['mirrored', 'mirror-failed', 'not-mirrored', 'error', 'skipped'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+export interface VerdictAttempt extends Attempt {
+  mirror: boolean;
+}
+
+export interface NodeVerdict {
+  verdict: Verdict;
+  pulledFrom: string | null;
+  attempts: VerdictAttempt[];
+  detail: string;
+}
+
+export interface RunEnd {
+  timedOut: boolean;
+  timeoutText: string;
+  interrupted: boolean;
+  /** What oc said on stderr, last lines first-to-last. */
+  clientTail: string[];
+  clientFailedToStart?: string;
+}
+
+/** `image` is the exact string podman pulled: an attempt at anything else is a mirror. */
+export function decideVerdict(image: string, report: NodeReport, end: RunEnd): NodeVerdict {
+  const attempts = report.pull.attempts.map((a) => ({ ...a, mirror: a.reference !== image }));
+  const mirrors = attempts.filter((a) => a.mirror);
+  const served = report.pull.pulled ? (attempts.findLast((a) => a.ok) ?? null) : null;
+  const base = { pulledFrom: served?.reference ?? null, attempts };
+
+  const broken = runProblem(report, end);
+  if (broken) return { ...base, verdict: 'error', detail: broken };
+
+  if (served?.mirror) {
+    const failedBefore = mirrors.filter((a) => !a.ok);
+    const note = failedBefore.length
+      ? `; ${failedBefore.length} mirror(s) failed first: ${failedBefore.map((a) => a.reason).join(', ')}`
+      : '';
+    return { ...base, verdict: 'mirrored', detail: `pulled from a mirror${note}` };
+  }
+  if (mirrors.length > 0) {
+    const first = mirrors.find((a) => !a.ok)!;
+    const source = attempts.find((a) => !a.mirror);
+    const fallback = served
+      ? 'the source served it instead'
+      : source
+        ? `the source failed too (${source.reason ?? 'error'})`
+        : 'the pull failed';
+    return {
+      ...base,
+      verdict: 'mirror-failed',
+      detail: `mirror ${first.reason}: ${adviceFor(first.reason ?? 'other', first.message ?? '')}; ${fallback}`,
+    };
+  }
+  const source = attempts.at(-1);
+  const outcome = served ? 'pulled from the source' : `the source failed (${source?.reason ?? 'no attempt'})`;
+  return { ...base, verdict: 'not-mirrored', detail: `no mirror was tried; ${outcome}` };
+}
+
+function runProblem(report: NodeReport, end: RunEnd): string | null {
+  const client = lastMeaningful(end.clientTail);
+  if (end.clientFailedToStart) return `could not run the client: ${end.clientFailedToStart}`;
+  if (end.timedOut) return `timed out after ${end.timeoutText}${client ? `; oc said: ${client}` : ''}`;
+  if (end.interrupted) return 'interrupted';
+  if (report.pullExitCode === null) {
+    return client ? `debug pod failed: ${client}` : 'the debug pod printed no pull result';
+  }
+  if (report.pull.attempts.length === 0) {
+    return `podman could not pull: ${report.pull.error ?? report.strayTail.at(-1) ?? `exit code ${report.pullExitCode}`}`;
+  }
+  return null;
+}
+
+const OC_CHATTER = /^(Starting pod\/|To use host binaries|Removing debug pod|Temporary namespace|Pod IP:|$)/;
+
+function lastMeaningful(lines: string[]): string | null {
+  const meaningful = lines.map((l) => l.trim()).filter((l) => !OC_CHATTER.test(l));
+  const warning = meaningful.filter((l) => l.startsWith('warning:')).at(-1);
+  const error = meaningful.filter((l) => l.startsWith('error:')).at(-1);
+  return (error && warning ? `${warning.replace(/^warning:\s*/, '')} (${error})` : (error ?? warning ?? meaningful.at(-1))) ?? null;
+}

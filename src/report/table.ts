@@ -1,0 +1,23 @@
+// kubectl-style tables: upper-case headers, no borders, columns padded with spaces.
+import Table from 'cli-table3';
+
+const NO_BORDERS = {
+  top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
+  bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
+  left: '', 'left-mid': '', mid: '', 'mid-mid': '',
+  right: '', 'right-mid': '', middle: '   ',
+};
+
+export function renderTable(headers: string[], rows: string[][]): string {
+  const table = new Table({
+    head: headers.map((h) => h.toUpperCase()),
+    chars: NO_BORDERS,
+    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0, compact: true },
+  });
+  table.push(...rows);
+  return `${table
+    .toString()
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .join('\n')}\n`;
+}
