@@ -2,7 +2,7 @@
 import { debugNode } from '../oc/debug.js';
 import type { OcRunner, RunningProcess } from '../oc/runner.js';
 import { NodeOutputReader } from '../pull-log/node-output.js';
-import { decideVerdict, type NodeVerdict } from '../pull-log/verdict.js';
+import { decideVerdict, type Expectation, type NodeVerdict } from '../pull-log/verdict.js';
 import { nodeCommand } from './node-script.js';
 
 export interface NodeResult extends NodeVerdict {
@@ -25,6 +25,7 @@ export interface CheckNodeRequest {
   keepImage: boolean;
   timeoutMs: number;
   timeoutText: string;
+  expectation: Expectation;
 }
 
 // oc deletes its pod on SIGINT; these bound how long we wait for it before insisting.
@@ -71,7 +72,7 @@ export async function checkNode(
       interrupted: deps.signal.aborted && !timedOut,
       clientTail,
       ...(exit.failedToStart ? { clientFailedToStart: exit.failedToStart } : {}),
-    });
+    }, request.expectation);
     return { name: request.node, ...verdict, durationMs: Date.now() - started, podman: report.podman };
   } finally {
     clearTimeout(timer);

@@ -1,5 +1,6 @@
 // Which policies cover an image, and what that means before any node is asked.
 import { type MirrorRule, rulesCovering } from '../registries/policies.js';
+import type { Expectation } from '../pull-log/verdict.js';
 import { type ImageReference, isDigested, pullString } from '../registries/reference.js';
 
 export interface PolicyRow {
@@ -20,6 +21,22 @@ export function policyRows(rules: MirrorRule[], ref: ImageReference): PolicyRow[
     pull: r.pull,
     sourcePolicy: r.sourcePolicy,
   }));
+}
+
+/** What a node should do with this image, per the cluster's policies. */
+export function expectationFor(rules: MirrorRule[], ref: ImageReference): Expectation {
+  const covering = rulesCovering(rules, ref).filter((r) => r.mirrors.length > 0);
+  if (covering.length === 0) return { coveredBy: null, notApplicable: null };
+  const digested = isDigested(ref);
+  const applicable = covering.filter((r) => (r.pull === 'digest') === digested);
+  const names = (list: MirrorRule[]) => [...new Set(list.map((r) => `${r.kind}/${r.name}`))].join(', ');
+  if (applicable.length > 0) return { coveredBy: `${names(applicable)} covers it`, notApplicable: null };
+  return {
+    coveredBy: null,
+    notApplicable: digested
+      ? `only ImageTagMirrorSets cover it (${names(covering)}) and they serve tag pulls only`
+      : `a tag pull, and ${names(covering)} mirror digest pulls only: pull by digest or add an ImageTagMirrorSet`,
+  };
 }
 
 export function mirrorWarnings(rules: MirrorRule[], ref: ImageReference): string[] {

@@ -9,7 +9,7 @@ import type { Verdict } from '../pull-log/verdict.js';
 import { parseReference, pullString, wasNormalized } from '../registries/reference.js';
 import { readClusterPolicies } from './cluster-policies.js';
 import { checkNode, type LogSinkFactory, type NodeResult } from './check-node.js';
-import { mirrorWarnings, type PolicyRow, policyRows } from './policy-summary.js';
+import { expectationFor, mirrorWarnings, type PolicyRow, policyRows } from './policy-summary.js';
 
 export interface VerifyRequest {
   image: string;
@@ -53,6 +53,7 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
   const policies = await readClusterPolicies(oc);
   const rows = policyRows(policies.rules, ref);
   warnings.push(...mirrorWarnings(policies.rules, ref), ...policies.warnings);
+  const expectation = expectationFor(policies.rules, ref);
 
   const result: VerifyResult = {
     image,
@@ -83,6 +84,7 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
           keepImage: request.keepImage,
           timeoutMs: request.timeoutMs,
           timeoutText: request.timeoutText,
+          expectation,
         });
         results.set(node.name, nodeResult);
         deps.onNodeDone?.(++done, ready.length);

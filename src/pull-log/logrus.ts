@@ -8,6 +8,8 @@ export interface LogLine {
 
 const KEY_VALUE = /^time="[^"]*" level=(\w+) msg="((?:[^"\\]|\\.)*)"/;
 const TERMINAL = /^(DEBU|INFO|WARN|ERRO|FATA|PANI|TRAC)\[[^\]]*\] ?(.*)$/;
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;]*m/g;
 const TERMINAL_LEVELS: Record<string, string> = {
   DEBU: 'debug',
   INFO: 'info',
@@ -19,7 +21,9 @@ const TERMINAL_LEVELS: Record<string, string> = {
 };
 
 /** A line podman printed, with the logrus decoration removed; plain lines keep level undefined. */
-export function readLogLine(line: string): LogLine {
+export function readLogLine(rawLine: string): LogLine {
+  // On a terminal logrus colours the level and the pty turns \n into \r\n.
+  const line = rawLine.includes('\u001b') || rawLine.endsWith('\r') ? rawLine.replace(ANSI, '').replace(/\r$/, '') : rawLine;
   const kv = KEY_VALUE.exec(line);
   if (kv) return { level: kv[1], message: unquoteGo(kv[2]!) };
   const terminal = TERMINAL.exec(line);

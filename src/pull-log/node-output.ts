@@ -43,7 +43,7 @@ export class NodeOutputReader {
         this.pull.feed(line);
         return;
       case 'node':
-        if (line.startsWith('podman ')) this.podman = line.slice('podman '.length).trim();
+        this.podman ??= /version (\S+)/.exec(line)?.[1] ?? null;
         return;
       case 'file': {
         const file = this.files.at(-1)!;

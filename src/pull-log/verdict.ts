@@ -26,8 +26,18 @@ export interface RunEnd {
   clientFailedToStart?: string;
 }
 
+/** What the cluster's policies say should happen, to explain a node that tried no mirror. */
+export interface Expectation {
+  /** e.g. "ImageContentSourcePolicy/x covers it", or null when no policy applies. */
+  coveredBy: string | null;
+  /** Why no mirror applies even though a policy covers the image (tag vs digest). */
+  notApplicable: string | null;
+}
+
+export const NO_EXPECTATION: Expectation = { coveredBy: null, notApplicable: null };
+
 /** `image` is the exact string podman pulled: an attempt at anything else is a mirror. */
-export function decideVerdict(image: string, report: NodeReport, end: RunEnd): NodeVerdict {
+export function decideVerdict(image: string, report: NodeReport, end: RunEnd, expectation: Expectation = NO_EXPECTATION): NodeVerdict {
   const attempts = report.pull.attempts.map((a) => ({ ...a, mirror: a.reference !== image }));
   const mirrors = attempts.filter((a) => a.mirror);
   const served = report.pull.pulled ? (attempts.findLast((a) => a.ok) ?? null) : null;
@@ -59,7 +69,15 @@ export function decideVerdict(image: string, report: NodeReport, end: RunEnd): N
   }
   const source = attempts.at(-1);
   const outcome = served ? 'pulled from the source' : `the source failed (${source?.reason ?? 'no attempt'})`;
-  return { ...base, verdict: 'not-mirrored', detail: `no mirror was tried; ${outcome}` };
+  return { ...base, verdict: 'not-mirrored', detail: `${whyNoMirror(expectation)}; ${outcome}` };
+}
+
+function whyNoMirror({ coveredBy, notApplicable }: Expectation): string {
+  if (notApplicable) return `no mirror was tried: ${notApplicable}`;
+  if (coveredBy) {
+    return `no mirror was tried although ${coveredBy}: the node's registries.conf lacks it (MachineConfigPool rollout pending? see oc get mcp)`;
+  }
+  return 'no mirror was tried: no mirror policy covers this image';
 }
 
 function runProblem(report: NodeReport, end: RunEnd): string | null {
@@ -82,5 +100,7 @@ function lastMeaningful(lines: string[]): string | null {
   const meaningful = lines.map((l) => l.trim()).filter((l) => !OC_CHATTER.test(l));
   const warning = meaningful.filter((l) => l.startsWith('warning:')).at(-1);
   const error = meaningful.filter((l) => l.startsWith('error:')).at(-1);
-  return (error && warning ? `${warning.replace(/^warning:\s*/, '')} (${error})` : (error ?? warning ?? meaningful.at(-1))) ?? null;
+  const warningText = warning?.replace(/^warning:\s*/, '');
+  if (error && warningText) return `${warningText} (${error})`;
+  return error ?? warningText ?? meaningful.at(-1) ?? null;
 }

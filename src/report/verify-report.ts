@@ -36,7 +36,7 @@ export function renderVerify(result: VerifyResult, format: OutputFormat, paint: 
   const headers = ['node', 'verdict', 'pulled from', 'detail'];
   if (format === 'wide') headers.push('attempts');
   const rows = result.nodes.map((n) => {
-    const row = [n.name, paint(n.verdict, VERDICT_COLOR[n.verdict]), n.pulledFrom ?? '-', n.detail];
+    const row = [n.name, paint(n.verdict, VERDICT_COLOR[n.verdict]), shortReference(n.pulledFrom, result.image), n.detail];
     if (format === 'wide') {
       row.push(
         n.attempts.length
@@ -64,4 +64,11 @@ export function policyHeader(result: VerifyResult): string[] {
       (p) => `  ${p.kind}/${p.name}: ${p.source} -> ${p.mirrors.join(', ') || '(no mirrors)'} [${p.pull} pulls${p.sourcePolicy ? `, ${p.sourcePolicy}` : ''}]`,
     ),
   ];
+}
+
+// The digest or tag is the one asked for; the table only needs where it came from.
+function shortReference(reference: string | null, image: string): string {
+  if (reference === null) return '-';
+  const suffix = /[@:][^/]*$/.exec(image)?.[0];
+  return suffix && reference.endsWith(suffix) ? reference.slice(0, -suffix.length) : reference;
 }

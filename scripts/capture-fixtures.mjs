@@ -1,0 +1,42 @@
+// Re-captures the node logs the parser tests read: real `oc icsp verify --log-dir` runs against
+// the sandbox, one node per situation. Run as root after `npm run build`.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { createSandbox, destroySandbox } from '../test/sandbox/sandbox.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const out = join(root, 'test/fixtures/node-logs');
+const dir = join(root, '.sandbox-capture');
+const sandbox = await createSandbox(dir, [
+  { name: 'mirrored', config: 'mirrored' },
+  { name: 'needs-credentials', config: 'needs-credentials' },
+  { name: 'missing-credentials', config: 'needs-credentials', credentials: false },
+  { name: 'not-on-mirror', config: 'not-on-mirror' },
+  { name: 'untrusted-tls', config: 'untrusted-tls' },
+  { name: 'no-entry', config: 'no-entry' },
+]);
+const run = (image, logDir) =>
+  spawnSync(join(root, 'dist/oc-icsp'), ['verify', image, '--log-dir', logDir, '-o', 'json'], {
+    env: { ...process.env, PATH: `${join(dir, 'bin')}:${process.env.PATH}` },
+    encoding: 'utf8',
+  });
+try {
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  run(sandbox.image, join(dir, 'digest'));
+  for (const f of readdirSync(join(dir, 'digest'))) renameSync(join(dir, 'digest', f), join(out, `digest-${f}`));
+  run(sandbox.tagImage, join(dir, 'tag'));
+  for (const f of ['mirrored.log']) renameSync(join(dir, 'tag', f), join(out, `tag-${f}`));
+  // The machine's own resolver address is no business of the fixtures.
+  const resolver = /^nameserver\s+(\S+)/m.exec(readFileSync('/etc/resolv.conf', 'utf8'))?.[1];
+  for (const f of readdirSync(out)) {
+    const path = join(out, f);
+    if (resolver) writeFileSync(path, readFileSync(path, 'utf8').replaceAll(`${resolver}:53`, '172.30.0.10:53'));
+  }
+  console.log(`image: ${sandbox.image}`);
+} finally {
+  destroySandbox(sandbox);
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,113 @@
+// Whole node outputs as `oc icsp verify --log-dir` saved them from the sandbox (scripts/capture-fixtures.mjs).
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { readNodeOutput } from '../../src/pull-log/node-output.js';
+import { decideVerdict, type RunEnd } from '../../src/pull-log/verdict.js';
+
+const DIGEST = 'sha256:ed0758f0c3025b18efd9a6be002cb052ea209fee69fabe818979512ae18433c0';
+const IMAGE = `registry.sandbox.invalid/team/app@${DIGEST}`;
+const TAG_IMAGE = 'registry.sandbox.invalid/team/app:v1';
+const END: RunEnd = { timedOut: false, timeoutText: '5m', interrupted: false, clientTail: [] };
+
+function fixture(name: string) {
+  const text = readFileSync(`test/fixtures/node-logs/${name}.log`, 'utf8');
+  // --log-dir prefixes oc's own stderr lines; on the wire they come on another stream.
+  const stdout = text.split('\n').filter((l) => !l.startsWith('[oc] ')).join('\n');
+  return readNodeOutput(stdout);
+}
+
+describe('node outputs captured in the sandbox', () => {
+  const cases: [string, string, string, string | null, RegExp][] = [
+    ['digest-mirrored', IMAGE, 'mirrored', '/mirror/team/app', /pulled from a mirror/],
+    ['digest-needs-credentials', IMAGE, 'mirrored', '/secure/team/app', /pulled from a mirror/],
+    ['digest-missing-credentials', IMAGE, 'mirror-failed', null, /mirror unauthorized: .*openshift-config\/pull-secret.*source failed too \(dns\)/],
+    ['digest-not-on-mirror', IMAGE, 'mirror-failed', null, /mirror manifest-unknown: the image is not on this mirror/],
+    ['digest-untrusted-tls', IMAGE, 'mirror-failed', null, /mirror tls: .*additionalTrustedCA/],
+    ['digest-no-entry', IMAGE, 'not-mirrored', null, /no mirror was tried.*source failed \(dns\)/],
+    ['tag-mirrored', TAG_IMAGE, 'not-mirrored', null, /no mirror was tried/],
+  ];
+  for (const [name, image, verdict, pulledFrom, detail] of cases) {
+    it(name, () => {
+      const report = fixture(name);
+      expect(report.complete).toBe(true);
+      expect(report.podman).toBe('4.3.1');
+      expect(report.imagePresentBefore).toBe(false);
+      const result = decideVerdict(image, report, END);
+      expect(result.verdict).toBe(verdict);
+      if (pulledFrom) expect(result.pulledFrom).toContain(pulledFrom);
+      else expect(result.pulledFrom).toBeNull();
+      expect(result.detail).toMatch(detail);
+    });
+  }
+
+  it('reports the pull exit code and the image removal', () => {
+    expect(fixture('digest-mirrored')).toMatchObject({ pullExitCode: 0, removed: 'yes' });
+    expect(fixture('digest-no-entry')).toMatchObject({ pullExitCode: 125, removed: null });
+  });
+
+  it("carries the node's registries.conf for the diagnosis", () => {
+    const report = fixture('digest-untrusted-tls');
+    expect(report.registriesConf.map((f) => f.path)).toEqual(['/etc/containers/registries.conf']);
+    expect(report.registriesConf[0]!.text).toContain('[[registry.mirror]]');
+    expect(report.registriesConf[0]!.text).toContain('pull-from-mirror = "digest-only"');
+  });
+
+  it('marks each attempt as mirror or source', () => {
+    const result = decideVerdict(IMAGE, fixture('digest-missing-credentials'), END);
+    expect(result.attempts.map((a) => [a.mirror, a.ok, a.reason])).toEqual([
+      [true, false, 'unauthorized'],
+      [false, false, 'dns'],
+    ]);
+  });
+});
+
+describe('runs that did not complete', () => {
+  const text = readFileSync('test/fixtures/node-logs/digest-mirrored.log', 'utf8');
+  const lines = text.split('\n').filter((l) => !l.startsWith('[oc] '));
+
+  it('an output cut before the pull result is an error, never a verdict on the mirror', () => {
+    const cut = lines.slice(0, lines.findIndex((l) => l.includes('pull-exit')));
+    const result = decideVerdict(IMAGE, readNodeOutput(cut.join('\n')), { ...END, clientTail: ['error: non-zero exit code from debug container'] });
+    expect(result.verdict).toBe('error');
+    expect(result.detail).toBe('debug pod failed: non-zero exit code from debug container'.replace('non-zero', 'error: non-zero'));
+  });
+
+  it('a timeout says so and quotes what oc last warned about', () => {
+    const result = decideVerdict(IMAGE, readNodeOutput(''), {
+      ...END,
+      timedOut: true,
+      timeoutText: '90s',
+      clientTail: [
+        'Starting pod/worker-5-debug-abcde ...',
+        'warning: Container container-00 is unable to start due to an error: Back-off pulling image "registry.redhat.io/rhel9/support-tools"',
+      ],
+    });
+    expect(result).toMatchObject({ verdict: 'error', pulledFrom: null });
+    expect(result.detail).toBe(
+      'timed out after 90s; oc said: warning: Container container-00 is unable to start due to an error: Back-off pulling image "registry.redhat.io/rhel9/support-tools"'.replace('warning: ', ''),
+    );
+  });
+
+  it('podman failing before any attempt is an error with its message', () => {
+    const output = ['::oc-icsp:: section pull', 'Error: credential file is not accessible: stat /var/lib/kubelet/config.json: no such file or directory', '::oc-icsp:: pull-exit 125', '::oc-icsp:: end'];
+    const result = decideVerdict(IMAGE, readNodeOutput(output.join('\n')), END);
+    expect(result).toMatchObject({ verdict: 'error', detail: 'podman could not pull: credential file is not accessible: stat /var/lib/kubelet/config.json: no such file or directory' });
+  });
+
+  it('a client that could not start is an error', () => {
+    const result = decideVerdict(IMAGE, readNodeOutput(''), { ...END, clientFailedToStart: 'spawn oc ENOENT' });
+    expect(result).toMatchObject({ verdict: 'error', detail: 'could not run the client: spawn oc ENOENT' });
+  });
+});
+
+describe('expectations explain a node that tried no mirror', () => {
+  const report = fixture('digest-no-entry');
+  it('policy covers it but the node lacks the entry', () => {
+    const result = decideVerdict(IMAGE, report, END, { coveredBy: 'ImageContentSourcePolicy/x covers it', notApplicable: null });
+    expect(result.detail).toMatch(/^no mirror was tried although ImageContentSourcePolicy\/x covers it: .*MachineConfigPool/);
+  });
+  it('tag pull under digest-only mirrors', () => {
+    const result = decideVerdict(TAG_IMAGE, fixture('tag-mirrored'), END, { coveredBy: null, notApplicable: 'a tag pull, and ICSP/x mirror digest pulls only' });
+    expect(result.detail).toMatch(/^no mirror was tried: a tag pull/);
+  });
+});
