@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { whoAmI } from '../../src/oc/client.js';
+import { getImageConfig, listNodes, listPolicyObjects } from '../../src/oc/cluster.js';
+import { createRunNamespace, debugNodeArgs, deleteNamespace } from '../../src/oc/debug.js';
+import { withGlobalArgs } from '../../src/oc/runner.js';
+import { UserError } from '../../src/errors.js';
+import { fakeRunner } from '../fake-runner.js';
+
+const node = (name: string, ready: string, extra: Record<string, unknown> = {}) => ({
+  metadata: {
+    name,
+    labels: { 'node-role.kubernetes.io/worker': '', 'node-role.kubernetes.io/infra': '' },
+    annotations: {
+      'machineconfiguration.openshift.io/currentConfig': 'rendered-worker-1',
+      'machineconfiguration.openshift.io/desiredConfig': 'rendered-worker-2',
+    },
+  },
+  status: { conditions: [{ type: 'MemoryPressure', status: 'False' }, { type: 'Ready', status: ready, message: 'Kubelet stopped posting node status.' }] },
+  ...extra,
+});
+
+describe('listNodes', () => {
+  it('asks for JSON, passes the selector, reads readiness, roles and MachineConfig state', async () => {
+    const oc = fakeRunner([
+      { args: ['get', 'nodes', '-o', 'json', '-l', 'node-role.kubernetes.io/worker'], result: { stdout: JSON.stringify({ items: [node('w0', 'True'), node('w1', 'Unknown', { spec: { unschedulable: true } })] }) } },
+    ]);
+    const nodes = await listNodes(oc, 'node-role.kubernetes.io/worker');
+    expect(nodes).toEqual([
+      { name: 'w0', ready: true, notReadyReason: null, roles: ['infra', 'worker'], currentConfig: 'rendered-worker-1', desiredConfig: 'rendered-worker-2' },
+      { name: 'w1', ready: false, notReadyReason: 'Kubelet stopped posting node status. (cordoned)', roles: ['infra', 'worker'], currentConfig: 'rendered-worker-1', desiredConfig: 'rendered-worker-2' },
+    ]);
+  });
+
+  it('turns forbidden into advice', async () => {
+    const oc = fakeRunner([{ args: ['get', 'nodes', '-o', 'json'], result: { exitCode: 1, stderr: 'Error from server (Forbidden): nodes is forbidden: User "dev" cannot list resource "nodes"' } }]);
+    await expect(listNodes(oc, undefined)).rejects.toThrow(/cannot list nodes: .*forbidden.*: log in as a cluster administrator/);
+  });
+});
+
+describe('policies', () => {
+  it('a resource type the cluster does not serve is none, not an error', async () => {
+    const oc = fakeRunner([
+      { args: ['get', 'imagetagmirrorsets.config.openshift.io', '-o', 'json'], result: { exitCode: 1, stderr: 'error: the server doesn\'t have a resource type "imagetagmirrorsets"' } },
+      { args: ['get', 'images.config.openshift.io', 'cluster', '-o', 'json', '--ignore-not-found'], result: { stdout: '' } },
+    ]);
+    expect(await listPolicyObjects(oc, 'ImageTagMirrorSet')).toEqual([]);
+    expect(await getImageConfig(oc)).toBeNull();
+  });
+
+  it('any other failure is an error with the client message', async () => {
+    const oc = fakeRunner([{ args: ['get', 'imagecontentsourcepolicies.operator.openshift.io', '-o', 'json'], result: { exitCode: 1, stderr: 'error: You must be logged in to the server (Unauthorized)' } }]);
+    await expect(listPolicyObjects(oc, 'ImageContentSourcePolicy')).rejects.toThrow(/run `oc login`/);
+  });
+});
+
+describe('whoAmI', () => {
+  it('oc asks whoami; kubectl asks auth whoami', async () => {
+    expect(await whoAmI(fakeRunner([{ args: ['whoami'], result: { stdout: 'kube:admin\n' } }]))).toBe('kube:admin');
+    const kubectl = fakeRunner([{ args: ['auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}'], result: { stdout: 'admin' } }], 'kubectl');
+    expect(await whoAmI(kubectl)).toBe('admin');
+  });
+  it('no session: advice to log in, as a UserError', async () => {
+    const oc = fakeRunner([{ args: ['whoami'], result: { exitCode: 1, stderr: 'error: You must be logged in to the server (Unauthorized)\n' } }]);
+    const error = await whoAmI(oc).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as Error).message).toBe('not logged in to a cluster (You must be logged in to the server (Unauthorized)): run `oc login` first');
+  });
+});
+
+describe('run namespace', () => {
+  it('is created privileged, unsynced, without a node selector, from stdin', async () => {
+    let manifest = '';
+    const oc = fakeRunner([{ args: ['create', '-f', '-', '-o', 'name'], result: { stdout: 'namespace/oc-icsp-x7k2p\n' }, input: (t) => (manifest = t) }]);
+    expect(await createRunNamespace(oc)).toBe('oc-icsp-x7k2p');
+    const ns = JSON.parse(manifest);
+    expect(ns.metadata.generateName).toBe('oc-icsp-');
+    expect(ns.metadata.labels).toMatchObject({
+      'pod-security.kubernetes.io/enforce': 'privileged',
+      'security.openshift.io/scc.podSecurityLabelSync': 'false',
+    });
+    expect(ns.metadata.annotations['openshift.io/node-selector']).toBe('');
+  });
+  it('is deleted without waiting', async () => {
+    const oc = fakeRunner([{ args: ['delete', 'namespace', 'oc-icsp-x7k2p', '--ignore-not-found', '--wait=false'] }]);
+    expect(await deleteNamespace(oc, 'oc-icsp-x7k2p')).toBe(true);
+  });
+});
+
+describe('debug argv', () => {
+  it('targets the node in our namespace, with the image only when given, the command after --', () => {
+    expect(debugNodeArgs({ node: 'w0', namespace: 'ns', image: undefined, command: ['chroot', '/host', 'true'] })).toEqual([
+      'debug', 'node/w0', '--to-namespace', 'ns', '--', 'chroot', '/host', 'true',
+    ]);
+    expect(debugNodeArgs({ node: 'w0', namespace: 'ns', image: 'm.io/tools:1', command: ['x'] })).toEqual([
+      'debug', 'node/w0', '--to-namespace', 'ns', '--image', 'm.io/tools:1', '--', 'x',
+    ]);
+  });
+  it('client flags go before --, never into the node command', () => {
+    expect(withGlobalArgs(['debug', 'node/w0', '--', 'sh', '--context', 'x'], ['--context', 'prod'])).toEqual([
+      'debug', 'node/w0', '--context', 'prod', '--', 'sh', '--context', 'x',
+    ]);
+    expect(withGlobalArgs(['get', 'nodes'], ['--kubeconfig', '/k'])).toEqual(['get', 'nodes', '--kubeconfig', '/k']);
+  });
+});
