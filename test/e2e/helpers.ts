@@ -1,0 +1,70 @@
+// Runs the built binary against a sandbox, the way a user runs it: the test oc first on PATH.
+import { spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+// @ts-expect-error plain JavaScript module shared with npm run sandbox
+import { createSandbox, destroySandbox, leftovers, ledgerEvents } from '../sandbox/sandbox.mjs';
+
+export const BIN = join(process.cwd(), 'dist/oc-icsp');
+
+export interface Sandbox {
+  dir: string;
+  image: string;
+  tagImage: string;
+  digest: string;
+  registries: Record<'open' | 'auth' | 'tls', { host: string }>;
+}
+
+export interface NodeSpec {
+  name: string;
+  config?: string;
+  behaviour?: 'normal' | 'not-ready' | 'pod-fails' | 'hang';
+  credentials?: boolean;
+  role?: string;
+}
+
+export const sandbox = {
+  create: (dir: string, nodes: NodeSpec[]): Promise<Sandbox> => createSandbox(dir, nodes),
+  destroy: (s: Sandbox): void => destroySandbox(s),
+  leftovers: (dir: string): { pods: string[]; namespaces: string[] } => leftovers(dir),
+  ledger: (dir: string): Record<string, unknown>[] => ledgerEvents(dir),
+};
+
+export function envFor(s: Sandbox): NodeJS.ProcessEnv {
+  return { ...process.env, PATH: `${join(s.dir, 'bin')}:${process.env.PATH}`, NO_COLOR: '1' };
+}
+
+export function runVerify(s: Sandbox, args: string[]) {
+  const result = spawnSync(BIN, ['verify', ...args], { encoding: 'utf8', env: envFor(s) });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+export function startVerify(s: Sandbox, args: string[]) {
+  const child = spawn(BIN, ['verify', ...args], { env: envFor(s), stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('close', (code) => resolve({ code, stdout, stderr })),
+  );
+  return { child, done };
+}
+
+export async function waitFor(check: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Highest number of debug pods alive at once, from the ledger. */
+export function maxConcurrentPods(dir: string): number {
+  let alive = 0;
+  let max = 0;
+  for (const e of sandbox.ledger(dir)) {
+    if (e.event === 'pod-created') max = Math.max(max, ++alive);
+    if (e.event === 'pod-deleted') alive--;
+  }
+  return max;
+}

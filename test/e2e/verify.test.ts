@@ -1,0 +1,246 @@
+// `oc icsp verify` end to end: the built binary, the sandbox's oc, real podman, real registries.
+import { readFileSync, readdirSync, statSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { maxConcurrentPods, runVerify, type Sandbox, sandbox, startVerify, waitFor } from './helpers.js';
+
+let s: Sandbox;
+const work = mkdtempSync(join(tmpdir(), 'oc-icsp-e2e-'));
+
+const NODES = [
+  { name: 'mirrored', config: 'mirrored', role: 'infra' },
+  { name: 'with-credentials', config: 'needs-credentials' },
+  { name: 'not-on-mirror', config: 'not-on-mirror' },
+  { name: 'untrusted-tls', config: 'untrusted-tls' },
+  { name: 'lagging', config: 'no-entry' },
+  { name: 'not-ready', config: 'mirrored', behaviour: 'not-ready' as const },
+  { name: 'pod-fails', config: 'mirrored', behaviour: 'pod-fails' as const },
+  { name: 'hangs', config: 'mirrored', behaviour: 'hang' as const },
+];
+
+beforeAll(async () => {
+  s = await sandbox.create(join(work, 'sandbox'), NODES);
+});
+afterAll(() => {
+  if (s) sandbox.destroy(s);
+  rmSync(work, { recursive: true, force: true });
+});
+
+interface Doc {
+  image: string;
+  policies: { kind: string; name: string; source: string; mirrors: string[] }[];
+  warnings: string[];
+  nodes: { name: string; verdict: string; pulledFrom: string | null; detail: string; durationMs: number; attempts: { reference: string; mirror: boolean; ok: boolean; reason: string | null; message: string | null }[] }[];
+  summary: Record<string, number>;
+}
+
+describe('every node state, one run', () => {
+  let doc: Doc;
+  let run: ReturnType<typeof runVerify>;
+  beforeAll(() => {
+    run = runVerify(s, [s.image, '-o', 'json', '--timeout', '3s']);
+    doc = JSON.parse(run.stdout);
+  });
+  const node = (name: string) => doc.nodes.find((n) => n.name === name)!;
+
+  it('exits 1 with findings and prints one JSON document', () => {
+    expect(run.code).toBe(1);
+    expect(doc.image).toBe(s.image);
+    expect(doc.summary).toEqual({ mirrored: 2, 'mirror-failed': 2, 'not-mirrored': 1, error: 2, skipped: 1 });
+  });
+
+  it('names the policy that covers the image', () => {
+    expect(doc.policies).toEqual([
+      expect.objectContaining({ kind: 'ImageContentSourcePolicy', name: 'sandbox-mirrors', source: 'registry.sandbox.invalid/team' }),
+    ]);
+  });
+
+  it('a node that pulls from the mirror', () => {
+    expect(node('mirrored')).toMatchObject({ verdict: 'mirrored', pulledFrom: `${s.registries.open.host}/mirror/team/app@${s.digest}` });
+    expect(node('mirrored').attempts).toEqual([
+      { reference: `${s.registries.open.host}/mirror/team/app@${s.digest}`, mirror: true, ok: true, reason: null, message: null },
+    ]);
+  });
+
+  it('credentials only in the node pull secret are used (--authfile)', () => {
+    expect(node('with-credentials')).toMatchObject({ verdict: 'mirrored', pulledFrom: `${s.registries.auth.host}/secure/team/app@${s.digest}` });
+  });
+
+  it('a mirror without the image, falling back to an unreachable source', () => {
+    const n = node('not-on-mirror');
+    expect(n.verdict).toBe('mirror-failed');
+    expect(n.attempts.map((a) => [a.mirror, a.reason])).toEqual([
+      [true, 'manifest-unknown'],
+      [false, 'dns'],
+    ]);
+    expect(n.detail).toMatch(/^mirror manifest-unknown: the image is not on this mirror/);
+  });
+
+  it('a mirror whose certificate the node does not trust', () => {
+    const n = node('untrusted-tls');
+    expect(n.verdict).toBe('mirror-failed');
+    expect(n.attempts[0]).toMatchObject({ mirror: true, reason: 'tls' });
+    expect(n.attempts[0]!.message).toMatch(/x509: certificate signed by unknown authority/);
+  });
+
+  it('a node whose registries.conf lacks the entry', () => {
+    expect(node('lagging')).toMatchObject({ verdict: 'not-mirrored', pulledFrom: null });
+    expect(node('lagging').detail).toMatch(/although ImageContentSourcePolicy\/sandbox-mirrors covers it/);
+  });
+
+  it('NotReady nodes are skipped, not attempted', () => {
+    expect(node('not-ready')).toMatchObject({ verdict: 'skipped', detail: 'node is not Ready: Kubelet stopped posting node status.' });
+    expect(sandbox.ledger(s.dir).filter((e) => e.event === 'pod-created' && e.node === 'not-ready')).toEqual([]);
+  });
+
+  it('a debug pod that cannot start times out with what oc warned', () => {
+    expect(node('pod-fails').verdict).toBe('error');
+    expect(node('pod-fails').detail).toMatch(/^timed out after 3s; oc said: Container container-00 is unable to start due to an error: Back-off pulling image/);
+  });
+
+  it('a hanging node times out', () => {
+    expect(node('hangs')).toMatchObject({ verdict: 'error', detail: 'timed out after 3s' });
+    expect(node('hangs').durationMs).toBeGreaterThanOrEqual(3000);
+  });
+
+  it('leaves no pod and no namespace behind', () => {
+    expect(sandbox.leftovers(s.dir)).toEqual({ pods: [], namespaces: [] });
+  });
+
+  it('runs every debug pod in one namespace it made, privileged', () => {
+    const events = sandbox.ledger(s.dir);
+    const created = events.filter((e) => e.event === 'namespace-created');
+    expect(created).toHaveLength(1);
+    expect(created[0]).toMatchObject({ labels: { 'pod-security.kubernetes.io/enforce': 'privileged', 'security.openshift.io/scc.podSecurityLabelSync': 'false' }, annotations: { 'openshift.io/node-selector': '' } });
+    const pods = events.filter((e) => e.event === 'pod-created');
+    expect(pods).toHaveLength(7);
+    expect(new Set(pods.map((p) => p.namespace))).toEqual(new Set([created[0]!.namespace]));
+  });
+});
+
+describe('selection and output formats', () => {
+  it('--nodes, the default table, exit 0 when every node is mirrored', () => {
+    const run = runVerify(s, [s.image, '--nodes', 'mirrored,with-credentials']);
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^NODE\s+VERDICT\s+PULLED FROM\s+DETAIL$/);
+    expect(lines.slice(1).map((l) => l.split(/\s{3,}/).slice(0, 3))).toEqual([
+      ['mirrored', 'mirrored', `${s.registries.open.host}/mirror/team/app`],
+      ['with-credentials', 'mirrored', `${s.registries.auth.host}/secure/team/app`],
+    ]);
+    expect(run.stdout).not.toMatch(/[│┌─]/);
+    expect(run.stderr).toMatch(/covered by:\n {2}ImageContentSourcePolicy\/sandbox-mirrors/);
+    expect(run.stderr).toMatch(/2 node\(s\): 2 mirrored\n$/);
+  });
+
+  it('-l selects by label', () => {
+    const run = runVerify(s, [s.image, '-l', 'node-role.kubernetes.io/infra', '-o', 'json']);
+    expect((JSON.parse(run.stdout) as Doc).nodes.map((n) => n.name)).toEqual(['mirrored']);
+  });
+
+  it('--nodes naming an unknown node is an input error', () => {
+    const run = runVerify(s, [s.image, '--nodes', 'mirrored,nope']);
+    expect(run).toMatchObject({ code: 2, stdout: '', stderr: 'error: no such node: nope (see `oc get nodes`)\n' });
+  });
+
+  it('-o yaml is one YAML document with the same content', () => {
+    const run = runVerify(s, [s.image, '--nodes', 'mirrored,lagging', '-o', 'yaml']);
+    const doc = parseYaml(run.stdout) as Doc;
+    expect(doc.nodes.map((n) => [n.name, n.verdict])).toEqual([
+      ['mirrored', 'mirrored'],
+      ['lagging', 'not-mirrored'],
+    ]);
+    expect(run.stderr).toBe('');
+  });
+
+  it('-o wide lists each attempt with its reason', () => {
+    const run = runVerify(s, [s.image, '--nodes', 'not-on-mirror', '-o', 'wide']);
+    expect(run.stdout).toMatch(/^NODE\s+VERDICT\s+PULLED FROM\s+DETAIL\s+ATTEMPTS$/m);
+    expect(run.stdout).toContain(`mirror ${s.registries.open.host}/not-there/team/app@${s.digest} manifest-unknown`);
+    expect(run.stdout).toContain(`source ${s.image} dns`);
+  });
+
+  it('a tag pull under digest-only mirrors is not mirrored, and says why', () => {
+    const run = runVerify(s, [s.tagImage, '--nodes', 'mirrored', '-o', 'json']);
+    const doc = JSON.parse(run.stdout) as Doc;
+    expect(doc.nodes[0]).toMatchObject({ verdict: 'not-mirrored' });
+    expect(doc.nodes[0]!.detail).toMatch(/a tag pull, and ImageContentSourcePolicy\/sandbox-mirrors mirror digest pulls only/);
+    expect(doc.warnings.join('\n')).toMatch(/is a tag pull/);
+  });
+});
+
+describe('flags that shape the run', () => {
+  it('--parallel bounds the debug pods alive at once', () => {
+    const nodes = 'mirrored,with-credentials,not-on-mirror,untrusted-tls,lagging';
+    const before = sandbox.ledger(s.dir).length;
+    runVerify(s, [s.image, '--nodes', nodes, '--parallel', '1', '-o', 'json']);
+    const serialMax = maxConcurrentPods(s.dir);
+    expect(serialMax).toBeGreaterThanOrEqual(1);
+    // Only this run's events: rebuild from the ledger tail.
+    const events = sandbox.ledger(s.dir).slice(before);
+    let alive = 0;
+    let max = 0;
+    for (const e of events) {
+      if (e.event === 'pod-created') max = Math.max(max, ++alive);
+      if (e.event === 'pod-deleted') alive--;
+    }
+    expect(max).toBe(1);
+  });
+
+  it('--timeout bounds each node and accepts plain seconds', () => {
+    const started = Date.now();
+    const run = runVerify(s, [s.image, '--nodes', 'hangs', '--timeout', '2', '-o', 'json']);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect((JSON.parse(run.stdout) as Doc).nodes[0]).toMatchObject({ verdict: 'error', detail: 'timed out after 2' });
+  });
+
+  it('--image reaches oc debug', () => {
+    const run = runVerify(s, [s.image, '--nodes', 'mirrored', '--image', 'quay.io/tools/does-not-exist:1', '--timeout', '2s', '-o', 'json']);
+    expect((JSON.parse(run.stdout) as Doc).nodes[0]!.detail).toMatch(/Back-off pulling image "quay\.io\/tools\/does-not-exist:1"/);
+    expect(sandbox.ledger(s.dir).some((e) => e.event === 'pod-created' && e.image === 'quay.io/tools/does-not-exist:1')).toBe(true);
+  });
+
+  it('--log-dir saves each raw log, owner-only', () => {
+    const dir = join(work, 'logs');
+    runVerify(s, [s.image, '--nodes', 'mirrored,untrusted-tls', '--log-dir', dir, '-o', 'json']);
+    expect(readdirSync(dir).sort()).toEqual(['mirrored.log', 'untrusted-tls.log']);
+    for (const f of readdirSync(dir)) expect(statSync(join(dir, f)).mode & 0o777).toBe(0o600);
+    expect(readFileSync(join(dir, 'untrusted-tls.log'), 'utf8')).toMatch(/level=debug msg="Accessing .* x509: certificate signed by unknown authority/);
+  });
+
+  it('--kubeconfig and --context reach every client call', () => {
+    const before = sandbox.ledger(s.dir).length;
+    runVerify(s, [s.image, '--nodes', 'mirrored', '--kubeconfig', '/tmp/kc', '--context', 'prod', '-o', 'json']);
+    const calls = sandbox.ledger(s.dir).slice(before).filter((e) => e.event === 'call');
+    expect(calls.length).toBeGreaterThanOrEqual(7);
+    for (const call of calls) expect(call.globals).toEqual({ kubeconfig: '/tmp/kc', context: 'prod' });
+  });
+
+  it('no session: exit 2 with advice, before any node', () => {
+    const { writeFileSync, unlinkSync } = require('node:fs') as typeof import('node:fs');
+    writeFileSync(join(s.dir, 'logged-out'), '');
+    try {
+      const run = runVerify(s, [s.image]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toBe('error: not logged in to a cluster (You must be logged in to the server (Unauthorized)): run `oc login` first\n');
+    } finally {
+      unlinkSync(join(s.dir, 'logged-out'));
+    }
+  });
+});
+
+describe('Ctrl-C', () => {
+  it('stops every debug pod, removes the namespace, exits 130', async () => {
+    const before = sandbox.ledger(s.dir).length;
+    const { child, done } = startVerify(s, [s.image, '--nodes', 'hangs,pod-fails,mirrored', '--timeout', '60s']);
+    await waitFor(() => sandbox.ledger(s.dir).slice(before).filter((e) => e.event === 'pod-created').length >= 2);
+    child.kill('SIGINT');
+    const result = await done;
+    expect(result.code).toBe(130);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/interrupted: namespace oc-icsp-\w+ removed/);
+    expect(sandbox.leftovers(s.dir)).toEqual({ pods: [], namespaces: [] });
+  });
+});

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    // End-to-end files each start their own registries and nodes; keep the 2 cores for them.
+    fileParallelism: true,
+    maxWorkers: 2,
+  },
+});
