@@ -8,5 +8,7 @@ export default defineConfig({
     // End-to-end files each start their own registries and nodes; keep the 2 cores for them.
     fileParallelism: true,
     maxWorkers: 2,
+    // .ci/run reads the counts from here for its closing line.
+    reporters: ['default', ['json', { outputFile: '.vitest-results.json' }]],
   },
 });

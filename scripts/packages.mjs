@@ -19,3 +19,13 @@ export function ensurePackages() {
   execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
   execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { stdio: 'inherit', env });
 }
+
+// `node scripts/packages.mjs`: make sure the end-to-end tests find their tools.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  try {
+    ensurePackages();
+  } catch (error) {
+    console.error(`error: ${error.message}`);
+    process.exit(2);
+  }
+}

@@ -22,7 +22,7 @@ const sandbox = await createSandbox(dir, [
   { name: 'worker-2', config: 'not-on-mirror' },
   { name: 'worker-3', config: 'no-entry' },
 ]);
-let status = 0;
+let status;
 try {
   const args = ['verify', sandbox.image, ...process.argv.slice(2)];
   console.error(`$ oc icsp ${args.join(' ')}`);

@@ -75,7 +75,7 @@ export function decideVerdict(image: string, report: NodeReport, end: RunEnd, ex
 function whyNoMirror({ coveredBy, notApplicable }: Expectation): string {
   if (notApplicable) return `no mirror was tried: ${notApplicable}`;
   if (coveredBy) {
-    return `no mirror was tried although ${coveredBy}: the node's registries.conf lacks it (MachineConfigPool rollout pending? see oc get mcp)`;
+    return `no mirror was tried although ${coveredBy}: the node's registries.conf lags (see oc get mcp)`;
   }
   return 'no mirror was tried: no mirror policy covers this image';
 }

@@ -110,7 +110,7 @@ function rewrite(reference: string, prefix: string, location: string): string {
   try {
     return pullString(parseReference(rewritten));
   } catch (error) {
-    throw new Error(`rewriting reference: ${(error as Error).message}`);
+    throw new Error(`rewriting reference: ${(error as Error).message}`, { cause: error });
   }
 }
 

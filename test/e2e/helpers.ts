@@ -6,6 +6,9 @@ import { createSandbox, destroySandbox, leftovers, ledgerEvents } from '../sandb
 
 export const BIN = join(process.cwd(), 'dist/oc-icsp');
 
+/** The sandbox mounts node files in private mount namespaces: root only. */
+export const canRunSandbox = process.getuid?.() === 0;
+
 export interface Sandbox {
   dir: string;
   image: string;
@@ -58,13 +61,28 @@ export async function waitFor(check: () => boolean, timeoutMs = 20_000): Promise
   }
 }
 
-/** Highest number of debug pods alive at once, from the ledger. */
-export function maxConcurrentPods(dir: string): number {
+/** Highest number of debug pods alive at once, from the ledger events given. */
+export function maxConcurrentPods(events: Record<string, unknown>[]): number {
   let alive = 0;
   let max = 0;
-  for (const e of sandbox.ledger(dir)) {
+  for (const e of events) {
     if (e.event === 'pod-created') max = Math.max(max, ++alive);
     if (e.event === 'pod-deleted') alive--;
   }
   return max;
+}
+
+/** Runs a command on a node through the sandbox's oc, in a namespace made for it. */
+export function onNode(s: Sandbox, node: string, command: string[]): number | null {
+  const oc = join(s.dir, 'bin', 'oc');
+  const created = spawnSync(oc, ['create', '-f', '-', '-o', 'name'], {
+    input: JSON.stringify({ kind: 'Namespace', metadata: { generateName: 'e2e-' } }),
+    encoding: 'utf8',
+  });
+  const namespace = created.stdout.trim().replace('namespace/', '');
+  try {
+    return spawnSync(oc, ['debug', `node/${node}`, '--to-namespace', namespace, '--', 'chroot', '/host', ...command], { stdio: 'ignore' }).status;
+  } finally {
+    spawnSync(oc, ['delete', 'namespace', namespace]);
+  }
 }

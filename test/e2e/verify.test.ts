@@ -1,10 +1,10 @@
 // `oc icsp verify` end to end: the built binary, the sandbox's oc, real podman, real registries.
-import { readFileSync, readdirSync, statSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { maxConcurrentPods, runVerify, type Sandbox, sandbox, startVerify, waitFor } from './helpers.js';
+import { canRunSandbox, maxConcurrentPods, onNode, runVerify, type Sandbox, sandbox, startVerify, waitFor } from './helpers.js';
 
 let s: Sandbox;
 const work = mkdtempSync(join(tmpdir(), 'oc-icsp-e2e-'));
@@ -21,6 +21,7 @@ const NODES = [
 ];
 
 beforeAll(async () => {
+  if (!canRunSandbox) return;
   s = await sandbox.create(join(work, 'sandbox'), NODES);
 });
 afterAll(() => {
@@ -36,7 +37,7 @@ interface Doc {
   summary: Record<string, number>;
 }
 
-describe('every node state, one run', () => {
+describe.skipIf(!canRunSandbox)('every node state, one run', () => {
   let doc: Doc;
   let run: ReturnType<typeof runVerify>;
   beforeAll(() => {
@@ -120,7 +121,7 @@ describe('every node state, one run', () => {
   });
 });
 
-describe('selection and output formats', () => {
+describe.skipIf(!canRunSandbox)('selection and output formats', () => {
   it('--nodes, the default table, exit 0 when every node is mirrored', () => {
     const run = runVerify(s, [s.image, '--nodes', 'mirrored,with-credentials']);
     expect(run.code).toBe(0);
@@ -171,22 +172,13 @@ describe('selection and output formats', () => {
   });
 });
 
-describe('flags that shape the run', () => {
+describe.skipIf(!canRunSandbox)('flags that shape the run', () => {
   it('--parallel bounds the debug pods alive at once', () => {
-    const nodes = 'mirrored,with-credentials,not-on-mirror,untrusted-tls,lagging';
-    const before = sandbox.ledger(s.dir).length;
-    runVerify(s, [s.image, '--nodes', nodes, '--parallel', '1', '-o', 'json']);
-    const serialMax = maxConcurrentPods(s.dir);
-    expect(serialMax).toBeGreaterThanOrEqual(1);
-    // Only this run's events: rebuild from the ledger tail.
-    const events = sandbox.ledger(s.dir).slice(before);
-    let alive = 0;
-    let max = 0;
-    for (const e of events) {
-      if (e.event === 'pod-created') max = Math.max(max, ++alive);
-      if (e.event === 'pod-deleted') alive--;
+    for (const parallel of [1, 2]) {
+      const before = sandbox.ledger(s.dir).length;
+      runVerify(s, [s.image, '--nodes', 'hangs,pod-fails', '--timeout', '2s', '--parallel', String(parallel), '-o', 'json']);
+      expect(maxConcurrentPods(sandbox.ledger(s.dir).slice(before))).toBe(parallel);
     }
-    expect(max).toBe(1);
   });
 
   it('--timeout bounds each node and accepts plain seconds', () => {
@@ -210,6 +202,18 @@ describe('flags that shape the run', () => {
     expect(readFileSync(join(dir, 'untrusted-tls.log'), 'utf8')).toMatch(/level=debug msg="Accessing .* x509: certificate signed by unknown authority/);
   });
 
+  it('removes the image it pulled, unless --keep-image; never one that was there before', () => {
+    const hasImage = () => onNode(s, 'with-credentials', ['podman', 'image', 'exists', s.image]) === 0;
+    runVerify(s, [s.image, '--nodes', 'with-credentials']);
+    expect(hasImage()).toBe(false);
+    runVerify(s, [s.image, '--nodes', 'with-credentials', '--keep-image']);
+    expect(hasImage()).toBe(true);
+    runVerify(s, [s.image, '--nodes', 'with-credentials']);
+    expect(hasImage()).toBe(true);
+    expect(onNode(s, 'with-credentials', ['podman', 'rmi', s.image])).toBe(0);
+    expect(hasImage()).toBe(false);
+  });
+
   it('--kubeconfig and --context reach every client call', () => {
     const before = sandbox.ledger(s.dir).length;
     runVerify(s, [s.image, '--nodes', 'mirrored', '--kubeconfig', '/tmp/kc', '--context', 'prod', '-o', 'json']);
@@ -219,7 +223,6 @@ describe('flags that shape the run', () => {
   });
 
   it('no session: exit 2 with advice, before any node', () => {
-    const { writeFileSync, unlinkSync } = require('node:fs') as typeof import('node:fs');
     writeFileSync(join(s.dir, 'logged-out'), '');
     try {
       const run = runVerify(s, [s.image]);
@@ -231,7 +234,7 @@ describe('flags that shape the run', () => {
   });
 });
 
-describe('Ctrl-C', () => {
+describe.skipIf(!canRunSandbox)('Ctrl-C', () => {
   it('stops every debug pod, removes the namespace, exits 130', async () => {
     const before = sandbox.ledger(s.dir).length;
     const { child, done } = startVerify(s, [s.image, '--nodes', 'hangs,pod-fails,mirrored', '--timeout', '60s']);
