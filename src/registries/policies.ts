@@ -52,8 +52,8 @@ const KIND_API: Record<PolicyKind | 'Image', string> = {
 // openshift/api config/v1 ImageMirror / ImageDigestMirrors.source patterns, as the MCO checks them.
 const HOST = '(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?';
 const PATH = '(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*';
-const MIRROR_PATTERN = new RegExp(`^${HOST}${PATH}$`);
-const SOURCE_PATTERN = new RegExp(`^(?:\\*\\.${HOST.replace('(?::[0-9]+)?', '')}|${HOST}${PATH})$`);
+export const MIRROR_PATTERN = new RegExp(`^${HOST}${PATH}$`);
+export const SOURCE_PATTERN = new RegExp(`^(?:\\*\\.${HOST.replace('(?::[0-9]+)?', '')}|${HOST}${PATH})$`);
 
 export function isPolicyKind(kind: unknown): kind is PolicyKind {
   return kind === 'ImageContentSourcePolicy' || kind === 'ImageDigestMirrorSet' || kind === 'ImageTagMirrorSet';
@@ -99,11 +99,13 @@ function readRules(kind: PolicyKind, name: string, o: Record<string, unknown>, f
     const e = (entry ?? {}) as Record<string, unknown>;
     const source = e.source;
     if (typeof source !== 'string' || source === '') fail(`${field}.source`, 'is required');
-    checkSource(source as string, `${field}.source`, fail);
+    checkSource(source as string, `${field}.source`, kind, fail);
     const mirrors = e.mirrors ?? [];
     if (!Array.isArray(mirrors)) fail(`${field}.mirrors`, 'must be a list');
     (mirrors as unknown[]).forEach((m, j) => {
-      if (typeof m !== 'string' || !MIRROR_PATTERN.test(m)) {
+      if (typeof m !== 'string') fail(`${field}.mirrors[${j}]`, 'must be a string');
+      // ICSP has no CRD pattern; the MCO's own check (render) catches bad ICSP mirrors.
+      if (kind !== 'ImageContentSourcePolicy' && !MIRROR_PATTERN.test(m as string)) {
         fail(`${field}.mirrors[${j}]`, `invalid format for mirror ${JSON.stringify(m)}: want host[:port][/path] without scheme, tag, digest or wildcard`);
       }
     });
@@ -121,11 +123,11 @@ function readRules(kind: PolicyKind, name: string, o: Record<string, unknown>, f
   });
 }
 
-function checkSource(source: string, field: string, fail: (f: string, p: string) => never): void {
+function checkSource(source: string, field: string, kind: PolicyKind, fail: (f: string, p: string) => never): void {
   if (/^[a-z]+:\/\//.test(source)) fail(field, `${JSON.stringify(source)} must not have a URL scheme`);
   if (source.includes('@')) fail(field, `${JSON.stringify(source)} must not have a digest`);
   if (/\/[^/]*:/.test(source)) fail(field, `${JSON.stringify(source)} must not have a tag`);
-  if (!SOURCE_PATTERN.test(source)) fail(field, `invalid format for source ${JSON.stringify(source)}`);
+  if (kind !== 'ImageContentSourcePolicy' && !SOURCE_PATTERN.test(source)) fail(field, `invalid format for source ${JSON.stringify(source)}`);
 }
 
 function readRegistrySources(o: Record<string, unknown>, fail: (f: string, p: string) => never): RegistrySources {
