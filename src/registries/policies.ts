@@ -144,8 +144,5 @@ function readRegistrySources(o: Record<string, unknown>, fail: (f: string, p: st
     allowedRegistries: list('allowedRegistries'),
     containerRuntimeSearchRegistries: list('containerRuntimeSearchRegistries'),
   };
-  if (sources.blockedRegistries.length && sources.allowedRegistries.length) {
-    fail('spec.registrySources', 'only one of allowedRegistries or blockedRegistries may be set');
-  }
   return sources;
 }
