@@ -3,6 +3,7 @@ import yargs from 'yargs';
 import { EXIT, UserError } from '../errors.js';
 import { ReferenceError } from '../registries/reference.js';
 import type { Io } from './io.js';
+import { explainCommand, listCommand, migrateCommand, renderCommand } from './commands/offline.js';
 import { verifyCommand } from './commands/verify.js';
 
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -14,8 +15,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .scriptName('oc icsp')
     .usage('$0 <command> [options]\n\nCheck that OpenShift nodes pull images through their ICSP/IDMS/ITMS mirrors.')
     .command(verifyCommand(io, setExit))
+    .command(explainCommand(io, setExit))
+    .command(renderCommand(io, setExit))
+    .command(listCommand(io, setExit))
+    .command(migrateCommand(io, setExit))
     .option('color', { type: 'boolean', default: true, describe: 'colour the output (also off with NO_COLOR)' })
-    .demandCommand(1, 'name a command: verify')
+    .demandCommand(1, 'name a command: verify, explain, render, list or migrate')
     .strict()
     .help()
     .alias('help', 'h')

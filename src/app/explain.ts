@@ -1,0 +1,120 @@
+// `oc icsp explain`: the pull sources podman would try, in order, and why.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '../errors.js';
+import type { OcRunner } from '../oc/runner.js';
+import { type ImageReference, isDigested, parseReference, pullString, referenceName } from '../registries/reference.js';
+import { type ConfFile, loadRegistriesConf, type RegistriesConf, RegistriesConfError } from '../registries/registries-conf.js';
+import { RenderError, renderRegistriesConf } from '../registries/render.js';
+import { matchPrefix, type PullSource, resolvePullSources } from '../registries/resolve.js';
+import { readClusterPolicies } from './cluster-policies.js';
+import { readManifestFiles } from './manifests.js';
+
+export interface ExplainRequest {
+  image: string;
+  files: string[];
+  registriesConf: string | undefined;
+  registriesConfD: string | undefined;
+}
+
+export interface ExplainResult {
+  image: string;
+  /** Where the configuration came from: the files, a node's registries.conf, or the cluster. */
+  from: string;
+  /** The matched [[registry]] prefix, or null when none matches. */
+  matched: string | null;
+  sources: PullSource[];
+  notes: string[];
+}
+
+export async function explain(request: ExplainRequest, oc: () => OcRunner): Promise<ExplainResult> {
+  const ref = parseReference(request.image);
+  const { conf, from } = await configuration(request, oc);
+  return explainWith(conf, ref, from);
+}
+
+export function explainWith(conf: RegistriesConf, ref: ImageReference, from: string): ExplainResult {
+  let resolution;
+  try {
+    resolution = resolvePullSources(conf, ref);
+  } catch (error) {
+    throw new UserError(`${pullString(ref)}: ${(error as Error).message}`);
+  }
+  const { entry, sources, skipped } = resolution;
+  const notes: string[] = [];
+  if (!entry) notes.push('no policy covers this reference: it is pulled from its source only');
+  if (entry && entry.mirrors.length === 0 && !entry.blocked) notes.push(`${entry.prefix} has no mirrors here`);
+  if (skipped.length > 0 && !isDigested(ref)) {
+    notes.push('tag reference: ICSP/IDMS mirrors apply only to digest pulls; use a digest or an ImageTagMirrorSet');
+  }
+  if (skipped.length > 0 && isDigested(ref)) {
+    notes.push('digest reference: ImageTagMirrorSet mirrors apply only to tag pulls; an ImageDigestMirrorSet covers digest pulls');
+  }
+  const source = sources.at(-1)!;
+  if (source.blocked) {
+    notes.push(
+      sources.length > 1
+        ? 'source is blocked (NeverContactSource or blockedRegistries): if every mirror fails the pull fails'
+        : 'source is blocked and no mirror applies: this pull always fails',
+    );
+  }
+  for (const s of sources.slice(0, -1)) if (s.blocked) notes.push(`mirror ${s.reference} lies in a blocked registry: that attempt always fails`);
+  // Only the longest matching prefix counts; a broader entry's mirrors are not merged in.
+  for (const other of conf.registries) {
+    if (other === entry || other.mirrors.length === 0 || matchPrefix(referenceName(ref), other.prefix) === -1) continue;
+    notes.push(`${other.prefix} has mirrors too, but only the longest matching prefix (${entry!.prefix}) applies`);
+  }
+  if (entry?.mirrorByDigestOnly) notes.push(`${entry.prefix} uses mirror-by-digest-only = true (as OpenShift 4.12 and earlier render ICSPs)`);
+  return { image: pullString(ref), from, matched: entry?.prefix ?? null, sources, notes };
+}
+
+async function configuration(request: ExplainRequest, oc: () => OcRunner): Promise<{ conf: RegistriesConf; from: string }> {
+  if (request.registriesConf !== undefined && request.files.length > 0) {
+    throw new UserError('use either -f (policy manifests) or --registries-conf (a node file), not both');
+  }
+  if (request.registriesConf !== undefined || request.registriesConfD !== undefined) {
+    const main = request.registriesConf === undefined ? undefined : readConf(request.registriesConf);
+    const dropIns = request.registriesConfD === undefined ? [] : readDropIns(request.registriesConfD);
+    return { conf: loadConf(main, dropIns), from: request.registriesConf ?? request.registriesConfD! };
+  }
+  const set = request.files.length > 0 ? readManifestFiles(request.files) : await readClusterPolicies(oc());
+  let text: string;
+  try {
+    text = renderRegistriesConf(set);
+  } catch (error) {
+    if (error instanceof RenderError) throw new UserError(`the machine-config-operator would refuse these policies: ${error.message}`);
+    throw error;
+  }
+  return {
+    conf: loadConf({ path: 'rendered registries.conf', text }, []),
+    from: request.files.length > 0 ? request.files.join(', ') : 'the cluster',
+  };
+}
+
+export function loadConf(main: ConfFile | undefined, dropIns: ConfFile[]): RegistriesConf {
+  try {
+    return loadRegistriesConf(main, dropIns);
+  } catch (error) {
+    if (error instanceof RegistriesConfError) throw new UserError(error.message);
+    throw error;
+  }
+}
+
+function readConf(path: string): ConfFile {
+  try {
+    return { path, text: readFileSync(path, 'utf8') };
+  } catch (error) {
+    throw new UserError(`${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+  }
+}
+
+// containers/image reads every *.conf in registries.conf.d, in name order.
+function readDropIns(dir: string): ConfFile[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n.endsWith('.conf'));
+  } catch (error) {
+    throw new UserError(`${dir}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (error as Error).message}`);
+  }
+  return names.map((name) => readConf(join(dir, name)));
+}

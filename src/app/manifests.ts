@@ -1,0 +1,55 @@
+// -f FILE: mirror-policy objects from YAML (multi-document) or JSON files, `kind: List` flattened.
+import { readFileSync } from 'node:fs';
+import { parseAllDocuments } from 'yaml';
+import { UserError } from '../errors.js';
+import { isPolicyKind, PolicyError, type PolicySet, readPolicies } from '../registries/policies.js';
+
+export function readManifestFiles(paths: string[], { requirePolicy = true } = {}): PolicySet {
+  const objects: { origin: string; object: unknown }[] = [];
+  for (const path of paths) {
+    const found = readManifestFile(path);
+    const relevant = found.filter(({ object }) => isPolicyKind(kindOf(object)) || (kindOf(object) === 'Image' && nameOf(object) === 'cluster'));
+    if (relevant.length === 0 && requirePolicy) {
+      throw new UserError(
+        `${path}: no ImageContentSourcePolicy, ImageDigestMirrorSet, ImageTagMirrorSet or images.config.openshift.io/cluster in it`,
+      );
+    }
+    objects.push(...relevant);
+  }
+  try {
+    return readPolicies(objects);
+  } catch (error) {
+    if (error instanceof PolicyError) throw new UserError(error.message);
+    throw error;
+  }
+}
+
+function readManifestFile(path: string): { origin: string; object: unknown }[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UserError(`${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message}`);
+  }
+  // JSON is YAML; one parser reads both.
+  const documents = parseAllDocuments(text);
+  const out: { origin: string; object: unknown }[] = [];
+  for (const doc of Array.isArray(documents) ? documents : [documents]) {
+    const error = doc.errors[0];
+    if (error) throw new UserError(`${path}: not valid YAML or JSON: ${error.message.split('\n')[0]}`);
+    const value: unknown = doc.toJS();
+    if (value === null || value === undefined) continue;
+    const items = kindOf(value) === 'List' || /List$/.test(String(kindOf(value))) ? ((value as { items?: unknown[] }).items ?? []) : [value];
+    for (const item of items) out.push({ origin: path, object: item });
+  }
+  return out;
+}
+
+function kindOf(object: unknown): unknown {
+  return typeof object === 'object' && object !== null ? (object as { kind?: unknown }).kind : undefined;
+}
+
+function nameOf(object: unknown): unknown {
+  return typeof object === 'object' && object !== null ? (object as { metadata?: { name?: unknown } }).metadata?.name : undefined;
+}

@@ -1,0 +1,65 @@
+// render, list and migrate: the policies from -f files or from the cluster.
+import { stringify } from 'yaml';
+import { UserError } from '../errors.js';
+import type { OcRunner } from '../oc/runner.js';
+import type { PolicySet } from '../registries/policies.js';
+import { RenderError, renderRegistriesConf } from '../registries/render.js';
+import { readClusterPolicies } from './cluster-policies.js';
+import { readManifestFiles } from './manifests.js';
+
+export async function loadPolicies(files: string[], oc: () => OcRunner): Promise<PolicySet> {
+  return files.length > 0 ? readManifestFiles(files) : readClusterPolicies(oc());
+}
+
+export function renderText(set: PolicySet): string {
+  try {
+    return renderRegistriesConf(set);
+  } catch (error) {
+    if (error instanceof RenderError) throw new UserError(`the machine-config-operator would refuse these policies: ${error.message}`);
+    throw error;
+  }
+}
+
+export interface PolicyListRow {
+  kind: string;
+  name: string;
+  source: string;
+  mirrors: string[];
+  pull: 'digest' | 'tag';
+  sourcePolicy: string;
+}
+
+export function listRows(set: PolicySet): PolicyListRow[] {
+  return set.rules.map((r) => ({
+    kind: r.kind,
+    name: r.name,
+    source: r.source,
+    mirrors: r.mirrors,
+    pull: r.pull,
+    // ICSP has no field: it always falls back to the source.
+    sourcePolicy: r.sourcePolicy ?? 'AllowContactingSource',
+  }));
+}
+
+/**
+ * ImageDigestMirrorSets as `oc adm migrate icsp` writes them (openshift/oc pkg/cli/admin/migrate/icsp
+ * generateIDMS): same metadata but creationTimestamp, same entries in order, no mirrorSourcePolicy.
+ */
+export function migrateToIdms(set: PolicySet): string {
+  const icsps = set.objects.filter((o) => o.kind === 'ImageContentSourcePolicy');
+  if (icsps.length === 0) throw new UserError('no ImageContentSourcePolicy to migrate in the given files');
+  return icsps
+    .map(({ object }) => {
+      const metadata = { ...((object.metadata ?? {}) as Record<string, unknown>) };
+      delete metadata.creationTimestamp;
+      const spec = (object.spec ?? {}) as { repositoryDigestMirrors?: { source: string; mirrors?: string[] }[] };
+      const idms = {
+        apiVersion: 'config.openshift.io/v1',
+        kind: 'ImageDigestMirrorSet',
+        metadata,
+        spec: { imageDigestMirrors: (spec.repositoryDigestMirrors ?? []).map((m) => ({ ...(m.mirrors ? { mirrors: m.mirrors } : {}), source: m.source })) },
+      };
+      return stringify(idms, { indent: 4, indentSeq: true, sortMapEntries: true, lineWidth: 0 });
+    })
+    .join('---\n');
+}

@@ -1,0 +1,98 @@
+// explain, render, list, migrate: decided from files or the cluster's policies, no node involved.
+import type { Argv, CommandModule } from 'yargs';
+import { EXIT, UserError } from '../../errors.js';
+import { parseReference } from '../../registries/reference.js';
+import type { Io } from '../io.js';
+import { clientRunner, type CommonOptions, withClientOptions, withOutputOption } from '../options.js';
+
+interface FileArgs extends CommonOptions {
+  filename: string[];
+}
+
+const withFiles = <T>(yargs: Argv<T>, describe: string) =>
+  yargs.option('filename', { alias: 'f', type: 'string', array: true, default: [] as string[], describe });
+
+const FILES_HELP = 'policy manifests (YAML, multi-document, JSON or kind: List); default: read them from the cluster';
+
+type Handler<A> = (args: A, io: Io) => Promise<number>;
+
+function command<A>(
+  io: Io,
+  setExit: (code: number) => void,
+  spec: { command: string; describe: string; builder: (y: Argv) => Argv; handler: Handler<A> },
+): CommandModule<object, A> {
+  return {
+    command: spec.command,
+    describe: spec.describe,
+    builder: spec.builder as unknown as (y: Argv) => Argv<A>,
+    handler: async (args) => setExit(await spec.handler(args as A, io)),
+  };
+}
+
+interface ExplainArgs extends FileArgs {
+  IMAGE: string;
+  registriesConf?: string;
+  registriesConfD?: string;
+}
+
+export const explainCommand = (io: Io, setExit: (code: number) => void) =>
+  command<ExplainArgs>(io, setExit, {
+    command: 'explain <IMAGE>',
+    describe: 'List the sources a pull of IMAGE tries, in order, as containers/image would',
+    builder: (y) =>
+      withOutputOption(withClientOptions(withFiles(y, FILES_HELP)))
+        .positional('IMAGE', { type: 'string', demandOption: true })
+        .option('registries-conf', { type: 'string', describe: "a node's registries.conf instead of policies" })
+        .option('registries-conf-d', { type: 'string', describe: 'its registries.conf.d directory of drop-ins' })
+        .epilog('Exit codes: 0 explained; 2 usage, input or environment error.') as unknown as Argv,
+    handler: async (args, io) => {
+      parseReference(args.IMAGE);
+      const [{ explain }, { renderExplain }] = await Promise.all([import('../../app/explain.js'), import('../../report/explain-report.js')]);
+      const result = await explain(
+        { image: args.IMAGE, files: args.filename, registriesConf: args.registriesConf, registriesConfD: args.registriesConfD },
+        () => clientRunner(args, io.env),
+      );
+      io.out(renderExplain(result, args.output));
+      return EXIT.ok;
+    },
+  });
+
+export const renderCommand = (io: Io, setExit: (code: number) => void) =>
+  command<FileArgs>(io, setExit, {
+    command: 'render',
+    describe: 'Print the registries.conf the machine-config-operator writes for the policies',
+    builder: (y) => withClientOptions(withFiles(y, FILES_HELP)) as unknown as Argv,
+    handler: async (args, io) => {
+      const { loadPolicies, renderText } = await import('../../app/policies.js');
+      io.out(renderText(await loadPolicies(args.filename, () => clientRunner(args, io.env))));
+      return EXIT.ok;
+    },
+  });
+
+export const listCommand = (io: Io, setExit: (code: number) => void) =>
+  command<FileArgs>(io, setExit, {
+    command: 'list',
+    describe: 'List every ICSP, IDMS and ITMS entry: source, mirrors, which pulls, source policy',
+    builder: (y) => withOutputOption(withClientOptions(withFiles(y, FILES_HELP))) as unknown as Argv,
+    handler: async (args, io) => {
+      const [{ loadPolicies, listRows }, { renderList }] = await Promise.all([import('../../app/policies.js'), import('../../report/list-report.js')]);
+      const rows = listRows(await loadPolicies(args.filename, () => clientRunner(args, io.env)));
+      if (rows.length === 0 && (args.output === 'table' || args.output === 'wide')) io.err('no mirror policies found\n');
+      else io.out(renderList(rows, args.output));
+      return EXIT.ok;
+    },
+  });
+
+export const migrateCommand = (io: Io, setExit: (code: number) => void) =>
+  command<FileArgs>(io, setExit, {
+    command: 'migrate',
+    describe: 'Convert ImageContentSourcePolicy YAML to ImageDigestMirrorSet YAML, as oc adm migrate icsp does',
+    builder: (y) => withFiles(y, 'ImageContentSourcePolicy manifests to convert (required)'),
+    handler: async (args, io) => {
+      if (args.filename.length === 0) throw new UserError('migrate needs -f FILE with ImageContentSourcePolicy objects');
+      const { migrateToIdms } = await import('../../app/policies.js');
+      const { readManifestFiles } = await import('../../app/manifests.js');
+      io.out(migrateToIdms(readManifestFiles(args.filename)));
+      return EXIT.ok;
+    },
+  });
