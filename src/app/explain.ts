@@ -6,7 +6,7 @@ import type { OcRunner } from '../oc/runner.js';
 import { type ImageReference, isDigested, parseReference, pullString, referenceName } from '../registries/reference.js';
 import { type ConfFile, loadRegistriesConf, type RegistriesConf, RegistriesConfError } from '../registries/registries-conf.js';
 import { RenderError, renderRegistriesConf } from '../registries/render.js';
-import { matchPrefix, type PullSource, resolvePullSources } from '../registries/resolve.js';
+import { findRegistry, matchPrefix, type PullSource, PullSourceError, resolvePullSources } from '../registries/resolve.js';
 import { readClusterPolicies } from './cluster-policies.js';
 import { readManifestFiles } from './manifests.js';
 
@@ -24,6 +24,8 @@ export interface ExplainResult {
   /** The matched [[registry]] prefix, or null when none matches. */
   matched: string | null;
   sources: PullSource[];
+  /** Set when podman fails before trying any source. */
+  error: string | null;
   notes: string[];
 }
 
@@ -38,7 +40,16 @@ export function explainWith(conf: RegistriesConf, ref: ImageReference, from: str
   try {
     resolution = resolvePullSources(conf, ref);
   } catch (error) {
-    throw new UserError(`${pullString(ref)}: ${(error as Error).message}`);
+    if (!(error instanceof PullSourceError)) throw error;
+    const entry = findRegistry(conf, referenceName(ref));
+    return {
+      image: pullString(ref),
+      from,
+      matched: entry?.prefix ?? null,
+      sources: [],
+      error: error.message,
+      notes: [`podman fails before trying any source: ${error.message} (check the location and mirrors of ${entry?.prefix ?? 'the matching entry'})`],
+    };
   }
   const { entry, sources, skipped } = resolution;
   const notes: string[] = [];
@@ -65,7 +76,7 @@ export function explainWith(conf: RegistriesConf, ref: ImageReference, from: str
     notes.push(`${other.prefix} has mirrors too, but only the longest matching prefix (${entry!.prefix}) applies`);
   }
   if (entry?.mirrorByDigestOnly) notes.push(`${entry.prefix} uses mirror-by-digest-only = true (as OpenShift 4.12 and earlier render ICSPs)`);
-  return { image: pullString(ref), from, matched: entry?.prefix ?? null, sources, notes };
+  return { image: pullString(ref), from, matched: entry?.prefix ?? null, sources, error: null, notes };
 }
 
 async function configuration(request: ExplainRequest, oc: () => OcRunner): Promise<{ conf: RegistriesConf; from: string }> {

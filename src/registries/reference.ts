@@ -132,3 +132,19 @@ export function isDigested(ref: ImageReference): boolean {
 export function wasNormalized(input: string, ref: ImageReference): boolean {
   return input !== pullString(ref) && !(ref.tag && ref.digest && input === `${referenceName(ref)}:${ref.tag}@${ref.digest}`);
 }
+
+/**
+ * reference.ParseNamed as containers/image applies it to a rewritten reference: the text must
+ * parse and already be in canonical form (no implied docker.io or library/).
+ */
+export function parseCanonical(text: string): ImageReference {
+  let ref: ImageReference;
+  try {
+    ref = parseReference(text);
+  } catch {
+    throw new Error('invalid reference format');
+  }
+  const canonical = `${referenceName(ref)}${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
+  if (canonical !== text) throw new Error('repository name must be canonical');
+  return ref;
+}

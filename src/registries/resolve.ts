@@ -1,8 +1,11 @@
 // Pull sources as containers/image computes them: pkg/sysregistriesv2 FindRegistry,
 // refMatchingPrefix, (*Registry).PullSourcesFromReference and rewriteReference;
 // the blocked check is docker/docker_client.go newDockerClient.
-import { type ImageReference, isDigested, parseReference, pullString, referenceName } from './reference.js';
+import { type ImageReference, isDigested, parseCanonical, pullString, referenceName } from './reference.js';
 import type { RegistriesConf, RegistryEntry } from './registries-conf.js';
+
+/** containers/image cannot compute the sources: podman fails before trying any. */
+export class PullSourceError extends Error {}
 
 export interface PullSource {
   /** Exactly the string podman logs in `Trying to access "<reference>"`. */
@@ -105,12 +108,13 @@ function mirrorSkipReason(entry: RegistryEntry, pullFromMirror: string, digested
 function rewrite(reference: string, prefix: string, location: string): string {
   if (location === '') return reference;
   const matched = matchPrefix(reference, prefix);
-  if (matched === -1) throw new Error(`invalid prefix '${prefix}' for reference '${reference}'`);
+  if (matched === -1) throw new PullSourceError(`invalid prefix '${prefix}' for reference '${reference}'`);
   const rewritten = location + reference.slice(matched);
   try {
-    return pullString(parseReference(rewritten));
+    parseCanonical(rewritten);
+    return rewritten;
   } catch (error) {
-    throw new Error(`rewriting reference: ${(error as Error).message}`, { cause: error });
+    throw new PullSourceError(`rewriting reference: ${(error as Error).message}`, { cause: error });
   }
 }
 

@@ -10,6 +10,7 @@ export function renderExplain(result: ExplainResult, format: OutputFormat): stri
         from: result.from,
         matched: result.matched,
         sources: result.sources.map((s) => ({ reference: s.reference, mirror: s.mirror, insecure: s.insecure, blocked: s.blocked, why: s.why })),
+        error: result.error,
         notes: result.notes,
       },
       format,
@@ -24,5 +25,6 @@ export function renderExplain(result: ExplainResult, format: OutputFormat): stri
     return row;
   });
   const notes = result.notes.map((n) => `note: ${n}\n`).join('');
+  if (rows.length === 0) return notes;
   return renderTable(headers, rows) + (notes ? `\n${notes}` : '');
 }
