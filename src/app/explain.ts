@@ -88,7 +88,7 @@ async function configuration(request: ExplainRequest, oc: () => OcRunner): Promi
     const dropIns = request.registriesConfD === undefined ? [] : readDropIns(request.registriesConfD);
     return { conf: loadConf(main, dropIns), from: request.registriesConf ?? request.registriesConfD! };
   }
-  const set = request.files.length > 0 ? readManifestFiles(request.files) : await readClusterPolicies(oc());
+  const set = request.files.length > 0 ? await readManifestFiles(request.files) : await readClusterPolicies(oc());
   let text: string;
   try {
     text = renderRegistriesConf(set);

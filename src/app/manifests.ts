@@ -1,13 +1,14 @@
 // -f FILE: mirror-policy objects from YAML (multi-document) or JSON files, `kind: List` flattened.
 import { readFileSync } from 'node:fs';
-import { parseAllDocuments } from 'yaml';
 import { UserError } from '../errors.js';
 import { isPolicyKind, PolicyError, type PolicySet, readPolicies } from '../registries/policies.js';
 
-export function readManifestFiles(paths: string[], { requirePolicy = true } = {}): PolicySet {
+export async function readManifestFiles(paths: string[], { requirePolicy = true } = {}): Promise<PolicySet> {
+  // Loaded on demand: explain --registries-conf and verify never read manifests.
+  const { parseAllDocuments } = await import('yaml');
   const objects: { origin: string; object: unknown }[] = [];
   for (const path of paths) {
-    const found = readManifestFile(path);
+    const found = readManifestFile(path, parseAllDocuments);
     const relevant = found.filter(({ object }) => isPolicyKind(kindOf(object)) || (kindOf(object) === 'Image' && nameOf(object) === 'cluster'));
     if (relevant.length === 0 && requirePolicy) {
       throw new UserError(
@@ -24,7 +25,7 @@ export function readManifestFiles(paths: string[], { requirePolicy = true } = {}
   }
 }
 
-function readManifestFile(path: string): { origin: string; object: unknown }[] {
+function readManifestFile(path: string, parseAllDocuments: typeof import('yaml').parseAllDocuments): { origin: string; object: unknown }[] {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

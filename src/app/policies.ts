@@ -1,5 +1,4 @@
 // render, list and migrate: the policies from -f files or from the cluster.
-import { stringify } from 'yaml';
 import { UserError } from '../errors.js';
 import type { OcRunner } from '../oc/runner.js';
 import type { PolicySet } from '../registries/policies.js';
@@ -8,7 +7,7 @@ import { readClusterPolicies } from './cluster-policies.js';
 import { readManifestFiles } from './manifests.js';
 
 export async function loadPolicies(files: string[], oc: () => OcRunner): Promise<PolicySet> {
-  return files.length > 0 ? readManifestFiles(files) : readClusterPolicies(oc());
+  return files.length > 0 ? await readManifestFiles(files) : readClusterPolicies(oc());
 }
 
 export function renderText(set: PolicySet): string {
@@ -45,7 +44,8 @@ export function listRows(set: PolicySet): PolicyListRow[] {
  * ImageDigestMirrorSets as `oc adm migrate icsp` writes them (openshift/oc pkg/cli/admin/migrate/icsp
  * generateIDMS): same metadata but creationTimestamp, same entries in order, no mirrorSourcePolicy.
  */
-export function migrateToIdms(set: PolicySet): string {
+export async function migrateToIdms(set: PolicySet): Promise<string> {
+  const { stringify } = await import('yaml');
   const icsps = set.objects.filter((o) => o.kind === 'ImageContentSourcePolicy');
   if (icsps.length === 0) throw new UserError('no ImageContentSourcePolicy to migrate in the given files');
   return icsps

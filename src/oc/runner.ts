@@ -1,7 +1,8 @@
 // The one place that starts processes. Everything else in oc/ decides which argv to run
 // and reads the answer; tests inject a runner that checks the argv against a table.
 import { createInterface } from 'node:readline';
-import { execa } from 'execa';
+// execa loads lazily: most invocations (help, explain -f, render) never start a process.
+const loadExeca = () => import('execa').then((m) => m.execa);
 
 export interface RunResult {
   exitCode: number;
@@ -42,6 +43,7 @@ export function execaRunner({ binary, kind, globalArgs }: RunnerOptions): OcRunn
     binary,
     kind,
     async run(args, options = {}) {
+      const execa = await loadExeca();
       const result = await execa(binary, withGlobalArgs(args, globalArgs), {
         input: options.input ?? '',
         reject: false,
@@ -57,18 +59,22 @@ export function execaRunner({ binary, kind, globalArgs }: RunnerOptions): OcRunn
       };
     },
     stream(args, handlers) {
-      const child = execa(binary, withGlobalArgs(args, globalArgs), {
+      // Wrapped in an object: a subprocess is itself a promise, and then() would await it.
+      const started = loadExeca().then((execa) => ({
+        subprocess: execa(binary, withGlobalArgs(args, globalArgs), {
         stdin: 'ignore',
         buffer: false,
         reject: false,
-        // The user's Ctrl-C reaches oc through us, so it cleans up after we asked, not before.
-        detached: true,
-      });
-      const drained = [
-        lines(child.stdout, handlers.onStdoutLine),
-        lines(child.stderr, handlers.onStderrLine),
-      ];
+          // The user's Ctrl-C reaches oc through us, so it cleans up after we asked, not before.
+          detached: true,
+        }),
+      }));
+      let child: Awaited<typeof started>['subprocess'] | undefined;
+      const pendingSignals: NodeJS.Signals[] = [];
       const done = (async () => {
+        child = (await started).subprocess;
+        for (const signal of pendingSignals) child.kill(signal);
+        const drained = [lines(child.stdout, handlers.onStdoutLine), lines(child.stderr, handlers.onStderrLine)];
         const result = await child;
         await Promise.all(drained);
         const failedToStart = result.failed && result.exitCode === undefined && !result.signal ? result.shortMessage : undefined;
@@ -76,6 +82,10 @@ export function execaRunner({ binary, kind, globalArgs }: RunnerOptions): OcRunn
       })();
       return {
         kill(signal) {
+          if (!child) {
+            pendingSignals.push(signal);
+            return;
+          }
           try {
             child.kill(signal);
           } catch {

@@ -47,6 +47,7 @@ export function loadRegistriesConf(main: ConfFile | undefined, dropIns: ConfFile
   const merged: RegistriesConf = { registries: [], unqualifiedSearchRegistries: undefined, shortNameMode: undefined };
   const byPrefix = new Map<string, RegistryEntry>();
   const files = [...(main ? [main] : []), ...[...dropIns].sort((a, b) => compareStrings(baseName(a.path), baseName(b.path)))];
+  if (files.length === 1) return parseRegistriesConfFile(files[0]!);
   for (const file of files) {
     const conf = parseRegistriesConfFile(file);
     for (const entry of conf.registries) byPrefix.set(entry.prefix, entry);

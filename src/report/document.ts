@@ -1,8 +1,8 @@
-// -o json|yaml: exactly one document on stdout.
-import { stringify } from 'yaml';
-
+// -o json|yaml: exactly one document on stdout. yaml loads only when asked for.
 export type OutputFormat = 'table' | 'wide' | 'json' | 'yaml';
 
-export function renderDocument(value: unknown, format: 'json' | 'yaml'): string {
-  return format === 'json' ? `${JSON.stringify(value, null, 2)}\n` : stringify(value, { lineWidth: 0 });
+export async function renderDocument(value: unknown, format: 'json' | 'yaml'): Promise<string> {
+  if (format === 'json') return `${JSON.stringify(value, null, 2)}\n`;
+  const { stringify } = await import('yaml');
+  return stringify(value, { lineWidth: 0 });
 }

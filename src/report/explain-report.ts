@@ -2,7 +2,7 @@ import type { ExplainResult } from '../app/explain.js';
 import { type OutputFormat, renderDocument } from './document.js';
 import { renderTable } from './table.js';
 
-export function renderExplain(result: ExplainResult, format: OutputFormat): string {
+export async function renderExplain(result: ExplainResult, format: OutputFormat): Promise<string> {
   if (format === 'json' || format === 'yaml') {
     return renderDocument(
       {
@@ -26,5 +26,5 @@ export function renderExplain(result: ExplainResult, format: OutputFormat): stri
   });
   const notes = result.notes.map((n) => `note: ${n}\n`).join('');
   if (rows.length === 0) return notes;
-  return renderTable(headers, rows) + (notes ? `\n${notes}` : '');
+  return (await renderTable(headers, rows)) + (notes ? `\n${notes}` : '');
 }

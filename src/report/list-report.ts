@@ -2,7 +2,7 @@ import type { PolicyListRow } from '../app/policies.js';
 import { type OutputFormat, renderDocument } from './document.js';
 import { renderTable } from './table.js';
 
-export function renderList(rows: PolicyListRow[], format: OutputFormat): string {
+export async function renderList(rows: PolicyListRow[], format: OutputFormat): Promise<string> {
   if (format === 'json' || format === 'yaml') return renderDocument({ policies: rows }, format);
   return renderTable(
     ['kind', 'name', 'source', 'mirrors', 'pull', 'source policy'],

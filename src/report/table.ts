@@ -1,5 +1,4 @@
 // kubectl-style tables: upper-case headers, no borders, columns padded with spaces.
-import Table from 'cli-table3';
 
 const NO_BORDERS = {
   top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
@@ -8,7 +7,9 @@ const NO_BORDERS = {
   right: '', 'right-mid': '', middle: '   ',
 };
 
-export function renderTable(headers: string[], rows: string[][]): string {
+export async function renderTable(headers: string[], rows: string[][]): Promise<string> {
+  // Loaded on demand: -o json|yaml never needs it.
+  const { default: Table } = await import('cli-table3');
   const table = new Table({
     head: headers.map((h) => h.toUpperCase()),
     chars: NO_BORDERS,

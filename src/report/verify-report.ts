@@ -31,7 +31,7 @@ export function verifyDocument(result: VerifyResult): unknown {
   };
 }
 
-export function renderVerify(result: VerifyResult, format: OutputFormat, paint: Paint = plain): string {
+export async function renderVerify(result: VerifyResult, format: OutputFormat, paint: Paint = plain): Promise<string> {
   if (format === 'json' || format === 'yaml') return renderDocument(verifyDocument(result), format);
   const headers = ['node', 'verdict', 'pulled from', 'detail'];
   if (format === 'wide') headers.push('attempts');

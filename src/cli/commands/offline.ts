@@ -52,7 +52,7 @@ export const explainCommand = (io: Io, setExit: (code: number) => void) =>
         { image: args.IMAGE, files: args.filename, registriesConf: args.registriesConf, registriesConfD: args.registriesConfD },
         () => clientRunner(args, io.env),
       );
-      io.out(renderExplain(result, args.output));
+      io.out(await renderExplain(result, args.output));
       return result.error ? EXIT.findings : EXIT.ok;
     },
   });
@@ -78,7 +78,7 @@ export const listCommand = (io: Io, setExit: (code: number) => void) =>
       const [{ loadPolicies, listRows }, { renderList }] = await Promise.all([import('../../app/policies.js'), import('../../report/list-report.js')]);
       const rows = listRows(await loadPolicies(args.filename, () => clientRunner(args, io.env)));
       if (rows.length === 0 && (args.output === 'table' || args.output === 'wide')) io.err('no mirror policies found\n');
-      else io.out(renderList(rows, args.output));
+      else io.out(await renderList(rows, args.output));
       return EXIT.ok;
     },
   });
@@ -92,7 +92,7 @@ export const migrateCommand = (io: Io, setExit: (code: number) => void) =>
       if (args.filename.length === 0) throw new UserError('migrate needs -f FILE with ImageContentSourcePolicy objects');
       const { migrateToIdms } = await import('../../app/policies.js');
       const { readManifestFiles } = await import('../../app/manifests.js');
-      io.out(migrateToIdms(readManifestFiles(args.filename)));
+      io.out(await migrateToIdms(await readManifestFiles(args.filename)));
       return EXIT.ok;
     },
   });

@@ -96,7 +96,7 @@ async function runVerify(args: VerifyArgs, io: Io): Promise<number> {
       io.err(`interrupted${result.namespaceDeleted ? `: namespace ${result.namespace} removed` : ''}\n`);
       return EXIT.interrupted;
     }
-    io.out(report.renderVerify(result, args.output, terminal.paint));
+    io.out(await report.renderVerify(result, args.output, terminal.paint));
     if (args.output === 'table' || args.output === 'wide') io.err(`${report.summaryLine(result)}\n`);
     return result.nodes.length > 0 && result.nodes.every((n) => n.verdict === 'mirrored') ? EXIT.ok : EXIT.findings;
   } finally {
