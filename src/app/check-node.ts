@@ -71,6 +71,7 @@ export async function checkNode(
       timeoutText: request.timeoutText,
       interrupted: deps.signal.aborted && !timedOut,
       clientTail,
+      clientName: deps.oc.kind,
       ...(exit.failedToStart ? { clientFailedToStart: exit.failedToStart } : {}),
     }, request.expectation);
     return { name: request.node, ...verdict, durationMs: Date.now() - started, podman: report.podman };

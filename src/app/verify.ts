@@ -4,6 +4,7 @@ import { UserError } from '../errors.js';
 import { whoAmI } from '../oc/client.js';
 import { type ClusterNode, listNodes } from '../oc/cluster.js';
 import { createRunNamespace, deleteNamespace } from '../oc/debug.js';
+import { DEFAULT_NODE_DEBUG_IMAGE } from '../oc/node-pod.js';
 import type { OcRunner } from '../oc/runner.js';
 import type { Verdict } from '../pull-log/verdict.js';
 import { parseReference, pullString, wasNormalized } from '../registries/reference.js';
@@ -49,6 +50,9 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
 
   const { oc } = deps;
   await whoAmI(oc);
+  if (oc.kind === 'kubectl' && !request.debugImage) {
+    warnings.push(`kubectl has no default node-debug image: using ${DEFAULT_NODE_DEBUG_IMAGE}; pass --image where it is not mirrored`);
+  }
   const nodes = selectNodes(await listNodes(oc, request.selector), request.nodeNames);
   const policies = await readClusterPolicies(oc);
   const rows = policyRows(policies.rules, ref);

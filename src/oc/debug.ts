@@ -1,6 +1,7 @@
 // Running a command on a node through a debug pod, in a namespace of our own.
 import { UserError } from '../errors.js';
 import { clientError } from './cluster.js';
+import { runNodePod } from './node-pod.js';
 import type { OcRunner, RunningProcess, StreamHandlers } from './runner.js';
 
 export const RUN_NAMESPACE_PREFIX = 'oc-icsp-';
@@ -51,7 +52,11 @@ export function debugNodeArgs({ node, namespace, image, command }: DebugRequest)
   return ['debug', `node/${node}`, '--to-namespace', namespace, ...(image ? ['--image', image] : []), '--', ...command];
 }
 
-/** oc streams the command's stdout and stderr merged on its stdout; its own talk is on stderr. */
+/**
+ * oc streams the command's stdout and stderr merged on its stdout, its own talk on stderr.
+ * kubectl's debug does not wait or stream, so with kubectl the pod is run by hand.
+ */
 export function debugNode(oc: OcRunner, request: DebugRequest, handlers: StreamHandlers): RunningProcess {
+  if (oc.kind === 'kubectl') return runNodePod(oc, request, handlers);
   return oc.stream(debugNodeArgs(request), handlers);
 }

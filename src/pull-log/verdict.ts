@@ -21,8 +21,10 @@ export interface RunEnd {
   timedOut: boolean;
   timeoutText: string;
   interrupted: boolean;
-  /** What oc said on stderr, last lines first-to-last. */
+  /** What the client said on stderr, last lines first-to-last. */
   clientTail: string[];
+  /** oc or kubectl, to quote it by name. */
+  clientName?: string;
   clientFailedToStart?: string;
 }
 
@@ -83,7 +85,7 @@ function whyNoMirror({ coveredBy, notApplicable }: Expectation): string {
 function runProblem(report: NodeReport, end: RunEnd): string | null {
   const client = lastMeaningful(end.clientTail);
   if (end.clientFailedToStart) return `could not run the client: ${end.clientFailedToStart}`;
-  if (end.timedOut) return `timed out after ${end.timeoutText}${client ? `; oc said: ${client}` : ''}`;
+  if (end.timedOut) return `timed out after ${end.timeoutText}${client ? `; ${end.clientName ?? 'oc'} said: ${client}` : ''}`;
   if (end.interrupted) return 'interrupted';
   if (report.pullExitCode === null) {
     return client ? `debug pod failed: ${client}` : 'the debug pod printed no pull result';

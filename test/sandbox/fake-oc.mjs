@@ -5,7 +5,7 @@
 // real configuration. It talks like the real oc: pod messages on stderr, the command's output
 // merged on stdout, exit 1 for any failure. Every pod and namespace lands in a ledger.
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 
@@ -77,6 +77,7 @@ const RESOURCES = {
 
 function get(rest) {
   const [resource, maybeName] = rest;
+  if (resource === 'pod' || resource === 'pods') return getPod(rest.slice(1));
   const file = RESOURCES[resource];
   const name = maybeName && !maybeName.startsWith('-') ? maybeName : undefined;
   if (!file) fail(`the server doesn't have a resource type "${resource?.split('.')[0]}"`);
@@ -114,14 +115,91 @@ async function create(rest) {
   const chunks = [];
   for await (const chunk of process.stdin) chunks.push(chunk);
   const object = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  if (object.kind === 'Pod') return createPod(object, rest);
   if (object.kind !== 'Namespace') fail(`the sandbox cannot create a ${object.kind}`);
   const name = object.metadata.name ?? `${object.metadata.generateName}${randomBytes(3).toString('hex').slice(0, 5)}`;
   ledger({ event: 'namespace-created', namespace: name, labels: object.metadata.labels, annotations: object.metadata.annotations });
   process.stdout.write(rest.includes('name') ? `namespace/${name}\n` : `namespace/${name} created\n`);
 }
 
+// kubectl's path: a pod is created, its logs followed, then deleted; the command runs when
+// its logs are first followed, as a pod runs once it is created.
+function createPod(pod, rest) {
+  const namespace = pod.metadata.namespace;
+  if (!liveNamespaces().has(namespace)) fail(`namespaces "${namespace}" not found`);
+  const nodes = JSON.parse(readFileSync(join(clusterDir, 'nodes.json'), 'utf8')).items;
+  if (!nodes.some((n) => n.metadata.name === pod.spec.nodeName)) fail(`nodes "${pod.spec.nodeName}" not found`);
+  const name = pod.metadata.name ?? `${pod.metadata.generateName}${randomBytes(3).toString('hex').slice(0, 5)}`;
+  mkdirSync(join(stateDir, 'pods'), { recursive: true });
+  writeFileSync(join(stateDir, 'pods', `${namespace}.${name}.json`), JSON.stringify(pod));
+  ledger({ event: 'pod-created', pod: name, namespace, node: pod.spec.nodeName, image: pod.spec.containers[0].image, privileged: pod.spec.containers[0].securityContext?.privileged === true });
+  process.stdout.write(rest.includes('name') ? `pod/${name}\n` : `pod/${name} created\n`);
+}
+
+function readPod(rest) {
+  const name = (rest.find((a) => !a.startsWith('-') && a !== 'pod') ?? '').replace(/^pod\//, '');
+  const namespace = rest[rest.indexOf('-n') + 1];
+  const path = join(stateDir, 'pods', `${namespace}.${name}.json`);
+  if (!existsSync(path)) fail(`pods "${name}" not found`);
+  return { name, namespace, pod: JSON.parse(readFileSync(path, 'utf8')) };
+}
+
+async function logs(rest) {
+  if (!rest.includes('-f')) fail('the sandbox only follows logs (-f)');
+  const { pod } = readPod(rest);
+  const nodeDir = join(stateDir, 'nodes', pod.spec.nodeName);
+  const behaviour = podBehaviour(pod, nodeDir);
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(1));
+  if (behaviour !== 'normal') {
+    // kubectl logs waits, silently, for a container that never runs.
+    await sleep(settings.ocWaitSeconds * 1000);
+    fail('timed out waiting for the condition');
+  }
+  const command = pod.spec.containers[0].command;
+  const hostCommand = command[0] === 'chroot' && command[1] === '/host' ? command.slice(2) : command;
+  let child;
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => {
+      if (child) {
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          // gone
+        }
+      }
+      process.exit(1);
+    });
+  }
+  await runInNode(nodeDir, hostCommand, (c) => (child = c));
+  process.exit(0);
+}
+
+function podBehaviour(pod, nodeDir) {
+  return pod.spec.containers[0].image.includes('does-not-exist') ? 'pod-fails' : nodeBehaviour(nodeDir);
+}
+
+function getPod(rest) {
+  const { name, pod } = readPod(rest);
+  const behaviour = podBehaviour(pod, join(stateDir, 'nodes', pod.spec.nodeName));
+  const image = pod.spec.containers[0].image;
+  const status =
+    behaviour === 'pod-fails'
+      ? { phase: 'Pending', containerStatuses: [{ name: 'container-00', state: { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"` } } }] }
+      : behaviour === 'not-ready'
+        ? { phase: 'Pending' }
+        : { phase: 'Running', containerStatuses: [{ name: 'container-00', state: { running: {} } }] };
+  process.stdout.write(`${JSON.stringify({ ...pod, metadata: { ...pod.metadata, name }, status })}\n`);
+}
+
 function del(rest) {
   const [kind, name] = rest;
+  if (kind === 'pod' || kind === 'pods') {
+    const { namespace } = readPod(rest);
+    ledger({ event: 'pod-deleted', pod: name, namespace });
+    process.stdout.write(`pod "${name}" deleted\n`);
+    return;
+  }
   if (kind !== 'namespace' && kind !== 'ns') fail(`the sandbox cannot delete a ${kind}`);
   if (!liveNamespaces().has(name)) {
     if (rest.includes('--ignore-not-found')) return;
@@ -259,7 +337,12 @@ switch (verb) {
     del(rest);
     break;
   case 'debug':
+    // kubectl debug has no --to-namespace, and never waits or streams: the plugin must not use it.
+    if (clientName === 'kubectl' && rest.includes('--to-namespace')) fail('unknown flag: --to-namespace');
     await debug(rest);
+    break;
+  case 'logs':
+    await logs(rest);
     break;
   default:
     fail(`unknown command "${verb}" for "oc"`);
