@@ -70,6 +70,9 @@ export function explainWith(conf: RegistriesConf, ref: ImageReference, from: str
     );
   }
   for (const s of sources.slice(0, -1)) if (s.blocked) notes.push(`mirror ${s.reference} lies in a blocked registry: that attempt always fails`);
+  for (const dropped of conf.ignored ?? []) {
+    if (dropped.prefix === entry?.prefix) notes.push(`${dropped.file} defines prefix ${dropped.prefix} more than once: containers/image uses the first and ignores the rest`);
+  }
   // Only the longest matching prefix counts; a broader entry's mirrors are not merged in.
   for (const other of conf.registries) {
     if (other === entry || other.mirrors.length === 0 || matchPrefix(referenceName(ref), other.prefix) === -1) continue;

@@ -48,8 +48,7 @@ function wantsHelp(argv: string[]): boolean {
 
 function reportError(error: unknown, io: Io): number {
   if (error instanceof UserError || error instanceof ReferenceError) {
-    io.err(`error: ${error.message}\n`);
-    if (error instanceof UsageError) io.err('see `oc icsp --help`\n');
+    io.err(`error: ${error.message}${error instanceof UsageError ? ' (see `oc icsp --help`)' : ''}\n`);
     return EXIT.usage;
   }
   const message = error instanceof Error ? error.message : String(error);

@@ -26,6 +26,8 @@ export interface RegistriesConf {
   registries: RegistryEntry[];
   unqualifiedSearchRegistries: string[] | undefined;
   shortNameMode: string | undefined;
+  /** Later entries with an already used prefix, which containers/image silently ignores. */
+  ignored?: RegistryEntry[];
 }
 
 export interface ConfFile {
@@ -46,15 +48,18 @@ export class RegistriesConfError extends Error {
 export function loadRegistriesConf(main: ConfFile | undefined, dropIns: ConfFile[] = []): RegistriesConf {
   const merged: RegistriesConf = { registries: [], unqualifiedSearchRegistries: undefined, shortNameMode: undefined };
   const byPrefix = new Map<string, RegistryEntry>();
+  const ignored: RegistryEntry[] = [];
   const files = [...(main ? [main] : []), ...[...dropIns].sort((a, b) => compareStrings(baseName(a.path), baseName(b.path)))];
   if (files.length === 1) return parseRegistriesConfFile(files[0]!);
   for (const file of files) {
     const conf = parseRegistriesConfFile(file);
     for (const entry of conf.registries) byPrefix.set(entry.prefix, entry);
+    ignored.push(...(conf.ignored ?? []));
     if (conf.unqualifiedSearchRegistries !== undefined) merged.unqualifiedSearchRegistries = conf.unqualifiedSearchRegistries;
     if (conf.shortNameMode !== undefined) merged.shortNameMode = conf.shortNameMode;
   }
   merged.registries = [...byPrefix.keys()].sort(compareStrings).map((prefix) => byPrefix.get(prefix)!);
+  merged.ignored = ignored;
   return merged;
 }
 
@@ -83,8 +88,10 @@ export function parseRegistriesConfFile(file: ConfFile): RegistriesConf {
   if (typeof shortNameMode === 'string' && shortNameMode !== '' && !['disabled', 'enforcing', 'permissive'].includes(shortNameMode)) {
     fail(`invalid short-name mode: ${JSON.stringify(shortNameMode)}`);
   }
+  const registries = firstPerPrefix(entries);
   return {
-    registries: firstPerPrefix(entries),
+    registries,
+    ignored: entries.filter((e) => !registries.includes(e)),
     unqualifiedSearchRegistries: Array.isArray(unqualified) ? unqualified.map((s) => parseLocation(String(s), fail)) : undefined,
     shortNameMode: typeof shortNameMode === 'string' && shortNameMode !== '' ? shortNameMode : undefined,
   };

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canRunSandbox, maxConcurrentPods, onNode, runVerify, type Sandbox, sandbox, startVerify, waitFor } from './helpers.js';
+import { spawnSync } from 'node:child_process';
+import { BIN, canRunSandbox, envFor, maxConcurrentPods, onNode, runVerify, type Sandbox, sandbox, startVerify, waitFor } from './helpers.js';
 
 let s: Sandbox;
 const work = mkdtempSync(join(tmpdir(), 'oc-icsp-e2e-'));
@@ -245,5 +246,31 @@ describe.skipIf(!canRunSandbox)('Ctrl-C', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/interrupted: namespace oc-icsp-\w+ removed/);
     expect(sandbox.leftovers(s.dir)).toEqual({ pods: [], namespaces: [] });
+  });
+});
+
+describe.skipIf(!canRunSandbox)('explain and list read the policies from the cluster', () => {
+  const run = (args: string[]) => spawnSync(BIN, args, { encoding: 'utf8', env: envFor(s) });
+
+  it('explain: the order the ICSP renders to', () => {
+    const r = run(['explain', s.image, '-o', 'json']);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      from: 'the cluster',
+      sources: [
+        { reference: `${s.registries.open.host}/mirror/team/app@${s.digest}`, mirror: true },
+        { reference: `${s.registries.auth.host}/secure/team/app@${s.digest}`, mirror: true },
+        { reference: s.image, mirror: false },
+      ],
+    });
+  });
+
+  it('list: every entry of the served kinds; the unserved ImageTagMirrorSet is none', () => {
+    const r = run(['list', '-o', 'json']);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).policies.map((p: { kind: string; name: string }) => `${p.kind}/${p.name}`)).toEqual([
+      'ImageContentSourcePolicy/sandbox-mirrors',
+      'ImageDigestMirrorSet/sandbox-tls-mirror',
+    ]);
   });
 });

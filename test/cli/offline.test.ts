@@ -1,0 +1,168 @@
+// explain, render, list, migrate through the built binary, on files only: no client is needed.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseToml } from 'smol-toml';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const BIN = join(process.cwd(), 'dist/oc-icsp');
+const dir = mkdtempSync(join(tmpdir(), 'oc-icsp-offline-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const write = (name: string, text: string) => {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+};
+// No client on PATH: these commands must not need one.
+const run = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { PATH: '/nonexistent' } });
+const D = `sha256:${'b'.repeat(64)}`;
+
+const POLICIES = write(
+  'policies.yaml',
+  `apiVersion: operator.openshift.io/v1alpha1
+kind: ImageContentSourcePolicy
+metadata:
+  name: release
+  labels: {team: ocp}
+  creationTimestamp: "2024-01-01T00:00:00Z"
+spec:
+  repositoryDigestMirrors:
+  - source: quay.io/openshift-release-dev/ocp-release
+    mirrors: [mirror.corp.example:5000/ocp/release, backup.corp.example/ocp/release]
+  - source: quay.io/openshift-release-dev/ocp-v4.0-art-dev
+    mirrors: [mirror.corp.example:5000/ocp/art]
+---
+apiVersion: config.openshift.io/v1
+kind: ImageTagMirrorSet
+metadata: {name: tags}
+spec:
+  imageTagMirrors:
+  - source: registry.example.com/team
+    mirrors: [mirror.corp.example:5000/team]
+    mirrorSourcePolicy: NeverContactSource
+`,
+);
+
+const LIST = write(
+  'list.json',
+  JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'List',
+    items: [{ apiVersion: 'config.openshift.io/v1', kind: 'ImageDigestMirrorSet', metadata: { name: 'json' }, spec: { imageDigestMirrors: [{ source: 'docker.io/library', mirrors: ['hub-mirror.example/library'] }] } }],
+  }),
+);
+
+describe('explain -f', () => {
+  it('digest pull: mirrors in order, then the source', () => {
+    const r = run(['explain', `quay.io/openshift-release-dev/ocp-release@${D}`, '-f', POLICIES, '-o', 'json']);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      image: `quay.io/openshift-release-dev/ocp-release@${D}`,
+      sources: [
+        { reference: `mirror.corp.example:5000/ocp/release@${D}`, mirror: true, insecure: false, blocked: false },
+        { reference: `backup.corp.example/ocp/release@${D}`, mirror: true },
+        { reference: `quay.io/openshift-release-dev/ocp-release@${D}`, mirror: false, blocked: false },
+      ],
+      notes: [],
+    });
+  });
+
+  it('tag pull under digest-only mirrors: only the source, and a note saying why', () => {
+    const r = run(['explain', 'quay.io/openshift-release-dev/ocp-release:4.16.3', '-f', POLICIES]);
+    expect(r.stdout).toMatch(/^#\s+REFERENCE\s+KIND\s+FLAGS\n1\s+quay\.io\/openshift-release-dev\/ocp-release:4\.16\.3\s+source\s+-\n/);
+    expect(r.stdout).toContain('note: tag reference: ICSP/IDMS mirrors apply only to digest pulls; use a digest or an ImageTagMirrorSet');
+  });
+
+  it('NeverContactSource: the source is listed, flagged blocked, with a note', () => {
+    const r = run(['explain', 'registry.example.com/team/app:1', '-f', POLICIES, '-o', 'yaml']);
+    const doc = parseYaml(r.stdout);
+    expect(doc.sources.map((s: { reference: string; blocked: boolean }) => [s.reference, s.blocked])).toEqual([
+      ['mirror.corp.example:5000/team/app:1', false],
+      ['registry.example.com/team/app:1', true],
+    ]);
+    expect(doc.notes).toContain('source is blocked (NeverContactSource or blockedRegistries): if every mirror fails the pull fails');
+  });
+
+  it('no policy covers the reference', () => {
+    const r = run(['explain', `busybox@${D}`, '-f', LIST, '-o', 'json']);
+    expect(JSON.parse(r.stdout).sources.map((s: { reference: string }) => s.reference)).toEqual([`hub-mirror.example/library/busybox@${D}`, `docker.io/library/busybox@${D}`]);
+    const none = run(['explain', 'ghcr.io/x/y:1', '-f', LIST, '-o', 'json']);
+    expect(JSON.parse(none.stdout).notes).toEqual(['no policy covers this reference: it is pulled from its source only']);
+  });
+});
+
+describe('render, list, migrate', () => {
+  it('render: the MCO registries.conf, as TOML', () => {
+    const r = run(['render', '-f', POLICIES, '-f', LIST]);
+    expect(r.status).toBe(0);
+    const conf = parseToml(r.stdout) as { registry: { location: string; blocked?: boolean; mirror: { location: string; 'pull-from-mirror': string }[] }[] };
+    expect(conf.registry.map((e) => [e.location, e.blocked ?? false, e.mirror.map((m) => `${m.location} ${m['pull-from-mirror']}`)])).toEqual([
+      ['docker.io/library', false, ['hub-mirror.example/library digest-only']],
+      ['quay.io/openshift-release-dev/ocp-release', false, ['mirror.corp.example:5000/ocp/release digest-only', 'backup.corp.example/ocp/release digest-only']],
+      ['quay.io/openshift-release-dev/ocp-v4.0-art-dev', false, ['mirror.corp.example:5000/ocp/art digest-only']],
+      ['registry.example.com/team', true, ['mirror.corp.example:5000/team tag-only']],
+    ]);
+  });
+
+  it('list: one row per entry', () => {
+    const r = run(['list', '-f', POLICIES, '-o', 'json']);
+    expect(JSON.parse(r.stdout).policies.map((p: { kind: string; name: string; pull: string; sourcePolicy: string }) => [p.kind, p.name, p.pull, p.sourcePolicy])).toEqual([
+      ['ImageContentSourcePolicy', 'release', 'digest', 'AllowContactingSource'],
+      ['ImageContentSourcePolicy', 'release', 'digest', 'AllowContactingSource'],
+      ['ImageTagMirrorSet', 'tags', 'tag', 'NeverContactSource'],
+    ]);
+    const table = run(['list', '-f', POLICIES]);
+    expect(table.stdout.split('\n')[0]).toMatch(/^KIND\s+NAME\s+SOURCE\s+MIRRORS\s+PULL\s+SOURCE POLICY$/);
+  });
+
+  it('migrate: ImageDigestMirrorSet as oc adm migrate icsp writes it', () => {
+    const r = run(['migrate', '-f', POLICIES]);
+    expect(r.status).toBe(0);
+    const docs = parseAllDocuments(r.stdout).map((d) => (Array.isArray(d) ? d : d.toJS()));
+    expect(docs).toEqual([
+      {
+        apiVersion: 'config.openshift.io/v1',
+        kind: 'ImageDigestMirrorSet',
+        metadata: { labels: { team: 'ocp' }, name: 'release' },
+        spec: {
+          imageDigestMirrors: [
+            { mirrors: ['mirror.corp.example:5000/ocp/release', 'backup.corp.example/ocp/release'], source: 'quay.io/openshift-release-dev/ocp-release' },
+            { mirrors: ['mirror.corp.example:5000/ocp/art'], source: 'quay.io/openshift-release-dev/ocp-v4.0-art-dev' },
+          ],
+        },
+      },
+    ]);
+    // Keys sorted and 4-space indented, like goyaml.v3 in oc.
+    expect(r.stdout).toMatch(/^apiVersion: config\.openshift\.io\/v1\nkind: ImageDigestMirrorSet\nmetadata:\n {4}labels:\n {8}team: ocp\n {4}name: release\nspec:\n {4}imageDigestMirrors:\n {8}- mirrors:/);
+  });
+});
+
+describe('bad files: exit 2, one line', () => {
+  const cases: [string[], RegExp][] = [
+    [['render', '-f', join(dir, 'missing.yaml')], /^error: .*missing\.yaml: no such file\n$/],
+    [['render', '-f', write('cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n')], /^error: .*cm\.yaml: no ImageContentSourcePolicy, ImageDigestMirrorSet, ImageTagMirrorSet or images\.config\.openshift\.io\/cluster in it\n$/],
+    [['list', '-f', write('bad.yaml', 'kind: [unclosed\n')], /^error: .*bad\.yaml: not valid YAML or JSON: /],
+    [['explain', 'q.io/a:1', '--registries-conf', write('bad.conf', '[[registry]\n')], /^error: .*bad\.conf: not valid TOML: /],
+    [['explain', 'q.io/a:1', '--registries-conf', join(dir, 'nope.conf')], /^error: .*nope\.conf: no such file\n$/],
+    [['explain', 'q.io/a:1', '-f', POLICIES, '--registries-conf', join(dir, 'x.conf')], /^error: use either -f \(policy manifests\) or --registries-conf \(a node file\), not both\n$/],
+    [['explain', 'Q.io/A', '-f', POLICIES], /^error: invalid image reference "Q\.io\/A": repository name "A" must be lowercase\n$/],
+    [['migrate'], /^error: migrate needs -f FILE with ImageContentSourcePolicy objects\n$/],
+    [['migrate', '-f', LIST], /^error: no ImageContentSourcePolicy to migrate in the given files\n$/],
+    [
+      ['render', '-f', write('conflict.yaml', `apiVersion: config.openshift.io/v1\nkind: ImageDigestMirrorSet\nmetadata: {name: a}\nspec:\n  imageDigestMirrors:\n  - {source: q.io/a, mirrors: [m.io/a], mirrorSourcePolicy: NeverContactSource}\n---\napiVersion: operator.openshift.io/v1alpha1\nkind: ImageContentSourcePolicy\nmetadata: {name: b}\nspec:\n  repositoryDigestMirrors:\n  - {source: q.io/a, mirrors: [m.io/b]}\n`)],
+      /^error: the machine-config-operator would refuse these policies: conflicting mirrorSourcePolicy is set for the same source "q\.io\/a"/,
+    ],
+    [['render', '-f', write('badidms.yaml', `apiVersion: config.openshift.io/v1\nkind: ImageDigestMirrorSet\nmetadata: {name: bad}\nspec:\n  imageDigestMirrors:\n  - {source: "q.io/a:latest", mirrors: [m.io/a]}\n`)], /^error: .*badidms\.yaml: ImageDigestMirrorSet "bad": spec\.imageDigestMirrors\[0\]\.source: "q\.io\/a:latest" must not have a tag\n$/],
+  ];
+  for (const [args, message] of cases) {
+    it(args.slice(0, 2).join(' ') + ' ' + (args[2] ?? '').split('/').pop(), () => {
+      const r = run(args);
+      expect(r.status).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    });
+  }
+});
