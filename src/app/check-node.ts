@@ -9,6 +9,10 @@ export interface NodeResult extends NodeVerdict {
   name: string;
   durationMs: number;
   podman: string | null;
+  /** The image was in the node's storage before the check (so it was left there). */
+  imageWasPresent: boolean | null;
+  /** The check removed the image it pulled. */
+  imageRemoved: boolean;
 }
 
 export interface LogSink {
@@ -74,7 +78,14 @@ export async function checkNode(
       clientName: deps.oc.kind,
       ...(exit.failedToStart ? { clientFailedToStart: exit.failedToStart } : {}),
     }, request.expectation);
-    return { name: request.node, ...verdict, durationMs: Date.now() - started, podman: report.podman };
+    return {
+      name: request.node,
+      ...verdict,
+      durationMs: Date.now() - started,
+      podman: report.podman,
+      imageWasPresent: report.imagePresentBefore,
+      imageRemoved: report.removed === 'yes',
+    };
   } finally {
     clearTimeout(timer);
     stop.cancel();

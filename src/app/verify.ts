@@ -131,6 +131,8 @@ function skipped(node: ClusterNode): NodeResult {
     detail: `node is not Ready: ${node.notReadyReason}`,
     durationMs: 0,
     podman: null,
+    imageWasPresent: null,
+    imageRemoved: false,
   };
 }
 

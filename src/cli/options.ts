@@ -37,8 +37,8 @@ export function withOutputOption<T>(yargs: Argv<T>, formats: readonly OutputForm
 export function clientRunner(options: ClientOptions, env: NodeJS.ProcessEnv = process.env): OcRunner {
   const choice = findClient(options.client, env.PATH);
   const globalArgs = [
-    ...(options.kubeconfig ? ['--kubeconfig', options.kubeconfig] : []),
-    ...(options.context ? ['--context', options.context] : []),
+    ...(options.kubeconfig ? [`--kubeconfig=${options.kubeconfig}`] : []),
+    ...(options.context ? [`--context=${options.context}`] : []),
   ];
   return execaRunner({ ...choice, globalArgs });
 }

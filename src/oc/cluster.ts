@@ -21,7 +21,8 @@ export const POLICY_RESOURCES = {
 export type PolicyKind = keyof typeof POLICY_RESOURCES;
 
 export async function listNodes(oc: OcRunner, selector: string | undefined): Promise<ClusterNode[]> {
-  const args = ['get', 'nodes', '-o', 'json', ...(selector ? ['-l', selector] : [])];
+  // --selector=value: a selector that starts with '-' can never be taken for another flag.
+  const args = ['get', 'nodes', '-o', 'json', ...(selector ? [`--selector=${selector}`] : [])];
   const items = await getItems(oc, args, 'list nodes');
   return (items ?? []).map(toNode);
 }

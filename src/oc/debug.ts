@@ -49,7 +49,8 @@ export interface DebugRequest {
 }
 
 export function debugNodeArgs({ node, namespace, image, command }: DebugRequest): string[] {
-  return ['debug', `node/${node}`, '--to-namespace', namespace, ...(image ? ['--image', image] : []), '--', ...command];
+  // --flag=value: a value can never be taken for another flag.
+  return ['debug', `node/${node}`, `--to-namespace=${namespace}`, ...(image ? [`--image=${image}`] : []), '--', ...command];
 }
 
 /**

@@ -26,6 +26,8 @@ export function verifyDocument(result: VerifyResult): unknown {
       detail: n.detail,
       durationMs: n.durationMs,
       podman: n.podman,
+      imageWasPresent: n.imageWasPresent,
+      imageRemoved: n.imageRemoved,
     })),
     summary: result.summary,
   };

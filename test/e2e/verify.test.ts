@@ -186,7 +186,7 @@ describe.skipIf(!canRunSandbox)('flags that shape the run', () => {
     const started = Date.now();
     const run = runVerify(s, [s.image, '--nodes', 'hangs', '--timeout', '2', '-o', 'json']);
     expect(Date.now() - started).toBeLessThan(15_000);
-    expect((JSON.parse(run.stdout) as Doc).nodes[0]).toMatchObject({ verdict: 'error', detail: 'timed out after 2' });
+    expect((JSON.parse(run.stdout) as Doc).nodes[0]).toMatchObject({ verdict: 'error', detail: 'timed out after 2s' });
   });
 
   it('--image reaches oc debug', () => {

@@ -22,7 +22,7 @@ const node = (name: string, ready: string, extra: Record<string, unknown> = {}) 
 describe('listNodes', () => {
   it('asks for JSON, passes the selector, reads readiness, roles and MachineConfig state', async () => {
     const oc = fakeRunner([
-      { args: ['get', 'nodes', '-o', 'json', '-l', 'node-role.kubernetes.io/worker'], result: { stdout: JSON.stringify({ items: [node('w0', 'True'), node('w1', 'Unknown', { spec: { unschedulable: true } })] }) } },
+      { args: ['get', 'nodes', '-o', 'json', '--selector=node-role.kubernetes.io/worker'], result: { stdout: JSON.stringify({ items: [node('w0', 'True'), node('w1', 'Unknown', { spec: { unschedulable: true } })] }) } },
     ]);
     const nodes = await listNodes(oc, 'node-role.kubernetes.io/worker');
     expect(nodes).toEqual([
@@ -89,10 +89,10 @@ describe('run namespace', () => {
 describe('debug argv', () => {
   it('targets the node in our namespace, with the image only when given, the command after --', () => {
     expect(debugNodeArgs({ node: 'w0', namespace: 'ns', image: undefined, command: ['chroot', '/host', 'true'] })).toEqual([
-      'debug', 'node/w0', '--to-namespace', 'ns', '--', 'chroot', '/host', 'true',
+      'debug', 'node/w0', '--to-namespace=ns', '--', 'chroot', '/host', 'true',
     ]);
     expect(debugNodeArgs({ node: 'w0', namespace: 'ns', image: 'm.io/tools:1', command: ['x'] })).toEqual([
-      'debug', 'node/w0', '--to-namespace', 'ns', '--image', 'm.io/tools:1', '--', 'x',
+      'debug', 'node/w0', '--to-namespace=ns', '--image=m.io/tools:1', '--', 'x',
     ]);
   });
   it('client flags go before --, never into the node command', () => {

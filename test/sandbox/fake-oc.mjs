@@ -94,7 +94,8 @@ function get(rest) {
     return;
   }
   const selectorIndex = rest.findIndex((a) => a === '-l' || a === '--selector');
-  const selector = selectorIndex === -1 ? undefined : rest[selectorIndex + 1];
+  const selectorFlag = rest.find((a) => a.startsWith('--selector='));
+  const selector = selectorFlag ? selectorFlag.slice('--selector='.length) : selectorIndex === -1 ? undefined : rest[selectorIndex + 1];
   const items = (data.items ?? []).filter((item) => matchesSelector(item.metadata?.labels ?? {}, selector));
   process.stdout.write(`${JSON.stringify({ apiVersion: 'v1', kind: 'List', items }, null, 2)}\n`);
 }
@@ -219,7 +220,11 @@ async function debug(rest) {
   const node = target.slice('node/'.length);
   const flags = rest.slice(1, rest.indexOf('--') === -1 ? undefined : rest.indexOf('--'));
   const command = rest.indexOf('--') === -1 ? [] : rest.slice(rest.indexOf('--') + 1);
-  const flag = (name) => (flags.includes(name) ? flags[flags.indexOf(name) + 1] : undefined);
+  const flag = (name) => {
+    const joined = flags.find((f) => f.startsWith(`${name}=`));
+    if (joined) return joined.slice(name.length + 1);
+    return flags.includes(name) ? flags[flags.indexOf(name) + 1] : undefined;
+  };
   const namespace = flag('--to-namespace');
   const image = flag('--image');
   const nodes = JSON.parse(readFileSync(join(clusterDir, 'nodes.json'), 'utf8')).items;
@@ -338,7 +343,7 @@ switch (verb) {
     break;
   case 'debug':
     // kubectl debug has no --to-namespace, and never waits or streams: the plugin must not use it.
-    if (clientName === 'kubectl' && rest.includes('--to-namespace')) fail('unknown flag: --to-namespace');
+    if (clientName === 'kubectl' && rest.some((a) => a.startsWith('--to-namespace'))) fail('unknown flag: --to-namespace');
     await debug(rest);
     break;
   case 'logs':

@@ -44,6 +44,14 @@ async function runVerify(args: VerifyArgs, io: Io): Promise<number> {
   parseReference(args.IMAGE);
   if (!Number.isInteger(args.parallel) || args.parallel < 1) throw new UserError(`--parallel must be a whole number of at least 1, not ${args.parallel}`);
   const timeoutMs = parseDuration(args.timeout, '--timeout');
+  const timeoutText = /^\d+(\.\d+)?$/.test(args.timeout.trim()) ? `${args.timeout.trim()}s` : args.timeout;
+  if (args.image !== undefined) {
+    try {
+      parseReference(args.image);
+    } catch (error) {
+      throw new UserError(`--image: ${(error as Error).message}`);
+    }
+  }
   const nodeNames = args.nodes === undefined ? undefined : args.nodes.split(',').map((n) => n.trim()).filter(Boolean);
   if (nodeNames && nodeNames.length === 0) throw new UserError('--nodes needs at least one node name');
   for (const name of nodeNames ?? []) {
@@ -73,7 +81,7 @@ async function runVerify(args: VerifyArgs, io: Io): Promise<number> {
         nodeNames,
         parallel: args.parallel,
         timeoutMs,
-        timeoutText: args.timeout,
+        timeoutText,
         debugImage: args.image,
         keepImage: args.keepImage,
       },
