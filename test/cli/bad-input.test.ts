@@ -34,7 +34,8 @@ const cases: [string[], RegExp][] = [
   [['verify', `quay.io/a@sha256:${D64}`, '--bogus'], /Unknown argument/],
   [['verify'], /Not enough non-option arguments/],
   [['frobnicate'], /Unknown argument: frobnicate/],
-  [['verify', `quay.io/a@sha256:${D64}`, '--image', '-rf'], /^error: --image: invalid image reference "-rf"/],
+  [['verify', `quay.io/a@sha256:${D64}`, '--image=-rf'], /^error: --image: invalid image reference "-rf"/],
+  [['verify', `quay.io/a@sha256:${D64}`, '--image', 'Bad Image'], /^error: --image: invalid image reference "Bad Image": it contains white space/],
   [['verify', `quay.io/a@sha256:${D64}`, '--client', '/nonexistent/oc'], /client "\/nonexistent\/oc" not found or not executable/],
 ];
 
