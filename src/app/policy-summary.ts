@@ -40,13 +40,8 @@ export function expectationFor(rules: MirrorRule[], ref: ImageReference): Expect
 }
 
 export function mirrorWarnings(rules: MirrorRule[], ref: ImageReference): string[] {
-  const covering = rulesCovering(rules, ref).filter((r) => r.mirrors.length > 0);
-  const image = pullString(ref);
-  if (covering.length === 0) return [`no ImageContentSourcePolicy, ImageDigestMirrorSet or ImageTagMirrorSet covers ${image}: nodes pull it from its source`];
-  const digested = isDigested(ref);
-  const applicable = covering.filter((r) => (r.pull === 'digest') === digested);
-  if (applicable.length > 0) return [];
-  return digested
-    ? [`${image} is a digest pull, but only ImageTagMirrorSets cover it: their mirrors serve tag pulls only; add an ImageDigestMirrorSet`]
-    : [`${image} is a tag pull: ImageContentSourcePolicy/ImageDigestMirrorSet mirrors apply only to digest pulls; pull by digest or add an ImageTagMirrorSet`];
+  const { coveredBy, notApplicable } = expectationFor(rules, ref);
+  if (notApplicable) return [`${pullString(ref)}: ${notApplicable}`];
+  if (!coveredBy) return [`no ImageContentSourcePolicy, ImageDigestMirrorSet or ImageTagMirrorSet covers ${pullString(ref)}: nodes pull it from its source`];
+  return [];
 }

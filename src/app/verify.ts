@@ -80,7 +80,7 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
       let done = 0;
       deps.onNodeDone?.(0, ready.length);
       await forEachLimited(ready, request.parallel, deps.signal, async (node) => {
-        const nodeResult = await checkNode({ oc, signal: deps.signal, logSink: deps.logSink }, {
+        const nodeResult = await checkNodeSafely({ oc, signal: deps.signal, logSink: deps.logSink }, {
           node: node.name,
           image,
           namespace: result.namespace!,
@@ -111,6 +111,16 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
   return result;
 }
 
+// One node's failure to even start its check (a log file that cannot be opened, say) is that
+// node's error, never a reason to abandon the others mid-flight.
+async function checkNodeSafely(...args: Parameters<typeof checkNode>): Promise<NodeResult> {
+  try {
+    return await checkNode(...args);
+  } catch (error) {
+    return resultWithoutRun(args[1].node, 'error', `the check could not run: ${(error as Error).message}`);
+  }
+}
+
 function selectNodes(nodes: ClusterNode[], names: string[] | undefined): ClusterNode[] {
   if (!names) {
     if (nodes.length === 0) throw new UserError('no nodes match: check -l/--selector');
@@ -123,12 +133,16 @@ function selectNodes(nodes: ClusterNode[], names: string[] | undefined): Cluster
 }
 
 function skipped(node: ClusterNode): NodeResult {
+  return resultWithoutRun(node.name, 'skipped', `node is not Ready: ${node.notReadyReason}`);
+}
+
+function resultWithoutRun(name: string, verdict: Verdict, detail: string): NodeResult {
   return {
-    name: node.name,
-    verdict: 'skipped',
+    name,
+    verdict,
     pulledFrom: null,
     attempts: [],
-    detail: `node is not Ready: ${node.notReadyReason}`,
+    detail,
     durationMs: 0,
     podman: null,
     imageWasPresent: null,

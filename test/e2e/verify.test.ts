@@ -169,7 +169,7 @@ describe.skipIf(!canRunSandbox)('selection and output formats', () => {
     const doc = JSON.parse(run.stdout) as Doc;
     expect(doc.nodes[0]).toMatchObject({ verdict: 'not-mirrored' });
     expect(doc.nodes[0]!.detail).toMatch(/a tag pull, and ImageContentSourcePolicy\/sandbox-mirrors mirror digest pulls only/);
-    expect(doc.warnings.join('\n')).toMatch(/is a tag pull/);
+    expect(doc.warnings.join('\n')).toMatch(/: a tag pull, and ImageContentSourcePolicy\/sandbox-mirrors mirror digest pulls only/);
   });
 });
 
