@@ -20,6 +20,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .command(listCommand(io, setExit))
     .command(migrateCommand(io, setExit))
     .option('color', { type: 'boolean', default: true, describe: 'colour the output (also off with NO_COLOR)' })
+    .epilog(
+      'Exit codes: 0 success (verify: every selected node is mirrored); 1 findings; 2 usage, input or environment error; 130 interrupted.',
+    )
     .demandCommand(1, 'name a command: verify, explain, render, list or migrate')
     .strict()
     .help()

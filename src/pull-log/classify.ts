@@ -52,6 +52,8 @@ export function adviceFor(reason: FailureReason, message: string): string {
     case 'blocked':
       return 'registries.conf blocks this registry (NeverContactSource or image.config blockedRegistries)';
     case 'other':
-      return 'see the raw log (--log-dir) for the full error';
+      return /fetching blob|blob unknown|reading blob/i.test(message)
+        ? 'the registry served the manifest but not its blobs: mirror the image again'
+        : 'see the raw log (--log-dir) for the full error';
   }
 }

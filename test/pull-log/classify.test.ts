@@ -37,6 +37,9 @@ describe('adviceFor', () => {
     expect(adviceFor('tls', 'http: server gave HTTP response to HTTPS client')).toMatch(/insecureRegistries/);
     expect(adviceFor('tls', 'x509: certificate signed by unknown authority')).toMatch(/additionalTrustedCA/);
   });
+  it('says what a blob failure after the manifest means', () => {
+    expect(adviceFor('other', 'parsing image configuration: Error fetching blob: invalid status code from registry 500 (Internal Server Error)')).toMatch(/mirror the image again/);
+  });
   it('points credentials at the cluster pull secret', () => {
     expect(adviceFor('unauthorized', '')).toMatch(/openshift-config\/pull-secret/);
   });
