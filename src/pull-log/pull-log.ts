@@ -33,12 +33,14 @@ export class PullLogReader {
   private retries = 0;
   private pulled = false;
   private error: string | null = null;
+  private lastPlainLine: string | null = null;
   private registriesFiles: string[] = [];
 
   feed(rawLine: string): void {
     const { level, message } = readLogLine(rawLine);
     if (level === undefined) {
       if (message.startsWith('Error: ')) this.error = message.slice('Error: '.length);
+      else if (message.trim() !== '') this.lastPlainLine = message.trim();
       return;
     }
     let match: RegExpExecArray | null;
@@ -73,7 +75,9 @@ export class PullLogReader {
         last.reason = classifyFailure(this.error);
       }
     }
-    return { attempts, retries: this.retries, pulled, error: this.error, registriesFiles: [...this.registriesFiles] };
+    // Without podman's own `Error:` line (podman missing, killed, ...), its last words are the error.
+    const error = this.error ?? (pulled || attempts.length > 0 ? null : this.lastPlainLine);
+    return { attempts, retries: this.retries, pulled, error, registriesFiles: [...this.registriesFiles] };
   }
 
   private lastAttemptFor(reference: string): Attempt | undefined {

@@ -94,6 +94,12 @@ describe('runs that did not complete', () => {
     expect(result).toMatchObject({ verdict: 'error', detail: 'podman could not pull: credential file is not accessible: stat /var/lib/kubelet/config.json: no such file or directory' });
   });
 
+  it('a node without podman says so', () => {
+    const output = ['::oc-icsp:: section pull', '/bin/sh: 1: podman: not found', '::oc-icsp:: pull-exit 127', '::oc-icsp:: end'];
+    const result = decideVerdict(IMAGE, readNodeOutput(output.join('\n')), END);
+    expect(result).toMatchObject({ verdict: 'error', detail: 'podman could not pull: /bin/sh: 1: podman: not found' });
+  });
+
   it('a client that could not start is an error', () => {
     const result = decideVerdict(IMAGE, readNodeOutput(''), { ...END, clientFailedToStart: 'spawn oc ENOENT' });
     expect(result).toMatchObject({ verdict: 'error', detail: 'could not run the client: spawn oc ENOENT' });
