@@ -4,7 +4,7 @@ import { getImageConfig, listPolicyObjects, POLICY_RESOURCES, type PolicyKind } 
 import type { OcRunner } from '../oc/runner.js';
 import { PolicyError, type PolicySet, readPolicies } from '../registries/policies.js';
 
-export async function readClusterPolicies(oc: OcRunner): Promise<PolicySet & { warnings: string[] }> {
+export async function readClusterPolicies(oc: OcRunner): Promise<PolicySet> {
   const kinds = Object.keys(POLICY_RESOURCES) as PolicyKind[];
   const lists = await Promise.all(kinds.map((kind) => listPolicyObjects(oc, kind)));
   const imageConfig = await getImageConfig(oc);
@@ -13,7 +13,7 @@ export async function readClusterPolicies(oc: OcRunner): Promise<PolicySet & { w
     ...(imageConfig ? [{ origin: 'cluster', object: imageConfig }] : []),
   ];
   try {
-    return { ...readPolicies(objects), warnings: [] };
+    return readPolicies(objects);
   } catch (error) {
     if (error instanceof PolicyError) throw new UserError(error.message);
     throw error;

@@ -56,7 +56,7 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
   const nodes = selectNodes(await listNodes(oc, request.selector), request.nodeNames);
   const policies = await readClusterPolicies(oc);
   const rows = policyRows(policies.rules, ref);
-  warnings.push(...mirrorWarnings(policies.rules, ref), ...policies.warnings);
+  warnings.push(...mirrorWarnings(policies.rules, ref));
   const expectation = expectationFor(policies.rules, ref);
 
   const result: VerifyResult = {
