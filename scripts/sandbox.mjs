@@ -20,7 +20,7 @@ const sandbox = await createSandbox(dir, [
   { name: 'worker-0', config: 'mirrored' },
   { name: 'worker-1', config: 'needs-credentials' },
   { name: 'worker-2', config: 'not-on-mirror' },
-  { name: 'worker-3', config: 'no-entry' },
+  { name: 'worker-3', config: 'no-entry', rollout: true },
 ]);
 let status;
 try {

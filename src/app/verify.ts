@@ -88,7 +88,7 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
           keepImage: request.keepImage,
           timeoutMs: request.timeoutMs,
           timeoutText: request.timeoutText,
-          expectation,
+          expectation: { ...expectation, rolloutPending: pendingRollout(node) },
         });
         results.set(node.name, nodeResult);
         deps.onNodeDone?.(++done, ready.length);
@@ -119,6 +119,11 @@ async function checkNodeSafely(...args: Parameters<typeof checkNode>): Promise<N
   } catch (error) {
     return resultWithoutRun(args[1].node, 'error', `the check could not run: ${(error as Error).message}`);
   }
+}
+
+function pendingRollout(node: ClusterNode): string | null {
+  if (!node.currentConfig || !node.desiredConfig || node.currentConfig === node.desiredConfig) return null;
+  return `${node.currentConfig} -> ${node.desiredConfig}`;
 }
 
 function selectNodes(nodes: ClusterNode[], names: string[] | undefined): ClusterNode[] {

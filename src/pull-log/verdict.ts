@@ -34,6 +34,8 @@ export interface Expectation {
   coveredBy: string | null;
   /** Why no mirror applies even though a policy covers the image (tag vs digest). */
   notApplicable: string | null;
+  /** This node's MachineConfig update, when one is still pending (current → desired). */
+  rolloutPending?: string | null;
 }
 
 export const NO_EXPECTATION: Expectation = { coveredBy: null, notApplicable: null };
@@ -74,8 +76,11 @@ export function decideVerdict(image: string, report: NodeReport, end: RunEnd, ex
   return { ...base, verdict: 'not-mirrored', detail: `${whyNoMirror(expectation)}; ${outcome}` };
 }
 
-function whyNoMirror({ coveredBy, notApplicable }: Expectation): string {
+function whyNoMirror({ coveredBy, notApplicable, rolloutPending }: Expectation): string {
   if (notApplicable) return `no mirror was tried: ${notApplicable}`;
+  if (coveredBy && rolloutPending) {
+    return `no mirror was tried although ${coveredBy}: the node is still updating its MachineConfig (${rolloutPending})`;
+  }
   if (coveredBy) {
     return `no mirror was tried although ${coveredBy}: the node's registries.conf lags (see oc get mcp)`;
   }

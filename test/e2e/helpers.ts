@@ -23,6 +23,7 @@ export interface NodeSpec {
   behaviour?: 'normal' | 'not-ready' | 'pod-fails' | 'hang';
   credentials?: boolean;
   role?: string;
+  rollout?: boolean;
 }
 
 export const sandbox = {

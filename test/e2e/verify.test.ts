@@ -16,6 +16,7 @@ const NODES = [
   { name: 'not-on-mirror', config: 'not-on-mirror' },
   { name: 'untrusted-tls', config: 'untrusted-tls' },
   { name: 'lagging', config: 'no-entry' },
+  { name: 'updating', config: 'no-entry', rollout: true },
   { name: 'not-ready', config: 'mirrored', behaviour: 'not-ready' as const },
   { name: 'pod-fails', config: 'mirrored', behaviour: 'pod-fails' as const },
   { name: 'hangs', config: 'mirrored', behaviour: 'hang' as const },
@@ -50,7 +51,7 @@ describe.skipIf(!canRunSandbox)('every node state, one run', () => {
   it('exits 1 with findings and prints one JSON document', () => {
     expect(run.code).toBe(1);
     expect(doc.image).toBe(s.image);
-    expect(doc.summary).toEqual({ mirrored: 2, 'mirror-failed': 2, 'not-mirrored': 1, error: 2, skipped: 1 });
+    expect(doc.summary).toEqual({ mirrored: 2, 'mirror-failed': 2, 'not-mirrored': 2, error: 2, skipped: 1 });
   });
 
   it('names the policy that covers the image', () => {
@@ -92,6 +93,11 @@ describe.skipIf(!canRunSandbox)('every node state, one run', () => {
     expect(node('lagging').detail).toMatch(/although ImageContentSourcePolicy\/sandbox-mirrors covers it/);
   });
 
+  it('a node still updating its MachineConfig says so', () => {
+    expect(node('updating')).toMatchObject({ verdict: 'not-mirrored' });
+    expect(node('updating').detail).toMatch(/the node is still updating its MachineConfig \(rendered-worker-1 -> rendered-worker-2\)/);
+  });
+
   it('NotReady nodes are skipped, not attempted', () => {
     expect(node('not-ready')).toMatchObject({ verdict: 'skipped', detail: 'node is not Ready: Kubelet stopped posting node status.' });
     expect(sandbox.ledger(s.dir).filter((e) => e.event === 'pod-created' && e.node === 'not-ready')).toEqual([]);
@@ -117,7 +123,7 @@ describe.skipIf(!canRunSandbox)('every node state, one run', () => {
     expect(created).toHaveLength(1);
     expect(created[0]).toMatchObject({ labels: { 'pod-security.kubernetes.io/enforce': 'privileged', 'security.openshift.io/scc.podSecurityLabelSync': 'false' }, annotations: { 'openshift.io/node-selector': '' } });
     const pods = events.filter((e) => e.event === 'pod-created');
-    expect(pods).toHaveLength(7);
+    expect(pods).toHaveLength(8);
     expect(new Set(pods.map((p) => p.namespace))).toEqual(new Set([created[0]!.namespace]));
   });
 });

@@ -71,7 +71,7 @@ export function clusterPolicies(reg) {
   };
 }
 
-function nodeObject(name, { ready = true, role = 'worker' } = {}) {
+function nodeObject(name, { ready = true, role = 'worker', rollout = false } = {}) {
   return {
     apiVersion: 'v1',
     kind: 'Node',
@@ -80,7 +80,7 @@ function nodeObject(name, { ready = true, role = 'worker' } = {}) {
       labels: { 'kubernetes.io/hostname': name, [`node-role.kubernetes.io/${role}`]: '', 'sandbox/role': role },
       annotations: {
         'machineconfiguration.openshift.io/currentConfig': `rendered-${role}-1`,
-        'machineconfiguration.openshift.io/desiredConfig': `rendered-${role}-1`,
+        'machineconfiguration.openshift.io/desiredConfig': `rendered-${role}-${rollout ? 2 : 1}`,
       },
     },
     status: {
@@ -93,7 +93,8 @@ function nodeObject(name, { ready = true, role = 'worker' } = {}) {
 
 /**
  * nodes: [{ name, config: key of nodeConfigs, behaviour?: normal|not-ready|pod-fails|hang,
- *           credentials?: boolean (pull secret holds the auth mirror's credentials) , role? }]
+ *           credentials?: boolean (pull secret holds the auth mirror's credentials), role?,
+ *           rollout?: boolean (its MachineConfig update is still pending) }]
  */
 export async function createSandbox(dir, nodes, { ocWaitSeconds = 900 } = {}) {
   if (process.getuid?.() !== 0) throw new Error('the sandbox needs root: it mounts node files in private mount namespaces');
@@ -120,7 +121,7 @@ export async function createSandbox(dir, nodes, { ocWaitSeconds = 900 } = {}) {
     const configs = nodeConfigs(registries);
     for (const node of nodes) writeNode(dir, node, configs, registries);
     writeJson(join(dir, 'cluster', 'nodes.json'), {
-      items: nodes.map((n) => nodeObject(n.name, { ready: n.behaviour !== 'not-ready', role: n.role })),
+      items: nodes.map((n) => nodeObject(n.name, { ready: n.behaviour !== 'not-ready', role: n.role, rollout: n.rollout })),
     });
     for (const [file, items] of Object.entries(clusterPolicies(registries))) writeJson(join(dir, 'cluster', `${file}.json`), { items });
     writeJson(join(dir, 'cluster', 'image-config.json'), {
