@@ -62,9 +62,9 @@ export function execaRunner({ binary, kind, globalArgs }: RunnerOptions): OcRunn
       // Wrapped in an object: a subprocess is itself a promise, and then() would await it.
       const started = loadExeca().then((execa) => ({
         subprocess: execa(binary, withGlobalArgs(args, globalArgs), {
-        stdin: 'ignore',
-        buffer: false,
-        reject: false,
+          stdin: 'ignore',
+          buffer: false,
+          reject: false,
           // The user's Ctrl-C reaches oc through us, so it cleans up after we asked, not before.
           detached: true,
         }),
