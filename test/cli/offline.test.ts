@@ -85,6 +85,14 @@ describe('explain -f', () => {
     expect(doc.notes).toContain('source is blocked (NeverContactSource or blockedRegistries): if every mirror fails the pull fails');
   });
 
+  it('a tag pull of a NeverContactSource digest-only source cannot work: exit 1', () => {
+    const blocked = write('never.yaml', `apiVersion: config.openshift.io/v1\nkind: ImageDigestMirrorSet\nmetadata: {name: n}\nspec:\n  imageDigestMirrors:\n  - {source: q.io/team, mirrors: [m.io/team], mirrorSourcePolicy: NeverContactSource}\n`);
+    const r = run(['explain', 'q.io/team/app:1', '-f', blocked]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('note: source is blocked and no mirror applies: this pull always fails');
+    expect(run(['explain', `q.io/team/app@${D}`, '-f', blocked]).status).toBe(0);
+  });
+
   it('no policy covers the reference', () => {
     const r = run(['explain', `busybox@${D}`, '-f', LIST, '-o', 'json']);
     expect(JSON.parse(r.stdout).sources.map((s: { reference: string }) => s.reference)).toEqual([`hub-mirror.example/library/busybox@${D}`, `docker.io/library/busybox@${D}`]);

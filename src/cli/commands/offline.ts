@@ -44,7 +44,7 @@ export const explainCommand = (io: Io, setExit: (code: number) => void) =>
         .positional('IMAGE', { type: 'string', demandOption: true })
         .option('registries-conf', { type: 'string', describe: "a node's registries.conf instead of policies" })
         .option('registries-conf-d', { type: 'string', describe: 'its registries.conf.d directory of drop-ins' })
-        .epilog('Exit codes: 0 explained; 1 the pull cannot work (podman fails before any source); 2 usage, input or environment error.') as unknown as Argv,
+        .epilog('Exit codes: 0 explained; 1 the pull cannot work (podman fails before any source, or every source is blocked); 2 usage, input or environment error.') as unknown as Argv,
     handler: async (args, io) => {
       parseReference(args.IMAGE);
       const [{ explain }, { renderExplain }] = await Promise.all([import('../../app/explain.js'), import('../../report/explain-report.js')]);
@@ -53,7 +53,8 @@ export const explainCommand = (io: Io, setExit: (code: number) => void) =>
         () => clientRunner(args, io.env),
       );
       io.out(await renderExplain(result, args.output));
-      return result.error ? EXIT.findings : EXIT.ok;
+      // A pull that cannot work is a finding: podman refuses it, or every source is blocked.
+      return result.error || result.sources.every((s) => s.blocked) ? EXIT.findings : EXIT.ok;
     },
   });
 
