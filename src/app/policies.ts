@@ -19,6 +19,21 @@ export function renderText(set: PolicySet): string {
   }
 }
 
+/** What the MCO writes elsewhere from image.config, which registries.conf does not show. */
+export function renderAsides(set: PolicySet): string[] {
+  const sources = set.registrySources;
+  const asides: string[] = [];
+  if (sources?.containerRuntimeSearchRegistries.length) {
+    asides.push(
+      `containerRuntimeSearchRegistries (${sources.containerRuntimeSearchRegistries.join(', ')}) go to /etc/containers/registries.conf.d/01-image-searchRegistries.conf, not this file`,
+    );
+  }
+  if (sources?.allowedRegistries.length) {
+    asides.push(`allowedRegistries (${sources.allowedRegistries.join(', ')}) are enforced by /etc/containers/policy.json, not this file`);
+  }
+  return asides;
+}
+
 export interface PolicyListRow {
   kind: string;
   name: string;

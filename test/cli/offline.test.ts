@@ -114,6 +114,17 @@ describe('render, list, migrate', () => {
     ]);
   });
 
+  it('render: says what image.config puts elsewhere, on stderr', () => {
+    const image = write('image.yaml', 'apiVersion: config.openshift.io/v1\nkind: Image\nmetadata: {name: cluster}\nspec:\n  registrySources:\n    allowedRegistries: [quay.io]\n    containerRuntimeSearchRegistries: [reg.example]\n');
+    const r = run(['render', '-f', image]);
+    expect(r.status).toBe(0);
+    expect(parseToml(r.stdout)).toEqual({ 'unqualified-search-registries': ['registry.access.redhat.com', 'docker.io'], 'short-name-mode': '' });
+    expect(r.stderr).toBe(
+      'note: containerRuntimeSearchRegistries (reg.example) go to /etc/containers/registries.conf.d/01-image-searchRegistries.conf, not this file\n' +
+        'note: allowedRegistries (quay.io) are enforced by /etc/containers/policy.json, not this file\n',
+    );
+  });
+
   it('list: one row per entry', () => {
     const r = run(['list', '-f', POLICIES, '-o', 'json']);
     expect(JSON.parse(r.stdout).policies.map((p: { kind: string; name: string; pull: string; sourcePolicy: string }) => [p.kind, p.name, p.pull, p.sourcePolicy])).toEqual([

@@ -64,8 +64,10 @@ export const renderCommand = (io: Io, setExit: (code: number) => void) =>
     describe: 'Print the registries.conf the machine-config-operator writes for the policies',
     builder: (y) => withClientOptions(withFiles(y, FILES_HELP)) as unknown as Argv,
     handler: async (args, io) => {
-      const { loadPolicies, renderText } = await import('../../app/policies.js');
-      io.out(renderText(await loadPolicies(args.filename, () => clientRunner(args, io.env))));
+      const { loadPolicies, renderText, renderAsides } = await import('../../app/policies.js');
+      const set = await loadPolicies(args.filename, () => clientRunner(args, io.env));
+      io.out(renderText(set));
+      for (const aside of renderAsides(set)) io.err(`note: ${aside}\n`);
       return EXIT.ok;
     },
   });
