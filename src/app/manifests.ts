@@ -28,7 +28,8 @@ export async function readManifestFiles(paths: string[], { requirePolicy = true 
 function readManifestFile(path: string, parseAllDocuments: typeof import('yaml').parseAllDocuments): { origin: string; object: unknown }[] {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    // `-f -` reads standard input, as oc and kubectl do.
+    text = readFileSync(path === '-' ? 0 : path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new UserError(`${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message}`);

@@ -1,6 +1,6 @@
 // explain, render, list, migrate through the built binary, on files only: no client is needed.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
@@ -123,6 +123,12 @@ describe('render, list, migrate', () => {
       'note: containerRuntimeSearchRegistries (reg.example) go to /etc/containers/registries.conf.d/01-image-searchRegistries.conf, not this file\n' +
         'note: allowedRegistries (quay.io) are enforced by /etc/containers/policy.json, not this file\n',
     );
+  });
+
+  it('-f - reads standard input', () => {
+    const r = spawnSync(process.execPath, [BIN, 'list', '-f', '-', '-o', 'json'], { encoding: 'utf8', env: { PATH: '/nonexistent' }, input: readFileSync(POLICIES, 'utf8') });
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).policies).toHaveLength(3);
   });
 
   it('list: one row per entry', () => {

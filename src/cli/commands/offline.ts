@@ -12,7 +12,7 @@ interface FileArgs extends CommonOptions {
 const withFiles = <T>(yargs: Argv<T>, describe: string) =>
   yargs.option('filename', { alias: 'f', type: 'string', array: true, default: [] as string[], describe });
 
-const FILES_HELP = 'policy manifests (YAML, multi-document, JSON or kind: List); default: read them from the cluster';
+const FILES_HELP = 'policy manifests (YAML, multi-document, JSON or kind: List; - for stdin); default: read them from the cluster';
 
 type Handler<A> = (args: A, io: Io) => Promise<number>;
 
