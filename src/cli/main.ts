@@ -11,7 +11,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const setExit = (code: number) => {
     exitCode = code;
   };
-  const cli = yargs(argv)
+  const cli = yargs(joinStdinFilename(argv))
     .scriptName('oc icsp')
     .usage('$0 <command> [options]\n\nCheck that OpenShift nodes pull images through their ICSP/IDMS/ITMS mirrors.')
     .command(verifyCommand(io, setExit))
@@ -44,6 +44,20 @@ export async function main(argv: string[], io: Io): Promise<number> {
 }
 
 class UsageError extends UserError {}
+
+// yargs reads a lone `-` after an array option as an unknown argument; `-f -` means stdin.
+function joinStdinFilename(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if ((argv[i] === '-f' || argv[i] === '--filename') && argv[i + 1] === '-') {
+      out.push('--filename=-');
+      i++;
+    } else {
+      out.push(argv[i]!);
+    }
+  }
+  return out;
+}
 
 function wantsHelp(argv: string[]): boolean {
   return argv.includes('--help') || argv.includes('-h') || argv.length === 0;
