@@ -5,10 +5,8 @@ import { UserError } from '../errors.js';
 import type { OcRunner } from '../oc/runner.js';
 import { type ImageReference, isDigested, parseReference, pullString, referenceName } from '../registries/reference.js';
 import { type ConfFile, loadRegistriesConf, type RegistriesConf, RegistriesConfError } from '../registries/registries-conf.js';
-import { RenderError, renderRegistriesConf } from '../registries/render.js';
 import { findRegistry, matchPrefix, type PullSource, PullSourceError, resolvePullSources } from '../registries/resolve.js';
-import { readClusterPolicies } from './cluster-policies.js';
-import { readManifestFiles } from './manifests.js';
+import { loadPolicies, renderText } from './policies.js';
 
 export interface ExplainRequest {
   image: string;
@@ -91,14 +89,7 @@ async function configuration(request: ExplainRequest, oc: () => OcRunner): Promi
     const dropIns = request.registriesConfD === undefined ? [] : readDropIns(request.registriesConfD);
     return { conf: loadConf(main, dropIns), from: request.registriesConf ?? request.registriesConfD! };
   }
-  const set = request.files.length > 0 ? await readManifestFiles(request.files) : await readClusterPolicies(oc());
-  let text: string;
-  try {
-    text = renderRegistriesConf(set);
-  } catch (error) {
-    if (error instanceof RenderError) throw new UserError(`the machine-config-operator would refuse these policies: ${error.message}`);
-    throw error;
-  }
+  const text = renderText(await loadPolicies(request.files, oc));
   return {
     conf: loadConf({ path: 'rendered registries.conf', text }, []),
     from: request.files.length > 0 ? request.files.join(', ') : 'the cluster',
