@@ -3,7 +3,6 @@
 // (openshift/runtime-utils pkg/registries/registries.go, topo.go), then TOML.
 import { parse as parseToml, stringify as stringifyToml } from 'smol-toml';
 import { type MirrorRule, MIRROR_PATTERN, type PolicySet, SOURCE_PATTERN } from './policies.js';
-import { compareStrings } from './registries-conf.js';
 import { scopeIsNestedInsideScope } from './scopes.js';
 import { topoSorted } from './topo.js';
 
@@ -149,7 +148,7 @@ function mergeMirrorSets(rules: MirrorRule[]): MirrorSet[] {
     bucket.never ||= rule.sourcePolicy === 'NeverContactSource';
     bySource.set(rule.source, bucket);
   }
-  return [...bySource.keys()].sort(compareStrings).map((source) => {
+  return [...bySource.keys()].sort().map((source) => {
     const { lists, never } = bySource.get(source)!;
     const edges: [string, string][] = [];
     const nodes = new Set<string>();

@@ -1,9 +1,8 @@
 // runtime-utils pkg/registries topo.go topoGraph.Sorted: Kahn's algorithm with a FIFO queue,
 // ties broken by string order, and cycles broken by the first unused node in string order.
-import { compareStrings } from './registries-conf.js';
 
 export function topoSorted(nodes: string[], edges: [string, string][]): string[] {
-  const all = [...new Set(nodes)].sort(compareStrings);
+  const all = [...new Set(nodes)].sort();
   const incoming = new Map(all.map((n) => [n, 0]));
   const outgoing = new Map<string, Set<string>>(all.map((n) => [n, new Set()]));
   for (const [from, to] of edges) {
@@ -24,7 +23,7 @@ export function topoSorted(nodes: string[], edges: [string, string][]): string[]
       incoming.set(next, left);
       if (left === 0) freed.push(next);
     }
-    queue.push(...freed.sort(compareStrings));
+    queue.push(...freed.sort());
   };
   while (result.length < all.length) {
     const next = queue.shift();
