@@ -1,12 +1,12 @@
-// The shared reference material (real captured logs and upstream test vectors) lives beside the repo.
+// Upstream test vectors and real podman captures, copied into test/fixtures/reference (see its README).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
-export const SHARED_REFERENCE = fileURLToPath(new URL('../../shared/reference/', import.meta.url));
+export const REFERENCE_DIR = fileURLToPath(new URL('./fixtures/reference/', import.meta.url));
 
 export function readReference(relative: string): string {
-  return readFileSync(join(SHARED_REFERENCE, relative), 'utf8');
+  return readFileSync(join(REFERENCE_DIR, relative), 'utf8');
 }
 
 export function readVectors<T>(name: string): T[] {

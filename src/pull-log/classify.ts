@@ -1,5 +1,5 @@
 // Failure reasons from the error texts containers/image and Go's net stack print
-// (see ../shared/reference/vectors/podman-log-lines.json for where each text comes from).
+// (see test/fixtures/reference/vectors/podman-log-lines.json for where each text comes from).
 
 export const FAILURE_REASONS = [
   'manifest-unknown',
