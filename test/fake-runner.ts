@@ -1,35 +1,85 @@
-// A table-driven client runner: each expected argv gets a canned answer; any other argv fails the test.
-import type { OcRunner, RunResult, StreamHandlers } from '../src/oc/runner.js';
+// A table-driven client runner: each expected argv gets a canned answer and is consumed once;
+// any other argv fails the test, and so does an expected call the test never made.
+import { onTestFinished } from 'vitest';
+import type { OcRunner, ProcessEnd, RunResult, StreamHandlers } from '../src/oc/runner.js';
 
 export interface Expected {
   args: string[];
   result?: Partial<RunResult>;
   input?: (text: string) => void;
+  /** For stream(): keep running until stopped, then end as a stopped client does. */
+  hang?: boolean;
+  /** For stream(): end as a client that could not be started. */
+  failedToStart?: string;
 }
 
-export function fakeRunner(table: Expected[], kind: 'oc' | 'kubectl' = 'oc'): OcRunner & { calls: string[][] } {
+export interface FakeRunner extends OcRunner {
+  calls: string[][];
+  /** The argv of every streamed call that was told to stop, in order. */
+  stopped: string[][];
+  detached: string[][];
+  /** Streamed calls running now. */
+  running(): number;
+}
+
+export function fakeRunner(table: Expected[], binary = '/usr/bin/oc'): FakeRunner {
+  const remaining = [...table];
   const calls: string[][] = [];
-  const find = (args: string[]) => {
-    const hit = table.find((e) => JSON.stringify(e.args) === JSON.stringify(args));
-    if (!hit) throw new Error(`unexpected client call: ${JSON.stringify(args)}`);
-    return hit;
+  const stopped: string[][] = [];
+  const detached: string[][] = [];
+  let running = 0;
+  const take = (args: string[]) => {
+    const index = remaining.findIndex((e) => JSON.stringify(e.args) === JSON.stringify(args));
+    if (index === -1) throw new Error(`unexpected client call: ${JSON.stringify(args)}`);
+    return remaining.splice(index, 1)[0]!;
   };
+  onTestFinished(() => {
+    if (remaining.length) throw new Error(`expected client calls never made: ${remaining.map((e) => JSON.stringify(e.args)).join(', ')}`);
+  });
   return {
-    binary: `/usr/bin/${kind}`,
-    kind,
+    binary,
+    loginAdvice: 'run `oc login`',
     calls,
+    stopped,
+    detached,
+    running: () => running,
+    commandLine: (args) => [binary, ...args],
+    runDetached(args) {
+      detached.push(args);
+    },
     async run(args, options) {
       calls.push(args);
-      const hit = find(args);
+      const hit = take(args);
       hit.input?.(options?.input ?? '');
       return { exitCode: 0, stdout: '', stderr: '', ...hit.result };
     },
     stream(args: string[], handlers: StreamHandlers) {
       calls.push(args);
-      const hit = find(args);
-      for (const line of (hit.result?.stdout ?? '').split('\n')) handlers.onStdoutLine(line);
-      for (const line of (hit.result?.stderr ?? '').split('\n')) handlers.onStderrLine(line);
-      return { kill() {}, done: Promise.resolve({ exitCode: hit.result?.exitCode ?? 0, signal: null }) };
+      const hit = take(args);
+      running++;
+      let release: (end: ProcessEnd) => void = () => {};
+      const done = new Promise<ProcessEnd>((resolve) => (release = resolve)).finally(() => running--);
+      // Lines arrive after the caller has wired its handlers, as a real process's would.
+      setImmediate(() => {
+        if (hit.failedToStart) return release({ exitCode: null, signal: null, failedToStart: hit.failedToStart });
+        for (const line of lines(hit.result?.stdout)) handlers.onStdoutLine(line);
+        for (const line of lines(hit.result?.stderr)) handlers.onStderrLine(line);
+        if (!hit.hang) release({ exitCode: hit.result?.exitCode ?? 0, signal: null });
+      });
+      return {
+        stop() {
+          stopped.push(args);
+          setImmediate(() => {
+            handlers.onStderrLine('Removing debug pod ...');
+            release({ exitCode: 1, signal: null });
+          });
+        },
+        done,
+      };
     },
   };
+}
+
+function lines(text: string | undefined): string[] {
+  return text === undefined || text === '' ? [] : text.replace(/\n$/, '').split('\n');
 }

@@ -1,9 +1,8 @@
-// One node: start its debug pod, stream the output through the readers, bound it in time.
-import { debugNode } from '../oc/debug.js';
-import type { OcRunner, RunningProcess } from '../oc/runner.js';
+// One node's check, as the node runner drives it: its lines go through the readers (and to
+// its log file), and its end becomes a verdict.
+import type { NodeEnd, NodeSink } from '../oc/node-runner.js';
 import { NodeOutputReader } from '../pull-log/node-output.js';
 import { decideVerdict, type Expectation, type NodeVerdict } from '../pull-log/verdict.js';
-import { nodeCommand } from './node-script.js';
 
 export interface NodeResult extends NodeVerdict {
   name: string;
@@ -17,93 +16,59 @@ export interface NodeResult extends NodeVerdict {
 
 export interface LogSink {
   write(line: string): void;
-  close(): Promise<void>;
+  /** Resolves with the write error, if writing failed (a full disk, say). */
+  close(): Promise<Error | null>;
 }
 export type LogSinkFactory = (node: string) => LogSink;
 
-export interface CheckNodeRequest {
-  node: string;
+export interface NodeCheck extends NodeSink {
+  finish(end: NodeEnd): Promise<NodeResult>;
+}
+
+export interface NodeCheckContext {
   image: string;
-  namespace: string;
-  debugImage: string | undefined;
-  keepImage: boolean;
+  clientName: string;
   timeoutMs: number;
-  timeoutText: string;
   expectation: Expectation;
+  log: LogSink | undefined;
+  /** A problem that is not the node's verdict, but must be said (the log file failed). */
+  warn(text: string): void;
 }
 
-// oc deletes its pod on SIGINT; these bound how long we wait for it before insisting.
-const GRACE_MS = { term: 5_000, kill: 5_000 };
-const CLIENT_TAIL = 8;
-
-export async function checkNode(
-  deps: { oc: OcRunner; signal: AbortSignal; logSink: LogSinkFactory | undefined },
-  request: CheckNodeRequest,
-): Promise<NodeResult> {
-  const started = Date.now();
+export function startNodeCheck(node: string, context: NodeCheckContext): NodeCheck {
   const reader = new NodeOutputReader();
-  const clientTail: string[] = [];
-  const log = deps.logSink?.(request.node);
-  const proc = debugNode(
-    deps.oc,
-    { node: request.node, namespace: request.namespace, image: request.debugImage, command: nodeCommand(request.image, request.keepImage) },
-    {
-      onStdoutLine(line) {
-        reader.feed(line);
-        log?.write(line);
-      },
-      onStderrLine(line) {
-        clientTail.push(line);
-        if (clientTail.length > CLIENT_TAIL) clientTail.shift();
-        log?.write(`[${deps.oc.kind}] ${line}`);
-      },
+  const { log } = context;
+  return {
+    output(line) {
+      reader.feed(line);
+      log?.write(line);
     },
-  );
-  let timedOut = false;
-  const stop = interrupter(proc);
-  const timer = setTimeout(() => {
-    timedOut = true;
-    stop();
-  }, request.timeoutMs);
-  const onAbort = () => stop();
-  deps.signal.addEventListener('abort', onAbort);
-  try {
-    const exit = await proc.done;
-    const report = reader.result();
-    const verdict = decideVerdict(request.image, report, {
-      timedOut,
-      timeoutText: request.timeoutText,
-      interrupted: deps.signal.aborted && !timedOut,
-      clientTail,
-      clientName: deps.oc.kind,
-      ...(exit.failedToStart ? { clientFailedToStart: exit.failedToStart } : {}),
-    }, request.expectation);
-    return {
-      name: request.node,
-      ...verdict,
-      durationMs: Date.now() - started,
-      podman: report.podman,
-      imageWasPresent: report.imagePresentBefore,
-      imageRemoved: report.removed === 'yes',
-    };
-  } finally {
-    clearTimeout(timer);
-    stop.cancel();
-    deps.signal.removeEventListener('abort', onAbort);
-    await log?.close();
-  }
+    clientTalk(line) {
+      log?.write(`[${context.clientName}] ${line}`);
+    },
+    async finish(end) {
+      const logError = await log?.close();
+      if (logError) context.warn(`${node}: its --log-dir file is incomplete: ${logError.message}`);
+      const report = reader.result();
+      const verdict = decideVerdict(
+        context.image,
+        report,
+        { status: end.status, clientSaid: end.clientSaid, clientName: context.clientName, timeoutMs: context.timeoutMs },
+        context.expectation,
+      );
+      return {
+        name: node,
+        ...verdict,
+        durationMs: end.durationMs,
+        podman: report.podman,
+        imageWasPresent: report.imagePresentBefore,
+        imageRemoved: report.removed === 'yes',
+      };
+    },
+  };
 }
 
-/** SIGINT first so oc removes its pod, then SIGTERM, then SIGKILL. */
-function interrupter(proc: RunningProcess): (() => void) & { cancel(): void } {
-  const timers: NodeJS.Timeout[] = [];
-  let started = false;
-  const stop = () => {
-    if (started) return;
-    started = true;
-    proc.kill('SIGINT');
-    timers.push(setTimeout(() => proc.kill('SIGTERM'), GRACE_MS.term));
-    timers.push(setTimeout(() => proc.kill('SIGKILL'), GRACE_MS.term + GRACE_MS.kill));
-  };
-  return Object.assign(stop, { cancel: () => timers.forEach(clearTimeout) });
+/** A node that was not checked, or whose check could not begin. */
+export function resultWithoutRun(name: string, verdict: NodeVerdict['verdict'], detail: string): NodeResult {
+  return { name, verdict, pulledFrom: null, attempts: [], detail, durationMs: 0, podman: null, imageWasPresent: null, imageRemoved: false };
 }

@@ -1,8 +1,7 @@
 // The cluster's mirror policies, read through the client and checked like files are.
-import { UserError } from '../errors.js';
 import { getImageConfig, listPolicyObjects, POLICY_RESOURCES, type PolicyKind } from '../oc/cluster.js';
 import type { OcRunner } from '../oc/runner.js';
-import { PolicyError, type PolicySet, readPolicies } from '../registries/policies.js';
+import { type PolicySet, readPolicies } from '../registries/policies.js';
 
 export async function readClusterPolicies(oc: OcRunner): Promise<PolicySet> {
   const kinds = Object.keys(POLICY_RESOURCES) as PolicyKind[];
@@ -12,10 +11,5 @@ export async function readClusterPolicies(oc: OcRunner): Promise<PolicySet> {
     ...lists.flatMap((items, i) => items.map((object) => ({ origin: 'cluster', object: { kind: kinds[i], ...object } }))),
     ...(imageConfig ? [{ origin: 'cluster', object: imageConfig }] : []),
   ];
-  try {
-    return readPolicies(objects);
-  } catch (error) {
-    if (error instanceof PolicyError) throw new UserError(error.message);
-    throw error;
-  }
+  return readPolicies(objects);
 }

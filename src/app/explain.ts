@@ -1,11 +1,11 @@
 // `oc icsp explain`: the pull sources podman would try, in order, and why.
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import type { OcRunner } from '../oc/runner.js';
 import { type ImageReference, isDigested, parseReference, pullString, referenceName } from '../registries/reference.js';
-import { type ConfFile, loadRegistriesConf, type RegistriesConf, RegistriesConfError } from '../registries/registries-conf.js';
+import { type ConfFile, loadRegistriesConf, type RegistriesConf } from '../registries/registries-conf.js';
 import { findRegistry, matchPrefix, type PullSource, PullSourceError, resolvePullSources } from '../registries/resolve.js';
+import { listDir, readText } from './files.js';
 import { loadPolicies, renderText } from './policies.js';
 
 export interface ExplainRequest {
@@ -97,29 +97,15 @@ async function configuration(request: ExplainRequest, oc: () => OcRunner): Promi
 }
 
 export function loadConf(main: ConfFile | undefined, dropIns: ConfFile[]): RegistriesConf {
-  try {
-    return loadRegistriesConf(main, dropIns);
-  } catch (error) {
-    if (error instanceof RegistriesConfError) throw new UserError(error.message);
-    throw error;
-  }
+  return loadRegistriesConf(main, dropIns);
 }
 
 function readConf(path: string): ConfFile {
-  try {
-    return { path, text: readFileSync(path, 'utf8') };
-  } catch (error) {
-    throw new UserError(`${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
-  }
+  return { path, text: readText(path) };
 }
 
 // containers/image reads every *.conf in registries.conf.d, in name order.
 function readDropIns(dir: string): ConfFile[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir).filter((n) => n.endsWith('.conf'));
-  } catch (error) {
-    throw new UserError(`${dir}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (error as Error).message}`);
-  }
+  const names = listDir(dir).filter((n) => n.endsWith('.conf'));
   return names.map((name) => readConf(join(dir, name)));
 }

@@ -1,7 +1,7 @@
 // -f FILE: mirror-policy objects from YAML (multi-document) or JSON files, `kind: List` flattened.
-import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
-import { isPolicyKind, PolicyError, type PolicySet, readPolicies } from '../registries/policies.js';
+import { readText } from './files.js';
+import { isPolicyKind, type PolicySet, readPolicies } from '../registries/policies.js';
 
 export async function readManifestFiles(paths: string[], { requirePolicy = true } = {}): Promise<PolicySet> {
   // Loaded on demand: explain --registries-conf and verify never read manifests.
@@ -17,23 +17,11 @@ export async function readManifestFiles(paths: string[], { requirePolicy = true 
     }
     objects.push(...relevant);
   }
-  try {
-    return readPolicies(objects);
-  } catch (error) {
-    if (error instanceof PolicyError) throw new UserError(error.message);
-    throw error;
-  }
+  return readPolicies(objects);
 }
 
 function readManifestFile(path: string, parseAllDocuments: typeof import('yaml').parseAllDocuments): { origin: string; object: unknown }[] {
-  let text: string;
-  try {
-    // `-f -` reads standard input, as oc and kubectl do.
-    text = readFileSync(path === '-' ? 0 : path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UserError(`${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message}`);
-  }
+  const text = readText(path);
   // JSON is YAML; one parser reads both.
   const documents = parseAllDocuments(text);
   const out: { origin: string; object: unknown }[] = [];

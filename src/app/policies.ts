@@ -2,7 +2,7 @@
 import { UserError } from '../errors.js';
 import type { OcRunner } from '../oc/runner.js';
 import type { PolicySet } from '../registries/policies.js';
-import { RenderError, renderRegistriesConf } from '../registries/render.js';
+import { renderRegistriesConf } from '../registries/render.js';
 import { readClusterPolicies } from './cluster-policies.js';
 import { readManifestFiles } from './manifests.js';
 
@@ -11,12 +11,7 @@ export async function loadPolicies(files: string[], oc: () => OcRunner): Promise
 }
 
 export function renderText(set: PolicySet): string {
-  try {
-    return renderRegistriesConf(set);
-  } catch (error) {
-    if (error instanceof RenderError) throw new UserError(`the machine-config-operator would refuse these policies: ${error.message}`);
-    throw error;
-  }
+  return renderRegistriesConf(set);
 }
 
 /** What the MCO writes elsewhere from image.config, which registries.conf does not show. */

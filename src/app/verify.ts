@@ -1,15 +1,14 @@
-// `oc icsp verify`: one debug pod per node, in parallel, each pulling the image with the
-// node's own configuration and pull secret; returns the model the report prints.
+// `oc icsp verify`: one pod per node, bounded, each pulling the image with the node's own
+// configuration and pull secret; returns the model the report prints.
 import { UserError } from '../errors.js';
-import { whoAmI } from '../oc/client.js';
+import type { Client } from '../oc/client.js';
 import { type ClusterNode, listNodes } from '../oc/cluster.js';
-import { createRunNamespace, deleteNamespace } from '../oc/debug.js';
-import { DEFAULT_NODE_DEBUG_IMAGE } from '../oc/node-pod.js';
-import type { OcRunner } from '../oc/runner.js';
+import type { NodeRunner, PlannedCall } from '../oc/node-runner.js';
+import { nodeCommand } from '../pull-log/node-script.js';
 import type { Verdict } from '../pull-log/verdict.js';
-import { parseReference, pullString, wasNormalized } from '../registries/reference.js';
+import { type ImageReference, parseReference, pullString, wasNormalized } from '../registries/reference.js';
+import { type LogSinkFactory, type NodeResult, resultWithoutRun, startNodeCheck } from './check-node.js';
 import { readClusterPolicies } from './cluster-policies.js';
-import { checkNode, type LogSinkFactory, type NodeResult } from './check-node.js';
 import { expectationFor, mirrorWarnings, type PolicyRow, policyRows } from './policy-summary.js';
 
 export interface VerifyRequest {
@@ -18,13 +17,12 @@ export interface VerifyRequest {
   nodeNames: string[] | undefined;
   parallel: number;
   timeoutMs: number;
-  timeoutText: string;
-  debugImage: string | undefined;
   keepImage: boolean;
 }
 
 export interface VerifyDeps {
-  oc: OcRunner;
+  client: Client;
+  nodeRunner: NodeRunner;
   signal: AbortSignal;
   logSink: LogSinkFactory | undefined;
   onNodeDone?(done: number, total: number): void;
@@ -42,82 +40,101 @@ export interface VerifyResult {
   interrupted: boolean;
 }
 
-export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<VerifyResult> {
+interface Preparation {
+  ref: ImageReference;
+  image: string;
+  warnings: string[];
+  nodes: ClusterNode[];
+}
+
+/** What every verify does before any pod: check the session, read nodes and policies. */
+async function prepare(request: VerifyRequest, client: Client): Promise<Preparation> {
   const ref = parseReference(request.image);
   const image = pullString(ref);
   const warnings: string[] = [];
   if (wasNormalized(request.image, ref)) warnings.push(`${request.image} is pulled as ${image}`);
+  await client.whoAmI();
+  const nodes = selectNodes(await listNodes(client.runner, request.selector), request.nodeNames);
+  return { ref, image, warnings, nodes };
+}
 
-  const { oc } = deps;
-  await whoAmI(oc);
-  if (oc.kind === 'kubectl' && !request.debugImage) {
-    warnings.push(`kubectl has no default node-debug image: using ${DEFAULT_NODE_DEBUG_IMAGE}; pass --image where it is not mirrored`);
-  }
-  const nodes = selectNodes(await listNodes(oc, request.selector), request.nodeNames);
-  const policies = await readClusterPolicies(oc);
-  const rows = policyRows(policies.rules, ref);
+/** --dry-run: the client calls a run would make, node by node, having created nothing. */
+export async function planVerify(request: VerifyRequest, deps: Pick<VerifyDeps, 'client' | 'nodeRunner'>): Promise<{ calls: PlannedCall[]; skipped: string[] }> {
+  const { image, nodes } = await prepare(request, deps.client);
+  const ready = nodes.filter((n) => n.ready).map((n) => n.name);
+  return { calls: deps.nodeRunner.plan(ready, nodeCommand(image, request.keepImage)), skipped: nodes.filter((n) => !n.ready).map((n) => n.name) };
+}
+
+export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<VerifyResult> {
+  const { client, nodeRunner } = deps;
+  const { ref, image, warnings, nodes } = await prepare(request, client);
+  warnings.push(...nodeRunner.notices);
+  const policies = await readClusterPolicies(client.runner);
   warnings.push(...mirrorWarnings(policies.rules, ref));
   const expectation = expectationFor(policies.rules, ref);
 
+  const results = new Map<string, NodeResult>();
+  for (const node of nodes.filter((n) => !n.ready)) results.set(node.name, resultWithoutRun(node.name, 'skipped', `node is not Ready: ${node.notReadyReason}`));
+  const ready = nodes.filter((n) => n.ready);
+  const byName = new Map(ready.map((n) => [n.name, n]));
+  const checks = new Map<string, ReturnType<typeof startNodeCheck>>();
+  let done = 0;
+  deps.onNodeDone?.(0, ready.length);
+  const outcome = await nodeRunner.run({
+    nodes: ready.map((n) => n.name),
+    command: nodeCommand(image, request.keepImage),
+    parallel: request.parallel,
+    timeoutMs: request.timeoutMs,
+    signal: deps.signal,
+    onStatus: deps.onStatus,
+    start(node) {
+      const check = startNodeCheck(node, {
+        image,
+        clientName: client.name,
+        timeoutMs: request.timeoutMs,
+        expectation: { ...expectation, rolloutPending: pendingRollout(byName.get(node)!) },
+        log: openLog(deps.logSink, node, warnings),
+        warn: (text) => warnings.push(text),
+      });
+      checks.set(node, check);
+      return check;
+    },
+    async end(node, end) {
+      results.set(node, await checks.get(node)!.finish(end));
+      deps.onNodeDone?.(++done, ready.length);
+    },
+  });
+
   const result: VerifyResult = {
     image,
-    policies: rows,
+    policies: policyRows(policies.rules, ref),
     warnings,
     nodes: [],
     summary: { mirrored: 0, 'mirror-failed': 0, 'not-mirrored': 0, error: 0, skipped: 0 },
-    namespace: null,
-    namespaceDeleted: false,
-    interrupted: false,
+    namespace: outcome.namespace,
+    namespaceDeleted: outcome.cleanedUp,
+    interrupted: deps.signal.aborted,
   };
-  const ready = nodes.filter((n) => n.ready);
-  const results = new Map<string, NodeResult>();
-  for (const node of nodes.filter((n) => !n.ready)) results.set(node.name, skipped(node));
-
-  if (ready.length > 0 && !deps.signal.aborted) {
-    deps.onStatus?.('creating a namespace for the debug pods');
-    result.namespace = await createRunNamespace(oc);
-    try {
-      let done = 0;
-      deps.onNodeDone?.(0, ready.length);
-      await forEachLimited(ready, request.parallel, deps.signal, async (node) => {
-        const nodeResult = await checkNodeSafely({ oc, signal: deps.signal, logSink: deps.logSink }, {
-          node: node.name,
-          image,
-          namespace: result.namespace!,
-          debugImage: request.debugImage,
-          keepImage: request.keepImage,
-          timeoutMs: request.timeoutMs,
-          timeoutText: request.timeoutText,
-          expectation: { ...expectation, rolloutPending: pendingRollout(node) },
-        });
-        results.set(node.name, nodeResult);
-        deps.onNodeDone?.(++done, ready.length);
-      });
-    } finally {
-      deps.onStatus?.(`deleting namespace ${result.namespace}`);
-      result.namespaceDeleted = await deleteNamespace(oc, result.namespace);
-    }
-  }
-  result.interrupted = deps.signal.aborted;
   for (const node of nodes) {
     const nodeResult = results.get(node.name);
     if (!nodeResult) continue;
     result.nodes.push(nodeResult);
     result.summary[nodeResult.verdict] += 1;
   }
-  if (result.namespace && !result.namespaceDeleted) {
-    result.warnings.push(`could not delete namespace ${result.namespace}: run \`oc delete namespace ${result.namespace}\``);
+  if (outcome.namespace && !outcome.cleanedUp) {
+    warnings.push(`could not delete namespace ${outcome.namespace}: run \`${client.name} delete namespace ${outcome.namespace}\``);
   }
   return result;
 }
 
-// One node's failure to even start its check (a log file that cannot be opened, say) is that
-// node's error, never a reason to abandon the others mid-flight.
-async function checkNodeSafely(...args: Parameters<typeof checkNode>): Promise<NodeResult> {
+// A log file that cannot be opened costs that node its log, never its check.
+function openLog(factory: LogSinkFactory | undefined, node: string, warnings: string[]) {
+  if (!factory) return undefined;
   try {
-    return await checkNode(...args);
+    return factory(node);
   } catch (error) {
-    return resultWithoutRun(args[1].node, 'error', `the check could not run: ${(error as Error).message}`);
+    warnings.push(`${node}: no --log-dir file: ${(error as Error).message}`);
+    return undefined;
   }
 }
 
@@ -135,30 +152,4 @@ function selectNodes(nodes: ClusterNode[], names: string[] | undefined): Cluster
   const missing = names.filter((n) => !byName.has(n));
   if (missing.length) throw new UserError(`no such node${missing.length > 1 ? 's' : ''}: ${missing.join(', ')} (see \`oc get nodes\`)`);
   return names.map((n) => byName.get(n)!);
-}
-
-function skipped(node: ClusterNode): NodeResult {
-  return resultWithoutRun(node.name, 'skipped', `node is not Ready: ${node.notReadyReason}`);
-}
-
-function resultWithoutRun(name: string, verdict: Verdict, detail: string): NodeResult {
-  return {
-    name,
-    verdict,
-    pulledFrom: null,
-    attempts: [],
-    detail,
-    durationMs: 0,
-    podman: null,
-    imageWasPresent: null,
-    imageRemoved: false,
-  };
-}
-
-async function forEachLimited<T>(items: T[], limit: number, signal: AbortSignal, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length && !signal.aborted) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

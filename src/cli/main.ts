@@ -1,12 +1,16 @@
 // `oc icsp`: argv to a command, one top-level catch, exit codes from errors.ts.
 import yargs from 'yargs';
-import { EXIT, UserError } from '../errors.js';
-import { ReferenceError } from '../registries/reference.js';
+import { environmentError, EXIT, EXIT_CODES_HELP, InputError, UserError } from '../errors.js';
 import type { Io } from './io.js';
 import { explainCommand, listCommand, migrateCommand, renderCommand } from './commands/offline.js';
-import { verifyCommand } from './commands/verify.js';
+import { type VerifyAction, verifyCommand } from './commands/verify.js';
 
-export async function main(argv: string[], io: Io): Promise<number> {
+/** Commands whose doing can be swapped, so argv → request is tested without running anything. */
+export interface Actions {
+  verify?: VerifyAction;
+}
+
+export async function main(argv: string[], io: Io, actions: Actions = {}): Promise<number> {
   let exitCode: number = EXIT.ok;
   const setExit = (code: number) => {
     exitCode = code;
@@ -14,15 +18,13 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const cli = yargs(joinStdinFilename(argv))
     .scriptName('oc icsp')
     .usage('$0 <command> [options]\n\nCheck that OpenShift nodes pull images through their ICSP/IDMS/ITMS mirrors.')
-    .command(verifyCommand(io, setExit))
+    .command(verifyCommand(io, setExit, actions.verify))
     .command(explainCommand(io, setExit))
     .command(renderCommand(io, setExit))
     .command(listCommand(io, setExit))
     .command(migrateCommand(io, setExit))
     .option('color', { type: 'boolean', default: true, describe: 'colour the output (also off with NO_COLOR)' })
-    .epilog(
-      'Exit codes: 0 success (verify: every selected node is mirrored); 1 findings; 2 usage, input or environment error; 130 interrupted.',
-    )
+    .epilog(EXIT_CODES_HELP)
     .demandCommand(1, 'name a command: verify, explain, render, list or migrate')
     .strict()
     .help()
@@ -63,13 +65,14 @@ function wantsHelp(argv: string[]): boolean {
   return argv.includes('--help') || argv.includes('-h') || argv.length === 0;
 }
 
-function reportError(error: unknown, io: Io): number {
-  if (error instanceof UserError || error instanceof ReferenceError) {
-    io.err(`error: ${error.message}${error instanceof UsageError ? ' (see `oc icsp --help`)' : ''}\n`);
+export function reportError(error: unknown, io: Io): number {
+  const known = error instanceof InputError ? error : environmentError(error);
+  if (known) {
+    io.err(`error: ${known.message}${known instanceof UsageError ? ' (see `oc icsp --help`)' : ''}\n`);
     return EXIT.usage;
   }
   const message = error instanceof Error ? error.message : String(error);
   io.err(`error: ${message.split('\n')[0]}\nthis is a bug in oc icsp; rerun with OC_ICSP_DEBUG=1 for a stack trace and report it\n`);
   if (io.env.OC_ICSP_DEBUG) io.err(`${(error as Error).stack ?? ''}\n`);
-  return EXIT.usage;
+  return EXIT.bug;
 }

@@ -1,6 +1,6 @@
 // Options shared by every command, declared once.
 import type { Argv } from 'yargs';
-import { findClient } from '../oc/client.js';
+import { type Client, findClient, loginAdvice, openClient } from '../oc/client.js';
 import { execaRunner, type OcRunner } from '../oc/runner.js';
 import type { OutputFormat } from '../report/document.js';
 
@@ -33,12 +33,17 @@ export function withOutputOption<T>(yargs: Argv<T>, formats: readonly OutputForm
   });
 }
 
-/** The injected client runner, built from --client/--kubeconfig/--context. */
-export function clientRunner(options: ClientOptions, env: NodeJS.ProcessEnv = process.env): OcRunner {
+/** The client, built from --client/--kubeconfig/--context: the one place a runner is made. */
+export function openClientFrom(options: ClientOptions, env: NodeJS.ProcessEnv = process.env): Client {
   const choice = findClient(options.client, env.PATH);
   const globalArgs = [
     ...(options.kubeconfig ? [`--kubeconfig=${options.kubeconfig}`] : []),
     ...(options.context ? [`--context=${options.context}`] : []),
   ];
-  return execaRunner({ ...choice, globalArgs });
+  return openClient(choice.kind, execaRunner({ binary: choice.binary, loginAdvice: loginAdvice(choice.kind), globalArgs }));
+}
+
+/** Just the runner, for commands that only read the cluster. */
+export function clientRunner(options: ClientOptions, env: NodeJS.ProcessEnv = process.env): OcRunner {
+  return openClientFrom(options, env).runner;
 }

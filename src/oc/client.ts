@@ -2,11 +2,20 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { UserError } from '../errors.js';
+import { kubectlPodStrategy } from './kubectl-pod.js';
+import { type NodeRunner, podPerNodeRunner } from './node-runner.js';
+import { ocDebugStrategy } from './oc-debug.js';
 import type { OcRunner } from './runner.js';
+import { firstErrorLine } from './client-talk.js';
 
 export interface ClientChoice {
   binary: string;
   kind: 'oc' | 'kubectl';
+}
+
+/** What to do without a session, in the words of the client in use. */
+export function loginAdvice(kind: ClientChoice['kind']): string {
+  return kind === 'oc' ? 'run `oc login`' : 'point kubectl at a cluster (`kubectl config use-context`, or --kubeconfig)';
 }
 
 /** `--client` wins; otherwise `oc` from PATH, then `kubectl`. */
@@ -43,20 +52,34 @@ function isExecutable(path: string): boolean {
   }
 }
 
-/** The logged-in user, or a UserError telling how to log in. */
-export async function whoAmI(oc: OcRunner): Promise<string> {
-  const args = oc.kind === 'oc' ? ['whoami'] : ['auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}'];
-  const result = await oc.run(args);
-  if (result.failedToStart) throw new UserError(`cannot run ${oc.binary}: ${result.failedToStart}`);
+/** The client, with everything that depends on which one it is decided here, once. */
+export interface Client {
+  readonly name: ClientChoice['kind'];
+  readonly runner: OcRunner;
+  /** The logged-in user, or a UserError telling how to log in. */
+  whoAmI(): Promise<string>;
+  /** How this client runs a command on nodes; `image` is the pod image (--image). */
+  nodeRunner(options: { image: string | undefined }): NodeRunner;
+}
+
+export function openClient(kind: ClientChoice['kind'], runner: OcRunner): Client {
+  const oc = kind === 'oc';
+  return {
+    name: kind,
+    runner,
+    whoAmI: () => whoAmI(runner, oc ? ['whoami'] : ['auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}']),
+    // kubectl's own debug neither waits, nor streams, nor deletes: it gets pods made by hand.
+    nodeRunner: ({ image }) => podPerNodeRunner(runner, oc ? ocDebugStrategy(runner, image) : kubectlPodStrategy(runner, image)),
+  };
+}
+
+async function whoAmI(runner: OcRunner, args: string[]): Promise<string> {
+  const result = await runner.run(args);
+  if (result.failedToStart) throw new UserError(`cannot run ${runner.binary}: ${result.failedToStart}`);
   if (result.exitCode !== 0) {
     const reason = firstErrorLine(result.stderr);
-    throw new UserError(`not logged in to a cluster (${reason}): run \`oc login\` first`);
+    throw new UserError(`not logged in to a cluster (${reason}): ${runner.loginAdvice} first`);
   }
   return result.stdout.trim();
 }
 
-export function firstErrorLine(stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
-  const line = lines.find((l) => /^error:/i.test(l)) ?? lines.at(-1) ?? 'no output';
-  return line.replace(/^error:\s*/i, '');
-}

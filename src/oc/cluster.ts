@@ -1,6 +1,6 @@
 // One function per question about the cluster; each is one `oc get` with an argv array.
 import { UserError } from '../errors.js';
-import { firstErrorLine } from './client.js';
+import { clientError } from './client-talk.js';
 import type { OcRunner, RunResult } from './runner.js';
 
 export interface ClusterNode {
@@ -8,7 +8,6 @@ export interface ClusterNode {
   ready: boolean;
   /** Why a node that is not Ready is not, from its Ready condition. */
   notReadyReason: string | null;
-  roles: string[];
   currentConfig: string | null;
   desiredConfig: string | null;
 }
@@ -36,7 +35,7 @@ export async function getImageConfig(oc: OcRunner): Promise<Record<string, unkno
   const result = await oc.run(['get', 'images.config.openshift.io', 'cluster', '-o', 'json', '--ignore-not-found']);
   if (result.exitCode !== 0) {
     if (isUnservedType(result)) return null;
-    throw clientError('read image.config.openshift.io/cluster', result);
+    throw clientError(oc, 'read image.config.openshift.io/cluster', result);
   }
   return result.stdout.trim() === '' ? null : (parseJson(result.stdout, 'image.config') as Record<string, unknown>);
 }
@@ -45,7 +44,7 @@ async function getItems(oc: OcRunner, args: string[], what: string): Promise<Rec
   const result = await oc.run(args);
   if (result.exitCode !== 0) {
     if (isUnservedType(result)) return null;
-    throw clientError(what, result);
+    throw clientError(oc, what, result);
   }
   const list = parseJson(result.stdout, what) as { items?: Record<string, unknown>[] };
   return list.items ?? [];
@@ -55,13 +54,6 @@ function isUnservedType(result: RunResult): boolean {
   return /the server doesn't have a resource type|no matches for kind|could not find the requested resource/.test(result.stderr);
 }
 
-export function clientError(what: string, result: RunResult): UserError {
-  if (result.failedToStart) return new UserError(`cannot ${what}: ${result.failedToStart}`);
-  const line = firstErrorLine(result.stderr);
-  if (/forbidden/i.test(line)) return new UserError(`cannot ${what}: ${line}: log in as a cluster administrator`);
-  if (/Unauthorized|must be logged in/i.test(line)) return new UserError(`cannot ${what}: ${line}: run \`oc login\``);
-  return new UserError(`cannot ${what}: ${line}`);
-}
 
 function parseJson(text: string, what: string): unknown {
   try {
@@ -71,12 +63,11 @@ function parseJson(text: string, what: string): unknown {
   }
 }
 
-const ROLE_LABEL = 'node-role.kubernetes.io/';
 const CURRENT_CONFIG = 'machineconfiguration.openshift.io/currentConfig';
 const DESIRED_CONFIG = 'machineconfiguration.openshift.io/desiredConfig';
 
 function toNode(item: Record<string, unknown>): ClusterNode {
-  const metadata = (item.metadata ?? {}) as { name?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  const metadata = (item.metadata ?? {}) as { name?: string; annotations?: Record<string, string> };
   const status = (item.status ?? {}) as { conditions?: { type: string; status: string; reason?: string; message?: string }[] };
   const readyCondition = status.conditions?.find((c) => c.type === 'Ready');
   const ready = readyCondition?.status === 'True';
@@ -87,10 +78,6 @@ function toNode(item: Record<string, unknown>): ClusterNode {
     notReadyReason: ready
       ? null
       : (readyCondition?.message ?? readyCondition?.reason ?? 'no Ready condition') + (spec.unschedulable ? ' (cordoned)' : ''),
-    roles: Object.keys(metadata.labels ?? {})
-      .filter((l) => l.startsWith(ROLE_LABEL))
-      .map((l) => l.slice(ROLE_LABEL.length))
-      .sort(),
     currentConfig: metadata.annotations?.[CURRENT_CONFIG] ?? null,
     desiredConfig: metadata.annotations?.[DESIRED_CONFIG] ?? null,
   };

@@ -1,5 +1,6 @@
 // The one place that starts processes. Everything else in oc/ decides which argv to run
 // and reads the answer; tests inject a runner that checks the argv against a table.
+import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 // execa loads lazily: most invocations (help, explain -f, render) never start a process.
 const loadExeca = () => import('execa').then((m) => m.execa);
@@ -17,34 +18,71 @@ export interface StreamHandlers {
   onStderrLine(line: string): void;
 }
 
+export interface ProcessEnd {
+  exitCode: number | null;
+  signal: string | null;
+  /** Why the process, or what it stood for (a pod), never started. */
+  failedToStart?: string;
+}
+
 export interface RunningProcess {
-  kill(signal: NodeJS.Signals): void;
+  /** SIGINT first, so the client removes what it made; then SIGTERM, then SIGKILL. */
+  stop(): void;
   /** Resolves once the process has exited and both streams are drained. */
-  done: Promise<{ exitCode: number | null; signal: string | null; failedToStart?: string }>;
+  done: Promise<ProcessEnd>;
 }
 
 export interface OcRunner {
   /** The client binary, as resolved (for messages). */
   readonly binary: string;
-  readonly kind: 'oc' | 'kubectl';
+  /** What to do without a session, in this client's words (for messages). */
+  readonly loginAdvice: string;
   run(args: string[], options?: { input?: string }): Promise<RunResult>;
   stream(args: string[], handlers: StreamHandlers): RunningProcess;
+  /** Start a call that outlives this process (a last cleanup); nothing waits for it. */
+  runDetached(args: string[]): void;
+  /** The full command line a call would run: binary, args and the global flags. */
+  commandLine(args: string[]): string[];
 }
 
 export interface RunnerOptions {
   binary: string;
-  kind: 'oc' | 'kubectl';
-  /** --kubeconfig / --context, appended to every call. */
+  loginAdvice: string;
+  /** --kubeconfig / --context / --request-timeout, appended to every call. */
   globalArgs: string[];
 }
 
-export function execaRunner({ binary, kind, globalArgs }: RunnerOptions): OcRunner {
+// oc removes its debug pod on SIGINT; these bound how long we wait before insisting.
+export const STOP_GRACE_MS = { term: 5_000, kill: 5_000 };
+
+/** Streaming clients alive now, so that no exit, however it comes, leaves one running. */
+const live = new Set<{ stop(signal: NodeJS.Signals): void }>();
+let exitHookInstalled = false;
+function track(entry: { stop(signal: NodeJS.Signals): void }): () => void {
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    // oc debug deletes its pod on SIGTERM; only synchronous work is possible here.
+    process.on('exit', () => {
+      for (const child of live) child.stop('SIGTERM');
+    });
+  }
+  live.add(entry);
+  return () => live.delete(entry);
+}
+
+export function liveClientCount(): number {
+  return live.size;
+}
+
+export function execaRunner({ binary, loginAdvice, globalArgs }: RunnerOptions): OcRunner {
+  const argv = (args: string[]) => withGlobalArgs(args, globalArgs);
   return {
     binary,
-    kind,
+    loginAdvice,
+    commandLine: (args) => [binary, ...argv(args)],
     async run(args, options = {}) {
       const execa = await loadExeca();
-      const result = await execa(binary, withGlobalArgs(args, globalArgs), {
+      const result = await execa(binary, argv(args), {
         input: options.input ?? '',
         reject: false,
         stripFinalNewline: false,
@@ -58,42 +96,73 @@ export function execaRunner({ binary, kind, globalArgs }: RunnerOptions): OcRunn
         ...(failedToStart ? { failedToStart } : {}),
       };
     },
+    runDetached(args) {
+      try {
+        spawn(binary, argv(args), { detached: true, stdio: 'ignore' }).unref();
+      } catch {
+        // best effort: the caller has already told the user what to remove by hand
+      }
+    },
     stream(args, handlers) {
       // Wrapped in an object: a subprocess is itself a promise, and then() would await it.
       const started = loadExeca().then((execa) => ({
-        subprocess: execa(binary, withGlobalArgs(args, globalArgs), {
+        subprocess: execa(binary, argv(args), {
           stdin: 'ignore',
           buffer: false,
           reject: false,
-          // The user's Ctrl-C reaches oc through us, so it cleans up after we asked, not before.
+          // Its own process group: the terminal's Ctrl-C reaches us only, and we decide when the
+          // client is told, so it cleans up after we asked, not before.
           detached: true,
         }),
       }));
       let child: Awaited<typeof started>['subprocess'] | undefined;
-      const pendingSignals: NodeJS.Signals[] = [];
-      const done = (async () => {
-        child = (await started).subprocess;
-        for (const signal of pendingSignals) child.kill(signal);
-        const drained = [lines(child.stdout, handlers.onStdoutLine), lines(child.stderr, handlers.onStderrLine)];
-        const result = await child;
-        await Promise.all(drained);
-        const failedToStart = result.failed && result.exitCode === undefined && !result.signal ? result.shortMessage : undefined;
-        return { exitCode: result.exitCode ?? null, signal: result.signal ?? null, ...(failedToStart ? { failedToStart } : {}) };
-      })();
-      return {
-        kill(signal) {
-          if (!child) {
-            pendingSignals.push(signal);
-            return;
-          }
-          try {
-            child.kill(signal);
-          } catch {
-            // already gone
-          }
-        },
-        done,
+      const pending: NodeJS.Signals[] = [];
+      const signal = (sig: NodeJS.Signals) => {
+        if (!child) {
+          pending.push(sig);
+          return;
+        }
+        try {
+          child.kill(sig);
+        } catch {
+          // already gone
+        }
       };
+      const untrack = track({ stop: signal });
+      const escalation = escalator(signal);
+      const done = (async () => {
+        try {
+          child = (await started).subprocess;
+          for (const sig of pending) child.kill(sig);
+          const drained = [lines(child.stdout, handlers.onStdoutLine), lines(child.stderr, handlers.onStderrLine)];
+          const result = await child;
+          await Promise.all(drained);
+          const failedToStart = result.failed && result.exitCode === undefined && !result.signal ? `could not run the client: ${result.shortMessage}` : undefined;
+          return { exitCode: result.exitCode ?? null, signal: result.signal ?? null, ...(failedToStart ? { failedToStart } : {}) };
+        } finally {
+          escalation.cancel();
+          untrack();
+        }
+      })();
+      return { stop: escalation.start, done };
+    },
+  };
+}
+
+/** SIGINT, then SIGTERM and SIGKILL if the process is still there after each grace period. */
+export function escalator(signal: (sig: NodeJS.Signals) => void, grace = STOP_GRACE_MS): { start(): void; cancel(): void } {
+  const timers: NodeJS.Timeout[] = [];
+  let started = false;
+  return {
+    start() {
+      if (started) return;
+      started = true;
+      signal('SIGINT');
+      timers.push(setTimeout(() => signal('SIGTERM'), grace.term));
+      timers.push(setTimeout(() => signal('SIGKILL'), grace.term + grace.kill));
+    },
+    cancel() {
+      timers.forEach(clearTimeout);
     },
   };
 }

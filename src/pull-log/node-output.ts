@@ -12,8 +12,6 @@ export interface NodeReport {
   pull: PullLog;
   /** registries.conf and its drop-ins as read on the node, by path. */
   registriesConf: { path: string; text: string }[];
-  /** The script reached its end marker: the output is complete. */
-  complete: boolean;
   /** The last lines that were not part of a section, to explain a failure. */
   strayTail: string[];
 }
@@ -30,7 +28,6 @@ export class NodeOutputReader {
   private pullExitCode: number | null = null;
   private removed: NodeReport['removed'] = null;
   private files: { path: string; text: string }[] = [];
-  private complete = false;
   private strayTail: string[] = [];
 
   feed(line: string): void {
@@ -65,7 +62,6 @@ export class NodeOutputReader {
       removed: this.removed,
       pull: this.pull.result(this.pullExitCode),
       registriesConf: this.files.map((f) => ({ ...f })),
-      complete: this.complete,
       strayTail: [...this.strayTail],
     };
   }
@@ -89,7 +85,6 @@ export class NodeOutputReader {
         this.removed = arg === 'yes' ? 'yes' : 'failed';
         return;
       case 'end':
-        this.complete = true;
         this.section = null;
         return;
     }

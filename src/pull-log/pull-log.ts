@@ -15,7 +15,6 @@ export interface Attempt {
 export interface PullLog {
   attempts: Attempt[];
   /** Rounds repeated by c/common's retry after a retryable failure. */
-  retries: number;
   pulled: boolean;
   /** podman's final `Error: …` line, if any. */
   error: string | null;
@@ -30,7 +29,6 @@ const LOADING = /^Loading registries configuration "(.*)"$/;
 
 export class PullLogReader {
   private attempts: Attempt[] = [];
-  private retries = 0;
   private pulled = false;
   private error: string | null = null;
   private lastPlainLine: string | null = null;
@@ -56,7 +54,6 @@ export class PullLogReader {
       this.pulled = true;
     } else if (RETRY.test(message) && level === 'warning') {
       // The whole mirror sequence runs again; only the last round decides.
-      this.retries += 1;
       this.attempts = [];
     } else if ((match = LOADING.exec(message)) && !this.registriesFiles.includes(match[1]!)) {
       this.registriesFiles.push(match[1]!);
@@ -77,7 +74,7 @@ export class PullLogReader {
     }
     // Without podman's own `Error:` line (podman missing, killed, ...), its last words are the error.
     const error = this.error ?? (pulled || attempts.length > 0 ? null : this.lastPlainLine);
-    return { attempts, retries: this.retries, pulled, error, registriesFiles: [...this.registriesFiles] };
+    return { attempts, pulled, error, registriesFiles: [...this.registriesFiles] };
   }
 
   private lastAttemptFor(reference: string): Attempt | undefined {

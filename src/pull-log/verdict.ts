@@ -1,4 +1,5 @@
 // One node's verdict from what its debug pod printed and how the debug run ended.
+import { formatDuration } from '../durations.js';
 import { adviceFor } from './classify.js';
 import type { NodeReport } from './node-output.js';
 import type { Attempt } from './pull-log.js';
@@ -17,15 +18,14 @@ export interface NodeVerdict {
   detail: string;
 }
 
+/** How the node's run ended, as the node runner reports it. */
 export interface RunEnd {
-  timedOut: boolean;
-  timeoutText: string;
-  interrupted: boolean;
-  /** What the client said on stderr, last lines first-to-last. */
-  clientTail: string[];
+  status: 'exited' | 'timed-out' | 'interrupted' | 'could-not-start';
+  /** The client's words that explain a failure, or why the pod could not start. */
+  clientSaid: string | null;
   /** oc or kubectl, to quote it by name. */
-  clientName?: string;
-  clientFailedToStart?: string;
+  clientName: string;
+  timeoutMs: number;
 }
 
 /** What the cluster's policies say should happen, to explain a node that tried no mirror. */
@@ -88,10 +88,10 @@ function whyNoMirror({ coveredBy, notApplicable, rolloutPending }: Expectation):
 }
 
 function runProblem(report: NodeReport, end: RunEnd): string | null {
-  const client = lastMeaningful(end.clientTail);
-  if (end.clientFailedToStart) return `could not run the client: ${end.clientFailedToStart}`;
-  if (end.timedOut) return `timed out after ${end.timeoutText}${client ? `; ${end.clientName ?? 'oc'} said: ${client}` : ''}`;
-  if (end.interrupted) return 'interrupted';
+  const client = end.clientSaid;
+  if (end.status === 'could-not-start') return client ?? 'the node pod could not start';
+  if (end.status === 'timed-out') return `timed out after ${formatDuration(end.timeoutMs)}${client ? `; ${end.clientName} said: ${client}` : ''}`;
+  if (end.status === 'interrupted') return 'interrupted';
   if (report.pullExitCode === null) {
     return client ? `debug pod failed: ${client}` : 'the debug pod printed no pull result';
   }
@@ -99,15 +99,4 @@ function runProblem(report: NodeReport, end: RunEnd): string | null {
     return `podman could not pull: ${report.pull.error ?? report.strayTail.at(-1) ?? `exit code ${report.pullExitCode}`}`;
   }
   return null;
-}
-
-const OC_CHATTER = /^(Starting pod\/|To use host binaries|Removing debug pod|Temporary namespace|Pod IP:|$)/;
-
-function lastMeaningful(lines: string[]): string | null {
-  const meaningful = lines.map((l) => l.trim()).filter((l) => !OC_CHATTER.test(l));
-  const warning = meaningful.filter((l) => l.startsWith('warning:')).at(-1);
-  const error = meaningful.filter((l) => l.startsWith('error:')).at(-1);
-  const warningText = warning?.replace(/^warning:\s*/, '');
-  if (error && warningText) return `${warningText} (${error})`;
-  return error ?? warningText ?? meaningful.at(-1) ?? null;
 }

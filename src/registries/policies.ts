@@ -2,6 +2,7 @@
 // ImageDigestMirrorSet and ImageTagMirrorSet (config.openshift.io/v1), and image.config's
 // registrySources; validated with the openshift/api CRD patterns and the MCO's regexes
 // (machine-config-operator pkg/controller/container-runtime-config/helpers.go).
+import { InputError } from '../errors.js';
 
 import { type ImageReference, referenceName } from './reference.js';
 import { matchPrefix } from './resolve.js';
@@ -34,7 +35,7 @@ export interface PolicySet {
   objects: { kind: PolicyKind | 'Image'; name: string; object: Record<string, unknown> }[];
 }
 
-export class PolicyError extends Error {}
+export class PolicyError extends InputError {}
 
 /** Rules whose source scope holds the image, as containers/image would match the rendered entry. */
 export function rulesCovering(rules: MirrorRule[], ref: ImageReference): MirrorRule[] {

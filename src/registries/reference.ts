@@ -1,5 +1,6 @@
 // Image references per the distribution grammar
 // (github.com/distribution/reference regexp.go, normalize.go), which podman and CRI-O use.
+import { InputError } from '../errors.js';
 
 export interface ImageReference {
   /** Registry host with optional port, e.g. `quay.io` or `127.0.0.1:5000`. */
@@ -10,7 +11,7 @@ export interface ImageReference {
   digest?: string;
 }
 
-export class ReferenceError extends Error {
+export class ImageReferenceError extends InputError {
   constructor(
     readonly input: string,
     readonly problem: string,
@@ -35,7 +36,7 @@ const DIGEST_HEX_LENGTH: Record<string, number> = { sha256: 64, sha384: 96, sha5
 /** Splits off `@digest` and `:tag` and validates each part; the reason names the bad part. */
 export function parseReference(input: string): ImageReference {
   const fail = (problem: string): never => {
-    throw new ReferenceError(input, problem);
+    throw new ImageReferenceError(input, problem);
   };
   if (input === '') fail('it is empty');
   if (/\s/.test(input)) fail('it contains white space');

@@ -1,5 +1,6 @@
 // registries.conf as containers/image loads it: pkg/sysregistriesv2/system_registries_v2.go
 // (loadConfigFile, postProcessRegistries, updateWithConfigurationFrom, V1RegistriesConf.ConvertToV2).
+import { InputError } from '../errors.js';
 import { parse as parseToml } from 'smol-toml';
 
 export type PullFromMirror = '' | 'all' | 'digest-only' | 'tag-only';
@@ -35,7 +36,7 @@ export interface ConfFile {
   text: string;
 }
 
-export class RegistriesConfError extends Error {
+export class RegistriesConfError extends InputError {
   constructor(
     readonly file: string,
     readonly problem: string,

@@ -1,6 +1,7 @@
 // The registries.conf the machine-config-operator writes: validateRegistriesConfScopes
 // (MCO pkg/controller/container-runtime-config/helpers.go), then EditRegistriesConfig
 // (openshift/runtime-utils pkg/registries/registries.go, topo.go), then TOML.
+import { InputError } from '../errors.js';
 import { parse as parseToml, stringify as stringifyToml } from 'smol-toml';
 import { type MirrorRule, MIRROR_PATTERN, type PolicySet, SOURCE_PATTERN } from './policies.js';
 import { scopeIsNestedInsideScope } from './scopes.js';
@@ -20,7 +21,11 @@ export interface RenderedRegistry {
   mirrors?: RenderedMirror[];
 }
 
-export class RenderError extends Error {}
+export class RenderError extends InputError {
+  constructor(problem: string) {
+    super(`the machine-config-operator would refuse these policies: ${problem}`);
+  }
+}
 
 /** The MCO's base template (templates/…/01-*-container-runtime/_base/files/container-registries.yaml). */
 export const MCO_BASE_REGISTRIES_CONF = 'unqualified-search-registries = ["registry.access.redhat.com", "docker.io"]\n';

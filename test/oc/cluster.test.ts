@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { whoAmI } from '../../src/oc/client.js';
+import { openClient } from '../../src/oc/client.js';
 import { getImageConfig, listNodes, listPolicyObjects } from '../../src/oc/cluster.js';
-import { createRunNamespace, debugNodeArgs, deleteNamespace } from '../../src/oc/debug.js';
+import { createRunNamespace, deleteNamespace } from '../../src/oc/namespace.js';
+import { debugNodeArgs } from '../../src/oc/oc-debug.js';
 import { withGlobalArgs } from '../../src/oc/runner.js';
 import { UserError } from '../../src/errors.js';
 import { fakeRunner } from '../fake-runner.js';
@@ -20,14 +21,14 @@ const node = (name: string, ready: string, extra: Record<string, unknown> = {}) 
 });
 
 describe('listNodes', () => {
-  it('asks for JSON, passes the selector, reads readiness, roles and MachineConfig state', async () => {
+  it('asks for JSON, passes the selector, reads readiness and MachineConfig state', async () => {
     const oc = fakeRunner([
       { args: ['get', 'nodes', '-o', 'json', '--selector=node-role.kubernetes.io/worker'], result: { stdout: JSON.stringify({ items: [node('w0', 'True'), node('w1', 'Unknown', { spec: { unschedulable: true } })] }) } },
     ]);
     const nodes = await listNodes(oc, 'node-role.kubernetes.io/worker');
     expect(nodes).toEqual([
-      { name: 'w0', ready: true, notReadyReason: null, roles: ['infra', 'worker'], currentConfig: 'rendered-worker-1', desiredConfig: 'rendered-worker-2' },
-      { name: 'w1', ready: false, notReadyReason: 'Kubelet stopped posting node status. (cordoned)', roles: ['infra', 'worker'], currentConfig: 'rendered-worker-1', desiredConfig: 'rendered-worker-2' },
+      { name: 'w0', ready: true, notReadyReason: null, currentConfig: 'rendered-worker-1', desiredConfig: 'rendered-worker-2' },
+      { name: 'w1', ready: false, notReadyReason: 'Kubelet stopped posting node status. (cordoned)', currentConfig: 'rendered-worker-1', desiredConfig: 'rendered-worker-2' },
     ]);
   });
 
@@ -55,13 +56,13 @@ describe('policies', () => {
 
 describe('whoAmI', () => {
   it('oc asks whoami; kubectl asks auth whoami', async () => {
-    expect(await whoAmI(fakeRunner([{ args: ['whoami'], result: { stdout: 'kube:admin\n' } }]))).toBe('kube:admin');
-    const kubectl = fakeRunner([{ args: ['auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}'], result: { stdout: 'admin' } }], 'kubectl');
-    expect(await whoAmI(kubectl)).toBe('admin');
+    expect(await openClient('oc', fakeRunner([{ args: ['whoami'], result: { stdout: 'kube:admin\n' } }])).whoAmI()).toBe('kube:admin');
+    const kubectl = fakeRunner([{ args: ['auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}'], result: { stdout: 'admin' } }], '/usr/bin/kubectl');
+    expect(await openClient('kubectl', kubectl).whoAmI()).toBe('admin');
   });
   it('no session: advice to log in, as a UserError', async () => {
     const oc = fakeRunner([{ args: ['whoami'], result: { exitCode: 1, stderr: 'error: You must be logged in to the server (Unauthorized)\n' } }]);
-    const error = await whoAmI(oc).catch((e: unknown) => e);
+    const error = await openClient('oc', oc).whoAmI().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);
     expect((error as Error).message).toBe('not logged in to a cluster (You must be logged in to the server (Unauthorized)): run `oc login` first');
   });

@@ -1,42 +1,30 @@
 // explain, render, list, migrate: decided from files or the cluster's policies, no node involved.
-import type { Argv, CommandModule } from 'yargs';
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { EXIT, UserError } from '../../errors.js';
 import { parseReference } from '../../registries/reference.js';
 import type { Io } from '../io.js';
-import { clientRunner, type CommonOptions, withClientOptions, withOutputOption } from '../options.js';
-
-interface FileArgs extends CommonOptions {
-  filename: string[];
-}
+import { clientRunner, withClientOptions, withOutputOption } from '../options.js';
 
 const withFiles = <T>(yargs: Argv<T>, describe: string) =>
   yargs.option('filename', { alias: 'f', type: 'string', array: true, default: [] as string[], describe });
 
 const FILES_HELP = 'policy manifests (YAML, multi-document, JSON or kind: List; - for stdin); default: read them from the cluster';
 
-type Handler<A> = (args: A, io: Io) => Promise<number>;
-
-function command<A>(
+function command<T>(
   io: Io,
   setExit: (code: number) => void,
-  spec: { command: string; describe: string; builder: (y: Argv) => Argv; handler: Handler<A> },
-): CommandModule<object, A> {
+  spec: { command: string; describe: string; builder: (y: Argv) => Argv<T>; handler: (args: ArgumentsCamelCase<T>, io: Io) => Promise<number> },
+): CommandModule<object, T> {
   return {
     command: spec.command,
     describe: spec.describe,
-    builder: spec.builder as unknown as (y: Argv) => Argv<A>,
-    handler: async (args) => setExit(await spec.handler(args as A, io)),
+    builder: spec.builder,
+    handler: async (args) => setExit(await spec.handler(args, io)),
   };
 }
 
-interface ExplainArgs extends FileArgs {
-  IMAGE: string;
-  registriesConf?: string;
-  registriesConfD?: string;
-}
-
 export const explainCommand = (io: Io, setExit: (code: number) => void) =>
-  command<ExplainArgs>(io, setExit, {
+  command(io, setExit, {
     command: 'explain <IMAGE>',
     describe: 'List the sources a pull of IMAGE tries, in order, as containers/image would',
     builder: (y) =>
@@ -44,7 +32,7 @@ export const explainCommand = (io: Io, setExit: (code: number) => void) =>
         .positional('IMAGE', { type: 'string', demandOption: true })
         .option('registries-conf', { type: 'string', describe: "a node's registries.conf instead of policies" })
         .option('registries-conf-d', { type: 'string', describe: 'its registries.conf.d directory of drop-ins' })
-        .epilog('Exit codes: 0 explained; 1 the pull cannot work (podman fails before any source, or every source is blocked); 2 usage, input or environment error.') as unknown as Argv,
+        .epilog('Exit codes: 0 explained; 1 the pull cannot work (podman fails before any source, or every source is blocked); 2 usage, input or environment error.'),
     handler: async (args, io) => {
       parseReference(args.IMAGE);
       const [{ explain }, { renderExplain }] = await Promise.all([import('../../app/explain.js'), import('../../report/explain-report.js')]);
@@ -59,10 +47,10 @@ export const explainCommand = (io: Io, setExit: (code: number) => void) =>
   });
 
 export const renderCommand = (io: Io, setExit: (code: number) => void) =>
-  command<FileArgs>(io, setExit, {
+  command(io, setExit, {
     command: 'render',
     describe: 'Print the registries.conf the machine-config-operator writes for the policies',
-    builder: (y) => withClientOptions(withFiles(y, FILES_HELP)) as unknown as Argv,
+    builder: (y) => withClientOptions(withFiles(y, FILES_HELP)),
     handler: async (args, io) => {
       const { loadPolicies, renderText, renderAsides } = await import('../../app/policies.js');
       const set = await loadPolicies(args.filename, () => clientRunner(args, io.env));
@@ -73,10 +61,10 @@ export const renderCommand = (io: Io, setExit: (code: number) => void) =>
   });
 
 export const listCommand = (io: Io, setExit: (code: number) => void) =>
-  command<FileArgs>(io, setExit, {
+  command(io, setExit, {
     command: 'list',
     describe: 'List every ICSP, IDMS and ITMS entry: source, mirrors, which pulls, source policy',
-    builder: (y) => withOutputOption(withClientOptions(withFiles(y, FILES_HELP))) as unknown as Argv,
+    builder: (y) => withOutputOption(withClientOptions(withFiles(y, FILES_HELP))),
     handler: async (args, io) => {
       const [{ loadPolicies, listRows }, { renderList }] = await Promise.all([import('../../app/policies.js'), import('../../report/list-report.js')]);
       const rows = listRows(await loadPolicies(args.filename, () => clientRunner(args, io.env)));
@@ -87,7 +75,7 @@ export const listCommand = (io: Io, setExit: (code: number) => void) =>
   });
 
 export const migrateCommand = (io: Io, setExit: (code: number) => void) =>
-  command<FileArgs>(io, setExit, {
+  command(io, setExit, {
     command: 'migrate',
     describe: 'Convert ImageContentSourcePolicy YAML to ImageDigestMirrorSet YAML, as oc adm migrate icsp does',
     builder: (y) => withFiles(y, 'ImageContentSourcePolicy manifests to convert (required)'),

@@ -1,8 +1,10 @@
-// The kubectl path: `kubectl debug` neither waits, nor streams, nor deletes, so we create the
+// The kubectl way: `kubectl debug` neither waits, nor streams, nor deletes, so we create the
 // debug pod ourselves, follow its logs, and delete it. Same pod shape as `oc debug node/N`.
-import { clientError } from './cluster.js';
-import type { DebugRequest } from './debug.js';
-import type { OcRunner, RunningProcess, StreamHandlers } from './runner.js';
+import { clientError } from './client-talk.js';
+import { MANAGED_BY } from './namespace.js';
+import type { DebugRequest } from './oc-debug.js';
+import type { PlannedCall, PodStrategy } from './node-runner.js';
+import { type OcRunner, type ProcessEnd, type RunningProcess, type StreamHandlers } from './runner.js';
 
 /** What oc falls back to for node debugging (openshift/oc pkg/cli/debug, release-4.16 and later). */
 export const DEFAULT_NODE_DEBUG_IMAGE = 'registry.redhat.io/rhel9/support-tools';
@@ -17,7 +19,7 @@ export function nodePodManifest({ node, namespace, image, command }: DebugReques
     metadata: {
       generateName: `${node.replaceAll('.', '')}-icsp-`,
       namespace,
-      labels: { 'app.kubernetes.io/managed-by': 'oc-icsp' },
+      labels: { ...MANAGED_BY },
       annotations: { 'debug.openshift.io/source-resource': `/v1, Resource=nodes/${node}` },
     },
     spec: {
@@ -42,44 +44,69 @@ export function nodePodManifest({ node, namespace, image, command }: DebugReques
   });
 }
 
+export const CREATE_POD = ['create', '-f', '-', '-o', 'name'];
+
 export function followLogsArgs(pod: string, namespace: string): string[] {
   return ['logs', '-f', `pod/${pod}`, '-n', namespace, '-c', CONTAINER, `--pod-running-timeout=${POD_RUNNING_TIMEOUT}`];
+}
+
+export function deletePodArgs(pod: string, namespace: string): string[] {
+  return ['delete', 'pod', pod, '-n', namespace, '--wait=false', '--grace-period=0', '--ignore-not-found'];
+}
+
+export function getPodArgs(pod: string, namespace: string): string[] {
+  return ['get', 'pod', pod, '-n', namespace, '-o', 'json'];
+}
+
+export function kubectlPodStrategy(kubectl: OcRunner, image: string | undefined): PodStrategy {
+  return {
+    name: 'kubectl pods',
+    notices: image ? [] : [`kubectl has no default node-debug image: using ${DEFAULT_NODE_DEBUG_IMAGE}; pass --image where it is not mirrored`],
+    start: (node, namespace, command, handlers) => runNodePod(kubectl, { node, namespace, image, command }, handlers),
+    plan(node, namespace, command): PlannedCall[] {
+      const pod = `${node.replaceAll('.', '')}-icsp-<generated>`;
+      return [
+        { node, argv: kubectl.commandLine(CREATE_POD), stdin: nodePodManifest({ node, namespace, image, command }) },
+        { node, argv: kubectl.commandLine(followLogsArgs(pod, namespace)) },
+        { node, argv: kubectl.commandLine(deletePodArgs(pod, namespace)) },
+      ];
+    },
+  };
 }
 
 /** Create, follow, delete; on an early stop, say why the container is not running, as oc does. */
 export function runNodePod(kubectl: OcRunner, request: DebugRequest, handlers: StreamHandlers): RunningProcess {
   let current: RunningProcess | null = null;
-  let stoppedWith: NodeJS.Signals | null = null;
-  const done = (async () => {
-    const created = await kubectl.run(['create', '-f', '-', '-o', 'name'], { input: nodePodManifest(request) });
+  let stopped = false;
+  const done = (async (): Promise<ProcessEnd> => {
+    const created = await kubectl.run(CREATE_POD, { input: nodePodManifest(request) });
     if (created.exitCode !== 0) {
-      handlers.onStderrLine(`error: ${clientError(`create the debug pod on ${request.node}`, created).message}`);
-      return { exitCode: 1, signal: null };
+      return { exitCode: null, signal: null, failedToStart: clientError(kubectl, `create the debug pod on ${request.node}`, created).message };
     }
     const pod = created.stdout.trim().replace(/^pod\//, '');
     handlers.onStderrLine(`Starting pod/${pod} ...`);
     try {
-      if (stoppedWith) return { exitCode: null, signal: stoppedWith };
+      if (stopped) return { exitCode: null, signal: 'SIGINT' };
       current = kubectl.stream(followLogsArgs(pod, request.namespace), handlers);
       const result = await current.done;
-      if (stoppedWith) await reportWaiting(kubectl, pod, request.namespace, handlers);
+      if (stopped) await reportWaiting(kubectl, pod, request.namespace, handlers);
       return result;
     } finally {
-      await kubectl.run(['delete', 'pod', pod, '-n', request.namespace, '--wait=false', '--grace-period=0', '--ignore-not-found']);
+      await kubectl.run(deletePodArgs(pod, request.namespace));
       handlers.onStderrLine('Removing debug pod ...');
     }
   })();
   return {
-    kill(signal) {
-      stoppedWith ??= signal;
-      current?.kill(signal);
+    stop() {
+      stopped = true;
+      current?.stop();
     },
     done,
   };
 }
 
 async function reportWaiting(kubectl: OcRunner, pod: string, namespace: string, handlers: StreamHandlers): Promise<void> {
-  const result = await kubectl.run(['get', 'pod', pod, '-n', namespace, '-o', 'json']);
+  const result = await kubectl.run(getPodArgs(pod, namespace));
   if (result.exitCode !== 0) return;
   try {
     const status = JSON.parse(result.stdout).status ?? {};

@@ -1,6 +1,7 @@
-// What runs on each node under `chroot /host`. The image travels as a positional argument
-// ($1), never inside the script text, so nothing the user typed is ever parsed by a shell.
-import { MARKER } from '../pull-log/node-output.js';
+// What runs on each node under `chroot /host`: the writer of the marker protocol whose reader
+// is node-output.ts. The image travels as a positional argument ($1), never inside the script
+// text, so nothing the user typed is ever parsed by a shell.
+import { MARKER } from './node-output.js';
 
 /** The node's pull secret: CRI-O reads it (global_auth_file), podman does not unless told. */
 export const NODE_AUTHFILE = '/var/lib/kubelet/config.json';

@@ -1,0 +1,47 @@
+// The run's own namespace: privileged, labelled as ours, deleted at the end of every run.
+// oc's own temporary namespaces leak when oc is interrupted (its cleanup is a defer that
+// os.Exit skips), so we make and delete one ourselves and pass it to every node's pod.
+import { UserError } from '../errors.js';
+import { clientError } from './client-talk.js';
+import type { OcRunner } from './runner.js';
+
+export const RUN_NAMESPACE_PREFIX = 'oc-icsp-';
+export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'oc-icsp' };
+/** Shown where the real name is not known yet (dry run): the API server picks it. */
+export const NAMESPACE_PLACEHOLDER = `${RUN_NAMESPACE_PREFIX}<generated>`;
+
+export function runNamespaceManifest(): string {
+  return JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: {
+      generateName: RUN_NAMESPACE_PREFIX,
+      labels: {
+        'pod-security.kubernetes.io/enforce': 'privileged',
+        'pod-security.kubernetes.io/audit': 'privileged',
+        'pod-security.kubernetes.io/warn': 'privileged',
+        'security.openshift.io/scc.podSecurityLabelSync': 'false',
+        ...MANAGED_BY,
+      },
+      annotations: { 'openshift.io/node-selector': '', 'oc-icsp/purpose': 'temporary pods of oc icsp' },
+    },
+  });
+}
+
+export const CREATE_FROM_STDIN = ['create', '-f', '-', '-o', 'name'];
+
+export function deleteNamespaceArgs(name: string): string[] {
+  return ['delete', 'namespace', name, '--ignore-not-found', '--wait=false'];
+}
+
+export async function createRunNamespace(oc: OcRunner): Promise<string> {
+  const result = await oc.run(CREATE_FROM_STDIN, { input: runNamespaceManifest() });
+  if (result.exitCode !== 0) throw clientError(oc, 'create a namespace for the node pods', result);
+  const name = result.stdout.trim().replace(/^namespace\//, '');
+  if (!name.startsWith(RUN_NAMESPACE_PREFIX)) throw new UserError(`unexpected answer creating the namespace: ${result.stdout.trim()}`);
+  return name;
+}
+
+export async function deleteNamespace(oc: OcRunner, name: string): Promise<boolean> {
+  return (await oc.run(deleteNamespaceArgs(name))).exitCode === 0;
+}

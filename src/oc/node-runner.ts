@@ -1,0 +1,145 @@
+// "Run this command on these nodes": the one seam every way of reaching nodes plugs into.
+// It starts the nodes' pods, bounded; streams each node's lines to that node's sink; reports
+// each node's end; stops everything on request; and removes all it created, whatever happens.
+import { summarizeClientTalk, TALK_TAIL } from './client-talk.js';
+import { CREATE_FROM_STDIN, createRunNamespace, deleteNamespace, deleteNamespaceArgs, NAMESPACE_PLACEHOLDER, runNamespaceManifest } from './namespace.js';
+import type { OcRunner, RunningProcess, StreamHandlers } from './runner.js';
+
+export interface NodeSink {
+  /** A line the node command printed (its stdout and stderr, merged as pod logs are). */
+  output(line: string): void;
+  /** A line of the client's own talk about the pod. */
+  clientTalk(line: string): void;
+}
+
+export type NodeEndStatus = 'exited' | 'timed-out' | 'interrupted' | 'could-not-start';
+
+export interface NodeEnd {
+  status: NodeEndStatus;
+  exitCode: number | null;
+  /** The client's words that explain a failure, or why the pod could not start. */
+  clientSaid: string | null;
+  durationMs: number;
+}
+
+export interface NodeRunRequest {
+  nodes: string[];
+  command: string[];
+  parallel: number;
+  timeoutMs: number;
+  signal: AbortSignal;
+  /** Called as a node's pod starts: where its lines go. */
+  start(node: string): NodeSink;
+  /** Called once per started node. */
+  end(node: string, end: NodeEnd): void | Promise<void>;
+  onStatus?(text: string): void;
+}
+
+export interface NodeRunOutcome {
+  namespace: string | null;
+  /** Everything the run created is gone (or on its way: deletion was accepted). */
+  cleanedUp: boolean;
+}
+
+/** One client call of a run, for --dry-run. `node` is null for the run's own setup and teardown. */
+export interface PlannedCall {
+  node: string | null;
+  argv: string[];
+  stdin?: string;
+}
+
+export interface NodeRunner {
+  /** How nodes are reached, for messages: "oc debug", "kubectl debug". */
+  readonly strategy: string;
+  /** Things the user should know about this way of running (a default image, say). */
+  readonly notices: string[];
+  plan(nodes: string[], command: string[]): PlannedCall[];
+  run(request: NodeRunRequest): Promise<NodeRunOutcome>;
+  /** What this run created and has not yet removed, e.g. `namespace/oc-icsp-x7k2p`. */
+  pending(): string[];
+  /** Stop waiting: leave the removal of what is pending to client calls that outlive us. */
+  abandon(): void;
+}
+
+/** What differs between ways of running one pod per node. */
+export interface PodStrategy {
+  readonly name: string;
+  readonly notices: string[];
+  start(node: string, namespace: string, command: string[], handlers: StreamHandlers): RunningProcess;
+  plan(node: string, namespace: string, command: string[]): PlannedCall[];
+}
+
+/** One pod per node, `parallel` at a time, in a namespace made for the run. */
+export function podPerNodeRunner(oc: OcRunner, strategy: PodStrategy): NodeRunner {
+  let namespace: string | null = null;
+  let namespaceGone = false;
+  return {
+    strategy: strategy.name,
+    notices: strategy.notices,
+    plan(nodes, command) {
+      return [
+        { node: null, argv: oc.commandLine(CREATE_FROM_STDIN), stdin: runNamespaceManifest() },
+        ...nodes.flatMap((node) => strategy.plan(node, NAMESPACE_PLACEHOLDER, command)),
+        { node: null, argv: oc.commandLine(deleteNamespaceArgs(NAMESPACE_PLACEHOLDER)) },
+      ];
+    },
+    pending: () => (namespace && !namespaceGone ? [`namespace/${namespace}`] : []),
+    abandon() {
+      if (namespace && !namespaceGone) oc.runDetached(deleteNamespaceArgs(namespace));
+    },
+    async run(request) {
+      if (request.nodes.length === 0 || request.signal.aborted) return { namespace: null, cleanedUp: true };
+      request.onStatus?.('creating a namespace for the node pods');
+      namespace = await createRunNamespace(oc);
+      try {
+        await forEachLimited(request.nodes, request.parallel, request.signal, (node) => runOne(strategy, namespace!, node, request));
+      } finally {
+        request.onStatus?.(`deleting namespace ${namespace}`);
+        namespaceGone = await deleteNamespace(oc, namespace);
+      }
+      return { namespace, cleanedUp: namespaceGone };
+    },
+  };
+}
+
+async function runOne(strategy: PodStrategy, namespace: string, node: string, request: NodeRunRequest): Promise<void> {
+  const started = Date.now();
+  const sink = request.start(node);
+  const talk: string[] = [];
+  const proc = strategy.start(node, namespace, request.command, {
+    onStdoutLine: (line) => sink.output(line),
+    onStderrLine(line) {
+      talk.push(line);
+      if (talk.length > TALK_TAIL) talk.shift();
+      sink.clientTalk(line);
+    },
+  });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    proc.stop();
+  }, request.timeoutMs);
+  const onAbort = () => proc.stop();
+  request.signal.addEventListener('abort', onAbort);
+  try {
+    const exit = await proc.done;
+    const status: NodeEndStatus = exit.failedToStart ? 'could-not-start' : timedOut ? 'timed-out' : request.signal.aborted ? 'interrupted' : 'exited';
+    await request.end(node, {
+      status,
+      exitCode: exit.exitCode,
+      clientSaid: exit.failedToStart ?? summarizeClientTalk(talk),
+      durationMs: Date.now() - started,
+    });
+  } finally {
+    clearTimeout(timer);
+    request.signal.removeEventListener('abort', onAbort);
+  }
+}
+
+async function forEachLimited<T>(items: T[], limit: number, signal: AbortSignal, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length && !signal.aborted) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
