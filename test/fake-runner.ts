@@ -30,11 +30,11 @@ export function fakeRunner(table: Expected[], binary = '/usr/bin/oc'): FakeRunne
   let running = 0;
   const take = (args: string[]) => {
     const index = remaining.findIndex((e) => JSON.stringify(e.args) === JSON.stringify(args));
-    if (index === -1) throw new Error(`unexpected client call: ${JSON.stringify(args)}`);
+    if (index === -1) throw new Error(`unexpected client call: ${brief(args)}`);
     return remaining.splice(index, 1)[0]!;
   };
   onTestFinished(() => {
-    if (remaining.length) throw new Error(`expected client calls never made: ${remaining.map((e) => JSON.stringify(e.args)).join(', ')}`);
+    if (remaining.length) throw new Error(`expected client calls never made: ${remaining.map((e) => brief(e.args)).join(', ')}`);
   });
   return {
     binary,
@@ -82,4 +82,9 @@ export function fakeRunner(table: Expected[], binary = '/usr/bin/oc'): FakeRunne
 
 function lines(text: string | undefined): string[] {
   return text === undefined || text === '' ? [] : text.replace(/\n$/, '').split('\n');
+}
+
+/** The argv with the node script elided: enough to tell calls apart in a failure. */
+function brief(args: string[]): string {
+  return JSON.stringify(args.map((a) => (a.length > 60 ? `${a.slice(0, 20)}…` : a)));
 }

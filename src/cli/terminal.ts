@@ -8,9 +8,16 @@ export interface Terminal {
   spinner: boolean;
 }
 
-export function decideTerminal(options: { noColor: boolean; output: OutputFormat }, env: NodeJS.ProcessEnv = process.env): Terminal {
-  const stdoutTty = Boolean(process.stdout.isTTY);
-  const stderrTty = Boolean(process.stderr.isTTY);
+export interface Ttys {
+  stdout: boolean;
+  stderr: boolean;
+}
+
+export const processTtys = (): Ttys => ({ stdout: Boolean(process.stdout.isTTY), stderr: Boolean(process.stderr.isTTY) });
+
+export function decideTerminal(options: { noColor: boolean; output: OutputFormat }, env: NodeJS.ProcessEnv, ttys: Ttys = processTtys()): Terminal {
+  const stdoutTty = ttys.stdout;
+  const stderrTty = ttys.stderr;
   const color = stdoutTty && !options.noColor && !env.NO_COLOR && env.TERM !== 'dumb';
   return {
     color,

@@ -50,6 +50,8 @@ export interface RunnerOptions {
   loginAdvice: string;
   /** --kubeconfig / --context / --request-timeout, appended to every call. */
   globalArgs: string[];
+  /** How long stop() waits before SIGTERM, then before SIGKILL. */
+  stopGraceMs?: { term: number; kill: number };
 }
 
 // oc removes its debug pod on SIGINT; these bound how long we wait before insisting.
@@ -74,7 +76,7 @@ export function liveClientCount(): number {
   return live.size;
 }
 
-export function execaRunner({ binary, loginAdvice, globalArgs }: RunnerOptions): OcRunner {
+export function execaRunner({ binary, loginAdvice, globalArgs, stopGraceMs = STOP_GRACE_MS }: RunnerOptions): OcRunner {
   const argv = (args: string[]) => withGlobalArgs(args, globalArgs);
   return {
     binary,
@@ -129,7 +131,7 @@ export function execaRunner({ binary, loginAdvice, globalArgs }: RunnerOptions):
         }
       };
       const untrack = track({ stop: signal });
-      const escalation = escalator(signal);
+      const escalation = escalator(signal, stopGraceMs);
       const done = (async () => {
         try {
           child = (await started).subprocess;

@@ -1,0 +1,195 @@
+// The verify orchestration, driven by the table-driven fake client with node outputs captured
+// in the sandbox: bounded parallelism, timeouts, NotReady nodes, a client that cannot start,
+// interruption, and the namespace deleted every time.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { verify, planVerify, type VerifyRequest } from '../../src/app/verify.js';
+import { openClient } from '../../src/oc/client.js';
+import { debugNodeArgs } from '../../src/oc/oc-debug.js';
+import { nodeCommand } from '../../src/pull-log/node-script.js';
+import { type Expected, fakeRunner } from '../fake-runner.js';
+
+const DIGEST = 'sha256:ed0758f0c3025b18efd9a6be002cb052ea209fee69fabe818979512ae18433c0';
+const IMAGE = `registry.sandbox.invalid/team/app@${DIGEST}`;
+const NS = 'oc-icsp-x7k2p';
+
+/** A node log saved by --log-dir: the client's lines (prefixed [oc]) went to stderr. */
+function captured(name: string): { stdout: string; stderr: string } {
+  const lines = readFileSync(`test/fixtures/node-logs/${name}.log`, 'utf8').split('\n');
+  const client = lines.filter((l) => l.startsWith('[oc] ')).map((l) => l.slice(5));
+  return { stdout: lines.filter((l) => !l.startsWith('[oc] ')).join('\n'), stderr: client.join('\n') };
+}
+
+function nodeItem(name: string, ready = true) {
+  return {
+    metadata: { name, annotations: { 'machineconfiguration.openshift.io/currentConfig': 'r1', 'machineconfiguration.openshift.io/desiredConfig': 'r1' } },
+    status: { conditions: [{ type: 'Ready', status: ready ? 'True' : 'Unknown', message: 'Kubelet stopped posting node status.' }] },
+  };
+}
+
+const ICSP = {
+  apiVersion: 'operator.openshift.io/v1alpha1',
+  kind: 'ImageContentSourcePolicy',
+  metadata: { name: 'sandbox-mirrors' },
+  spec: { repositoryDigestMirrors: [{ source: 'registry.sandbox.invalid/team', mirrors: ['mirror.example:5000/team'] }] },
+};
+
+function clusterCalls(nodes: ReturnType<typeof nodeItem>[]): Expected[] {
+  return [
+    { args: ['whoami'], result: { stdout: 'system:admin\n' } },
+    { args: ['get', 'nodes', '-o', 'json'], result: { stdout: JSON.stringify({ items: nodes }) } },
+    { args: ['get', 'imagecontentsourcepolicies.operator.openshift.io', '-o', 'json'], result: { stdout: JSON.stringify({ items: [ICSP] }) } },
+    { args: ['get', 'imagedigestmirrorsets.config.openshift.io', '-o', 'json'], result: { stdout: '{"items":[]}' } },
+    { args: ['get', 'imagetagmirrorsets.config.openshift.io', '-o', 'json'], result: { stdout: '{"items":[]}' } },
+    { args: ['get', 'images.config.openshift.io', 'cluster', '-o', 'json', '--ignore-not-found'], result: { stdout: '' } },
+  ];
+}
+
+const CREATE_NS: Expected = { args: ['create', '-f', '-', '-o', 'name'], result: { stdout: `namespace/${NS}\n` } };
+const DELETE_NS: Expected = { args: ['delete', 'namespace', NS, '--ignore-not-found', '--wait=false'] };
+const debugCall = (node: string, extra: Partial<Expected> = {}): Expected => ({
+  args: debugNodeArgs({ node, namespace: NS, image: undefined, command: nodeCommand(IMAGE, false) }),
+  ...extra,
+});
+
+const request = (over: Partial<VerifyRequest> = {}): VerifyRequest => ({
+  image: IMAGE, selector: undefined, nodeNames: undefined, parallel: 10, timeoutMs: 60_000, keepImage: false, ...over,
+});
+
+function setup(table: Expected[]) {
+  const runner = fakeRunner(table);
+  const client = openClient('oc', runner);
+  return { runner, client, nodeRunner: client.nodeRunner({ image: undefined }) };
+}
+
+describe('verify over the fake client', () => {
+  it('one pod per Ready node, verdicts from what each printed, NotReady skipped, namespace deleted', async () => {
+    const { runner, client, nodeRunner } = setup([
+      ...clusterCalls([nodeItem('w0'), nodeItem('w1'), nodeItem('w2', false)]),
+      CREATE_NS,
+      debugCall('w0', { result: captured('digest-mirrored') }),
+      debugCall('w1', { result: { ...captured('digest-not-on-mirror'), exitCode: 1 } }),
+      DELETE_NS,
+    ]);
+    const result = await verify(request(), { client, nodeRunner, signal: new AbortController().signal, logSink: undefined });
+    expect(result.nodes.map((n) => [n.name, n.verdict, n.detail])).toEqual([
+      ['w0', 'mirrored', 'pulled from a mirror'],
+      [
+        'w1',
+        'mirror-failed',
+        'mirror manifest-unknown: the image is not on this mirror: mirror it (oc mirror, or oc image mirror); the source failed too (dns)',
+      ],
+      ['w2', 'skipped', 'node is not Ready: Kubelet stopped posting node status.'],
+    ]);
+    expect(result.summary).toEqual({ mirrored: 1, 'mirror-failed': 1, 'not-mirrored': 0, error: 0, skipped: 1 });
+    expect(result).toMatchObject({ namespace: NS, namespaceDeleted: true, interrupted: false });
+    expect(runner.calls.filter((c) => c[0] === 'debug').map((c) => c[1])).toEqual(['node/w0', 'node/w1']);
+  });
+
+  it('--parallel bounds the pods alive at once', async () => {
+    const names = ['a', 'b', 'c', 'd', 'e'];
+    const { runner, client, nodeRunner } = setup([
+      ...clusterCalls(names.map((n) => nodeItem(n))),
+      CREATE_NS,
+      ...names.map((n) => debugCall(n, { hang: true })),
+      DELETE_NS,
+    ]);
+    let most = 0;
+    const watch = setInterval(() => (most = Math.max(most, runner.running())), 1);
+    const result = await verify(request({ parallel: 2, timeoutMs: 20 }), { client, nodeRunner, signal: new AbortController().signal, logSink: undefined });
+    clearInterval(watch);
+    expect(most).toBe(2);
+    expect(result.nodes.map((n) => n.detail)).toEqual(names.map(() => 'timed out after 20ms'));
+    expect(runner.stopped).toHaveLength(5);
+  });
+
+  it('a timed-out node is an error quoting the client; the others are unaffected', async () => {
+    const { client, nodeRunner } = setup([
+      ...clusterCalls([nodeItem('slow'), nodeItem('w0')]),
+      CREATE_NS,
+      debugCall('slow', {
+        hang: true,
+        result: { stderr: 'Starting pod/slow-debug-x ...\nwarning: Container container-00 is unable to start due to an error: Back-off pulling image "tools"' },
+      }),
+      debugCall('w0', { result: captured('digest-mirrored') }),
+      DELETE_NS,
+    ]);
+    const result = await verify(request({ timeoutMs: 50 }), { client, nodeRunner, signal: new AbortController().signal, logSink: undefined });
+    expect(result.nodes.map((n) => [n.name, n.verdict, n.detail])).toEqual([
+      ['slow', 'error', 'timed out after 50ms; oc said: Container container-00 is unable to start due to an error: Back-off pulling image "tools"'],
+      ['w0', 'mirrored', 'pulled from a mirror'],
+    ]);
+  });
+
+  it('a client that cannot start is that node\'s error', async () => {
+    const { client, nodeRunner } = setup([
+      ...clusterCalls([nodeItem('w0')]),
+      CREATE_NS,
+      debugCall('w0', { failedToStart: 'could not run the client: spawn /usr/bin/oc EACCES' }),
+      DELETE_NS,
+    ]);
+    const result = await verify(request(), { client, nodeRunner, signal: new AbortController().signal, logSink: undefined });
+    expect(result.nodes[0]).toMatchObject({ verdict: 'error', detail: 'could not run the client: spawn /usr/bin/oc EACCES' });
+  });
+
+  it('interruption stops the running pods, starts no more, and still deletes the namespace', async () => {
+    const { runner, client, nodeRunner } = setup([
+      ...clusterCalls([nodeItem('a'), nodeItem('b'), nodeItem('c')]),
+      CREATE_NS,
+      debugCall('a', { hang: true }),
+      DELETE_NS,
+    ]);
+    const controller = new AbortController();
+    const started: string[] = [];
+    const running = verify(request({ parallel: 1 }), {
+      client,
+      nodeRunner,
+      signal: controller.signal,
+      logSink: undefined,
+      onNodeDone: () => {},
+      onStatus: (text) => started.push(text),
+    });
+    for (let i = 0; i < 1000 && runner.running() === 0; i++) await new Promise((r) => setTimeout(r, 1));
+    expect(nodeRunner.pending()).toEqual([`namespace/${NS}`]);
+    controller.abort();
+    const result = await running;
+    expect(result).toMatchObject({ interrupted: true, namespaceDeleted: true });
+    expect(result.nodes.map((n) => [n.name, n.detail])).toEqual([['a', 'interrupted']]);
+    expect(runner.stopped.map((c) => c[1])).toEqual(['node/a']);
+    expect(nodeRunner.pending()).toEqual([]);
+  });
+
+  it('a namespace that cannot be deleted is a warning that names the command', async () => {
+    const { client, nodeRunner } = setup([
+      ...clusterCalls([nodeItem('w0')]),
+      CREATE_NS,
+      debugCall('w0', { result: captured('digest-mirrored') }),
+      { ...DELETE_NS, result: { exitCode: 1, stderr: 'error: connection refused' } },
+    ]);
+    const result = await verify(request(), { client, nodeRunner, signal: new AbortController().signal, logSink: undefined });
+    expect(result.namespaceDeleted).toBe(false);
+    expect(result.warnings).toContain(`could not delete namespace ${NS}: run \`oc delete namespace ${NS}\``);
+  });
+
+  it('a log file that cannot be opened costs that node its log, not its check', async () => {
+    const { client, nodeRunner } = setup([...clusterCalls([nodeItem('w0')]), CREATE_NS, debugCall('w0', { result: captured('digest-mirrored') }), DELETE_NS]);
+    const logSink = () => {
+      throw new Error('/logs/w0.log is a symbolic link: not followed');
+    };
+    const result = await verify(request(), { client, nodeRunner, signal: new AbortController().signal, logSink });
+    expect(result.nodes[0]!.verdict).toBe('mirrored');
+    expect(result.warnings).toContain('w0: no --log-dir file: /logs/w0.log is a symbolic link: not followed');
+  });
+
+  it('--dry-run lists the calls and creates nothing', async () => {
+    const { client, nodeRunner } = setup(clusterCalls([nodeItem('w0'), nodeItem('w1', false)]).slice(0, 2));
+    const plan = await planVerify(request(), { client, nodeRunner });
+    expect(plan.skipped).toEqual(['w1']);
+    expect(plan.calls.map((c) => [c.node, c.argv.slice(0, 4)])).toEqual([
+      [null, ['/usr/bin/oc', 'create', '-f', '-']],
+      ['w0', ['/usr/bin/oc', 'debug', 'node/w0', '--to-namespace=oc-icsp-<generated>']],
+      [null, ['/usr/bin/oc', 'delete', 'namespace', 'oc-icsp-<generated>']],
+    ]);
+    expect(plan.calls[1]!.argv.slice(-3)).toEqual(['oc-icsp', IMAGE, 'no']);
+  });
+});

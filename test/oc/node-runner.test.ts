@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { openClient } from '../../src/oc/client.js';
+import { fakeRunner } from '../fake-runner.js';
+
+describe('the node runner chosen with the client', () => {
+  it('oc runs oc debug; kubectl makes the pods itself', () => {
+    expect(openClient('oc', fakeRunner([])).nodeRunner({ image: undefined }).strategy).toBe('oc debug');
+    expect(openClient('kubectl', fakeRunner([], '/usr/bin/kubectl')).nodeRunner({ image: undefined }).strategy).toBe('kubectl pods');
+  });
+
+  it('plans: namespace, one call per node, namespace removal; --image reaches every pod', () => {
+    const runner = openClient('oc', fakeRunner([])).nodeRunner({ image: 'mirror.example/tools:1' });
+    const plan = runner.plan(['w0', 'w1'], ['true']);
+    expect(plan.map((c) => [c.node, ...c.argv.slice(1)])).toEqual([
+      [null, 'create', '-f', '-', '-o', 'name'],
+      ['w0', 'debug', 'node/w0', '--to-namespace=oc-icsp-<generated>', '--image=mirror.example/tools:1', '--', 'true'],
+      ['w1', 'debug', 'node/w1', '--to-namespace=oc-icsp-<generated>', '--image=mirror.example/tools:1', '--', 'true'],
+      [null, 'delete', 'namespace', 'oc-icsp-<generated>', '--ignore-not-found', '--wait=false'],
+    ]);
+    expect(JSON.parse(plan[0]!.stdin!).metadata.labels['app.kubernetes.io/managed-by']).toBe('oc-icsp');
+  });
+
+  it('abandon hands the pending namespace to a detached delete', async () => {
+    const oc = fakeRunner([
+      { args: ['create', '-f', '-', '-o', 'name'], result: { stdout: 'namespace/oc-icsp-abcde\n' } },
+      { args: ['debug', 'node/w0', '--to-namespace=oc-icsp-abcde', '--', 'true'], hang: true },
+      { args: ['delete', 'namespace', 'oc-icsp-abcde', '--ignore-not-found', '--wait=false'] },
+    ]);
+    const runner = openClient('oc', oc).nodeRunner({ image: undefined });
+    const controller = new AbortController();
+    const run = runner.run({ nodes: ['w0'], command: ['true'], parallel: 1, timeoutMs: 60_000, signal: controller.signal, start: () => ({ output() {}, clientTalk() {} }), end() {} });
+    for (let i = 0; i < 1000 && oc.running() === 0; i++) await new Promise((r) => setTimeout(r, 1));
+    expect(runner.pending()).toEqual(['namespace/oc-icsp-abcde']);
+    runner.abandon();
+    expect(oc.detached).toEqual([['delete', 'namespace', 'oc-icsp-abcde', '--ignore-not-found', '--wait=false']]);
+    controller.abort();
+    expect(await run).toEqual({ namespace: 'oc-icsp-abcde', cleanedUp: true });
+  });
+
+  it('no nodes, or already interrupted: nothing is created', async () => {
+    const runner = openClient('oc', fakeRunner([])).nodeRunner({ image: undefined });
+    const request = { command: ['true'], parallel: 1, timeoutMs: 1, start: () => ({ output() {}, clientTalk() {} }), end() {} };
+    expect(await runner.run({ ...request, nodes: [], signal: new AbortController().signal })).toEqual({ namespace: null, cleanedUp: true });
+    expect(await runner.run({ ...request, nodes: ['w0'], signal: AbortSignal.abort() })).toEqual({ namespace: null, cleanedUp: true });
+  });
+});
