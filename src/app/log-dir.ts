@@ -49,9 +49,7 @@ export function fileLogSink(fd: number): LogSink {
     close() {
       return new Promise((resolve) => {
         if (stream.destroyed) return resolve(failure);
-        stream.end(() => resolve(failure));
-        stream.once('error', () => resolve(failure));
-        stream.once('close', () => resolve(failure));
+        stream.end((error?: Error | null) => resolve(failure ?? error ?? null));
       });
     },
   };

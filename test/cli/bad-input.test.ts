@@ -19,24 +19,14 @@ function run(args: string[], env: Record<string, string> = {}) {
 }
 
 const D64 = 'a'.repeat(64);
+// The whole table is in verify-args.test.ts, in-process; these few cross the process boundary.
 const cases: [string[], RegExp][] = [
   [['verify', 'Quay.io/Org/App'], /^error: invalid image reference "Quay\.io\/Org\/App": repository name "Org\/App" must be lowercase$/],
-  [['verify', 'quay.io/a@sha256:123'], /sha256 digest needs 64 hex characters, got 3/],
   [['verify', 'quay.io/a;touch /tmp/pwned'], /white space/],
-  [['verify', 'quay.io/a$(id)'], /path component "a\$\(id\)"/],
-  [['verify', `quay.io/a:${'x'.repeat(129)}`], /tag is 129 characters long/],
-  [['verify', `quay.io/a@sha256:${D64}`, '--timeout', 'soon'], /^error: --timeout "soon" is not a duration: use e\.g\. 90s, 5m, 1h or plain seconds$/],
-  [['verify', `quay.io/a@sha256:${D64}`, '--timeout', '0'], /--timeout "0" must be more than zero/],
-  [['verify', `quay.io/a@sha256:${D64}`, '--parallel', '0'], /--parallel must be a whole number of at least 1/],
-  [['verify', `quay.io/a@sha256:${D64}`, '--parallel', '2.5'], /--parallel must be a whole number/],
-  [['verify', `quay.io/a@sha256:${D64}`, '--nodes', 'w0,$(id)'], /--nodes: "\$\(id\)" is not a valid node name/],
-  [['verify', `quay.io/a@sha256:${D64}`, '-o', 'xml'], /Invalid values/],
+  [['verify', `quay.io/a@sha256:${D64}`, '--timeout', 'soon'], /^error: --timeout "soon" is not a duration/],
   [['verify', `quay.io/a@sha256:${D64}`, '--bogus'], /Unknown argument/],
-  [['verify'], /Not enough non-option arguments/],
-  [['frobnicate'], /Unknown argument: frobnicate/],
-  [['verify', `quay.io/a@sha256:${D64}`, '--image=-rf'], /^error: --image: invalid image reference "-rf"/],
-  [['verify', `quay.io/a@sha256:${D64}`, '--image', 'Bad Image'], /^error: --image: invalid image reference "Bad Image": it contains white space/],
   [['verify', `quay.io/a@sha256:${D64}`, '--client', '/nonexistent/oc'], /client "\/nonexistent\/oc" not found or not executable/],
+  [['verify', `quay.io/a@sha256:${D64}`, '--log-dir', '/etc/passwd/x'], /^error: \/etc\/passwd\/x: a part of the path is not a directory \(mkdir\): give a path whose parents are directories$/],
 ];
 
 describe('bad input never reaches a node', () => {

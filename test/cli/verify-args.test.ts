@@ -1,0 +1,90 @@
+// argv → the verify request, as a table that runs nothing: the action that would do the work
+// only records what it was asked. Bad input never gets that far.
+import { describe, expect, it } from 'vitest';
+import type { VerifyInvocation } from '../../src/cli/commands/verify.js';
+import type { Io } from '../../src/cli/io.js';
+import { main } from '../../src/cli/main.js';
+
+const D64 = 'a'.repeat(64);
+const IMG = `quay.io/a@sha256:${D64}`;
+
+async function parse(argv: string[]) {
+  const asked: VerifyInvocation[] = [];
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t), env: {} };
+  const code = await main(argv, io, {
+    verify: async (invocation) => {
+      asked.push(invocation);
+      return 0;
+    },
+  });
+  return { code, asked, stdout: out.join(''), stderr: err.join('') };
+}
+
+const DEFAULTS: VerifyInvocation = {
+  request: { image: IMG, selector: undefined, nodeNames: undefined, parallel: 10, timeoutMs: 300_000, keepImage: false },
+  podImage: undefined,
+  client: { client: undefined, kubeconfig: undefined, context: undefined },
+  output: 'table',
+  color: true,
+  logDir: undefined,
+  dryRun: false,
+};
+
+describe('verify: argv to request', () => {
+  const cases: [string[], Partial<VerifyInvocation> & { request?: Partial<VerifyInvocation['request']> }][] = [
+    [['verify', IMG], {}],
+    [['verify', IMG, '-l', 'node-role.kubernetes.io/worker'], { request: { selector: 'node-role.kubernetes.io/worker' } }],
+    [['verify', IMG, '--selector=!node-role.kubernetes.io/master'], { request: { selector: '!node-role.kubernetes.io/master' } }],
+    [['verify', IMG, '--nodes', 'w0, w1,'], { request: { nodeNames: ['w0', 'w1'] } }],
+    [['verify', IMG, '--parallel', '3', '--timeout', '90'], { request: { parallel: 3, timeoutMs: 90_000 } }],
+    [['verify', IMG, '--timeout=1m30s'], { request: { timeoutMs: 90_000 } }],
+    [['verify', IMG, '--keep-image'], { request: { keepImage: true } }],
+    [['verify', IMG, '--image', 'mirror.example:5000/tools:1'], { podImage: 'mirror.example:5000/tools:1' }],
+    [['verify', IMG, '-o', 'json', '--no-color'], { output: 'json', color: false }],
+    [['verify', IMG, '--log-dir', '/tmp/logs', '--dry-run'], { logDir: '/tmp/logs', dryRun: true }],
+    [['verify', IMG, '--client', 'kubectl', '--kubeconfig', '/k', '--context=prod'], { client: { client: 'kubectl', kubeconfig: '/k', context: 'prod' } }],
+  ];
+  for (const [argv, expected] of cases) {
+    it(argv.slice(2).join(' ') || 'defaults', async () => {
+      const { code, asked, stderr } = await parse(argv);
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      expect(asked).toEqual([{ ...DEFAULTS, ...expected, request: { ...DEFAULTS.request, ...expected.request } }]);
+    });
+  }
+});
+
+describe('verify: bad input is one error line, exit 2, and nothing is run', () => {
+  const cases: [string[], string | RegExp][] = [
+    [['verify', 'Quay.io/Org/App'], 'error: invalid image reference "Quay.io/Org/App": repository name "Org/App" must be lowercase\n'],
+    [['verify', 'quay.io/a@sha256:123'], /^error: invalid image reference .*sha256 digest needs 64 hex characters, got 3\n$/],
+    [['verify', 'quay.io/a;touch /tmp/pwned'], /^error: .*white space\n$/],
+    [['verify', 'quay.io/a$(id)'], /^error: .*path component "a\$\(id\)"/],
+    [['verify', `quay.io/a:${'x'.repeat(129)}`], /tag is 129 characters long/],
+    [['verify', IMG, '--timeout', 'soon'], 'error: --timeout "soon" is not a duration: use e.g. 90s, 5m, 1h or plain seconds\n'],
+    [['verify', IMG, '--timeout', '0'], 'error: --timeout "0" must be more than zero\n'],
+    [['verify', IMG, '--parallel', '0'], 'error: --parallel must be a whole number of at least 1, not 0\n'],
+    [['verify', IMG, '--parallel', '2.5'], 'error: --parallel must be a whole number of at least 1, not 2.5\n'],
+    [['verify', IMG, '--nodes', 'w0,$(id)'], 'error: --nodes: "$(id)" is not a valid node name\n'],
+    [['verify', IMG, '--nodes', ','], 'error: --nodes needs at least one node name\n'],
+    [['verify', IMG, '-o', 'xml'], /^error: Invalid values:\n/],
+    [['verify', IMG, '--bogus'], 'error: Unknown argument: bogus (see `oc icsp --help`)\n'],
+    [['verify'], /^error: Not enough non-option arguments/],
+    [['frobnicate'], 'error: Unknown argument: frobnicate (see `oc icsp --help`)\n'],
+    [['verify', IMG, '--image=-rf'], /^error: --image: invalid image reference "-rf"/],
+    [['verify', IMG, '--image', 'Bad Image'], 'error: --image: invalid image reference "Bad Image": it contains white space\n'],
+  ];
+  for (const [argv, message] of cases) {
+    it(argv.join(' ').slice(0, 80), async () => {
+      const { code, asked, stdout, stderr } = await parse(argv);
+      expect(code).toBe(2);
+      expect(asked).toEqual([]);
+      expect(stdout).toBe('');
+      if (typeof message === 'string') expect(stderr).toBe(message);
+      else expect(stderr).toMatch(message);
+      expect(stderr).not.toMatch(/\n\s+at /);
+    });
+  }
+});
