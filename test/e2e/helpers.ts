@@ -20,7 +20,7 @@ export interface Sandbox {
 export interface NodeSpec {
   name: string;
   config?: string;
-  behaviour?: 'normal' | 'not-ready' | 'pod-fails' | 'hang';
+  behaviour?: 'normal' | 'not-ready' | 'pod-fails' | 'hang' | 'slow-stop';
   credentials?: boolean;
   role?: string;
   rollout?: boolean;

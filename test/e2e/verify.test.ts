@@ -241,6 +241,26 @@ describe.skipIf(!canRunSandbox)('flags that shape the run', () => {
   });
 });
 
+describe.skipIf(!canRunSandbox)('--dry-run', () => {
+  it('prints each node\'s exact client argv, creates nothing, exits 0', () => {
+    const before = sandbox.ledger(s.dir).length;
+    const run = runVerify(s, [s.image, '--nodes', 'mirrored,not-ready', '--dry-run', '-o', 'json']);
+    expect(run.code).toBe(0);
+    const plan = JSON.parse(run.stdout) as { strategy: string; calls: { node: string | null; argv: string[] }[]; skipped: string[] };
+    expect(plan.strategy).toBe('oc debug');
+    expect(plan.skipped).toEqual(['not-ready']);
+    expect(plan.calls.map((c) => [c.node, c.argv[1], c.argv[2]])).toEqual([
+      [null, 'create', '-f'],
+      ['mirrored', 'debug', 'node/mirrored'],
+      [null, 'delete', 'namespace'],
+    ]);
+    expect(plan.calls[1]!.argv.slice(-3)).toEqual(['oc-icsp', s.image, 'no']);
+    const events = sandbox.ledger(s.dir).slice(before);
+    expect(events.filter((e) => e.event !== 'call')).toEqual([]);
+    expect(events.map((e) => (e.args as string[])[0])).toEqual(['whoami', 'get']);
+  });
+});
+
 describe.skipIf(!canRunSandbox)('Ctrl-C', () => {
   it('stops every debug pod, removes the namespace, exits 130', async () => {
     const before = sandbox.ledger(s.dir).length;

@@ -64,6 +64,17 @@ function liveNamespaces() {
   return alive;
 }
 
+function livePods(namespace) {
+  const alive = new Map();
+  for (const line of readFileSync(ledgerFile, 'utf8').split('\n')) {
+    if (!line) continue;
+    const e = JSON.parse(line);
+    if (e.event === 'pod-created' && e.namespace === namespace) alive.set(e.pod, true);
+    if (e.event === 'pod-deleted') alive.delete(e.pod);
+  }
+  return [...alive.keys()];
+}
+
 const RESOURCES = {
   nodes: 'nodes.json',
   node: 'nodes.json',
@@ -206,6 +217,8 @@ function del(rest) {
     if (rest.includes('--ignore-not-found')) return;
     fail(`namespaces "${name}" not found`);
   }
+  // Deleting a namespace deletes its pods, as the API server's namespace controller does.
+  for (const pod of livePods(name)) ledger({ event: 'pod-deleted', pod, namespace: name, cascade: true });
   ledger({ event: 'namespace-deleted', namespace: name });
   process.stdout.write(`namespace "${name}" deleted\n`);
 }
@@ -242,9 +255,12 @@ async function debug(rest) {
     process.stderr.write('\nRemoving debug pod ...\n');
     ledger({ event: 'pod-deleted', pod, namespace, node });
   };
-  // oc's interrupt handler deletes the pod, then exits 1.
+  const nodeDir = join(stateDir, 'nodes', node);
+  const behaviour = image?.includes('does-not-exist') ? 'pod-fails' : nodeBehaviour(nodeDir);
+  // oc's interrupt handler deletes the pod, then exits 1; against a slow API server that
+  // deletion takes a while ('slow-stop').
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-    process.on(signal, () => {
+    process.on(signal, async () => {
       if (child) {
         try {
           process.kill(-child.pid, 'SIGKILL');
@@ -252,14 +268,13 @@ async function debug(rest) {
           // gone
         }
       }
+      if (behaviour === 'slow-stop') await sleep(3000);
       removePod();
       process.exit(1);
     });
   }
   process.stderr.write(`Starting pod/${pod} ...\n`);
 
-  const nodeDir = join(stateDir, 'nodes', node);
-  const behaviour = image?.includes('does-not-exist') ? 'pod-fails' : nodeBehaviour(nodeDir);
   if (behaviour === 'not-ready' || behaviour === 'pod-fails') {
     if (behaviour === 'pod-fails') {
       await sleep(300);
@@ -272,7 +287,7 @@ async function debug(rest) {
     fail('timed out waiting for the condition');
   }
   process.stderr.write('To use host binaries, run `chroot /host`. Instead, if you need to access host namespaces, run `nsenter -a -t 1`.\n');
-  if (behaviour === 'hang') {
+  if (behaviour === 'hang' || behaviour === 'slow-stop') {
     await sleep(settings.ocWaitSeconds * 1000);
     removePod();
     fail('timed out waiting for the condition');

@@ -1,0 +1,77 @@
+// Hang-ups and second signals: whatever ends a run, no pod, namespace or client process of it
+// is left. The sandbox's oc plays oc's own interrupt handling, including a slow pod deletion.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canRunSandbox, type Sandbox, sandbox, startVerify, waitFor } from './helpers.js';
+
+let s: Sandbox;
+const work = mkdtempSync(join(tmpdir(), 'oc-icsp-signals-'));
+
+beforeAll(async () => {
+  if (!canRunSandbox) return;
+  s = await sandbox.create(join(work, 'sandbox'), [
+    { name: 'hangs-a', behaviour: 'hang' },
+    { name: 'hangs-b', behaviour: 'hang' },
+    { name: 'slow-stop', behaviour: 'slow-stop' },
+  ]);
+});
+afterAll(() => {
+  if (s) sandbox.destroy(s);
+  rmSync(work, { recursive: true, force: true });
+});
+
+/** Client processes of the run still alive, from the pids the test oc wrote to its ledger. */
+function liveClients(events: Record<string, unknown>[]): number[] {
+  const pids = [...new Set(events.filter((e) => e.event === 'call').map((e) => e.pid as number))];
+  return pids.filter((pid) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+const podsCreated = (since: number) => sandbox.ledger(s.dir).slice(since).filter((e) => e.event === 'pod-created').length;
+
+describe.skipIf(!canRunSandbox)('signals', () => {
+  it('SIGHUP (a closed terminal) stops the pods, removes the namespace, leaves no client running', async () => {
+    const before = sandbox.ledger(s.dir).length;
+    const { child, done } = startVerify(s, [s.image, '--nodes', 'hangs-a,hangs-b', '--timeout', '60s']);
+    await waitFor(() => podsCreated(before) === 2);
+    child.kill('SIGHUP');
+    const result = await done;
+    expect(result.code).toBe(130);
+    expect(sandbox.leftovers(s.dir)).toEqual({ pods: [], namespaces: [] });
+    expect(liveClients(sandbox.ledger(s.dir).slice(before))).toEqual([]);
+  });
+
+  it('SIGTERM behaves like Ctrl-C', async () => {
+    const before = sandbox.ledger(s.dir).length;
+    const { child, done } = startVerify(s, [s.image, '--nodes', 'hangs-a', '--timeout', '60s']);
+    await waitFor(() => podsCreated(before) === 1);
+    child.kill('SIGTERM');
+    expect((await done).code).toBe(130);
+    expect(sandbox.leftovers(s.dir)).toEqual({ pods: [], namespaces: [] });
+  });
+
+  it('a second Ctrl-C says what is still being removed and exits at once; the removal still happens', async () => {
+    const before = sandbox.ledger(s.dir).length;
+    const { child, done } = startVerify(s, [s.image, '--nodes', 'slow-stop', '--timeout', '60s']);
+    await waitFor(() => podsCreated(before) === 1);
+    child.kill('SIGINT');
+    await new Promise((r) => setTimeout(r, 200));
+    const second = Date.now();
+    child.kill('SIGINT');
+    const result = await done;
+    expect(Date.now() - second).toBeLessThan(1000);
+    expect(result.code).toBe(130);
+    expect(result.stderr).toMatch(/still being removed: namespace\/oc-icsp-\w+/);
+    // The namespace delete was handed to a client call that outlives the plugin.
+    await waitFor(() => sandbox.leftovers(s.dir).namespaces.length === 0 && sandbox.leftovers(s.dir).pods.length === 0, 10_000);
+    await waitFor(() => liveClients(sandbox.ledger(s.dir).slice(before)).length === 0, 10_000);
+  });
+});
