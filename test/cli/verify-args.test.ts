@@ -33,7 +33,7 @@ const DEFAULTS: VerifyInvocation = {
 };
 
 describe('verify: argv to request', () => {
-  const cases: [string[], Partial<VerifyInvocation> & { request?: Partial<VerifyInvocation['request']> }][] = [
+  const cases: [string[], Partial<Omit<VerifyInvocation, 'request'>> & { request?: Partial<VerifyInvocation['request']> }][] = [
     [['verify', IMG], {}],
     [['verify', IMG, '-l', 'node-role.kubernetes.io/worker'], { request: { selector: 'node-role.kubernetes.io/worker' } }],
     [['verify', IMG, '--selector=!node-role.kubernetes.io/master'], { request: { selector: '!node-role.kubernetes.io/master' } }],
