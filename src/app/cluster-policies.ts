@@ -1,7 +1,7 @@
 // The cluster's mirror policies, read through the client and checked like files are.
-import { getImageConfig, listPolicyObjects, POLICY_RESOURCES, type PolicyKind } from '../oc/cluster.js';
+import { getImageConfig, listPolicyObjects, POLICY_RESOURCES } from '../oc/cluster.js';
 import type { OcRunner } from '../oc/runner.js';
-import { type PolicySet, readPolicies } from '../registries/policies.js';
+import { type PolicyKind, type PolicySet, readPolicies } from '../registries/policies.js';
 
 export async function readClusterPolicies(oc: OcRunner): Promise<PolicySet> {
   const kinds = Object.keys(POLICY_RESOURCES) as PolicyKind[];

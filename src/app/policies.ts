@@ -5,6 +5,7 @@ import type { PolicySet } from '../registries/policies.js';
 import { renderRegistriesConf } from '../registries/render.js';
 import { readClusterPolicies } from './cluster-policies.js';
 import { readManifestFiles } from './manifests.js';
+import { type PolicyRow, policyRow } from './policy-summary.js';
 
 export async function loadPolicies(files: string[], oc: () => OcRunner): Promise<PolicySet> {
   return files.length > 0 ? await readManifestFiles(files) : readClusterPolicies(oc());
@@ -29,25 +30,8 @@ export function renderAsides(set: PolicySet): string[] {
   return asides;
 }
 
-export interface PolicyListRow {
-  kind: string;
-  name: string;
-  source: string;
-  mirrors: string[];
-  pull: 'digest' | 'tag';
-  sourcePolicy: string;
-}
-
-export function listRows(set: PolicySet): PolicyListRow[] {
-  return set.rules.map((r) => ({
-    kind: r.kind,
-    name: r.name,
-    source: r.source,
-    mirrors: r.mirrors,
-    pull: r.pull,
-    // ICSP has no field: it always falls back to the source.
-    sourcePolicy: r.sourcePolicy ?? 'AllowContactingSource',
-  }));
+export function listRows(set: PolicySet): PolicyRow[] {
+  return set.rules.map(policyRow);
 }
 
 /**

@@ -1,26 +1,32 @@
 // Which policies cover an image, and what that means before any node is asked.
-import { type MirrorRule, rulesCovering } from '../registries/policies.js';
+import { type MirrorRule, rulesCovering, type SourcePolicy } from '../registries/policies.js';
 import type { Expectation } from '../pull-log/verdict.js';
 import { type ImageReference, isDigested, pullString } from '../registries/reference.js';
 
+/** One policy entry, as `list` and verify's header show it. */
 export interface PolicyRow {
   kind: string;
   name: string;
   source: string;
   mirrors: string[];
   pull: 'digest' | 'tag';
-  sourcePolicy: string | null;
+  sourcePolicy: SourcePolicy;
 }
 
-export function policyRows(rules: MirrorRule[], ref: ImageReference): PolicyRow[] {
-  return rulesCovering(rules, ref).map((r) => ({
+export function policyRow(r: MirrorRule): PolicyRow {
+  return {
     kind: r.kind,
     name: r.name,
     source: r.source,
     mirrors: r.mirrors,
     pull: r.pull,
-    sourcePolicy: r.sourcePolicy,
-  }));
+    // ICSP has no field: it always falls back to the source.
+    sourcePolicy: r.sourcePolicy ?? 'AllowContactingSource',
+  };
+}
+
+export function policyRows(rules: MirrorRule[], ref: ImageReference): PolicyRow[] {
+  return rulesCovering(rules, ref).map(policyRow);
 }
 
 /** What a node should do with this image, per the cluster's policies. */

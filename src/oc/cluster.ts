@@ -1,5 +1,6 @@
 // One function per question about the cluster; each is one `oc get` with an argv array.
 import { UserError } from '../errors.js';
+import type { PolicyKind } from '../registries/policies.js';
 import { clientError } from './client-talk.js';
 import type { OcRunner, RunResult } from './runner.js';
 
@@ -12,12 +13,11 @@ export interface ClusterNode {
   desiredConfig: string | null;
 }
 
-export const POLICY_RESOURCES = {
+export const POLICY_RESOURCES: Record<PolicyKind, string> = {
   ImageContentSourcePolicy: 'imagecontentsourcepolicies.operator.openshift.io',
   ImageDigestMirrorSet: 'imagedigestmirrorsets.config.openshift.io',
   ImageTagMirrorSet: 'imagetagmirrorsets.config.openshift.io',
-} as const;
-export type PolicyKind = keyof typeof POLICY_RESOURCES;
+};
 
 export async function listNodes(oc: OcRunner, selector: string | undefined): Promise<ClusterNode[]> {
   // --selector=value: a selector that starts with '-' can never be taken for another flag.

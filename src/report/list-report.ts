@@ -1,8 +1,8 @@
-import type { PolicyListRow } from '../app/policies.js';
+import type { PolicyRow } from '../app/policy-summary.js';
 import { type OutputFormat, renderDocument } from './document.js';
 import { renderTable } from './table.js';
 
-export async function renderList(rows: PolicyListRow[], format: OutputFormat): Promise<string> {
+export async function renderList(rows: PolicyRow[], format: OutputFormat): Promise<string> {
   if (format === 'json' || format === 'yaml') return renderDocument({ policies: rows }, format);
   return renderTable(
     ['kind', 'name', 'source', 'mirrors', 'pull', 'source policy'],

@@ -63,7 +63,7 @@ export function policyHeader(result: VerifyResult): string[] {
   return [
     `image ${result.image}, covered by:`,
     ...result.policies.map(
-      (p) => `  ${p.kind}/${p.name}: ${p.source} -> ${p.mirrors.join(', ') || '(no mirrors)'} [${p.pull} pulls${p.sourcePolicy ? `, ${p.sourcePolicy}` : ''}]`,
+      (p) => `  ${p.kind}/${p.name}: ${p.source} -> ${p.mirrors.join(', ') || '(no mirrors)'} [${p.pull} pulls${p.sourcePolicy === 'NeverContactSource' ? ', NeverContactSource' : ''}]`,
     ),
   ];
 }

@@ -7,7 +7,7 @@ import { ansi } from '../../src/report/colors.js';
 const IMAGE = 'registry.example.com/team/app@sha256:' + 'e'.repeat(64);
 const result: VerifyResult = {
   image: IMAGE,
-  policies: [{ kind: 'ImageContentSourcePolicy', name: 'mirrors', source: 'registry.example.com/team', mirrors: ['mirror.example:5000/team'], pull: 'digest', sourcePolicy: null }],
+  policies: [{ kind: 'ImageContentSourcePolicy', name: 'mirrors', source: 'registry.example.com/team', mirrors: ['mirror.example:5000/team'], pull: 'digest', sourcePolicy: 'AllowContactingSource' }],
   warnings: [],
   nodes: [
     {
