@@ -6,7 +6,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { readPullLog } from '../../src/pull-log/pull-log.js';
+import { confText, generators } from '../registries/generators.js';
 import { BIN, canRunSandbox } from './helpers.js';
 
 const D = `sha256:${'4'.repeat(64)}`;
@@ -268,5 +270,24 @@ describe.skipIf(!canRunSandbox)('render -f output fed back to podman matches exp
     const storage = mkdtempSync(join(work, 'storage-'));
     const podman = podmanAttempts(rendered, emptyD, reference, storage);
     expect(explainSources([reference, '-f', policies])).toEqual(podman);
+  });
+});
+
+// Generated (registries.conf, reference) pairs, both config forms, every host under .invalid:
+// real podman decides which mirrors apply, and explain must agree. The seed is fixed so a
+// failure can be replayed; the cases are still ones no one wrote by hand.
+describe.skipIf(!canRunSandbox)('generated cases: explain --registries-conf matches real podman', () => {
+  const { confAndReference } = generators(['invalid']);
+  const emptyD = join(work, 'generated.d');
+  mkdirSync(emptyD, { recursive: true });
+  const cases = fc.sample(confAndReference, { numRuns: 25, seed: 20261127 });
+  it.each(cases.map(([conf, reference], i) => [i, reference, conf] as const))('case %i: %s', (i, reference, conf) => {
+    const path = join(work, `generated-${i}.conf`);
+    writeFileSync(path, confText(conf));
+    const podman = podmanPull(path, emptyD, reference, mkdtempSync(join(work, 'storage-')));
+    const run = spawnSync(BIN, ['explain', reference, '--registries-conf', path, '--registries-conf-d', emptyD, '-o', 'json'], { encoding: 'utf8' });
+    const explained = JSON.parse(run.stdout) as { sources: Observed[]; error: string | null };
+    expect(explained.sources.map((s) => ({ reference: s.reference, blocked: s.blocked, insecure: s.insecure }))).toEqual(podman.attempts);
+    if (podman.attempts.length === 0) expect(podman.error).toContain(explained.error);
   });
 });
