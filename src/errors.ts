@@ -16,14 +16,14 @@ export const EXIT = {
   ok: 0,
   findings: 1,
   usage: 2,
-  /** A bug in oc icsp (EX_SOFTWARE from sysexits.h): distinct from anything the user did. */
+  /** A bug in oc-icsp (EX_SOFTWARE from sysexits.h): distinct from anything the user did. */
   bug: 70,
   interrupted: 130,
 } as const;
 
 export const EXIT_CODES_HELP =
   'Exit codes: 0 success (verify: every selected node is mirrored); 1 findings; 2 usage, input or environment error; ' +
-  '70 a bug in oc icsp; 130 interrupted.';
+  '70 a bug in oc-icsp; 130 interrupted.';
 
 /**
  * A failed system call (ENOENT, EACCES, ENOTDIR, ENOSPC ...) is the environment's problem, not a

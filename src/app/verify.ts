@@ -54,7 +54,7 @@ async function prepare(request: VerifyRequest, client: Client): Promise<Preparat
   const warnings: string[] = [];
   if (wasNormalized(request.image, ref)) warnings.push(`${request.image} is pulled as ${image}`);
   await client.whoAmI();
-  const nodes = selectNodes(await listNodes(client.runner, request.selector), request.nodeNames);
+  const nodes = selectNodes(await listNodes(client.runner, request.selector), request.nodeNames, client.name);
   return { ref, image, warnings, nodes };
 }
 
@@ -143,13 +143,13 @@ function pendingRollout(node: ClusterNode): string | null {
   return `${node.currentConfig} -> ${node.desiredConfig}`;
 }
 
-function selectNodes(nodes: ClusterNode[], names: string[] | undefined): ClusterNode[] {
+function selectNodes(nodes: ClusterNode[], names: string[] | undefined, clientName: string): ClusterNode[] {
   if (!names) {
     if (nodes.length === 0) throw new UserError('no nodes match: check -l/--selector');
     return nodes;
   }
   const byName = new Map(nodes.map((n) => [n.name, n]));
   const missing = names.filter((n) => !byName.has(n));
-  if (missing.length) throw new UserError(`no such node${missing.length > 1 ? 's' : ''}: ${missing.join(', ')} (see \`oc get nodes\`)`);
+  if (missing.length) throw new UserError(`no such node${missing.length > 1 ? 's' : ''}: ${missing.join(', ')} (see \`${clientName} get nodes\`)`);
   return names.map((n) => byName.get(n)!);
 }

@@ -12,7 +12,7 @@ export interface Interrupts {
   dispose(): void;
 }
 
-export function watchInterrupts(io: Io, runner: NodeRunner, exit: (code: number) => never = process.exit): Interrupts {
+export function watchInterrupts(io: Io, runner: NodeRunner, clientName: string, exit: (code: number) => never = process.exit): Interrupts {
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     // After a hang-up the terminal is gone: a write to it must not crash the cleanup.
@@ -23,7 +23,7 @@ export function watchInterrupts(io: Io, runner: NodeRunner, exit: (code: number)
       return;
     }
     const pending = runner.pending();
-    io.err(pending.length ? `still being removed: ${pending.join(', ')}; check with \`oc get ${pending.join(' ')}\`\n` : 'nothing left to remove\n');
+    io.err(pending.length ? `still being removed: ${pending.join(', ')}; check with \`${clientName} get ${pending.join(' ')}\`\n` : 'nothing left to remove\n');
     runner.abandon();
     exit(EXIT.interrupted);
   };

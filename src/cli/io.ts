@@ -1,12 +1,19 @@
-/** Where the CLI writes: stdout for data, stderr for talk. Injected so tests can read both. */
+import { type Invocation, invocationFrom } from './invocation.js';
+
+/** Where the CLI writes (stdout for data, stderr for talk) and how it was started. Injected so tests can read both. */
 export interface Io {
   out(text: string): void;
   err(text: string): void;
   env: NodeJS.ProcessEnv;
+  invocation: Invocation;
 }
 
-export const processIo: Io = {
+export const processIo = (invocation: Invocation): Io => ({
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
   env: process.env,
-};
+  invocation,
+});
+
+/** For tests and for the default: started as `oc icsp`. */
+export const AS_OC: Invocation = invocationFrom([]);

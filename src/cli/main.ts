@@ -15,8 +15,8 @@ export async function main(argv: string[], io: Io, actions: Actions = {}): Promi
   const setExit = (code: number) => {
     exitCode = code;
   };
-  const cli = yargs(joinStdinFilename(argv))
-    .scriptName('oc icsp')
+  const cli = yargs()
+    .scriptName(io.invocation.name)
     .usage('$0 <command> [options]\n\nCheck that OpenShift nodes pull images through their ICSP/IDMS/ITMS mirrors.')
     .command(verifyCommand(io, setExit, actions.verify))
     .command(explainCommand(io, setExit))
@@ -38,7 +38,10 @@ export async function main(argv: string[], io: Io, actions: Actions = {}): Promi
       throw error ?? new UsageError(message);
     });
   try {
-    await cli.parseAsync();
+    // With a callback, yargs hands its help text back instead of printing it: io writes it.
+    await cli.parseAsync(joinStdinFilename(argv), {}, (_error, _args, output) => {
+      if (output) io.out(`${output}\n`);
+    });
     return exitCode;
   } catch (error) {
     return reportError(error, io);
@@ -68,11 +71,11 @@ function wantsHelp(argv: string[]): boolean {
 export function reportError(error: unknown, io: Io): number {
   const known = error instanceof InputError ? error : environmentError(error);
   if (known) {
-    io.err(`error: ${known.message}${known instanceof UsageError ? ' (see `oc icsp --help`)' : ''}\n`);
+    io.err(`error: ${known.message}${known instanceof UsageError ? ` (see \`${io.invocation.name} --help\`)` : ''}\n`);
     return EXIT.usage;
   }
   const message = error instanceof Error ? error.message : String(error);
-  io.err(`error: ${message.split('\n')[0]}\nthis is a bug in oc icsp; rerun with OC_ICSP_DEBUG=1 for a stack trace and report it\n`);
+  io.err(`error: ${message.split('\n')[0]}\nthis is a bug in oc-icsp; rerun with OC_ICSP_DEBUG=1 for a stack trace and report it\n`);
   if (io.env.OC_ICSP_DEBUG) io.err(`${(error as Error).stack ?? ''}\n`);
   return EXIT.bug;
 }

@@ -1,13 +1,16 @@
 // Options shared by every command, declared once.
 import type { Argv } from 'yargs';
+import { UserError } from '../errors.js';
 import { type Client, findClient, loginAdvice, openClient } from '../oc/client.js';
 import { execaRunner, type OcRunner } from '../oc/runner.js';
 import type { OutputFormat } from '../report/document.js';
+import type { Io } from './io.js';
 
 export interface ClientOptions {
   client?: string;
   kubeconfig?: string;
   context?: string;
+  requestTimeout?: string;
 }
 
 export interface CommonOptions extends ClientOptions {
@@ -17,11 +20,25 @@ export interface CommonOptions extends ClientOptions {
 
 export const OUTPUT_FORMATS = ['table', 'wide', 'json', 'yaml'] as const;
 
+// kubectl and oc pass the flags typed after the plugin's name through unparsed: these three are
+// the client's own and are handed on to every call; -n has no meaning here.
 export function withClientOptions<T>(yargs: Argv<T>) {
   return yargs
-    .option('client', { type: 'string', describe: 'oc or kubectl binary, by name or path (default: oc from PATH, else kubectl)' })
+    .option('client', { type: 'string', describe: 'oc or kubectl binary, by name or path (default: the one you typed, from PATH, else the other)' })
     .option('kubeconfig', { type: 'string', describe: 'passed to every client call' })
-    .option('context', { type: 'string', describe: 'passed to every client call' });
+    .option('context', { type: 'string', describe: 'passed to every client call' })
+    .option('request-timeout', { type: 'string', describe: 'passed to every client call (e.g. 30s; 0 waits forever)' })
+    .option('namespace', { alias: 'n', type: 'string', hidden: true })
+    .check((argv) => {
+      if (argv.namespace !== undefined) {
+        throw new UserError('-n/--namespace has no use here: the plugin creates a namespace of its own for each run and deletes it at the end; drop the flag');
+      }
+      const timeout = argv.requestTimeout as string | undefined;
+      if (timeout !== undefined && timeout !== '0' && !/^\d+(ms|s|m|h)?$|^(\d+h)?(\d+m)?(\d+s)?$/.test(timeout)) {
+        throw new UserError(`--request-timeout ${JSON.stringify(timeout)} is not a duration: use e.g. 30s, 1m or 0`);
+      }
+      return true;
+    });
 }
 
 export function withOutputOption<T>(yargs: Argv<T>, formats: readonly OutputFormat[] = OUTPUT_FORMATS) {
@@ -34,16 +51,17 @@ export function withOutputOption<T>(yargs: Argv<T>, formats: readonly OutputForm
 }
 
 /** The client, built from --client/--kubeconfig/--context: the one place a runner is made. */
-export function openClientFrom(options: ClientOptions, env: NodeJS.ProcessEnv = process.env): Client {
-  const choice = findClient(options.client, env.PATH);
+export function openClientFrom(options: ClientOptions, io: Pick<Io, 'env' | 'invocation'>): Client {
+  const choice = findClient(options.client, io.env.PATH, io.invocation.client);
   const globalArgs = [
     ...(options.kubeconfig ? [`--kubeconfig=${options.kubeconfig}`] : []),
     ...(options.context ? [`--context=${options.context}`] : []),
+    ...(options.requestTimeout ? [`--request-timeout=${options.requestTimeout}`] : []),
   ];
   return openClient(choice.kind, execaRunner({ binary: choice.binary, loginAdvice: loginAdvice(choice.kind), globalArgs }));
 }
 
 /** Just the runner, for commands that only read the cluster. */
-export function clientRunner(options: ClientOptions, env: NodeJS.ProcessEnv = process.env): OcRunner {
-  return openClientFrom(options, env).runner;
+export function clientRunner(options: ClientOptions, io: Pick<Io, 'env' | 'invocation'>): OcRunner {
+  return openClientFrom(options, io).runner;
 }

@@ -18,8 +18,8 @@ export function loginAdvice(kind: ClientChoice['kind']): string {
   return kind === 'oc' ? 'run `oc login`' : 'point kubectl at a cluster (`kubectl config use-context`, or --kubeconfig)';
 }
 
-/** `--client` wins; otherwise `oc` from PATH, then `kubectl`. */
-export function findClient(requested: string | undefined, pathEnv: string | undefined): ClientChoice {
+/** `--client` wins; otherwise the client the user typed (oc icsp, kubectl icsp) from PATH, then the other. */
+export function findClient(requested: string | undefined, pathEnv: string | undefined, preferred: ClientChoice['kind'] = 'oc'): ClientChoice {
   if (requested) {
     const binary = requested.includes('/') ? requested : lookPath(requested, pathEnv);
     if (!binary || !isExecutable(binary)) {
@@ -27,7 +27,7 @@ export function findClient(requested: string | undefined, pathEnv: string | unde
     }
     return { binary, kind: /kubectl[^/]*$/.test(binary) ? 'kubectl' : 'oc' };
   }
-  for (const kind of ['oc', 'kubectl'] as const) {
+  for (const kind of preferred === 'oc' ? (['oc', 'kubectl'] as const) : (['kubectl', 'oc'] as const)) {
     const binary = lookPath(kind, pathEnv);
     if (binary) return { binary, kind };
   }

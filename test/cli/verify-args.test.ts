@@ -3,16 +3,17 @@
 import { describe, expect, it } from 'vitest';
 import type { VerifyInvocation } from '../../src/cli/commands/verify.js';
 import type { Io } from '../../src/cli/io.js';
+import { invocationFrom } from '../../src/cli/invocation.js';
 import { main } from '../../src/cli/main.js';
 
 const D64 = 'a'.repeat(64);
 const IMG = `quay.io/a@sha256:${D64}`;
 
-async function parse(argv: string[]) {
+async function parse(argv: string[], startedAs = '/usr/local/bin/oc-icsp') {
   const asked: VerifyInvocation[] = [];
   const out: string[] = [];
   const err: string[] = [];
-  const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t), env: {} };
+  const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t), env: {}, invocation: invocationFrom([startedAs]) };
   const code = await main(argv, io, {
     verify: async (invocation) => {
       asked.push(invocation);
@@ -25,7 +26,7 @@ async function parse(argv: string[]) {
 const DEFAULTS: VerifyInvocation = {
   request: { image: IMG, selector: undefined, nodeNames: undefined, parallel: 10, timeoutMs: 300_000, keepImage: false },
   podImage: undefined,
-  client: { client: undefined, kubeconfig: undefined, context: undefined },
+  client: { client: undefined, kubeconfig: undefined, context: undefined, requestTimeout: undefined },
   output: 'table',
   color: true,
   logDir: undefined,
@@ -44,7 +45,8 @@ describe('verify: argv to request', () => {
     [['verify', IMG, '--image', 'mirror.example:5000/tools:1'], { podImage: 'mirror.example:5000/tools:1' }],
     [['verify', IMG, '-o', 'json', '--no-color'], { output: 'json', color: false }],
     [['verify', IMG, '--log-dir', '/tmp/logs', '--dry-run'], { logDir: '/tmp/logs', dryRun: true }],
-    [['verify', IMG, '--client', 'kubectl', '--kubeconfig', '/k', '--context=prod'], { client: { client: 'kubectl', kubeconfig: '/k', context: 'prod' } }],
+    [['verify', IMG, '--client', 'kubectl', '--kubeconfig', '/k', '--context=prod'], { client: { client: 'kubectl', kubeconfig: '/k', context: 'prod', requestTimeout: undefined } }],
+    [['verify', IMG, '--request-timeout', '30s'], { client: { client: undefined, kubeconfig: undefined, context: undefined, requestTimeout: '30s' } }],
   ];
   for (const [argv, expected] of cases) {
     it(argv.slice(2).join(' ') || 'defaults', async () => {
@@ -75,6 +77,9 @@ describe('verify: bad input is one error line, exit 2, and nothing is run', () =
     [['frobnicate'], 'error: Unknown argument: frobnicate (see `oc icsp --help`)\n'],
     [['verify', IMG, '--image=-rf'], /^error: --image: invalid image reference "-rf"/],
     [['verify', IMG, '--image', 'Bad Image'], 'error: --image: invalid image reference "Bad Image": it contains white space\n'],
+    [['verify', IMG, '-n', 'default'], 'error: -n/--namespace has no use here: the plugin creates a namespace of its own for each run and deletes it at the end; drop the flag\n'],
+    [['verify', IMG, '--namespace=openshift-debug'], /^error: -n\/--namespace has no use here/],
+    [['verify', IMG, '--request-timeout', 'soon'], 'error: --request-timeout "soon" is not a duration: use e.g. 30s, 1m or 0\n'],
   ];
   for (const [argv, message] of cases) {
     it(argv.join(' ').slice(0, 80), async () => {
@@ -87,4 +92,18 @@ describe('verify: bad input is one error line, exit 2, and nothing is run', () =
       expect(stderr).not.toMatch(/\n\s+at /);
     });
   }
+});
+
+describe('started as kubectl icsp', () => {
+  it('usage errors point at kubectl icsp --help', async () => {
+    const { code, stderr } = await parse(['frobnicate'], '/home/u/.krew/bin/kubectl-icsp');
+    expect(code).toBe(2);
+    expect(stderr).toBe('error: Unknown argument: frobnicate (see `kubectl icsp --help`)\n');
+  });
+  it('help names kubectl icsp', async () => {
+    const { code, stdout } = await parse(['--help'], '/home/u/.krew/bin/kubectl-icsp');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^kubectl icsp <command> \[options\]/);
+    expect(stdout).not.toMatch(/oc icsp/);
+  });
 });

@@ -38,7 +38,7 @@ export const explainCommand = (io: Io, setExit: (code: number) => void) =>
       const [{ explain }, { renderExplain }] = await Promise.all([import('../../app/explain.js'), import('../../report/explain-report.js')]);
       const result = await explain(
         { image: args.IMAGE, files: args.filename, registriesConf: args.registriesConf, registriesConfD: args.registriesConfD },
-        () => clientRunner(args, io.env),
+        () => clientRunner(args, io),
       );
       io.out(await renderExplain(result, args.output));
       // A pull that cannot work is a finding: podman refuses it, or every source is blocked.
@@ -53,7 +53,7 @@ export const renderCommand = (io: Io, setExit: (code: number) => void) =>
     builder: (y) => withClientOptions(withFiles(y, FILES_HELP)),
     handler: async (args, io) => {
       const { loadPolicies, renderText, renderAsides } = await import('../../app/policies.js');
-      const set = await loadPolicies(args.filename, () => clientRunner(args, io.env));
+      const set = await loadPolicies(args.filename, () => clientRunner(args, io));
       io.out(renderText(set));
       for (const aside of renderAsides(set)) io.err(`note: ${aside}\n`);
       return EXIT.ok;
@@ -67,7 +67,7 @@ export const listCommand = (io: Io, setExit: (code: number) => void) =>
     builder: (y) => withOutputOption(withClientOptions(withFiles(y, FILES_HELP))),
     handler: async (args, io) => {
       const [{ loadPolicies, listRows }, { renderList }] = await Promise.all([import('../../app/policies.js'), import('../../report/list-report.js')]);
-      const rows = listRows(await loadPolicies(args.filename, () => clientRunner(args, io.env)));
+      const rows = listRows(await loadPolicies(args.filename, () => clientRunner(args, io)));
       if (rows.length === 0 && (args.output === 'table' || args.output === 'wide')) io.err('no mirror policies found\n');
       else io.out(await renderList(rows, args.output));
       return EXIT.ok;

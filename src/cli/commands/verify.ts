@@ -44,7 +44,7 @@ export function verifyInvocation(args: VerifyArgs): VerifyInvocation {
   return {
     request: { image: args.IMAGE, selector: args.selector, nodeNames, parallel: args.parallel, timeoutMs, keepImage: args.keepImage },
     podImage: args.image,
-    client: { client: args.client, kubeconfig: args.kubeconfig, context: args.context },
+    client: { client: args.client, kubeconfig: args.kubeconfig, context: args.context, requestTimeout: args.requestTimeout },
     output: args.output,
     color: args.color,
     logDir: args.logDir,
@@ -93,7 +93,7 @@ function rootColor(args: object): boolean {
 /** The doing: client, log directory, signals, spinner, report. */
 export async function runVerify(invocation: VerifyInvocation, io: Io): Promise<number> {
   const { request, output } = invocation;
-  const client = openClientFrom(invocation.client, io.env);
+  const client = openClientFrom(invocation.client, io);
   const nodeRunner = client.nodeRunner({ image: invocation.podImage });
   if (invocation.dryRun) {
     const [{ planVerify }, { renderPlan }] = await Promise.all([import('../../app/verify.js'), import('../../report/plan-report.js')]);
@@ -111,7 +111,7 @@ export async function runVerify(invocation: VerifyInvocation, io: Io): Promise<n
   // Checked before any node is touched.
   const logSink = invocation.logDir ? logDirSink(invocation.logDir) : undefined;
   const terminal = decideTerminal({ noColor: !invocation.color, output }, io.env);
-  const interrupts = watchInterrupts(io, nodeRunner);
+  const interrupts = watchInterrupts(io, nodeRunner, client.name);
   const spinner = terminal.spinner ? (await import('ora')).default({ stream: process.stderr, text: 'reading the cluster' }).start() : null;
   const table = output === 'table' || output === 'wide';
   try {
