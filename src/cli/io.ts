@@ -6,6 +6,8 @@ export interface Io {
   err(text: string): void;
   env: NodeJS.ProcessEnv;
   invocation: Invocation;
+  /** stdout's width when it is a terminal (help is wrapped to it), else undefined. */
+  columns: number | undefined;
 }
 
 export const processIo = (invocation: Invocation): Io => ({
@@ -13,6 +15,7 @@ export const processIo = (invocation: Invocation): Io => ({
   err: (text) => process.stderr.write(text),
   env: process.env,
   invocation,
+  columns: process.stdout.isTTY ? process.stdout.columns : undefined,
 });
 
 /** For tests and for the default: started as `oc icsp`. */

@@ -1,8 +1,10 @@
 // `oc icsp`: argv to a command, one top-level catch, exit codes from errors.ts.
-import yargs from 'yargs';
+import yargs, { type CommandModule } from 'yargs';
 import { environmentError, EXIT, EXIT_CODES_HELP, InputError, UserError } from '../errors.js';
 import type { Io } from './io.js';
-import { explainCommand, listCommand, migrateCommand, renderCommand } from './commands/offline.js';
+import { helpWidth } from './help-key.js';
+import { type CommandName, ROOT_OPTIONS } from './spec.js';
+import { completionCommand, explainCommand, listCommand, migrateCommand, renderCommand } from './commands/offline.js';
 import { type VerifyAction, verifyCommand } from './commands/verify.js';
 
 /** Commands whose doing can be swapped, so argv → request is tested without running anything. */
@@ -15,31 +17,43 @@ export async function main(argv: string[], io: Io, actions: Actions = {}): Promi
   const setExit = (code: number) => {
     exitCode = code;
   };
-  const cli = yargs()
-    .scriptName(io.invocation.name)
-    .usage('$0 <command> [options]\n\nCheck that OpenShift nodes pull images through their ICSP/IDMS/ITMS mirrors.')
-    .command(verifyCommand(io, setExit, actions.verify))
-    .command(explainCommand(io, setExit))
-    .command(renderCommand(io, setExit))
-    .command(listCommand(io, setExit))
-    .command(migrateCommand(io, setExit))
-    .option('color', { type: 'boolean', default: true, describe: 'colour the output (also off with NO_COLOR)' })
+  const commands: Record<CommandName, CommandModule<object, never>> = {
+    verify: verifyCommand(io, setExit, actions.verify) as CommandModule<object, never>,
+    explain: explainCommand(io, setExit) as CommandModule<object, never>,
+    render: renderCommand(io, setExit) as CommandModule<object, never>,
+    list: listCommand(io, setExit) as CommandModule<object, never>,
+    migrate: migrateCommand(io, setExit) as CommandModule<object, never>,
+    completion: completionCommand(io, setExit) as CommandModule<object, never>,
+  };
+  // `oc icsp verify ...` runs a parser that knows only verify, as its default command: yargs
+  // renders the whole help text before running any named command (cacheHelpMessage), which
+  // costs more start-up than the rest of the run.
+  const chosen = argv[0] !== undefined && Object.hasOwn(commands, argv[0]) ? (argv[0] as CommandName) : null;
+  const cli = yargs().scriptName(chosen ? `${io.invocation.name} ${chosen}` : io.invocation.name);
+  if (chosen) {
+    const module = commands[chosen];
+    cli.command({ ...module, command: String(module.command).replace(/^\S+/, '$0') });
+  } else {
+    cli
+      .usage('$0 <command> [options]\n\nCheck that OpenShift nodes pull images through their ICSP/IDMS/ITMS mirrors.')
+      .demandCommand(1, `name a command: ${Object.keys(commands).join(', ')}`);
+    for (const module of Object.values(commands)) cli.command(module);
+  }
+  cli
+    .options(ROOT_OPTIONS)
     .epilog(EXIT_CODES_HELP)
-    .demandCommand(1, 'name a command: verify, explain, render, list or migrate')
     .strict()
     .help()
     .alias('help', 'h')
     .version(false)
-    // yargs formats the help text on every command run (cacheHelpMessage); wrapping it costs
-    // ~10 ms of start-up, so only help output is wrapped.
-    .wrap(wantsHelp(argv) ? Math.min(110, process.stdout.columns ?? 100) : null)
+    .wrap(wantsHelp(argv) ? helpWidth(io.columns) : null)
     .exitProcess(false)
     .fail((message, error) => {
       throw error ?? new UsageError(message);
     });
   try {
     // With a callback, yargs hands its help text back instead of printing it: io writes it.
-    await cli.parseAsync(joinStdinFilename(argv), {}, (_error, _args, output) => {
+    await cli.parseAsync(joinStdinFilename(chosen ? argv.slice(1) : argv), {}, (_error, _args, output) => {
       if (output) io.out(`${output}\n`);
     });
     return exitCode;

@@ -5,6 +5,7 @@ import { type Client, findClient, loginAdvice, openClient } from '../oc/client.j
 import { execaRunner, type OcRunner } from '../oc/runner.js';
 import type { OutputFormat } from '../report/document.js';
 import type { Io } from './io.js';
+import { CLIENT_OPTIONS, OUTPUT_OPTION } from './spec.js';
 
 export interface ClientOptions {
   client?: string;
@@ -18,36 +19,21 @@ export interface CommonOptions extends ClientOptions {
   color: boolean;
 }
 
-export const OUTPUT_FORMATS = ['table', 'wide', 'json', 'yaml'] as const;
-
-// kubectl and oc pass the flags typed after the plugin's name through unparsed: these three are
-// the client's own and are handed on to every call; -n has no meaning here.
 export function withClientOptions<T>(yargs: Argv<T>) {
-  return yargs
-    .option('client', { type: 'string', describe: 'oc or kubectl binary, by name or path (default: the one you typed, from PATH, else the other)' })
-    .option('kubeconfig', { type: 'string', describe: 'passed to every client call' })
-    .option('context', { type: 'string', describe: 'passed to every client call' })
-    .option('request-timeout', { type: 'string', describe: 'passed to every client call (e.g. 30s; 0 waits forever)' })
-    .option('namespace', { alias: 'n', type: 'string', hidden: true })
-    .check((argv) => {
-      if (argv.namespace !== undefined) {
-        throw new UserError('-n/--namespace has no use here: the plugin creates a namespace of its own for each run and deletes it at the end; drop the flag');
-      }
-      const timeout = argv.requestTimeout as string | undefined;
-      if (timeout !== undefined && timeout !== '0' && !/^\d+(ms|s|m|h)?$|^(\d+h)?(\d+m)?(\d+s)?$/.test(timeout)) {
-        throw new UserError(`--request-timeout ${JSON.stringify(timeout)} is not a duration: use e.g. 30s, 1m or 0`);
-      }
-      return true;
-    });
+  return yargs.options(CLIENT_OPTIONS).check((argv) => {
+    if (argv.namespace !== undefined) {
+      throw new UserError('-n/--namespace has no use here: the plugin creates a namespace of its own for each run and deletes it at the end; drop the flag');
+    }
+    const timeout = argv.requestTimeout as string | undefined;
+    if (timeout !== undefined && timeout !== '0' && !/^\d+(ms|s|m|h)?$|^(\d+h)?(\d+m)?(\d+s)?$/.test(timeout)) {
+      throw new UserError(`--request-timeout ${JSON.stringify(timeout)} is not a duration: use e.g. 30s, 1m or 0`);
+    }
+    return true;
+  });
 }
 
-export function withOutputOption<T>(yargs: Argv<T>, formats: readonly OutputFormat[] = OUTPUT_FORMATS) {
-  return yargs.option('output', {
-    alias: 'o',
-    choices: formats,
-    default: 'table' as OutputFormat,
-    describe: 'output format',
-  });
+export function withOutputOption<T>(yargs: Argv<T>) {
+  return yargs.options(OUTPUT_OPTION);
 }
 
 /** The client, built from --client/--kubeconfig/--context: the one place a runner is made. */

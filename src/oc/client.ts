@@ -83,3 +83,9 @@ async function whoAmI(runner: OcRunner, args: string[]): Promise<string> {
   return result.stdout.trim();
 }
 
+
+/** The kubeconfig's context names (no cluster needed), for shell completion. */
+export async function listContexts(runner: OcRunner): Promise<string[]> {
+  const result = await runner.run(['config', 'get-contexts', '-o', 'name']);
+  return result.exitCode === 0 ? result.stdout.split('\n').map((l) => l.trim()).filter(Boolean) : [];
+}

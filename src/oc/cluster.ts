@@ -26,6 +26,13 @@ export async function listNodes(oc: OcRunner, selector: string | undefined): Pro
   return (items ?? []).map(toNode);
 }
 
+/** Node names only, for shell completion. */
+export async function listNodeNames(oc: OcRunner): Promise<string[]> {
+  const result = await oc.run(['get', 'nodes', '-o', 'name']);
+  if (result.exitCode !== 0) return [];
+  return result.stdout.split('\n').map((l) => l.trim().replace(/^node\//, '')).filter(Boolean);
+}
+
 /** Objects of one policy kind; a kind the cluster does not serve yields none, not an error. */
 export async function listPolicyObjects(oc: OcRunner, kind: PolicyKind): Promise<Record<string, unknown>[]> {
   return (await getItems(oc, ['get', POLICY_RESOURCES[kind], '-o', 'json'], `list ${kind}s`)) ?? [];

@@ -13,7 +13,7 @@ async function parse(argv: string[], startedAs = '/usr/local/bin/oc-icsp') {
   const asked: VerifyInvocation[] = [];
   const out: string[] = [];
   const err: string[] = [];
-  const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t), env: {}, invocation: invocationFrom([startedAs]) };
+  const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t), env: {}, invocation: invocationFrom([startedAs]), columns: undefined };
   const code = await main(argv, io, {
     verify: async (invocation) => {
       asked.push(invocation);

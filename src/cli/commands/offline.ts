@@ -3,12 +3,10 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { EXIT, UserError } from '../../errors.js';
 import { parseReference } from '../../registries/reference.js';
 import type { Io } from '../io.js';
+import { COMMANDS, EXPLAIN_OPTIONS, FILES_OPTION } from '../spec.js';
 import { clientRunner, withClientOptions, withOutputOption } from '../options.js';
 
-const withFiles = <T>(yargs: Argv<T>, describe: string) =>
-  yargs.option('filename', { alias: 'f', type: 'string', array: true, default: [] as string[], describe });
-
-const FILES_HELP = 'policy manifests (YAML, multi-document, JSON or kind: List; - for stdin); default: read them from the cluster';
+const withFiles = <T>(yargs: Argv<T>) => yargs.options(FILES_OPTION);
 
 function command<T>(
   io: Io,
@@ -26,12 +24,11 @@ function command<T>(
 export const explainCommand = (io: Io, setExit: (code: number) => void) =>
   command(io, setExit, {
     command: 'explain <IMAGE>',
-    describe: 'List the sources a pull of IMAGE tries, in order, as containers/image would',
+    describe: COMMANDS.explain.describe,
     builder: (y) =>
-      withOutputOption(withClientOptions(withFiles(y, FILES_HELP)))
+      withOutputOption(withClientOptions(withFiles(y)))
         .positional('IMAGE', { type: 'string', demandOption: true })
-        .option('registries-conf', { type: 'string', describe: "a node's registries.conf instead of policies" })
-        .option('registries-conf-d', { type: 'string', describe: 'its registries.conf.d directory of drop-ins' })
+        .options(EXPLAIN_OPTIONS)
         .epilog('Exit codes: 0 explained; 1 the pull cannot work (podman fails before any source, or every source is blocked); 2 usage, input or environment error.'),
     handler: async (args, io) => {
       parseReference(args.IMAGE);
@@ -49,8 +46,8 @@ export const explainCommand = (io: Io, setExit: (code: number) => void) =>
 export const renderCommand = (io: Io, setExit: (code: number) => void) =>
   command(io, setExit, {
     command: 'render',
-    describe: 'Print the registries.conf the machine-config-operator writes for the policies',
-    builder: (y) => withClientOptions(withFiles(y, FILES_HELP)),
+    describe: COMMANDS.render.describe,
+    builder: (y) => withClientOptions(withFiles(y)),
     handler: async (args, io) => {
       const { loadPolicies, renderText, renderAsides } = await import('../../app/policies.js');
       const set = await loadPolicies(args.filename, () => clientRunner(args, io));
@@ -63,8 +60,8 @@ export const renderCommand = (io: Io, setExit: (code: number) => void) =>
 export const listCommand = (io: Io, setExit: (code: number) => void) =>
   command(io, setExit, {
     command: 'list',
-    describe: 'List every ICSP, IDMS and ITMS entry: source, mirrors, which pulls, source policy',
-    builder: (y) => withOutputOption(withClientOptions(withFiles(y, FILES_HELP))),
+    describe: COMMANDS.list.describe,
+    builder: (y) => withOutputOption(withClientOptions(withFiles(y))),
     handler: async (args, io) => {
       const [{ loadPolicies, listRows }, { renderList }] = await Promise.all([import('../../app/policies.js'), import('../../report/list-report.js')]);
       const rows = listRows(await loadPolicies(args.filename, () => clientRunner(args, io)));
@@ -77,13 +74,25 @@ export const listCommand = (io: Io, setExit: (code: number) => void) =>
 export const migrateCommand = (io: Io, setExit: (code: number) => void) =>
   command(io, setExit, {
     command: 'migrate',
-    describe: 'Convert ImageContentSourcePolicy YAML to ImageDigestMirrorSet YAML, as oc adm migrate icsp does',
-    builder: (y) => withFiles(y, 'ImageContentSourcePolicy manifests to convert (required)'),
+    describe: COMMANDS.migrate.describe,
+    builder: (y) => y.options(COMMANDS.migrate.options),
     handler: async (args, io) => {
       if (args.filename.length === 0) throw new UserError('migrate needs -f FILE with ImageContentSourcePolicy objects');
       const { migrateToIdms } = await import('../../app/policies.js');
       const { readManifestFiles } = await import('../../app/manifests.js');
       io.out(await migrateToIdms(await readManifestFiles(args.filename)));
+      return EXIT.ok;
+    },
+  });
+
+export const completionCommand = (io: Io, setExit: (code: number) => void) =>
+  command(io, setExit, {
+    command: 'completion <SHELL>',
+    describe: COMMANDS.completion.describe,
+    builder: (y) => y.positional('SHELL', { choices: ['bash', 'zsh'] as const, demandOption: true }),
+    handler: async (args, io) => {
+      const { completionScript } = await import('../completion-scripts.js');
+      io.out(completionScript(args.SHELL));
       return EXIT.ok;
     },
   });

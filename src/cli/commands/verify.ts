@@ -6,6 +6,7 @@ import { parseDuration } from '../../durations.js';
 import { parseReference } from '../../registries/reference.js';
 import type { OutputFormat } from '../../report/document.js';
 import type { Io } from '../io.js';
+import { COMMANDS, VERIFY_OPTIONS } from '../spec.js';
 import { type ClientOptions, type CommonOptions, openClientFrom, withClientOptions, withOutputOption } from '../options.js';
 
 
@@ -55,14 +56,7 @@ export function verifyInvocation(args: VerifyArgs): VerifyInvocation {
 const builder = (yargs: Argv) =>
   withOutputOption(withClientOptions(yargs))
     .positional('IMAGE', { type: 'string', demandOption: true, describe: 'image reference, e.g. quay.io/org/app@sha256:…' })
-    .option('selector', { alias: 'l', type: 'string', describe: 'only nodes matching this label selector' })
-    .option('nodes', { type: 'string', describe: 'only these nodes (comma-separated names)' })
-    .option('parallel', { type: 'number', default: 10, describe: 'node pods at once' })
-    .option('timeout', { type: 'string', default: '5m', describe: 'per-node limit: 90s, 5m, or plain seconds' })
-    .option('image', { type: 'string', describe: 'node pod image (oc debug --image); set it where the default support-tools image is not mirrored' })
-    .option('keep-image', { type: 'boolean', default: false, describe: 'keep the pulled image on nodes that did not have it' })
-    .option('log-dir', { type: 'string', describe: "save each node's raw log as DIR/<node>.log (mode 0600)" })
-    .option('dry-run', { type: 'boolean', default: false, describe: 'print the client calls each node would get, create nothing, exit 0' })
+    .options(VERIFY_OPTIONS)
     .epilog(`Verdicts: mirrored, mirror-failed, not-mirrored, error, skipped (node not Ready).\n${EXIT_CODES_HELP.replace('success (verify: every selected node is mirrored)', 'every selected node is mirrored')}`);
 
 type BuiltArgs = ReturnType<typeof builder> extends Argv<infer T> ? T : never;
@@ -81,7 +75,7 @@ export interface VerifyArgs extends CommonOptions {
 
 export const verifyCommand = (io: Io, setExit: (code: number) => void, action: VerifyAction = runVerify): CommandModule<object, BuiltArgs> => ({
   command: 'verify <IMAGE>',
-  describe: 'Pull IMAGE on every node through a debug pod and report which source served it',
+  describe: COMMANDS.verify.describe,
   builder,
   handler: async (args: ArgumentsCamelCase<BuiltArgs>) => setExit(await action(verifyInvocation({ ...args, color: rootColor(args) }), io)),
 });

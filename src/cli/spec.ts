@@ -1,0 +1,102 @@
+// Every command's options as data, declared once: the yargs builders read them, and so does
+// shell completion, which must answer without loading yargs.
+import type { Options } from 'yargs';
+
+export const OUTPUT_FORMATS = ['table', 'wide', 'json', 'yaml'] as const;
+export type OutputChoice = (typeof OUTPUT_FORMATS)[number];
+
+// kubectl and oc pass the flags typed after the plugin's name through unparsed: these are the
+// client's own and are handed on to every call; -n has no meaning here.
+export const CLIENT_OPTIONS = {
+  client: { type: 'string', describe: 'oc or kubectl binary, by name or path (default: the one you typed, from PATH, else the other)' },
+  kubeconfig: { type: 'string', describe: 'passed to every client call' },
+  context: { type: 'string', describe: 'passed to every client call' },
+  'request-timeout': { type: 'string', describe: 'passed to every client call (e.g. 30s; 0 waits forever)' },
+  namespace: { alias: 'n', type: 'string', hidden: true },
+} as const satisfies Record<string, Options>;
+
+export const OUTPUT_OPTION = {
+  output: { alias: 'o', choices: OUTPUT_FORMATS, default: 'table' as OutputChoice, describe: 'output format' },
+} as const satisfies Record<string, Options>;
+
+const FILES_HELP = 'policy manifests (YAML, multi-document, JSON or kind: List; - for stdin); default: read them from the cluster';
+
+export const FILES_OPTION = {
+  filename: { alias: 'f', type: 'string', array: true, default: [] as string[], describe: FILES_HELP },
+} as const satisfies Record<string, Options>;
+
+export const VERIFY_OPTIONS = {
+  selector: { alias: 'l', type: 'string', describe: 'only nodes matching this label selector' },
+  nodes: { type: 'string', describe: 'only these nodes (comma-separated names)' },
+  parallel: { type: 'number', default: 10, describe: 'node pods at once' },
+  timeout: { type: 'string', default: '5m', describe: 'per-node limit: 90s, 5m, or plain seconds' },
+  image: { type: 'string', describe: 'node pod image (oc debug --image); set it where the default support-tools image is not mirrored' },
+  'keep-image': { type: 'boolean', default: false, describe: 'keep the pulled image on nodes that did not have it' },
+  'log-dir': { type: 'string', describe: "save each node's raw log as DIR/<node>.log (mode 0600)" },
+  'dry-run': { type: 'boolean', default: false, describe: 'print the client calls each node would get, create nothing, exit 0' },
+} as const satisfies Record<string, Options>;
+
+export const EXPLAIN_OPTIONS = {
+  'registries-conf': { type: 'string', describe: "a node's registries.conf instead of policies" },
+  'registries-conf-d': { type: 'string', describe: 'its registries.conf.d directory of drop-ins' },
+} as const satisfies Record<string, Options>;
+
+export const ROOT_OPTIONS = {
+  color: { type: 'boolean', default: true, describe: 'colour the output (also off with NO_COLOR)' },
+} as const satisfies Record<string, Options>;
+
+/** What completion offers for a flag's value: a fixed list, or what to look up. */
+export type ValueSource = readonly string[] | 'nodes' | 'contexts' | 'files' | 'dirs' | 'none';
+
+export const VALUE_SOURCES: Record<string, ValueSource> = {
+  client: ['oc', 'kubectl'],
+  kubeconfig: 'files',
+  context: 'contexts',
+  nodes: 'nodes',
+  filename: 'files',
+  'registries-conf': 'files',
+  'registries-conf-d': 'dirs',
+  'log-dir': 'dirs',
+};
+
+export interface CommandSpec {
+  describe: string;
+  /** Positional arguments, in order, for completion (none of them can be completed). */
+  positionals: string[];
+  options: Record<string, Options>;
+}
+
+export const COMMANDS = {
+  verify: {
+    describe: 'Pull IMAGE on every node through a debug pod and report which source served it',
+    positionals: ['IMAGE'],
+    options: { ...CLIENT_OPTIONS, ...OUTPUT_OPTION, ...VERIFY_OPTIONS },
+  },
+  explain: {
+    describe: 'List the sources a pull of IMAGE tries, in order, as containers/image would',
+    positionals: ['IMAGE'],
+    options: { ...FILES_OPTION, ...CLIENT_OPTIONS, ...OUTPUT_OPTION, ...EXPLAIN_OPTIONS },
+  },
+  render: {
+    describe: 'Print the registries.conf the machine-config-operator writes for the policies',
+    positionals: [],
+    options: { ...FILES_OPTION, ...CLIENT_OPTIONS },
+  },
+  list: {
+    describe: 'List every ICSP, IDMS and ITMS entry: source, mirrors, which pulls, source policy',
+    positionals: [],
+    options: { ...FILES_OPTION, ...CLIENT_OPTIONS, ...OUTPUT_OPTION },
+  },
+  migrate: {
+    describe: 'Convert ImageContentSourcePolicy YAML to ImageDigestMirrorSet YAML, as oc adm migrate icsp does',
+    positionals: [],
+    options: { ...FILES_OPTION, filename: { ...FILES_OPTION.filename, describe: 'ImageContentSourcePolicy manifests to convert (required)' } },
+  },
+  completion: {
+    describe: 'Print a completion script for bash or zsh (oc and kubectl find the _complete-icsp helpers themselves)',
+    positionals: ['SHELL'],
+    options: {},
+  },
+} as const satisfies Record<string, CommandSpec>;
+
+export type CommandName = keyof typeof COMMANDS;
