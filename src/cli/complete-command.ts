@@ -12,7 +12,7 @@ export async function runCompletion(words: string[], io: Io): Promise<number> {
     io.out(formatCompletion(plan));
     return 0;
   }
-  let found: string[] = [];
+  let found: string[];
   try {
     // --request-timeout here is the lookup's own bound, not the runs'.
     const runner = openClientFrom(plan.client, io).runner;

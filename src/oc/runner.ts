@@ -1,9 +1,13 @@
 // The one place that starts processes. Everything else in oc/ decides which argv to run
 // and reads the answer; tests inject a runner that checks the argv against a table.
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
-// execa loads lazily: most invocations (help, explain -f, render) never start a process.
-const loadExeca = () => import('execa').then((m) => m.execa);
+// execa, child_process and readline load lazily: most invocations (help, explain, render)
+// never start a process. child_process is kept for runDetached, which must not wait.
+let childProcess: typeof import('node:child_process') | undefined;
+const loadExeca = () =>
+  Promise.all([import('execa'), import('node:child_process')]).then(([m, cp]) => {
+    childProcess = cp;
+    return m.execa;
+  });
 
 export interface RunResult {
   exitCode: number;
@@ -100,7 +104,8 @@ export function execaRunner({ binary, loginAdvice, globalArgs, stopGraceMs = STO
     },
     runDetached(args) {
       try {
-        spawn(binary, argv(args), { detached: true, stdio: 'ignore' }).unref();
+        // Only ever called once a client has run, so child_process is loaded.
+        childProcess?.spawn(binary, argv(args), { detached: true, stdio: 'ignore' }).unref();
       } catch {
         // best effort: the caller has already told the user what to remove by hand
       }
@@ -136,7 +141,8 @@ export function execaRunner({ binary, loginAdvice, globalArgs, stopGraceMs = STO
         try {
           child = (await started).subprocess;
           for (const sig of pending) child.kill(sig);
-          const drained = [lines(child.stdout, handlers.onStdoutLine), lines(child.stderr, handlers.onStderrLine)];
+          const { createInterface } = await import('node:readline');
+          const drained = [lines(createInterface, child.stdout, handlers.onStdoutLine), lines(createInterface, child.stderr, handlers.onStderrLine)];
           const result = await child;
           await Promise.all(drained);
           const failedToStart = result.failed && result.exitCode === undefined && !result.signal ? `could not run the client: ${result.shortMessage}` : undefined;
@@ -176,7 +182,7 @@ export function withGlobalArgs(args: string[], globalArgs: string[]): string[] {
   return [...args.slice(0, dashes), ...globalArgs, ...args.slice(dashes)];
 }
 
-function lines(stream: NodeJS.ReadableStream | null, onLine: (line: string) => void): Promise<void> {
+function lines(createInterface: typeof import('node:readline').createInterface, stream: NodeJS.ReadableStream | null, onLine: (line: string) => void): Promise<void> {
   if (!stream) return Promise.resolve();
   const reader = createInterface({ input: stream, crlfDelay: Infinity });
   reader.on('line', onLine);
