@@ -2,7 +2,7 @@
 // single-executable build (scripts/package.mjs) embeds.
 import { build } from 'esbuild';
 import { chmodSync, mkdirSync, rmSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 // string-width builds Intl.Segmenter and Unicode property regexes when it is loaded, and yargs
 // loads it (through cliui and wrap-ansi) on every start. Its behaviour is kept; only its
@@ -47,8 +47,9 @@ export async function buildBundle(outfile = 'dist/oc-icsp', define = {}) {
 }
 
 /** yargs renders every help text once, here; the bundle prints them without loading yargs. */
-async function renderHelpTexts() {
-  const renderer = 'dist/.help-renderer.cjs';
+export async function renderHelpTexts(work = 'dist') {
+  mkdirSync(work, { recursive: true });
+  const renderer = join(resolve(work), '.help-renderer.cjs');
   await build({
     entryPoints: ['src/cli/help-texts.ts'],
     outfile: renderer,
@@ -61,7 +62,7 @@ async function renderHelpTexts() {
     logLevel: 'warning',
   });
   const { createRequire } = await import('node:module');
-  const texts = await createRequire(import.meta.url)(`../${renderer}`).renderHelpTexts();
+  const texts = await createRequire(import.meta.url)(renderer).renderHelpTexts();
   rmSync(renderer);
   return texts;
 }

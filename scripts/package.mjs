@@ -1,0 +1,125 @@
+// `npm run package`: the release files in dist/release/:
+//   oc-icsp_<version>_linux_amd64.tar.gz  a Node single executable kubectl-icsp (no Node needed)
+//   oc-icsp_<version>_node.tar.gz         the bundle and POSIX launchers (Node 20.19+ on PATH)
+//   <archive>.sha256                      for each archive
+//   icsp.yaml                             the krew manifest, from plugin.yaml
+// Archives are reproducible: sorted, owned by root, dated SOURCE_DATE_EPOCH (default 0).
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { inject } from 'postject';
+import { parse, stringify } from 'yaml';
+import { buildBundle, renderHelpTexts } from './build.mjs';
+
+const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
+const HELPERS = ['kubectl_complete-icsp', 'oc_complete-icsp'];
+
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+const version = pkg.version;
+const baseUrl = process.env.RELEASE_BASE_URL ?? `${pkg.homepage}/releases/download/v${version}`;
+
+// A POSIX launcher: krew links it from ~/.krew/bin, so it finds its real directory first.
+// Its own name tells the program how it was started (kubectl-icsp, oc_complete-icsp ...).
+const launcher = (target) => `#!/bin/sh
+self=$0
+while [ -L "$self" ]; do
+  link=$(readlink "$self")
+  case $link in
+    /*) self=$link ;;
+    *) self=$(dirname "$self")/$link ;;
+  esac
+done
+dir=$(cd "$(dirname "$self")" && pwd)
+${
+  target === 'node'
+    ? `command -v node >/dev/null 2>&1 || { echo "error: $(basename "$0") needs Node.js 20.19 or later on PATH: install it, or use the linux/amd64 single binary" >&2; exit 2; }
+OC_ICSP_ARGV0=$0 exec node "$dir/oc-icsp.cjs" "$@"`
+    : `OC_ICSP_ARGV0=$0 exec "$dir/kubectl-icsp" "$@"`
+}
+`;
+
+function writeExecutable(path, text) {
+  writeFileSync(path, text);
+  chmodSync(path, 0o755);
+}
+
+function sha256(path) {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+function archive(release, stageDir, name) {
+  const out = join(release, name);
+  const epoch = process.env.SOURCE_DATE_EPOCH ?? '0';
+  const tar = execFileSync('tar', ['--sort=name', '--owner=0', '--group=0', '--numeric-owner', `--mtime=@${epoch}`, '-C', stageDir, '-cf', '-', '.'], {
+    maxBuffer: 1 << 30,
+  });
+  writeFileSync(out, execFileSync('gzip', ['-n', '-9'], { input: tar, maxBuffer: 1 << 30 }));
+  const hex = sha256(out);
+  writeFileSync(`${out}.sha256`, `${hex}  ${name}\n`);
+  return { name, sha256: hex };
+}
+
+async function singleExecutable(bundle, stageDir) {
+  const main = join(stageDir, '..', 'sea-main.cjs');
+  // The embedded script is wrapped in a function: no shebang line.
+  writeFileSync(main, readFileSync(bundle, 'utf8').replace(/^#!.*\n/, ''));
+  const config = join(stageDir, '..', 'sea-config.json');
+  const blob = join(stageDir, '..', 'sea-prep.blob');
+  writeFileSync(config, JSON.stringify({ main, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true }));
+  execFileSync(process.execPath, ['--experimental-sea-config', config], { stdio: 'inherit' });
+  const binary = join(stageDir, 'kubectl-icsp');
+  copyFileSync(process.execPath, binary);
+  chmodSync(binary, 0o755);
+  await inject(binary, 'NODE_SEA_BLOB', readFileSync(blob), { sentinelFuse: SEA_FUSE });
+}
+
+/** Writes the release into `release`, working in `work` (both emptied first). */
+export async function packageRelease({ release = 'dist/release', work = 'dist/stage' } = {}) {
+  rmSync(release, { recursive: true, force: true });
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(release, { recursive: true });
+  const bundle = join(work, 'oc-icsp');
+  await buildBundle(bundle, { __HELP_TEXTS__: JSON.stringify(await renderHelpTexts(work)) });
+
+  const nodeStage = join(work, 'node');
+  mkdirSync(nodeStage, { recursive: true });
+  copyFileSync(bundle, join(nodeStage, 'oc-icsp.cjs'));
+  for (const name of ['kubectl-icsp', ...HELPERS]) writeExecutable(join(nodeStage, name), launcher('node'));
+  copyFileSync('LICENSE', join(nodeStage, 'LICENSE'));
+  const nodeArchive = archive(release, nodeStage, `oc-icsp_${version}_node.tar.gz`);
+
+  const archives = [];
+  if (process.platform === 'linux' && process.arch === 'x64') {
+    const seaStage = join(work, 'linux_amd64');
+    mkdirSync(seaStage, { recursive: true });
+    await singleExecutable(bundle, seaStage);
+    for (const name of HELPERS) writeExecutable(join(seaStage, name), launcher('sea'));
+    copyFileSync('LICENSE', join(seaStage, 'LICENSE'));
+    archives.push({ ...archive(release, seaStage, `oc-icsp_${version}_linux_amd64.tar.gz`), selector: { matchLabels: { os: 'linux', arch: 'amd64' } } });
+  } else {
+    console.error(`note: the single executable is built on linux/amd64 only; this is ${process.platform}/${process.arch}`);
+  }
+  // The Node archive serves every platform the single binary does not (krew forbids overlaps).
+  archives.push({ ...nodeArchive, selector: { matchLabels: { os: 'darwin' } } });
+  archives.push({ ...nodeArchive, selector: { matchExpressions: [{ key: 'os', operator: 'In', values: ['linux'] }, { key: 'arch', operator: 'NotIn', values: ['amd64'] }] } });
+
+  const manifest = parse(readFileSync('plugin.yaml', 'utf8'));
+  manifest.spec.version = `v${version}`;
+  manifest.spec.caveats = manifest.spec.caveats.replaceAll('{{version}}', `v${version}`);
+  manifest.spec.platforms = archives.map((a) => ({
+    selector: a.selector,
+    uri: `${baseUrl}/${a.name}`,
+    sha256: a.sha256,
+    files: [...['kubectl-icsp', ...HELPERS, 'LICENSE'], ...(a.name.endsWith('_node.tar.gz') ? ['oc-icsp.cjs'] : [])].map((from) => ({ from, to: '.' })),
+    bin: 'kubectl-icsp',
+  }));
+  writeFileSync(join(release, 'icsp.yaml'), stringify(manifest, { lineWidth: 0 }));
+  rmSync(work, { recursive: true, force: true });
+  return { release, archives };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { release, archives } = await packageRelease();
+  for (const a of archives) console.error(`${a.sha256}  ${join(release, a.name)}`);
+}
