@@ -1,7 +1,8 @@
-// One CommonJS bundle with a shebang: runs as `oc-icsp`/`kubectl-icsp`, and is what the
-// single-executable build (scripts/package.mjs) embeds.
+// One CommonJS bundle (dist/oc-icsp.cjs), run by a small loader (dist/oc-icsp) with a V8 code
+// cache; the single-executable build (scripts/package.mjs) embeds the same bundle.
 import { build } from 'esbuild';
-import { chmodSync, mkdirSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 // string-width builds Intl.Segmenter and Unicode property regexes when it is loaded, and yargs
@@ -23,7 +24,7 @@ const lazyStringWidth = {
   },
 };
 
-export async function buildBundle(outfile = 'dist/oc-icsp', define = {}) {
+export async function buildBundle(outfile = 'dist/oc-icsp.cjs', define = {}) {
   mkdirSync(dirname(outfile), { recursive: true });
   await build({
     entryPoints: ['src/cli/entry.ts'],
@@ -41,9 +42,11 @@ export async function buildBundle(outfile = 'dist/oc-icsp', define = {}) {
     define: { 'import.meta.url': '__bundleUrl', ...define },
     banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
     plugins: [lazyStringWidth],
+    // import() of node: built-ins becomes require(): the bundle also runs in a vm.Script
+    // (bundle-loader.cjs), which has no dynamic-import hook.
+    supported: { 'dynamic-import': false },
     logLevel: 'warning',
   });
-  chmodSync(outfile, 0o755);
 }
 
 /** yargs renders every help text once, here; the bundle prints them without loading yargs. */
@@ -67,6 +70,25 @@ export async function renderHelpTexts(work = 'dist') {
   return texts;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  await buildBundle('dist/oc-icsp', { __HELP_TEXTS__: JSON.stringify(await renderHelpTexts()) });
+/**
+ * dist/oc-icsp: the loader; dist/oc-icsp.cjs: the bundle, help texts inside; and its code cache,
+ * recorded after the invocations a user makes most (help, explain, completion).
+ */
+export async function buildAll(dir = 'dist') {
+  const bundle = join(dir, 'oc-icsp.cjs');
+  await buildBundle(bundle, { __HELP_TEXTS__: JSON.stringify(await renderHelpTexts(dir)) });
+  const conf = join(resolve(dir), '.cache-run.conf');
+  writeFileSync(conf, '[[registry]]\nlocation = "registry.example.com/team"\n[[registry.mirror]]\nlocation = "mirror.example:5000/team"\n');
+  const image = `registry.example.com/team/app@sha256:${'e'.repeat(64)}`;
+  const runs = [['--help'], ['verify', '--help'], ['explain', image, '--registries-conf', conf], ['explain', image, '--registries-conf', conf, '-o', 'json'], ['__complete', 'verify', '-o', '']];
+  try {
+    execFileSync(process.execPath, ['scripts/code-cache.cjs', bundle, JSON.stringify(runs)], { stdio: ['ignore', 'ignore', 'inherit'] });
+  } finally {
+    rmSync(conf, { force: true });
+  }
+  copyFileSync('scripts/bundle-loader.cjs', join(dir, 'oc-icsp'));
+  chmodSync(join(dir, 'oc-icsp'), 0o755);
+  return bundle;
 }
+
+if (import.meta.url === `file://${process.argv[1]}`) await buildAll();

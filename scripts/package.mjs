@@ -1,6 +1,6 @@
 // `npm run package`: the release files in dist/release/:
 //   oc-icsp_<version>_linux_amd64.tar.gz  a Node single executable kubectl-icsp (no Node needed)
-//   oc-icsp_<version>_node.tar.gz         the bundle and POSIX launchers (Node 20.19+ on PATH)
+//   oc-icsp_<version>_node.tar.gz         the bundle, its loader and POSIX launchers (Node 20.19+ on PATH)
 //   <archive>.sha256                      for each archive
 //   icsp.yaml                             the krew manifest, from plugin.yaml
 // Archives are reproducible: sorted, owned by root, dated SOURCE_DATE_EPOCH (default 0).
@@ -10,7 +10,7 @@ import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { inject } from 'postject';
 import { parse, stringify } from 'yaml';
-import { buildBundle, renderHelpTexts } from './build.mjs';
+import { buildAll } from './build.mjs';
 
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 const HELPERS = ['kubectl_complete-icsp', 'oc_complete-icsp'];
@@ -34,7 +34,7 @@ dir=$(cd "$(dirname "$self")" && pwd)
 ${
   target === 'node'
     ? `command -v node >/dev/null 2>&1 || { echo "error: $(basename "$0") needs Node.js 20.19 or later on PATH: install it, or use the linux/amd64 single binary" >&2; exit 2; }
-OC_ICSP_ARGV0=$0 exec node "$dir/oc-icsp.cjs" "$@"`
+OC_ICSP_ARGV0=$0 exec node "$dir/oc-icsp" "$@"`
     : `OC_ICSP_ARGV0=$0 exec "$dir/kubectl-icsp" "$@"`
 }
 `;
@@ -62,8 +62,7 @@ function archive(release, stageDir, name) {
 
 async function singleExecutable(bundle, stageDir) {
   const main = join(stageDir, '..', 'sea-main.cjs');
-  // The embedded script is wrapped in a function: no shebang line.
-  writeFileSync(main, readFileSync(bundle, 'utf8').replace(/^#!.*\n/, ''));
+  copyFileSync(bundle, main);
   const config = join(stageDir, '..', 'sea-config.json');
   const blob = join(stageDir, '..', 'sea-prep.blob');
   writeFileSync(config, JSON.stringify({ main, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true }));
@@ -79,12 +78,11 @@ export async function packageRelease({ release = 'dist/release', work = 'dist/st
   rmSync(release, { recursive: true, force: true });
   rmSync(work, { recursive: true, force: true });
   mkdirSync(release, { recursive: true });
-  const bundle = join(work, 'oc-icsp');
-  await buildBundle(bundle, { __HELP_TEXTS__: JSON.stringify(await renderHelpTexts(work)) });
+  const bundle = await buildAll(join(work, 'dist'));
 
   const nodeStage = join(work, 'node');
   mkdirSync(nodeStage, { recursive: true });
-  copyFileSync(bundle, join(nodeStage, 'oc-icsp.cjs'));
+  for (const file of ['oc-icsp', 'oc-icsp.cjs', 'oc-icsp.cjs.cache']) copyFileSync(join(work, 'dist', file), join(nodeStage, file));
   for (const name of ['kubectl-icsp', ...HELPERS]) writeExecutable(join(nodeStage, name), launcher('node'));
   copyFileSync('LICENSE', join(nodeStage, 'LICENSE'));
   const nodeArchive = archive(release, nodeStage, `oc-icsp_${version}_node.tar.gz`);
@@ -111,7 +109,7 @@ export async function packageRelease({ release = 'dist/release', work = 'dist/st
     selector: a.selector,
     uri: `${baseUrl}/${a.name}`,
     sha256: a.sha256,
-    files: [...['kubectl-icsp', ...HELPERS, 'LICENSE'], ...(a.name.endsWith('_node.tar.gz') ? ['oc-icsp.cjs'] : [])].map((from) => ({ from, to: '.' })),
+    files: [...['kubectl-icsp', ...HELPERS, 'LICENSE'], ...(a.name.endsWith('_node.tar.gz') ? ['oc-icsp', 'oc-icsp.cjs', 'oc-icsp.cjs.cache'] : [])].map((from) => ({ from, to: '.' })),
     bin: 'kubectl-icsp',
   }));
   writeFileSync(join(release, 'icsp.yaml'), stringify(manifest, { lineWidth: 0 }));

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // Start-up is part of the product: a plugin starts on every invocation and every TAB. So the
 // completion helper and the help texts answer without loading yargs, and everything else is
 // loaded only when asked for.
@@ -29,6 +28,7 @@ async function start(): Promise<number> {
   return main(argv, io);
 }
 
-start().then((code) => {
+/** Settles when the command has finished (scripts/build.mjs awaits it to record the code cache). */
+export const finished = start().then((code) => {
   process.exitCode = code;
 });

@@ -92,7 +92,7 @@ describe.skipIf(!canSea)('the single binary, with no Node at all', () => {
 describe('the Node archive', () => {
   it('runs through its launcher, also through a symlink from elsewhere', () => {
     const dir = unpack(nodeArchive);
-    expect(readdirSync(dir).sort()).toEqual(['LICENSE', 'kubectl-icsp', 'kubectl_complete-icsp', 'oc-icsp.cjs', 'oc_complete-icsp']);
+    expect(readdirSync(dir).sort()).toEqual(['LICENSE', 'kubectl-icsp', 'kubectl_complete-icsp', 'oc-icsp', 'oc-icsp.cjs', 'oc-icsp.cjs.cache', 'oc_complete-icsp']);
     const links = mkdtempSync(join(work, 'links-'));
     symlinkSync(join(dir, 'kubectl-icsp'), join(links, 'kubectl-icsp'));
     const env = { PATH: `${dirname(process.execPath)}:/usr/bin:/bin` };
