@@ -99,7 +99,7 @@ function valuesFor(flag: Flag, partial: string, prefix: string, client: ClientOp
 
 /** What a lookup found, as the plan's final list. */
 export function completeLookup(plan: Extract<CompletionPlan, { kind: 'lookup' }>, found: string[]): { candidates: string[]; directive: number } {
-  return { candidates: found.filter((n) => n.startsWith(plan.partial)).map((n) => plan.prefix + n), directive: DIRECTIVE.noFileComp };
+  return { candidates: found.filter((n) => n.startsWith(plan.partial)).sort().map((n) => plan.prefix + n), directive: DIRECTIVE.noFileComp };
 }
 
 export function formatCompletion({ candidates, directive }: { candidates: string[]; directive: number }): string {

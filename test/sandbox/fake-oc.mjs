@@ -108,6 +108,12 @@ function get(rest) {
   const selectorFlag = rest.find((a) => a.startsWith('--selector='));
   const selector = selectorFlag ? selectorFlag.slice('--selector='.length) : selectorIndex === -1 ? undefined : rest[selectorIndex + 1];
   const items = (data.items ?? []).filter((item) => matchesSelector(item.metadata?.labels ?? {}, selector));
+  const output = rest.includes('-o') ? rest[rest.indexOf('-o') + 1] : rest.find((a) => a.startsWith('--output='))?.slice('--output='.length);
+  if (output === 'name') {
+    // `oc get nodes -o name`: one kind/name per line.
+    for (const item of items) process.stdout.write(`${resource.split('.')[0].replace(/s$/, '')}/${item.metadata.name}\n`);
+    return;
+  }
   process.stdout.write(`${JSON.stringify({ apiVersion: 'v1', kind: 'List', items }, null, 2)}\n`);
 }
 
@@ -363,6 +369,11 @@ switch (verb) {
     break;
   case 'logs':
     await logs(rest);
+    break;
+  case 'config':
+    // The sandbox's kubeconfig has one context.
+    if (rest[0] === 'get-contexts' && rest.includes('name')) process.stdout.write('sandbox\n');
+    else fail(`the sandbox only answers config get-contexts -o name`);
     break;
   default:
     fail(`unknown command "${verb}" for "oc"`);
