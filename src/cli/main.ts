@@ -3,7 +3,7 @@ import yargs, { type CommandModule } from 'yargs';
 import { environmentError, EXIT, EXIT_CODES_HELP, InputError, UserError } from '../errors.js';
 import type { Io } from './io.js';
 import { helpWidth } from './help-key.js';
-import { type CommandName, ROOT_OPTIONS } from './spec.js';
+import { COMMANDS, type CommandName, ROOT_OPTIONS } from './spec.js';
 import { completionCommand, explainCommand, listCommand, migrateCommand, renderCommand } from './commands/offline.js';
 import { type VerifyAction, verifyCommand } from './commands/verify.js';
 
@@ -33,15 +33,20 @@ export async function main(argv: string[], io: Io, actions: Actions = {}): Promi
   if (chosen) {
     const module = commands[chosen];
     cli.command({ ...module, command: String(module.command).replace(/^\S+/, '$0') });
+    for (const [line, what] of COMMANDS[chosen].examples) cli.example(`${io.invocation.name} ${line}`, what);
+    // verify and explain say their own exit codes.
+    if (chosen !== 'verify' && chosen !== 'explain') cli.epilog(EXIT_CODES_HELP);
   } else {
+    cli.epilog(EXIT_CODES_HELP);
     cli
       .usage('$0 <command> [options]\n\nCheck that OpenShift nodes pull images through their ICSP/IDMS/ITMS mirrors.')
       .demandCommand(1, `name a command: ${Object.keys(commands).join(', ')}`);
     for (const module of Object.values(commands)) cli.command(module);
+    cli.example(`${io.invocation.name} verify quay.io/org/app@DIGEST`, 'which source each node pulls the image from');
+    cli.example(`${io.invocation.name} explain quay.io/org/app@DIGEST -f mirrors.yaml`, 'the sources a pull tries, offline');
   }
   cli
     .options(ROOT_OPTIONS)
-    .epilog(EXIT_CODES_HELP)
     .strict()
     .help()
     .alias('help', 'h')

@@ -61,6 +61,8 @@ export const VALUE_SOURCES: Record<string, ValueSource> = {
 
 export interface CommandSpec {
   describe: string;
+  /** For --help: a command line (after the plugin's name) and what it does. */
+  examples: readonly (readonly [string, string])[];
   /** Positional arguments, in order, for completion (none of them can be completed). */
   positionals: string[];
   options: Record<string, Options>;
@@ -69,31 +71,55 @@ export interface CommandSpec {
 export const COMMANDS = {
   verify: {
     describe: 'Pull IMAGE on every node through a debug pod and report which source served it',
+    examples: [
+      ['verify quay.io/org/app@DIGEST', 'check every node; pull by digest, as ICSP and IDMS mirror digest pulls only'],
+      ['verify quay.io/org/app@DIGEST -l node-role.kubernetes.io/worker -o wide', 'workers only, with every attempt'],
+      ['verify quay.io/org/app@DIGEST --image mirror.corp:5000/rhel9/support-tools', 'a disconnected cluster whose default tools image is not mirrored'],
+      ['verify quay.io/org/app@DIGEST --dry-run', 'show the client calls each node would get, and create nothing'],
+    ],
     positionals: ['IMAGE'],
     options: { ...CLIENT_OPTIONS, ...OUTPUT_OPTION, ...VERIFY_OPTIONS },
   },
   explain: {
     describe: 'List the sources a pull of IMAGE tries, in order, as containers/image would',
+    examples: [
+      ['explain quay.io/org/app@DIGEST', "with the cluster's policies"],
+      ['explain quay.io/org/app:1.2 -f mirrors.yaml', 'with policy manifests, offline'],
+      ['explain quay.io/org/app@DIGEST --registries-conf registries.conf --registries-conf-d registries.conf.d', "with a node's own files"],
+    ],
     positionals: ['IMAGE'],
     options: { ...FILES_OPTION, ...CLIENT_OPTIONS, ...OUTPUT_OPTION, ...EXPLAIN_OPTIONS },
   },
   render: {
     describe: 'Print the registries.conf the machine-config-operator writes for the policies',
+    examples: [
+      ['render', "what the MCO writes on the nodes for the cluster's policies"],
+      ['render -f idms.yaml -f itms.yaml', 'for manifests, before applying them'],
+    ],
     positionals: [],
     options: { ...FILES_OPTION, ...CLIENT_OPTIONS },
   },
   list: {
     describe: 'List every ICSP, IDMS and ITMS entry: source, mirrors, which pulls, source policy',
+    examples: [
+      ['list', "the cluster's mirror policies"],
+      ['list -f mirrors.yaml -o json', 'manifests, as JSON'],
+    ],
     positionals: [],
     options: { ...FILES_OPTION, ...CLIENT_OPTIONS, ...OUTPUT_OPTION },
   },
   migrate: {
     describe: 'Convert ImageContentSourcePolicy YAML to ImageDigestMirrorSet YAML, as oc adm migrate icsp does',
+    examples: [['migrate -f icsp.yaml > idms.yaml', 'write the ImageDigestMirrorSets for an ICSP file']],
     positionals: [],
     options: { ...FILES_OPTION, filename: { ...FILES_OPTION.filename, describe: 'ImageContentSourcePolicy manifests to convert (required)' } },
   },
   completion: {
     describe: 'Print a completion script for bash or zsh (oc and kubectl find the _complete-icsp helpers themselves)',
+    examples: [
+      ['completion bash > ~/.local/share/bash-completion/completions/oc-icsp', 'bash, for oc-icsp run directly'],
+      ['completion zsh > "${fpath[1]}/_oc-icsp"', 'zsh'],
+    ],
     positionals: ['SHELL'],
     options: {},
   },

@@ -29,7 +29,7 @@ export const explainCommand = (io: Io, setExit: (code: number) => void) =>
       withOutputOption(withClientOptions(withFiles(y)))
         .positional('IMAGE', { type: 'string', demandOption: true })
         .options(EXPLAIN_OPTIONS)
-        .epilog('Exit codes: 0 explained; 1 the pull cannot work (podman fails before any source, or every source is blocked); 2 usage, input or environment error.'),
+        .epilog('Exit codes: 0 explained; 1 the pull cannot work (podman fails before any source, or every source is blocked); 2 usage, input or environment error; 70 a bug in oc-icsp.'),
     handler: async (args, io) => {
       parseReference(args.IMAGE);
       const [{ explain }, { renderExplain }] = await Promise.all([import('../../app/explain.js'), import('../../report/explain-report.js')]);
