@@ -1,17 +1,36 @@
 // One node's check, as the node runner drives it: its lines go through the readers (and to
-// its log file), and its end becomes a verdict.
+// its log file); its end becomes a verdict per image, with the node's own configuration
+// compared against the cluster's.
 import type { NodeEnd, NodeSink } from '../oc/node-runner.js';
-import { NodeOutputReader } from '../pull-log/node-output.js';
-import { decideVerdict, type Expectation, type NodeVerdict } from '../pull-log/verdict.js';
+import type { Expectation, NodeVerdict } from '../pull-log/evidence.js';
+import { proxyFor, hostOf } from '../pull-log/hints.js';
+import { NodeOutputReader, type NodeReport, pullOf } from '../pull-log/node-output.js';
+import { decideVerdict } from '../pull-log/verdict.js';
+import type { ImageReference } from '../registries/reference.js';
+import type { RegistriesConf } from '../registries/registries-conf.js';
+import { type ConfigComparison, compareNodeConfig } from './node-config.js';
+
+export interface ProxyReport {
+  used: boolean;
+  httpsProxy: string | null;
+  noProxy: string | null;
+  /** Mirrors this node reaches through the proxy (not in NO_PROXY). */
+  mirrorsThroughProxy: string[];
+}
 
 export interface NodeResult extends NodeVerdict {
   name: string;
+  image: string;
   durationMs: number;
   podman: string | null;
   /** The image was in the node's storage before the check (so it was left there). */
   imageWasPresent: boolean | null;
   /** The check removed the image it pulled. */
   imageRemoved: boolean;
+  config: ConfigComparison | null;
+  proxy: ProxyReport | null;
+  /** Mirror repositories asked about: does the node pull secret hold credentials for them (no secrets). */
+  credentials: Record<string, boolean>;
 }
 
 export interface LogSink {
@@ -22,14 +41,22 @@ export interface LogSink {
 export type LogSinkFactory = (node: string) => LogSink;
 
 export interface NodeCheck extends NodeSink {
-  finish(end: NodeEnd): Promise<NodeResult>;
+  finish(end: NodeEnd): Promise<NodeResult[]>;
+}
+
+export interface ImageCheck {
+  image: string;
+  ref: ImageReference;
+  expectation: Expectation;
 }
 
 export interface NodeCheckContext {
-  image: string;
+  images: ImageCheck[];
   clientName: string;
   timeoutMs: number;
-  expectation: Expectation;
+  /** What the cluster's policies render to, or null when unknown. */
+  expected: RegistriesConf | null;
+  rolloutPending: string | null;
   log: LogSink | undefined;
   /** A problem that is not the node's verdict, but must be said (the log file failed). */
   warn(text: string): void;
@@ -50,25 +77,60 @@ export function startNodeCheck(node: string, context: NodeCheckContext): NodeChe
       const logError = await log?.close();
       if (logError) context.warn(`${node}: its --log-dir file is incomplete: ${logError.message}`);
       const report = reader.result();
-      const verdict = decideVerdict(
-        context.image,
-        report,
-        { status: end.status, clientSaid: end.clientSaid, clientName: context.clientName, timeoutMs: context.timeoutMs },
-        context.expectation,
-      );
-      return {
-        name: node,
-        ...verdict,
-        durationMs: end.durationMs,
-        podman: report.podman,
-        imageWasPresent: report.imagePresentBefore,
-        imageRemoved: report.removed === 'yes',
-      };
+      const runEnd = { status: end.status, clientSaid: end.clientSaid, clientName: context.clientName, timeoutMs: context.timeoutMs };
+      return context.images.map(({ image, ref, expectation }) => {
+        const config = compareNodeConfig(report.registriesConf, context.expected, ref);
+        const verdict = decideVerdict(image, report, runEnd, {
+          ...expectation,
+          rolloutPending: context.rolloutPending,
+          configMatches: config?.matchesCluster ?? null,
+        });
+        const pull = pullOf(report, image);
+        return {
+          name: node,
+          image,
+          ...verdict,
+          durationMs: end.durationMs,
+          podman: report.podman,
+          imageWasPresent: pull?.presentBefore ?? null,
+          imageRemoved: pull?.removed === 'yes',
+          config,
+          proxy: proxyReport(report, verdict.attempts.filter((a) => a.mirror).map((a) => hostOf(a.reference))),
+          credentials: report.credentials,
+        };
+      });
     },
   };
 }
 
+function proxyReport(report: NodeReport, mirrorHosts: string[]): ProxyReport | null {
+  if (!report.proxy) return null;
+  const httpsProxy = report.proxy.HTTPS_PROXY || report.proxy.HTTP_PROXY || null;
+  return {
+    used: httpsProxy !== null,
+    httpsProxy,
+    noProxy: report.proxy.NO_PROXY || null,
+    mirrorsThroughProxy: [...new Set(mirrorHosts.filter((h) => proxyFor(report.proxy, h) !== null))],
+  };
+}
+
 /** A node that was not checked, or whose check could not begin. */
-export function resultWithoutRun(name: string, verdict: NodeVerdict['verdict'], detail: string): NodeResult {
-  return { name, verdict, pulledFrom: null, attempts: [], detail, durationMs: 0, podman: null, imageWasPresent: null, imageRemoved: false };
+export function resultWithoutRun(name: string, image: string, verdict: NodeVerdict['verdict'], detail: string, summary: string): NodeResult {
+  return {
+    name,
+    image,
+    verdict,
+    pulledFrom: null,
+    attempts: [],
+    detail,
+    summary,
+    hint: null,
+    durationMs: 0,
+    podman: null,
+    imageWasPresent: null,
+    imageRemoved: false,
+    config: null,
+    proxy: null,
+    credentials: {},
+  };
 }

@@ -1,6 +1,6 @@
 // Which policies cover an image, and what that means before any node is asked.
 import { type MirrorRule, rulesCovering, type SourcePolicy } from '../registries/policies.js';
-import type { Expectation } from '../pull-log/verdict.js';
+import type { Expectation } from '../pull-log/evidence.js';
 import { type ImageReference, isDigested, pullString } from '../registries/reference.js';
 
 /** One policy entry, as `list` and verify's header show it. */

@@ -1,18 +1,25 @@
-// `oc icsp verify`: one pod per node, bounded, each pulling the image with the node's own
+// `oc icsp verify`: one pod per node, bounded, each pulling the images with the node's own
 // configuration and pull secret; returns the model the report prints.
 import { UserError } from '../errors.js';
 import type { Client } from '../oc/client.js';
-import { type ClusterNode, listNodes } from '../oc/cluster.js';
+import { type ClusterNode, listNodes, listPodImages } from '../oc/cluster.js';
+import { listMachineConfigPools } from '../oc/machine-config.js';
 import type { NodeRunner, PlannedCall } from '../oc/node-runner.js';
+import type { Verdict } from '../pull-log/evidence.js';
 import { nodeCommand } from '../pull-log/node-script.js';
-import type { Verdict } from '../pull-log/verdict.js';
-import { type ImageReference, parseReference, pullString, wasNormalized } from '../registries/reference.js';
-import { type LogSinkFactory, type NodeResult, resultWithoutRun, startNodeCheck } from './check-node.js';
+import type { PolicySet } from '../registries/policies.js';
+import { parseReference, pullString, referenceName, wasNormalized } from '../registries/reference.js';
+import { type ImageCheck, type LogSinkFactory, type NodeCheck, type NodeResult, resultWithoutRun, startNodeCheck } from './check-node.js';
 import { readClusterPolicies } from './cluster-policies.js';
+import { clusterConf, sourcesOf } from './node-config.js';
+import { pickImages } from './pick-images.js';
 import { expectationFor, mirrorWarnings, type PolicyRow, policyRows } from './policy-summary.js';
+import { pendingRollout, poolOf, poolWarnings } from './rollout.js';
 
 export interface VerifyRequest {
-  image: string;
+  /** The images to check; none: the ones the cluster runs that a mirror policy covers. */
+  images: string[];
+  maxImages: number;
   selector: string | undefined;
   nodeNames: string[] | undefined;
   parallel: number;
@@ -30,7 +37,9 @@ export interface VerifyDeps {
 }
 
 export interface VerifyResult {
+  /** The first image checked (the only one, when IMAGE was given). */
   image: string;
+  images: string[];
   policies: PolicyRow[];
   warnings: string[];
   nodes: NodeResult[];
@@ -41,73 +50,111 @@ export interface VerifyResult {
 }
 
 interface Preparation {
-  ref: ImageReference;
-  image: string;
+  checks: ImageCheck[];
   warnings: string[];
   nodes: ClusterNode[];
+  policies: PolicySet;
+  /** Mirror repositories whose credentials each node's pull secret is asked about. */
+  repositories: string[];
 }
 
-/** What every verify does before any pod: check the session, read nodes and policies. */
+/** What every verify does before any pod: the session, nodes, policies, pools, warnings. */
 async function prepare(request: VerifyRequest, client: Client): Promise<Preparation> {
-  const ref = parseReference(request.image);
-  const image = pullString(ref);
   const warnings: string[] = [];
-  if (wasNormalized(request.image, ref)) warnings.push(`${request.image} is pulled as ${image}`);
   await client.whoAmI();
   const nodes = selectNodes(await listNodes(client.runner, request.selector), request.nodeNames, client.name);
-  return { ref, image, warnings, nodes };
+  const policies = await readClusterPolicies(client.runner);
+  let images = request.images;
+  if (images.length === 0) {
+    const picked = pickImages(await listPodImages(client.runner), policies.rules, request.maxImages);
+    if (picked.length === 0) {
+      throw new UserError(`no running pod uses an image that a mirror policy covers: name an IMAGE (${client.name} icsp verify IMAGE)`);
+    }
+    images = picked.map((p) => p.image);
+    for (const p of picked) warnings.push(`checking ${p.image} (runs in ${p.seenIn}) for ${p.source}`);
+  }
+  const expected = clusterConf(policies);
+  const repositories = new Set<string>();
+  const checks = images.map((text): ImageCheck => {
+    const ref = parseReference(text);
+    const image = pullString(ref);
+    if (wasNormalized(text, ref)) warnings.push(`${text} is pulled as ${image}`);
+    warnings.push(...mirrorWarnings(policies.rules, ref));
+    if (expected) {
+      for (const s of safeSources(expected, ref)) if (s.mirror) repositories.add(referenceName(parseReference(s.reference)));
+    }
+    return { image, ref, expectation: expectationFor(policies.rules, ref) };
+  });
+  // Only the pools of the nodes being checked.
+  const pools = await listMachineConfigPools(client.runner);
+  const ours = new Set(nodes.map((n) => poolOf(n, pools)?.name).filter(Boolean));
+  warnings.push(...poolWarnings(pools.filter((p) => ours.has(p.name)), client.name));
+  return { checks, warnings, nodes, policies, repositories: [...repositories] };
+}
+
+function safeSources(...args: Parameters<typeof sourcesOf>) {
+  try {
+    return sourcesOf(...args);
+  } catch {
+    return [];
+  }
 }
 
 /** --dry-run: the client calls a run would make, node by node, having created nothing. */
 export async function planVerify(request: VerifyRequest, deps: Pick<VerifyDeps, 'client' | 'nodeRunner'>): Promise<{ calls: PlannedCall[]; skipped: string[] }> {
-  const { image, nodes } = await prepare(request, deps.client);
+  const { checks, nodes, repositories } = await prepare(request, deps.client);
   const ready = nodes.filter((n) => n.ready).map((n) => n.name);
-  return { calls: deps.nodeRunner.plan(ready, nodeCommand(image, request.keepImage)), skipped: nodes.filter((n) => !n.ready).map((n) => n.name) };
+  return {
+    calls: deps.nodeRunner.plan(ready, nodeCommand(checks.map((c) => c.image), request.keepImage, repositories)),
+    skipped: nodes.filter((n) => !n.ready).map((n) => n.name),
+  };
 }
 
 export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<VerifyResult> {
   const { client, nodeRunner } = deps;
-  const { ref, image, warnings, nodes } = await prepare(request, client);
+  const { checks, warnings, nodes, policies, repositories } = await prepare(request, client);
   warnings.push(...nodeRunner.notices);
-  const policies = await readClusterPolicies(client.runner);
-  warnings.push(...mirrorWarnings(policies.rules, ref));
-  const expectation = expectationFor(policies.rules, ref);
+  const expected = clusterConf(policies);
 
-  const results = new Map<string, NodeResult>();
-  for (const node of nodes.filter((n) => !n.ready)) results.set(node.name, resultWithoutRun(node.name, 'skipped', `node is not Ready: ${node.notReadyReason}`));
+  const results = new Map<string, NodeResult[]>();
+  for (const node of nodes.filter((n) => !n.ready)) {
+    results.set(node.name, checks.map((c) => resultWithoutRun(node.name, c.image, 'skipped', `node is not Ready: ${node.notReadyReason}`, 'not Ready')));
+  }
   const ready = nodes.filter((n) => n.ready);
   const byName = new Map(ready.map((n) => [n.name, n]));
-  const checks = new Map<string, ReturnType<typeof startNodeCheck>>();
+  const running = new Map<string, NodeCheck>();
   let done = 0;
   deps.onNodeDone?.(0, ready.length);
   const outcome = await nodeRunner.run({
     nodes: ready.map((n) => n.name),
-    command: nodeCommand(image, request.keepImage),
+    command: nodeCommand(checks.map((c) => c.image), request.keepImage, repositories),
     parallel: request.parallel,
     timeoutMs: request.timeoutMs,
     signal: deps.signal,
     onStatus: deps.onStatus,
     start(node) {
       const check = startNodeCheck(node, {
-        image,
+        images: checks,
         clientName: client.name,
         timeoutMs: request.timeoutMs,
-        expectation: { ...expectation, rolloutPending: pendingRollout(byName.get(node)!) },
+        expected,
+        rolloutPending: pendingRollout(byName.get(node)!),
         log: openLog(deps.logSink, node, warnings),
         warn: (text) => warnings.push(text),
       });
-      checks.set(node, check);
+      running.set(node, check);
       return check;
     },
     async end(node, end) {
-      results.set(node, await checks.get(node)!.finish(end));
+      results.set(node, await running.get(node)!.finish(end));
       deps.onNodeDone?.(++done, ready.length);
     },
   });
 
   const result: VerifyResult = {
-    image,
-    policies: policyRows(policies.rules, ref),
+    image: checks[0]!.image,
+    images: checks.map((c) => c.image),
+    policies: dedupe(checks.flatMap((c) => policyRows(policies.rules, c.ref))),
     warnings,
     nodes: [],
     summary: { mirrored: 0, 'mirror-failed': 0, 'not-mirrored': 0, error: 0, skipped: 0 },
@@ -116,15 +163,25 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
     interrupted: deps.signal.aborted,
   };
   for (const node of nodes) {
-    const nodeResult = results.get(node.name);
-    if (!nodeResult) continue;
-    result.nodes.push(nodeResult);
-    result.summary[nodeResult.verdict] += 1;
+    for (const nodeResult of results.get(node.name) ?? []) {
+      result.nodes.push(nodeResult);
+      result.summary[nodeResult.verdict] += 1;
+    }
+  }
+  for (const n of result.nodes) {
+    if (n.verdict === 'mirrored' && n.config?.matchesCluster === false) {
+      warnings.push(`${n.name}: its registries.conf differs from what the cluster's policies render (for ${n.image}); the MCO will bring it in line`);
+    }
   }
   if (outcome.namespace && !outcome.cleanedUp) {
     warnings.push(`could not delete namespace ${outcome.namespace}: run \`${client.name} delete namespace ${outcome.namespace}\``);
   }
   return result;
+}
+
+function dedupe(rows: PolicyRow[]): PolicyRow[] {
+  const seen = new Set<string>();
+  return rows.filter((r) => !seen.has(JSON.stringify(r)) && seen.add(JSON.stringify(r)));
 }
 
 // A log file that cannot be opened costs that node its log, never its check.
@@ -136,11 +193,6 @@ function openLog(factory: LogSinkFactory | undefined, node: string, warnings: st
     warnings.push(`${node}: no --log-dir file: ${(error as Error).message}`);
     return undefined;
   }
-}
-
-function pendingRollout(node: ClusterNode): string | null {
-  if (!node.currentConfig || !node.desiredConfig || node.currentConfig === node.desiredConfig) return null;
-  return `${node.currentConfig} -> ${node.desiredConfig}`;
 }
 
 function selectNodes(nodes: ClusterNode[], names: string[] | undefined, clientName: string): ClusterNode[] {

@@ -34,6 +34,7 @@ export const VERIFY_OPTIONS = {
   'keep-image': { type: 'boolean', default: false, describe: 'keep the pulled image on nodes that did not have it' },
   'log-dir': { type: 'string', describe: "save each node's raw log as DIR/<node>.log (mode 0600)" },
   'dry-run': { type: 'boolean', default: false, describe: 'print the client calls each node would get, create nothing, exit 0' },
+  'max-images': { type: 'number', default: 5, describe: 'without IMAGE: check at most this many of the images running pods use (one per mirrored source)' },
 } as const satisfies Record<string, Options>;
 
 export const EXPLAIN_OPTIONS = {
@@ -76,6 +77,7 @@ export const COMMANDS = {
       ['verify quay.io/org/app@DIGEST -l node-role.kubernetes.io/worker -o wide', 'workers only, with every attempt'],
       ['verify quay.io/org/app@DIGEST --image mirror.corp:5000/rhel9/support-tools', 'a disconnected cluster whose default tools image is not mirrored'],
       ['verify quay.io/org/app@DIGEST --dry-run', 'show the client calls each node would get, and create nothing'],
+      ['verify', 'no IMAGE: check images the cluster already runs from mirrored repositories'],
     ],
     positionals: ['IMAGE'],
     options: { ...CLIENT_OPTIONS, ...OUTPUT_OPTION, ...VERIFY_OPTIONS },

@@ -6,11 +6,14 @@ import type { OcRunner, RunResult } from './runner.js';
 
 export interface ClusterNode {
   name: string;
+  labels: Record<string, string>;
   ready: boolean;
   /** Why a node that is not Ready is not, from its Ready condition. */
   notReadyReason: string | null;
   currentConfig: string | null;
   desiredConfig: string | null;
+  /** The MCO daemon's state on the node: Done, Working, Degraded. */
+  mcoState: string | null;
 }
 
 export const POLICY_RESOURCES: Record<PolicyKind, string> = {
@@ -24,6 +27,30 @@ export async function listNodes(oc: OcRunner, selector: string | undefined): Pro
   const args = ['get', 'nodes', '-o', 'json', ...(selector ? [`--selector=${selector}`] : [])];
   const items = await getItems(oc, args, 'list nodes');
   return (items ?? []).map(toNode);
+}
+
+export interface PodImage {
+  namespace: string;
+  pod: string;
+  /** The image as the pod spec names it. */
+  image: string;
+  /** The runtime's id for what it pulled; `name@sha256:…` when the runtime reports a digest. */
+  imageID: string;
+}
+
+/** The images of every running container, cluster-wide. */
+export async function listPodImages(oc: OcRunner): Promise<PodImage[]> {
+  const items = (await getItems(oc, ['get', 'pods', '--all-namespaces', '-o', 'json', '--field-selector=status.phase=Running'], 'list pods')) ?? [];
+  return items.flatMap((item) => {
+    const metadata = (item.metadata ?? {}) as { name?: string; namespace?: string };
+    const status = (item.status ?? {}) as { containerStatuses?: { image?: string; imageID?: string }[]; initContainerStatuses?: { image?: string; imageID?: string }[] };
+    return [...(status.containerStatuses ?? []), ...(status.initContainerStatuses ?? [])].map((c) => ({
+      namespace: metadata.namespace ?? '',
+      pod: metadata.name ?? '',
+      image: c.image ?? '',
+      imageID: c.imageID ?? '',
+    }));
+  });
 }
 
 /** Node names only, for shell completion. */
@@ -71,21 +98,24 @@ function parseJson(text: string, what: string): unknown {
 }
 
 const CURRENT_CONFIG = 'machineconfiguration.openshift.io/currentConfig';
+const MCO_STATE = 'machineconfiguration.openshift.io/state';
 const DESIRED_CONFIG = 'machineconfiguration.openshift.io/desiredConfig';
 
 function toNode(item: Record<string, unknown>): ClusterNode {
-  const metadata = (item.metadata ?? {}) as { name?: string; annotations?: Record<string, string> };
+  const metadata = (item.metadata ?? {}) as { name?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
   const status = (item.status ?? {}) as { conditions?: { type: string; status: string; reason?: string; message?: string }[] };
   const readyCondition = status.conditions?.find((c) => c.type === 'Ready');
   const ready = readyCondition?.status === 'True';
   const spec = (item.spec ?? {}) as { unschedulable?: boolean };
   return {
     name: metadata.name ?? '',
+    labels: metadata.labels ?? {},
     ready,
     notReadyReason: ready
       ? null
       : (readyCondition?.message ?? readyCondition?.reason ?? 'no Ready condition') + (spec.unschedulable ? ' (cordoned)' : ''),
     currentConfig: metadata.annotations?.[CURRENT_CONFIG] ?? null,
     desiredConfig: metadata.annotations?.[DESIRED_CONFIG] ?? null,
+    mcoState: metadata.annotations?.[MCO_STATE] ?? null,
   };
 }

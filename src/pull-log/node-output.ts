@@ -1,15 +1,26 @@
-// The node script's output is a sequence of sections introduced by marker lines, so one
-// debug pod can report several things (the pull, the node's registries.conf, ...) in one stream.
+// The node script's output is a sequence of sections introduced by marker lines, so one pod
+// can report several things (each image's pull, the proxy, credentials, the node's
+// registries.conf) in one stream. node-script.ts writes them.
 import { type PullLog, PullLogReader } from './pull-log.js';
 
 export const MARKER = '::oc-icsp::';
 
+export interface ImagePull {
+  /** null in logs written before the script named its images (one image per run). */
+  image: string | null;
+  presentBefore: boolean | null;
+  exitCode: number | null;
+  removed: 'yes' | 'failed' | null;
+  log: PullLog;
+}
+
 export interface NodeReport {
   podman: string | null;
-  imagePresentBefore: boolean | null;
-  pullExitCode: number | null;
-  removed: 'yes' | 'failed' | null;
-  pull: PullLog;
+  pulls: ImagePull[];
+  /** The node's /etc/mco/proxy.env, with any password in a proxy URL replaced; null without it. */
+  proxy: Record<string, string> | null;
+  /** Whether the node pull secret holds credentials for each mirror repository asked about. */
+  credentials: Record<string, boolean>;
   /** registries.conf and its drop-ins as read on the node, by path. */
   registriesConf: { path: string; text: string }[];
   /** The last lines that were not part of a section, to explain a failure. */
@@ -20,13 +31,20 @@ export interface NodeReport {
 const MAX_SECTION_TEXT = 1 << 20;
 const STRAY_TAIL = 5;
 
+interface PullInProgress {
+  image: string | null;
+  presentBefore: boolean | null;
+  exitCode: number | null;
+  removed: 'yes' | 'failed' | null;
+  reader: PullLogReader;
+}
+
 export class NodeOutputReader {
   private section: string | null = null;
-  private readonly pull = new PullLogReader();
   private podman: string | null = null;
-  private imagePresentBefore: boolean | null = null;
-  private pullExitCode: number | null = null;
-  private removed: NodeReport['removed'] = null;
+  private pulls: PullInProgress[] = [];
+  private proxy: Record<string, string> | null = null;
+  private credentials: Record<string, boolean> = {};
   private files: { path: string; text: string }[] = [];
   private strayTail: string[] = [];
 
@@ -37,7 +55,7 @@ export class NodeOutputReader {
     }
     switch (this.section) {
       case 'pull':
-        this.pull.feed(line);
+        this.current().reader.feed(line);
         return;
       case 'node':
         this.podman ??= /version (\S+)/.exec(line)?.[1] ?? null;
@@ -57,13 +75,18 @@ export class NodeOutputReader {
   result(): NodeReport {
     return {
       podman: this.podman,
-      imagePresentBefore: this.imagePresentBefore,
-      pullExitCode: this.pullExitCode,
-      removed: this.removed,
-      pull: this.pull.result(this.pullExitCode),
+      pulls: this.pulls.map((p) => ({ image: p.image, presentBefore: p.presentBefore, exitCode: p.exitCode, removed: p.removed, log: p.reader.result(p.exitCode) })),
+      proxy: this.proxy ? { ...this.proxy } : null,
+      credentials: { ...this.credentials },
       registriesConf: this.files.map((f) => ({ ...f })),
       strayTail: [...this.strayTail],
     };
+  }
+
+  /** The pull being reported; logs from before images were named start one on first mention. */
+  private current(): PullInProgress {
+    if (this.pulls.length === 0) this.pulls.push({ image: null, presentBefore: null, exitCode: null, removed: null, reader: new PullLogReader() });
+    return this.pulls.at(-1)!;
   }
 
   private marker(text: string): void {
@@ -74,15 +97,25 @@ export class NodeOutputReader {
         this.section = rest[0] ?? null;
         if (this.section === 'file') this.files.push({ path: rest.slice(1).join(' '), text: '' });
         return;
+      case 'image':
+        this.pulls.push({ image: arg, presentBefore: null, exitCode: null, removed: null, reader: new PullLogReader() });
+        return;
       case 'image-present':
-        this.imagePresentBefore = arg === 'yes';
+        this.current().presentBefore = arg === 'yes';
         return;
       case 'pull-exit':
-        this.pullExitCode = Number.parseInt(arg, 10);
+        this.current().exitCode = Number.parseInt(arg, 10);
         this.section = null;
         return;
       case 'removed':
-        this.removed = arg === 'yes' ? 'yes' : 'failed';
+        this.current().removed = arg === 'yes' ? 'yes' : 'failed';
+        return;
+      case 'proxy':
+        this.proxy ??= {};
+        if (rest[0]) this.proxy[rest[0]] = rest.slice(1).join(' ');
+        return;
+      case 'credentials':
+        if (rest[0]) this.credentials[rest[0]] = rest[1] === 'yes';
         return;
       case 'end':
         this.section = null;
@@ -95,4 +128,9 @@ export function readNodeOutput(text: string): NodeReport {
   const reader = new NodeOutputReader();
   for (const line of text.split('\n')) reader.feed(line);
   return reader.result();
+}
+
+/** The report of one image's pull: the one named so, or the only one of an older log. */
+export function pullOf(report: NodeReport, image: string): ImagePull | null {
+  return report.pulls.find((p) => p.image === image) ?? report.pulls.find((p) => p.image === null) ?? null;
 }

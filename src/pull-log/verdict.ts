@@ -1,79 +1,62 @@
 // One node's verdict from what its debug pod printed and how the debug run ended.
 import { formatDuration } from '../durations.js';
+import { type Expectation, NO_EXPECTATION, type NodeVerdict, type RunEnd } from './evidence.js';
 import { adviceFor } from './classify.js';
-import type { NodeReport } from './node-output.js';
-import type { Attempt } from './pull-log.js';
-
-export const VERDICTS = ['mirrored', 'mirror-failed', 'not-mirrored', 'error', 'skipped'] as const;
-export type Verdict = (typeof VERDICTS)[number];
-
-export interface VerdictAttempt extends Attempt {
-  mirror: boolean;
-}
-
-export interface NodeVerdict {
-  verdict: Verdict;
-  pulledFrom: string | null;
-  attempts: VerdictAttempt[];
-  detail: string;
-}
-
-/** How the node's run ended, as the node runner reports it. */
-export interface RunEnd {
-  status: 'exited' | 'timed-out' | 'interrupted' | 'could-not-start';
-  /** The client's words that explain a failure, or why the pod could not start. */
-  clientSaid: string | null;
-  /** oc or kubectl, to quote it by name. */
-  clientName: string;
-  timeoutMs: number;
-}
-
-/** What the cluster's policies say should happen, to explain a node that tried no mirror. */
-export interface Expectation {
-  /** e.g. "ImageContentSourcePolicy/x covers it", or null when no policy applies. */
-  coveredBy: string | null;
-  /** Why no mirror applies even though a policy covers the image (tag vs digest). */
-  notApplicable: string | null;
-  /** This node's MachineConfig update, when one is still pending (current → desired). */
-  rolloutPending?: string | null;
-}
-
-export const NO_EXPECTATION: Expectation = { coveredBy: null, notApplicable: null };
+import { hintFor } from './hints.js';
+import { type ImagePull, type NodeReport, pullOf } from './node-output.js';
 
 /** `image` is the exact string podman pulled: an attempt at anything else is a mirror. */
 export function decideVerdict(image: string, report: NodeReport, end: RunEnd, expectation: Expectation = NO_EXPECTATION): NodeVerdict {
-  const attempts = report.pull.attempts.map((a) => ({ ...a, mirror: a.reference !== image }));
+  const pull = pullOf(report, image);
+  const attempts = (pull?.log.attempts ?? []).map((a) => ({ ...a, mirror: a.reference !== image }));
   const mirrors = attempts.filter((a) => a.mirror);
-  const served = report.pull.pulled ? (attempts.findLast((a) => a.ok) ?? null) : null;
+  const served = pull?.log.pulled ? (attempts.findLast((a) => a.ok) ?? null) : null;
+  const source = attempts.find((a) => !a.mirror) ?? null;
   const base = { pulledFrom: served?.reference ?? null, attempts };
+  const evidence = { image, report, end, expectation, attempts, served, source };
 
-  const broken = runProblem(report, end);
-  if (broken) return { ...base, verdict: 'error', detail: broken };
+  const broken = runProblem(report, pull, end);
+  if (broken) return { ...base, verdict: 'error', detail: broken.detail, summary: broken.summary, hint: hintFor({ ...evidence, verdict: 'error' }) };
 
   if (served?.mirror) {
     const failedBefore = mirrors.filter((a) => !a.ok);
-    const note = failedBefore.length
-      ? `; ${failedBefore.length} mirror(s) failed first: ${failedBefore.map((a) => a.reason).join(', ')}`
-      : '';
-    return { ...base, verdict: 'mirrored', detail: `pulled from a mirror${note}` };
+    const note = failedBefore.length ? `; ${failedBefore.length} mirror(s) failed first: ${failedBefore.map((a) => a.reason).join(', ')}` : '';
+    return {
+      ...base,
+      verdict: 'mirrored',
+      detail: `pulled from a mirror${note}`,
+      summary: failedBefore.length ? `from a mirror, ${failedBefore.length} failed first` : 'pulled from a mirror',
+      hint: null,
+    };
   }
+  const sourceOutcome = served ? 'served it' : source ? (source.reason ?? 'error') : 'not tried';
   if (mirrors.length > 0) {
     const first = mirrors.find((a) => !a.ok)!;
-    const source = attempts.find((a) => !a.mirror);
-    const fallback = served
-      ? 'the source served it instead'
-      : source
-        ? `the source failed too (${source.reason ?? 'error'})`
-        : 'the pull failed';
+    const fallback = served ? 'the source served it instead' : source ? `the source failed too (${source.reason ?? 'error'})` : 'the pull failed';
     return {
       ...base,
       verdict: 'mirror-failed',
       detail: `mirror ${first.reason}: ${adviceFor(first.reason ?? 'other', first.message ?? '')}; ${fallback}`,
+      summary: `${first.reason} on mirror, source: ${sourceOutcome}`,
+      hint: hintFor({ ...evidence, verdict: 'mirror-failed' }),
     };
   }
-  const source = attempts.at(-1);
-  const outcome = served ? 'pulled from the source' : `the source failed (${source?.reason ?? 'no attempt'})`;
-  return { ...base, verdict: 'not-mirrored', detail: `${whyNoMirror(expectation)}; ${outcome}` };
+  const outcome = served ? 'pulled from the source' : `the source failed (${attempts.at(-1)?.reason ?? 'no attempt'})`;
+  return {
+    ...base,
+    verdict: 'not-mirrored',
+    detail: `${whyNoMirror(expectation)}; ${outcome}`,
+    summary: `no mirror tried (${whyNoMirrorShort(expectation)}), source: ${sourceOutcome}`,
+    hint: hintFor({ ...evidence, verdict: 'not-mirrored' }),
+  };
+}
+
+function whyNoMirrorShort({ coveredBy, notApplicable, rolloutPending, configMatches }: Expectation): string {
+  if (notApplicable) return notApplicable.startsWith('a tag pull') ? 'tag pull' : 'only tag mirrors';
+  if (coveredBy && rolloutPending) return 'rollout pending';
+  if (coveredBy && configMatches === false) return 'config lags';
+  if (coveredBy) return 'node config';
+  return 'no policy';
 }
 
 function whyNoMirror({ coveredBy, notApplicable, rolloutPending }: Expectation): string {
@@ -87,16 +70,19 @@ function whyNoMirror({ coveredBy, notApplicable, rolloutPending }: Expectation):
   return 'no mirror was tried: no mirror policy covers this image';
 }
 
-function runProblem(report: NodeReport, end: RunEnd): string | null {
+function runProblem(report: NodeReport, pull: ImagePull | null, end: RunEnd): { detail: string; summary: string } | null {
   const client = end.clientSaid;
-  if (end.status === 'could-not-start') return client ?? 'the node pod could not start';
-  if (end.status === 'timed-out') return `timed out after ${formatDuration(end.timeoutMs)}${client ? `; ${end.clientName} said: ${client}` : ''}`;
-  if (end.status === 'interrupted') return 'interrupted';
-  if (report.pullExitCode === null) {
-    return client ? `debug pod failed: ${client}` : 'the debug pod printed no pull result';
+  if (end.status === 'could-not-start') return { detail: client ?? 'the node pod could not start', summary: 'could not start' };
+  if (end.status === 'timed-out') {
+    const after = formatDuration(end.timeoutMs);
+    return { detail: `timed out after ${after}${client ? `; ${end.clientName} said: ${client}` : ''}`, summary: `timed out after ${after}` };
   }
-  if (report.pull.attempts.length === 0) {
-    return `podman could not pull: ${report.pull.error ?? report.strayTail.at(-1) ?? `exit code ${report.pullExitCode}`}`;
+  if (end.status === 'interrupted') return { detail: 'interrupted', summary: 'interrupted' };
+  if (pull === null || pull.exitCode === null) {
+    return { detail: client ? `debug pod failed: ${client}` : 'the debug pod printed no pull result', summary: 'debug pod failed' };
+  }
+  if (pull.log.attempts.length === 0) {
+    return { detail: `podman could not pull: ${pull.log.error ?? report.strayTail.at(-1) ?? `exit code ${pull.exitCode}`}`, summary: 'podman could not pull' };
   }
   return null;
 }

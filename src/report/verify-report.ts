@@ -1,6 +1,6 @@
 // The verify model as a table, a wide table, or a document.
 import type { VerifyResult } from '../app/verify.js';
-import type { Verdict } from '../pull-log/verdict.js';
+import type { Verdict } from '../pull-log/evidence.js';
 import { type Paint, plain } from './colors.js';
 import { type OutputFormat, renderDocument } from './document.js';
 import { renderTable } from './table.js';
@@ -16,14 +16,20 @@ const VERDICT_COLOR: Record<Verdict, Parameters<Paint>[1]> = {
 export function verifyDocument(result: VerifyResult): unknown {
   return {
     image: result.image,
+    images: result.images,
     policies: result.policies,
     warnings: result.warnings,
     nodes: result.nodes.map((n) => ({
       name: n.name,
+      image: n.image,
       verdict: n.verdict,
       pulledFrom: n.pulledFrom,
       attempts: n.attempts.map((a) => ({ reference: a.reference, mirror: a.mirror, ok: a.ok, reason: a.reason, message: a.message })),
       detail: n.detail,
+      hint: n.hint,
+      config: n.config,
+      proxy: n.proxy,
+      credentials: n.credentials,
       durationMs: n.durationMs,
       podman: n.podman,
       imageWasPresent: n.imageWasPresent,
@@ -33,22 +39,35 @@ export function verifyDocument(result: VerifyResult): unknown {
   };
 }
 
-export async function renderVerify(result: VerifyResult, format: OutputFormat, paint: Paint = plain): Promise<string> {
+/**
+ * table: one short line per node, cut to `width` (the terminal's) so no row wraps, then one
+ * hint line per node that has one. wide: every column in full, hints and attempts included.
+ */
+export async function renderVerify(result: VerifyResult, format: OutputFormat, paint: Paint = plain, width?: number): Promise<string> {
   if (format === 'json' || format === 'yaml') return renderDocument(verifyDocument(result), format);
-  const headers = ['node', 'verdict', 'pulled from', 'detail'];
-  if (format === 'wide') headers.push('attempts');
-  const rows = result.nodes.map((n) => {
-    const row = [n.name, paint(n.verdict, VERDICT_COLOR[n.verdict]), shortReference(n.pulledFrom, result.image), n.detail];
-    if (format === 'wide') {
-      row.push(
-        n.attempts.length
-          ? n.attempts.map((a) => `${a.mirror ? 'mirror' : 'source'} ${a.reference} ${a.ok ? 'ok' : (a.reason ?? 'not reached')}`).join('\n')
-          : '-',
-      );
-    }
-    return row;
-  });
-  return renderTable(headers, rows);
+  const several = result.images.length > 1;
+  const wide = format === 'wide';
+  const headers = ['node', ...(several ? ['image'] : []), 'verdict', 'pulled from', 'detail', ...(wide ? ['hint', 'attempts'] : [])];
+  const rows = result.nodes.map((n) => [
+    n.name,
+    ...(several ? [n.image] : []),
+    paint(n.verdict, VERDICT_COLOR[n.verdict]),
+    shortReference(n.pulledFrom, n.image),
+    wide ? n.detail : n.summary,
+    ...(wide ? [n.hint ?? '-', attemptsText(n.attempts)] : []),
+  ]);
+  // The detail gives way first, then where the image came from.
+  const shrinkable = wide ? [] : [headers.length - 1, headers.length - 2];
+  const table = await renderTable(headers, rows, { maxWidth: wide ? undefined : width, shrinkable });
+  if (wide) return table;
+  const hints = result.nodes.filter((n) => n.hint).map((n) => `${n.name}${several ? ` ${n.image}` : ''}: ${n.hint}`);
+  return hints.length ? `${table}
+${hints.join('\n')}
+` : table;
+}
+
+function attemptsText(attempts: VerifyResult['nodes'][number]['attempts']): string {
+  return attempts.length ? attempts.map((a) => `${a.mirror ? 'mirror' : 'source'} ${a.reference} ${a.ok ? 'ok' : (a.reason ?? 'not reached')}`).join('\n') : '-';
 }
 
 /** One line for stderr under the table. */

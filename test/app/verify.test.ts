@@ -42,18 +42,19 @@ function clusterCalls(nodes: ReturnType<typeof nodeItem>[]): Expected[] {
     { args: ['get', 'imagedigestmirrorsets.config.openshift.io', '-o', 'json'], result: { stdout: '{"items":[]}' } },
     { args: ['get', 'imagetagmirrorsets.config.openshift.io', '-o', 'json'], result: { stdout: '{"items":[]}' } },
     { args: ['get', 'images.config.openshift.io', 'cluster', '-o', 'json', '--ignore-not-found'], result: { stdout: '' } },
+    { args: ['get', 'machineconfigpools.machineconfiguration.openshift.io', '-o', 'json'], result: { stdout: '{"items":[]}' } },
   ];
 }
 
 const CREATE_NS: Expected = { args: ['create', '-f', '-', '-o', 'name'], result: { stdout: `namespace/${NS}\n` } };
 const DELETE_NS: Expected = { args: ['delete', 'namespace', NS, '--ignore-not-found', '--wait=false'] };
 const debugCall = (node: string, extra: Partial<Expected> = {}): Expected => ({
-  args: debugNodeArgs({ node, namespace: NS, image: undefined, command: nodeCommand(IMAGE, false) }),
+  args: debugNodeArgs({ node, namespace: NS, image: undefined, command: nodeCommand([IMAGE], false, ['mirror.example:5000/team/app']) }),
   ...extra,
 });
 
 const request = (over: Partial<VerifyRequest> = {}): VerifyRequest => ({
-  image: IMAGE, selector: undefined, nodeNames: undefined, parallel: 10, timeoutMs: 60_000, keepImage: false, ...over,
+  images: [IMAGE], maxImages: 5, selector: undefined, nodeNames: undefined, parallel: 10, timeoutMs: 60_000, keepImage: false, ...over,
 });
 
 function setup(table: Expected[]) {
@@ -182,7 +183,7 @@ describe('verify over the fake client', () => {
   });
 
   it('--dry-run lists the calls and creates nothing', async () => {
-    const { client, nodeRunner } = setup(clusterCalls([nodeItem('w0'), nodeItem('w1', false)]).slice(0, 2));
+    const { client, nodeRunner } = setup(clusterCalls([nodeItem('w0'), nodeItem('w1', false)]));
     const plan = await planVerify(request(), { client, nodeRunner });
     expect(plan.skipped).toEqual(['w1']);
     expect(plan.calls.map((c) => [c.node, c.argv.slice(0, 4)])).toEqual([
@@ -190,6 +191,6 @@ describe('verify over the fake client', () => {
       ['w0', ['/usr/bin/oc', 'debug', 'node/w0', '--to-namespace=oc-icsp-<generated>']],
       [null, ['/usr/bin/oc', 'delete', 'namespace', 'oc-icsp-<generated>']],
     ]);
-    expect(plan.calls[1]!.argv.slice(-3)).toEqual(['oc-icsp', IMAGE, 'no']);
+    expect(plan.calls[1]!.argv.slice(-5)).toEqual(['oc-icsp', 'no', IMAGE, '--', 'mirror.example:5000/team/app']);
   });
 });

@@ -24,7 +24,7 @@ async function parse(argv: string[], startedAs = '/usr/local/bin/oc-icsp') {
 }
 
 const DEFAULTS: VerifyInvocation = {
-  request: { image: IMG, selector: undefined, nodeNames: undefined, parallel: 10, timeoutMs: 300_000, keepImage: false },
+  request: { images: [IMG], maxImages: 5, selector: undefined, nodeNames: undefined, parallel: 10, timeoutMs: 300_000, keepImage: false },
   podImage: undefined,
   client: { client: undefined, kubeconfig: undefined, context: undefined, requestTimeout: undefined },
   output: 'table',
@@ -36,6 +36,8 @@ const DEFAULTS: VerifyInvocation = {
 describe('verify: argv to request', () => {
   const cases: [string[], Partial<Omit<VerifyInvocation, 'request'>> & { request?: Partial<VerifyInvocation['request']> }][] = [
     [['verify', IMG], {}],
+    [['verify'], { request: { images: [] } }],
+    [['verify', '--max-images', '2'], { request: { images: [], maxImages: 2 } }],
     [['verify', IMG, '-l', 'node-role.kubernetes.io/worker'], { request: { selector: 'node-role.kubernetes.io/worker' } }],
     [['verify', IMG, '--selector=!node-role.kubernetes.io/master'], { request: { selector: '!node-role.kubernetes.io/master' } }],
     [['verify', IMG, '--nodes', 'w0, w1,'], { request: { nodeNames: ['w0', 'w1'] } }],
@@ -73,7 +75,7 @@ describe('verify: bad input is one error line, exit 2, and nothing is run', () =
     [['verify', IMG, '--nodes', ','], 'error: --nodes needs at least one node name\n'],
     [['verify', IMG, '-o', 'xml'], /^error: Invalid values:\n/],
     [['verify', IMG, '--bogus'], 'error: Unknown argument: bogus (see `oc icsp --help`)\n'],
-    [['verify'], /^error: Not enough non-option arguments/],
+    [['verify', '--max-images', '0'], 'error: --max-images must be a whole number of at least 1, not 0\n'],
     [['frobnicate'], 'error: Unknown argument: frobnicate (see `oc icsp --help`)\n'],
     [['verify', IMG, '--image=-rf'], /^error: --image: invalid image reference "-rf"/],
     [['verify', IMG, '--image', 'Bad Image'], 'error: --image: invalid image reference "Bad Image": it contains white space\n'],

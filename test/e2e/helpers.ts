@@ -1,5 +1,6 @@
 // Runs the built binary against a sandbox, the way a user runs it: the test oc first on PATH.
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sandboxSkipReason } from '../sandbox-support.js';
 // @ts-expect-error plain JavaScript module shared with npm run sandbox
@@ -15,7 +16,8 @@ export interface Sandbox {
   image: string;
   tagImage: string;
   digest: string;
-  registries: Record<'open' | 'auth' | 'tls', { host: string }>;
+  registries: Record<'open' | 'auth' | 'tls' | 'quay', { host: string; port: number }>;
+  proxy: { host: string; port: number };
 }
 
 export interface NodeSpec {
@@ -25,6 +27,7 @@ export interface NodeSpec {
   credentials?: boolean;
   role?: string;
   rollout?: boolean;
+  proxy?: 'working' | 'dead';
 }
 
 export const sandbox = {
@@ -33,6 +36,12 @@ export const sandbox = {
   leftovers: (dir: string): { pods: string[]; namespaces: string[] } => leftovers(dir),
   ledger: (dir: string): Record<string, unknown>[] => ledgerEvents(dir),
 };
+
+/** Requests the sandbox's cluster proxy saw: method and host:port. */
+export function proxyLedger(s: Sandbox): { method: string; host: string }[] {
+  const file = join(s.dir, 'proxy-ledger.jsonl');
+  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+}
 
 export function envFor(s: Sandbox): NodeJS.ProcessEnv {
   return { ...process.env, PATH: `${join(s.dir, 'bin')}:${process.env.PATH}`, NO_COLOR: '1' };

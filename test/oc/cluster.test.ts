@@ -14,6 +14,7 @@ const node = (name: string, ready: string, extra: Record<string, unknown> = {}) 
     annotations: {
       'machineconfiguration.openshift.io/currentConfig': 'rendered-worker-1',
       'machineconfiguration.openshift.io/desiredConfig': 'rendered-worker-2',
+      'machineconfiguration.openshift.io/state': 'Working',
     },
   },
   status: { conditions: [{ type: 'MemoryPressure', status: 'False' }, { type: 'Ready', status: ready, message: 'Kubelet stopped posting node status.' }] },
@@ -26,9 +27,10 @@ describe('listNodes', () => {
       { args: ['get', 'nodes', '-o', 'json', '--selector=node-role.kubernetes.io/worker'], result: { stdout: JSON.stringify({ items: [node('w0', 'True'), node('w1', 'Unknown', { spec: { unschedulable: true } })] }) } },
     ]);
     const nodes = await listNodes(oc, 'node-role.kubernetes.io/worker');
+    const labels = { 'node-role.kubernetes.io/worker': '', 'node-role.kubernetes.io/infra': '' };
     expect(nodes).toEqual([
-      { name: 'w0', ready: true, notReadyReason: null, currentConfig: 'rendered-worker-1', desiredConfig: 'rendered-worker-2' },
-      { name: 'w1', ready: false, notReadyReason: 'Kubelet stopped posting node status. (cordoned)', currentConfig: 'rendered-worker-1', desiredConfig: 'rendered-worker-2' },
+      { name: 'w0', labels, ready: true, notReadyReason: null, currentConfig: 'rendered-worker-1', desiredConfig: 'rendered-worker-2', mcoState: 'Working' },
+      { name: 'w1', labels, ready: false, notReadyReason: 'Kubelet stopped posting node status. (cordoned)', currentConfig: 'rendered-worker-1', desiredConfig: 'rendered-worker-2', mcoState: 'Working' },
     ]);
   });
 

@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readNodeOutput } from '../../src/pull-log/node-output.js';
-import { decideVerdict, type RunEnd } from '../../src/pull-log/verdict.js';
+import type { RunEnd } from '../../src/pull-log/evidence.js';
+import { decideVerdict } from '../../src/pull-log/verdict.js';
 
 const DIGEST = 'sha256:ed0758f0c3025b18efd9a6be002cb052ea209fee69fabe818979512ae18433c0';
 const IMAGE = `registry.sandbox.invalid/team/app@${DIGEST}`;
@@ -39,7 +40,7 @@ describe('node outputs captured in the sandbox', () => {
     it(name, () => {
       const report = fixture(name);
       expect(report.podman).toBe('4.3.1');
-      expect(report.imagePresentBefore).toBe(false);
+      expect(report.pulls.map((p) => p.presentBefore)).toEqual([false]);
       const result = decideVerdict(image, report, END);
       expect(result.verdict).toBe(verdict);
       if (pulledFrom) expect(result.pulledFrom).toContain(pulledFrom);
@@ -49,8 +50,8 @@ describe('node outputs captured in the sandbox', () => {
   }
 
   it('reports the pull exit code and the image removal', () => {
-    expect(fixture('digest-mirrored')).toMatchObject({ pullExitCode: 0, removed: 'yes' });
-    expect(fixture('digest-no-entry')).toMatchObject({ pullExitCode: 125, removed: null });
+    expect(fixture('digest-mirrored').pulls).toMatchObject([{ image: null, exitCode: 0, removed: 'yes' }]);
+    expect(fixture('digest-no-entry').pulls).toMatchObject([{ image: null, exitCode: 125, removed: null }]);
   });
 
   it("carries the node's registries.conf for the diagnosis", () => {

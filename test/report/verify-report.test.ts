@@ -2,20 +2,24 @@ import { describe, expect, it } from 'vitest';
 import type { VerifyResult } from '../../src/app/verify.js';
 import { renderPlan, shellQuote } from '../../src/report/plan-report.js';
 import { policyHeader, renderVerify, summaryLine, verifyDocument } from '../../src/report/verify-report.js';
-import { ansi } from '../../src/report/colors.js';
+import { ansi, plain } from '../../src/report/colors.js';
 
 const IMAGE = 'registry.example.com/team/app@sha256:' + 'e'.repeat(64);
 const result: VerifyResult = {
   image: IMAGE,
+  images: [IMAGE],
   policies: [{ kind: 'ImageContentSourcePolicy', name: 'mirrors', source: 'registry.example.com/team', mirrors: ['mirror.example:5000/team'], pull: 'digest', sourcePolicy: 'AllowContactingSource' }],
   warnings: [],
   nodes: [
     {
       name: 'worker-0', verdict: 'mirrored', pulledFrom: `mirror.example:5000/team/app@sha256:${'e'.repeat(64)}`, detail: 'pulled from a mirror', durationMs: 412,
       attempts: [{ reference: `mirror.example:5000/team/app@sha256:${'e'.repeat(64)}`, mirror: true, ok: true, reason: null, message: null }],
-      podman: '4.3.1', imageWasPresent: false, imageRemoved: true,
+      podman: '4.3.1', imageWasPresent: false, imageRemoved: true, image: IMAGE, summary: 'pulled from a mirror', hint: null, config: null, proxy: null, credentials: {},
     },
-    { name: 'worker-1', verdict: 'skipped', pulledFrom: null, detail: 'node is not Ready: Kubelet stopped posting node status.', durationMs: 0, attempts: [], podman: null, imageWasPresent: null, imageRemoved: false },
+    {
+      name: 'worker-1', verdict: 'skipped', pulledFrom: null, detail: 'node is not Ready: Kubelet stopped posting node status.', summary: 'not Ready', durationMs: 0,
+      attempts: [], podman: null, imageWasPresent: null, imageRemoved: false, image: IMAGE, hint: null, config: null, proxy: null, credentials: {},
+    },
   ],
   summary: { mirrored: 1, 'mirror-failed': 0, 'not-mirrored': 0, error: 0, skipped: 1 },
   namespace: 'oc-icsp-x7k2p',
@@ -24,20 +28,44 @@ const result: VerifyResult = {
 };
 
 describe('verify report', () => {
-  it('table: kubectl style, the digest cut from PULLED FROM', async () => {
+  it('table: kubectl style, the digest cut from PULLED FROM, the short detail', async () => {
     expect(await renderVerify(result, 'table')).toBe(
       [
         'NODE       VERDICT    PULLED FROM                    DETAIL',
         'worker-0   mirrored   mirror.example:5000/team/app   pulled from a mirror',
-        'worker-1   skipped    -                              node is not Ready: Kubelet stopped posting node status.',
+        'worker-1   skipped    -                              not Ready',
         '',
       ].join('\n'),
     );
   });
-  it('wide: one more column with every attempt', async () => {
+  it('wide: the full detail, the hint and every attempt', async () => {
     const text = await renderVerify(result, 'wide');
-    expect(text.split('\n')[0]).toBe('NODE       VERDICT    PULLED FROM                    DETAIL                                                    ATTEMPTS');
+    expect(text.split('\n')[0]).toMatch(/^NODE +VERDICT +PULLED FROM +DETAIL +HINT +ATTEMPTS$/);
+    expect(text).toContain('node is not Ready: Kubelet stopped posting node status.');
     expect(text).toContain(`mirror mirror.example:5000/team/app@sha256:${'e'.repeat(64)} ok`);
+  });
+  it('a hint line under the table for each node that has one; rows cut to the width', async () => {
+    const failing = {
+      ...result,
+      nodes: [
+        result.nodes[0]!,
+        {
+          ...result.nodes[1]!,
+          verdict: 'mirror-failed' as const,
+          summary: 'manifest-unknown on mirror, source: dns',
+          hint: 'mirror.example:5000: the image is not on this mirror: mirror it there (oc mirror, or oc image mirror)',
+        },
+      ],
+    };
+    const text = await renderVerify(failing, 'table', plain, 60);
+    const lines = text.split('\n');
+    for (const line of lines.slice(0, 3)) expect(line.length).toBeLessThanOrEqual(60);
+    expect(lines[2]).toMatch(/^worker-1   mirror-failed   -   +manifest-un…$/);
+    expect(lines.slice(3)).toEqual(['', 'worker-1: mirror.example:5000: the image is not on this mirror: mirror it there (oc mirror, or oc image mirror)', '']);
+  });
+  it('several images: an IMAGE column', async () => {
+    const text = await renderVerify({ ...result, images: [IMAGE, 'b.example/x:1'] }, 'table');
+    expect(text.split('\n')[0]).toMatch(/^NODE +IMAGE +VERDICT/);
   });
   it('colour only where asked', async () => {
     expect(await renderVerify(result, 'table', ansi)).toContain('\u001b[32mmirrored\u001b[0m');
@@ -45,8 +73,10 @@ describe('verify report', () => {
   it('json: one document, the contract fields', async () => {
     const doc = JSON.parse(await renderVerify(result, 'json'));
     expect(doc).toEqual(verifyDocument(result));
-    expect(Object.keys(doc)).toEqual(['image', 'policies', 'warnings', 'nodes', 'summary']);
-    expect(Object.keys(doc.nodes[0])).toEqual(['name', 'verdict', 'pulledFrom', 'attempts', 'detail', 'durationMs', 'podman', 'imageWasPresent', 'imageRemoved']);
+    expect(Object.keys(doc)).toEqual(['image', 'images', 'policies', 'warnings', 'nodes', 'summary']);
+    expect(Object.keys(doc.nodes[0])).toEqual([
+      'name', 'image', 'verdict', 'pulledFrom', 'attempts', 'detail', 'hint', 'config', 'proxy', 'credentials', 'durationMs', 'podman', 'imageWasPresent', 'imageRemoved',
+    ]);
   });
   it('yaml: the same document', async () => {
     const { parse } = await import('yaml');

@@ -84,10 +84,12 @@ const RESOURCES = {
   'imagetagmirrorsets.config.openshift.io': 'imagetagmirrorsets.json',
   'images.config.openshift.io': 'image-config.json',
   'machineconfigpools.machineconfiguration.openshift.io': 'machineconfigpools.json',
+  'machineconfigs.machineconfiguration.openshift.io': 'machineconfigs.json',
 };
 
 function get(rest) {
   const [resource, maybeName] = rest;
+  if ((resource === 'pod' || resource === 'pods') && (rest.includes('--all-namespaces') || rest.includes('-A'))) return getAllPods(rest);
   if (resource === 'pod' || resource === 'pods') return getPod(rest.slice(1));
   const file = RESOURCES[resource];
   const name = maybeName && !maybeName.startsWith('-') ? maybeName : undefined;
@@ -115,6 +117,15 @@ function get(rest) {
     return;
   }
   process.stdout.write(`${JSON.stringify({ apiVersion: 'v1', kind: 'List', items }, null, 2)}\n`);
+}
+
+// `get pods -A -o json [--field-selector=status.phase=Running]`: the cluster's workload pods.
+function getAllPods(rest) {
+  const path = join(clusterDir, 'pods.json');
+  const items = existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')).items : [];
+  const phase = rest.find((a) => a.startsWith('--field-selector='))?.match(/status\.phase=(\w+)/)?.[1];
+  const selected = items.filter((p) => !phase || p.status?.phase === phase);
+  process.stdout.write(`${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: selected }, null, 2)}\n`);
 }
 
 function matchesSelector(labels, selector) {
@@ -315,6 +326,7 @@ const NODE_MOUNTS = [
   ['cache', '/var/lib/containers/cache'],
   ['run', '/run/containers/storage'],
   ['libpod', '/run/libpod'],
+  ['mco', '/etc/mco'],
 ];
 
 const MOUNT_SCRIPT = `set -e

@@ -1,13 +1,17 @@
 // Builds the local stand-in cluster: real registries, a real image, node directories with real
 // registries.conf files and pull secrets, and a bin/ with the test `oc` (and `kubectl`).
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { REGISTRY_PASSWORD, REGISTRY_USER, startRegistry, stopRegistry } from './registries.mjs';
+import { freePort, REGISTRY_PASSWORD, REGISTRY_USER, startRegistry, stopRegistry } from './registries.mjs';
 import { buildOciLayout, pushImage } from './image.mjs';
 
 const FAKE_OC = fileURLToPath(new URL('./fake-oc.mjs', import.meta.url));
+const SERVICES = fileURLToPath(new URL('./services.mjs', import.meta.url));
+/** A host only the sandbox proxy can reach (nodes cannot resolve .invalid). */
+export const PROXIED_HOST = 'proxied.sandbox.invalid';
 
 /** The source registry: `.invalid` never resolves, like a source an air-gapped node cannot reach. */
 export const SOURCE = 'registry.sandbox.invalid/team';
@@ -20,6 +24,7 @@ const HOST_MOUNT_POINTS = [
   '/run/containers/storage',
   '/run/libpod',
   '/etc/containers/registries.conf.d',
+  '/etc/mco',
 ];
 
 const HEADER = 'unqualified-search-registries = ["registry.access.redhat.com", "docker.io"]\nshort-name-mode = ""\n';
@@ -41,14 +46,42 @@ export function nodeConfigs(reg) {
   const auth = { location: `${reg.auth.host}/secure/team`, insecure: true };
   const missing = { location: `${reg.open.host}/not-there/team`, insecure: true };
   const tls = { location: `${reg.tls.host}/tls/team` };
+  const proxied = { location: `${PROXIED_HOST}:${reg.open.port}/mirror/team`, insecure: true };
+  const quayMissing = { location: `${reg.quay.host}/not-there/team`, insecure: true };
   return {
     mirrored: mirrorEntry([open]),
     'needs-credentials': mirrorEntry([auth]),
     'not-on-mirror': mirrorEntry([missing]),
     'untrusted-tls': mirrorEntry([tls]),
     'no-entry': HEADER,
+    proxied: mirrorEntry([proxied]),
+    'quay-missing': mirrorEntry([quayMissing]),
+    cluster: clusterConfig(reg),
   };
 }
+
+/**
+ * What the MCO writes for clusterPolicies() and the image.config below, in its own layout:
+ * the ICSP's source with both mirrors (digest pulls), the IDMS's, and the insecure registries.
+ */
+export function clusterConfig(reg) {
+  const lines = [HEADER];
+  const entry = (location, mirrors) => {
+    lines.push('[[registry]]', '  prefix = ""', `  location = "${location}"`);
+    for (const m of mirrors) {
+      lines.push('', '  [[registry.mirror]]', `    location = "${m}"`);
+      if (!m.startsWith(reg.tls.host)) lines.push('    insecure = true');
+      lines.push('    pull-from-mirror = "digest-only"');
+    }
+    lines.push('');
+  };
+  entry(SOURCE, [`${reg.open.host}/mirror/team`, `${reg.auth.host}/secure/team`]);
+  entry(`${SOURCE}/tls-only`, [`${reg.tls.host}/tls/team`]);
+  for (const host of insecureRegistries(reg)) lines.push('[[registry]]', '  prefix = ""', `  location = "${host}"`, '  insecure = true', '');
+  return `${lines.join('\n')}`;
+}
+
+const insecureRegistries = (reg) => [reg.open.host, reg.auth.host];
 
 export function clusterPolicies(reg) {
   return {
@@ -78,9 +111,11 @@ function nodeObject(name, { ready = true, role = 'worker', rollout = false } = {
     metadata: {
       name,
       labels: { 'kubernetes.io/hostname': name, [`node-role.kubernetes.io/${role}`]: '', 'sandbox/role': role },
+      // rendered-<role>-2 carries the mirror policies; a node still rolling out runs -1.
       annotations: {
-        'machineconfiguration.openshift.io/currentConfig': `rendered-${role}-1`,
-        'machineconfiguration.openshift.io/desiredConfig': `rendered-${role}-${rollout ? 2 : 1}`,
+        'machineconfiguration.openshift.io/currentConfig': `rendered-${role}-${rollout ? 1 : 2}`,
+        'machineconfiguration.openshift.io/desiredConfig': `rendered-${role}-2`,
+        'machineconfiguration.openshift.io/state': rollout ? 'Working' : 'Done',
       },
     },
     status: {
@@ -92,10 +127,87 @@ function nodeObject(name, { ready = true, role = 'worker', rollout = false } = {
 }
 
 /**
- * nodes: [{ name, config: key of nodeConfigs, behaviour?: normal|not-ready|pod-fails|hang,
+ * nodes: [{ name, config: key of nodeConfigs, behaviour?: normal|not-ready|pod-fails|hang|slow-stop,
  *           credentials?: boolean (pull secret holds the auth mirror's credentials), role?,
- *           rollout?: boolean (its MachineConfig update is still pending) }]
+ *           rollout?: boolean (its MachineConfig update is still pending),
+ *           proxy?: 'working'|'dead' (an /etc/mco/proxy.env, as the MCO writes for a cluster proxy) }]
  */
+/** One pool per role, as the MCO keeps them: rolled out to rendered-<role>-2 unless a node lags. */
+function machineConfigPools(nodes) {
+  const roles = [...new Set(nodes.map((n) => n.role ?? 'worker'))];
+  return roles.map((role) => {
+    const members = nodes.filter((n) => (n.role ?? 'worker') === role);
+    const updated = members.filter((n) => !n.rollout).length;
+    const updating = updated < members.length;
+    return {
+      apiVersion: 'machineconfiguration.openshift.io/v1',
+      kind: 'MachineConfigPool',
+      metadata: { name: role },
+      spec: { nodeSelector: { matchLabels: { [`node-role.kubernetes.io/${role}`]: '' } }, configuration: { name: `rendered-${role}-2` } },
+      status: {
+        configuration: { name: `rendered-${role}-${updating ? 1 : 2}` },
+        machineCount: members.length,
+        updatedMachineCount: updated,
+        readyMachineCount: updated,
+        unavailableMachineCount: members.length - updated,
+        degradedMachineCount: 0,
+        conditions: [
+          { type: 'Updated', status: updating ? 'False' : 'True' },
+          { type: 'Updating', status: updating ? 'True' : 'False', message: updating ? `All nodes are updating to rendered-${role}-2` : '' },
+          { type: 'Degraded', status: 'False' },
+        ],
+      },
+    };
+  });
+}
+
+/** The rendered MachineConfigs: -1 from before the mirror policies, -2 with them. */
+function renderedMachineConfigs(nodes, registries) {
+  const roles = [...new Set(nodes.map((n) => n.role ?? 'worker'))];
+  const file = (text) => ({ path: '/etc/containers/registries.conf', mode: 420, overwrite: true, contents: { source: `data:text/plain;charset=utf-8;base64,${Buffer.from(text).toString('base64')}` } });
+  return roles.flatMap((role) =>
+    [
+      [1, HEADER],
+      [2, clusterConfig(registries)],
+    ].map(([n, text]) => ({
+      apiVersion: 'machineconfiguration.openshift.io/v1',
+      kind: 'MachineConfig',
+      metadata: { name: `rendered-${role}-${n}` },
+      spec: { config: { ignition: { version: '3.4.0' }, storage: { files: [file(text)] } } },
+    })),
+  );
+}
+
+/** Running pods, for verify without IMAGE: one from a mirrored repository by tag (its digest in imageID), one from elsewhere. */
+function runningPods(sandbox) {
+  const pod = (namespace, name, image, imageID) => ({
+    metadata: { namespace, name },
+    status: { phase: 'Running', containerStatuses: [{ name: 'main', image, imageID }] },
+  });
+  return [
+    pod('team', 'app-7d9f', sandbox.tagImage, `${SOURCE}/app@${sandbox.digest}`),
+    pod('openshift-dns', 'dns-default-x', `quay.io/openshift/dns@sha256:${'d'.repeat(64)}`, `quay.io/openshift/dns@sha256:${'d'.repeat(64)}`),
+  ];
+}
+
+async function startService(dir, kind, arg) {
+  const port = await freePort();
+  const log = openSync(join(dir, `${kind}.log`), 'a');
+  const child = spawn(process.execPath, [SERVICES, kind, String(port), arg], { detached: true, stdio: ['ignore', log, log] });
+  child.unref();
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const up = await new Promise((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => (socket.end(), resolve(true)));
+      socket.on('error', () => resolve(false));
+    });
+    if (up) break;
+    if (Date.now() > deadline) throw new Error(`the sandbox ${kind} did not start; see ${join(dir, `${kind}.log`)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { name: kind, port, host: `127.0.0.1:${port}`, pid: child.pid };
+}
+
 export async function createSandbox(dir, nodes, { ocWaitSeconds = 900 } = {}) {
   if (process.getuid?.() !== 0) throw new Error('the sandbox needs root: it mounts node files in private mount namespaces');
   rmSync(dir, { recursive: true, force: true });
@@ -107,8 +219,13 @@ export async function createSandbox(dir, nodes, { ocWaitSeconds = 900 } = {}) {
     auth: await startRegistry(dir, 'auth', { auth: true }),
     tls: await startRegistry(dir, 'tls', { tls: true }),
   };
-  const sandbox = { dir, registries };
+  const sandbox = { dir, registries, services: [] };
   try {
+    const proxy = await startService(dir, 'proxy', join(dir, 'proxy-ledger.jsonl'));
+    const quay = await startService(dir, 'quay-front', registries.auth.host);
+    sandbox.services.push(proxy, quay);
+    registries.quay = { name: 'quay', host: quay.host, port: quay.port };
+    sandbox.proxy = proxy;
     const layout = join(dir, 'layout');
     const digest = buildOciLayout(layout, 'v1', 'hello from the oc-icsp sandbox');
     pushImage(layout, 'v1', registries.open, 'mirror/team/app');
@@ -119,18 +236,21 @@ export async function createSandbox(dir, nodes, { ocWaitSeconds = 900 } = {}) {
     sandbox.tagImage = `${SOURCE}/app:v1`;
 
     const configs = nodeConfigs(registries);
-    for (const node of nodes) writeNode(dir, node, configs, registries);
+    for (const node of nodes) writeNode(dir, node, configs, registries, proxy);
     writeJson(join(dir, 'cluster', 'nodes.json'), {
       items: nodes.map((n) => nodeObject(n.name, { ready: n.behaviour !== 'not-ready', role: n.role, rollout: n.rollout })),
     });
     for (const [file, items] of Object.entries(clusterPolicies(registries))) writeJson(join(dir, 'cluster', `${file}.json`), { items });
     writeJson(join(dir, 'cluster', 'image-config.json'), {
-      items: [{ apiVersion: 'config.openshift.io/v1', kind: 'Image', metadata: { name: 'cluster' }, spec: {} }],
+      items: [{ apiVersion: 'config.openshift.io/v1', kind: 'Image', metadata: { name: 'cluster' }, spec: { registrySources: { insecureRegistries: insecureRegistries(registries) } } }],
     });
+    writeJson(join(dir, 'cluster', 'machineconfigpools.json'), { items: machineConfigPools(nodes) });
+    writeJson(join(dir, 'cluster', 'machineconfigs.json'), { items: renderedMachineConfigs(nodes, registries) });
+    writeJson(join(dir, 'cluster', 'pods.json'), { items: runningPods(sandbox) });
     writeJson(join(dir, 'settings.json'), { ocWaitSeconds });
     writeClient(dir, 'oc');
     writeClient(dir, 'kubectl');
-    writeJson(join(dir, 'sandbox.json'), { image: sandbox.image, tagImage: sandbox.tagImage, digest, registries });
+    writeJson(join(dir, 'sandbox.json'), { image: sandbox.image, tagImage: sandbox.tagImage, digest, registries, proxy });
   } catch (error) {
     destroySandbox(sandbox);
     throw error;
@@ -138,9 +258,14 @@ export async function createSandbox(dir, nodes, { ocWaitSeconds = 900 } = {}) {
   return sandbox;
 }
 
-function writeNode(dir, node, configs, registries) {
+function writeNode(dir, node, configs, registries, proxy) {
   const nodeDir = join(dir, 'nodes', node.name);
-  for (const sub of ['registries.conf.d', 'kubelet', 'storage', 'cache', 'run', 'libpod']) mkdirSync(join(nodeDir, sub), { recursive: true });
+  for (const sub of ['registries.conf.d', 'kubelet', 'storage', 'cache', 'run', 'libpod', 'mco']) mkdirSync(join(nodeDir, sub), { recursive: true });
+  if (node.proxy) {
+    // What the MCO writes from proxy/cluster: 'dead' points at a port nothing listens on.
+    const url = node.proxy === 'dead' ? 'http://127.0.0.1:1' : `http://${proxy.host}`;
+    writeFileSync(join(nodeDir, 'mco', 'proxy.env'), `HTTP_PROXY=${url}\nHTTPS_PROXY=${url}\nNO_PROXY=.cluster.local,.svc,localhost\n`);
+  }
   const config = configs[node.config ?? 'mirrored'];
   if (config === undefined) throw new Error(`unknown node config ${node.config}`);
   writeFileSync(join(nodeDir, 'registries.conf'), config);
@@ -164,7 +289,8 @@ function writeJson(path, value) {
 }
 
 export function destroySandbox(sandbox) {
-  for (const registry of Object.values(sandbox.registries ?? {})) stopRegistry(registry);
+  for (const registry of Object.values(sandbox.registries ?? {})) if (registry.pid) stopRegistry(registry);
+  for (const service of sandbox.services ?? []) stopRegistry(service);
   // Images pulled into node storage hold overlay mounts only inside their (gone) namespaces.
   try {
     execFileSync('rm', ['-rf', join(sandbox.dir, 'nodes')], { stdio: 'ignore' });

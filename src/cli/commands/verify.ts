@@ -27,7 +27,8 @@ export type VerifyAction = (invocation: VerifyInvocation, io: Io) => Promise<num
 const NODE_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
 export function verifyInvocation(args: VerifyArgs): VerifyInvocation {
-  parseReference(args.IMAGE);
+  if (args.IMAGE !== undefined) parseReference(args.IMAGE);
+  if (!Number.isInteger(args.maxImages) || args.maxImages < 1) throw new UserError(`--max-images must be a whole number of at least 1, not ${args.maxImages}`);
   if (!Number.isInteger(args.parallel) || args.parallel < 1) throw new UserError(`--parallel must be a whole number of at least 1, not ${args.parallel}`);
   const timeoutMs = parseDuration(args.timeout, '--timeout');
   if (args.image !== undefined) {
@@ -43,7 +44,7 @@ export function verifyInvocation(args: VerifyArgs): VerifyInvocation {
     if (!NODE_NAME.test(name)) throw new UserError(`--nodes: ${JSON.stringify(name)} is not a valid node name`);
   }
   return {
-    request: { image: args.IMAGE, selector: args.selector, nodeNames, parallel: args.parallel, timeoutMs, keepImage: args.keepImage },
+    request: { images: args.IMAGE === undefined ? [] : [args.IMAGE], maxImages: args.maxImages, selector: args.selector, nodeNames, parallel: args.parallel, timeoutMs, keepImage: args.keepImage },
     podImage: args.image,
     client: { client: args.client, kubeconfig: args.kubeconfig, context: args.context, requestTimeout: args.requestTimeout },
     output: args.output,
@@ -55,14 +56,15 @@ export function verifyInvocation(args: VerifyArgs): VerifyInvocation {
 
 const builder = (yargs: Argv) =>
   withOutputOption(withClientOptions(yargs))
-    .positional('IMAGE', { type: 'string', demandOption: true, describe: 'image reference, e.g. quay.io/org/app@sha256:…' })
+    .positional('IMAGE', { type: 'string', describe: 'image reference, e.g. quay.io/org/app@sha256:…; none: images running pods use' })
     .options(VERIFY_OPTIONS)
     .epilog(`Verdicts: mirrored, mirror-failed, not-mirrored, error, skipped (node not Ready).\n${EXIT_CODES_HELP.replace('success (verify: every selected node is mirrored)', 'every selected node is mirrored')}`);
 
 type BuiltArgs = ReturnType<typeof builder> extends Argv<infer T> ? T : never;
 /** The parsed arguments; --color is the root's. */
 export interface VerifyArgs extends CommonOptions {
-  IMAGE: string;
+  IMAGE?: string;
+  maxImages: number;
   image?: string;
   selector?: string;
   nodes?: string;
@@ -74,7 +76,7 @@ export interface VerifyArgs extends CommonOptions {
 }
 
 export const verifyCommand = (io: Io, setExit: (code: number) => void, action: VerifyAction = runVerify): CommandModule<object, BuiltArgs> => ({
-  command: 'verify <IMAGE>',
+  command: 'verify [IMAGE]',
   describe: COMMANDS.verify.describe,
   builder,
   handler: async (args: ArgumentsCamelCase<BuiltArgs>) => setExit(await action(verifyInvocation({ ...args, color: rootColor(args) }), io)),
@@ -128,7 +130,7 @@ export async function runVerify(invocation: VerifyInvocation, io: Io): Promise<n
       io.err(`interrupted${result.namespaceDeleted ? `: namespace ${result.namespace} removed` : ''}\n`);
       return EXIT.interrupted;
     }
-    io.out(await report.renderVerify(result, output, terminal.paint));
+    io.out(await report.renderVerify(result, output, terminal.paint, io.columns));
     if (table) io.err(`${report.summaryLine(result)}\n`);
     return result.nodes.length > 0 && result.nodes.every((n) => n.verdict === 'mirrored') ? EXIT.ok : EXIT.findings;
   } finally {

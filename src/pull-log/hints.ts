@@ -1,0 +1,130 @@
+// What to do next about a node that did not pull through a mirror: one line, chosen from the
+// evidence the node reported (its attempts, pull secret, proxy, configuration) and how its
+// run ended. detail says what happened; the hint says what to change.
+import { adviceFor } from './classify.js';
+import type { Expectation, RunEnd, Verdict, VerdictAttempt } from './evidence.js';
+import type { NodeReport } from './node-output.js';
+
+export interface HintEvidence {
+  verdict: Verdict;
+  image: string;
+  report: NodeReport;
+  end: RunEnd;
+  expectation: Expectation;
+  attempts: VerdictAttempt[];
+  served: VerdictAttempt | null;
+  source: VerdictAttempt | null;
+}
+
+export function hintFor(e: HintEvidence): string | null {
+  if (e.verdict === 'error') return errorHint(e);
+  if (e.verdict === 'mirror-failed') return mirrorFailedHint(e);
+  if (e.verdict === 'not-mirrored') return notMirroredHint(e);
+  return null;
+}
+
+function errorHint({ end, report }: HintEvidence): string | null {
+  const said = end.clientSaid ?? '';
+  if (end.status === 'interrupted') return null;
+  if (/ImagePullBackOff|ErrImagePull|Back-off pulling image|unable to start/i.test(said)) {
+    return "the node pod's image cannot be pulled: pass --image with a tools image your mirror serves";
+  }
+  if (/forbidden/i.test(said)) return 'log in as a cluster administrator: verify creates a namespace and privileged pods';
+  if (end.status === 'timed-out') return 'the check did not finish in time: raise --timeout, or look at the node (describe it, check its kubelet)';
+  if (end.status === 'could-not-start') return "the node's pod could not be created: read the reason above";
+  if (report.pulls.some((p) => p.exitCode !== null && p.log.attempts.length === 0)) {
+    return "podman refused the pull before trying any source: read its error, and the node's registries.conf (--log-dir keeps both)";
+  }
+  return 'the node pod ended without a result: rerun with --log-dir and read the log';
+}
+
+function mirrorFailedHint(e: HintEvidence): string {
+  const first = e.attempts.find((a) => a.mirror && !a.ok)!;
+  const host = hostOf(first.reference);
+  const never = !e.served && e.source?.reason === 'blocked' ? '; the source is blocked (NeverContactSource), so nothing else is tried' : '';
+  return `${host}: ${attemptHint(first, host, e.report)}${never}`;
+}
+
+function attemptHint(attempt: VerdictAttempt, host: string, report: NodeReport): string {
+  const message = attempt.message ?? '';
+  switch (attempt.reason) {
+    case 'unauthorized': {
+      const held = credentialsFor(report.credentials, repositoryOf(attempt.reference));
+      if (held === true) return 'the node pull secret has credentials for it, so the repository may not exist on this mirror, or these credentials cannot read it';
+      if (held === false) return "add the mirror's credentials to the cluster pull secret (openshift-config/pull-secret)";
+      return 'check that the cluster pull secret (openshift-config/pull-secret) has credentials for it, and that the repository exists there';
+    }
+    case 'manifest-unknown':
+      return 'the image is not on this mirror: mirror it there (oc mirror, or oc image mirror)';
+    case 'tls':
+      return /HTTP response to HTTPS client/.test(message)
+        ? 'the mirror speaks plain HTTP: add it to image.config.openshift.io/cluster spec.registrySources.insecureRegistries'
+        : `trust its CA: a ConfigMap in openshift-config with the CA under the key "${host.replace(':', '..')}", named in image.config.openshift.io/cluster spec.additionalTrustedCA`;
+    case 'dns':
+    case 'connection-refused':
+    case 'timeout':
+    case 'other': {
+      const proxy = proxyFor(report.proxy, host);
+      if (proxy) return `the node reaches it through the cluster proxy (${proxy}), as CRI-O does: add it to proxy/cluster spec.noProxy, or let the proxy reach it`;
+      return adviceFor(attempt.reason, message);
+    }
+    default:
+      return adviceFor(attempt.reason ?? 'other', message);
+  }
+}
+
+function notMirroredHint({ expectation, end }: HintEvidence): string {
+  const { coveredBy, notApplicable, rolloutPending, configMatches } = expectation;
+  if (notApplicable) {
+    return notApplicable.startsWith('a tag pull')
+      ? 'pull by digest, or add an ImageTagMirrorSet for the repository'
+      : 'add an ImageDigestMirrorSet for the repository: ImageTagMirrorSets serve tag pulls only';
+  }
+  if (coveredBy && (rolloutPending || configMatches === false)) {
+    return `the node's registries.conf lags the cluster's policies: let its MachineConfigPool finish the rollout (${end.clientName} icsp status)`;
+  }
+  if (coveredBy) return `check the node's MachineConfig rollout (${end.clientName} icsp status) and its registries.conf.d drop-ins`;
+  return 'no mirror policy covers this image: add an ImageDigestMirrorSet (digest pulls) or an ImageTagMirrorSet (tag pulls) for its repository';
+}
+
+/** registry host (with port) of a reference. */
+export function hostOf(reference: string): string {
+  return reference.split('/')[0]!;
+}
+
+function repositoryOf(reference: string): string {
+  return reference.replace(/@.*$/, '').replace(/:[^/:]*$/, '');
+}
+
+/** What the pull secret said for the most specific repository asked about that covers this one. */
+function credentialsFor(credentials: Record<string, boolean>, repository: string): boolean | undefined {
+  const keys = Object.keys(credentials).filter((k) => repository === k || repository.startsWith(`${k}/`));
+  const best = keys.sort((a, b) => b.length - a.length)[0];
+  return best === undefined ? undefined : credentials[best];
+}
+
+/**
+ * The proxy a request to host goes through, by Go's net/http rules (golang.org/x/net/http/httpproxy):
+ * HTTPS_PROXY (plain-HTTP mirrors: HTTP_PROXY too), unless NO_PROXY names the host, a parent
+ * domain, or `*`. Loopback hosts are never proxied.
+ */
+export function proxyFor(proxy: Record<string, string> | null, host: string): string | null {
+  if (!proxy) return null;
+  const via = proxy.HTTPS_PROXY || proxy.HTTP_PROXY;
+  if (!via) return null;
+  const [name, port] = splitHostPort(host);
+  if (name === 'localhost' || /^127\./.test(name) || name === '[::1]') return null;
+  for (const raw of (proxy.NO_PROXY ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)) {
+    if (raw === '*') return null;
+    const [entry, entryPort] = splitHostPort(raw);
+    if (entryPort && entryPort !== port) continue;
+    const domain = entry.replace(/^\*?\./, '');
+    if (name === domain || name.endsWith(`.${domain}`)) return null;
+  }
+  return via;
+}
+
+function splitHostPort(host: string): [string, string | null] {
+  const m = /^(.*?)(?::(\d+))?$/.exec(host.toLowerCase())!;
+  return [m[1]!, m[2] ?? null];
+}
