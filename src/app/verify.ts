@@ -81,7 +81,13 @@ async function prepare(request: VerifyRequest, client: Client): Promise<Preparat
     if (wasNormalized(text, ref)) warnings.push(`${text} is pulled as ${image}`);
     warnings.push(...mirrorWarnings(policies.rules, ref));
     if (expected) {
-      for (const s of safeSources(expected, ref)) if (s.mirror) repositories.add(referenceName(parseReference(s.reference)));
+      // Repositories and their hosts: a pull secret may key credentials by either.
+      for (const s of safeSources(expected, ref)) {
+        if (!s.mirror) continue;
+        const name = referenceName(parseReference(s.reference));
+        repositories.add(name);
+        repositories.add(name.split('/')[0]!);
+      }
     }
     return { image, ref, expectation: expectationFor(policies.rules, ref) };
   });

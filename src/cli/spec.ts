@@ -116,6 +116,15 @@ export const COMMANDS = {
     positionals: [],
     options: { ...FILES_OPTION, filename: { ...FILES_OPTION.filename, describe: 'ImageContentSourcePolicy manifests to convert (required)' } },
   },
+  status: {
+    describe: 'Show the MachineConfig rollout that carries mirror policies to the nodes: pools, nodes, rendered registries.conf',
+    examples: [
+      ['status', 'every pool and node'],
+      ['status -l node-role.kubernetes.io/worker -o json', 'workers, as JSON'],
+    ],
+    positionals: [],
+    options: { ...CLIENT_OPTIONS, ...OUTPUT_OPTION, selector: { alias: 'l', type: 'string', describe: 'only nodes matching this label selector' } },
+  },
   completion: {
     describe: 'Print a completion script for bash or zsh (oc and kubectl find the _complete-icsp helpers themselves)',
     examples: [

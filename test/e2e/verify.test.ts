@@ -256,7 +256,12 @@ describe.skipIf(!canRunSandbox)('--dry-run', () => {
       [null, 'delete', 'namespace'],
     ]);
     const argv = plan.calls[1]!.argv;
-    expect(argv.slice(argv.indexOf('oc-icsp'))).toEqual(['oc-icsp', 'no', s.image, '--', `${s.registries.open.host}/mirror/team/app`, `${s.registries.auth.host}/secure/team/app`]);
+    expect(argv.slice(argv.indexOf('oc-icsp'))).toEqual([
+      'oc-icsp', 'no', s.image, '--',
+      `${s.registries.open.host}/mirror/team/app`, s.registries.open.host,
+      `${s.registries.auth.host}/secure/team/app`, s.registries.auth.host,
+      `${s.registries.quay.host}/secure/team/app`, s.registries.quay.host,
+    ]);
     const events = sandbox.ledger(s.dir).slice(before);
     expect(events.filter((e) => e.event !== 'call')).toEqual([]);
     // Only reads: who am I, then gets (nodes, policies, pools).

@@ -75,13 +75,16 @@ export function clusterConfig(reg) {
     }
     lines.push('');
   };
-  entry(SOURCE, [`${reg.open.host}/mirror/team`, `${reg.auth.host}/secure/team`]);
+  entry(SOURCE, clusterMirrors(reg));
   entry(`${SOURCE}/tls-only`, [`${reg.tls.host}/tls/team`]);
   for (const host of insecureRegistries(reg)) lines.push('[[registry]]', '  prefix = ""', `  location = "${host}"`, '  insecure = true', '');
   return `${lines.join('\n')}`;
 }
 
-const insecureRegistries = (reg) => [reg.open.host, reg.auth.host];
+const insecureRegistries = (reg) => [reg.open.host, reg.auth.host, reg.quay.host];
+
+/** The ICSP's mirrors, in order: open, basic auth, and the Quay-like front of the auth registry. */
+const clusterMirrors = (reg) => [`${reg.open.host}/mirror/team`, `${reg.auth.host}/secure/team`, `${reg.quay.host}/secure/team`];
 
 export function clusterPolicies(reg) {
   return {
@@ -90,7 +93,7 @@ export function clusterPolicies(reg) {
         apiVersion: 'operator.openshift.io/v1alpha1',
         kind: 'ImageContentSourcePolicy',
         metadata: { name: 'sandbox-mirrors' },
-        spec: { repositoryDigestMirrors: [{ source: SOURCE, mirrors: [`${reg.open.host}/mirror/team`, `${reg.auth.host}/secure/team`] }] },
+        spec: { repositoryDigestMirrors: [{ source: SOURCE, mirrors: clusterMirrors(reg) }] },
       },
     ],
     imagedigestmirrorsets: [
@@ -271,7 +274,9 @@ function writeNode(dir, node, configs, registries, proxy) {
   writeFileSync(join(nodeDir, 'registries.conf'), config);
   const auths = {};
   if (node.credentials !== false) {
-    auths[registries.auth.host] = { auth: Buffer.from(`${REGISTRY_USER}:${REGISTRY_PASSWORD}`).toString('base64') };
+    const auth = Buffer.from(`${REGISTRY_USER}:${REGISTRY_PASSWORD}`).toString('base64');
+    auths[registries.auth.host] = { auth };
+    auths[registries.quay.host] = { auth };
   }
   auths['quay.io'] = { auth: Buffer.from('sandbox:not-used').toString('base64') };
   writeJson(join(nodeDir, 'kubelet', 'config.json'), { auths });

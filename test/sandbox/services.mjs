@@ -59,23 +59,36 @@ if (kind === 'proxy') {
   server.listen(port, '127.0.0.1');
 } else if (kind === 'quay-front') {
   const [upHost, upPort] = arg.split(':');
-  http
-    .createServer((req, res) => {
-      const upstream = http.request({ host: upHost, port: Number(upPort), method: req.method, path: req.url, headers: req.headers }, (up) => {
+  const forward = (method, path, headers, body) =>
+    new Promise((resolve, reject) => {
+      const up = http.request({ host: upHost, port: Number(upPort), method, path, headers }, (res) => {
         const chunks = [];
-        up.on('data', (c) => chunks.push(c));
-        up.on('end', () => {
-          const body = Buffer.concat(chunks);
-          if (up.statusCode === 404 && body.includes('NAME_UNKNOWN')) {
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) }));
+      });
+      up.on('error', reject);
+      up.end(body);
+    });
+  http
+    .createServer(async (req, res) => {
+      const chunks = [];
+      for await (const c of req) chunks.push(c);
+      try {
+        const up = await forward(req.method, req.url, req.headers, Buffer.concat(chunks));
+        const manifest = /^\/v2\/(.+)\/manifests\/[^/]+$/.exec(req.url);
+        if (up.status === 404 && manifest) {
+          // Quay's answer for a repository that does not exist: 401, not 404.
+          const tags = await forward('GET', `/v2/${manifest[1]}/tags/list`, { authorization: req.headers.authorization ?? '' });
+          if (tags.status === 404) {
             const denied = JSON.stringify({ errors: [{ code: 'UNAUTHORIZED', message: 'access to the requested resource is not authorized', detail: [] }] });
-            res.writeHead(401, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(denied) }).end(denied);
+            res.writeHead(401, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(denied) }).end(req.method === 'HEAD' ? undefined : denied);
             return;
           }
-          res.writeHead(up.statusCode ?? 502, up.headers).end(body);
-        });
-      });
-      upstream.on('error', () => res.writeHead(502).end());
-      req.pipe(upstream);
+        }
+        res.writeHead(up.status, up.headers).end(up.body);
+      } catch {
+        res.writeHead(502).end();
+      }
     })
     .listen(port, '127.0.0.1');
 } else {

@@ -1,0 +1,26 @@
+// `oc icsp status`: the MachineConfig rollout view. Exit 0 when every node is up to date.
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { EXIT } from '../../errors.js';
+import type { Io } from '../io.js';
+import { openClientFrom, withClientOptions, withOutputOption } from '../options.js';
+import { COMMANDS } from '../spec.js';
+
+const builder = (yargs: Argv) =>
+  withOutputOption(withClientOptions(yargs))
+    .options(COMMANDS.status.options)
+    .epilog('Exit codes: 0 every selected node runs its desired MachineConfig; 1 some node does not (yet); 2 usage, input or environment error; 70 a bug in oc-icsp.');
+type BuiltArgs = ReturnType<typeof builder> extends Argv<infer T> ? T : never;
+
+export const statusCommand = (io: Io, setExit: (code: number) => void): CommandModule<object, BuiltArgs> => ({
+  command: 'status',
+  describe: COMMANDS.status.describe,
+  builder,
+  handler: async (args: ArgumentsCamelCase<BuiltArgs>) => {
+    const [{ status }, { renderStatus }, { decideTerminal }] = await Promise.all([import('../../app/status.js'), import('../../report/status-report.js'), import('../terminal.js')]);
+    const client = openClientFrom(args, io);
+    const result = await status(client, args.selector);
+    const terminal = decideTerminal({ noColor: (args as { color?: boolean }).color === false, output: args.output }, io.env);
+    io.out(await renderStatus(result, args.output, terminal.paint));
+    setExit(result.nodes.every((n) => n.upToDate) ? EXIT.ok : EXIT.findings);
+  },
+});
