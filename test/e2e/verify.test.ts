@@ -294,6 +294,7 @@ describe.skipIf(!canRunSandbox)('explain and list read the policies from the clu
       sources: [
         { reference: `${s.registries.open.host}/mirror/team/app@${s.digest}`, mirror: true },
         { reference: `${s.registries.auth.host}/secure/team/app@${s.digest}`, mirror: true },
+        { reference: `${s.registries.quay.host}/secure/team/app@${s.digest}`, mirror: true },
         { reference: s.image, mirror: false },
       ],
     });
