@@ -16,6 +16,9 @@ const sandbox = await createSandbox(dir, [
   { name: 'not-on-mirror', config: 'not-on-mirror' },
   { name: 'untrusted-tls', config: 'untrusted-tls' },
   { name: 'no-entry', config: 'no-entry' },
+  { name: 'quay-missing', config: 'quay-missing' },
+  { name: 'proxied', config: 'proxied', proxy: 'working' },
+  { name: 'proxy-down', config: 'proxied', proxy: 'dead' },
 ]);
 const run = (image, logDir) =>
   spawnSync(join(root, 'dist/oc-icsp'), ['verify', image, '--log-dir', logDir, '-o', 'json'], {
@@ -23,7 +26,8 @@ const run = (image, logDir) =>
     encoding: 'utf8',
   });
 try {
-  rmSync(out, { recursive: true, force: true });
+  // legacy-*.log were written by an earlier node script (one image, no image marker): kept.
+  for (const f of readdirSync(out)) if (!f.startsWith('legacy-')) rmSync(join(out, f));
   mkdirSync(out, { recursive: true });
   run(sandbox.image, join(dir, 'digest'));
   for (const f of readdirSync(join(dir, 'digest'))) renameSync(join(dir, 'digest', f), join(out, `digest-${f}`));
@@ -31,7 +35,7 @@ try {
   for (const f of ['mirrored.log']) renameSync(join(dir, 'tag', f), join(out, `tag-${f}`));
   // The machine's own resolver address is no business of the fixtures.
   const resolver = /^nameserver\s+(\S+)/m.exec(readFileSync('/etc/resolv.conf', 'utf8'))?.[1];
-  for (const f of readdirSync(out)) {
+  for (const f of readdirSync(out).filter((name) => !name.startsWith('legacy-'))) {
     const path = join(out, f);
     if (resolver) writeFileSync(path, readFileSync(path, 'utf8').replaceAll(`${resolver}:53`, '172.30.0.10:53'));
   }

@@ -1,5 +1,5 @@
 // `npm run sandbox`: install what the sandbox needs (as root, Debian/Ubuntu), build, start a
-// 4-node local cluster stand-in with real registries, run `oc icsp verify` and print its table.
+// 6-node local cluster stand-in with real registries, run `oc icsp verify` and print its table.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -15,12 +15,14 @@ execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inhe
 
 const { createSandbox, destroySandbox, leftovers } = await import('../test/sandbox/sandbox.mjs');
 const dir = join(root, '.sandbox');
-console.error('starting the sandbox: 3 registries, 4 nodes ...');
+console.error('starting the sandbox: 3 registries, a Quay-like front, a cluster proxy, 6 nodes ...');
 const sandbox = await createSandbox(dir, [
-  { name: 'worker-0', config: 'mirrored' },
+  { name: 'worker-0', config: 'cluster' },
   { name: 'worker-1', config: 'needs-credentials' },
   { name: 'worker-2', config: 'not-on-mirror' },
   { name: 'worker-3', config: 'no-entry', rollout: true },
+  { name: 'worker-4', config: 'quay-missing' },
+  { name: 'infra-0', config: 'proxied', proxy: 'working', role: 'infra' },
 ]);
 let status;
 try {

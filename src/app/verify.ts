@@ -176,7 +176,8 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
   }
   for (const n of result.nodes) {
     if (n.verdict === 'mirrored' && n.config?.matchesCluster === false) {
-      warnings.push(`${n.name}: its registries.conf differs from what the cluster's policies render (for ${n.image}); the MCO will bring it in line`);
+      const which = result.images.length > 1 ? ` (for ${n.image})` : '';
+      warnings.push(`${n.name}: its registries.conf differs from what the cluster's policies render${which}; the MCO will bring it in line`);
     }
   }
   if (outcome.namespace && !outcome.cleanedUp) {

@@ -35,6 +35,15 @@ describe('node outputs captured in the sandbox', () => {
     ],
     ['digest-no-entry', IMAGE, 'not-mirrored', null, 'no mirror was tried: no mirror policy covers this image; the source failed (dns)'],
     ['tag-mirrored', TAG_IMAGE, 'not-mirrored', null, 'no mirror was tried: no mirror policy covers this image; the source failed (dns)'],
+    [
+      'digest-quay-missing', IMAGE, 'mirror-failed', null,
+      'mirror unauthorized: the mirror needs credentials: add them to the cluster pull secret (openshift-config/pull-secret); the source failed too (dns)',
+    ],
+    ['digest-proxied', IMAGE, 'mirrored', 'proxied.sandbox.invalid:', 'pulled from a mirror'],
+    [
+      'digest-proxy-down', IMAGE, 'mirror-failed', null,
+      'mirror connection-refused: nothing listens there: check the mirror host, port and that the registry is running; the source failed too (connection-refused)',
+    ],
   ];
   for (const [name, image, verdict, pulledFrom, detail] of cases) {
     it(name, () => {
@@ -49,9 +58,27 @@ describe('node outputs captured in the sandbox', () => {
     });
   }
 
-  it('reports the pull exit code and the image removal', () => {
-    expect(fixture('digest-mirrored').pulls).toMatchObject([{ image: null, exitCode: 0, removed: 'yes' }]);
-    expect(fixture('digest-no-entry').pulls).toMatchObject([{ image: null, exitCode: 125, removed: null }]);
+  it('reports each image pulled, its exit code and its removal', () => {
+    expect(fixture('digest-mirrored').pulls).toMatchObject([{ image: IMAGE, presentBefore: false, exitCode: 0, removed: 'yes' }]);
+    expect(fixture('digest-no-entry').pulls).toMatchObject([{ image: IMAGE, exitCode: 125, removed: null }]);
+  });
+
+  it("reads the node's proxy.env, with no password in it, and the pull-secret answers", () => {
+    const proxied = fixture('digest-proxied');
+    expect(Object.keys(proxied.proxy!)).toEqual(['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY']);
+    expect(proxied.proxy!.NO_PROXY).toBe('.cluster.local,.svc,localhost');
+    expect(proxied.proxy!.HTTPS_PROXY).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(fixture('digest-mirrored').proxy).toBeNull();
+    const quay = fixture('digest-quay-missing').credentials;
+    expect(Object.values(quay)).toContain(true);
+    expect(Object.keys(quay).every((k) => /^127\.0\.0\.1:\d+(\/[a-z/]+)?$/.test(k))).toBe(true);
+    expect(fixture('digest-missing-credentials').credentials).toSatisfy((c: Record<string, boolean>) => Object.values(c).includes(false));
+  });
+
+  it('an older log without image markers is still one pull', () => {
+    const legacy = fixture('legacy-digest-mirrored');
+    expect(legacy.pulls).toMatchObject([{ image: null, exitCode: 0, removed: 'yes' }]);
+    expect(decideVerdict(IMAGE, legacy, END).verdict).toBe('mirrored');
   });
 
   it("carries the node's registries.conf for the diagnosis", () => {

@@ -129,14 +129,14 @@ describe('a source chosen, then the copy failing (captured against a mirror that
   });
 });
 
-// podman 4.3 did not retry in any case captured here; the warning follows c/common pkg/retry
-// ("Failed, retrying in %s ... (%d/%d). Error: %v", vectors/podman-log-lines.json).
+// A real retry, captured in the sandbox: a node whose cluster proxy is down (proxyconnect
+// errors are retryable), so c/common's retry runs the whole sequence four times.
 describe('retries repeat the whole sequence; the last round decides', () => {
   it('resets on c/common retry warnings', () => {
-    const first = readReference('podman-logs/mirror-connection-refused.stderr');
-    const trying = first.split('\n').filter((l) => /Trying to access|Accessing/.test(l));
-    const retry = 'time="2026-11-27T19:41:28Z" level=warning msg="Failed, retrying in 1s ... (1/3). Error: initializing source docker://x: boom"';
-    const log = readPullLog([...trying, retry, ...trying].join('\n'), 125);
-    expect(log.attempts).toHaveLength(2);
+    const text = readFileSync('test/fixtures/node-logs/digest-proxy-down.log', 'utf8');
+    const pull = text.slice(text.indexOf('section pull'), text.indexOf('pull-exit'));
+    expect(pull.match(/Failed, retrying in 1s/g)).toHaveLength(3);
+    const log = readPullLog(pull, 125);
+    expect(log.attempts.map((a) => a.reason)).toEqual(['connection-refused', 'connection-refused']);
   });
 });

@@ -60,7 +60,7 @@ describe('verify report', () => {
     const text = await renderVerify(failing, 'table', plain, 60);
     const lines = text.split('\n');
     for (const line of lines.slice(0, 3)) expect(line.length).toBeLessThanOrEqual(60);
-    expect(lines[2]).toMatch(/^worker-1   mirror-failed   -   +manifest-un…$/);
+    expect(lines[2]).toMatch(/^worker-1 {3}mirror-failed {3}- {2} +manifest-un…$/);
     expect(lines.slice(3)).toEqual(['', 'worker-1: mirror.example:5000: the image is not on this mirror: mirror it there (oc mirror, or oc image mirror)', '']);
   });
   it('several images: an IMAGE column', async () => {

@@ -1,0 +1,106 @@
+// The pure parts of diagnosis: node config against the cluster's render, image picking, pools.
+import { describe, expect, it } from 'vitest';
+import { clusterConf, compareNodeConfig } from '../../src/app/node-config.js';
+import { pickImages } from '../../src/app/pick-images.js';
+import { isUpToDate, poolOf, poolWarnings } from '../../src/app/rollout.js';
+import { sameMirrorBehaviour } from '../../src/app/status.js';
+import type { ClusterNode } from '../../src/oc/cluster.js';
+import type { MachineConfigPool } from '../../src/oc/machine-config.js';
+import { readPolicies } from '../../src/registries/policies.js';
+import { parseReference } from '../../src/registries/reference.js';
+import { renderRegistriesConf } from '../../src/registries/render.js';
+
+const D = `sha256:${'a'.repeat(64)}`;
+const icsp = {
+  apiVersion: 'operator.openshift.io/v1alpha1',
+  kind: 'ImageContentSourcePolicy',
+  metadata: { name: 'mirrors' },
+  spec: { repositoryDigestMirrors: [{ source: 'registry.example.com/team', mirrors: ['mirror.corp:5000/team'] }] },
+};
+const policies = readPolicies([{ origin: 'test', object: icsp }]);
+const ref = parseReference(`registry.example.com/team/app@${D}`);
+
+describe("a node's registries.conf against the cluster's", () => {
+  const expected = clusterConf(policies);
+  it('the MCO form matches, the 4.12 mirror-by-digest-only form too', () => {
+    const current = compareNodeConfig([{ path: '/etc/containers/registries.conf', text: renderRegistriesConf(policies) }], expected, ref);
+    expect(current).toMatchObject({ matchesCluster: true, problem: null });
+    const old = `[[registry]]\nprefix = ""\nlocation = "registry.example.com/team"\nmirror-by-digest-only = true\n[[registry.mirror]]\nlocation = "mirror.corp:5000/team"\n`;
+    expect(compareNodeConfig([{ path: '/etc/containers/registries.conf', text: old }], expected, ref)).toMatchObject({ matchesCluster: true });
+  });
+  it('a drop-in that adds a mirror makes it differ', () => {
+    const dropIn = `[[registry]]\nprefix = ""\nlocation = "registry.example.com/team"\n[[registry.mirror]]\nlocation = "other.corp/team"\n`;
+    const c = compareNodeConfig(
+      [
+        { path: '/etc/containers/registries.conf', text: renderRegistriesConf(policies) },
+        { path: '/etc/containers/registries.conf.d/99-extra.conf', text: dropIn },
+      ],
+      expected,
+      ref,
+    );
+    expect(c!.matchesCluster).toBe(false);
+    expect(c!.sources.map((x) => x.reference)).toEqual([`other.corp/team/app@${D}`, `registry.example.com/team/app@${D}`]);
+  });
+  it('a file that does not parse differs, and says why; no file is unknown', () => {
+    const c = compareNodeConfig([{ path: '/etc/containers/registries.conf', text: '[[registry' }], expected, ref);
+    expect(c).toMatchObject({ matchesCluster: false, sources: [] });
+    expect(c!.problem).toMatch(/not valid TOML/);
+    expect(compareNodeConfig([], expected, ref)).toBeNull();
+  });
+});
+
+describe('the rendered MachineConfig against the policies', () => {
+  it('same sources for every policy source, by digest and by tag', () => {
+    expect(sameMirrorBehaviour(renderRegistriesConf(policies), clusterConf(policies), policies.rules)).toBe(true);
+    expect(sameMirrorBehaviour('unqualified-search-registries = []\n', clusterConf(policies), policies.rules)).toBe(false);
+  });
+});
+
+describe('images running pods use', () => {
+  const pods = [
+    { namespace: 'b', pod: 'p2', image: 'registry.example.com/team/app:1.0', imageID: `registry.example.com/team/app@${D}` },
+    { namespace: 'a', pod: 'p1', image: 'registry.example.com/team/other:2', imageID: 'sha256:deadbeef' },
+    { namespace: 'c', pod: 'p3', image: `quay.io/elsewhere/x@${D}`, imageID: `quay.io/elsewhere/x@${D}` },
+  ];
+  it('by digest from the runtime, one per mirrored source, covered ones only', () => {
+    expect(pickImages(pods, policies.rules, 5)).toEqual([{ image: `registry.example.com/team/app@${D}`, source: 'registry.example.com/team', seenIn: 'b/p2' }]);
+  });
+  it('at most max', () => {
+    expect(pickImages(pods, policies.rules, 0)).toEqual([]);
+  });
+});
+
+describe('pools and rollout', () => {
+  const node = (labels: Record<string, string>, current: string, desired: string, state = 'Done'): ClusterNode => ({
+    name: 'n', labels, ready: true, notReadyReason: null, currentConfig: current, desiredConfig: desired, mcoState: state,
+  });
+  const pool = (name: string, selector: Record<string, string>, extra: Partial<MachineConfigPool> = {}): MachineConfigPool => ({
+    name, nodeSelector: selector, desiredConfig: null, currentConfig: null, machineCount: 3, updatedMachineCount: 3, readyMachineCount: 3,
+    degradedMachineCount: 0, unavailableMachineCount: 0, updating: { status: false, message: null }, degraded: { status: false, message: null }, paused: false, ...extra,
+  });
+  it('a node in a custom pool belongs to it, not to worker', () => {
+    const pools = [pool('worker', { 'node-role.kubernetes.io/worker': '' }), pool('infra', { 'node-role.kubernetes.io/infra': '' })];
+    expect(poolOf(node({ 'node-role.kubernetes.io/worker': '', 'node-role.kubernetes.io/infra': '' }, 'a', 'a'), pools)!.name).toBe('infra');
+  });
+  it('up to date: current is desired and the daemon is done', () => {
+    expect(isUpToDate(node({}, 'r2', 'r2'))).toBe(true);
+    expect(isUpToDate(node({}, 'r1', 'r2'))).toBe(false);
+    expect(isUpToDate(node({}, 'r2', 'r2', 'Working'))).toBe(false);
+  });
+  it('warnings: updating, degraded, paused', () => {
+    expect(
+      poolWarnings(
+        [
+          pool('worker', {}, { updating: { status: true, message: null }, updatedMachineCount: 1 }),
+          pool('infra', {}, { degraded: { status: true, message: 'Node n is reporting: "unexpected on-disk state"' } }),
+          pool('edge', {}, { paused: true }),
+        ],
+        'oc',
+      ),
+    ).toEqual([
+      'MachineConfigPool worker is still updating (1/3 machines updated): nodes may not have the latest mirror configuration yet (oc icsp status)',
+      'MachineConfigPool infra is degraded: Node n is reporting: "unexpected on-disk state"; its nodes may keep an old registries.conf (oc icsp status)',
+      'MachineConfigPool edge is paused: policy changes do not reach its nodes until it is unpaused',
+    ]);
+  });
+});

@@ -1,0 +1,154 @@
+// Every hint rule, decided on real podman logs (test/fixtures/reference/podman-logs, podman
+// 4.3.1 against real registries) with the node evidence around them varied: pull-secret
+// coverage, the cluster proxy, the policies' expectation, how the run ended.
+import { describe, expect, it } from 'vitest';
+import type { Expectation, RunEnd } from '../../src/pull-log/evidence.js';
+import { hintFor, proxyFor } from '../../src/pull-log/hints.js';
+import type { NodeReport } from '../../src/pull-log/node-output.js';
+import { readPullLog } from '../../src/pull-log/pull-log.js';
+import { decideVerdict } from '../../src/pull-log/verdict.js';
+import { readReference } from '../reference-data.js';
+
+const IMAGE = 'registry.example.com/team/app@sha256:2cc61de807ab6eb22a0587fb00fdf82d0627e1739b64b4b63e79cdcfc933ac34';
+const MIRROR = '127.0.0.1:32915';
+// The capture's basic-auth registry (index.json).
+const AUTH = '127.0.0.1:35943';
+const EXITED: RunEnd = { status: 'exited', clientSaid: null, clientName: 'oc', timeoutMs: 300_000 };
+const COVERED: Expectation = { coveredBy: 'ImageContentSourcePolicy/x covers it', notApplicable: null };
+
+function report(capture: string, exitCode: number, extra: Partial<NodeReport> = {}): NodeReport {
+  const log = readPullLog(readReference(`podman-logs/${capture}.stderr`), exitCode);
+  return { podman: '4.3.1', pulls: [{ image: null, presentBefore: false, exitCode, removed: null, log }], proxy: null, credentials: {}, registriesConf: [], strayTail: [], ...extra };
+}
+
+const hint = (r: NodeReport, image = IMAGE, end: RunEnd = EXITED, expectation: Expectation = COVERED) => decideVerdict(image, r, end, expectation).hint;
+
+describe('mirror-failed: the first mirror failure says what to do', () => {
+  it('401 and no credentials for the mirror in the pull secret', () => {
+    expect(hint(report('mirror-unauthorized-then-source-dns', 125, { credentials: { [AUTH]: false } }))).toBe(
+      `${AUTH}: add the mirror's credentials to the cluster pull secret (openshift-config/pull-secret)`,
+    );
+  });
+  it('401 although the pull secret has credentials: the repository may not exist (Quay answers 401 for that)', () => {
+    expect(hint(report('mirror-unauthorized-then-source-dns', 125, { credentials: { [AUTH]: true, [`${AUTH}/secure/team/app`]: true } }))).toBe(
+      `${AUTH}: the node pull secret has credentials for it, so the repository may not exist on this mirror, or these credentials cannot read it`,
+    );
+  });
+  it('401, the pull secret not asked about this mirror', () => {
+    expect(hint(report('mirror-unauthorized-then-source-dns', 125))).toBe(
+      `${AUTH}: check that the cluster pull secret (openshift-config/pull-secret) has credentials for it, and that the repository exists there`,
+    );
+  });
+  it('the most specific repository asked about decides', () => {
+    const r = report('mirror-unauthorized-then-source-dns', 125, { credentials: { [AUTH]: true } });
+    const repo = decideVerdict(IMAGE, r, EXITED, COVERED).attempts[0]!.reference.replace(/@.*/, '');
+    expect(hint({ ...r, credentials: { [AUTH]: true, [repo]: false } })).toMatch(/add the mirror's credentials/);
+  });
+  it('manifest unknown: mirror the image', () => {
+    // The image then came from the second mirror; drop that success to see the first mirror's failure alone.
+    const r = report('second-mirror-after-manifest-unknown', 0);
+    const failedOnly = { ...r, pulls: [{ ...r.pulls[0]!, exitCode: 125, log: { ...r.pulls[0]!.log, pulled: false, attempts: r.pulls[0]!.log.attempts.slice(0, 1) } }] };
+    expect(hint(failedOnly)).toBe(`${MIRROR}: the image is not on this mirror: mirror it there (oc mirror, or oc image mirror)`);
+  });
+  it('an untrusted certificate: the ConfigMap key is host..port', () => {
+    const captured = report('mirror-x509-then-source-dns', 125);
+    const host = decideVerdict(IMAGE, captured, EXITED, COVERED).attempts[0]!.reference.split('/')[0]!;
+    expect(hint(captured)).toBe(
+      `${host}: trust its CA: a ConfigMap in openshift-config with the CA under the key "${host.replace(':', '..')}", named in image.config.openshift.io/cluster spec.additionalTrustedCA`,
+    );
+  });
+  it('a plain-HTTP mirror: list it as insecure', () => {
+    expect(hint(report('mirror-http-to-https-client', 125))).toBe(
+      `${MIRROR}: the mirror speaks plain HTTP: add it to image.config.openshift.io/cluster spec.registrySources.insecureRegistries`,
+    );
+  });
+  it('nothing listens, no proxy: check host and port', () => {
+    expect(hint(report('mirror-connection-refused', 125))).toMatch(/^127\.0\.0\.1:\d+: nothing listens there: check the mirror host, port and that the registry is running$/);
+  });
+  it('the source is blocked (NeverContactSource) and every mirror failed', () => {
+    expect(hint(report('blocked-source-NeverContactSource-style', 125))).toBe(
+      `${MIRROR}: the image is not on this mirror: mirror it there (oc mirror, or oc image mirror); the source is blocked (NeverContactSource), so nothing else is tried`,
+    );
+  });
+});
+
+describe('the cluster proxy', () => {
+  const proxy = { HTTP_PROXY: 'http://proxy.corp:3128', HTTPS_PROXY: 'http://proxy.corp:3128', NO_PROXY: '.cluster.local,.svc,10.0.0.0/16,mirror.corp:5000,.internal' };
+  const cases: [string, string | null][] = [
+    ['mirror.example.com:5000', 'http://proxy.corp:3128'],
+    ['mirror.corp:5000', null],
+    ['mirror.corp:5001', 'http://proxy.corp:3128'],
+    ['registry.apps.cluster.local', null],
+    ['a.internal', null],
+    ['internal', null],
+    ['127.0.0.1:5000', null],
+    ['localhost:5000', null],
+  ];
+  for (const [host, via] of cases) it(`${host}: ${via ?? 'direct'}`, () => expect(proxyFor(proxy, host)).toBe(via));
+  it('NO_PROXY=* turns it off; no proxy.env, no proxy', () => {
+    expect(proxyFor({ ...proxy, NO_PROXY: '*' }, 'mirror.example.com')).toBeNull();
+    expect(proxyFor(null, 'mirror.example.com')).toBeNull();
+  });
+});
+
+describe('not-mirrored: why no mirror was tried', () => {
+  const noEntry = report('no-matching-entry', 125);
+  it('the node lags: its rollout is pending', () => {
+    expect(hint(noEntry, IMAGE, EXITED, { ...COVERED, rolloutPending: 'rendered-worker-1 -> rendered-worker-2' })).toBe(
+      "the node's registries.conf lags the cluster's policies: let its MachineConfigPool finish the rollout (oc icsp status)",
+    );
+  });
+  it('the node lags: its registries.conf does not resolve as the policies do', () => {
+    expect(hint(noEntry, IMAGE, { ...EXITED, clientName: 'kubectl' }, { ...COVERED, configMatches: false })).toBe(
+      "the node's registries.conf lags the cluster's policies: let its MachineConfigPool finish the rollout (kubectl icsp status)",
+    );
+  });
+  it('covered, config unknown', () => {
+    expect(hint(noEntry)).toBe("check the node's MachineConfig rollout (oc icsp status) and its registries.conf.d drop-ins");
+  });
+  it('a tag under digest-only policies', () => {
+    const tag = 'registry.example.com/team/app:latest';
+    expect(hint(report('tag-under-digest-only-policy', 125), tag, EXITED, { coveredBy: null, notApplicable: 'a tag pull, and ICSP/x mirror digest pulls only' })).toBe(
+      'pull by digest, or add an ImageTagMirrorSet for the repository',
+    );
+  });
+  it('a digest under tag-only policies', () => {
+    expect(hint(noEntry, IMAGE, EXITED, { coveredBy: null, notApplicable: 'only ImageTagMirrorSets cover it (ITMS/x) and they serve tag pulls only' })).toBe(
+      'add an ImageDigestMirrorSet for the repository: ImageTagMirrorSets serve tag pulls only',
+    );
+  });
+  it('no policy covers it', () => {
+    expect(hint(noEntry, IMAGE, EXITED, { coveredBy: null, notApplicable: null })).toBe(
+      'no mirror policy covers this image: add an ImageDigestMirrorSet (digest pulls) or an ImageTagMirrorSet (tag pulls) for its repository',
+    );
+  });
+});
+
+describe('error: the check itself', () => {
+  const empty: NodeReport = { podman: null, pulls: [], proxy: null, credentials: {}, registriesConf: [], strayTail: [] };
+  const base = { image: IMAGE, report: empty, expectation: COVERED, attempts: [], served: null, source: null, verdict: 'error' as const };
+  it("the debug image cannot be pulled (oc's warning, as the sandbox's oc prints it)", () => {
+    const said = 'Container container-00 is unable to start due to an error: Back-off pulling image "registry.redhat.io/rhel9/support-tools" (timed out waiting for the condition)';
+    expect(hintFor({ ...base, end: { ...EXITED, status: 'timed-out', clientSaid: said } })).toBe(
+      "the node pod's image cannot be pulled: pass --image with a tools image your mirror serves",
+    );
+  });
+  it('forbidden: needs cluster-admin', () => {
+    const said = 'cannot create the debug pod on w0: Error from server (Forbidden): pods is forbidden: User "dev" cannot create resource "pods": log in as a cluster administrator';
+    expect(hintFor({ ...base, end: { ...EXITED, status: 'could-not-start', clientSaid: said } })).toBe('log in as a cluster administrator: verify creates a namespace and privileged pods');
+  });
+  it('a plain timeout', () => {
+    expect(hintFor({ ...base, end: { ...EXITED, status: 'timed-out' } })).toMatch(/^the check did not finish in time: raise --timeout/);
+  });
+  it('podman refused the pull before any source', () => {
+    const refused = report('no-matching-entry', 125);
+    const r = { ...refused, pulls: [{ ...refused.pulls[0]!, log: { ...refused.pulls[0]!.log, attempts: [] } }] };
+    expect(hintFor({ ...base, report: r, end: EXITED })).toMatch(/^podman refused the pull before trying any source/);
+  });
+  it('interrupted: no hint', () => {
+    expect(hintFor({ ...base, end: { ...EXITED, status: 'interrupted' } })).toBeNull();
+  });
+  it('mirrored: no hint', () => {
+    expect(hint(report('mirrored-digest', 0))).toBeNull();
+  });
+});
