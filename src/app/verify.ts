@@ -6,7 +6,7 @@ import { type ClusterNode, listNodes, listPodImages } from '../oc/cluster.js';
 import { listMachineConfigPools } from '../oc/machine-config.js';
 import type { NodeRunner, PlannedCall } from '../oc/node-runner.js';
 import type { Verdict } from '../pull-log/evidence.js';
-import { nodeCommand } from '../pull-log/node-script.js';
+import { type CheckMode, nodeCommand } from '../pull-log/node-script.js';
 import type { PolicySet } from '../registries/policies.js';
 import { parseReference, pullString, referenceName, wasNormalized } from '../registries/reference.js';
 import { type ImageCheck, type LogSinkFactory, type NodeCheck, type NodeResult, resultWithoutRun, startNodeCheck } from './check-node.js';
@@ -16,9 +16,18 @@ import { pickImages } from './pick-images.js';
 import { expectationFor, mirrorWarnings, type PolicyRow, policyRows } from './policy-summary.js';
 import { pendingRollout, poolOf, poolWarnings } from './rollout.js';
 
+/**
+ * Above this many nodes, `auto` runs one DaemonSet instead of a debug pod per node, and reads
+ * manifests instead of pulling (see docs/scale.md for how it was chosen).
+ */
+export const SCALE_THRESHOLD = 25;
+
+export type CheckChoice = CheckMode | 'auto';
+
 export interface VerifyRequest {
   /** The images to check; none: the ones the cluster runs that a mirror policy covers. */
   images: string[];
+  check: CheckChoice;
   maxImages: number;
   selector: string | undefined;
   nodeNames: string[] | undefined;
@@ -39,6 +48,10 @@ export interface VerifyDeps {
 export interface VerifyResult {
   /** The first image checked (the only one, when IMAGE was given). */
   image: string;
+  /** How each node checked: pulled the image, or read its manifest. */
+  check: CheckMode;
+  /** How nodes were reached: oc debug, kubectl pods, a DaemonSet. */
+  strategy: string;
   images: string[];
   policies: PolicyRow[];
   warnings: string[];
@@ -110,8 +123,9 @@ function safeSources(...args: Parameters<typeof sourcesOf>) {
 export async function planVerify(request: VerifyRequest, deps: Pick<VerifyDeps, 'client' | 'nodeRunner'>): Promise<{ calls: PlannedCall[]; skipped: string[] }> {
   const { checks, nodes, repositories } = await prepare(request, deps.client);
   const ready = nodes.filter((n) => n.ready).map((n) => n.name);
+  const check = checkMode(request.check, ready.length);
   return {
-    calls: deps.nodeRunner.plan(ready, nodeCommand(checks.map((c) => c.image), request.keepImage, repositories)),
+    calls: deps.nodeRunner.plan(ready, nodeCommand({ images: checks.map((c) => c.image), check, keepImage: request.keepImage, repositories })),
     skipped: nodes.filter((n) => !n.ready).map((n) => n.name),
   };
 }
@@ -128,12 +142,16 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
   }
   const ready = nodes.filter((n) => n.ready);
   const byName = new Map(ready.map((n) => [n.name, n]));
+  const check = checkMode(request.check, ready.length);
+  if (request.check === 'auto' && check === 'manifest') {
+    warnings.push(`${ready.length} nodes: reading manifests only (--check manifest): blob failures after the manifest are not seen; --check pull to pull`);
+  }
   const running = new Map<string, NodeCheck>();
   let done = 0;
   deps.onNodeDone?.(0, ready.length);
   const outcome = await nodeRunner.run({
     nodes: ready.map((n) => n.name),
-    command: nodeCommand(checks.map((c) => c.image), request.keepImage, repositories),
+    command: nodeCommand({ images: checks.map((c) => c.image), check, keepImage: request.keepImage, repositories }),
     parallel: request.parallel,
     timeoutMs: request.timeoutMs,
     signal: deps.signal,
@@ -159,6 +177,8 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
 
   const result: VerifyResult = {
     image: checks[0]!.image,
+    check,
+    strategy: nodeRunner.strategy,
     images: checks.map((c) => c.image),
     policies: dedupe(checks.flatMap((c) => policyRows(policies.rules, c.ref))),
     warnings,
@@ -184,6 +204,11 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
     warnings.push(`could not delete namespace ${outcome.namespace}: run \`${client.name} delete namespace ${outcome.namespace}\``);
   }
   return result;
+}
+
+function checkMode(choice: CheckChoice, nodes: number): CheckMode {
+  if (choice !== 'auto') return choice;
+  return nodes > SCALE_THRESHOLD ? 'manifest' : 'pull';
 }
 
 function dedupe(rows: PolicyRow[]): PolicyRow[] {

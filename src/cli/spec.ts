@@ -34,6 +34,13 @@ export const VERIFY_OPTIONS = {
   'keep-image': { type: 'boolean', default: false, describe: 'keep the pulled image on nodes that did not have it' },
   'log-dir': { type: 'string', describe: "save each node's raw log as DIR/<node>.log (mode 0600)" },
   'dry-run': { type: 'boolean', default: false, describe: 'print the client calls each node would get, create nothing, exit 0' },
+  strategy: { choices: ['auto', 'debug', 'daemonset'] as const, default: 'auto' as const, describe: 'how nodes are reached: a debug pod per node, or one DaemonSet (auto: a DaemonSet above 25 nodes)' },
+  check: {
+    choices: ['auto', 'pull', 'manifest'] as const,
+    default: 'auto' as const,
+    describe: 'pull the image, or read only its manifest with skopeo (mirror choice only; blob failures after the manifest are not seen; nothing written to nodes); auto: manifest above 25 nodes',
+  },
+  group: { type: 'boolean', describe: 'one row per outcome, node names folded (default above 25 nodes; -o wide lists every node)' },
   'max-images': { type: 'number', default: 5, describe: 'without IMAGE: check at most this many of the images running pods use (one per mirrored source)' },
 } as const satisfies Record<string, Options>;
 

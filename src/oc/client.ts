@@ -3,7 +3,8 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { UserError } from '../errors.js';
 import { kubectlPodStrategy } from './kubectl-pod.js';
-import { type NodeRunner, podPerNodeRunner } from './node-runner.js';
+import { daemonSetRunner } from './daemonset.js';
+import { autoRunner, type NodeRunner, podPerNodeRunner } from './node-runner.js';
 import { ocDebugStrategy } from './oc-debug.js';
 import type { OcRunner } from './runner.js';
 import { firstErrorLine } from './client-talk.js';
@@ -59,7 +60,15 @@ export interface Client {
   /** The logged-in user, or a UserError telling how to log in. */
   whoAmI(): Promise<string>;
   /** How this client runs a command on nodes; `image` is the pod image (--image). */
-  nodeRunner(options: { image: string | undefined }): NodeRunner;
+  nodeRunner(options: NodeRunnerOptions): NodeRunner;
+}
+
+export interface NodeRunnerOptions {
+  image: string | undefined;
+  /** debug: a pod per node; daemonset: one DaemonSet; auto: by the number of nodes. */
+  strategy?: 'debug' | 'daemonset' | 'auto';
+  /** For auto: the most nodes a pod per node serves. */
+  threshold?: number;
 }
 
 export function openClient(kind: ClientChoice['kind'], runner: OcRunner): Client {
@@ -68,8 +77,14 @@ export function openClient(kind: ClientChoice['kind'], runner: OcRunner): Client
     name: kind,
     runner,
     whoAmI: () => whoAmI(runner, oc ? ['whoami'] : ['auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}']),
-    // kubectl's own debug neither waits, nor streams, nor deletes: it gets pods made by hand.
-    nodeRunner: ({ image }) => podPerNodeRunner(runner, oc ? ocDebugStrategy(runner, image) : kubectlPodStrategy(runner, image)),
+    nodeRunner({ image, strategy = 'debug', threshold = Number.POSITIVE_INFINITY }) {
+      // kubectl's own debug neither waits, nor streams, nor deletes: it gets pods made by hand.
+      const perNode = () => podPerNodeRunner(runner, oc ? ocDebugStrategy(runner, image) : kubectlPodStrategy(runner, image));
+      const daemonSet = () => daemonSetRunner(runner, { image, clientName: kind });
+      if (strategy === 'debug') return perNode();
+      if (strategy === 'daemonset') return daemonSet();
+      return autoRunner(perNode(), daemonSet(), threshold);
+    },
   };
 }
 

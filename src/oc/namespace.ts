@@ -7,10 +7,12 @@ import type { OcRunner } from './runner.js';
 
 export const RUN_NAMESPACE_PREFIX = 'oc-icsp-';
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'oc-icsp' };
+/** Each run's objects carry its id, so a run finds its own and cleanup finds every run's. */
+export const RUN_ID_LABEL = 'oc-icsp/run-id';
 /** Shown where the real name is not known yet (dry run): the API server picks it. */
 export const NAMESPACE_PLACEHOLDER = `${RUN_NAMESPACE_PREFIX}<generated>`;
 
-export function runNamespaceManifest(): string {
+export function runNamespaceManifest(runId: string): string {
   return JSON.stringify({
     apiVersion: 'v1',
     kind: 'Namespace',
@@ -22,6 +24,7 @@ export function runNamespaceManifest(): string {
         'pod-security.kubernetes.io/warn': 'privileged',
         'security.openshift.io/scc.podSecurityLabelSync': 'false',
         ...MANAGED_BY,
+        [RUN_ID_LABEL]: runId,
       },
       annotations: { 'openshift.io/node-selector': '', 'oc-icsp/purpose': 'temporary pods of oc icsp' },
     },
@@ -34,8 +37,10 @@ export function deleteNamespaceArgs(name: string): string[] {
   return ['delete', 'namespace', name, '--ignore-not-found', '--wait=false'];
 }
 
-export async function createRunNamespace(oc: OcRunner): Promise<string> {
-  const result = await oc.run(CREATE_FROM_STDIN, { input: runNamespaceManifest() });
+export async function createRunNamespace(oc: OcRunner, runId: string): Promise<string> {
+  let result = await oc.run(CREATE_FROM_STDIN, { input: runNamespaceManifest(runId) });
+  // generateName can collide with an existing name; the API server then asks to try again.
+  if (result.exitCode !== 0 && /already exists/i.test(result.stderr)) result = await oc.run(CREATE_FROM_STDIN, { input: runNamespaceManifest(runId) });
   if (result.exitCode !== 0) throw clientError(oc, 'create a namespace for the node pods', result);
   const name = result.stdout.trim().replace(/^namespace\//, '');
   if (!name.startsWith(RUN_NAMESPACE_PREFIX)) throw new UserError(`unexpected answer creating the namespace: ${result.stdout.trim()}`);

@@ -2,6 +2,7 @@
 // It starts the nodes' pods, bounded; streams each node's lines to that node's sink; reports
 // each node's end; stops everything on request; and removes all it created, whatever happens.
 import { summarizeClientTalk, TALK_TAIL } from './client-talk.js';
+import { randomBytes } from 'node:crypto';
 import { CREATE_FROM_STDIN, createRunNamespace, deleteNamespace, deleteNamespaceArgs, NAMESPACE_PLACEHOLDER, runNamespaceManifest } from './namespace.js';
 import type { OcRunner, RunningProcess, StreamHandlers } from './runner.js';
 
@@ -10,6 +11,8 @@ export interface NodeSink {
   output(line: string): void;
   /** A line of the client's own talk about the pod. */
   clientTalk(line: string): void;
+  /** The command has said all it will (for a pod that keeps running after it, as a DaemonSet's does). */
+  finished(): boolean;
 }
 
 export type NodeEndStatus = 'exited' | 'timed-out' | 'interrupted' | 'could-not-start';
@@ -78,7 +81,7 @@ export function podPerNodeRunner(oc: OcRunner, strategy: PodStrategy): NodeRunne
     notices: strategy.notices,
     plan(nodes, command) {
       return [
-        { node: null, argv: oc.commandLine(CREATE_FROM_STDIN), stdin: runNamespaceManifest() },
+        { node: null, argv: oc.commandLine(CREATE_FROM_STDIN), stdin: runNamespaceManifest('<run-id>') },
         ...nodes.flatMap((node) => strategy.plan(node, NAMESPACE_PLACEHOLDER, command)),
         { node: null, argv: oc.commandLine(deleteNamespaceArgs(NAMESPACE_PLACEHOLDER)) },
       ];
@@ -90,7 +93,7 @@ export function podPerNodeRunner(oc: OcRunner, strategy: PodStrategy): NodeRunne
     async run(request) {
       if (request.nodes.length === 0 || request.signal.aborted) return { namespace: null, cleanedUp: true };
       request.onStatus?.('creating a namespace for the node pods');
-      namespace = await createRunNamespace(oc);
+      namespace = await createRunNamespace(oc, randomBytes(4).toString('hex'));
       try {
         await forEachLimited(request.nodes, request.parallel, request.signal, (node) => runOne(strategy, namespace!, node, request));
       } finally {
@@ -142,4 +145,25 @@ async function forEachLimited<T>(items: T[], limit: number, signal: AbortSignal,
     while (next < items.length && !signal.aborted) await work(items[next++]!);
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/**
+ * `--strategy auto`: a pod per node up to `threshold` nodes, one DaemonSet above it. The choice
+ * is made when the run starts, from the number of nodes it is given.
+ */
+export function autoRunner(small: NodeRunner, large: NodeRunner, threshold: number): NodeRunner {
+  let chosen: NodeRunner | null = null;
+  const pick = (nodes: number) => (chosen = nodes > threshold ? large : small);
+  return {
+    get strategy() {
+      return chosen?.strategy ?? `auto (${small.strategy} up to ${threshold} nodes, else ${large.strategy})`;
+    },
+    get notices() {
+      return (chosen ?? small).notices;
+    },
+    plan: (nodes, command) => pick(nodes.length).plan(nodes, command),
+    run: (request) => pick(request.nodes.length).run(request),
+    pending: () => chosen?.pending() ?? [],
+    abandon: () => chosen?.abandon(),
+  };
 }

@@ -25,6 +25,8 @@ export interface NodeReport {
   registriesConf: { path: string; text: string }[];
   /** The last lines that were not part of a section, to explain a failure. */
   strayTail: string[];
+  /** The script reached its end marker: nothing more will come. */
+  complete: boolean;
 }
 
 // A node's registries.conf is small; this only guards memory against a runaway file.
@@ -47,6 +49,12 @@ export class NodeOutputReader {
   private credentials: Record<string, boolean> = {};
   private files: { path: string; text: string }[] = [];
   private strayTail: string[] = [];
+  private complete = false;
+
+  /** The script has said all it will say (a DaemonSet pod keeps running after it). */
+  get finished(): boolean {
+    return this.complete;
+  }
 
   feed(line: string): void {
     if (line.startsWith(MARKER)) {
@@ -80,6 +88,7 @@ export class NodeOutputReader {
       credentials: { ...this.credentials },
       registriesConf: this.files.map((f) => ({ ...f })),
       strayTail: [...this.strayTail],
+      complete: this.complete,
     };
   }
 
@@ -118,6 +127,7 @@ export class NodeOutputReader {
         if (rest[0]) this.credentials[rest[0]] = rest[1] === 'yes';
         return;
       case 'end':
+        this.complete = true;
         this.section = null;
         return;
     }

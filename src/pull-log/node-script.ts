@@ -8,13 +8,16 @@ export const NODE_AUTHFILE = '/var/lib/kubelet/config.json';
 /** The cluster proxy, as the MCO gives it to CRI-O (an EnvironmentFile of crio.service). */
 export const NODE_PROXY_ENV = '/etc/mco/proxy.env';
 
-// Arguments: KEEP IMAGE... -- REPOSITORY...
+// Arguments: CHECK KEEP IMAGE... -- REPOSITORY...
+//   CHECK       pull: podman pulls each image, as the kubelet would have CRI-O pull it;
+//               manifest: skopeo reads only its manifest (same containers/image code and files:
+//               the mirror is chosen then), writing nothing to the node's storage
 //   KEEP        yes: leave pulled images on the node
 //   IMAGE       each image to pull, in turn
 //   REPOSITORY  mirror repositories whose credentials the pull secret is asked about (hosts
 //               and yes/no only: no secret ever leaves the node)
 export const NODE_SCRIPT = `set -u
-keep="$1"; shift
+check="$1"; keep="$2"; shift 2
 mark() { printf '\\n${MARKER} %s\\n' "$*"; }
 redact() { printf '%s' "$1" | sed 's#://[^@/]*@#://***@#'; }
 mark section node
@@ -28,6 +31,12 @@ fi
 while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do
   image="$1"; shift
   mark image "$image"
+  if [ "$check" = manifest ]; then
+    mark section pull
+    skopeo --debug inspect --raw --authfile ${NODE_AUTHFILE} "docker://$image" 2>&1 >/dev/null
+    mark pull-exit "$?"
+    continue
+  fi
   present=no
   if podman image exists "$image" >/dev/null 2>&1; then present=yes; fi
   mark image-present "$present"
@@ -55,7 +64,17 @@ done
 mark end
 `;
 
+export type CheckMode = 'pull' | 'manifest';
+
+export interface NodeCommandRequest {
+  images: string[];
+  check: CheckMode;
+  keepImage: boolean;
+  /** Mirror repositories (and hosts) to ask the pull secret about. */
+  repositories: string[];
+}
+
 /** argv after `oc debug node/N ... --`: chroot into the host and run the script there. */
-export function nodeCommand(images: string[], keepImage: boolean, repositories: string[] = []): string[] {
-  return ['chroot', '/host', '/bin/sh', '-c', NODE_SCRIPT, 'oc-icsp', keepImage ? 'yes' : 'no', ...images, '--', ...repositories];
+export function nodeCommand({ images, check, keepImage, repositories }: NodeCommandRequest): string[] {
+  return ['chroot', '/host', '/bin/sh', '-c', NODE_SCRIPT, 'oc-icsp', check, keepImage ? 'yes' : 'no', ...images, '--', ...repositories];
 }

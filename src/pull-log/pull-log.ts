@@ -42,7 +42,10 @@ export class PullLogReader {
       return;
     }
     let match: RegExpExecArray | null;
-    if ((match = TRYING.exec(message))) {
+    if (level === 'fatal') {
+      // skopeo ends with its error as a logrus fatal line, where podman prints `Error: …`.
+      this.error = message;
+    } else if ((match = TRYING.exec(message))) {
       this.attempts.push({ reference: match[1]!, ok: false, reason: null, message: null });
     } else if ((match = FAILED.exec(message))) {
       const attempt = this.lastAttemptFor(match[1]!);

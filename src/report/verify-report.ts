@@ -3,6 +3,7 @@ import type { VerifyResult } from '../app/verify.js';
 import type { Verdict } from '../pull-log/evidence.js';
 import { type Paint, plain } from './colors.js';
 import { type OutputFormat, renderDocument } from './document.js';
+import { foldNames } from './fold.js';
 import { renderTable } from './table.js';
 
 const VERDICT_COLOR: Record<Verdict, Parameters<Paint>[1]> = {
@@ -43,8 +44,9 @@ export function verifyDocument(result: VerifyResult): unknown {
  * table: one short line per node, cut to `width` (the terminal's) so no row wraps, then one
  * hint line per node that has one. wide: every column in full, hints and attempts included.
  */
-export async function renderVerify(result: VerifyResult, format: OutputFormat, paint: Paint = plain, width?: number): Promise<string> {
+export async function renderVerify(result: VerifyResult, format: OutputFormat, paint: Paint = plain, width?: number, group = false): Promise<string> {
   if (format === 'json' || format === 'yaml') return renderDocument(verifyDocument(result), format);
+  if (group && format === 'table') return renderGroups(result, paint, width);
   const several = result.images.length > 1;
   const wide = format === 'wide';
   const headers = ['node', ...(several ? ['image'] : []), 'verdict', 'pulled from', 'detail', ...(wide ? ['hint', 'attempts'] : [])];
@@ -64,6 +66,28 @@ export async function renderVerify(result: VerifyResult, format: OutputFormat, p
   return hints.length ? `${table}
 ${hints.join('\n')}
 ` : table;
+}
+
+// Findings first: a 500-row table would hide the three nodes that matter.
+const ORDER: Record<Verdict, number> = { error: 0, 'mirror-failed': 1, 'not-mirrored': 2, skipped: 3, mirrored: 4 };
+
+/** One row per outcome: verdict, where it came from (or what failed), how many nodes, which. */
+async function renderGroups(result: VerifyResult, paint: Paint, width?: number): Promise<string> {
+  const several = result.images.length > 1;
+  const groups = new Map<string, { nodes: VerifyResult['nodes'] }>();
+  for (const n of result.nodes) {
+    const key = JSON.stringify([n.verdict, n.image, shortReference(n.pulledFrom, n.image), n.summary, n.hint]);
+    (groups.get(key) ?? groups.set(key, { nodes: [] }).get(key)!).nodes.push(n);
+  }
+  const sorted = [...groups.values()].sort((a, b) => ORDER[a.nodes[0]!.verdict] - ORDER[b.nodes[0]!.verdict] || b.nodes.length - a.nodes.length);
+  const headers = ['verdict', ...(several ? ['image'] : []), 'count', 'pulled from', 'detail', 'nodes'];
+  const rows = sorted.map(({ nodes }) => {
+    const n = nodes[0]!;
+    return [paint(n.verdict, VERDICT_COLOR[n.verdict]), ...(several ? [n.image] : []), String(nodes.length), shortReference(n.pulledFrom, n.image), n.summary, foldNames(nodes.map((x) => x.name))];
+  });
+  const table = await renderTable(headers, rows, { maxWidth: width, shrinkable: [headers.length - 1, headers.length - 2, headers.length - 3] });
+  const hints = sorted.filter(({ nodes }) => nodes[0]!.hint).map(({ nodes }) => `${foldNames(nodes.map((x) => x.name))}: ${nodes[0]!.hint}`);
+  return hints.length ? `${table}\n${hints.join('\n')}\n` : table;
 }
 
 function attemptsText(attempts: VerifyResult['nodes'][number]['attempts']): string {

@@ -49,12 +49,12 @@ function clusterCalls(nodes: ReturnType<typeof nodeItem>[]): Expected[] {
 const CREATE_NS: Expected = { args: ['create', '-f', '-', '-o', 'name'], result: { stdout: `namespace/${NS}\n` } };
 const DELETE_NS: Expected = { args: ['delete', 'namespace', NS, '--ignore-not-found', '--wait=false'] };
 const debugCall = (node: string, extra: Partial<Expected> = {}): Expected => ({
-  args: debugNodeArgs({ node, namespace: NS, image: undefined, command: nodeCommand([IMAGE], false, ['mirror.example:5000/team/app', 'mirror.example:5000']) }),
+  args: debugNodeArgs({ node, namespace: NS, image: undefined, command: nodeCommand({ images: [IMAGE], check: 'pull', keepImage: false, repositories: ['mirror.example:5000/team/app', 'mirror.example:5000'] }) }),
   ...extra,
 });
 
 const request = (over: Partial<VerifyRequest> = {}): VerifyRequest => ({
-  images: [IMAGE], maxImages: 5, selector: undefined, nodeNames: undefined, parallel: 10, timeoutMs: 60_000, keepImage: false, ...over,
+  images: [IMAGE], check: 'pull', maxImages: 5, selector: undefined, nodeNames: undefined, parallel: 10, timeoutMs: 60_000, keepImage: false, ...over,
 });
 
 function setup(table: Expected[]) {
@@ -191,6 +191,6 @@ describe('verify over the fake client', () => {
       ['w0', ['/usr/bin/oc', 'debug', 'node/w0', '--to-namespace=oc-icsp-<generated>']],
       [null, ['/usr/bin/oc', 'delete', 'namespace', 'oc-icsp-<generated>']],
     ]);
-    expect(plan.calls[1]!.argv.slice(-6)).toEqual(['oc-icsp', 'no', IMAGE, '--', 'mirror.example:5000/team/app', 'mirror.example:5000']);
+    expect(plan.calls[1]!.argv.slice(-7)).toEqual(['oc-icsp', 'pull', 'no', IMAGE, '--', 'mirror.example:5000/team/app', 'mirror.example:5000']);
   });
 });

@@ -24,8 +24,10 @@ async function parse(argv: string[], startedAs = '/usr/local/bin/oc-icsp') {
 }
 
 const DEFAULTS: VerifyInvocation = {
-  request: { images: [IMG], maxImages: 5, selector: undefined, nodeNames: undefined, parallel: 10, timeoutMs: 300_000, keepImage: false },
+  request: { images: [IMG], check: 'auto', maxImages: 5, selector: undefined, nodeNames: undefined, parallel: 10, timeoutMs: 300_000, keepImage: false },
   podImage: undefined,
+  strategy: 'auto',
+  group: undefined,
   client: { client: undefined, kubeconfig: undefined, context: undefined, requestTimeout: undefined },
   output: 'table',
   color: true,
@@ -44,6 +46,8 @@ describe('verify: argv to request', () => {
     [['verify', IMG, '--parallel', '3', '--timeout', '90'], { request: { parallel: 3, timeoutMs: 90_000 } }],
     [['verify', IMG, '--timeout=1m30s'], { request: { timeoutMs: 90_000 } }],
     [['verify', IMG, '--keep-image'], { request: { keepImage: true } }],
+    [['verify', IMG, '--strategy', 'daemonset', '--check', 'manifest', '--group'], { strategy: 'daemonset', group: true, request: { check: 'manifest' } }],
+    [['verify', IMG, '--no-group'], { group: false }],
     [['verify', IMG, '--image', 'mirror.example:5000/tools:1'], { podImage: 'mirror.example:5000/tools:1' }],
     [['verify', IMG, '-o', 'json', '--no-color'], { output: 'json', color: false }],
     [['verify', IMG, '--log-dir', '/tmp/logs', '--dry-run'], { logDir: '/tmp/logs', dryRun: true }],
@@ -74,6 +78,8 @@ describe('verify: bad input is one error line, exit 2, and nothing is run', () =
     [['verify', IMG, '--nodes', 'w0,$(id)'], 'error: --nodes: "$(id)" is not a valid node name\n'],
     [['verify', IMG, '--nodes', ','], 'error: --nodes needs at least one node name\n'],
     [['verify', IMG, '-o', 'xml'], /^error: Invalid values:\n/],
+    [['verify', IMG, '--strategy', 'ssh'], /^error: Invalid values:\n.*strategy/],
+    [['verify', IMG, '--check', 'blob'], /^error: Invalid values:\n.*check/],
     [['verify', IMG, '--bogus'], 'error: Unknown argument: bogus (see `oc icsp --help`)\n'],
     [['verify', '--max-images', '0'], 'error: --max-images must be a whole number of at least 1, not 0\n'],
     [['frobnicate'], 'error: Unknown argument: frobnicate (see `oc icsp --help`)\n'],

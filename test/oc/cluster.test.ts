@@ -74,7 +74,7 @@ describe('run namespace', () => {
   it('is created privileged, unsynced, without a node selector, from stdin', async () => {
     let manifest = '';
     const oc = fakeRunner([{ args: ['create', '-f', '-', '-o', 'name'], result: { stdout: 'namespace/oc-icsp-x7k2p\n' }, input: (t) => (manifest = t) }]);
-    expect(await createRunNamespace(oc)).toBe('oc-icsp-x7k2p');
+    expect(await createRunNamespace(oc, 'r1')).toBe('oc-icsp-x7k2p');
     const ns = JSON.parse(manifest);
     expect(ns.metadata.generateName).toBe('oc-icsp-');
     expect(ns.metadata.labels).toMatchObject({
@@ -82,6 +82,7 @@ describe('run namespace', () => {
       'security.openshift.io/scc.podSecurityLabelSync': 'false',
     });
     expect(ns.metadata.annotations['openshift.io/node-selector']).toBe('');
+    expect(ns.metadata.labels).toMatchObject({ 'app.kubernetes.io/managed-by': 'oc-icsp', 'oc-icsp/run-id': 'r1' });
   });
   it('is deleted without waiting', async () => {
     const oc = fakeRunner([{ args: ['delete', 'namespace', 'oc-icsp-x7k2p', '--ignore-not-found', '--wait=false'] }]);

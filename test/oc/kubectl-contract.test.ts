@@ -67,7 +67,7 @@ function recordingKubectl(): OcRunner & { recorded: { args: string[]; input: str
 async function kubectlCommandLines(): Promise<{ args: string[]; input: string }[]> {
   const runner = recordingKubectl();
   const client = openClient('kubectl', runner);
-  const request = { images: [IMAGE], maxImages: 5, selector: 'node-role.kubernetes.io/worker', nodeNames: undefined, parallel: 2, timeoutMs: 50, keepImage: false };
+  const request = { images: [IMAGE], check: 'pull' as const, maxImages: 5, selector: 'node-role.kubernetes.io/worker', nodeNames: undefined, parallel: 2, timeoutMs: 50, keepImage: false };
   const nodeRunner = client.nodeRunner({ image: 'registry.example.com/tools:1' });
   await verify(request, { client, nodeRunner, signal: new AbortController().signal, logSink: undefined });
   const plan = await planVerify(request, { client, nodeRunner });

@@ -28,7 +28,7 @@ describe('the node runner chosen with the client', () => {
     ]);
     const runner = openClient('oc', oc).nodeRunner({ image: undefined });
     const controller = new AbortController();
-    const run = runner.run({ nodes: ['w0'], command: ['true'], parallel: 1, timeoutMs: 60_000, signal: controller.signal, start: () => ({ output() {}, clientTalk() {} }), end() {} });
+    const run = runner.run({ nodes: ['w0'], command: ['true'], parallel: 1, timeoutMs: 60_000, signal: controller.signal, start: () => ({ output() {}, clientTalk() {}, finished: () => false }), end() {} });
     for (let i = 0; i < 1000 && oc.running() === 0; i++) await new Promise((r) => setTimeout(r, 1));
     expect(runner.pending()).toEqual(['namespace/oc-icsp-abcde']);
     runner.abandon();
@@ -39,7 +39,7 @@ describe('the node runner chosen with the client', () => {
 
   it('no nodes, or already interrupted: nothing is created', async () => {
     const runner = openClient('oc', fakeRunner([])).nodeRunner({ image: undefined });
-    const request = { command: ['true'], parallel: 1, timeoutMs: 1, start: () => ({ output() {}, clientTalk() {} }), end() {} };
+    const request = { command: ['true'], parallel: 1, timeoutMs: 1, start: () => ({ output() {}, clientTalk() {}, finished: () => false }), end() {} };
     expect(await runner.run({ ...request, nodes: [], signal: new AbortController().signal })).toEqual({ namespace: null, cleanedUp: true });
     expect(await runner.run({ ...request, nodes: ['w0'], signal: AbortSignal.abort() })).toEqual({ namespace: null, cleanedUp: true });
   });

@@ -15,6 +15,9 @@ export interface VerifyInvocation {
   request: VerifyRequest;
   /** The node pods' image (--image). */
   podImage: string | undefined;
+  strategy: VerifyArgs['strategy'];
+  /** undefined: group above the threshold. */
+  group: boolean | undefined;
   client: ClientOptions;
   output: OutputFormat;
   color: boolean;
@@ -44,8 +47,10 @@ export function verifyInvocation(args: VerifyArgs): VerifyInvocation {
     if (!NODE_NAME.test(name)) throw new UserError(`--nodes: ${JSON.stringify(name)} is not a valid node name`);
   }
   return {
-    request: { images: args.IMAGE === undefined ? [] : [args.IMAGE], maxImages: args.maxImages, selector: args.selector, nodeNames, parallel: args.parallel, timeoutMs, keepImage: args.keepImage },
+    request: { images: args.IMAGE === undefined ? [] : [args.IMAGE], check: args.check, maxImages: args.maxImages, selector: args.selector, nodeNames, parallel: args.parallel, timeoutMs, keepImage: args.keepImage },
     podImage: args.image,
+    strategy: args.strategy,
+    group: args.group,
     client: { client: args.client, kubeconfig: args.kubeconfig, context: args.context, requestTimeout: args.requestTimeout },
     output: args.output,
     color: args.color,
@@ -64,6 +69,9 @@ type BuiltArgs = ReturnType<typeof builder> extends Argv<infer T> ? T : never;
 /** The parsed arguments; --color is the root's. */
 export interface VerifyArgs extends CommonOptions {
   IMAGE?: string;
+  strategy: 'auto' | 'debug' | 'daemonset';
+  check: 'auto' | 'pull' | 'manifest';
+  group?: boolean;
   maxImages: number;
   image?: string;
   selector?: string;
@@ -90,7 +98,8 @@ function rootColor(args: object): boolean {
 export async function runVerify(invocation: VerifyInvocation, io: Io): Promise<number> {
   const { request, output } = invocation;
   const client = openClientFrom(invocation.client, io);
-  const nodeRunner = client.nodeRunner({ image: invocation.podImage });
+  const { SCALE_THRESHOLD } = await import('../../app/verify.js');
+  const nodeRunner = client.nodeRunner({ image: invocation.podImage, strategy: invocation.strategy, threshold: SCALE_THRESHOLD });
   if (invocation.dryRun) {
     const [{ planVerify }, { renderPlan }] = await Promise.all([import('../../app/verify.js'), import('../../report/plan-report.js')]);
     const plan = await planVerify(request, { client, nodeRunner });
@@ -130,7 +139,8 @@ export async function runVerify(invocation: VerifyInvocation, io: Io): Promise<n
       io.err(`interrupted${result.namespaceDeleted ? `: namespace ${result.namespace} removed` : ''}\n`);
       return EXIT.interrupted;
     }
-    io.out(await report.renderVerify(result, output, terminal.paint, io.columns));
+    const group = invocation.group ?? result.nodes.length > SCALE_THRESHOLD;
+    io.out(await report.renderVerify(result, output, terminal.paint, io.columns, group));
     if (table) io.err(`${report.summaryLine(result)}\n`);
     return result.nodes.length > 0 && result.nodes.every((n) => n.verdict === 'mirrored') ? EXIT.ok : EXIT.findings;
   } finally {
