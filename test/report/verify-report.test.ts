@@ -8,6 +8,8 @@ const IMAGE = 'registry.example.com/team/app@sha256:' + 'e'.repeat(64);
 const result: VerifyResult = {
   image: IMAGE,
   images: [IMAGE],
+  check: 'pull',
+  strategy: 'oc debug',
   policies: [{ kind: 'ImageContentSourcePolicy', name: 'mirrors', source: 'registry.example.com/team', mirrors: ['mirror.example:5000/team'], pull: 'digest', sourcePolicy: 'AllowContactingSource' }],
   warnings: [],
   nodes: [
@@ -124,5 +126,33 @@ describe('dry-run plan', () => {
   });
   it('quotes what a shell would read otherwise', () => {
     expect(['a', 'node/w0', '$(id)', "it's", '', 'a b'].map(shellQuote)).toEqual(['a', 'node/w0', "'$(id)'", "'it'\\''s'", "''", "'a b'"]);
+  });
+});
+
+describe('grouped', () => {
+  it('one row per outcome, findings first, names folded', async () => {
+    const n = (name: string, verdict: 'mirrored' | 'mirror-failed', summary: string) => ({
+      ...result.nodes[0]!,
+      name,
+      verdict,
+      summary,
+      pulledFrom: verdict === 'mirrored' ? result.nodes[0]!.pulledFrom : null,
+      hint: verdict === 'mirrored' ? null : 'mirror it there',
+    });
+    const nodes = [
+      ...Array.from({ length: 197 }, (_, i) => n(`worker-${i}`, 'mirrored', 'pulled from a mirror')),
+      n('infra-1', 'mirrored', 'pulled from a mirror'),
+      n('worker-197', 'mirror-failed', 'manifest-unknown on mirror, source: dns'),
+      n('worker-199', 'mirror-failed', 'manifest-unknown on mirror, source: dns'),
+    ];
+    const text = await renderVerify({ ...result, nodes }, 'table', plain, undefined, true);
+    expect(text.split('\n')).toEqual([
+      'VERDICT         COUNT   PULLED FROM                    DETAIL                                    NODES',
+      'mirror-failed   2       -                              manifest-unknown on mirror, source: dns   worker-[197,199]',
+      'mirrored        198     mirror.example:5000/team/app   pulled from a mirror                      infra-1, worker-[0-196]',
+      '',
+      'worker-[197,199]: mirror it there',
+      '',
+    ]);
   });
 });
