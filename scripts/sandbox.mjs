@@ -35,7 +35,7 @@ try {
   // Findings (exit 1) are the point of the demo; anything else is a real failure.
   status = run.status === 0 || run.status === 1 ? 0 : (run.status ?? 1);
   const left = leftovers(dir);
-  if (left.pods.length || left.namespaces.length) {
+  if (left.pods.length || left.namespaces.length || left.daemonsets.length) {
     console.error(`error: left behind: ${JSON.stringify(left)}`);
     status = 1;
   }

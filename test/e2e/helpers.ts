@@ -33,7 +33,7 @@ export interface NodeSpec {
 export const sandbox = {
   create: (dir: string, nodes: NodeSpec[]): Promise<Sandbox> => createSandbox(dir, nodes),
   destroy: (s: Sandbox): void => destroySandbox(s),
-  leftovers: (dir: string): { pods: string[]; namespaces: string[] } => leftovers(dir),
+  leftovers: (dir: string): { pods: string[]; namespaces: string[]; daemonsets: string[] } => leftovers(dir),
   ledger: (dir: string): Record<string, unknown>[] => ledgerEvents(dir),
 };
 

@@ -33,7 +33,7 @@ const env = () => ({ ...process.env, PATH: `${kubectlOnly}:/usr/local/bin:/usr/b
 
 describe.skipIf(!canRunSandbox)('kubectl fallback', () => {
   it('gives the same verdicts as oc and cleans up', () => {
-    const run = spawnSync(BIN, ['verify', s.image, '--timeout', '3s', '-o', 'json'], { encoding: 'utf8', env: env() });
+    const run = spawnSync(BIN, ['verify', s.image, '--timeout', '8s', '-o', 'json'], { encoding: 'utf8', env: env() });
     expect(run.status).toBe(1);
     const doc = JSON.parse(run.stdout) as { warnings: string[]; nodes: { name: string; verdict: string; detail: string; pulledFrom: string | null }[] };
     expect(doc.nodes.map((n) => [n.name, n.verdict])).toEqual([
@@ -43,12 +43,12 @@ describe.skipIf(!canRunSandbox)('kubectl fallback', () => {
       ['pod-fails', 'error'],
       ['hangs', 'error'],
     ]);
-    expect(doc.nodes[3]!.detail).toMatch(/timed out after 3s; kubectl said: Container container-00 is unable to start due to an error: ImagePullBackOff: Back-off pulling image "registry\.redhat\.io\/rhel9\/support-tools"/);
+    expect(doc.nodes[3]!.detail).toMatch(/timed out after 8s; kubectl said: Container container-00 is unable to start due to an error: ImagePullBackOff: Back-off pulling image "registry\.redhat\.io\/rhel9\/support-tools"/);
     expect(doc.warnings.join('\n')).toMatch(/kubectl has no default node-debug image/);
     const events = sandbox.ledger(s.dir);
     expect(events.filter((e) => e.event === 'call').every((e) => e.client === 'kubectl')).toBe(true);
     expect(events.filter((e) => e.event === 'pod-created').every((e) => e.privileged === true)).toBe(true);
-    expect(sandbox.leftovers(s.dir)).toEqual({ pods: [], namespaces: [] });
+    expect(sandbox.leftovers(s.dir)).toEqual({ pods: [], namespaces: [], daemonsets: [] });
   });
 
   it('--image reaches the pod', () => {
@@ -63,6 +63,6 @@ describe.skipIf(!canRunSandbox)('kubectl fallback', () => {
     child.kill('SIGINT');
     const code = await new Promise((resolve) => child.on('close', resolve));
     expect(code).toBe(130);
-    expect(sandbox.leftovers(s.dir)).toEqual({ pods: [], namespaces: [] });
+    expect(sandbox.leftovers(s.dir)).toEqual({ pods: [], namespaces: [], daemonsets: [] });
   });
 });

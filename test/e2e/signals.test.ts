@@ -45,7 +45,7 @@ describe.skipIf(!canRunSandbox)('signals', () => {
     child.kill('SIGHUP');
     const result = await done;
     expect(result.code).toBe(130);
-    expect(sandbox.leftovers(s.dir)).toEqual({ pods: [], namespaces: [] });
+    expect(sandbox.leftovers(s.dir)).toEqual({ pods: [], namespaces: [], daemonsets: [] });
     expect(liveClients(sandbox.ledger(s.dir).slice(before))).toEqual([]);
   });
 
@@ -55,7 +55,7 @@ describe.skipIf(!canRunSandbox)('signals', () => {
     await waitFor(() => podsCreated(before) === 1);
     child.kill('SIGTERM');
     expect((await done).code).toBe(130);
-    expect(sandbox.leftovers(s.dir)).toEqual({ pods: [], namespaces: [] });
+    expect(sandbox.leftovers(s.dir)).toEqual({ pods: [], namespaces: [], daemonsets: [] });
   });
 
   it('a second Ctrl-C says what is still being removed and exits at once; the removal still happens', async () => {

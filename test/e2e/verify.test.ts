@@ -114,7 +114,7 @@ describe.skipIf(!canRunSandbox)('every node state, one run', () => {
   });
 
   it('leaves no pod and no namespace behind', () => {
-    expect(sandbox.leftovers(s.dir)).toEqual({ pods: [], namespaces: [] });
+    expect(sandbox.leftovers(s.dir)).toEqual({ pods: [], namespaces: [], daemonsets: [] });
   });
 
   it('runs every debug pod in one namespace it made, privileged', () => {
@@ -257,7 +257,7 @@ describe.skipIf(!canRunSandbox)('--dry-run', () => {
     ]);
     const argv = plan.calls[1]!.argv;
     expect(argv.slice(argv.indexOf('oc-icsp'))).toEqual([
-      'oc-icsp', 'no', s.image, '--',
+      'oc-icsp', 'pull', 'no', s.image, '--',
       `${s.registries.open.host}/mirror/team/app`, s.registries.open.host,
       `${s.registries.auth.host}/secure/team/app`, s.registries.auth.host,
       `${s.registries.quay.host}/secure/team/app`, s.registries.quay.host,
@@ -279,7 +279,7 @@ describe.skipIf(!canRunSandbox)('Ctrl-C', () => {
     expect(result.code).toBe(130);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/interrupted: namespace oc-icsp-\w+ removed/);
-    expect(sandbox.leftovers(s.dir)).toEqual({ pods: [], namespaces: [] });
+    expect(sandbox.leftovers(s.dir)).toEqual({ pods: [], namespaces: [], daemonsets: [] });
   });
 });
 

@@ -8,6 +8,8 @@ import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { daemonSets } from './fake-daemonset.mjs';
 
 const [, , stateFlag, stateDir, ...rawArgs] = process.argv;
 if (stateFlag !== '--state' || !stateDir) {
@@ -48,7 +50,8 @@ for (let i = 0; i < rawArgs.length; i++) {
   }
   args.push(arg);
 }
-ledger({ event: 'call', client: clientName, args: rawArgs, globals });
+// The sandbox's own kubelets are not client calls.
+if (args[0] !== '__kubelet') ledger({ event: 'call', client: clientName, args: rawArgs, globals });
 
 if (existsSync(join(stateDir, 'logged-out'))) fail('You must be logged in to the server (Unauthorized)');
 
@@ -90,6 +93,10 @@ const RESOURCES = {
 function get(rest) {
   const [resource, maybeName] = rest;
   if ((resource === 'pod' || resource === 'pods') && (rest.includes('--all-namespaces') || rest.includes('-A'))) return getAllPods(rest);
+  const selectorArg = rest.find((a) => a.startsWith('--selector='))?.slice('--selector='.length);
+  if (resource === 'pods' && selectorArg && rest.includes('-n')) return ds().list(rest[rest.indexOf('-n') + 1], selectorObject(selectorArg));
+  if (resource === 'imagestreamtag') return getImageStreamTag(rest);
+  if (resource === 'namespaces' || resource === 'namespace') return getNamespaces(selectorArg ?? (rest.includes('-l') ? rest[rest.indexOf('-l') + 1] : undefined));
   if (resource === 'pod' || resource === 'pods') return getPod(rest.slice(1));
   const file = RESOURCES[resource];
   const name = maybeName && !maybeName.startsWith('-') ? maybeName : undefined;
@@ -119,6 +126,34 @@ function get(rest) {
   process.stdout.write(`${JSON.stringify({ apiVersion: 'v1', kind: 'List', items }, null, 2)}\n`);
 }
 
+function selectorObject(text) {
+  return Object.fromEntries(text.split(',').map((t) => t.split('=')));
+}
+
+// `get imagestreamtag tools:latest -n openshift -o jsonpath={.image.dockerImageReference}`
+function getImageStreamTag(rest) {
+  const path = join(clusterDir, 'imagestreamtags.json');
+  const tags = existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')).items : [];
+  const tag = tags.find((t) => t.metadata.name === rest[1]);
+  if (!tag) fail(`imagestreamtags.image.openshift.io "${rest[1]}" not found`);
+  process.stdout.write(tag.image.dockerImageReference);
+}
+
+// Live namespaces, with labels and creation time, as the API server lists them.
+function getNamespaces(selector) {
+  const live = new Map();
+  for (const line of existsSync(ledgerFile) ? readFileSync(ledgerFile, 'utf8').split('\n') : []) {
+    if (!line) continue;
+    const e = JSON.parse(line);
+    if (e.event === 'namespace-created') live.set(e.namespace, e);
+    if (e.event === 'namespace-deleted') live.delete(e.namespace);
+  }
+  const items = [...live.values()]
+    .map((e) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: e.namespace, labels: e.labels ?? {}, creationTimestamp: e.creationTimestamp ?? new Date(e.time).toISOString() } }))
+    .filter((n) => matchesSelector(n.metadata.labels, selector));
+  process.stdout.write(`${JSON.stringify({ apiVersion: 'v1', kind: 'List', items })}\n`);
+}
+
 // `get pods -A -o json [--field-selector=status.phase=Running]`: the cluster's workload pods.
 function getAllPods(rest) {
   const path = join(clusterDir, 'pods.json');
@@ -145,9 +180,21 @@ async function create(rest) {
   for await (const chunk of process.stdin) chunks.push(chunk);
   const object = JSON.parse(Buffer.concat(chunks).toString('utf8'));
   if (object.kind === 'Pod') return createPod(object, rest);
+  if (object.kind === 'DaemonSet') {
+    if (!liveNamespaces().has(object.metadata.namespace)) fail(`namespaces "${object.metadata.namespace}" not found`);
+    ds().create(object);
+    process.stdout.write(rest.includes('name') ? `daemonset.apps/${object.metadata.name}\n` : `daemonset.apps/${object.metadata.name} created\n`);
+    return;
+  }
   if (object.kind !== 'Namespace') fail(`the sandbox cannot create a ${object.kind}`);
   const name = object.metadata.name ?? `${object.metadata.generateName}${randomBytes(3).toString('hex').slice(0, 5)}`;
-  ledger({ event: 'namespace-created', namespace: name, labels: object.metadata.labels, annotations: object.metadata.annotations });
+  // A generated name that collides with an existing namespace, as the API server reports it.
+  const collisions = join(stateDir, 'namespace-collisions');
+  if (existsSync(collisions) && Number(readFileSync(collisions, 'utf8')) > 0) {
+    writeFileSync(collisions, String(Number(readFileSync(collisions, 'utf8')) - 1));
+    fail(`Error from server (AlreadyExists): namespaces "${name}" already exists`);
+  }
+  ledger({ event: 'namespace-created', namespace: name, labels: object.metadata.labels, annotations: object.metadata.annotations, creationTimestamp: new Date().toISOString() });
   process.stdout.write(rest.includes('name') ? `namespace/${name}\n` : `namespace/${name} created\n`);
 }
 
@@ -155,6 +202,7 @@ async function create(rest) {
 // its logs are first followed, as a pod runs once it is created.
 function createPod(pod, rest) {
   const namespace = pod.metadata.namespace;
+  if (nodeBehaviour(join(stateDir, 'nodes', pod.spec.nodeName)) === 'refused') fail(QUOTA(pod.metadata.generateName));
   if (!liveNamespaces().has(namespace)) fail(`namespaces "${namespace}" not found`);
   const nodes = JSON.parse(readFileSync(join(clusterDir, 'nodes.json'), 'utf8')).items;
   if (!nodes.some((n) => n.metadata.name === pod.spec.nodeName)) fail(`nodes "${pod.spec.nodeName}" not found`);
@@ -175,7 +223,19 @@ function readPod(rest) {
 
 async function logs(rest) {
   if (!rest.includes('-f')) fail('the sandbox only follows logs (-f)');
+  const namespace = rest.includes('-n') ? rest[rest.indexOf('-n') + 1] : undefined;
+  const selector = rest.find((a) => a.startsWith('--selector='))?.slice('--selector='.length);
+  const maxRequests = Number(rest.find((a) => a.startsWith('--max-log-requests='))?.split('=')[1] ?? 5);
+  const followFlags = { prefix: rest.includes('--prefix'), ignoreErrors: rest.includes('--ignore-errors'), maxRequests };
+  if (selector) {
+    await ds().follow(namespace, ds().podsIn(namespace, selectorObject(selector)), followFlags);
+    process.exit(0);
+  }
   const { pod } = readPod(rest);
+  if (pod.ownerDaemonSet) {
+    await ds().follow(namespace, [pod], { ...followFlags, maxRequests: 1 });
+    process.exit(0);
+  }
   const nodeDir = join(stateDir, 'nodes', pod.spec.nodeName);
   const behaviour = podBehaviour(pod, nodeDir);
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(1));
@@ -185,7 +245,6 @@ async function logs(rest) {
     fail('timed out waiting for the condition');
   }
   const command = pod.spec.containers[0].command;
-  const hostCommand = command[0] === 'chroot' && command[1] === '/host' ? command.slice(2) : command;
   let child;
   for (const signal of ['SIGINT', 'SIGTERM']) {
     process.removeAllListeners(signal);
@@ -200,7 +259,7 @@ async function logs(rest) {
       process.exit(1);
     });
   }
-  await runInNode(nodeDir, hostCommand, (c) => (child = c));
+  await runInNode(nodeDir, command, (c) => (child = c));
   process.exit(0);
 }
 
@@ -229,12 +288,17 @@ function del(rest) {
     process.stdout.write(`pod "${name}" deleted\n`);
     return;
   }
+  if (kind === 'daemonset' || kind === 'daemonsets') {
+    ds().remove(rest[rest.indexOf('-n') + 1], name, rest.includes('--ignore-not-found'));
+    return;
+  }
   if (kind !== 'namespace' && kind !== 'ns') fail(`the sandbox cannot delete a ${kind}`);
   if (!liveNamespaces().has(name)) {
     if (rest.includes('--ignore-not-found')) return;
     fail(`namespaces "${name}" not found`);
   }
-  // Deleting a namespace deletes its pods, as the API server's namespace controller does.
+  // Deleting a namespace deletes what is in it, as the API server's namespace controller does.
+  ds().deleteNamespace(name);
   for (const pod of livePods(name)) ledger({ event: 'pod-deleted', pod, namespace: name, cascade: true });
   ledger({ event: 'namespace-deleted', namespace: name });
   process.stdout.write(`namespace "${name}" deleted\n`);
@@ -260,6 +324,9 @@ async function debug(rest) {
   const nodes = JSON.parse(readFileSync(join(clusterDir, 'nodes.json'), 'utf8')).items;
   if (!nodes.some((n) => n.metadata.name === node)) fail(`nodes "${node}" not found`);
   if (!namespace) fail('the sandbox expects --to-namespace (oc would make a temporary namespace)');
+  const early = nodeBehaviour(join(stateDir, 'nodes', node));
+  if (early === 'deleted') fail(`Error from server (NotFound): nodes "${node}" not found`);
+  if (early === 'refused') fail(QUOTA(`${node.replaceAll('.', '')}-debug-`));
   if (!liveNamespaces().has(namespace)) fail(`namespaces "${namespace}" not found`);
 
   const pod = `${node.replaceAll('.', '')}-debug-${randomBytes(3).toString('hex').slice(0, 5)}`;
@@ -310,9 +377,7 @@ async function debug(rest) {
     fail('timed out waiting for the condition');
   }
 
-  // The node's root is the namespace's root, with the node's files mounted over it: `/host` is `/`.
-  const hostCommand = command[0] === 'chroot' && command[1] === '/host' ? command.slice(2) : command;
-  const exitCode = await runInNode(nodeDir, hostCommand, (c) => (child = c));
+  const exitCode = await runInNode(nodeDir, command, (c) => (child = c));
   removePod();
   if (exitCode !== 0) fail('non-zero exit code from debug container');
   process.exit(0);
@@ -329,27 +394,54 @@ const NODE_MOUNTS = [
   ['mco', '/etc/mco'],
 ];
 
+// The node's files over the host's paths, then the whole tree at /host, as a debug pod sees
+// the node: `chroot /host` works for real.
 const MOUNT_SCRIPT = `set -e
 node="$1"; shift
 while [ "$1" != "--" ]; do mount --bind "$node/$1" "$2"; shift 2; done
 shift
+mount --rbind / /host
 exec "$@"`;
 
-function runInNode(nodeDir, command, onSpawn) {
+function runInNode(nodeDir, command, onSpawn, onOutput) {
   return new Promise((resolve) => {
     const mountArgs = NODE_MOUNTS.flatMap(([from, to]) => [from, to]);
     const c = spawn(
       'unshare',
       ['--mount', '--propagation', 'private', '--', '/bin/sh', '-c', MOUNT_SCRIPT, 'sh', nodeDir, ...mountArgs, '--', ...command],
-      { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+      // A container's PATH, whatever the client's was.
+      { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' } },
     );
     onSpawn(c);
     // Pod logs merge the container's stdout and stderr.
-    c.stdout.pipe(process.stdout, { end: false });
-    c.stderr.pipe(process.stdout, { end: false });
+    if (onOutput) {
+      c.stdout.on('data', (d) => onOutput(d));
+      c.stderr.on('data', (d) => onOutput(d));
+    } else {
+      c.stdout.pipe(process.stdout, { end: false });
+      c.stderr.pipe(process.stdout, { end: false });
+    }
     c.on('close', (code) => resolve(code ?? 1));
   });
 }
+
+let dsInstance;
+function ds() {
+  dsInstance ??= daemonSets({
+    stateDir,
+    clusterDir,
+    settings,
+    ledger,
+    fail,
+    nodeBehaviour: (node) => nodeBehaviour(join(stateDir, 'nodes', node)),
+    runInNode,
+    self: fileURLToPath(import.meta.url),
+  });
+  return dsInstance;
+}
+
+// What a ResourceQuota (or an admission webhook) answers to one pod too many.
+const QUOTA = (prefix) => `pods "${prefix}x1" is forbidden: exceeded quota: pods-quota, requested: pods=1, used: pods=10, limited: pods=10`;
 
 function sleep(ms) {
   return new Promise((r) => setTimeout(r, ms));
@@ -358,6 +450,9 @@ function sleep(ms) {
 // Dispatch last: the handlers above use module constants declared further down.
 const [verb, ...rest] = args;
 switch (verb) {
+  case '__kubelet':
+    await ds().kubelet(rest[0], rest[1]);
+    break;
   case 'whoami':
     process.stdout.write('system:admin\n');
     break;

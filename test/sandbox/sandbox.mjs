@@ -25,6 +25,7 @@ const HOST_MOUNT_POINTS = [
   '/run/libpod',
   '/etc/containers/registries.conf.d',
   '/etc/mco',
+  '/host',
 ];
 
 const HEADER = 'unqualified-search-registries = ["registry.access.redhat.com", "docker.io"]\nshort-name-mode = ""\n';
@@ -250,7 +251,11 @@ export async function createSandbox(dir, nodes, { ocWaitSeconds = 900 } = {}) {
     writeJson(join(dir, 'cluster', 'machineconfigpools.json'), { items: machineConfigPools(nodes) });
     writeJson(join(dir, 'cluster', 'machineconfigs.json'), { items: renderedMachineConfigs(nodes, registries) });
     writeJson(join(dir, 'cluster', 'pods.json'), { items: runningPods(sandbox) });
-    writeJson(join(dir, 'settings.json'), { ocWaitSeconds });
+    writeJson(join(dir, 'settings.json'), { ocWaitSeconds, podLatencyMs: 300 });
+    // The release's tools image, as the openshift/tools image stream names it.
+    writeJson(join(dir, 'cluster', 'imagestreamtags.json'), {
+      items: [{ metadata: { name: 'tools:latest', namespace: 'openshift' }, image: { dockerImageReference: `registry.sandbox.invalid/openshift/tools@${digest}` } }],
+    });
     writeClient(dir, 'oc');
     writeClient(dir, 'kubectl');
     writeJson(join(dir, 'sandbox.json'), { image: sandbox.image, tagImage: sandbox.tagImage, digest, registries, proxy });
@@ -294,6 +299,16 @@ function writeJson(path, value) {
 }
 
 export function destroySandbox(sandbox) {
+  // Kubelets of pods nobody deleted (a test that failed half-way).
+  for (const e of ledgerEvents(sandbox.dir)) {
+    if (e.kubelet) {
+      try {
+        process.kill(-e.kubelet, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }
+  }
   for (const registry of Object.values(sandbox.registries ?? {})) if (registry.pid) stopRegistry(registry);
   for (const service of sandbox.services ?? []) stopRegistry(service);
   // Images pulled into node storage hold overlay mounts only inside their (gone) namespaces.
@@ -309,7 +324,8 @@ export function leftovers(dir) {
   const file = join(dir, 'ledger.jsonl');
   const pods = new Map();
   const namespaces = new Set();
-  if (!existsSync(file)) return { pods: [], namespaces: [] };
+  const daemonsets = new Set();
+  if (!existsSync(file)) return { pods: [], namespaces: [], daemonsets: [] };
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     if (!line) continue;
     const e = JSON.parse(line);
@@ -317,8 +333,10 @@ export function leftovers(dir) {
     if (e.event === 'pod-deleted') pods.delete(e.pod);
     if (e.event === 'namespace-created') namespaces.add(e.namespace);
     if (e.event === 'namespace-deleted') namespaces.delete(e.namespace);
+    if (e.event === 'daemonset-created') daemonsets.add(`${e.namespace}/${e.daemonset}`);
+    if (e.event === 'daemonset-deleted') daemonsets.delete(`${e.namespace}/${e.daemonset}`);
   }
-  return { pods: [...pods.keys()], namespaces: [...namespaces] };
+  return { pods: [...pods.keys()], namespaces: [...namespaces], daemonsets: [...daemonsets] };
 }
 
 export function ledgerEvents(dir) {
