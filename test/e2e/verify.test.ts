@@ -43,7 +43,7 @@ describe.skipIf(!canRunSandbox)('every node state, one run', () => {
   let doc: Doc;
   let run: ReturnType<typeof runVerify>;
   beforeAll(() => {
-    run = runVerify(s, [s.image, '-o', 'json', '--timeout', '3s']);
+    run = runVerify(s, [s.image, '-o', 'json', '--timeout', '8s']);
     doc = JSON.parse(run.stdout);
   });
   const node = (name: string) => doc.nodes.find((n) => n.name === name)!;
@@ -105,12 +105,12 @@ describe.skipIf(!canRunSandbox)('every node state, one run', () => {
 
   it('a debug pod that cannot start times out with what oc warned', () => {
     expect(node('pod-fails').verdict).toBe('error');
-    expect(node('pod-fails').detail).toMatch(/^timed out after 3s; oc said: Container container-00 is unable to start due to an error: Back-off pulling image/);
+    expect(node('pod-fails').detail).toMatch(/^timed out after 8s; oc said: Container container-00 is unable to start due to an error: Back-off pulling image/);
   });
 
   it('a hanging node times out', () => {
-    expect(node('hangs')).toMatchObject({ verdict: 'error', detail: 'timed out after 3s' });
-    expect(node('hangs').durationMs).toBeGreaterThanOrEqual(3000);
+    expect(node('hangs')).toMatchObject({ verdict: 'error', detail: 'timed out after 8s' });
+    expect(node('hangs').durationMs).toBeGreaterThanOrEqual(8000);
   });
 
   it('leaves no pod and no namespace behind', () => {
