@@ -186,7 +186,9 @@ async function followAll(oc: OcRunner, namespace: string, runId: string, request
       for (const node of request.nodes) {
         if (ended.has(node) || Date.now() - started < request.timeoutMs) continue;
         const state = lastState.get(node);
-        const said = state ? (state.problem ?? (state.running ? null : 'the pod is still Pending')) : 'no pod was scheduled on the node (deleted, or not schedulable)';
+        const said = state
+          ? (state.problem ?? (state.running ? null : 'the pod is still Pending'))
+          : 'no pod was created for the node (a quota or an admission webhook refused it, or the node is gone): see the DaemonSet\'s events';
         await end(node, { status: 'timed-out', exitCode: null, clientSaid: said });
       }
       if (ended.size < request.nodes.length) await new Promise<void>((resolve) => ((wake = resolve), setTimeout(resolve, pollMs)));

@@ -18,6 +18,8 @@ export function verifyDocument(result: VerifyResult): unknown {
   return {
     image: result.image,
     images: result.images,
+    check: result.check,
+    strategy: result.strategy,
     policies: result.policies,
     warnings: result.warnings,
     nodes: result.nodes.map((n) => ({

@@ -75,7 +75,7 @@ describe('verify report', () => {
   it('json: one document, the contract fields', async () => {
     const doc = JSON.parse(await renderVerify(result, 'json'));
     expect(doc).toEqual(verifyDocument(result));
-    expect(Object.keys(doc)).toEqual(['image', 'images', 'policies', 'warnings', 'nodes', 'summary']);
+    expect(Object.keys(doc)).toEqual(['image', 'images', 'check', 'strategy', 'policies', 'warnings', 'nodes', 'summary']);
     expect(Object.keys(doc.nodes[0])).toEqual([
       'name', 'image', 'verdict', 'pulledFrom', 'attempts', 'detail', 'hint', 'config', 'proxy', 'credentials', 'durationMs', 'podman', 'imageWasPresent', 'imageRemoved',
     ]);

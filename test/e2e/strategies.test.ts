@@ -1,0 +1,149 @@
+// The same checks through a debug pod per node and through one DaemonSet, pulling and reading
+// manifests only: the same verdicts, the same JSON, nothing left behind; and the faults a big
+// cluster throws (a registry going down, pods refused by quota, a node deleted after listing,
+// a generated namespace name that collides).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canRunSandbox, runVerify, type Sandbox, sandbox } from './helpers.js';
+
+let s: Sandbox;
+const work = mkdtempSync(join(tmpdir(), 'oc-icsp-strategies-'));
+beforeAll(async () => {
+  if (!canRunSandbox) return;
+  s = await sandbox.create(join(work, 'sandbox'), [
+    { name: 'in-sync', config: 'cluster' },
+    { name: 'with-credentials', config: 'needs-credentials', role: 'infra' },
+    { name: 'no-credentials', config: 'needs-credentials', credentials: false },
+    { name: 'not-on-mirror', config: 'not-on-mirror' },
+    { name: 'untrusted-tls', config: 'untrusted-tls' },
+    { name: 'lagging', config: 'no-entry', rollout: true },
+    { name: 'not-ready', behaviour: 'not-ready' },
+    { name: 'pod-fails', behaviour: 'pod-fails' },
+  ]);
+});
+afterAll(() => {
+  if (s) sandbox.destroy(s);
+  rmSync(work, { recursive: true, force: true });
+});
+
+interface Doc {
+  check: string;
+  strategy: string;
+  nodes: { name: string; verdict: string; pulledFrom: string | null; detail: string; hint: string | null; attempts: { reason: string | null }[] }[];
+}
+const verdicts = (d: Doc) => d.nodes.map((n) => [n.name, n.verdict, n.pulledFrom, n.attempts.map((a) => a.reason).join(',')]);
+
+const EXPECTED = () => [
+  ['in-sync', 'mirrored', `${s.registries.open.host}/mirror/team/app@${s.digest}`, ''],
+  ['with-credentials', 'mirrored', `${s.registries.auth.host}/secure/team/app@${s.digest}`, ''],
+  ['no-credentials', 'mirror-failed', null, 'unauthorized,dns'],
+  ['not-on-mirror', 'mirror-failed', null, 'manifest-unknown,dns'],
+  ['untrusted-tls', 'mirror-failed', null, 'tls,dns'],
+  ['lagging', 'not-mirrored', null, 'dns'],
+  ['not-ready', 'skipped', null, ''],
+  ['pod-fails', 'error', null, ''],
+];
+
+describe.skipIf(!canRunSandbox)('debug pods and a DaemonSet agree', () => {
+  const runs: Record<string, Doc> = {};
+  for (const strategy of ['debug', 'daemonset']) {
+    for (const check of ['pull', 'manifest']) {
+      it(`${strategy}, ${check}: every verdict, nothing left`, () => {
+        const r = runVerify(s, [s.image, '--strategy', strategy, '--check', check, '--timeout', '10s', '-o', 'json']);
+        expect(r.code).toBe(1);
+        const doc = JSON.parse(r.stdout) as Doc;
+        runs[`${strategy}/${check}`] = doc;
+        expect(doc.check).toBe(check);
+        expect(doc.strategy).toBe(strategy === 'debug' ? 'oc debug' : 'daemonset');
+        expect(verdicts(doc)).toEqual(EXPECTED());
+        expect(sandbox.leftovers(s.dir)).toEqual({ pods: [], namespaces: [], daemonsets: [] });
+      });
+    }
+  }
+
+  it('the same details and hints whichever way the nodes were reached', () => {
+    const strip = (d: Doc) => d.nodes.filter((n) => n.name !== 'pod-fails').map((n) => [n.name, n.detail, n.hint]);
+    expect(strip(runs['daemonset/pull']!)).toEqual(strip(runs['debug/pull']!));
+  });
+
+  it("a DaemonSet pod that cannot start: its waiting reason", () => {
+    const node = runs['daemonset/pull']!.nodes.find((n) => n.name === 'pod-fails')!;
+    expect(node.detail).toMatch(/^timed out after 10s; oc said: ImagePullBackOff: Back-off pulling image "registry\.sandbox\.invalid\/openshift\/tools@sha256:/);
+    expect(node.hint).toBe("the node pod's image cannot be pulled: pass --image with a tools image your mirror serves");
+  });
+
+  it('one DaemonSet, tolerating every taint, its pods only on the selected Ready nodes', () => {
+    const events = sandbox.ledger(s.dir);
+    const created = events.filter((e) => e.event === 'daemonset-created');
+    expect(created.length).toBeGreaterThanOrEqual(2);
+    expect(created[0]!.tolerations).toEqual([{ operator: 'Exists' }]);
+    const ns = created[0]!.namespace;
+    const pods = events.filter((e) => e.event === 'pod-created' && e.namespace === ns).map((e) => e.node);
+    expect(pods.sort()).toEqual(['in-sync', 'lagging', 'no-credentials', 'not-on-mirror', 'pod-fails', 'untrusted-tls', 'with-credentials']);
+  });
+
+  it('manifest checks write nothing to node storage', () => {
+    const before = spawnSync('sh', ['-c', `find ${s.dir}/nodes/in-sync/storage -type f | wc -l`], { encoding: 'utf8' }).stdout.trim();
+    runVerify(s, [s.image, '--nodes', 'in-sync', '--check', 'manifest', '--keep-image']);
+    const after = spawnSync('sh', ['-c', `find ${s.dir}/nodes/in-sync/storage -type f | wc -l`], { encoding: 'utf8' }).stdout.trim();
+    expect(after).toBe(before);
+  });
+});
+
+describe.skipIf(!canRunSandbox)('faults, under both strategies', () => {
+  for (const strategy of ['debug', 'daemonset']) {
+    it(`${strategy}: pods refused by quota, a node deleted after listing, a namespace name that collides`, () => {
+      writeFileSync(join(s.dir, 'namespace-collisions'), '1');
+      const extra = join(s.dir, 'nodes');
+      // Two nodes turn bad after the cluster was listed, as they would mid-run.
+      writeFileSync(join(extra, 'lagging', 'behaviour.json'), JSON.stringify({ behaviour: 'refused' }));
+      writeFileSync(join(extra, 'untrusted-tls', 'behaviour.json'), JSON.stringify({ behaviour: 'deleted' }));
+      try {
+        const r = runVerify(s, [s.image, '--strategy', strategy, '--nodes', 'in-sync,lagging,untrusted-tls', '--timeout', '6s', '-o', 'json']);
+        const doc = JSON.parse(r.stdout) as Doc;
+        const by = Object.fromEntries(doc.nodes.map((n) => [n.name, n]));
+        expect(by['in-sync']!.verdict).toBe('mirrored');
+        expect(by.lagging!.verdict).toBe('error');
+        expect(by['untrusted-tls']!.verdict).toBe('error');
+        if (strategy === 'debug') {
+          expect(by.lagging!.detail).toMatch(/exceeded quota: pods-quota/);
+          expect(by['untrusted-tls']!.detail).toMatch(/nodes "untrusted-tls" not found/);
+        } else {
+          expect(by.lagging!.detail).toMatch(/no pod was created for the node/);
+          expect(by['untrusted-tls']!.detail).toMatch(/no pod was created for the node/);
+        }
+        expect(sandbox.leftovers(s.dir)).toEqual({ pods: [], namespaces: [], daemonsets: [] });
+      } finally {
+        writeFileSync(join(extra, 'lagging', 'behaviour.json'), JSON.stringify({ behaviour: 'normal' }));
+        writeFileSync(join(extra, 'untrusted-tls', 'behaviour.json'), JSON.stringify({ behaviour: 'normal' }));
+      }
+    });
+  }
+
+  for (const strategy of ['debug', 'daemonset']) {
+    it(`${strategy}: a registry that goes down mid-run`, async () => {
+      const { spawn } = await import('node:child_process');
+      const child = spawn(join(process.cwd(), 'dist/oc-icsp'), ['verify', s.image, '--strategy', strategy, '--nodes', 'in-sync,not-on-mirror', '--parallel', '1', '--timeout', '6s', '-o', 'json'], {
+        env: { ...process.env, PATH: `${join(s.dir, 'bin')}:${process.env.PATH}` },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      // The open registry stops right away: both nodes find it down.
+      const open = JSON.parse(spawnSync('cat', [join(s.dir, 'registries', 'open', 'pid')], { encoding: 'utf8' }).stdout);
+      process.kill(open, 'SIGSTOP');
+      try {
+        await new Promise((r) => child.on('close', r));
+      } finally {
+        process.kill(open, 'SIGCONT');
+      }
+      const doc = JSON.parse(out) as Doc;
+      for (const n of doc.nodes) expect(n.verdict).not.toBe('mirrored');
+      for (const n of doc.nodes) expect(n.detail.length).toBeGreaterThan(0);
+      expect(sandbox.leftovers(s.dir)).toEqual({ pods: [], namespaces: [], daemonsets: [] });
+    });
+  }
+});
