@@ -9,6 +9,7 @@ import type { Verdict } from '../pull-log/evidence.js';
 import { type CheckMode, nodeCommand } from '../pull-log/node-script.js';
 import type { PolicySet } from '../registries/policies.js';
 import { parseReference, pullString, referenceName, wasNormalized } from '../registries/reference.js';
+import { leftoverWarning } from './cleanup.js';
 import { type ImageCheck, type LogSinkFactory, type NodeCheck, type NodeResult, resultWithoutRun, startNodeCheck } from './check-node.js';
 import { readClusterPolicies } from './cluster-policies.js';
 import { clusterConf, sourcesOf } from './node-config.js';
@@ -105,6 +106,8 @@ async function prepare(request: VerifyRequest, client: Client): Promise<Preparat
     return { image, ref, expectation: expectationFor(policies.rules, ref) };
   });
   // Only the pools of the nodes being checked.
+  const leftovers = await leftoverWarning(client);
+  if (leftovers) warnings.push(leftovers);
   const pools = await listMachineConfigPools(client.runner);
   const ours = new Set(nodes.map((n) => poolOf(n, pools)?.name).filter(Boolean));
   warnings.push(...poolWarnings(pools.filter((p) => ours.has(p.name)), client.name));

@@ -132,6 +132,20 @@ export const COMMANDS = {
     positionals: [],
     options: { ...CLIENT_OPTIONS, ...OUTPUT_OPTION, selector: { alias: 'l', type: 'string', describe: 'only nodes matching this label selector' } },
   },
+  cleanup: {
+    describe: 'Remove the namespaces, DaemonSets and pods that killed runs left behind',
+    examples: [
+      ['cleanup', 'what earlier runs left, over an hour old'],
+      ['cleanup --older-than 0 --dry-run', 'everything of every run, listed only'],
+    ],
+    positionals: [],
+    options: {
+      ...CLIENT_OPTIONS,
+      ...OUTPUT_OPTION,
+      'older-than': { type: 'string', default: '1h', describe: 'only leftovers at least this old (0: all, including a run in progress elsewhere)' },
+      'dry-run': { type: 'boolean', default: false, describe: 'list them, remove nothing' },
+    },
+  },
   completion: {
     describe: 'Print a completion script for bash or zsh (oc and kubectl find the _complete-icsp helpers themselves)',
     examples: [

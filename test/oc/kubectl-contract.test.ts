@@ -46,6 +46,7 @@ function recordingKubectl(): OcRunner & { recorded: { args: string[]; input: str
       const [verb, what] = args;
       if (verb === 'auth') return { exitCode: 0, stdout: 'admin', stderr: '' };
       if (verb === 'get' && what === 'nodes') return { exitCode: 0, stdout: JSON.stringify({ items: [node('answers'), node('hangs')] }), stderr: '' };
+      if (verb === 'get' && what === 'namespaces') return { exitCode: 0, stdout: '{"items":[]}', stderr: '' };
       if (verb === 'get' && what === 'pod') return { exitCode: 0, stdout: '{"status":{"phase":"Pending"}}', stderr: '' };
       if (verb === 'get') return { exitCode: 0, stdout: what === 'images.config.openshift.io' ? '' : '{"items":[]}', stderr: '' };
       if (verb === 'create') {
@@ -90,6 +91,7 @@ describe.skipIf(!haveKubectl)('kubectl accepts every command line the plugin bui
       'get images.config.openshift.io',
       'get imagetagmirrorsets.config.openshift.io',
       'get machineconfigpools.machineconfiguration.openshift.io',
+      'get namespaces',
       'get nodes',
       'get pod',
       'logs -f',

@@ -5,7 +5,7 @@
 // real configuration. It talks like the real oc: pod messages on stderr, the command's output
 // merged on stdout, exit 1 for any failure. Every pod and namespace lands in a ledger.
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -96,6 +96,7 @@ function get(rest) {
   const selectorArg = rest.find((a) => a.startsWith('--selector='))?.slice('--selector='.length);
   if (resource === 'pods' && selectorArg && rest.includes('-n')) return ds().list(rest[rest.indexOf('-n') + 1], selectorObject(selectorArg));
   if (resource === 'imagestreamtag') return getImageStreamTag(rest);
+  if (resource === 'daemonsets,pods') return getNamespaceContents(rest[rest.indexOf('-n') + 1]);
   if (resource === 'namespaces' || resource === 'namespace') return getNamespaces(selectorArg ?? (rest.includes('-l') ? rest[rest.indexOf('-l') + 1] : undefined));
   if (resource === 'pod' || resource === 'pods') return getPod(rest.slice(1));
   const file = RESOURCES[resource];
@@ -137,6 +138,15 @@ function getImageStreamTag(rest) {
   const tag = tags.find((t) => t.metadata.name === rest[1]);
   if (!tag) fail(`imagestreamtags.image.openshift.io "${rest[1]}" not found`);
   process.stdout.write(tag.image.dockerImageReference);
+}
+
+// `get daemonsets,pods -n NS -o name`
+function getNamespaceContents(namespace) {
+  const names = [];
+  const dsDir = join(stateDir, 'daemonsets');
+  if (existsSync(dsDir)) for (const f of readdirSync(dsDir).filter((x) => x.startsWith(`${namespace}.`))) names.push(`daemonset.apps/${f.slice(namespace.length + 1, -5)}`);
+  for (const pod of livePods(namespace)) names.push(`pod/${pod}`);
+  process.stdout.write(names.map((n) => `${n}\n`).join(''));
 }
 
 // Live namespaces, with labels and creation time, as the API server lists them.

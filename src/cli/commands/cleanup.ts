@@ -1,0 +1,29 @@
+// `oc icsp cleanup`: the namespaces (and the DaemonSets and pods in them) that killed runs left.
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { EXIT } from '../../errors.js';
+import { parseDuration } from '../../durations.js';
+import type { Io } from '../io.js';
+import { openClientFrom, withClientOptions, withOutputOption } from '../options.js';
+import { COMMANDS } from '../spec.js';
+
+const builder = (yargs: Argv) =>
+  withOutputOption(withClientOptions(yargs))
+    .options(COMMANDS.cleanup.options)
+    .epilog('Exit codes: 0 done; 1 something could not be removed; 2 usage, input or environment error; 70 a bug in oc-icsp.');
+type BuiltArgs = ReturnType<typeof builder> extends Argv<infer T> ? T : never;
+
+export const cleanupCommand = (io: Io, setExit: (code: number) => void): CommandModule<object, BuiltArgs> => ({
+  command: 'cleanup',
+  describe: COMMANDS.cleanup.describe,
+  builder,
+  handler: async (args: ArgumentsCamelCase<BuiltArgs>) => {
+    const olderThanMs = args.olderThan === '0' ? 0 : parseDuration(args.olderThan, '--older-than');
+    const [{ cleanup }, { renderCleanup }] = await Promise.all([import('../../app/cleanup.js'), import('../../report/cleanup-report.js')]);
+    const result = await cleanup(openClientFrom(args, io), { olderThanMs, dryRun: args.dryRun });
+    io.out(await renderCleanup(result.leftovers, args.output, args.dryRun));
+    if (args.output === 'table' || args.output === 'wide') {
+      io.err(`${result.leftovers.length} leftover namespace(s)${args.dryRun ? ' (dry run: nothing removed)' : ''}; ${result.kept} younger than --older-than kept\n`);
+    }
+    setExit(result.leftovers.every((l) => l.removed || args.dryRun) ? EXIT.ok : EXIT.findings);
+  },
+});
