@@ -28,12 +28,23 @@ export function daemonSets({ stateDir, clusterDir, settings, ledger, fail, nodeB
       .filter((p) => p.ownerDaemonSet && matches(p.metadata.labels, selector));
   }
 
+  // Light mode (the fan-out bench): no process per pod; a pod runs once its latency has passed
+  // and its log is then the recorded one.
+  const lightReady = (pod) => Date.now() >= pod.createdAt + (settings.podLatencyMs ?? 300);
+  const lightLog = settings.light ? readFileSync(settings.light.log, 'utf8') : '';
+
   function statusOf(pod) {
+    if (settings.light) return statusOfLight(pod);
     const s = existsSync(statusPath(pod.metadata.namespace, pod.metadata.name)) ? JSON.parse(readFileSync(statusPath(pod.metadata.namespace, pod.metadata.name), 'utf8')) : { state: 'creating' };
     const container = (state) => [{ name: 'probe', state }];
     if (s.state === 'running') return { phase: 'Running', containerStatuses: container({ running: {} }) };
     if (s.state === 'waiting') return { phase: 'Pending', containerStatuses: container({ waiting: { reason: s.reason, message: s.message } }) };
     return { phase: 'Pending', containerStatuses: container({ waiting: { reason: 'ContainerCreating' } }) };
+  }
+
+  function statusOfLight(pod) {
+    const state = lightReady(pod) ? { running: {} } : { waiting: { reason: 'ContainerCreating' } };
+    return { phase: lightReady(pod) ? 'Running' : 'Pending', containerStatuses: [{ name: 'probe', state }] };
   }
 
   function create(ds) {
@@ -51,9 +62,13 @@ export function daemonSets({ stateDir, clusterDir, settings, ledger, fail, nodeB
       // The deleted node is still listed, but the controller sees it gone; quota or a webhook refuses the pod.
       if (behaviour === 'deleted' || behaviour === 'refused') continue;
       const pod = `${name}-${randomBytes(3).toString('hex').slice(0, 5)}`;
-      const record = { apiVersion: 'v1', kind: 'Pod', ownerDaemonSet: name, metadata: { name: pod, namespace, labels: ds.spec.template.metadata.labels }, spec: { ...ds.spec.template.spec, nodeName: node } };
+      const record = { apiVersion: 'v1', kind: 'Pod', ownerDaemonSet: name, createdAt: Date.now(), metadata: { name: pod, namespace, labels: ds.spec.template.metadata.labels }, spec: { ...ds.spec.template.spec, nodeName: node } };
       writeFileSync(podPath(namespace, pod), JSON.stringify(record));
       writeFileSync(logPath(namespace, pod), '');
+      if (settings.light) {
+        ledger({ event: 'pod-created', pod, namespace, node, daemonset: name });
+        continue;
+      }
       const kubelet = spawn(process.execPath, [self, '--state', stateDir, '__kubelet', namespace, pod], { detached: true, stdio: 'ignore' });
       kubelet.unref();
       record.kubeletPid = kubelet.pid;
@@ -123,20 +138,29 @@ export function daemonSets({ stateDir, clusterDir, settings, ledger, fail, nodeB
           followed.splice(followed.indexOf(f), 1);
           continue;
         }
-        const fd = openSync(path, 'r');
-        const buffer = Buffer.alloc(1 << 16);
-        let n;
-        while ((n = readSync(fd, buffer, 0, buffer.length, f.offset)) > 0) {
-          f.offset += n;
-          const text = f.rest + buffer.subarray(0, n).toString('utf8');
-          const lines = text.split('\n');
+        const fresh = settings.light ? (lightReady(f.pod) && f.offset === 0 ? lightLog : '') : readNew(path, f);
+        if (settings.light) f.offset += fresh.length;
+        if (fresh) {
+          const lines = (f.rest + fresh).split('\n');
           f.rest = lines.pop();
-          for (const line of lines) process.stdout.write(`${prefix ? `[pod/${f.pod.metadata.name}/probe] ` : ''}${line}\n`);
+          process.stdout.write(lines.map((line) => `${prefix ? `[pod/${f.pod.metadata.name}/probe] ` : ''}${line}\n`).join(''));
         }
-        closeSync(fd);
       }
       await new Promise((r) => setTimeout(r, 50));
     }
+  }
+
+  function readNew(path, f) {
+    const fd = openSync(path, 'r');
+    const buffer = Buffer.alloc(1 << 16);
+    let text = '';
+    let n;
+    while ((n = readSync(fd, buffer, 0, buffer.length, f.offset)) > 0) {
+      f.offset += n;
+      text += buffer.subarray(0, n).toString('utf8');
+    }
+    closeSync(fd);
+    return text;
   }
 
   /** The pod's kubelet: pull (or fail to), wait the latency, run the command, keep the pod up. */

@@ -350,6 +350,14 @@ async function debug(rest) {
     ledger({ event: 'pod-deleted', pod, namespace, node });
   };
   const nodeDir = join(stateDir, 'nodes', node);
+  if (settings.light) {
+    // The fan-out bench: a recorded node log after the pod's latency, no mount namespace.
+    process.stderr.write(`Starting pod/${pod} ...\n`);
+    await sleep(settings.podLatencyMs ?? 1000);
+    process.stdout.write(readFileSync(settings.light.log, 'utf8'));
+    removePod();
+    process.exit(0);
+  }
   const behaviour = image?.includes('does-not-exist') ? 'pod-fails' : nodeBehaviour(nodeDir);
   // oc's interrupt handler deletes the pod, then exits 1; against a slow API server that
   // deletion takes a while ('slow-stop').

@@ -212,7 +212,7 @@ async function startService(dir, kind, arg) {
   return { name: kind, port, host: `127.0.0.1:${port}`, pid: child.pid };
 }
 
-export async function createSandbox(dir, nodes, { ocWaitSeconds = 900 } = {}) {
+export async function createSandbox(dir, nodes, { ocWaitSeconds = 900, settings = {} } = {}) {
   if (process.getuid?.() !== 0) throw new Error('the sandbox needs root: it mounts node files in private mount namespaces');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'cluster'), { recursive: true });
@@ -251,7 +251,7 @@ export async function createSandbox(dir, nodes, { ocWaitSeconds = 900 } = {}) {
     writeJson(join(dir, 'cluster', 'machineconfigpools.json'), { items: machineConfigPools(nodes) });
     writeJson(join(dir, 'cluster', 'machineconfigs.json'), { items: renderedMachineConfigs(nodes, registries) });
     writeJson(join(dir, 'cluster', 'pods.json'), { items: runningPods(sandbox) });
-    writeJson(join(dir, 'settings.json'), { ocWaitSeconds, podLatencyMs: 300 });
+    writeJson(join(dir, 'settings.json'), { ocWaitSeconds, podLatencyMs: 300, ...settings });
     // The release's tools image, as the openshift/tools image stream names it.
     writeJson(join(dir, 'cluster', 'imagestreamtags.json'), {
       items: [{ metadata: { name: 'tools:latest', namespace: 'openshift' }, image: { dockerImageReference: `registry.sandbox.invalid/openshift/tools@${digest}` } }],
