@@ -4,9 +4,14 @@
 export interface LogLine {
   level: string | undefined;
   message: string;
+  /** logrus's time field, as written. */
+  time?: string;
+  /** The fields after msg (CRI-O's id= and name=, file=), unquoted. */
+  fields?: Record<string, string>;
 }
 
-const KEY_VALUE = /^time="[^"]*" level=(\w+) msg="((?:[^"\\]|\\.)*)"/;
+const KEY_VALUE = /^time="([^"]*)" level=(\w+) msg="((?:[^"\\]|\\.)*)"(.*)$/;
+const FIELD = / (\w+)=("(?:[^"\\]|\\.)*"|\S*)/g;
 const TERMINAL = /^(DEBU|INFO|WARN|ERRO|FATA|PANI|TRAC)\[[^\]]*\] ?(.*)$/;
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g;
@@ -25,10 +30,16 @@ export function readLogLine(rawLine: string): LogLine {
   // On a terminal logrus colours the level and the pty turns \n into \r\n.
   const line = rawLine.includes('\u001b') || rawLine.endsWith('\r') ? rawLine.replace(ANSI, '').replace(/\r$/, '') : rawLine;
   const kv = KEY_VALUE.exec(line);
-  if (kv) return { level: kv[1], message: unquoteGo(kv[2]!) };
+  if (kv) return { level: kv[2], message: unquoteGo(kv[3]!), time: kv[1], fields: readFields(kv[4]!) };
   const terminal = TERMINAL.exec(line);
   if (terminal) return { level: TERMINAL_LEVELS[terminal[1]!], message: terminal[2]!.trimEnd() };
   return { level: undefined, message: line };
+}
+
+function readFields(text: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const m of text.matchAll(FIELD)) fields[m[1]!] = m[2]!.startsWith('"') ? unquoteGo(m[2]!.slice(1, -1)) : m[2]!;
+  return fields;
 }
 
 // logrus quotes msg with strconv.Quote; only the escapes it emits are handled.

@@ -1,0 +1,167 @@
+// CRI-O's journal, as `oc adm node-logs NODE -u crio` prints it (journalctl's short form, then
+// CRI-O's logrus text), read line by line into pulls. Line formats, from the sources:
+//   cri-o server/image_pull.go   Pulling image: %s (info, id=), Pulled image: %v (info, id=),
+//                                Error pulling image %s: %v (debug, id=)
+//   containers/image docker/docker_image_src.go
+//                                Trying to access %q (info under CRI-O, no id),
+//                                Accessing %q failed: %v (debug, no id)
+//   cri-o config reload          Applied new registry configuration: %+v, system registries reload failed
+//   cri-o version                Starting CRI-O, version: %s, git: %v(%s)
+// Pulls on one node overlap (the kubelet pulls in parallel), and the attempt lines carry no id:
+// an attempt goes to the open pull of the same image (same digest or tag) whose repository
+// shares the longest path tail with it (a mirror keeps the path below the rewritten prefix),
+// then to the latest such pull.
+import { classifyFailure, type FailureReason } from './classify.js';
+import { readLogLine } from './logrus.js';
+
+export interface CrioAttempt {
+  reference: string;
+  at: string;
+  /** Known only from a debug journal (Accessing … failed) or from the pull's error text. */
+  reason: FailureReason | null;
+  message: string | null;
+}
+
+export interface CrioPull {
+  host: string;
+  /** The image as the kubelet asked for it. */
+  image: string;
+  id: string | null;
+  at: string;
+  attempts: CrioAttempt[];
+  /** succeeded: Pulled image; failed: an error line, or the same image asked for again; open: neither yet. */
+  outcome: 'succeeded' | 'failed' | 'open';
+  /** The source repository CRI-O names in Pulled image, with the digest. */
+  pulledRef: string | null;
+  error: string | null;
+}
+
+export interface CrioEvent {
+  host: string;
+  at: string;
+  kind: 'start' | 'reload' | 'reload-failed';
+  message: string;
+}
+
+export interface CrioJournal {
+  pulls: CrioPull[];
+  events: CrioEvent[];
+}
+
+// `Nov 28 00:09:05 host crio[1484]: …` or with microseconds (`-o short-precise`), as journalctl writes it.
+const JOURNAL = /^(\w{3} +\d+ \d\d:\d\d:\d\d(?:\.\d+)?) (\S+) crio\[\d+\]: (.*)$/;
+const PULLING = /^Pulling image: (.+)$/;
+const PULLED = /^Pulled image: (.+)$/;
+const ERROR = /^Error pulling image (\S+): ([\s\S]*)$/;
+const TRYING = /^Trying to access "(.*)"$/;
+const FAILED = /^Accessing "(.*?)" failed: ([\s\S]*)$/;
+
+export class CrioJournalReader {
+  private readonly pulls: CrioPull[] = [];
+  private readonly events: CrioEvent[] = [];
+
+  feed(line: string): void {
+    const journal = JOURNAL.exec(line);
+    if (!journal) return;
+    const [, stamp, host] = journal as unknown as [string, string, string, string];
+    const { level, message, time, fields } = readLogLine(journal[3]!);
+    if (level === undefined) return;
+    const at = time ?? stamp;
+    const id = fields?.id ?? null;
+    let m: RegExpExecArray | null;
+    if ((m = PULLING.exec(message))) {
+      // The same image asked for again on this node: the earlier ask ended without success.
+      for (const p of this.open(host)) if (p.image === m[1]) this.fail(p, 'asked for again before it finished');
+      this.pulls.push({ host, image: m[1]!, id, at, attempts: [], outcome: 'open', pulledRef: null, error: null });
+    } else if ((m = PULLED.exec(message))) {
+      const pull = this.byId(host, id) ?? this.bestFor(host, m[1]!);
+      if (pull) Object.assign(pull, { outcome: 'succeeded', pulledRef: m[1]! });
+    } else if ((m = ERROR.exec(message))) {
+      const pull = this.byId(host, id) ?? this.bestFor(host, m[1]!);
+      if (pull) this.fail(pull, m[2]!);
+    } else if ((m = TRYING.exec(message))) {
+      const pull = this.bestFor(host, m[1]!);
+      // CRI-O may open the same source twice for one pull (once to check the stored image).
+      if (pull && pull.attempts.at(-1)?.reference !== m[1]) pull.attempts.push({ reference: m[1]!, at, reason: null, message: null });
+    } else if ((m = FAILED.exec(message))) {
+      const pull = this.open(host).findLast((p) => p.attempts.some((a) => a.reference === m![1]));
+      const attempt = pull?.attempts.findLast((a) => a.reference === m![1]);
+      if (attempt) Object.assign(attempt, { message: m[2]!, reason: classifyFailure(m[2]!) });
+    } else if (/^Starting CRI-O, version: /.test(message)) {
+      this.events.push({ host, at, kind: 'start', message });
+    } else if (/^applied new registry configuration/i.test(message)) {
+      this.events.push({ host, at, kind: 'reload', message });
+    } else if (/system registries reload failed/.test(message)) {
+      this.events.push({ host, at, kind: 'reload-failed', message });
+    }
+  }
+
+  result(): CrioJournal {
+    return { pulls: this.pulls.map((p) => ({ ...p, attempts: p.attempts.map((a) => ({ ...a })) })), events: [...this.events] };
+  }
+
+  private open(host: string): CrioPull[] {
+    return this.pulls.filter((p) => p.host === host && p.outcome === 'open');
+  }
+
+  private byId(host: string, id: string | null): CrioPull | undefined {
+    return id ? this.pulls.findLast((p) => p.host === host && p.id === id && p.outcome === 'open') : undefined;
+  }
+
+  /** The open pull a reference most likely belongs to (same digest or tag, longest shared path tail, latest). */
+  private bestFor(host: string, reference: string): CrioPull | undefined {
+    const want = splitReference(reference);
+    let best: { pull: CrioPull; score: number } | undefined;
+    for (const pull of this.open(host)) {
+      const have = splitReference(pull.image);
+      if (want.suffix !== have.suffix) continue;
+      const score = sharedTail(want.path, have.path);
+      if (!best || score >= best.score) best = { pull, score };
+    }
+    return best?.pull;
+  }
+
+  private fail(pull: CrioPull, error: string): void {
+    pull.outcome = 'failed';
+    pull.error = error;
+    // `(Mirrors also failed: [ref: err]\n[ref: err]): source: err` names each attempt's error.
+    for (const attempt of pull.attempts) {
+      if (attempt.message) continue;
+      // A mirror's error follows `[ref: `, the source's `): ref: ` (or starts the text).
+      const marks = [`[${attempt.reference}: `, `): ${attempt.reference}: `];
+      const mark = marks.find((m) => error.includes(m)) ?? (error.startsWith(`${attempt.reference}: `) ? `${attempt.reference}: ` : null);
+      if (!mark) continue;
+      const rest = error.slice(error.indexOf(mark) + mark.length);
+      const text = rest.split(/\]\n\[|\]\): |\n/)[0]!;
+      Object.assign(attempt, { message: text, reason: classifyFailure(text) });
+    }
+  }
+}
+
+/** The repository's path components (registry host dropped) and the `@digest` or `:tag` that ends it. */
+function splitReference(reference: string): { path: string[]; suffix: string } {
+  const digest = reference.indexOf('@');
+  const name = digest === -1 ? reference : reference.slice(0, digest);
+  let suffix = digest === -1 ? '' : reference.slice(digest);
+  let repo = name;
+  const tag = /:([\w][\w.-]*)$/.exec(name.slice(name.lastIndexOf('/')));
+  if (tag && digest === -1) {
+    suffix = `:${tag[1]}`;
+    repo = name.slice(0, name.length - suffix.length);
+  } else if (tag) {
+    repo = name.slice(0, name.length - tag[0].length);
+  }
+  return { path: repo.split('/').slice(1), suffix };
+}
+
+function sharedTail(a: string[], b: string[]): number {
+  let n = 0;
+  while (n < a.length && n < b.length && a[a.length - 1 - n] === b[b.length - 1 - n]) n++;
+  return n;
+}
+
+export function readCrioJournal(text: string): CrioJournal {
+  const reader = new CrioJournalReader();
+  for (const line of text.split('\n')) reader.feed(line);
+  return reader.result();
+}

@@ -1,0 +1,102 @@
+// CRI-O journal text into pulls: real pasted journals (test/fixtures/crio-journal/README.md)
+// and, where those stop, lines built from CRI-O's and containers/image's own format strings.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { readCrioJournal } from '../../src/pull-log/crio-journal.js';
+import { readLogLine } from '../../src/pull-log/logrus.js';
+
+const fixture = (name: string) => readFileSync(`test/fixtures/crio-journal/${name}.log`, 'utf8');
+
+// The journal prefix and logrus layout of openshift-docs-35283.log, around a message.
+const HOST = 'ip-10-0-138-140.ec2.internal';
+let clock = 0;
+function line(msg: string, id?: string, level = 'info'): string {
+  clock += 1;
+  const t = `10:33:${String(21 + clock).padStart(2, '0')}.594996`;
+  const fields = id ? ` id=${id} name=/runtime.v1.ImageService/PullImage` : '';
+  return `Aug 05 ${t} ${HOST} crio[1366]: time="2021-08-05 ${t}907Z" level=${level} msg="${msg.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"${fields}`;
+}
+
+describe('real journals', () => {
+  it('OpenShift docs example: a pull and the source it tried, still open', () => {
+    const { pulls } = readCrioJournal(fixture('openshift-docs-35283'));
+    expect(pulls).toEqual([
+      {
+        host: HOST,
+        image: 'quay.io/openshift-release-dev/ocp-release:4.8.4-ppc64le',
+        id: 'abcd713b-d0e1-4844-ac1c-474c5b60c07c',
+        at: '2021-08-05 10:33:21.594930907Z',
+        attempts: [{ reference: 'quay.io/openshift-release-dev/ocp-release:4.8.4-ppc64le', at: '2021-08-05 10:33:21.597839071Z', reason: null, message: null }],
+        outcome: 'open',
+        pulledRef: null,
+        error: null,
+      },
+    ]);
+  });
+
+  it('a debug journal: file= fields and RFC 3339 times are read; an attempt with no pull asked for is not invented', () => {
+    const text = fixture('test-infra-34263');
+    const trying = text.split('\n')[2]!;
+    expect(readLogLine(trying.slice(trying.indexOf('time=')))).toEqual({
+      level: 'info',
+      message: 'Trying to access "registry.k8s.io/e2e-test-images/sample-device-plugin:1.7"',
+      time: '2025-02-04T13:31:15.849181485Z',
+      fields: { file: 'docker/docker_image_src.go:96' },
+    });
+    expect(readCrioJournal(text).pulls).toEqual([]);
+  });
+});
+
+describe('pulls rebuilt from the format strings', () => {
+  const D1 = `sha256:${'1'.repeat(64)}`;
+  const D2 = `sha256:${'2'.repeat(64)}`;
+
+  it('overlapping pulls: each attempt goes to its own image, the last attempt served it', () => {
+    const text = [
+      line(`Pulling image: registry.example.com/team/app@${D1}`, 'id-1'),
+      line(`Pulling image: registry.example.com/team/db@${D2}`, 'id-2'),
+      line(`Trying to access "mirror.corp:5000/team/app@${D1}"`),
+      line(`Trying to access "mirror.corp:5000/team/db@${D2}"`),
+      line(`Accessing "mirror.corp:5000/team/db@${D2}" failed: reading manifest ${D2} in mirror.corp:5000/team/db: manifest unknown`, undefined, 'debug'),
+      line(`Trying to access "registry.example.com/team/db@${D2}"`),
+      line(`Pulled image: registry.example.com/team/app@${D1}`, 'id-1'),
+      line(`Pulled image: registry.example.com/team/db@${D2}`, 'id-2'),
+    ].join('\n');
+    const { pulls } = readCrioJournal(text);
+    expect(pulls.map((p) => [p.image.split('/').at(-1), p.outcome, p.attempts.map((a) => [a.reference.split('/')[0], a.reason])])).toEqual([
+      [`app@${D1}`, 'succeeded', [['mirror.corp:5000', null]]],
+      [`db@${D2}`, 'succeeded', [['mirror.corp:5000', 'manifest-unknown'], ['registry.example.com', null]]],
+    ]);
+  });
+
+  it('a failed pull with the Mirrors also failed text gives each attempt its error', () => {
+    const error = `initializing source docker://registry.example.com/team/app@${D1}: (Mirrors also failed: [mirror.corp:5000/team/app@${D1}: reading manifest ${D1} in mirror.corp:5000/team/app: manifest unknown]): registry.example.com/team/app@${D1}: pinging container registry registry.example.com: Get "https://registry.example.com/v2/": dial tcp: lookup registry.example.com on 172.30.0.10:53: no such host`;
+    const text = [
+      line(`Pulling image: registry.example.com/team/app@${D1}`, 'id-1'),
+      line(`Trying to access "mirror.corp:5000/team/app@${D1}"`),
+      line(`Trying to access "registry.example.com/team/app@${D1}"`),
+      line(`Error pulling image registry.example.com/team/app@${D1}: ${error}`, 'id-1', 'debug'),
+    ].join('\n');
+    const [pull] = readCrioJournal(text).pulls;
+    expect(pull!.outcome).toBe('failed');
+    expect(pull!.attempts.map((a) => a.reason)).toEqual(['manifest-unknown', 'dns']);
+  });
+
+  it('an info journal: the same image asked for again means the first ask failed', () => {
+    const text = [
+      line('Pulling image: registry.example.com/team/app:1.0', 'a'),
+      line('Trying to access "registry.example.com/team/app:1.0"'),
+      line('Pulling image: registry.example.com/team/app:1.0', 'b'),
+      line('Trying to access "registry.example.com/team/app:1.0"'),
+    ].join('\n');
+    expect(readCrioJournal(text).pulls.map((p) => [p.id, p.outcome, p.error])).toEqual([
+      ['a', 'failed', 'asked for again before it finished'],
+      ['b', 'open', null],
+    ]);
+  });
+
+  it('CRI-O starts and registry reloads are events', () => {
+    const text = [line('Starting CRI-O, version: 1.30.14-6.rhaos4.17.gitfa27f6f.el9, git: unknown(clean)'), line('Applied new registry configuration: &{Registries:[] UnqualifiedSearchRegistries:[]}')].join('\n');
+    expect(readCrioJournal(text).events.map((e) => e.kind)).toEqual(['start', 'reload']);
+  });
+});
