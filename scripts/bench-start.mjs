@@ -30,10 +30,10 @@ try {
   const bundle = 'dist/oc-icsp';
   const commands = [
     ['node -e 0', `${process.execPath} -e 0`],
-    ['bundle --help', `${process.execPath} ${bundle} --help`],
-    ['bundle explain', `${process.execPath} ${bundle} explain ${image} --registries-conf ${conf}`],
-    ['bundle completion', `${process.execPath} ${bundle} __complete verify -o ''`],
-    ['bundle explain, no code cache', `${process.execPath} ${bundle}.cjs explain ${image} --registries-conf ${conf}`],
+    // Run as users run it: through its shebang (node and its flags).
+    ['bundle --help', `${bundle} --help`],
+    ['bundle explain', `${bundle} explain ${image} --registries-conf ${conf}`],
+    ['bundle completion', `${bundle} __complete verify -o ''`],
     ...(sea
       ? [
           ['single binary --help', `${join(seaDir, 'kubectl-icsp')} --help`],

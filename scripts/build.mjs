@@ -70,6 +70,9 @@ export async function renderHelpTexts(work = 'dist') {
   return texts;
 }
 
+/** The flags the loader's shebang and the launchers give node (see bundle-loader.cjs). */
+export const NODE_FLAGS = ['--max-semi-space-size=4'];
+
 /**
  * dist/oc-icsp: the loader; dist/oc-icsp.cjs: the bundle, help texts inside; and its code cache,
  * recorded after the invocations a user makes most (help, explain, completion).
@@ -82,7 +85,7 @@ export async function buildAll(dir = 'dist') {
   const image = `registry.example.com/team/app@sha256:${'e'.repeat(64)}`;
   const runs = [['--help'], ['verify', '--help'], ['explain', image, '--registries-conf', conf], ['explain', image, '--registries-conf', conf, '-o', 'json'], ['__complete', 'verify', '-o', '']];
   try {
-    execFileSync(process.execPath, ['scripts/code-cache.cjs', bundle, JSON.stringify(runs)], { stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync(process.execPath, [...NODE_FLAGS, 'scripts/code-cache.cjs', bundle, JSON.stringify(runs)], { stdio: ['ignore', 'ignore', 'inherit'] });
   } finally {
     rmSync(conf, { force: true });
   }

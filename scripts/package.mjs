@@ -10,7 +10,7 @@ import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { inject } from 'postject';
 import { parse, stringify } from 'yaml';
-import { buildAll } from './build.mjs';
+import { buildAll, NODE_FLAGS } from './build.mjs';
 
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 const HELPERS = ['kubectl_complete-icsp', 'oc_complete-icsp'];
@@ -34,7 +34,7 @@ dir=$(cd "$(dirname "$self")" && pwd)
 ${
   target === 'node'
     ? `command -v node >/dev/null 2>&1 || { echo "error: $(basename "$0") needs Node.js 20.19 or later on PATH: install it, or use the linux/amd64 single binary" >&2; exit 2; }
-OC_ICSP_ARGV0=$0 exec node "$dir/oc-icsp" "$@"`
+OC_ICSP_ARGV0=$0 exec node ${NODE_FLAGS.join(' ')} "$dir/oc-icsp" "$@"`
     : `OC_ICSP_ARGV0=$0 exec "$dir/kubectl-icsp" "$@"`
 }
 `;

@@ -174,6 +174,8 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
     },
     async end(node, end) {
       results.set(node, await running.get(node)!.finish(end));
+      // A finished node keeps its verdict only, not its readers (500 nodes add up).
+      running.delete(node);
       deps.onNodeDone?.(++done, ready.length);
     },
   });

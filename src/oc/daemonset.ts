@@ -96,14 +96,16 @@ export function daemonSetRunner(oc: OcRunner, options: DaemonSetOptions): NodeRu
     },
     async run(request) {
       if (request.nodes.length === 0 || request.signal.aborted) return { namespace: null, cleanedUp: true };
-      const image = await podImage(oc, options, notices);
       const runId = randomBytes(4).toString('hex');
       request.onStatus?.('creating a namespace and a DaemonSet');
-      namespace = await createRunNamespace(oc, runId);
+      const [image, created] = await Promise.allSettled([podImage(oc, options, notices), createRunNamespace(oc, runId)]);
+      if (created.status === 'rejected') throw created.reason;
+      namespace = created.value;
       try {
-        const created = await oc.run(CREATE_FROM_STDIN, { input: daemonSetManifest(runId, namespace, request.nodes, image, request.command) });
-        if (created.exitCode !== 0) throw clientError(oc, 'create the DaemonSet', created);
-        await followAll(oc, namespace, runId, request, options.pollMs ?? 1000);
+        if (image.status === 'rejected') throw image.reason;
+        const made = await oc.run(CREATE_FROM_STDIN, { input: daemonSetManifest(runId, namespace, request.nodes, image.value, request.command) });
+        if (made.exitCode !== 0) throw clientError(oc, 'create the DaemonSet', made);
+        await followAll(oc, namespace, runId, request, options.pollMs ?? 250);
       } finally {
         request.onStatus?.(`deleting namespace ${namespace}`);
         await oc.run(deleteDaemonSetArgs(namespace));
@@ -172,7 +174,10 @@ async function followAll(oc: OcRunner, namespace: string, runId: string, request
       }
       const running = pods.filter((p) => p.running && !followed.has(p.name) && !ended.has(p.node));
       const settled = pods.length >= request.nodes.length && pods.every((p) => p.running || p.problem);
-      if (firstFollow && running.length > 0 && (settled || Date.now() - started > 2 * pollMs)) {
+      // Logs are read from the start whenever followed, so waiting for the pods to settle loses
+      // nothing and keeps it to one client process; stragglers are followed one by one.
+      const patience = Math.min(request.timeoutMs / 3, 30_000);
+      if (firstFollow && running.length > 0 && (settled || Date.now() - started > patience)) {
         // One client process for every pod running now; later ones are followed one by one.
         firstFollow = false;
         for (const p of running) followed.add(p.name);
@@ -191,7 +196,9 @@ async function followAll(oc: OcRunner, namespace: string, runId: string, request
           : 'no pod was created for the node (a quota or an admission webhook refused it, or the node is gone): see the DaemonSet\'s events';
         await end(node, { status: 'timed-out', exitCode: null, clientSaid: said });
       }
-      if (ended.size < request.nodes.length) await new Promise<void>((resolve) => ((wake = resolve), setTimeout(resolve, pollMs)));
+      // Pod states are read often while pods start, then seldom: the log stream carries the rest.
+      const wait = followed.size >= request.nodes.length - ended.size ? pollMs * 8 : pollMs;
+      if (ended.size < request.nodes.length) await new Promise<void>((resolve) => ((wake = resolve), setTimeout(resolve, wait)));
     }
   } finally {
     request.signal.removeEventListener('abort', onAbort);
