@@ -12,7 +12,7 @@ export interface Interrupts {
   dispose(): void;
 }
 
-export function watchInterrupts(io: Io, runner: NodeRunner, clientName: string, exit: (code: number) => never = process.exit): Interrupts {
+export function watchInterrupts(io: Io, runner: Pick<NodeRunner, 'pending' | 'abandon'>, clientName: string, exit: (code: number) => never = process.exit): Interrupts {
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     // After a hang-up the terminal is gone: a write to it must not crash the cleanup.

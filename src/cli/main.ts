@@ -5,6 +5,7 @@ import type { Io } from './io.js';
 import { helpWidth } from './help-key.js';
 import { COMMANDS, type CommandName, ROOT_OPTIONS } from './spec.js';
 import { completionCommand, explainCommand, listCommand, migrateCommand, renderCommand } from './commands/offline.js';
+import { auditCommand } from './commands/audit.js';
 import { cleanupCommand } from './commands/cleanup.js';
 import { statusCommand } from './commands/status.js';
 import { type VerifyAction, verifyCommand } from './commands/verify.js';
@@ -25,6 +26,7 @@ export async function main(argv: string[], io: Io, actions: Actions = {}): Promi
     render: renderCommand(io, setExit) as CommandModule<object, never>,
     list: listCommand(io, setExit) as CommandModule<object, never>,
     migrate: migrateCommand(io, setExit) as CommandModule<object, never>,
+    audit: auditCommand(io, setExit) as CommandModule<object, never>,
     status: statusCommand(io, setExit) as CommandModule<object, never>,
     cleanup: cleanupCommand(io, setExit) as CommandModule<object, never>,
     completion: completionCommand(io, setExit) as CommandModule<object, never>,

@@ -123,6 +123,23 @@ export const COMMANDS = {
     positionals: [],
     options: { ...FILES_OPTION, filename: { ...FILES_OPTION.filename, describe: 'ImageContentSourcePolicy manifests to convert (required)' } },
   },
+  audit: {
+    describe: "Read what CRI-O itself did, from each node's journal: every pull, which source served it, silent fallbacks",
+    examples: [
+      ['audit', 'every pull of the last 24 hours, on every node'],
+      ['audit quay.io/openshift-release-dev --since 2h -l node-role.kubernetes.io/worker', 'release images on workers, last two hours'],
+    ],
+    positionals: ['FILTER'],
+    options: {
+      ...CLIENT_OPTIONS,
+      ...OUTPUT_OPTION,
+      since: { type: 'string', default: '24h', describe: 'how far back: 24h, 90m, or a date (YYYY-MM-DD HH:MM:SS)' },
+      selector: { alias: 'l', type: 'string', describe: 'only nodes matching this label selector' },
+      nodes: { type: 'string', describe: 'only these nodes (comma-separated names)' },
+      parallel: { type: 'number', default: 10, describe: 'journals read at once' },
+      timeout: { type: 'string', default: '2m', describe: "per-node limit for reading its journal" },
+    },
+  },
   status: {
     describe: 'Show the MachineConfig rollout that carries mirror policies to the nodes: pools, nodes, rendered registries.conf',
     examples: [

@@ -139,7 +139,8 @@ async function runOne(strategy: PodStrategy, namespace: string, node: string, re
   }
 }
 
-async function forEachLimited<T>(items: T[], limit: number, signal: AbortSignal, work: (item: T) => Promise<void>): Promise<void> {
+/** Runs work on each item, at most `limit` at once, starting no more once signal aborts. */
+export async function forEachLimited<T>(items: T[], limit: number, signal: AbortSignal, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < items.length && !signal.aborted) await work(items[next++]!);

@@ -306,6 +306,7 @@ describe.skipIf(!canRunSandbox)('explain and list read the policies from the clu
     expect(JSON.parse(r.stdout).policies.map((p: { kind: string; name: string }) => `${p.kind}/${p.name}`)).toEqual([
       'ImageContentSourcePolicy/sandbox-mirrors',
       'ImageDigestMirrorSet/sandbox-tls-mirror',
+      'ImageDigestMirrorSet/sandbox-fallback',
     ]);
   });
 });

@@ -10,6 +10,8 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { daemonSets } from './fake-daemonset.mjs';
+import { journalctl } from './crio.mjs';
+import { runInNode } from './node-namespace.mjs';
 
 const [, , stateFlag, stateDir, ...rawArgs] = process.argv;
 if (stateFlag !== '--state' || !stateDir) {
@@ -401,47 +403,6 @@ async function debug(rest) {
   process.exit(0);
 }
 
-const NODE_MOUNTS = [
-  ['registries.conf', '/etc/containers/registries.conf'],
-  ['registries.conf.d', '/etc/containers/registries.conf.d'],
-  ['kubelet', '/var/lib/kubelet'],
-  ['storage', '/var/lib/containers/storage'],
-  ['cache', '/var/lib/containers/cache'],
-  ['run', '/run/containers/storage'],
-  ['libpod', '/run/libpod'],
-  ['mco', '/etc/mco'],
-];
-
-// The node's files over the host's paths, then the whole tree at /host, as a debug pod sees
-// the node: `chroot /host` works for real.
-const MOUNT_SCRIPT = `set -e
-node="$1"; shift
-while [ "$1" != "--" ]; do mount --bind "$node/$1" "$2"; shift 2; done
-shift
-mount --rbind / /host
-exec "$@"`;
-
-function runInNode(nodeDir, command, onSpawn, onOutput) {
-  return new Promise((resolve) => {
-    const mountArgs = NODE_MOUNTS.flatMap(([from, to]) => [from, to]);
-    const c = spawn(
-      'unshare',
-      ['--mount', '--propagation', 'private', '--', '/bin/sh', '-c', MOUNT_SCRIPT, 'sh', nodeDir, ...mountArgs, '--', ...command],
-      // A container's PATH, whatever the client's was.
-      { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' } },
-    );
-    onSpawn(c);
-    // Pod logs merge the container's stdout and stderr.
-    if (onOutput) {
-      c.stdout.on('data', (d) => onOutput(d));
-      c.stderr.on('data', (d) => onOutput(d));
-    } else {
-      c.stdout.pipe(process.stdout, { end: false });
-      c.stderr.pipe(process.stdout, { end: false });
-    }
-    c.on('close', (code) => resolve(code ?? 1));
-  });
-}
 
 let dsInstance;
 function ds() {
@@ -494,6 +455,17 @@ switch (verb) {
     break;
   case 'logs':
     await logs(rest);
+    break;
+  case 'adm':
+    // `oc adm node-logs NODE -u crio --since=... --grep=...`: the node's journal, through the kubelet.
+    if (rest[0] !== 'node-logs') fail(`unknown command "adm ${rest[0]}" for "oc"`);
+    if (clientName === 'kubectl') fail('unknown command "adm" for "kubectl"');
+    {
+      const node = rest[1];
+      const nodes = JSON.parse(readFileSync(join(clusterDir, 'nodes.json'), 'utf8')).items;
+      if (!nodes.some((n) => n.metadata.name === node)) fail(`nodes "${node}" not found`);
+      process.stdout.write(journalctl(join(stateDir, 'nodes', node), rest.slice(2)));
+    }
     break;
   case 'config':
     // The sandbox's kubeconfig has one context.

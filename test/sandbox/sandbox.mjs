@@ -7,9 +7,12 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { freePort, REGISTRY_PASSWORD, REGISTRY_USER, startRegistry, stopRegistry } from './registries.mjs';
 import { buildOciLayout, pushImage } from './image.mjs';
+import { crioReloaded, crioStarted } from './crio.mjs';
+import { runInNode } from './node-namespace.mjs';
 
 const FAKE_OC = fileURLToPath(new URL('./fake-oc.mjs', import.meta.url));
 const SERVICES = fileURLToPath(new URL('./services.mjs', import.meta.url));
+const CRIO = fileURLToPath(new URL('./crio.mjs', import.meta.url));
 /** A host only the sandbox proxy can reach (nodes cannot resolve .invalid). */
 export const PROXIED_HOST = 'proxied.sandbox.invalid';
 
@@ -26,6 +29,7 @@ const HOST_MOUNT_POINTS = [
   '/etc/containers/registries.conf.d',
   '/etc/mco',
   '/host',
+  '/usr/local/sbin',
 ];
 
 const HEADER = 'unqualified-search-registries = ["registry.access.redhat.com", "docker.io"]\nshort-name-mode = ""\n';
@@ -67,8 +71,9 @@ export function nodeConfigs(reg) {
  */
 export function clusterConfig(reg) {
   const lines = [HEADER];
-  const entry = (location, mirrors) => {
+  const entry = (location, mirrors, { insecure = false } = {}) => {
     lines.push('[[registry]]', '  prefix = ""', `  location = "${location}"`);
+    if (insecure) lines.push('  insecure = true');
     for (const m of mirrors) {
       lines.push('', '  [[registry.mirror]]', `    location = "${m}"`);
       if (!m.startsWith(reg.tls.host)) lines.push('    insecure = true');
@@ -78,11 +83,15 @@ export function clusterConfig(reg) {
   };
   entry(SOURCE, clusterMirrors(reg));
   entry(`${SOURCE}/tls-only`, [`${reg.tls.host}/tls/team`]);
+  // Its source is on a registry listed as insecure: the MCO marks the entry so.
+  entry(fallbackSource(reg), [`${reg.auth.host}/secure/team`], { insecure: true });
   for (const host of insecureRegistries(reg)) lines.push('[[registry]]', '  prefix = ""', `  location = "${host}"`, '  insecure = true', '');
   return `${lines.join('\n')}`;
 }
 
 const insecureRegistries = (reg) => [reg.open.host, reg.auth.host, reg.quay.host];
+/** A source repository on the open registry, reachable from the nodes. */
+export const fallbackSource = (reg) => `${reg.open.host}/fallback/team`;
 
 /** The ICSP's mirrors, in order: open, basic auth, and the Quay-like front of the auth registry. */
 const clusterMirrors = (reg) => [`${reg.open.host}/mirror/team`, `${reg.auth.host}/secure/team`, `${reg.quay.host}/secure/team`];
@@ -103,6 +112,13 @@ export function clusterPolicies(reg) {
         kind: 'ImageDigestMirrorSet',
         metadata: { name: 'sandbox-tls-mirror' },
         spec: { imageDigestMirrors: [{ source: `${SOURCE}/tls-only`, mirrors: [`${reg.tls.host}/tls/team`] }] },
+      },
+      {
+        // A source nodes can reach, so a failing mirror falls back to it without a word.
+        apiVersion: 'config.openshift.io/v1',
+        kind: 'ImageDigestMirrorSet',
+        metadata: { name: 'sandbox-fallback' },
+        spec: { imageDigestMirrors: [{ source: fallbackSource(reg), mirrors: [`${reg.auth.host}/secure/team`] }] },
       },
     ],
   };
@@ -235,9 +251,11 @@ export async function createSandbox(dir, nodes, { ocWaitSeconds = 900, settings 
     pushImage(layout, 'v1', registries.open, 'mirror/team/app');
     pushImage(layout, 'v1', registries.auth, 'secure/team/app', { creds: `${REGISTRY_USER}:${REGISTRY_PASSWORD}` });
     pushImage(layout, 'v1', registries.tls, 'tls/team/app');
+    pushImage(layout, 'v1', registries.open, 'fallback/team/app');
     sandbox.digest = digest;
     sandbox.image = `${SOURCE}/app@${digest}`;
     sandbox.tagImage = `${SOURCE}/app:v1`;
+    sandbox.fallbackImage = `${fallbackSource(registries)}/app@${digest}`;
 
     const configs = nodeConfigs(registries);
     for (const node of nodes) writeNode(dir, node, configs, registries, proxy);
@@ -258,7 +276,17 @@ export async function createSandbox(dir, nodes, { ocWaitSeconds = 900, settings 
     });
     writeClient(dir, 'oc');
     writeClient(dir, 'kubectl');
-    writeJson(join(dir, 'sandbox.json'), { image: sandbox.image, tagImage: sandbox.tagImage, digest, registries, proxy });
+    writeJson(join(dir, 'sandbox.json'), { image: sandbox.image, tagImage: sandbox.tagImage, fallbackImage: sandbox.fallbackImage, digest, registries, proxy });
+    // Earlier workload pulls, through each node's CRI-O, into its journal.
+    for (const node of nodes) {
+      for (const workload of node.workloads ?? []) {
+        const image = workload === 'fallback' ? sandbox.fallbackImage : workload === 'tag' ? sandbox.tagImage : sandbox.image;
+        // A failing pull is asked for again, as the kubelet's back-off does.
+        for (let round = 0; round < (workload === 'failed' ? 2 : 1); round++) {
+          await runInNode(join(dir, 'nodes', node.name), ['crictl', 'pull', image], () => {}, () => {});
+        }
+      }
+    }
   } catch (error) {
     destroySandbox(sandbox);
     throw error;
@@ -268,7 +296,12 @@ export async function createSandbox(dir, nodes, { ocWaitSeconds = 900, settings 
 
 function writeNode(dir, node, configs, registries, proxy) {
   const nodeDir = join(dir, 'nodes', node.name);
-  for (const sub of ['registries.conf.d', 'kubelet', 'storage', 'cache', 'run', 'libpod', 'mco']) mkdirSync(join(nodeDir, sub), { recursive: true });
+  for (const sub of ['registries.conf.d', 'kubelet', 'storage', 'cache', 'run', 'libpod', 'mco', 'sbin']) mkdirSync(join(nodeDir, sub), { recursive: true });
+  // CRI-O's tools on the node, reading and writing the node's own journal.
+  for (const tool of ['crictl', 'journalctl']) {
+    writeFileSync(join(nodeDir, 'sbin', tool), `#!/bin/sh\nexec "${process.execPath}" "${CRIO}" "${nodeDir}" ${tool} "$@"\n`);
+    chmodSync(join(nodeDir, 'sbin', tool), 0o755);
+  }
   if (node.proxy) {
     // What the MCO writes from proxy/cluster: 'dead' points at a port nothing listens on.
     const url = node.proxy === 'dead' ? 'http://127.0.0.1:1' : `http://${proxy.host}`;
@@ -286,6 +319,8 @@ function writeNode(dir, node, configs, registries, proxy) {
   auths['quay.io'] = { auth: Buffer.from('sandbox:not-used').toString('base64') };
   writeJson(join(nodeDir, 'kubelet', 'config.json'), { auths });
   writeJson(join(nodeDir, 'behaviour.json'), { behaviour: node.behaviour ?? 'normal' });
+  // CRI-O started two hours ago and loaded the registries.conf the node had then.
+  crioStarted(nodeDir, node.name, new Date(Date.now() - 2 * 3_600_000));
 }
 
 function writeClient(dir, name) {
@@ -296,6 +331,17 @@ function writeClient(dir, name) {
 
 function writeJson(path, value) {
   writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** `systemctl reload crio` on a node. */
+export function reloadCrio(dir, node) {
+  crioReloaded(join(dir, 'nodes', node), node);
+}
+
+/** A hand edit of a node's registries.conf (CRI-O keeps what it loaded until a reload). */
+export function editNodeConfig(dir, node, configName) {
+  const configs = nodeConfigs(JSON.parse(readFileSync(join(dir, 'sandbox.json'), 'utf8')).registries);
+  writeFileSync(join(dir, 'nodes', node, 'registries.conf'), configs[configName]);
 }
 
 export function destroySandbox(sandbox) {

@@ -1,0 +1,114 @@
+// The sandbox's CRI-O, on each node: `crictl` pulls through the real podman (containers/image)
+// with the configuration CRI-O last loaded (a copy taken when the node started, refreshed only
+// by a reload), and writes what it did into the node's journal the way CRI-O does at info level
+// (Pulling image / Trying to access / Pulled image, CRI-O's logrus text behind journalctl's
+// short-precise prefix); `journalctl` reads that journal back. Both run inside the node's mount
+// namespace (node-side: `crictl ...`, `journalctl ...`), and the sandbox calls the helpers below.
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { appendFileSync, copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+
+const CRIO_PID = 1484;
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** One journal line: journalctl's short-precise prefix, then CRI-O's logrus text. */
+export function journalLine(node, level, msg, fields = {}, when = new Date()) {
+  const pad = (n, w = 2) => String(n).padStart(w, '0');
+  const micros = pad(when.getUTCMilliseconds() * 1000, 6);
+  const prefix = `${MONTHS[when.getUTCMonth()]} ${pad(when.getUTCDate())} ${pad(when.getUTCHours())}:${pad(when.getUTCMinutes())}:${pad(when.getUTCSeconds())}.${micros}`;
+  const time = `${when.toISOString().slice(0, 10)} ${prefix.slice(7)}000Z`;
+  const quoted = JSON.stringify(msg);
+  const extra = Object.entries(fields).map(([k, v]) => ` ${k}=${v}`).join('');
+  return `${prefix} ${node} crio[${CRIO_PID}]: time="${time}" level=${level} msg=${quoted}${extra}\n`;
+}
+
+export function crioStarted(nodeDir, node, when) {
+  copyFileSync(join(nodeDir, 'registries.conf'), join(nodeDir, 'crio-loaded.conf'));
+  appendFileSync(join(nodeDir, 'journal.log'), journalLine(node, 'info', 'Starting CRI-O, version: 1.30.14-6.rhaos4.17.gitfa27f6f.el9, git: unknown(clean)', {}, when));
+}
+
+/** `systemctl reload crio`: CRI-O reads registries.conf again. */
+export function crioReloaded(nodeDir, node) {
+  copyFileSync(join(nodeDir, 'registries.conf'), join(nodeDir, 'crio-loaded.conf'));
+  appendFileSync(join(nodeDir, 'journal.log'), journalLine(node, 'info', 'Applied new registry configuration: &{Registries:[...]}'));
+}
+
+/** crictl pull, as CRI-O would do it: podman with CRI-O's loaded configuration and the global pull secret. */
+export function crictlPull(nodeDir, node, image) {
+  const journal = join(nodeDir, 'journal.log');
+  const id = randomUUID();
+  const fields = { id, name: '/runtime.v1.ImageService/PullImage' };
+  appendFileSync(journal, journalLine(node, 'info', `Pulling image: ${image}`, fields));
+  const run = spawnSync('podman', ['pull', '--log-level=debug', '--authfile', '/var/lib/kubelet/config.json', image], {
+    encoding: 'utf8',
+    env: { ...process.env, CONTAINERS_REGISTRIES_CONF: join(nodeDir, 'crio-loaded.conf') },
+  });
+  let error = null;
+  for (const line of run.stderr.split('\n')) {
+    const trying = /msg="Trying to access \\"(.*)\\""$/.exec(line);
+    if (trying) appendFileSync(journal, journalLine(node, 'info', `Trying to access "${trying[1]}"`));
+    if (line.startsWith('Error: ')) error = line.slice('Error: '.length);
+  }
+  if (run.status === 0) {
+    const digest = spawnSync('podman', ['image', 'inspect', '--format', '{{.Digest}}', image], { encoding: 'utf8' }).stdout.trim();
+    const name = image.includes('@') ? image.split('@')[0] : image.replace(/:[^/:]+$/, '');
+    appendFileSync(journal, journalLine(node, 'info', `Pulled image: ${name}@${digest}`, fields));
+    return { code: 0, output: `Image is up to date for ${name}@${digest}\n` };
+  }
+  // crictl's own words for a failed pull (its logrus fatal line), CRI-O's error behind them.
+  return { code: 1, output: `time="${new Date().toISOString()}" level=fatal msg=${JSON.stringify(`pulling image: rpc error: code = Unknown desc = ${error ?? 'pull failed'}`)}\n` };
+}
+
+/** journalctl -u crio [--since WHEN] [--grep RE] over the node's journal. */
+export function journalctl(nodeDir, args) {
+  const value = (flag) => {
+    const joined = args.find((a) => a.startsWith(`${flag}=`));
+    if (joined) return joined.slice(flag.length + 1);
+    const at = args.indexOf(flag);
+    return at === -1 ? undefined : args[at + 1];
+  };
+  const path = join(nodeDir, 'journal.log');
+  if (!existsSync(path)) return '';
+  const since = parseSince(value('--since') ?? value('-S'));
+  const grep = value('--grep') ?? value('-g');
+  const pattern = grep ? new RegExp(grep) : null;
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l && (!since || lineTime(l) >= since) && (!pattern || pattern.test(l.slice(l.indexOf('msg=')))))
+    .map((l) => `${l}\n`)
+    .join('');
+}
+
+function lineTime(line) {
+  const m = /time="([^"]+)"/.exec(line);
+  return m ? new Date(m[1].replace(' ', 'T')).getTime() : 0;
+}
+
+/** journalctl's --since: "-24h", "-30m", or "YYYY-MM-DD HH:MM:SS" (UTC here). */
+function parseSince(text) {
+  if (!text) return null;
+  const rel = /^-(\d+)([smhd])$/.exec(text);
+  if (rel) return Date.now() - Number(rel[1]) * { s: 1e3, m: 6e4, h: 3.6e6, d: 8.64e7 }[rel[2]];
+  return new Date(`${text.replace(' ', 'T')}Z`).getTime();
+}
+
+// Node-side entry: `crictl pull|rmi|inspecti IMAGE`, `journalctl ...`, with the node's directory.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const [, , nodeDir, tool, ...args] = process.argv;
+  const node = basename(nodeDir);
+  if (tool === 'crictl' && args[0] === 'pull') {
+    const r = crictlPull(nodeDir, node, args[1]);
+    process[r.code === 0 ? 'stdout' : 'stderr'].write(r.output);
+    process.exit(r.code);
+  } else if (tool === 'crictl' && args[0] === 'rmi') {
+    process.exit(spawnSync('podman', ['rmi', args[1]], { stdio: 'ignore' }).status ?? 1);
+  } else if (tool === 'crictl' && args[0] === 'inspecti') {
+    process.exit(spawnSync('podman', ['image', 'exists', args[1]]).status ?? 1);
+  } else if (tool === 'journalctl') {
+    process.stdout.write(journalctl(nodeDir, args));
+  } else {
+    process.stderr.write(`sandbox ${tool}: unsupported: ${args.join(' ')}\n`);
+    process.exit(1);
+  }
+}

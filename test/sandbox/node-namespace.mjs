@@ -1,0 +1,47 @@
+// A node's mount namespace: the host with the node's own files (registries.conf, drop-ins,
+// pull secret, container storage, proxy.env, CRI-O's tools) mounted over the host's paths,
+// and the whole tree at /host, as a debug pod sees the node.
+import { spawn } from 'node:child_process';
+
+export const NODE_MOUNTS = [
+  ['registries.conf', '/etc/containers/registries.conf'],
+  ['registries.conf.d', '/etc/containers/registries.conf.d'],
+  ['kubelet', '/var/lib/kubelet'],
+  ['storage', '/var/lib/containers/storage'],
+  ['cache', '/var/lib/containers/cache'],
+  ['run', '/run/containers/storage'],
+  ['libpod', '/run/libpod'],
+  ['mco', '/etc/mco'],
+  ['sbin', '/usr/local/sbin'],
+];
+
+// The node's files over the host's paths, then the whole tree at /host, as a debug pod sees
+// the node: `chroot /host` works for real.
+const MOUNT_SCRIPT = `set -e
+node="$1"; shift
+while [ "$1" != "--" ]; do mount --bind "$node/$1" "$2"; shift 2; done
+shift
+mount --rbind / /host
+exec "$@"`;
+
+export function runInNode(nodeDir, command, onSpawn, onOutput) {
+  return new Promise((resolve) => {
+    const mountArgs = NODE_MOUNTS.flatMap(([from, to]) => [from, to]);
+    const c = spawn(
+      'unshare',
+      ['--mount', '--propagation', 'private', '--', '/bin/sh', '-c', MOUNT_SCRIPT, 'sh', nodeDir, ...mountArgs, '--', ...command],
+      // A container's PATH, whatever the client's was.
+      { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' } },
+    );
+    onSpawn(c);
+    // Pod logs merge the container's stdout and stderr.
+    if (onOutput) {
+      c.stdout.on('data', (d) => onOutput(d));
+      c.stderr.on('data', (d) => onOutput(d));
+    } else {
+      c.stdout.pipe(process.stdout, { end: false });
+      c.stderr.pipe(process.stdout, { end: false });
+    }
+    c.on('close', (code) => resolve(code ?? 1));
+  });
+}
