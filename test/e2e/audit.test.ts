@@ -8,15 +8,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, canRunSandbox, envFor, type Sandbox, sandbox } from './helpers.js';
 
-let s: Sandbox & { fallbackImage: string };
+let s: Sandbox;
 const work = mkdtempSync(join(tmpdir(), 'oc-icsp-audit-'));
 beforeAll(async () => {
   if (!canRunSandbox) return;
-  s = (await sandbox.create(join(work, 'sandbox'), [
+  s = await sandbox.create(join(work, 'sandbox'), [
     { name: 'worker-0', config: 'cluster', credentials: false, workloads: ['mirrored', 'fallback', 'tag'] },
     { name: 'worker-1', config: 'not-on-mirror', workloads: ['failed'] },
     { name: 'worker-2', config: 'cluster' },
-  ])) as Sandbox & { fallbackImage: string };
+  ]);
 });
 afterAll(() => {
   if (s) sandbox.destroy(s);

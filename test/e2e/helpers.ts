@@ -16,6 +16,7 @@ export interface Sandbox {
   image: string;
   tagImage: string;
   digest: string;
+  fallbackImage: string;
   registries: Record<'open' | 'auth' | 'tls' | 'quay', { host: string; port: number }>;
   proxy: { host: string; port: number };
 }
@@ -28,6 +29,8 @@ export interface NodeSpec {
   role?: string;
   rollout?: boolean;
   proxy?: 'working' | 'dead';
+  /** Images pulled through the node's CRI-O when the sandbox starts (its journal keeps them). */
+  workloads?: ('mirrored' | 'fallback' | 'tag' | 'failed')[];
 }
 
 export const sandbox = {
