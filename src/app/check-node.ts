@@ -4,7 +4,9 @@
 import type { NodeEnd, NodeSink } from '../oc/node-runner.js';
 import type { Expectation, NodeVerdict } from '../pull-log/evidence.js';
 import { proxyFor, hostOf } from '../pull-log/hints.js';
+import { asCrioReport } from '../pull-log/crio-pull.js';
 import { NodeOutputReader, type NodeReport, pullOf } from '../pull-log/node-output.js';
+import type { Engine } from '../pull-log/node-script.js';
 import { decideVerdict } from '../pull-log/verdict.js';
 import type { ImageReference } from '../registries/reference.js';
 import type { RegistriesConf } from '../registries/registries-conf.js';
@@ -31,6 +33,11 @@ export interface NodeResult extends NodeVerdict {
   proxy: ProxyReport | null;
   /** Mirror repositories asked about: does the node pull secret hold credentials for them (no secrets). */
   credentials: Record<string, boolean>;
+  /** --engine both: what each engine did, and why they may differ. */
+  engines: Partial<Record<'podman' | 'crictl', { verdict: NodeVerdict['verdict']; pulledFrom: string | null }>> | null;
+  disagreement: string | null;
+  /** registries.conf against what CRI-O last loaded; stale: the files changed after. */
+  crioConfig: { loadedAt: string; fileChangedAt: string; stale: boolean } | null;
 }
 
 export interface LogSink {
@@ -52,6 +59,7 @@ export interface ImageCheck {
 
 export interface NodeCheckContext {
   images: ImageCheck[];
+  engine: Engine;
   clientName: string;
   timeoutMs: number;
   /** What the cluster's policies render to, or null when unknown. */
@@ -79,13 +87,14 @@ export function startNodeCheck(node: string, context: NodeCheckContext): NodeChe
       if (logError) context.warn(`${node}: its --log-dir file is incomplete: ${logError.message}`);
       const report = reader.result();
       const runEnd = { status: end.status, clientSaid: end.clientSaid, clientName: context.clientName, timeoutMs: context.timeoutMs };
+      const crioConfig = crioConfigState(report);
       return context.images.map(({ image, ref, expectation }) => {
         const config = compareNodeConfig(report.registriesConf, context.expected, ref);
-        const verdict = decideVerdict(image, report, runEnd, {
-          ...expectation,
-          rolloutPending: context.rolloutPending,
-          configMatches: config?.matchesCluster ?? null,
-        });
+        const expect = { ...expectation, rolloutPending: context.rolloutPending, configMatches: config?.matchesCluster ?? null };
+        const podman = context.engine === 'crictl' ? null : decideVerdict(image, report, runEnd, expect);
+        const crio = context.engine === 'podman' ? null : decideVerdict(image, asCrioReport(report), runEnd, expect);
+        // CRI-O's verdict is what workloads get; podman's is kept beside it when both ran.
+        const verdict = (crio ?? podman)!;
         const pull = pullOf(report, image);
         return {
           name: node,
@@ -98,10 +107,31 @@ export function startNodeCheck(node: string, context: NodeCheckContext): NodeChe
           config,
           proxy: proxyReport(report, verdict.attempts.filter((a) => a.mirror).map((a) => hostOf(a.reference))),
           credentials: report.credentials,
+          engines: podman && crio ? { podman: pick(podman), crictl: pick(crio) } : null,
+          disagreement: podman && crio ? disagreement(podman, crio, crioConfig) : null,
+          crioConfig,
         };
       });
     },
   };
+}
+
+const pick = (v: NodeVerdict) => ({ verdict: v.verdict, pulledFrom: v.pulledFrom });
+
+function crioConfigState(report: NodeReport): NodeResult['crioConfig'] {
+  if (report.configMtime === null || report.crioLoadedAt === null) return null;
+  const loaded = Date.parse(report.crioLoadedAt.replace(' ', 'T'));
+  if (Number.isNaN(loaded)) return null;
+  const changed = report.configMtime * 1000;
+  return { loadedAt: new Date(loaded).toISOString(), fileChangedAt: new Date(changed).toISOString(), stale: changed > loaded };
+}
+
+/** Why podman (the files now) and CRI-O (what it loaded) may have pulled differently. */
+function disagreement(podman: NodeVerdict, crio: NodeVerdict, config: NodeResult['crioConfig']): string | null {
+  if (podman.verdict === crio.verdict && podman.pulledFrom === crio.pulledFrom) return null;
+  const what = `podman ${podman.verdict}${podman.pulledFrom ? ` from ${podman.pulledFrom}` : ''}, CRI-O ${crio.verdict}${crio.pulledFrom ? ` from ${crio.pulledFrom}` : ''}`;
+  if (config?.stale) return `${what}: CRI-O has not reloaded registries.conf since it changed (${config.fileChangedAt} > ${config.loadedAt}): systemctl reload crio, or find why the MCO did not`;
+  return `${what}: compare their attempts (-o json); CRI-O uses the cluster proxy, the global pull secret only, and no short names`;
 }
 
 function proxyReport(report: NodeReport, mirrorHosts: string[]): ProxyReport | null {
@@ -133,5 +163,8 @@ export function resultWithoutRun(name: string, image: string, verdict: NodeVerdi
     config: null,
     proxy: null,
     credentials: {},
+    engines: null,
+    disagreement: null,
+    crioConfig: null,
   };
 }

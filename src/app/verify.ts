@@ -6,7 +6,7 @@ import { type ClusterNode, listNodes, listPodImages } from '../oc/cluster.js';
 import { listMachineConfigPools } from '../oc/machine-config.js';
 import type { NodeRunner, PlannedCall } from '../oc/node-runner.js';
 import type { Verdict } from '../pull-log/evidence.js';
-import { type CheckMode, nodeCommand } from '../pull-log/node-script.js';
+import { type CheckMode, type Engine, nodeCommand } from '../pull-log/node-script.js';
 import type { PolicySet } from '../registries/policies.js';
 import { parseReference, pullString, referenceName, wasNormalized } from '../registries/reference.js';
 import { leftoverWarning } from './cleanup.js';
@@ -29,6 +29,8 @@ export interface VerifyRequest {
   /** The images to check; none: the ones the cluster runs that a mirror policy covers. */
   images: string[];
   check: CheckChoice;
+  /** podman (default), crictl (CRI-O itself), or both, compared. */
+  engine?: Engine;
   maxImages: number;
   selector: string | undefined;
   nodeNames: string[] | undefined;
@@ -128,7 +130,7 @@ export async function planVerify(request: VerifyRequest, deps: Pick<VerifyDeps, 
   const ready = nodes.filter((n) => n.ready).map((n) => n.name);
   const check = checkMode(request.check, ready.length);
   return {
-    calls: deps.nodeRunner.plan(ready, nodeCommand({ images: checks.map((c) => c.image), check, keepImage: request.keepImage, repositories })),
+    calls: deps.nodeRunner.plan(ready, nodeCommand({ images: checks.map((c) => c.image), check, engine: request.engine ?? 'podman', keepImage: request.keepImage, repositories })),
     skipped: nodes.filter((n) => !n.ready).map((n) => n.name),
   };
 }
@@ -154,7 +156,7 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
   deps.onNodeDone?.(0, ready.length);
   const outcome = await nodeRunner.run({
     nodes: ready.map((n) => n.name),
-    command: nodeCommand({ images: checks.map((c) => c.image), check, keepImage: request.keepImage, repositories }),
+    command: nodeCommand({ images: checks.map((c) => c.image), check, engine: request.engine ?? 'podman', keepImage: request.keepImage, repositories }),
     parallel: request.parallel,
     timeoutMs: request.timeoutMs,
     signal: deps.signal,
@@ -162,6 +164,7 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
     start(node) {
       const check = startNodeCheck(node, {
         images: checks,
+        engine: request.engine ?? 'podman',
         clientName: client.name,
         timeoutMs: request.timeoutMs,
         expected,
@@ -200,6 +203,10 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
     }
   }
   for (const n of result.nodes) {
+    if (n.crioConfig?.stale) {
+      warnings.push(`${n.name}: registries.conf changed after CRI-O last loaded it (${n.crioConfig.fileChangedAt} > ${n.crioConfig.loadedAt}): CRI-O still pulls by the old one; systemctl reload crio on the node, or find why the MCO did not reload it`);
+    }
+    if (n.disagreement) warnings.push(`${n.name}: ${n.disagreement}`);
     if (n.verdict === 'mirrored' && n.config?.matchesCluster === false) {
       const which = result.images.length > 1 ? ` (for ${n.image})` : '';
       warnings.push(`${n.name}: its registries.conf differs from what the cluster's policies render${which}; the MCO will bring it in line`);

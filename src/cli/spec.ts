@@ -40,6 +40,11 @@ export const VERIFY_OPTIONS = {
     default: 'auto' as const,
     describe: 'pull the image, or read only its manifest with skopeo (mirror choice only; blob failures after the manifest are not seen; nothing written to nodes); auto: manifest above 25 nodes',
   },
+  engine: {
+    choices: ['podman', 'crictl', 'both'] as const,
+    default: 'podman' as const,
+    describe: "who pulls on the node: podman (the node's files, now), crictl (CRI-O itself: what it loaded, its proxy, the global pull secret), or both, compared",
+  },
   group: { type: 'boolean', describe: 'one row per outcome, node names folded (default above 25 nodes; -o wide lists every node)' },
   'max-images': { type: 'number', default: 5, describe: 'without IMAGE: check at most this many of the images running pods use (one per mirrored source)' },
 } as const satisfies Record<string, Options>;

@@ -124,18 +124,25 @@ export class CrioJournalReader {
   private fail(pull: CrioPull, error: string): void {
     pull.outcome = 'failed';
     pull.error = error;
-    // `(Mirrors also failed: [ref: err]\n[ref: err]): source: err` names each attempt's error.
-    for (const attempt of pull.attempts) {
-      if (attempt.message) continue;
-      // A mirror's error follows `[ref: `, the source's `): ref: ` (or starts the text).
-      const marks = [`[${attempt.reference}: `, `): ${attempt.reference}: `];
-      const mark = marks.find((m) => error.includes(m)) ?? (error.startsWith(`${attempt.reference}: `) ? `${attempt.reference}: ` : null);
-      if (!mark) continue;
-      const rest = error.slice(error.indexOf(mark) + mark.length);
-      const text = rest.split(/\]\n\[|\]\): |\n/)[0]!;
-      Object.assign(attempt, { message: text, reason: classifyFailure(text) });
-    }
+    applyPullError(pull.attempts, error);
   }
+}
+
+/** `(Mirrors also failed: [ref: err]\n[ref: err]): source: err` names each attempt's error. */
+export function applyPullError(attempts: CrioAttempt[], error: string): void {
+  for (const attempt of attempts) {
+    if (attempt.message) continue;
+    // A mirror's error follows `[ref: `, the source's `): ref: ` (or starts the text).
+    const marks = [`[${attempt.reference}: `, `): ${attempt.reference}: `];
+    const mark = marks.find((m) => error.includes(m)) ?? (error.startsWith(`${attempt.reference}: `) ? `${attempt.reference}: ` : null);
+    if (!mark) continue;
+    const rest = error.slice(error.indexOf(mark) + mark.length);
+    const text = rest.split(/\]\n\[|\]\): |\n/)[0]!;
+    Object.assign(attempt, { message: text, reason: classifyFailure(text) });
+  }
+  // Without mirrors the error is the one attempt's own.
+  const unexplained = attempts.filter((a) => !a.message);
+  if (unexplained.length === 1 && attempts.length === 1) Object.assign(unexplained[0]!, { message: error, reason: classifyFailure(error) });
 }
 
 /** The repository's path components (registry host dropped) and the `@digest` or `:tag` that ends it. */

@@ -1,6 +1,7 @@
 // The node script's output is a sequence of sections introduced by marker lines, so one pod
 // can report several things (each image's pull, the proxy, credentials, the node's
 // registries.conf) in one stream. node-script.ts writes them.
+import { type CrioPull, CrioJournalReader } from './crio-journal.js';
 import { type PullLog, PullLogReader } from './pull-log.js';
 
 export const MARKER = '::oc-icsp::';
@@ -14,9 +15,23 @@ export interface ImagePull {
   log: PullLog;
 }
 
+/** One image pulled through CRI-O (crictl): its exit, its error, and what the journal says it did. */
+export interface CrioImagePull {
+  image: string;
+  exitCode: number | null;
+  /** crictl's error text (CRI-O's, with Mirrors also failed). */
+  error: string | null;
+  journal: CrioPull | null;
+}
+
 export interface NodeReport {
   podman: string | null;
   pulls: ImagePull[];
+  crio: CrioImagePull[];
+  /** When CRI-O last started or reloaded its registry configuration (its journal's time), if known. */
+  crioLoadedAt: string | null;
+  /** The latest modification time of registries.conf and its drop-ins, epoch seconds. */
+  configMtime: number | null;
   /** The node's /etc/mco/proxy.env, with any password in a proxy URL replaced; null without it. */
   proxy: Record<string, string> | null;
   /** Whether the node pull secret holds credentials for each mirror repository asked about. */
@@ -50,6 +65,10 @@ export class NodeOutputReader {
   private files: { path: string; text: string }[] = [];
   private strayTail: string[] = [];
   private complete = false;
+  private crio: { image: string; exitCode: number | null; error: string | null; journal: CrioJournalReader }[] = [];
+  private events = new CrioJournalReader();
+  private configMtime: number | null = null;
+  private image: string | null = null;
 
   /** The script has said all it will say (a DaemonSet pod keeps running after it). */
   get finished(): boolean {
@@ -68,6 +87,18 @@ export class NodeOutputReader {
       case 'node':
         this.podman ??= /version (\S+)/.exec(line)?.[1] ?? null;
         return;
+      case 'crio-events':
+        this.events.feed(line);
+        return;
+      case 'crictl': {
+        // crictl's fatal line carries CRI-O's error.
+        const fatal = /level=fatal msg="(?:pulling image: )?(?:rpc error: code = \w+ desc = )?((?:[^"\\]|\\.)*)"/.exec(line);
+        if (fatal) this.crio.at(-1)!.error = fatal[1]!.replace(/\\(.)/g, '$1');
+        return;
+      }
+      case 'crio-journal':
+        this.crio.at(-1)!.journal.feed(line);
+        return;
       case 'file': {
         const file = this.files.at(-1)!;
         if (file.text.length < MAX_SECTION_TEXT) file.text += `${line}\n`;
@@ -81,8 +112,12 @@ export class NodeOutputReader {
   }
 
   result(): NodeReport {
+    const loads = this.events.result().events.filter((e) => e.kind === 'start' || e.kind === 'reload');
     return {
       podman: this.podman,
+      crio: this.crio.map((c) => ({ image: c.image, exitCode: c.exitCode, error: c.error, journal: c.journal.result().pulls.findLast((p) => p.image === c.image) ?? null })),
+      crioLoadedAt: loads.at(-1)?.at ?? null,
+      configMtime: this.configMtime,
       pulls: this.pulls.map((p) => ({ image: p.image, presentBefore: p.presentBefore, exitCode: p.exitCode, removed: p.removed, log: p.reader.result(p.exitCode) })),
       proxy: this.proxy ? { ...this.proxy } : null,
       credentials: { ...this.credentials },
@@ -105,11 +140,27 @@ export class NodeOutputReader {
       case 'section':
         this.section = rest[0] ?? null;
         if (this.section === 'file') this.files.push({ path: rest.slice(1).join(' '), text: '' });
+        if (this.section === 'crictl') this.crio.push({ image: this.image ?? '', exitCode: null, error: null, journal: new CrioJournalReader() });
+        if (this.section === 'pull' && this.image !== null && this.pulls.at(-1)?.image !== this.image) {
+          this.pulls.push({ image: this.image, presentBefore: null, exitCode: null, removed: null, reader: new PullLogReader() });
+        }
         return;
       case 'image':
-        this.pulls.push({ image: arg, presentBefore: null, exitCode: null, removed: null, reader: new PullLogReader() });
+        this.image = arg;
+        return;
+      case 'crictl-exit':
+        this.crio.at(-1)!.exitCode = Number.parseInt(arg, 10);
+        this.section = null;
+        return;
+      case 'crio-journal-end':
+      case 'crio-events-end':
+        this.section = null;
+        return;
+      case 'config-mtime':
+        this.configMtime = arg ? Number.parseInt(arg, 10) : null;
         return;
       case 'image-present':
+        if (this.image !== null && this.pulls.at(-1)?.image !== this.image) this.pulls.push({ image: this.image, presentBefore: null, exitCode: null, removed: null, reader: new PullLogReader() });
         this.current().presentBefore = arg === 'yes';
         return;
       case 'pull-exit':

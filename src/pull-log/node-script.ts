@@ -8,16 +8,19 @@ export const NODE_AUTHFILE = '/var/lib/kubelet/config.json';
 /** The cluster proxy, as the MCO gives it to CRI-O (an EnvironmentFile of crio.service). */
 export const NODE_PROXY_ENV = '/etc/mco/proxy.env';
 
-// Arguments: CHECK KEEP IMAGE... -- REPOSITORY...
+// Arguments: CHECK KEEP ENGINE IMAGE... -- REPOSITORY...
 //   CHECK       pull: podman pulls each image, as the kubelet would have CRI-O pull it;
 //               manifest: skopeo reads only its manifest (same containers/image code and files:
 //               the mirror is chosen then), writing nothing to the node's storage
 //   KEEP        yes: leave pulled images on the node
+//   ENGINE      podman: podman pulls (the node's files, read now); crictl: CRI-O pulls (what it
+//               loaded, its proxy, the global pull secret), its attempts read back from its
+//               journal; both: podman, then CRI-O
 //   IMAGE       each image to pull, in turn
 //   REPOSITORY  mirror repositories whose credentials the pull secret is asked about (hosts
 //               and yes/no only: no secret ever leaves the node)
 export const NODE_SCRIPT = `set -u
-check="$1"; keep="$2"; shift 2
+check="$1"; keep="$2"; engine="$3"; shift 3
 mark() { printf '\\n${MARKER} %s\\n' "$*"; }
 redact() { printf '%s' "$1" | sed 's#://[^@/]*@#://***@#'; }
 mark section node
@@ -28,9 +31,28 @@ if [ -f ${NODE_PROXY_ENV} ]; then
   mark proxy HTTPS_PROXY "$(redact "\${HTTPS_PROXY:-\${https_proxy:-}}")"
   mark proxy NO_PROXY "\${NO_PROXY:-\${no_proxy:-}}"
 fi
+# When CRI-O last loaded registries.conf, and when the files last changed.
+mark config-mtime "$(stat -c %Y /etc/containers/registries.conf /etc/containers/registries.conf.d/*.conf 2>/dev/null | sort -n | tail -n 1)"
+mark section crio-events
+journalctl -u crio --no-pager -o short-precise -n 5 --grep 'Starting CRI-O|pplied new registry configuration' 2>/dev/null
+mark crio-events-end
 while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do
   image="$1"; shift
   mark image "$image"
+  if [ "$engine" != podman ]; then
+    since="$(date -u '+%Y-%m-%d %H:%M:%S')"
+    cpresent=no
+    if crictl inspecti "$image" >/dev/null 2>&1; then cpresent=yes; fi
+    mark section crictl
+    crictl pull "$image" 2>&1
+    crc=$?
+    mark crictl-exit "$crc"
+    if [ "$crc" -eq 0 ] && [ "$cpresent" = no ] && [ "$keep" != yes ]; then crictl rmi "$image" >/dev/null 2>&1; fi
+    mark section crio-journal
+    journalctl -u crio --no-pager -o short-precise --since "$since" 2>/dev/null
+    mark crio-journal-end
+    [ "$engine" = crictl ] && continue
+  fi
   if [ "$check" = manifest ]; then
     mark section pull
     skopeo --debug inspect --raw --authfile ${NODE_AUTHFILE} "docker://$image" 2>&1 >/dev/null
@@ -66,15 +88,18 @@ mark end
 
 export type CheckMode = 'pull' | 'manifest';
 
+export type Engine = 'podman' | 'crictl' | 'both';
+
 export interface NodeCommandRequest {
   images: string[];
   check: CheckMode;
+  engine?: Engine;
   keepImage: boolean;
   /** Mirror repositories (and hosts) to ask the pull secret about. */
   repositories: string[];
 }
 
 /** argv after `oc debug node/N ... --`: chroot into the host and run the script there. */
-export function nodeCommand({ images, check, keepImage, repositories }: NodeCommandRequest): string[] {
-  return ['chroot', '/host', '/bin/sh', '-c', NODE_SCRIPT, 'oc-icsp', check, keepImage ? 'yes' : 'no', ...images, '--', ...repositories];
+export function nodeCommand({ images, check, engine = 'podman', keepImage, repositories }: NodeCommandRequest): string[] {
+  return ['chroot', '/host', '/bin/sh', '-c', NODE_SCRIPT, 'oc-icsp', check, keepImage ? 'yes' : 'no', engine, ...images, '--', ...repositories];
 }

@@ -50,7 +50,7 @@ function clusterCalls(nodes: ReturnType<typeof nodeItem>[]): Expected[] {
 const CREATE_NS: Expected = { args: ['create', '-f', '-', '-o', 'name'], result: { stdout: `namespace/${NS}\n` } };
 const DELETE_NS: Expected = { args: ['delete', 'namespace', NS, '--ignore-not-found', '--wait=false'] };
 const debugCall = (node: string, extra: Partial<Expected> = {}): Expected => ({
-  args: debugNodeArgs({ node, namespace: NS, image: undefined, command: nodeCommand({ images: [IMAGE], check: 'pull', keepImage: false, repositories: ['mirror.example:5000/team/app', 'mirror.example:5000'] }) }),
+  args: debugNodeArgs({ node, namespace: NS, image: undefined, command: nodeCommand({ images: [IMAGE], check: 'pull', engine: 'podman', keepImage: false, repositories: ['mirror.example:5000/team/app', 'mirror.example:5000'] }) }),
   ...extra,
 });
 
@@ -192,6 +192,6 @@ describe('verify over the fake client', () => {
       ['w0', ['/usr/bin/oc', 'debug', 'node/w0', '--to-namespace=oc-icsp-<generated>']],
       [null, ['/usr/bin/oc', 'delete', 'namespace', 'oc-icsp-<generated>']],
     ]);
-    expect(plan.calls[1]!.argv.slice(-7)).toEqual(['oc-icsp', 'pull', 'no', IMAGE, '--', 'mirror.example:5000/team/app', 'mirror.example:5000']);
+    expect(plan.calls[1]!.argv.slice(-8)).toEqual(['oc-icsp', 'pull', 'no', 'podman', IMAGE, '--', 'mirror.example:5000/team/app', 'mirror.example:5000']);
   });
 });

@@ -24,7 +24,7 @@ async function parse(argv: string[], startedAs = '/usr/local/bin/oc-icsp') {
 }
 
 const DEFAULTS: VerifyInvocation = {
-  request: { images: [IMG], check: 'auto', maxImages: 5, selector: undefined, nodeNames: undefined, parallel: 10, timeoutMs: 300_000, keepImage: false },
+  request: { images: [IMG], check: 'auto', engine: 'podman', maxImages: 5, selector: undefined, nodeNames: undefined, parallel: 10, timeoutMs: 300_000, keepImage: false },
   podImage: undefined,
   strategy: 'auto',
   group: undefined,
@@ -48,6 +48,7 @@ describe('verify: argv to request', () => {
     [['verify', IMG, '--keep-image'], { request: { keepImage: true } }],
     [['verify', IMG, '--strategy', 'daemonset', '--check', 'manifest', '--group'], { strategy: 'daemonset', group: true, request: { check: 'manifest' } }],
     [['verify', IMG, '--no-group'], { group: false }],
+    [['verify', IMG, '--engine', 'both'], { request: { engine: 'both' } }],
     [['verify', IMG, '--image', 'mirror.example:5000/tools:1'], { podImage: 'mirror.example:5000/tools:1' }],
     [['verify', IMG, '-o', 'json', '--no-color'], { output: 'json', color: false }],
     [['verify', IMG, '--log-dir', '/tmp/logs', '--dry-run'], { logDir: '/tmp/logs', dryRun: true }],

@@ -6,7 +6,7 @@
 // namespace (node-side: `crictl ...`, `journalctl ...`), and the sandbox calls the helpers below.
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, readFileSync, utimesSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
 const CRIO_PID = 1484;
@@ -24,6 +24,9 @@ export function journalLine(node, level, msg, fields = {}, when = new Date()) {
 }
 
 export function crioStarted(nodeDir, node, when) {
+  // The file CRI-O loaded was written before it started.
+  const before = new Date(when.getTime() - 60_000);
+  utimesSync(join(nodeDir, 'registries.conf'), before, before);
   copyFileSync(join(nodeDir, 'registries.conf'), join(nodeDir, 'crio-loaded.conf'));
   appendFileSync(join(nodeDir, 'journal.log'), journalLine(node, 'info', 'Starting CRI-O, version: 1.30.14-6.rhaos4.17.gitfa27f6f.el9, git: unknown(clean)', {}, when));
 }
@@ -73,11 +76,11 @@ export function journalctl(nodeDir, args) {
   const since = parseSince(value('--since') ?? value('-S'));
   const grep = value('--grep') ?? value('-g');
   const pattern = grep ? new RegExp(grep) : null;
-  return readFileSync(path, 'utf8')
+  const lines = readFileSync(path, 'utf8')
     .split('\n')
-    .filter((l) => l && (!since || lineTime(l) >= since) && (!pattern || pattern.test(l.slice(l.indexOf('msg=')))))
-    .map((l) => `${l}\n`)
-    .join('');
+    .filter((l) => l && (!since || lineTime(l) >= since) && (!pattern || pattern.test(l.slice(l.indexOf('msg=')))));
+  const last = value('-n') ?? value('--lines');
+  return (last ? lines.slice(-Number(last)) : lines).map((l) => `${l}\n`).join('');
 }
 
 function lineTime(line) {

@@ -4,7 +4,6 @@
 // container storage are bind-mounted over the host paths, so the real podman reads the node's
 // real configuration. It talks like the real oc: pod messages on stderr, the command's output
 // merged on stdout, exit 1 for any failure. Every pod and namespace lands in a ledger.
-import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';

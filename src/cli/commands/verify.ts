@@ -47,7 +47,7 @@ export function verifyInvocation(args: VerifyArgs): VerifyInvocation {
     if (!NODE_NAME.test(name)) throw new UserError(`--nodes: ${JSON.stringify(name)} is not a valid node name`);
   }
   return {
-    request: { images: args.IMAGE === undefined ? [] : [args.IMAGE], check: args.check, maxImages: args.maxImages, selector: args.selector, nodeNames, parallel: args.parallel, timeoutMs, keepImage: args.keepImage },
+    request: { images: args.IMAGE === undefined ? [] : [args.IMAGE], check: args.check, engine: args.engine, maxImages: args.maxImages, selector: args.selector, nodeNames, parallel: args.parallel, timeoutMs, keepImage: args.keepImage },
     podImage: args.image,
     strategy: args.strategy,
     group: args.group,
@@ -71,6 +71,7 @@ export interface VerifyArgs extends CommonOptions {
   IMAGE?: string;
   strategy: 'auto' | 'debug' | 'daemonset';
   check: 'auto' | 'pull' | 'manifest';
+  engine: 'podman' | 'crictl' | 'both';
   group?: boolean;
   maxImages: number;
   image?: string;
@@ -142,7 +143,8 @@ export async function runVerify(invocation: VerifyInvocation, io: Io): Promise<n
     const group = invocation.group ?? result.nodes.length > SCALE_THRESHOLD;
     io.out(await report.renderVerify(result, output, terminal.paint, io.columns, group));
     if (table) io.err(`${report.summaryLine(result)}\n`);
-    return result.nodes.length > 0 && result.nodes.every((n) => n.verdict === 'mirrored') ? EXIT.ok : EXIT.findings;
+    const clean = result.nodes.every((n) => n.verdict === 'mirrored' && !n.crioConfig?.stale && !n.disagreement);
+    return result.nodes.length > 0 && clean ? EXIT.ok : EXIT.findings;
   } finally {
     spinner?.stop();
     interrupts.dispose();

@@ -1,0 +1,32 @@
+// A pull made through CRI-O (crictl), as the verdict reads pulls: its attempts from CRI-O's
+// journal, their errors from CRI-O's own error text (Mirrors also failed: …), its outcome from
+// crictl's exit. Then the same verdicts and reasons as a podman pull.
+import { applyPullError } from './crio-journal.js';
+import type { CrioImagePull, ImagePull, NodeReport } from './node-output.js';
+
+export function crioImagePull(c: CrioImagePull): ImagePull {
+  const attempts = (c.journal?.attempts ?? []).map((a) => ({ ...a }));
+  if (c.exitCode !== 0 && c.error) applyPullError(attempts, c.error);
+  const pulled = c.exitCode === 0;
+  return {
+    image: c.image,
+    presentBefore: null,
+    exitCode: c.exitCode,
+    removed: null,
+    log: {
+      attempts: attempts.map((a, i) => {
+        const ok = pulled && i === attempts.length - 1;
+        // An info-level journal names no error for a failed attempt: 'other' then.
+        return { reference: a.reference, ok, reason: ok ? null : (a.reason ?? 'other'), message: a.message };
+      }),
+      pulled,
+      error: pulled ? null : c.error,
+      registriesFiles: [],
+    },
+  };
+}
+
+/** The report as if CRI-O's pulls were the node's pulls. */
+export function asCrioReport(report: NodeReport): NodeReport {
+  return { ...report, pulls: report.crio.map(crioImagePull) };
+}
