@@ -1,5 +1,5 @@
 // Options shared by every command, declared once.
-import type { Argv } from 'yargs';
+import type { Argv, Options } from 'yargs';
 import { UserError } from '../errors.js';
 import { type Client, findClient, loginAdvice, openClient } from '../oc/client.js';
 import { execaRunner, type OcRunner } from '../oc/runner.js';
@@ -35,6 +35,13 @@ export function withClientOptions<T>(yargs: Argv<T>) {
 export function withOutputOption<T>(yargs: Argv<T>) {
   return yargs.options(OUTPUT_OPTION);
 }
+
+/** A command that reads the cluster: the client options (checked), -o, its own, its exit codes. */
+export function clusterCommandBuilder<O extends Record<string, Options>>(options: O, exitCodes: string) {
+  return (yargs: Argv) => withOutputOption(withClientOptions(yargs)).options(options).epilog(exitCodes);
+}
+
+export type ArgsOf<B> = B extends (yargs: Argv) => Argv<infer T> ? T : never;
 
 /** The client, built from --client/--kubeconfig/--context: the one place a runner is made. */
 export function openClientFrom(options: ClientOptions, io: Pick<Io, 'env' | 'invocation'>): Client {

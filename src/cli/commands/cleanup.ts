@@ -1,16 +1,13 @@
 // `oc icsp cleanup`: the namespaces (and the DaemonSets and pods in them) that killed runs left.
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { ArgumentsCamelCase, CommandModule } from 'yargs';
 import { EXIT } from '../../errors.js';
 import { parseDuration } from '../../durations.js';
 import type { Io } from '../io.js';
-import { openClientFrom, withClientOptions, withOutputOption } from '../options.js';
+import { type ArgsOf, clusterCommandBuilder, openClientFrom } from '../options.js';
 import { COMMANDS } from '../spec.js';
 
-const builder = (yargs: Argv) =>
-  withOutputOption(withClientOptions(yargs))
-    .options(COMMANDS.cleanup.options)
-    .epilog('Exit codes: 0 done; 1 something could not be removed; 2 usage, input or environment error; 70 a bug in oc-icsp.');
-type BuiltArgs = ReturnType<typeof builder> extends Argv<infer T> ? T : never;
+const builder = clusterCommandBuilder(COMMANDS.cleanup.options, 'Exit codes: 0 done; 1 something could not be removed; 2 usage, input or environment error; 70 a bug in oc-icsp.');
+type BuiltArgs = ArgsOf<typeof builder>;
 
 export const cleanupCommand = (io: Io, setExit: (code: number) => void): CommandModule<object, BuiltArgs> => ({
   command: 'cleanup',

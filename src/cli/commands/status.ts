@@ -1,15 +1,12 @@
 // `oc icsp status`: the MachineConfig rollout view. Exit 0 when every node is up to date.
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { ArgumentsCamelCase, CommandModule } from 'yargs';
 import { EXIT } from '../../errors.js';
 import type { Io } from '../io.js';
-import { openClientFrom, withClientOptions, withOutputOption } from '../options.js';
+import { type ArgsOf, clusterCommandBuilder, openClientFrom } from '../options.js';
 import { COMMANDS } from '../spec.js';
 
-const builder = (yargs: Argv) =>
-  withOutputOption(withClientOptions(yargs))
-    .options(COMMANDS.status.options)
-    .epilog('Exit codes: 0 every selected node runs its desired MachineConfig; 1 some node does not (yet); 2 usage, input or environment error; 70 a bug in oc-icsp.');
-type BuiltArgs = ReturnType<typeof builder> extends Argv<infer T> ? T : never;
+const builder = clusterCommandBuilder(COMMANDS.status.options, 'Exit codes: 0 every selected node runs its desired MachineConfig; 1 some node does not (yet); 2 usage, input or environment error; 70 a bug in oc-icsp.');
+type BuiltArgs = ArgsOf<typeof builder>;
 
 export const statusCommand = (io: Io, setExit: (code: number) => void): CommandModule<object, BuiltArgs> => ({
   command: 'status',
