@@ -49,6 +49,16 @@ describe.skipIf(!canRunSandbox)('signals', () => {
     expect(liveClients(sandbox.ledger(s.dir).slice(before))).toEqual([]);
   });
 
+  it('the DaemonSet strategy: Ctrl-C removes the DaemonSet, its pods and the namespace', async () => {
+    const before = sandbox.ledger(s.dir).length;
+    const { child, done } = startVerify(s, [s.image, '--strategy', 'daemonset', '--nodes', 'hangs-a,hangs-b', '--timeout', '60s']);
+    await waitFor(() => podsCreated(before) === 2);
+    child.kill('SIGINT');
+    expect((await done).code).toBe(130);
+    expect(sandbox.leftovers(s.dir)).toEqual({ pods: [], namespaces: [], daemonsets: [] });
+    expect(liveClients(sandbox.ledger(s.dir).slice(before))).toEqual([]);
+  });
+
   it('SIGTERM behaves like Ctrl-C', async () => {
     const before = sandbox.ledger(s.dir).length;
     const { child, done } = startVerify(s, [s.image, '--nodes', 'hangs-a', '--timeout', '60s']);
