@@ -59,7 +59,10 @@ try {
   const daemonset = await timed('dist/oc-icsp', ['verify', sandbox.image, '--strategy', 'daemonset', '--timeout', '120s', '-o', 'json']);
   for (const [name, r] of [['debug', debug], ['daemonset', daemonset]]) {
     const doc = JSON.parse(r.out);
-    if (doc.summary.mirrored !== N) throw new Error(`${name}: ${JSON.stringify(doc.summary)}`);
+    if (doc.summary.mirrored !== N) {
+      const failed = JSON.stringify(doc, null, 1).split('\n').filter((l) => /error|detail/i.test(l)).slice(0, 20);
+      throw new Error(`${name}: ${JSON.stringify(doc.summary)}\n${failed.join('\n')}`);
+    }
   }
   console.log(`fan-out, light mode: ${N} nodes, ${LATENCY_MS} ms a pod, ${P} at once for debug (one run, side by side)`);
   console.log(`  xargs -P ${P} oc debug          ${xargs.seconds.toFixed(1)} s`);
