@@ -36,12 +36,12 @@ export function classifyFailure(message: string): FailureReason {
 export function adviceFor(reason: FailureReason, message: string): string {
   switch (reason) {
     case 'manifest-unknown':
-      return 'the image is not on this mirror: mirror it (oc mirror, or oc image mirror)';
+      return 'the image is not on this mirror: mirror it there (oc mirror, or oc image mirror)';
     case 'unauthorized':
       return 'the mirror needs credentials: add them to the cluster pull secret (openshift-config/pull-secret)';
     case 'tls':
       return /HTTP response to HTTPS client/.test(message)
-        ? 'the mirror speaks plain HTTP: list it in image.config.openshift.io/cluster spec.registrySources.insecureRegistries'
+        ? 'the mirror speaks plain HTTP: add it to image.config.openshift.io/cluster spec.registrySources.insecureRegistries'
         : "the node does not trust the mirror's certificate: add its CA to image.config.openshift.io/cluster spec.additionalTrustedCA";
     case 'dns':
       return 'the node cannot resolve the host: check the mirror host name and the cluster DNS';

@@ -54,12 +54,10 @@ function attemptHint(attempt: VerdictAttempt, host: string, report: NodeReport):
       if (held === false) return "add the mirror's credentials to the cluster pull secret (openshift-config/pull-secret)";
       return 'check that the cluster pull secret (openshift-config/pull-secret) has credentials for it, and that the repository exists there';
     }
-    case 'manifest-unknown':
-      return 'the image is not on this mirror: mirror it there (oc mirror, or oc image mirror)';
     case 'tls':
-      return /HTTP response to HTTPS client/.test(message)
-        ? 'the mirror speaks plain HTTP: add it to image.config.openshift.io/cluster spec.registrySources.insecureRegistries'
-        : `trust its CA: a ConfigMap in openshift-config with the CA under the key "${host.replace(':', '..')}", named in image.config.openshift.io/cluster spec.additionalTrustedCA`;
+      // The node's CA bundle is keyed by host, so the hint can name the exact key.
+      if (/HTTP response to HTTPS client/.test(message)) return adviceFor('tls', message);
+      return `trust its CA: a ConfigMap in openshift-config with the CA under the key "${host.replace(':', '..')}", named in image.config.openshift.io/cluster spec.additionalTrustedCA`;
     case 'dns':
     case 'connection-refused':
     case 'timeout':

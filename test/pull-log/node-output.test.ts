@@ -27,7 +27,7 @@ describe('node outputs captured in the sandbox', () => {
     ],
     [
       'digest-not-on-mirror', IMAGE, 'mirror-failed', null,
-      'mirror manifest-unknown: the image is not on this mirror: mirror it (oc mirror, or oc image mirror); the source failed too (dns)',
+      'mirror manifest-unknown: the image is not on this mirror: mirror it there (oc mirror, or oc image mirror); the source failed too (dns)',
     ],
     [
       'digest-untrusted-tls', IMAGE, 'mirror-failed', null,
