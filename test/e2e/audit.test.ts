@@ -2,25 +2,18 @@
 // CRI-O (real podman with CRI-O's loaded configuration): one served by a mirror, one silent
 // fallback to the source, one tag pull under digest-only policies, one that failed on every mirror.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, canRunSandbox, envFor, type Sandbox, sandbox } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { BIN, canRunSandbox, envFor, sandbox, type Sandbox, suiteDir, useSandbox } from './helpers.js';
 
 let s: Sandbox;
-const work = mkdtempSync(join(tmpdir(), 'oc-icsp-audit-'));
-beforeAll(async () => {
-  if (!canRunSandbox) return;
-  s = await sandbox.create(join(work, 'sandbox'), [
-    { name: 'worker-0', config: 'cluster', credentials: false, workloads: ['mirrored', 'fallback', 'tag'] },
-    { name: 'worker-1', config: 'not-on-mirror', workloads: ['failed'] },
-    { name: 'worker-2', config: 'cluster' },
-  ]);
-});
-afterAll(() => {
-  if (s) sandbox.destroy(s);
-  rmSync(work, { recursive: true, force: true });
+const work = suiteDir('oc-icsp-audit');
+useSandbox(work, [
+  { name: 'worker-0', config: 'cluster', credentials: false, workloads: ['mirrored', 'fallback', 'tag'] },
+  { name: 'worker-1', config: 'not-on-mirror', workloads: ['failed'] },
+  { name: 'worker-2', config: 'cluster' },
+], (created) => {
+  s = created;
 });
 
 const audit = (args: string[]) => spawnSync(BIN, ['audit', ...args], { encoding: 'utf8', env: envFor(s) });

@@ -1,21 +1,15 @@
 // What a killed run leaves (SIGKILL gives no chance to clean up), found and removed by
 // `oc icsp cleanup`, and the warning verify gives when such leftovers are over an hour old.
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, canRunSandbox, envFor, runVerify, type Sandbox, sandbox, waitFor } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { BIN, canRunSandbox, envFor, runVerify, sandbox, type Sandbox, suiteDir, useSandbox, waitFor } from './helpers.js';
 
 let s: Sandbox;
-const work = mkdtempSync(join(tmpdir(), 'oc-icsp-cleanup-'));
-beforeAll(async () => {
-  if (!canRunSandbox) return;
-  s = await sandbox.create(join(work, 'sandbox'), [{ name: 'hangs-a', behaviour: 'hang' }, { name: 'hangs-b', behaviour: 'hang' }, { name: 'in-sync', config: 'cluster' }]);
-});
-afterAll(() => {
-  if (s) sandbox.destroy(s);
-  rmSync(work, { recursive: true, force: true });
+const work = suiteDir('oc-icsp-cleanup');
+useSandbox(work, [{ name: 'hangs-a', behaviour: 'hang' }, { name: 'hangs-b', behaviour: 'hang' }, { name: 'in-sync', config: 'cluster' }], (created) => {
+  s = created;
 });
 
 describe.skipIf(!canRunSandbox)('cleanup', () => {

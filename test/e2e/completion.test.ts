@@ -1,21 +1,15 @@
 // Completion against the sandbox: node names for --nodes come from the cluster, through the
 // client the user typed, with the flags they typed; the bash script drives the program itself.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, canRunSandbox, envFor, type Sandbox, sandbox } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { BIN, canRunSandbox, envFor, sandbox, type Sandbox, suiteDir, useSandbox } from './helpers.js';
 
 let s: Sandbox;
-const work = mkdtempSync(join(tmpdir(), 'oc-icsp-completion-'));
-beforeAll(async () => {
-  if (!canRunSandbox) return;
-  s = await sandbox.create(join(work, 'sandbox'), [{ name: 'worker-0' }, { name: 'worker-1' }, { name: 'infra-0', role: 'infra' }]);
-});
-afterAll(() => {
-  if (s) sandbox.destroy(s);
-  rmSync(work, { recursive: true, force: true });
+const work = suiteDir('oc-icsp-completion');
+useSandbox(work, [{ name: 'worker-0' }, { name: 'worker-1' }, { name: 'infra-0', role: 'infra' }], (created) => {
+  s = created;
 });
 
 const complete = (words: string[], env: NodeJS.ProcessEnv) => spawnSync(process.execPath, [BIN, '__complete', ...words], { encoding: 'utf8', env }).stdout;

@@ -3,29 +3,21 @@
 // for every finding, warnings before any pod, the rollout view, and a table that fits the
 // terminal (checked in a real pseudo-terminal).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, canRunSandbox, envFor, proxyLedger, runVerify, type Sandbox, sandbox } from './helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BIN, canRunSandbox, envFor, proxyLedger, runVerify, type Sandbox, suiteDir, useSandbox } from './helpers.js';
 
 let s: Sandbox;
-const work = mkdtempSync(join(tmpdir(), 'oc-icsp-diagnose-'));
-beforeAll(async () => {
-  if (!canRunSandbox) return;
-  s = await sandbox.create(join(work, 'sandbox'), [
-    { name: 'in-sync', config: 'cluster' },
-    { name: 'hand-edited', config: 'mirrored', role: 'infra' },
-    { name: 'lagging', config: 'no-entry', rollout: true },
-    { name: 'no-credentials', config: 'needs-credentials', credentials: false },
-    { name: 'quay-missing', config: 'quay-missing' },
-    { name: 'proxied', config: 'proxied', proxy: 'working' },
-    { name: 'proxy-down', config: 'proxied', proxy: 'dead' },
-  ]);
-});
-afterAll(() => {
-  if (s) sandbox.destroy(s);
-  rmSync(work, { recursive: true, force: true });
+const work = suiteDir('oc-icsp-diagnose');
+useSandbox(work, [
+  { name: 'in-sync', config: 'cluster' },
+  { name: 'hand-edited', config: 'mirrored', role: 'infra' },
+  { name: 'lagging', config: 'no-entry', rollout: true },
+  { name: 'no-credentials', config: 'needs-credentials', credentials: false },
+  { name: 'quay-missing', config: 'quay-missing' },
+  { name: 'proxied', config: 'proxied', proxy: 'working' },
+  { name: 'proxy-down', config: 'proxied', proxy: 'dead' },
+], (created) => {
+  s = created;
 });
 
 interface Node {

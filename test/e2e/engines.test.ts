@@ -1,32 +1,26 @@
 // verify through CRI-O itself (--engine crictl): crictl pulls with what CRI-O loaded, and the
 // attempts are read back from CRI-O's journal; the same verdicts and reasons as podman. And
 // --engine both on a node whose registries.conf changed after CRI-O loaded it.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain JavaScript module shared with npm run sandbox
 import { editNodeConfig, reloadCrio } from '../sandbox/sandbox.mjs';
-import { canRunSandbox, runVerify, type Sandbox, sandbox } from './helpers.js';
+import { canRunSandbox, runVerify, type Sandbox, suiteDir, useSandbox } from './helpers.js';
 
 let s: Sandbox;
-const work = mkdtempSync(join(tmpdir(), 'oc-icsp-engines-'));
-beforeAll(async () => {
-  if (!canRunSandbox) return;
-  s = await sandbox.create(join(work, 'sandbox'), [
-    { name: 'in-sync', config: 'cluster' },
-    { name: 'no-credentials', config: 'needs-credentials', credentials: false },
-    { name: 'not-on-mirror', config: 'not-on-mirror' },
-    { name: 'untrusted-tls', config: 'untrusted-tls' },
-    { name: 'lagging', config: 'no-entry' },
-    { name: 'not-reloaded', config: 'no-entry' },
-  ]);
+const work = suiteDir('oc-icsp-engines');
+useSandbox(work, [
+  { name: 'in-sync', config: 'cluster' },
+  { name: 'no-credentials', config: 'needs-credentials', credentials: false },
+  { name: 'not-on-mirror', config: 'not-on-mirror' },
+  { name: 'untrusted-tls', config: 'untrusted-tls' },
+  { name: 'lagging', config: 'no-entry' },
+  { name: 'not-reloaded', config: 'no-entry' },
+], (created) => {
+  s = created;
   // The MCO wrote the policies to this node's file, but CRI-O was not reloaded.
   editNodeConfig(s.dir, 'not-reloaded', 'cluster');
-});
-afterAll(() => {
-  if (s) sandbox.destroy(s);
-  rmSync(work, { recursive: true, force: true });
 });
 
 interface Doc {

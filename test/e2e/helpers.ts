@@ -1,7 +1,9 @@
 // Runs the built binary against a sandbox, the way a user runs it: the test oc first on PATH.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { sandboxSkipReason } from '../sandbox-support.js';
 // @ts-expect-error plain JavaScript module shared with npm run sandbox
 import { createSandbox, destroySandbox, leftovers, ledgerEvents } from '../sandbox/sandbox.mjs';
@@ -39,6 +41,26 @@ export const sandbox = {
   leftovers: (dir: string): { pods: string[]; namespaces: string[]; daemonsets: string[] } => leftovers(dir),
   ledger: (dir: string): Record<string, unknown>[] => ledgerEvents(dir),
 };
+
+/** A scratch folder for one suite, named after it. */
+export function suiteDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `${prefix}-`));
+}
+
+/** The suite's sandbox in work: made before its tests (when they can run here), then handed to
+ * ready; it and work are removed after the suite, even when ready failed. */
+export function useSandbox(work: string, nodes: NodeSpec[], ready: (s: Sandbox) => void): void {
+  let created: Sandbox | undefined;
+  beforeAll(async () => {
+    if (!canRunSandbox) return;
+    created = await sandbox.create(join(work, 'sandbox'), nodes);
+    ready(created);
+  });
+  afterAll(() => {
+    if (created) sandbox.destroy(created);
+    rmSync(work, { recursive: true, force: true });
+  });
+}
 
 /** Requests the sandbox's cluster proxy saw: method and host:port. */
 export function proxyLedger(s: Sandbox): { method: string; host: string }[] {

@@ -1,31 +1,25 @@
 // The kubectl client path: no usable `kubectl debug`, so the plugin creates the pod, follows its
 // logs and deletes it. Same verdicts as with oc, nothing left behind.
 import { spawnSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, canRunSandbox, type Sandbox, sandbox, waitFor } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { BIN, canRunSandbox, sandbox, type Sandbox, suiteDir, useSandbox, waitFor } from './helpers.js';
 
 let s: Sandbox;
-const work = mkdtempSync(join(tmpdir(), 'oc-icsp-kubectl-'));
+const work = suiteDir('oc-icsp-kubectl');
 const kubectlOnly = join(work, 'bin');
 
-beforeAll(async () => {
-  if (!canRunSandbox) return;
-  s = await sandbox.create(join(work, 'sandbox'), [
-    { name: 'mirrored', config: 'mirrored' },
-    { name: 'with-credentials', config: 'needs-credentials' },
-    { name: 'lagging', config: 'no-entry' },
-    { name: 'pod-fails', config: 'mirrored', behaviour: 'pod-fails' },
-    { name: 'hangs', config: 'mirrored', behaviour: 'hang' },
-  ]);
+useSandbox(work, [
+  { name: 'mirrored', config: 'mirrored' },
+  { name: 'with-credentials', config: 'needs-credentials' },
+  { name: 'lagging', config: 'no-entry' },
+  { name: 'pod-fails', config: 'mirrored', behaviour: 'pod-fails' },
+  { name: 'hangs', config: 'mirrored', behaviour: 'hang' },
+], (created) => {
+  s = created;
   spawnSync('mkdir', ['-p', kubectlOnly]);
   symlinkSync(join(s.dir, 'bin', 'kubectl'), join(kubectlOnly, 'kubectl'));
-});
-afterAll(() => {
-  if (s) sandbox.destroy(s);
-  rmSync(work, { recursive: true, force: true });
 });
 
 // Only kubectl on PATH: the plugin falls back to it.

@@ -1,25 +1,17 @@
 // Hang-ups and second signals: whatever ends a run, no pod, namespace or client process of it
 // is left. The sandbox's oc plays oc's own interrupt handling, including a slow pod deletion.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canRunSandbox, type Sandbox, sandbox, startVerify, waitFor } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { canRunSandbox, sandbox, type Sandbox, startVerify, suiteDir, useSandbox, waitFor } from './helpers.js';
 
 let s: Sandbox;
-const work = mkdtempSync(join(tmpdir(), 'oc-icsp-signals-'));
+const work = suiteDir('oc-icsp-signals');
 
-beforeAll(async () => {
-  if (!canRunSandbox) return;
-  s = await sandbox.create(join(work, 'sandbox'), [
-    { name: 'hangs-a', behaviour: 'hang' },
-    { name: 'hangs-b', behaviour: 'hang' },
-    { name: 'slow-stop', behaviour: 'slow-stop' },
-  ]);
-});
-afterAll(() => {
-  if (s) sandbox.destroy(s);
-  rmSync(work, { recursive: true, force: true });
+useSandbox(work, [
+  { name: 'hangs-a', behaviour: 'hang' },
+  { name: 'hangs-b', behaviour: 'hang' },
+  { name: 'slow-stop', behaviour: 'slow-stop' },
+], (created) => {
+  s = created;
 });
 
 /** Client processes of the run still alive, from the pids the test oc wrote to its ledger. */

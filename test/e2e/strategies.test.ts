@@ -3,30 +3,24 @@
 // cluster throws (a registry going down, pods refused by quota, a node deleted after listing,
 // a generated namespace name that collides).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canRunSandbox, runVerify, type Sandbox, sandbox } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { canRunSandbox, runVerify, sandbox, type Sandbox, suiteDir, useSandbox } from './helpers.js';
 
 let s: Sandbox;
-const work = mkdtempSync(join(tmpdir(), 'oc-icsp-strategies-'));
-beforeAll(async () => {
-  if (!canRunSandbox) return;
-  s = await sandbox.create(join(work, 'sandbox'), [
-    { name: 'in-sync', config: 'cluster' },
-    { name: 'with-credentials', config: 'needs-credentials', role: 'infra' },
-    { name: 'no-credentials', config: 'needs-credentials', credentials: false },
-    { name: 'not-on-mirror', config: 'not-on-mirror' },
-    { name: 'untrusted-tls', config: 'untrusted-tls' },
-    { name: 'lagging', config: 'no-entry', rollout: true },
-    { name: 'not-ready', behaviour: 'not-ready' },
-    { name: 'pod-fails', behaviour: 'pod-fails' },
-  ]);
-});
-afterAll(() => {
-  if (s) sandbox.destroy(s);
-  rmSync(work, { recursive: true, force: true });
+const work = suiteDir('oc-icsp-strategies');
+useSandbox(work, [
+  { name: 'in-sync', config: 'cluster' },
+  { name: 'with-credentials', config: 'needs-credentials', role: 'infra' },
+  { name: 'no-credentials', config: 'needs-credentials', credentials: false },
+  { name: 'not-on-mirror', config: 'not-on-mirror' },
+  { name: 'untrusted-tls', config: 'untrusted-tls' },
+  { name: 'lagging', config: 'no-entry', rollout: true },
+  { name: 'not-ready', behaviour: 'not-ready' },
+  { name: 'pod-fails', behaviour: 'pod-fails' },
+], (created) => {
+  s = created;
 });
 
 interface Doc {

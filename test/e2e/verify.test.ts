@@ -1,14 +1,13 @@
 // `oc icsp verify` end to end: the built binary, the sandbox's oc, real podman, real registries.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { BIN, canRunSandbox, envFor, maxConcurrentPods, onNode, runVerify, type Sandbox, sandbox, startVerify, waitFor } from './helpers.js';
+import { BIN, canRunSandbox, envFor, maxConcurrentPods, onNode, runVerify, sandbox, type Sandbox, startVerify, suiteDir, useSandbox, waitFor } from './helpers.js';
 
 let s: Sandbox;
-const work = mkdtempSync(join(tmpdir(), 'oc-icsp-e2e-'));
+const work = suiteDir('oc-icsp-e2e');
 
 const NODES = [
   { name: 'mirrored', config: 'mirrored', role: 'infra' },
@@ -22,13 +21,8 @@ const NODES = [
   { name: 'hangs', config: 'mirrored', behaviour: 'hang' as const },
 ];
 
-beforeAll(async () => {
-  if (!canRunSandbox) return;
-  s = await sandbox.create(join(work, 'sandbox'), NODES);
-});
-afterAll(() => {
-  if (s) sandbox.destroy(s);
-  rmSync(work, { recursive: true, force: true });
+useSandbox(work, NODES, (created) => {
+  s = created;
 });
 
 interface Doc {
