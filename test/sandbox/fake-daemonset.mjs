@@ -9,6 +9,17 @@ import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, closeSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+// Kubernetes' generateName: five characters from its alphabet (no vowels, no look-alikes). The
+// API server refuses a name already taken and the caller tries again: so does the sandbox, or
+// two of 500 pods would share a name about one run in ten.
+const ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+export function generatedName(prefix, taken = () => false) {
+  for (;;) {
+    const name = prefix + Array.from(randomBytes(5), (b) => ALPHABET[b % ALPHABET.length]).join('');
+    if (!taken(name)) return name;
+  }
+}
+
 export function daemonSets({ stateDir, clusterDir, settings, ledger, fail, nodeBehaviour, runInNode, self }) {
   const podsDir = join(stateDir, 'pods');
   const podPath = (ns, name) => join(podsDir, `${ns}.${name}.json`);
@@ -61,7 +72,7 @@ export function daemonSets({ stateDir, clusterDir, settings, ledger, fail, nodeB
       const behaviour = nodeBehaviour(node);
       // The deleted node is still listed, but the controller sees it gone; quota or a webhook refuses the pod.
       if (behaviour === 'deleted' || behaviour === 'refused') continue;
-      const pod = `${name}-${randomBytes(3).toString('hex').slice(0, 5)}`;
+      const pod = generatedName(`${name}-`, (candidate) => existsSync(podPath(namespace, candidate)));
       const record = { apiVersion: 'v1', kind: 'Pod', ownerDaemonSet: name, createdAt: Date.now(), metadata: { name: pod, namespace, labels: ds.spec.template.metadata.labels }, spec: { ...ds.spec.template.spec, nodeName: node } };
       writeFileSync(podPath(namespace, pod), JSON.stringify(record));
       writeFileSync(logPath(namespace, pod), '');

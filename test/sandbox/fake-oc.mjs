@@ -5,10 +5,9 @@
 // real configuration. It talks like the real oc: pod messages on stderr, the command's output
 // merged on stdout, exit 1 for any failure. Every pod and namespace lands in a ledger.
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { daemonSets } from './fake-daemonset.mjs';
+import { daemonSets, generatedName } from './fake-daemonset.mjs';
 import { journalctl } from './crio.mjs';
 import { runInNode } from './node-namespace.mjs';
 
@@ -198,7 +197,7 @@ async function create(rest) {
     return;
   }
   if (object.kind !== 'Namespace') fail(`the sandbox cannot create a ${object.kind}`);
-  const name = object.metadata.name ?? `${object.metadata.generateName}${randomBytes(3).toString('hex').slice(0, 5)}`;
+  const name = object.metadata.name ?? generatedName(object.metadata.generateName, (candidate) => liveNamespaces().has(candidate));
   // A generated name that collides with an existing namespace, as the API server reports it.
   const collisions = join(stateDir, 'namespace-collisions');
   if (existsSync(collisions) && Number(readFileSync(collisions, 'utf8')) > 0) {
@@ -217,7 +216,7 @@ function createPod(pod, rest) {
   if (!liveNamespaces().has(namespace)) fail(`namespaces "${namespace}" not found`);
   const nodes = JSON.parse(readFileSync(join(clusterDir, 'nodes.json'), 'utf8')).items;
   if (!nodes.some((n) => n.metadata.name === pod.spec.nodeName)) fail(`nodes "${pod.spec.nodeName}" not found`);
-  const name = pod.metadata.name ?? `${pod.metadata.generateName}${randomBytes(3).toString('hex').slice(0, 5)}`;
+  const name = pod.metadata.name ?? generatedName(pod.metadata.generateName, (candidate) => existsSync(join(stateDir, 'pods', `${namespace}.${candidate}.json`)));
   mkdirSync(join(stateDir, 'pods'), { recursive: true });
   writeFileSync(join(stateDir, 'pods', `${namespace}.${name}.json`), JSON.stringify(pod));
   ledger({ event: 'pod-created', pod: name, namespace, node: pod.spec.nodeName, image: pod.spec.containers[0].image, privileged: pod.spec.containers[0].securityContext?.privileged === true });
@@ -340,7 +339,7 @@ async function debug(rest) {
   if (early === 'refused') fail(QUOTA(`${node.replaceAll('.', '')}-debug-`));
   if (!liveNamespaces().has(namespace)) fail(`namespaces "${namespace}" not found`);
 
-  const pod = `${node.replaceAll('.', '')}-debug-${randomBytes(3).toString('hex').slice(0, 5)}`;
+  const pod = generatedName(`${node.replaceAll('.', '')}-debug-`);
   ledger({ event: 'pod-created', pod, namespace, node, image: image ?? null });
   let child;
   let finished = false;
