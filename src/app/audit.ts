@@ -5,7 +5,7 @@ import { UserError } from '../errors.js';
 import type { Client } from '../oc/client.js';
 import { type ClusterNode, listNodes } from '../oc/cluster.js';
 import { followNodeLogs } from '../oc/node-logs.js';
-import { forEachLimited } from '../oc/node-runner.js';
+import { type AbortStopper, forEachLimited, stopOnAbort } from '../oc/node-runner.js';
 import { type CrioAttempt, CrioJournalReader, type CrioPull } from '../pull-log/crio-journal.js';
 import type { MirrorRule } from '../registries/policies.js';
 import { parseReference, referenceName } from '../registries/reference.js';
@@ -57,9 +57,14 @@ export async function audit(request: AuditRequest, client: Client, signal: Abort
   const nodes = pick(all, request.nodeNames);
   const rules = (await readClusterPolicies(client.runner)).rules;
   const byNode = new Map<string, { pulls: AuditPull[]; error: string | null }>();
-  await forEachLimited(nodes, request.parallel, signal, async (node) => {
-    byNode.set(node.name, await readNode(client, node, request, signal));
-  });
+  const live = stopOnAbort(signal);
+  try {
+    await forEachLimited(nodes, request.parallel, signal, async (node) => {
+      byNode.set(node.name, await readNode(client, node, request, live));
+    });
+  } finally {
+    live.dispose();
+  }
   const result: AuditResult = { since: request.since, nodes: [], findings: [] };
   for (const node of nodes) {
     const read = byNode.get(node.name) ?? { pulls: [], error: 'interrupted' };
@@ -70,22 +75,21 @@ export async function audit(request: AuditRequest, client: Client, signal: Abort
   return result;
 }
 
-async function readNode(client: Client, node: ClusterNode, request: AuditRequest, signal: AbortSignal): Promise<{ pulls: AuditPull[]; error: string | null }> {
+async function readNode(client: Client, node: ClusterNode, request: AuditRequest, live: AbortStopper): Promise<{ pulls: AuditPull[]; error: string | null }> {
   if (!node.ready) return { pulls: [], error: `node is not Ready: ${node.notReadyReason}` };
   const reader = new CrioJournalReader();
   const talk: string[] = [];
   const proc = followNodeLogs(client.runner, node.name, request.since, { onStdoutLine: (l) => reader.feed(l), onStderrLine: (l) => talk.push(l) });
   let timedOut = false;
   const timer = setTimeout(() => ((timedOut = true), proc.stop()), request.timeoutMs);
-  const onAbort = () => proc.stop();
-  signal.addEventListener('abort', onAbort);
+  const forget = live.add(proc);
   try {
     const end = await proc.done;
     const error = end.failedToStart ?? (timedOut ? 'timed out reading the journal' : end.exitCode !== 0 ? (talk.filter(Boolean).at(-1) ?? `exit code ${end.exitCode}`) : null);
     return { pulls: reader.result().pulls.map(toAuditPull), error };
   } finally {
     clearTimeout(timer);
-    signal.removeEventListener('abort', onAbort);
+    forget();
   }
 }
 

@@ -94,9 +94,11 @@ export function podPerNodeRunner(oc: OcRunner, strategy: PodStrategy): NodeRunne
       if (request.nodes.length === 0 || request.signal.aborted) return { namespace: null, cleanedUp: true };
       request.onStatus?.('creating a namespace for the node pods');
       namespace = await createRunNamespace(oc, randomBytes(4).toString('hex'));
+      const live = stopOnAbort(request.signal);
       try {
-        await forEachLimited(request.nodes, request.parallel, request.signal, (node) => runOne(strategy, namespace!, node, request));
+        await forEachLimited(request.nodes, request.parallel, request.signal, (node) => runOne(strategy, namespace!, node, request, live));
       } finally {
+        live.dispose();
         request.onStatus?.(`deleting namespace ${namespace}`);
         namespaceGone = await deleteNamespace(oc, namespace);
       }
@@ -105,7 +107,7 @@ export function podPerNodeRunner(oc: OcRunner, strategy: PodStrategy): NodeRunne
   };
 }
 
-async function runOne(strategy: PodStrategy, namespace: string, node: string, request: NodeRunRequest): Promise<void> {
+async function runOne(strategy: PodStrategy, namespace: string, node: string, request: NodeRunRequest, live: AbortStopper): Promise<void> {
   const started = Date.now();
   const sink = request.start(node);
   const talk: string[] = [];
@@ -122,8 +124,7 @@ async function runOne(strategy: PodStrategy, namespace: string, node: string, re
     timedOut = true;
     proc.stop();
   }, request.timeoutMs);
-  const onAbort = () => proc.stop();
-  request.signal.addEventListener('abort', onAbort);
+  const forget = live.add(proc);
   try {
     const exit = await proc.done;
     const status: NodeEndStatus = exit.failedToStart ? 'could-not-start' : timedOut ? 'timed-out' : request.signal.aborted ? 'interrupted' : 'exited';
@@ -135,8 +136,29 @@ async function runOne(strategy: PodStrategy, namespace: string, node: string, re
     });
   } finally {
     clearTimeout(timer);
-    request.signal.removeEventListener('abort', onAbort);
+    forget();
   }
+}
+
+export interface AbortStopper {
+  /** Stops p on abort until the returned function is called. */
+  add(p: { stop(): void }): () => void;
+  dispose(): void;
+}
+
+/** Stops the processes it holds when signal aborts: one listener for all of them, because an
+ * AbortSignal warns past 10 listeners and --parallel runs more at once. */
+export function stopOnAbort(signal: AbortSignal): AbortStopper {
+  const live = new Set<{ stop(): void }>();
+  const stopAll = () => live.forEach((p) => p.stop());
+  signal.addEventListener('abort', stopAll);
+  return {
+    add(p) {
+      live.add(p);
+      return () => live.delete(p);
+    },
+    dispose: () => signal.removeEventListener('abort', stopAll),
+  };
 }
 
 /** Runs work on each item, at most `limit` at once, starting no more once signal aborts. */

@@ -43,4 +43,32 @@ describe('the node runner chosen with the client', () => {
     expect(await runner.run({ ...request, nodes: [], signal: new AbortController().signal })).toEqual({ namespace: null, cleanedUp: true });
     expect(await runner.run({ ...request, nodes: ['w0'], signal: AbortSignal.abort() })).toEqual({ namespace: null, cleanedUp: true });
   });
+
+  it('Ctrl-C stops every running node pod, with one abort listener however many run at once', async () => {
+    const nodes = Array.from({ length: 12 }, (_, i) => `w${i}`);
+    const oc = fakeRunner([
+      { args: ['create', '-f', '-', '-o', 'name'], result: { stdout: 'namespace/oc-icsp-abcde\n' } },
+      ...nodes.map((n) => ({ args: ['debug', `node/${n}`, '--to-namespace=oc-icsp-abcde', '--', 'true'], hang: true })),
+      { args: ['delete', 'namespace', 'oc-icsp-abcde', '--ignore-not-found', '--wait=false'] },
+    ]);
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    const ends: string[] = [];
+    const controller = new AbortController();
+    const runner = openClient('oc', oc).nodeRunner({ image: undefined });
+    const run = runner.run({
+      nodes, command: ['true'], parallel: nodes.length, timeoutMs: 60_000, signal: controller.signal,
+      start: () => ({ output() {}, clientTalk() {}, finished: () => false }),
+      end: (node, e) => void ends.push(`${node} ${e.status}`),
+    });
+    for (let i = 0; i < 1000 && oc.running() < nodes.length; i++) await new Promise((r) => setTimeout(r, 1));
+    expect(oc.running()).toBe(nodes.length);
+    controller.abort();
+    expect(await run).toEqual({ namespace: 'oc-icsp-abcde', cleanedUp: true });
+    await new Promise((r) => setImmediate(r));
+    process.off('warning', onWarning);
+    expect(ends.sort()).toEqual(nodes.map((n) => `${n} interrupted`).sort());
+    expect(warnings.map((w) => w.name)).toEqual([]);
+  });
 });
