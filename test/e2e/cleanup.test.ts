@@ -1,8 +1,6 @@
 // What a killed run leaves (SIGKILL gives no chance to clean up), found and removed by
 // `oc icsp cleanup`, and the warning verify gives when such leftovers are over an hour old.
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, canRunSandbox, envFor, runVerify, sandbox, type Sandbox, suiteDir, useSandbox, waitFor } from './helpers.js';
 
@@ -37,7 +35,7 @@ describe.skipIf(!canRunSandbox)('cleanup', () => {
   it('verify warns about leftovers over an hour old and names the command; cleanup keeps younger ones', () => {
     // A namespace an earlier run made two hours ago, as the API server would list it.
     const old = new Date(Date.now() - 2 * 3_600_000).toISOString();
-    appendFileSync(join(s.dir, 'ledger.jsonl'), `${JSON.stringify({ time: Date.now(), event: 'namespace-created', namespace: 'oc-icsp-old01', labels: { 'app.kubernetes.io/managed-by': 'oc-icsp', 'oc-icsp/run-id': 'deadbeef' }, creationTimestamp: old })}\n`);
+    sandbox.record(s.dir, { event: 'namespace-created', namespace: 'oc-icsp-old01', labels: { 'app.kubernetes.io/managed-by': 'oc-icsp', 'oc-icsp/run-id': 'deadbeef' }, creationTimestamp: old });
     const r = runVerify(s, [s.image, '--nodes', 'in-sync', '-o', 'json']);
     expect(JSON.parse(r.stdout).warnings).toContain('1 namespace(s) of earlier oc icsp runs are over an hour old (oc-icsp-old01): remove them with `oc icsp cleanup`');
     const c = spawnSync(BIN, ['cleanup', '-o', 'json'], { encoding: 'utf8', env: envFor(s) });

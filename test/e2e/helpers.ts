@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { sandboxSkipReason } from '../sandbox-support.js';
 // @ts-expect-error plain JavaScript module shared with npm run sandbox
-import { createSandbox, destroySandbox, leftovers, ledgerEvents } from '../sandbox/sandbox.mjs';
+import { createSandbox, destroySandbox, leftovers, ledgerEvents, recordEvent } from '../sandbox/sandbox.mjs';
 
 export const BIN = join(process.cwd(), 'dist/oc-icsp');
 
@@ -40,6 +40,8 @@ export const sandbox = {
   destroy: (s: Sandbox): void => destroySandbox(s),
   leftovers: (dir: string): { pods: string[]; namespaces: string[]; daemonsets: string[] } => leftovers(dir),
   ledger: (dir: string): Record<string, unknown>[] => ledgerEvents(dir),
+  /** An object event, as if the test client had made it (a namespace an earlier run left). */
+  record: (dir: string, event: Record<string, unknown>): void => recordEvent(dir, event),
 };
 
 /** A scratch folder for one suite, named after it. */

@@ -8,6 +8,7 @@ import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, write
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { daemonSets, generatedName } from './fake-daemonset.mjs';
+import { readLedger } from './ledger.mjs';
 import { journalctl } from './crio.mjs';
 import { runInNode } from './node-namespace.mjs';
 
@@ -18,6 +19,9 @@ if (stateFlag !== '--state' || !stateDir) {
 }
 const clusterDir = join(stateDir, 'cluster');
 const ledgerFile = join(stateDir, 'ledger.jsonl');
+// What exists (namespaces, pods) is read back on every call: from a ledger of object events only,
+// so that a call's cost does not grow with the calls before it (real oc's does not).
+const objectsFile = join(stateDir, 'objects.jsonl');
 const settings = readJson(join(stateDir, 'settings.json'), { ocWaitSeconds: 900 });
 const clientName = process.env.SANDBOX_CLIENT_NAME ?? 'oc';
 
@@ -26,7 +30,9 @@ function readJson(path, fallback) {
 }
 
 function ledger(event) {
-  appendFileSync(ledgerFile, `${JSON.stringify({ time: Date.now(), pid: process.pid, ...event })}\n`);
+  const line = `${JSON.stringify({ time: Date.now(), pid: process.pid, ...event })}\n`;
+  appendFileSync(ledgerFile, line);
+  if (event.event !== 'call') appendFileSync(objectsFile, line);
 }
 
 function fail(message, code = 1) {
@@ -57,10 +63,7 @@ if (existsSync(join(stateDir, 'logged-out'))) fail('You must be logged in to the
 
 function liveNamespaces() {
   const alive = new Set();
-  if (!existsSync(ledgerFile)) return alive;
-  for (const line of readFileSync(ledgerFile, 'utf8').split('\n')) {
-    if (!line) continue;
-    const e = JSON.parse(line);
+  for (const e of readLedger(objectsFile)) {
     if (e.event === 'namespace-created') alive.add(e.namespace);
     if (e.event === 'namespace-deleted') alive.delete(e.namespace);
   }
@@ -69,9 +72,7 @@ function liveNamespaces() {
 
 function livePods(namespace) {
   const alive = new Map();
-  for (const line of readFileSync(ledgerFile, 'utf8').split('\n')) {
-    if (!line) continue;
-    const e = JSON.parse(line);
+  for (const e of readLedger(objectsFile)) {
     if (e.event === 'pod-created' && e.namespace === namespace) alive.set(e.pod, true);
     if (e.event === 'pod-deleted') alive.delete(e.pod);
   }
@@ -152,9 +153,7 @@ function getNamespaceContents(namespace) {
 // Live namespaces, with labels and creation time, as the API server lists them.
 function getNamespaces(selector) {
   const live = new Map();
-  for (const line of existsSync(ledgerFile) ? readFileSync(ledgerFile, 'utf8').split('\n') : []) {
-    if (!line) continue;
-    const e = JSON.parse(line);
+  for (const e of readLedger(objectsFile)) {
     if (e.event === 'namespace-created') live.set(e.namespace, e);
     if (e.event === 'namespace-deleted') live.delete(e.namespace);
   }

@@ -1,6 +1,6 @@
 // Builds the local stand-in cluster: real registries, a real image, node directories with real
 // registries.conf files and pull secrets, and a bin/ with the test `oc` (and `kubectl`).
-import { chmodSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync, spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,7 @@ import { freePort, REGISTRY_PASSWORD, REGISTRY_USER, startRegistry, stopRegistry
 import { buildOciLayout, pushImage } from './image.mjs';
 import { crioReloaded, crioStarted } from './crio.mjs';
 import { runInNode } from './node-namespace.mjs';
+import { readLedger } from './ledger.mjs';
 
 const FAKE_OC = fileURLToPath(new URL('./fake-oc.mjs', import.meta.url));
 const SERVICES = fileURLToPath(new URL('./services.mjs', import.meta.url));
@@ -371,10 +372,7 @@ export function leftovers(dir) {
   const pods = new Map();
   const namespaces = new Set();
   const daemonsets = new Set();
-  if (!existsSync(file)) return { pods: [], namespaces: [], daemonsets: [] };
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (!line) continue;
-    const e = JSON.parse(line);
+  for (const e of readLedger(file)) {
     if (e.event === 'pod-created') pods.set(e.pod, e);
     if (e.event === 'pod-deleted') pods.delete(e.pod);
     if (e.event === 'namespace-created') namespaces.add(e.namespace);
@@ -385,11 +383,13 @@ export function leftovers(dir) {
   return { pods: [...pods.keys()], namespaces: [...namespaces], daemonsets: [...daemonsets] };
 }
 
+/** An object event as the test client records it (the ledger, and the objects it lists). */
+export function recordEvent(dir, event) {
+  const line = `${JSON.stringify({ time: Date.now(), ...event })}\n`;
+  appendFileSync(join(dir, 'ledger.jsonl'), line);
+  appendFileSync(join(dir, 'objects.jsonl'), line);
+}
+
 export function ledgerEvents(dir) {
-  const file = join(dir, 'ledger.jsonl');
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l));
+  return readLedger(join(dir, 'ledger.jsonl'));
 }
