@@ -78,8 +78,14 @@ interface Preparation {
 async function prepare(request: VerifyRequest, client: Client): Promise<Preparation> {
   const warnings: string[] = [];
   await client.whoAmI();
-  const nodes = selectNodes(await listNodes(client.runner, request.selector), request.nodeNames, client.name);
-  const policies = await readClusterPolicies(client.runner);
+  // Independent reads at once (each is a client process); a failure is reported in this order.
+  const [listed, policies, leftovers, pools] = await settledInOrder([
+    listNodes(client.runner, request.selector),
+    readClusterPolicies(client.runner),
+    leftoverWarning(client),
+    listMachineConfigPools(client.runner),
+  ] as const);
+  const nodes = selectNodes(listed, request.nodeNames, client.name);
   let images = request.images;
   if (images.length === 0) {
     const picked = pickImages(await listPodImages(client.runner), policies.rules, request.maxImages);
@@ -107,13 +113,18 @@ async function prepare(request: VerifyRequest, client: Client): Promise<Preparat
     }
     return { image, ref, expectation: expectationFor(policies.rules, ref) };
   });
-  // Only the pools of the nodes being checked.
-  const leftovers = await leftoverWarning(client);
   if (leftovers) warnings.push(leftovers);
-  const pools = await listMachineConfigPools(client.runner);
+  // Only the pools of the nodes being checked.
   const ours = new Set(nodes.map((n) => poolOf(n, pools)?.name).filter(Boolean));
   warnings.push(...poolWarnings(pools.filter((p) => ours.has(p.name)), client.name));
   return { checks, warnings, nodes, policies, repositories: [...repositories] };
+}
+
+/** Promise.all that waits for every promise and rethrows the first failure in their order. */
+async function settledInOrder<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(promises);
+  for (const s of settled) if (s.status === 'rejected') throw s.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
 function safeSources(...args: Parameters<typeof sourcesOf>) {
