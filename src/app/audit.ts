@@ -80,17 +80,9 @@ async function readNode(client: Client, node: ClusterNode, request: AuditRequest
   const reader = new CrioJournalReader();
   const talk: string[] = [];
   const proc = followNodeLogs(client.runner, node.name, request.since, { onStdoutLine: (l) => reader.feed(l), onStderrLine: (l) => talk.push(l) });
-  let timedOut = false;
-  const timer = setTimeout(() => ((timedOut = true), proc.stop()), request.timeoutMs);
-  const forget = live.add(proc);
-  try {
-    const end = await proc.done;
-    const error = end.failedToStart ?? (timedOut ? 'timed out reading the journal' : end.exitCode !== 0 ? (talk.filter(Boolean).at(-1) ?? `exit code ${end.exitCode}`) : null);
-    return { pulls: reader.result().pulls.map(toAuditPull), error };
-  } finally {
-    clearTimeout(timer);
-    forget();
-  }
+  const { end, timedOut } = await live.wait(proc, request.timeoutMs);
+  const error = end.failedToStart ?? (timedOut ? 'timed out reading the journal' : end.exitCode !== 0 ? (talk.filter(Boolean).at(-1) ?? `exit code ${end.exitCode}`) : null);
+  return { pulls: reader.result().pulls.map(toAuditPull), error };
 }
 
 function toAuditPull(pull: CrioPull): AuditPull {

@@ -4,7 +4,7 @@
 import { summarizeClientTalk, TALK_TAIL } from './client-talk.js';
 import { randomBytes } from 'node:crypto';
 import { CREATE_FROM_STDIN, createRunNamespace, deleteNamespace, deleteNamespaceArgs, NAMESPACE_PLACEHOLDER, runNamespaceManifest } from './namespace.js';
-import type { OcRunner, RunningProcess, StreamHandlers } from './runner.js';
+import type { OcRunner, ProcessEnd, RunningProcess, StreamHandlers } from './runner.js';
 
 export interface NodeSink {
   /** A line the node command printed (its stdout and stderr, merged as pod logs are). */
@@ -119,43 +119,39 @@ async function runOne(strategy: PodStrategy, namespace: string, node: string, re
       sink.clientTalk(line);
     },
   });
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    proc.stop();
-  }, request.timeoutMs);
-  const forget = live.add(proc);
-  try {
-    const exit = await proc.done;
-    const status: NodeEndStatus = exit.failedToStart ? 'could-not-start' : timedOut ? 'timed-out' : request.signal.aborted ? 'interrupted' : 'exited';
-    await request.end(node, {
-      status,
-      exitCode: exit.exitCode,
-      clientSaid: exit.failedToStart ?? summarizeClientTalk(talk),
-      durationMs: Date.now() - started,
-    });
-  } finally {
-    clearTimeout(timer);
-    forget();
-  }
+  const { end: exit, timedOut } = await live.wait(proc, request.timeoutMs);
+  const status: NodeEndStatus = exit.failedToStart ? 'could-not-start' : timedOut ? 'timed-out' : request.signal.aborted ? 'interrupted' : 'exited';
+  await request.end(node, {
+    status,
+    exitCode: exit.exitCode,
+    clientSaid: exit.failedToStart ?? summarizeClientTalk(talk),
+    durationMs: Date.now() - started,
+  });
 }
 
 export interface AbortStopper {
-  /** Stops p on abort until the returned function is called. */
-  add(p: { stop(): void }): () => void;
+  /** Waits for p to end, stopping it at its deadline or when the signal aborts. */
+  wait(p: RunningProcess, timeoutMs: number): Promise<{ end: ProcessEnd; timedOut: boolean }>;
   dispose(): void;
 }
 
-/** Stops the processes it holds when signal aborts: one listener for all of them, because an
+/** Stops the processes it waits for when signal aborts: one listener for all of them, because an
  * AbortSignal warns past 10 listeners and --parallel runs more at once. */
 export function stopOnAbort(signal: AbortSignal): AbortStopper {
-  const live = new Set<{ stop(): void }>();
+  const live = new Set<RunningProcess>();
   const stopAll = () => live.forEach((p) => p.stop());
   signal.addEventListener('abort', stopAll);
   return {
-    add(p) {
+    async wait(p, timeoutMs) {
+      let timedOut = false;
+      const timer = setTimeout(() => ((timedOut = true), p.stop()), timeoutMs);
       live.add(p);
-      return () => live.delete(p);
+      try {
+        return { end: await p.done, timedOut };
+      } finally {
+        clearTimeout(timer);
+        live.delete(p);
+      }
     },
     dispose: () => signal.removeEventListener('abort', stopAll),
   };
