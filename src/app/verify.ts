@@ -135,13 +135,18 @@ function safeSources(...args: Parameters<typeof sourcesOf>) {
   }
 }
 
+/** The node script's argv: the same for every node of a run, and for its --dry-run. */
+function commandFor(request: VerifyRequest, checks: ImageCheck[], check: CheckMode, repositories: string[]): string[] {
+  return nodeCommand({ images: checks.map((c) => c.image), check, engine: request.engine ?? 'podman', keepImage: request.keepImage, repositories });
+}
+
 /** --dry-run: the client calls a run would make, node by node, having created nothing. */
 export async function planVerify(request: VerifyRequest, deps: Pick<VerifyDeps, 'client' | 'nodeRunner'>): Promise<{ calls: PlannedCall[]; skipped: string[] }> {
   const { checks, nodes, repositories } = await prepare(request, deps.client);
   const ready = nodes.filter((n) => n.ready).map((n) => n.name);
   const check = checkMode(request.check, ready.length);
   return {
-    calls: deps.nodeRunner.plan(ready, nodeCommand({ images: checks.map((c) => c.image), check, engine: request.engine ?? 'podman', keepImage: request.keepImage, repositories })),
+    calls: deps.nodeRunner.plan(ready, commandFor(request, checks, check, repositories)),
     skipped: nodes.filter((n) => !n.ready).map((n) => n.name),
   };
 }
@@ -167,7 +172,7 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
   deps.onNodeDone?.(0, ready.length);
   const outcome = await nodeRunner.run({
     nodes: ready.map((n) => n.name),
-    command: nodeCommand({ images: checks.map((c) => c.image), check, engine: request.engine ?? 'podman', keepImage: request.keepImage, repositories }),
+    command: commandFor(request, checks, check, repositories),
     parallel: request.parallel,
     timeoutMs: request.timeoutMs,
     signal: deps.signal,
