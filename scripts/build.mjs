@@ -4,6 +4,7 @@ import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 // string-width builds Intl.Segmenter and Unicode property regexes when it is loaded, and yargs
 // loads it (through cliui and wrap-ansi) on every start. Its behaviour is kept; only its
@@ -94,4 +95,19 @@ export async function buildAll(dir = 'dist') {
   return bundle;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await buildAll();
+/**
+ * The sandbox's API server and thin oc (test/sandbox/api, test/sandbox/oc), as two ES modules
+ * for node: the e2e suites and `npm run sandbox` run them as processes.
+ */
+export async function buildSandbox(dir = 'dist/sandbox') {
+  for (const [entry, out] of [['test/sandbox/api/main.ts', 'api.mjs'], ['test/sandbox/oc/main.ts', 'oc.mjs']]) {
+    await build({ entryPoints: [entry], outfile: join(dir, out), bundle: true, platform: 'node', target: 'node20', format: 'esm', logLevel: 'warning',
+      // yaml's CommonJS parts ask for require(); an ES module has none of its own.
+      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } });
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await buildAll();
+  await buildSandbox();
+}

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { inject } from 'postject';
 import { parse, stringify } from 'yaml';
 import { buildAll, NODE_FLAGS } from './build.mjs';
+import { pathToFileURL } from 'node:url';
 
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 const HELPERS = ['kubectl_complete-icsp', 'oc_complete-icsp'];
@@ -117,7 +118,7 @@ export async function packageRelease({ release = 'dist/release', work = 'dist/st
   return { release, archives };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { release, archives } = await packageRelease();
   for (const a of archives) console.error(`${a.sha256}  ${join(release, a.name)}`);
 }

@@ -1,6 +1,7 @@
 // The Debian packages the sandbox and the end-to-end tests run for real (scripts/debian-packages.txt).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 
 const LIST = new URL('./debian-packages.txt', import.meta.url);
 
@@ -32,7 +33,7 @@ export function ensurePackages() {
 // `node scripts/packages.mjs` (from `npm test`): as root, make sure the end-to-end tests find
 // their tools; as anyone else, install nothing: the unit tests need none, and the end-to-end
 // suites skip themselves with the reason.
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   if (isRoot()) {
     try {
       ensurePackages();

@@ -1,43 +1,86 @@
 // `npm run sandbox`: install what the sandbox needs (as root, Debian/Ubuntu), build, start a
-// 6-node local cluster stand-in with real registries, run `oc icsp verify` and print its table.
+// 6-node local cluster stand-in with real registries, run `oc icsp verify` and print its table,
+// then take it all down; the exit code is verify's.
+// `npm run sandbox -- up`: start it in the background and print the shell lines that point
+// kubectl, oc and the plugin at it; `npm run sandbox -- down`: stop it and remove what it made.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { ensurePackages } from './packages.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-if (process.getuid?.() !== 0) {
-  console.error('error: the sandbox needs root (it mounts each node\'s files in a private mount namespace): run it as root');
+const dir = join(root, '.sandbox');
+const [mode = 'run', ...rest] = process.argv.slice(2);
+if (!['run', 'up', 'down'].includes(mode) && !mode.startsWith('-')) {
+  console.error(`error: unknown sandbox mode ${JSON.stringify(mode)}: use up, down, or nothing (up, verify, down)`);
   process.exit(2);
 }
-ensurePackages();
-execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit', cwd: root });
+if (process.getuid?.() !== 0) {
+  console.error("error: the sandbox needs root (it mounts each node's files in a private mount namespace): run it as root");
+  process.exit(2);
+}
 
 const { createSandbox, destroySandbox, leftovers } = await import('../test/sandbox/sandbox.mjs');
-const dir = join(root, '.sandbox');
-console.error('starting the sandbox: 3 registries, a Quay-like front, a cluster proxy, 6 nodes ...');
-const sandbox = await createSandbox(dir, [
+const NODES = [
   { name: 'worker-0', config: 'cluster' },
   { name: 'worker-1', config: 'needs-credentials' },
   { name: 'worker-2', config: 'not-on-mirror' },
   { name: 'worker-3', config: 'no-entry', rollout: true },
   { name: 'worker-4', config: 'quay-missing' },
   { name: 'infra-0', config: 'proxied', proxy: 'working', role: 'infra' },
-]);
+];
+
+/** The sandbox a previous `up` left, from its own record. */
+function running() {
+  const file = join(dir, 'sandbox.json');
+  if (!existsSync(file)) return null;
+  const saved = JSON.parse(readFileSync(file, 'utf8'));
+  return { dir, registries: saved.registries, services: saved.services ?? [], api: saved.api };
+}
+
+if (mode === 'down') {
+  const s = running();
+  if (!s) {
+    console.error('no sandbox is up');
+    process.exit(0);
+  }
+  destroySandbox(s);
+  execFileSync('rm', ['-rf', dir]);
+  console.error('the sandbox is down');
+  process.exit(0);
+}
+
+const old = running();
+if (old) destroySandbox(old);
+ensurePackages();
+execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit', cwd: root });
+console.error('starting the sandbox: an API server, 3 registries, a Quay-like front, a cluster proxy, 6 nodes ...');
+const started = Date.now();
+const sandbox = await createSandbox(dir, NODES);
+const env = { KUBECONFIG: sandbox.api.kubeconfig, PATH: `${join(dir, 'bin')}:${join(root, 'dist')}:${process.env.PATH}` };
+
+if (mode === 'up') {
+  // Keep what `down` needs to stop it.
+  const record = JSON.parse(readFileSync(join(dir, 'sandbox.json'), 'utf8'));
+  execFileSync(process.execPath, ['-e', `require('node:fs').writeFileSync(${JSON.stringify(join(dir, 'sandbox.json'))}, process.argv[1])`, JSON.stringify({ ...record, services: sandbox.services, api: sandbox.api })]);
+  console.error(`the sandbox is up in ${((Date.now() - started) / 1000).toFixed(1)} s; paste these lines into your shell, and \`npm run sandbox -- down\` when done:`);
+  console.log(`export KUBECONFIG=${sandbox.api.kubeconfig}`);
+  console.log(`export PATH=${join(dir, 'bin')}:${join(root, 'dist')}:$PATH`);
+  console.log(`export SANDBOX_IMAGE=${sandbox.image}`);
+  process.exit(0);
+}
+
 let status;
 try {
-  const args = ['verify', sandbox.image, ...process.argv.slice(2)];
+  const args = ['verify', sandbox.image, ...(mode === 'run' ? rest : [mode, ...rest])];
   console.error(`$ oc icsp ${args.join(' ')}`);
-  const run = spawnSync(join(root, 'dist/oc-icsp'), args, {
-    stdio: 'inherit',
-    env: { ...process.env, PATH: `${join(dir, 'bin')}:${process.env.PATH}` },
-  });
-  // Findings (exit 1) are the point of the demo; anything else is a real failure.
-  status = run.status === 0 || run.status === 1 ? 0 : (run.status ?? 1);
+  const run = spawnSync(join(root, 'dist/oc-icsp'), args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  status = run.status ?? 1;
   const left = leftovers(dir);
   if (left.pods.length || left.namespaces.length || left.daemonsets.length) {
     console.error(`error: left behind: ${JSON.stringify(left)}`);
-    status = 1;
+    status = status === 0 ? 1 : status;
   }
 } finally {
   destroySandbox(sandbox);

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, copyFileSync, existsSync, readFileSync, utimesSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const CRIO_PID = 1484;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -74,11 +75,12 @@ export function journalctl(nodeDir, args) {
   const path = join(nodeDir, 'journal.log');
   if (!existsSync(path)) return '';
   const since = parseSince(value('--since') ?? value('-S'));
+  const until = parseSince(value('--until') ?? value('-U'));
   const grep = value('--grep') ?? value('-g');
   const pattern = grep ? new RegExp(grep) : null;
   const lines = readFileSync(path, 'utf8')
     .split('\n')
-    .filter((l) => l && (!since || lineTime(l) >= since) && (!pattern || pattern.test(l.slice(l.indexOf('msg=')))));
+    .filter((l) => l && (!since || lineTime(l) >= since) && (!until || lineTime(l) <= until) && (!pattern || pattern.test(l.slice(l.indexOf('msg=')))));
   const last = value('-n') ?? value('--lines');
   return (last ? lines.slice(-Number(last)) : lines).map((l) => `${l}\n`).join('');
 }
@@ -88,16 +90,17 @@ function lineTime(line) {
   return m ? new Date(m[1].replace(' ', 'T')).getTime() : 0;
 }
 
-/** journalctl's --since: "-24h", "-30m", or "YYYY-MM-DD HH:MM:SS" (UTC here). */
+/** journalctl's --since and --until (systemd.time(7)): "-24h", "+5m", or "YYYY-MM-DD HH:MM:SS[.ffffff]", UTC (the kubelet runs it with --utc). */
 function parseSince(text) {
   if (!text) return null;
-  const rel = /^-(\d+)([smhd])$/.exec(text);
-  if (rel) return Date.now() - Number(rel[1]) * { s: 1e3, m: 6e4, h: 3.6e6, d: 8.64e7 }[rel[2]];
+  const rel = /^([+-]?)(\d+)([smhd])$/.exec(text);
+  if (rel) return Date.now() + (rel[1] === '+' ? 1 : -1) * Number(rel[2]) * { s: 1e3, m: 6e4, h: 3.6e6, d: 8.64e7 }[rel[3]];
   return new Date(`${text.replace(' ', 'T')}Z`).getTime();
 }
 
 // Node-side entry: `crictl pull|rmi|inspecti IMAGE`, `journalctl ...`, with the node's directory.
-if (import.meta.url === `file://${process.argv[1]}`) {
+// (Only as its own program: the API server's bundle includes this module too.)
+if (process.argv[1] && basename(process.argv[1]) === 'crio.mjs' && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const [, , nodeDir, tool, ...args] = process.argv;
   const node = basename(nodeDir);
   if (tool === 'crictl' && args[0] === 'pull') {

@@ -1,6 +1,8 @@
 // Builds the local stand-in cluster: real registries, a real image, node directories with real
-// registries.conf files and pull secrets, and a bin/ with the test `oc` (and `kubectl`).
-import { appendFileSync, chmodSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// registries.conf files and pull secrets, the sandbox's Kubernetes API server (test/sandbox/api,
+// served over TLS with a kubeconfig the real kubectl reads), and a bin/ with the thin `oc`
+// (test/sandbox/oc). kubectl is the machine's own.
+import { chmodSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync, spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +13,8 @@ import { crioReloaded, crioStarted } from './crio.mjs';
 import { runInNode } from './node-namespace.mjs';
 import { readLedger } from './ledger.mjs';
 
-const FAKE_OC = fileURLToPath(new URL('./fake-oc.mjs', import.meta.url));
+const API = fileURLToPath(new URL('../../dist/sandbox/api.mjs', import.meta.url));
+const THIN_OC = fileURLToPath(new URL('../../dist/sandbox/oc.mjs', import.meta.url));
 const SERVICES = fileURLToPath(new URL('./services.mjs', import.meta.url));
 const CRIO = fileURLToPath(new URL('./crio.mjs', import.meta.url));
 /** A host only the sandbox proxy can reach (nodes cannot resolve .invalid). */
@@ -202,7 +205,10 @@ function renderedMachineConfigs(nodes, registries) {
 /** Running pods, for verify without IMAGE: one from a mirrored repository by tag (its digest in imageID), one from elsewhere. */
 function runningPods(sandbox) {
   const pod = (namespace, name, image, imageID) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
     metadata: { namespace, name },
+    spec: { containers: [{ name: 'main', image }] },
     status: { phase: 'Running', containerStatuses: [{ name: 'main', image, imageID }] },
   });
   return [
@@ -229,7 +235,7 @@ async function startService(dir, kind, arg) {
   return { name: kind, port, host: `127.0.0.1:${port}`, pid: child.pid };
 }
 
-export async function createSandbox(dir, nodes, { ocWaitSeconds = 900, settings = {} } = {}) {
+export async function createSandbox(dir, nodes, { settings = {}, objects = [] } = {}) {
   if (process.getuid?.() !== 0) throw new Error('the sandbox needs root: it mounts node files in private mount namespaces');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'cluster'), { recursive: true });
@@ -260,24 +266,11 @@ export async function createSandbox(dir, nodes, { ocWaitSeconds = 900, settings 
 
     const configs = nodeConfigs(registries);
     for (const node of nodes) writeNode(dir, node, configs, registries, proxy);
-    writeJson(join(dir, 'cluster', 'nodes.json'), {
-      items: nodes.map((n) => nodeObject(n.name, { ready: n.behaviour !== 'not-ready', role: n.role, rollout: n.rollout })),
-    });
-    for (const [file, items] of Object.entries(clusterPolicies(registries))) writeJson(join(dir, 'cluster', `${file}.json`), { items });
-    writeJson(join(dir, 'cluster', 'image-config.json'), {
-      items: [{ apiVersion: 'config.openshift.io/v1', kind: 'Image', metadata: { name: 'cluster' }, spec: { registrySources: { insecureRegistries: insecureRegistries(registries) } } }],
-    });
-    writeJson(join(dir, 'cluster', 'machineconfigpools.json'), { items: machineConfigPools(nodes) });
-    writeJson(join(dir, 'cluster', 'machineconfigs.json'), { items: renderedMachineConfigs(nodes, registries) });
-    writeJson(join(dir, 'cluster', 'pods.json'), { items: runningPods(sandbox) });
-    writeJson(join(dir, 'settings.json'), { ocWaitSeconds, podLatencyMs: 300, ...settings });
-    // The release's tools image, as the openshift/tools image stream names it.
-    writeJson(join(dir, 'cluster', 'imagestreamtags.json'), {
-      items: [{ metadata: { name: 'tools:latest', namespace: 'openshift' }, image: { dockerImageReference: `registry.sandbox.invalid/openshift/tools@${digest}` } }],
-    });
-    writeClient(dir, 'oc');
-    writeClient(dir, 'kubectl');
-    writeJson(join(dir, 'sandbox.json'), { image: sandbox.image, tagImage: sandbox.tagImage, fallbackImage: sandbox.fallbackImage, digest, registries, proxy });
+    writeJson(join(dir, 'settings.json'), { podLatencyMs: 300, ...settings });
+    writeJson(join(dir, 'cluster', 'objects.json'), clusterObjects(sandbox, nodes, registries, objects));
+    sandbox.api = await startApiServer(dir);
+    writeClient(dir);
+    writeJson(join(dir, 'sandbox.json'), { image: sandbox.image, tagImage: sandbox.tagImage, fallbackImage: sandbox.fallbackImage, digest, registries, proxy, kubeconfig: sandbox.api.kubeconfig });
     // Earlier workload pulls, through each node's CRI-O, into its journal.
     for (const node of nodes) {
       for (const workload of node.workloads ?? []) {
@@ -324,10 +317,75 @@ function writeNode(dir, node, configs, registries, proxy) {
   crioStarted(nodeDir, node.name, new Date(Date.now() - 2 * 3_600_000));
 }
 
-function writeClient(dir, name) {
-  const path = join(dir, 'bin', name);
-  writeFileSync(path, `#!/bin/sh\nSANDBOX_CLIENT_NAME=${name} exec "${process.execPath}" "${FAKE_OC}" --state "${dir}" "$@"\n`);
+/** bin/oc: the thin oc (its own verbs over the API, kubectl's code for the rest). */
+function writeClient(dir) {
+  const path = join(dir, 'bin', 'oc');
+  writeFileSync(path, `#!/bin/sh\nexec "${process.execPath}" "${THIN_OC}" "$@"\n`);
   chmodSync(path, 0o755);
+}
+
+/** Every object the cluster starts with, as an administrator and the operators made them. */
+function clusterObjects(sandbox, nodes, registries, extra) {
+  const namespace = (name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name }, status: { phase: 'Active' } });
+  return [
+    ...['default', 'kube-system', 'openshift', 'openshift-config', 'openshift-dns', 'team'].map(namespace),
+    // openshift/cluster-kube-apiserver-operator bindata/bootkube/scc-manifests/0000_20_kube-apiserver-operator_00_cr-scc-privileged.yaml
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: 'system:openshift:scc:privileged' },
+      rules: [{ apiGroups: ['security.openshift.io'], resourceNames: ['privileged'], resources: ['securitycontextconstraints'], verbs: ['use'] }],
+    },
+    ...nodes.map((n) => nodeObject(n.name, { ready: n.behaviour !== 'not-ready', role: n.role, rollout: n.rollout })),
+    ...Object.values(clusterPolicies(registries)).flat(),
+    { apiVersion: 'config.openshift.io/v1', kind: 'Image', metadata: { name: 'cluster' }, spec: { registrySources: { insecureRegistries: insecureRegistries(registries) } } },
+    ...machineConfigPools(nodes),
+    ...renderedMachineConfigs(nodes, registries),
+    ...runningPods(sandbox),
+    // The release's tools image, as the openshift/tools image stream names it.
+    { apiVersion: 'image.openshift.io/v1', kind: 'ImageStreamTag', metadata: { name: 'tools:latest', namespace: 'openshift' }, image: { dockerImageReference: `registry.sandbox.invalid/openshift/tools@${sandbox.digest}` } },
+    ...extra,
+  ];
+}
+
+/** Tokens of the kubeconfig's users: the administrator, and a user with no rights. */
+const CREDENTIALS = {
+  'sandbox-admin-token': { user: 'system:admin', groups: ['system:masters', 'system:cluster-admins'], credential: 'admin' },
+  'sandbox-developer-token': { user: 'developer', groups: ['system:authenticated:oauth'], credential: 'developer' },
+  'sandbox-prod-token': { user: 'system:admin', groups: ['system:masters', 'system:cluster-admins'], credential: 'prod' },
+};
+
+/** The API server, detached; its kubeconfig (TLS: kubectl sends a bearer token over TLS only). */
+async function startApiServer(dir) {
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
+    '-keyout', join(dir, 'api-tls.key'), '-out', join(dir, 'api-tls.crt')], { stdio: 'ignore' });
+  writeJson(join(dir, 'credentials.json'), CREDENTIALS);
+  rmSync(join(dir, 'api.port'), { force: true });
+  const log = openSync(join(dir, 'api.log'), 'a');
+  // No KUBECONFIG of the caller's reaches the pods it runs.
+  const env = { ...process.env };
+  delete env.KUBECONFIG;
+  const child = spawn(process.execPath, [API, dir], { detached: true, stdio: ['ignore', log, log], env });
+  child.unref();
+  const deadline = Date.now() + 10_000;
+  while (!existsSync(join(dir, 'api.port'))) {
+    if (Date.now() > deadline) throw new Error(`the sandbox API server did not start; see ${join(dir, 'api.log')}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const port = Number(readFileSync(join(dir, 'api.port'), 'utf8'));
+  const kubeconfig = join(dir, 'kubeconfig');
+  writeFileSync(kubeconfig, kubeconfigText(port, readFileSync(join(dir, 'api-tls.crt'))));
+  return { pid: child.pid, port, kubeconfig };
+}
+
+export function kubeconfigText(port, ca, contexts = ['admin', 'developer']) {
+  const caData = Buffer.from(ca).toString('base64');
+  const lines = ['apiVersion: v1', 'kind: Config', 'clusters:', '- name: sandbox', '  cluster:', `    server: https://127.0.0.1:${port}`, `    certificate-authority-data: ${caData}`, 'users:'];
+  for (const c of contexts) lines.push(`- name: ${c}`, '  user:', `    token: sandbox-${c}-token`);
+  lines.push('contexts:');
+  for (const c of contexts) lines.push(`- name: ${c === 'admin' ? 'sandbox' : c}`, '  context:', '    cluster: sandbox', `    user: ${c}`, '    namespace: default');
+  lines.push('current-context: sandbox', '');
+  return lines.join('\n');
 }
 
 function writeJson(path, value) {
@@ -346,14 +404,12 @@ export function editNodeConfig(dir, node, configName) {
 }
 
 export function destroySandbox(sandbox) {
-  // Kubelets of pods nobody deleted (a test that failed half-way).
-  for (const e of ledgerEvents(sandbox.dir)) {
-    if (e.kubelet) {
-      try {
-        process.kill(-e.kubelet, 'SIGKILL');
-      } catch {
-        // gone
-      }
+  // The API server stops the pods its kubelets still run.
+  if (sandbox.api?.pid) {
+    try {
+      process.kill(sandbox.api.pid, 'SIGTERM');
+    } catch {
+      // gone
     }
   }
   for (const registry of Object.values(sandbox.registries ?? {})) if (registry.pid) stopRegistry(registry);
@@ -366,7 +422,7 @@ export function destroySandbox(sandbox) {
   }
 }
 
-/** Pods and namespaces created and not deleted, from the test oc's ledger. */
+/** Pods, namespaces and DaemonSets created and not deleted, from the API server's ledger. */
 export function leftovers(dir) {
   const file = join(dir, 'ledger.jsonl');
   const pods = new Map();
@@ -381,13 +437,6 @@ export function leftovers(dir) {
     if (e.event === 'daemonset-deleted') daemonsets.delete(`${e.namespace}/${e.daemonset}`);
   }
   return { pods: [...pods.keys()], namespaces: [...namespaces], daemonsets: [...daemonsets] };
-}
-
-/** An object event as the test client records it (the ledger, and the objects it lists). */
-export function recordEvent(dir, event) {
-  const line = `${JSON.stringify({ time: Date.now(), ...event })}\n`;
-  appendFileSync(join(dir, 'ledger.jsonl'), line);
-  appendFileSync(join(dir, 'objects.jsonl'), line);
 }
 
 export function ledgerEvents(dir) {

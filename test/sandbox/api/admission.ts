@@ -1,0 +1,91 @@
+// Admission of pods, as OpenShift's API server does it before a pod is stored.
+//
+// SCC admission (openshift/apiserver-library-go pkg/securitycontextconstraints/sccadmission/
+// admission.go): a pod is admitted when the user who creates it, or the pod's service account,
+// may `use` an SCC that allows it. A controller creates a DaemonSet's pods, so only the pods'
+// service account counts there; a new namespace's `default` account may use no privileged SCC.
+// ClusterRole system:openshift:scc:privileged grants `use` of `privileged`
+// (openshift/cluster-kube-apiserver-operator bindata/bootkube/scc-manifests/
+// 0000_20_kube-apiserver-operator_00_cr-scc-privileged.yaml). The annotation
+// openshift.io/required-scc pins the SCC (openshift/oc#1763). The admitted pod is annotated
+// openshift.io/scc with the SCC that admitted it.
+//
+// Quota (kubernetes plugin/pkg/admission/resourcequota): a sandbox node marked `refused` plays a
+// namespace whose pod quota is used up.
+import type { ClusterState } from './cluster-state.js';
+import type { Store } from './store.js';
+import type { Resource } from './resources.js';
+import { forbidden, type KubeObject } from './types.js';
+
+export const PRIVILEGED_SCC_ROLE = 'system:openshift:scc:privileged';
+
+export interface Creator {
+  user: string;
+  groups: string[];
+  /** A controller (the DaemonSet controller) creates the pod: only the service account counts. */
+  controller: boolean;
+}
+
+/** What a refusal of every SCC looks like (the list a 4.14+ cluster ships). */
+const SCC_REFUSAL =
+  'unable to validate against any security context constraint: [provider "anyuid": Forbidden: not usable by user or serviceaccount, ' +
+  'provider restricted-v2: .spec.securityContext.hostNetwork: Invalid value: true: Host network is not allowed to be used, ' +
+  'provider restricted-v2: .spec.securityContext.hostPID: Invalid value: true: Host PID is not allowed to be used, ' +
+  'spec.volumes[0]: Invalid value: "hostPath": hostPath volumes are not allowed to be used, ' +
+  'provider restricted-v2: .containers[0].privileged: Invalid value: true: Privileged containers are not allowed, ' +
+  'provider "restricted": Forbidden: not usable by user or serviceaccount, provider "nonroot-v2": Forbidden: not usable by user or serviceaccount, ' +
+  'provider "nonroot": Forbidden: not usable by user or serviceaccount, provider "hostmount-anyuid": Forbidden: not usable by user or serviceaccount, ' +
+  'provider "hostnetwork-v2": Forbidden: not usable by user or serviceaccount, provider "hostnetwork": Forbidden: not usable by user or serviceaccount, ' +
+  'provider "hostaccess": Forbidden: not usable by user or serviceaccount, provider "privileged": Forbidden: not usable by user or serviceaccount]';
+
+export function needsPrivileged(pod: KubeObject): boolean {
+  const spec = (pod.spec ?? {}) as { hostPID?: boolean; hostNetwork?: boolean; hostIPC?: boolean; volumes?: { hostPath?: unknown }[]; containers?: { securityContext?: { privileged?: boolean } }[] };
+  return Boolean(spec.hostPID || spec.hostNetwork || spec.hostIPC || spec.volumes?.some((v) => v.hostPath) || spec.containers?.some((c) => c.securityContext?.privileged));
+}
+
+export function admitPod(store: Store, resources: Resource[], state: ClusterState, pod: KubeObject, creator: Creator): void {
+  const name = pod.metadata.name ?? pod.metadata.generateName ?? '';
+  const namespace = pod.metadata.namespace!;
+  const serviceAccount = (pod.spec as { serviceAccountName?: string } | undefined)?.serviceAccountName ?? 'default';
+  // kubernetes plugin/pkg/admission/serviceaccount: the pod's account must exist.
+  const accounts = resources.find((r) => r.name === 'serviceaccounts')!;
+  if (!store.find(accounts, namespace, serviceAccount)) {
+    throw forbidden('pods', '', name, `error looking up service account ${namespace}/${serviceAccount}: serviceaccount "${serviceAccount}" not found`);
+  }
+  const node = (pod.spec as { nodeName?: string } | undefined)?.nodeName ?? pinnedNode(pod);
+  if (node && state.behaviour(node) === 'refused') {
+    throw forbidden('pods', '', name, 'exceeded quota: pods-quota, requested: pods=1, used: pods=10, limited: pods=10');
+  }
+  const privileged = needsPrivileged(pod);
+  const required = pod.metadata.annotations?.['openshift.io/required-scc'];
+  if (privileged || required === 'privileged') {
+    const mayUse = (!creator.controller && isClusterAdmin(creator)) || accountMayUsePrivileged(store, resources, namespace, serviceAccount);
+    if (!mayUse) throw forbidden('pods', '', name, SCC_REFUSAL);
+  }
+  pod.metadata.annotations = { ...pod.metadata.annotations, 'openshift.io/scc': privileged ? 'privileged' : (required ?? 'restricted-v2') };
+}
+
+const isClusterAdmin = (c: Creator) => c.groups.includes('system:masters') || c.groups.includes('system:cluster-admins');
+
+function accountMayUsePrivileged(store: Store, resources: Resource[], namespace: string, account: string): boolean {
+  const subjects = (binding: KubeObject) => ((binding.subjects ?? []) as { kind: string; name: string; namespace?: string }[]);
+  const grants = (binding: KubeObject, bindingNamespace?: string) =>
+    (binding.roleRef as { kind?: string; name?: string } | undefined)?.kind === 'ClusterRole' &&
+    (binding.roleRef as { name?: string }).name === PRIVILEGED_SCC_ROLE &&
+    subjects(binding).some(
+      (s) =>
+        (s.kind === 'ServiceAccount' && s.name === account && (s.namespace ?? bindingNamespace) === namespace) ||
+        (s.kind === 'Group' && (s.name === `system:serviceaccounts:${namespace}` || s.name === 'system:serviceaccounts')),
+    );
+  const roleBindings = resources.find((r) => r.name === 'rolebindings')!;
+  const clusterRoleBindings = resources.find((r) => r.name === 'clusterrolebindings')!;
+  return store.list(roleBindings, namespace).some((b) => grants(b, namespace)) || store.list(clusterRoleBindings).some((b) => grants(b));
+}
+
+/** The node a DaemonSet pod is pinned to by its affinity before the scheduler binds it. */
+export function pinnedNode(pod: KubeObject): string | undefined {
+  const terms = (pod.spec?.affinity as { nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms?: { matchFields?: { key: string; values?: string[] }[] }[] } } } | undefined)
+    ?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+  const values = terms?.[0]?.matchFields?.find((f) => f.key === 'metadata.name')?.values;
+  return values?.length === 1 ? values[0] : undefined;
+}

@@ -1,0 +1,159 @@
+// The controllers the plugin depends on, each after its upstream:
+// - service accounts: a new namespace gets its `default` account (kubernetes
+//   pkg/controller/serviceaccount/serviceaccounts_controller.go);
+// - namespaces: a deleted namespace is Terminating until everything in it is gone, then removed
+//   (pkg/controller/namespace/deletion/namespaced_resources_deleter.go);
+// - DaemonSets: one pod per eligible node, pinned to the node by a matchFields affinity term and
+//   bound by the scheduler (pkg/controller/daemon/daemon_controller.go syncNodes, util
+//   ReplaceDaemonSetPodNodeNameNodeAffinity); a pod the API refuses becomes a FailedCreate event
+//   on the DaemonSet, `Error creating: <the API error>`, and is tried again
+//   (daemon_controller.go, FailedPlacementReason / FailedCreatePodReason);
+// - garbage collection: a deleted DaemonSet's pods go with it (background propagation, kubectl
+//   delete's default).
+import { admitPod, pinnedNode } from './admission.js';
+import type { ClusterState } from './cluster-state.js';
+import type { Resource } from './resources.js';
+import { now, type Store } from './store.js';
+import { ApiError, type KubeObject } from './types.js';
+
+export class Controllers {
+  private readonly timer: NodeJS.Timeout;
+  private readonly r: (name: string) => Resource;
+
+  constructor(
+    private readonly store: Store,
+    private readonly resources: Resource[],
+    private readonly state: ClusterState,
+    /** Deletes as the API does (pods get a deletionTimestamp; the kubelet removes them). */
+    private readonly remove: (r: Resource, namespace: string | undefined, name: string) => void,
+  ) {
+    this.r = (name) => resources.find((x) => x.name === name)!;
+    store.listen((type, r, object) => {
+      if (r.name === 'namespaces' && type === 'ADDED') this.serviceAccount(object.metadata.name!);
+      if (r.name === 'daemonsets' && type === 'ADDED') setImmediate(() => this.syncDaemonSet(object));
+      if (r.name === 'daemonsets' && type === 'DELETED') this.collect(object);
+    });
+    this.timer = setInterval(() => this.tick(), 200);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  private serviceAccount(namespace: string): void {
+    try {
+      this.store.create(this.r('serviceaccounts'), { metadata: { name: 'default', namespace } });
+    } catch {
+      // exists
+    }
+  }
+
+  private tick(): void {
+    for (const ns of this.store.list(this.r('namespaces'))) if (ns.metadata.deletionTimestamp) this.finishNamespace(ns);
+    for (const ds of this.store.list(this.r('daemonsets'))) this.syncDaemonSet(ds);
+    this.schedule();
+  }
+
+  private finishNamespace(ns: KubeObject): void {
+    const namespace = ns.metadata.name!;
+    let left = 0;
+    for (const r of this.resources.filter((x) => x.namespaced && x.verbs.includes('delete'))) {
+      for (const o of this.store.list(r, namespace)) {
+        left++;
+        if (!o.metadata.deletionTimestamp) this.remove(r, namespace, o.metadata.name!);
+      }
+    }
+    if (left === 0) this.store.delete(this.r('namespaces'), undefined, namespace);
+  }
+
+  private syncDaemonSet(ds: KubeObject): void {
+    const namespace = ds.metadata.namespace!;
+    if (!this.store.find(this.r('daemonsets'), namespace, ds.metadata.name!)) return;
+    // Nothing new is made in a namespace that is going (NamespaceLifecycle admission).
+    if (this.store.find(this.r('namespaces'), undefined, namespace)?.metadata.deletionTimestamp) return;
+    const template = (ds.spec as { template: { metadata?: { labels?: Record<string, string> }; spec: Record<string, unknown> } }).template;
+    const owned = this.store.list(this.r('pods'), namespace).filter((p) => p.metadata.ownerReferences?.some((o) => o.uid === ds.metadata.uid));
+    const covered = new Set(owned.map((p) => p.spec?.nodeName ?? pinnedNode(p)));
+    for (const node of this.eligibleNodes(template.spec)) {
+      if (covered.has(node)) continue;
+      const pod: KubeObject = {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {
+          generateName: `${ds.metadata.name}-`,
+          namespace,
+          labels: template.metadata?.labels ?? {},
+          ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: ds.metadata.name!, uid: ds.metadata.uid!, controller: true }],
+        },
+        spec: {
+          ...structuredClone(template.spec),
+          restartPolicy: 'Always',
+          affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [node] }] }] } } },
+        } as KubeObject['spec'],
+      };
+      try {
+        admitPod(this.store, this.resources, this.state, pod, { user: 'system:serviceaccount:kube-system:daemon-set-controller', groups: ['system:serviceaccounts'], controller: true });
+        const created = this.store.create(this.r('pods'), pod);
+        this.event(ds, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`);
+      } catch (error) {
+        if (error instanceof ApiError) this.event(ds, 'Warning', 'FailedCreate', `Error creating: ${error.message}`);
+        // The controller backs off after a refusal; the next sync tries again.
+        return;
+      }
+    }
+  }
+
+  /** Nodes the template's affinity names, that exist (a deleted node is gone for the controller). */
+  private eligibleNodes(spec: Record<string, unknown>): string[] {
+    const terms = (spec.affinity as { nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms?: { matchFields?: { key: string; values?: string[] }[] }[] } } } | undefined)
+      ?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+    const named = terms?.[0]?.matchFields?.find((f) => f.key === 'metadata.name')?.values;
+    const nodes = this.store.list(this.r('nodes')).map((n) => n.metadata.name!).filter((n) => this.state.behaviour(n) !== 'deleted');
+    return named ? nodes.filter((n) => named.includes(n)) : nodes;
+  }
+
+  /** The scheduler: binds each pinned pod to its node. */
+  private schedule(): void {
+    for (const pod of this.store.list(this.r('pods'))) {
+      if (pod.spec?.nodeName || pod.metadata.deletionTimestamp) continue;
+      const node = pinnedNode(pod);
+      if (!node) continue;
+      this.store.update(this.r('pods'), pod.metadata.namespace, pod.metadata.name!, (p) => {
+        p.spec = { ...p.spec, nodeName: node } as KubeObject['spec'];
+      });
+    }
+  }
+
+  private collect(ds: KubeObject): void {
+    for (const p of this.store.list(this.r('pods'), ds.metadata.namespace)) {
+      if (p.metadata.ownerReferences?.some((o) => o.uid === ds.metadata.uid) && !p.metadata.deletionTimestamp) this.remove(this.r('pods'), p.metadata.namespace, p.metadata.name!);
+    }
+  }
+
+  /** An event on the object; a repeat of the same one counts up, as the event recorder aggregates. */
+  private event(object: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): void {
+    const events = this.r('events');
+    const namespace = object.metadata.namespace!;
+    const same = this.store.list(events, namespace).find((e) => (e.involvedObject as { uid?: string }).uid === object.metadata.uid && e.reason === reason && e.message === message);
+    if (same) {
+      this.store.update(events, namespace, same.metadata.name!, (e) => {
+        e.count = Number(e.count ?? 1) + 1;
+        e.lastTimestamp = now();
+      });
+      return;
+    }
+    this.store.create(events, {
+      metadata: { generateName: `${object.metadata.name}.`, namespace },
+      involvedObject: { apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name, namespace, uid: object.metadata.uid, resourceVersion: object.metadata.resourceVersion },
+      reason,
+      message,
+      type,
+      count: 1,
+      firstTimestamp: now(),
+      lastTimestamp: now(),
+      source: { component: 'daemonset-controller' },
+      reportingComponent: 'daemonset-controller',
+    });
+  }
+}

@@ -1,0 +1,139 @@
+// The sandbox's kubelets: each pod bound to a node runs for real in that node's mount namespace
+// (../node-namespace.mjs), its output kept as the container's log. The status goes as a
+// kubelet reports it (kubernetes pkg/kubelet/kubelet_pods.go generateAPIPodStatus): Pending
+// with the container waiting in ContainerCreating, then Running, then Succeeded or Failed for a
+// pod that does not restart; an image that cannot be pulled leaves the container waiting in
+// ErrImagePull, then ImagePullBackOff (pkg/kubelet/images/image_manager.go). A deleted pod gets
+// its deletionTimestamp first; the kubelet stops the containers and then removes the pod
+// (pkg/kubelet/status/status_manager.go, canBeDeleted): a slow kubelet (`slow-stop`) takes seconds.
+// A NotReady node has no kubelet: its pods stay Pending without a status.
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { runInNode } from '../node-namespace.mjs';
+import type { ClusterState } from './cluster-state.js';
+import type { PodLogs } from './pod-logs.js';
+import type { Resource } from './resources.js';
+import { now, type Store } from './store.js';
+import type { KubeObject } from './types.js';
+
+interface Running {
+  child?: ChildProcess;
+  stopped: boolean;
+}
+
+export class Kubelets {
+  private readonly running = new Map<string, Running>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly pods: Resource,
+    private readonly logs: PodLogs,
+    private readonly state: ClusterState,
+  ) {
+    store.listen((type, r, pod) => {
+      if (r !== pods) return;
+      if (type === 'ADDED' && pod.spec?.nodeName) this.start(pod);
+      if (type === 'MODIFIED' && pod.spec?.nodeName && !this.running.has(pod.metadata.uid!) && !pod.metadata.deletionTimestamp) this.start(pod);
+      if (type === 'MODIFIED' && pod.metadata.deletionTimestamp) this.stop(pod);
+      if (type === 'DELETED') this.logs.forget(pod.metadata.uid!);
+    });
+  }
+
+  private setStatus(pod: KubeObject, status: Record<string, unknown>): void {
+    if (this.running.get(pod.metadata.uid!)?.stopped) return;
+    try {
+      this.store.update(this.pods, pod.metadata.namespace, pod.metadata.name!, (p) => {
+        p.status = { ...p.status, ...status };
+      });
+    } catch {
+      // deleted meanwhile
+    }
+  }
+
+  private start(pod: KubeObject): void {
+    const uid = pod.metadata.uid!;
+    const node = pod.spec!.nodeName!;
+    const behaviour = this.state.behaviour(node);
+    if (behaviour === 'not-ready') return;
+    const run: Running = { stopped: false };
+    this.running.set(uid, run);
+    const container = pod.spec!.containers![0]!;
+    const scheduled = { conditions: [{ type: 'PodScheduled', status: 'True' }], hostIP: '127.0.0.1', startTime: now() };
+    const state = (s: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+      containerStatuses: [{ name: container.name, image: container.image, imageID: '', ready: 'running' in s, restartCount: 0, started: 'running' in s, state: s, ...extra }],
+    });
+    this.setStatus(pod, { phase: 'Pending', ...scheduled, ...state({ waiting: { reason: 'ContainerCreating' } }) });
+    const latency = this.state.settings.podLatencyMs;
+    if (behaviour === 'pod-fails' || container.image.includes('does-not-exist')) {
+      const pullError = `rpc error: code = Unknown desc = reading manifest latest in ${container.image.replace(/[:@].*$/, '')}: manifest unknown`;
+      setTimeout(() => this.setStatus(pod, state({ waiting: { reason: 'ErrImagePull', message: pullError } })), latency);
+      setTimeout(() => this.setStatus(pod, state({ waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${container.image}"` } })), latency * 2);
+      return;
+    }
+    setTimeout(() => {
+      if (run.stopped) return;
+      const startedAt = now();
+      this.setStatus(pod, { phase: 'Running', conditions: [{ type: 'PodScheduled', status: 'True' }, { type: 'Ready', status: 'True' }], ...state({ running: { startedAt } }) });
+      const finish = (exitCode: number) => {
+        this.logs.close(uid, container.name);
+        if (pod.spec!.restartPolicy === 'Always' || pod.spec!.restartPolicy === undefined) return;
+        this.setStatus(pod, {
+          phase: exitCode === 0 ? 'Succeeded' : 'Failed',
+          ...state({ terminated: { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', startedAt, finishedAt: now() } }),
+        });
+      };
+      const light = this.state.settings.light;
+      if (light) {
+        this.logs.append(uid, container.name, readFileSync(light.log, 'utf8'));
+        if (pod.spec!.restartPolicy === 'Never') finish(0);
+        return;
+      }
+      if (behaviour === 'hang' || behaviour === 'slow-stop') return;
+      const command = [...(container.command ?? []), ...(container.args ?? [])];
+      void runInNode(this.state.nodeDir(node), command, (child) => (run.child = child), (chunk) => this.logs.append(uid, container.name, chunk.toString('utf8'))).then(
+        (code) => {
+          if (!run.stopped) finish(code);
+        },
+      );
+    }, latency);
+  }
+
+  private stop(pod: KubeObject): void {
+    const uid = pod.metadata.uid!;
+    const run = this.running.get(uid) ?? { stopped: false };
+    if (run.stopped) return;
+    run.stopped = true;
+    this.running.set(uid, run);
+    if (run.child?.pid) {
+      try {
+        process.kill(-run.child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    const container = pod.spec?.containers?.[0]?.name;
+    if (container) this.logs.close(uid, container);
+    const slow = pod.spec?.nodeName && this.state.behaviour(pod.spec.nodeName) === 'slow-stop';
+    setTimeout(() => {
+      try {
+        this.store.delete(this.pods, pod.metadata.namespace, pod.metadata.name!);
+      } catch {
+        // already removed
+      }
+      this.running.delete(uid);
+    }, slow ? 3000 : 50);
+  }
+
+  /** Every pod process, killed (the sandbox going down). */
+  stopAll(): void {
+    for (const run of this.running.values()) {
+      if (run.child?.pid) {
+        try {
+          process.kill(-run.child.pid, 'SIGKILL');
+        } catch {
+          // gone
+        }
+      }
+    }
+  }
+}

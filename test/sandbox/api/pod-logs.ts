@@ -1,0 +1,78 @@
+// What each container has written, kept by the sandbox's kubelet and served through pods/log.
+// The kubelet answers a log request for a container that has not run with 400 and the waiting
+// reason (kubernetes pkg/kubelet/kubelet_pods.go validateContainerLogStatus); the API server
+// answers a pod not yet bound to a node with "does not have a host assigned"
+// (pkg/registry/core/pod/strategy.go LogLocation).
+import { badRequest, type KubeObject } from './types.js';
+
+interface Log {
+  text: string;
+  closed: boolean;
+  readers: Set<(chunk: string | null) => void>;
+}
+
+export class PodLogs {
+  private readonly logs = new Map<string, Log>();
+
+  private log(uid: string, container: string): Log {
+    const key = `${uid}/${container}`;
+    let l = this.logs.get(key);
+    if (!l) this.logs.set(key, (l = { text: '', closed: false, readers: new Set() }));
+    return l;
+  }
+
+  append(uid: string, container: string, chunk: string): void {
+    const l = this.log(uid, container);
+    l.text += chunk;
+    for (const r of l.readers) r(chunk);
+  }
+
+  /** The container ended (or the pod went): followers get the end of the stream. */
+  close(uid: string, container: string): void {
+    const l = this.log(uid, container);
+    l.closed = true;
+    for (const r of l.readers) r(null);
+    l.readers.clear();
+  }
+
+  forget(uid: string): void {
+    for (const [key, l] of this.logs) {
+      if (!key.startsWith(`${uid}/`)) continue;
+      for (const r of l.readers) r(null);
+      this.logs.delete(key);
+    }
+  }
+
+  /** Checks the request as the API server and kubelet do; returns the container to read. */
+  static check(pod: KubeObject, container: string | null): string {
+    const name = pod.metadata.name!;
+    const containers = pod.spec?.containers ?? [];
+    const chosen = container ?? (containers.length === 1 ? containers[0]!.name : null);
+    if (!chosen) throw badRequest(`a container name must be specified for pod ${name}, choose one of: [${containers.map((c) => c.name).join(' ')}]`);
+    if (!containers.some((c) => c.name === chosen)) throw badRequest(`container ${chosen} is not valid for pod ${name}`);
+    if (!pod.spec?.nodeName) throw badRequest(`pod ${name} does not have a host assigned`);
+    const statuses = (pod.status?.containerStatuses ?? []) as { name: string; state?: { running?: unknown; terminated?: unknown; waiting?: { reason?: string } } }[];
+    const status = statuses.find((s) => s.name === chosen);
+    if (!status) throw badRequest(`container "${chosen}" in pod "${name}" is not available`);
+    const { running, terminated, waiting } = status.state ?? {};
+    if (running || terminated) return chosen;
+    const reason = waiting?.reason;
+    if (reason === 'ErrImagePull') throw badRequest(`container "${chosen}" in pod "${name}" is waiting to start: image can't be pulled`);
+    if (reason === 'ImagePullBackOff') throw badRequest(`container "${chosen}" in pod "${name}" is waiting to start: trying and failing to pull image`);
+    if (reason) throw badRequest(`container "${chosen}" in pod "${name}" is waiting to start: ${reason}`);
+    throw badRequest(`container "${chosen}" in pod "${name}" is waiting to start - no logs yet`);
+  }
+
+  /** What was written so far, then (follow) each new chunk until the container ends. */
+  read(uid: string, container: string, follow: boolean, write: (chunk: string) => void, end: () => void): () => void {
+    const l = this.log(uid, container);
+    if (l.text) write(l.text);
+    if (!follow || l.closed) {
+      end();
+      return () => {};
+    }
+    const reader = (chunk: string | null) => (chunk === null ? end() : write(chunk));
+    l.readers.add(reader);
+    return () => l.readers.delete(reader);
+  }
+}
