@@ -6,7 +6,7 @@ import { kubectlPodStrategy } from './kubectl-pod.js';
 import { daemonSetRunner } from './daemonset.js';
 import { autoRunner, type NodeRunner, podPerNodeRunner } from './node-runner.js';
 import { ocDebugStrategy } from './oc-debug.js';
-import type { OcRunner } from './runner.js';
+import type { OcRunner, RunResult } from './runner.js';
 import { firstErrorLine } from './client-talk.js';
 
 export interface ClientChoice {
@@ -76,7 +76,7 @@ export function openClient(kind: ClientChoice['kind'], runner: OcRunner): Client
   return {
     name: kind,
     runner,
-    whoAmI: () => whoAmI(runner, oc ? ['whoami'] : ['auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}']),
+    whoAmI: () => (oc ? whoAmI(runner, OC_WHOAMI) : kubectlWhoAmI(runner)),
     nodeRunner({ image, strategy = 'debug', threshold = Number.POSITIVE_INFINITY }) {
       // kubectl's own debug neither waits, nor streams, nor deletes: it gets pods made by hand.
       const perNode = () => podPerNodeRunner(runner, oc ? ocDebugStrategy(runner, image) : kubectlPodStrategy(runner, image));
@@ -88,8 +88,33 @@ export function openClient(kind: ClientChoice['kind'], runner: OcRunner): Client
   };
 }
 
+export const OC_WHOAMI = ['whoami'];
+export const KUBECTL_WHOAMI = ['auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}'];
+/** OpenShift's own answer to "who am I" (what `oc whoami` asks), served on every release. */
+export const USERS_TILDE = ['get', '--raw', '/apis/user.openshift.io/v1/users/~'];
+
+/**
+ * kubectl auth whoami needs the SelfSubjectReview API: on by default only from Kubernetes 1.27
+ * (KEP-3325), so not on OpenShift 4.12 (1.25) and 4.13 (1.26), where kubectl says "the
+ * selfsubjectreviews API is not enabled in the cluster". There the login is proved as oc does it.
+ */
+async function kubectlWhoAmI(runner: OcRunner): Promise<string> {
+  const first = await runner.run(KUBECTL_WHOAMI);
+  if (first.exitCode === 0 || !/selfsubjectreviews API is not enabled/.test(first.stderr)) return whoAmIFrom(runner, first);
+  const user = await runner.run(USERS_TILDE);
+  if (user.exitCode !== 0) return whoAmIFrom(runner, user);
+  try {
+    return String(JSON.parse(user.stdout).metadata.name);
+  } catch {
+    throw new UserError(`cannot tell who is logged in: ${runner.binary} ${USERS_TILDE.join(' ')} printed something that is not a User`);
+  }
+}
+
 async function whoAmI(runner: OcRunner, args: string[]): Promise<string> {
-  const result = await runner.run(args);
+  return whoAmIFrom(runner, await runner.run(args));
+}
+
+function whoAmIFrom(runner: OcRunner, result: RunResult): string {
   if (result.failedToStart) throw new UserError(`cannot run ${runner.binary}: ${result.failedToStart}`);
   if (result.exitCode !== 0) {
     const reason = firstErrorLine(result.stderr);

@@ -2,10 +2,16 @@
 // selected node (tolerating every taint, so control-plane and infra nodes too), and one client
 // process follows all their logs. A DaemonSet pod restarts when its command ends, so the command
 // stays asleep after the node script: a node is done when its output says so (NodeSink.finished).
+// The DaemonSet controller, not the user, creates the pods, so OpenShift's SCC admission checks
+// the pods' service account (`default` in the run's namespace): a RoleBinding in that namespace to
+// ClusterRole system:openshift:scc:privileged lets it use the privileged SCC, and goes with the
+// namespace (openshift/apiserver-library-go pkg/securitycontextconstraints/sccadmission). A pod the
+// API refuses shows only as a FailedCreate event on the DaemonSet
+// (kubernetes pkg/controller/daemon/daemon_controller.go), which is read when pods are missing.
 import { randomBytes } from 'node:crypto';
 import { UserError } from '../errors.js';
 import { clientError } from './client-talk.js';
-import { DEFAULT_NODE_DEBUG_IMAGE } from './kubectl-pod.js';
+import { DEFAULT_NODE_DEBUG_IMAGE, REQUIRED_SCC } from './kubectl-pod.js';
 import { CREATE_FROM_STDIN, createRunNamespace, deleteNamespace, deleteNamespaceArgs, MANAGED_BY, NAMESPACE_PLACEHOLDER, RUN_ID_LABEL, runNamespaceManifest } from './namespace.js';
 import type { NodeEnd, NodeRunner, NodeRunRequest, NodeSink, PlannedCall } from './node-runner.js';
 import type { OcRunner, RunningProcess } from './runner.js';
@@ -22,6 +28,28 @@ export interface DaemonSetOptions {
   pollMs?: number;
 }
 
+export const PRIVILEGED_SCC_ROLE = 'system:openshift:scc:privileged';
+
+/** The DaemonSet's service account may use the privileged SCC, in the run's namespace only. */
+export function sccBinding(namespace: string, runId: string) {
+  return {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    metadata: { name: 'oc-icsp-privileged-scc', namespace, labels: { ...MANAGED_BY, [RUN_ID_LABEL]: runId } },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: PRIVILEGED_SCC_ROLE },
+    subjects: [{ kind: 'ServiceAccount', name: 'default', namespace }],
+  };
+}
+
+/**
+ * The binding and the DaemonSet, one JSON document after the other: one `create -f -` makes both,
+ * in that order, each validated on the server (a List would be validated on the client against
+ * /openapi/v2 instead, k8s.io/cli-runtime pkg/resource/query_param_verifier_v3.go).
+ */
+export function runObjectsManifest(runId: string, namespace: string, nodes: string[], image: string, command: string[]): string {
+  return `${JSON.stringify(sccBinding(namespace, runId))}\n${daemonSetManifest(runId, namespace, nodes, image, command)}\n`;
+}
+
 export function daemonSetManifest(runId: string, namespace: string, nodes: string[], image: string, command: string[]): string {
   const labels = { ...MANAGED_BY, [RUN_ID_LABEL]: runId };
   return JSON.stringify({
@@ -31,7 +59,7 @@ export function daemonSetManifest(runId: string, namespace: string, nodes: strin
     spec: {
       selector: { matchLabels: { [RUN_ID_LABEL]: runId } },
       template: {
-        metadata: { labels },
+        metadata: { labels, annotations: { [REQUIRED_SCC]: 'privileged' } },
         spec: {
           hostPID: true,
           hostNetwork: true,
@@ -39,7 +67,7 @@ export function daemonSetManifest(runId: string, namespace: string, nodes: strin
           tolerations: [{ operator: 'Exists' }],
           // Exactly the selected nodes (-l or --nodes, Ready ones), by name.
           affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: nodes }] }] } } },
-          priorityClassName: 'openshift-user-critical',
+          // No priority class: a probe never preempts a workload on a full node.
           terminationGracePeriodSeconds: 0,
           volumes: [{ name: 'host', hostPath: { path: '/' } }],
           containers: [
@@ -63,6 +91,10 @@ export const followAllArgs = (namespace: string, runId: string, nodes: number) =
 ];
 export const followOneArgs = (namespace: string, pod: string) => ['logs', '-f', '-n', namespace, `pod/${pod}`, '--prefix', '-c', CONTAINER];
 export const deleteDaemonSetArgs = (namespace: string) => ['delete', 'daemonset', DAEMONSET, '-n', namespace, '--ignore-not-found', '--wait=false'];
+export const FAILED_CREATE_ARGS = (namespace: string) => [
+  'get', 'events', '-n', namespace, `--field-selector=involvedObject.kind=DaemonSet,involvedObject.name=${DAEMONSET},reason=FailedCreate`, '-o', 'json',
+];
+export const NODE_NAMES_ARGS = ['get', 'nodes', '-o', 'name'];
 export const TOOLS_IMAGE_ARGS = ['get', 'imagestreamtag', 'tools:latest', '-n', 'openshift', '-o', 'jsonpath={.image.dockerImageReference}'];
 
 interface PodState {
@@ -84,7 +116,7 @@ export function daemonSetRunner(oc: OcRunner, options: DaemonSetOptions): NodeRu
       const runId = '<run-id>';
       return [
         { node: null, argv: oc.commandLine(CREATE_FROM_STDIN), stdin: runNamespaceManifest(runId) },
-        { node: null, argv: oc.commandLine(CREATE_FROM_STDIN), stdin: daemonSetManifest(runId, NAMESPACE_PLACEHOLDER, nodes, options.image ?? '<the openshift/tools image>', command) },
+        { node: null, argv: oc.commandLine(CREATE_FROM_STDIN), stdin: runObjectsManifest(runId, NAMESPACE_PLACEHOLDER, nodes, options.image ?? '<the openshift/tools image>', command) },
         { node: null, argv: oc.commandLine(followAllArgs(NAMESPACE_PLACEHOLDER, runId, nodes.length)) },
         { node: null, argv: oc.commandLine(deleteDaemonSetArgs(NAMESPACE_PLACEHOLDER)) },
         { node: null, argv: oc.commandLine(deleteNamespaceArgs(NAMESPACE_PLACEHOLDER)) },
@@ -103,8 +135,8 @@ export function daemonSetRunner(oc: OcRunner, options: DaemonSetOptions): NodeRu
       namespace = created.value;
       try {
         if (image.status === 'rejected') throw image.reason;
-        const made = await oc.run(CREATE_FROM_STDIN, { input: daemonSetManifest(runId, namespace, request.nodes, image.value, request.command) });
-        if (made.exitCode !== 0) throw clientError(oc, 'create the DaemonSet', made);
+        const made = await oc.run(CREATE_FROM_STDIN, { input: runObjectsManifest(runId, namespace, request.nodes, image.value, request.command) });
+        if (made.exitCode !== 0) throw clientError(oc, 'create the DaemonSet and its SCC binding', made);
         await followAll(oc, namespace, runId, request, options.pollMs ?? 250);
       } finally {
         request.onStatus?.(`deleting namespace ${namespace}`);
@@ -164,6 +196,8 @@ async function followAll(oc: OcRunner, namespace: string, runId: string, request
   };
   const onAbort = () => wake();
   request.signal.addEventListener('abort', onAbort);
+  // The controller needs a moment to make the pods; its refusals are read after that.
+  let nextEventRead = started + 1500;
   try {
     let firstFollow = true;
     while (ended.size < request.nodes.length && !request.signal.aborted) {
@@ -187,6 +221,12 @@ async function followAll(oc: OcRunner, namespace: string, runId: string, request
           followed.add(p.name);
           processes.push(oc.stream(followOneArgs(namespace, p.name), route));
         }
+      }
+      const podless = request.nodes.filter((n) => !ended.has(n) && !lastState.has(n));
+      if (podless.length > 0 && Date.now() >= nextEventRead) {
+        nextEventRead = Date.now() + 1000;
+        const refused = await refusedPods(oc, namespace, podless, Date.now() - started > 5000);
+        for (const [node, said] of refused) await end(node, { status: 'could-not-start', exitCode: null, clientSaid: said });
       }
       for (const node of request.nodes) {
         if (ended.has(node) || Date.now() - started < request.timeoutMs) continue;
@@ -245,4 +285,29 @@ function nodeFromAffinity(affinity: unknown): string | undefined {
     ?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
   const values = terms?.[0]?.matchFields?.[0]?.values;
   return values?.length === 1 ? values[0] : undefined;
+}
+
+/**
+ * Nodes that will get no pod, and why: the API refused the controller's pods (its FailedCreate
+ * event, `Error creating: pods "NAME-" is forbidden: ...`), or the node is gone. Read only while
+ * pods are missing.
+ */
+export async function refusedPods(oc: OcRunner, namespace: string, podless: string[], askNodes: boolean): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  const events = await oc.run(FAILED_CREATE_ARGS(namespace));
+  let message: string | null = null;
+  try {
+    const items = (JSON.parse(events.stdout).items ?? []) as { message?: string; lastTimestamp?: string }[];
+    message = items.sort((a, b) => (a.lastTimestamp ?? '').localeCompare(b.lastTimestamp ?? '')).at(-1)?.message ?? null;
+  } catch {
+    // no events to read
+  }
+  if (!message && !askNodes) return found;
+  const names = await oc.run(NODE_NAMES_ARGS);
+  const existing = new Set(names.stdout.split('\n').map((l) => l.trim().replace(/^node\//, '')).filter(Boolean));
+  for (const node of podless) {
+    if (names.exitCode === 0 && !existing.has(node)) found.set(node, `the node is gone: nodes "${node}" not found`);
+    else if (message) found.set(node, `the DaemonSet controller could not create the pod: ${message}`);
+  }
+  return found;
 }

@@ -1,5 +1,9 @@
 // The kubectl way: `kubectl debug` neither waits, nor streams, nor deletes, so we create the
-// debug pod ourselves, follow its logs, and delete it. Same pod shape as `oc debug node/N`.
+// debug pod ourselves, wait for its container, follow its logs, and delete it. Same pod shape as
+// `oc debug node/N`. `kubectl logs -f pod/X` does not wait for a named pod: while the container
+// waits, the API answers 400 "is waiting to start" (kubernetes staging/src/k8s.io/kubectl/pkg/
+// polymorphichelpers/logsforobject.go; pkg/kubelet/kubelet_pods.go validateContainerLogStatus),
+// so the pod is watched until its container runs or has ended first.
 import { clientError } from './client-talk.js';
 import { MANAGED_BY } from './namespace.js';
 import type { DebugRequest } from './oc-debug.js';
@@ -20,7 +24,8 @@ export function nodePodManifest({ node, namespace, image, command }: DebugReques
       generateName: `${node.replaceAll('.', '')}-icsp-`,
       namespace,
       labels: { ...MANAGED_BY },
-      annotations: { 'debug.openshift.io/source-resource': `/v1, Resource=nodes/${node}` },
+      // openshift.io/required-scc: no higher-priority custom SCC is picked (as oc 4.15+ does, openshift/oc#1763).
+      annotations: { 'debug.openshift.io/source-resource': `/v1, Resource=nodes/${node}`, [REQUIRED_SCC]: 'privileged' },
     },
     spec: {
       nodeName: node,
@@ -45,6 +50,33 @@ export function nodePodManifest({ node, namespace, image, command }: DebugReques
 }
 
 export const CREATE_POD = ['create', '-f', '-', '-o', 'name'];
+export const REQUIRED_SCC = 'openshift.io/required-scc';
+
+/** One line per change of the container's state, as JSON (kubectl get --watch). */
+export function watchContainerArgs(pod: string, namespace: string): string[] {
+  return ['get', 'pod', pod, '-n', namespace, '--watch', '-o', 'jsonpath={.status.containerStatuses[0].state}{"\\n"}'];
+}
+
+/** Waiting reasons the kubelet keeps a container in when it will not start by itself. */
+const STUCK = new Set(['ImagePullBackOff', 'ErrImagePull', 'CreateContainerConfigError', 'CreateContainerError', 'InvalidImageName', 'ErrImageNeverPull']);
+
+export type ContainerProgress = { kind: 'started' } | { kind: 'stuck'; said: string } | { kind: 'waiting' };
+
+/** What one watched state line says: started (running or ended), stuck for good, or not yet. */
+export function containerProgress(line: string): ContainerProgress {
+  let state: { running?: unknown; terminated?: unknown; waiting?: { reason?: string; message?: string } };
+  try {
+    state = JSON.parse(line);
+  } catch {
+    return { kind: 'waiting' };
+  }
+  if (state?.running || state?.terminated) return { kind: 'started' };
+  const reason = state?.waiting?.reason;
+  if (reason && STUCK.has(reason)) {
+    return { kind: 'stuck', said: `Container ${CONTAINER} is unable to start due to an error: ${[reason, state.waiting?.message].filter(Boolean).join(': ')}` };
+  }
+  return { kind: 'waiting' };
+}
 
 export function followLogsArgs(pod: string, namespace: string): string[] {
   return ['logs', '-f', `pod/${pod}`, '-n', namespace, '-c', CONTAINER, `--pod-running-timeout=${POD_RUNNING_TIMEOUT}`];
@@ -67,6 +99,7 @@ export function kubectlPodStrategy(kubectl: OcRunner, image: string | undefined)
       const pod = `${node.replaceAll('.', '')}-icsp-<generated>`;
       return [
         { node, argv: kubectl.commandLine(CREATE_POD), stdin: nodePodManifest({ node, namespace, image, command }) },
+        { node, argv: kubectl.commandLine(watchContainerArgs(pod, namespace)) },
         { node, argv: kubectl.commandLine(followLogsArgs(pod, namespace)) },
         { node, argv: kubectl.commandLine(deletePodArgs(pod, namespace)) },
       ];
@@ -74,7 +107,7 @@ export function kubectlPodStrategy(kubectl: OcRunner, image: string | undefined)
   };
 }
 
-/** Create, follow, delete; on an early stop, say why the container is not running, as oc does. */
+/** Create, wait for the container, follow, delete; on an early stop, say why the container is not running, as oc does. */
 export function runNodePod(kubectl: OcRunner, request: DebugRequest, handlers: StreamHandlers): RunningProcess {
   let current: RunningProcess | null = null;
   let stopped = false;
@@ -87,10 +120,14 @@ export function runNodePod(kubectl: OcRunner, request: DebugRequest, handlers: S
     handlers.onStderrLine(`Starting pod/${pod} ...`);
     try {
       if (stopped) return { exitCode: null, signal: 'SIGINT' };
+      const progress = await waitForContainer(kubectl, pod, request.namespace, (p) => (current = p));
+      if (stopped) {
+        await reportWaiting(kubectl, pod, request.namespace, handlers);
+        return { exitCode: null, signal: 'SIGINT' };
+      }
+      if (progress.kind === 'stuck') return { exitCode: null, signal: null, failedToStart: progress.said };
       current = kubectl.stream(followLogsArgs(pod, request.namespace), handlers);
-      const result = await current.done;
-      if (stopped) await reportWaiting(kubectl, pod, request.namespace, handlers);
-      return result;
+      return await current.done;
     } finally {
       await kubectl.run(deletePodArgs(pod, request.namespace));
       handlers.onStderrLine('Removing debug pod ...');
@@ -103,6 +140,23 @@ export function runNodePod(kubectl: OcRunner, request: DebugRequest, handlers: S
     },
     done,
   };
+}
+
+/** Watches the pod until its container has started or is stuck; `waiting` if the watch ends first (a stop). */
+function waitForContainer(kubectl: OcRunner, pod: string, namespace: string, track: (p: RunningProcess) => void): Promise<ContainerProgress> {
+  return new Promise((resolve) => {
+    let decided: ContainerProgress = { kind: 'waiting' };
+    const watch = kubectl.stream(watchContainerArgs(pod, namespace), {
+      onStdoutLine(line) {
+        if (decided.kind !== 'waiting') return;
+        decided = containerProgress(line);
+        if (decided.kind !== 'waiting') watch.stop();
+      },
+      onStderrLine: () => {},
+    });
+    track(watch);
+    void watch.done.then(() => resolve(decided));
+  });
 }
 
 async function reportWaiting(kubectl: OcRunner, pod: string, namespace: string, handlers: StreamHandlers): Promise<void> {

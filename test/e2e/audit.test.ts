@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, canRunSandbox, envFor, sandbox, type Sandbox, suiteDir, useSandbox } from './helpers.js';
+import { BIN, canRunSandbox, envFor, requests, sandbox, type Sandbox, suiteDir, useSandbox } from './helpers.js';
 
 let s: Sandbox;
 const work = suiteDir('oc-icsp-audit');
@@ -43,12 +43,11 @@ describe.skipIf(!canRunSandbox)('audit', () => {
     const before = sandbox.ledger(s.dir).length;
     audit([]);
     const events = sandbox.ledger(s.dir).slice(before);
-    expect(events.filter((e) => e.event !== 'call')).toEqual([]);
-    const reads = events.filter((e) => (e.args as string[])[0] === 'adm');
-    // Read in parallel: any order.
-    expect(reads.map((e) => (e.args as string[]).slice(0, 5)).sort((a, b) => a[2]!.localeCompare(b[2]!))).toEqual(
-      ['worker-0', 'worker-1', 'worker-2'].map((n) => ['adm', 'node-logs', n, '-u', 'crio']),
-    );
+    expect(events.filter((e) => e.event !== 'request')).toEqual([]);
+    // The kubelet's journal endpoint of each node, read in parallel: any order.
+    const journals = requests(s, before).filter((r) => r.path.endsWith('/proxy/logs/journal'));
+    expect([...new Set(journals.map((r) => r.path))].sort()).toEqual(['worker-0', 'worker-1', 'worker-2'].map((n) => `/api/v1/nodes/${n}/proxy/logs/journal`));
+    expect(new Set(requests(s, before).map((r) => r.method))).toEqual(new Set(['GET']));
   });
 
   it('a filter keeps the pulls of one image or repository prefix; exit 0 without findings', () => {

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, canRunSandbox, envFor, sandbox, type Sandbox, suiteDir, useSandbox } from './helpers.js';
+import { BIN, canRunSandbox, envFor, requests, sandbox, type Sandbox, suiteDir, useSandbox } from './helpers.js';
 
 let s: Sandbox;
 const work = suiteDir('oc-icsp-completion');
@@ -22,10 +22,10 @@ describe.skipIf(!canRunSandbox)('completion from the cluster', () => {
   });
 
   it('passes --context on to the lookup, and --context itself completes', () => {
+    // Context prod carries a credential of its own: the lookup was made with it.
     const before = sandbox.ledger(s.dir).length;
-    complete(['verify', 'x', '--context', 'sandbox', '--nodes', ''], envFor(s));
-    const call = sandbox.ledger(s.dir).slice(before).find((e) => e.event === 'call')!;
-    expect(call.globals).toEqual({ context: 'sandbox' });
+    expect(complete(['verify', 'x', '--context', 'prod', '--nodes', ''], envFor(s))).toBe('infra-0\nworker-0\nworker-1\n:4\n');
+    expect(new Set(requests(s, before).map((r) => r.credential))).toEqual(new Set(['prod']));
     expect(complete(['verify', '--context', 's'], envFor(s))).toBe('sandbox\n:4\n');
   });
 

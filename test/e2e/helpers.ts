@@ -1,12 +1,12 @@
 // Runs the built binary against a sandbox, the way a user runs it: the test oc first on PATH.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { sandboxSkipReason } from '../sandbox-support.js';
 // @ts-expect-error plain JavaScript module shared with npm run sandbox
-import { createSandbox, destroySandbox, leftovers, ledgerEvents, recordEvent } from '../sandbox/sandbox.mjs';
+import { createSandbox, destroySandbox, kubeconfigText as kubeconfigOf, leftovers, ledgerEvents } from '../sandbox/sandbox.mjs';
 
 export const BIN = join(process.cwd(), 'dist/oc-icsp');
 
@@ -21,6 +21,7 @@ export interface Sandbox {
   fallbackImage: string;
   registries: Record<'open' | 'auth' | 'tls' | 'quay', { host: string; port: number }>;
   proxy: { host: string; port: number };
+  api: { pid: number; port: number; kubeconfig: string };
 }
 
 export interface NodeSpec {
@@ -35,14 +36,34 @@ export interface NodeSpec {
   workloads?: ('mirrored' | 'fallback' | 'tag' | 'failed')[];
 }
 
+export interface SandboxOptions {
+  /** settings.json: the OpenShift release it plays, pod latency, the journal's deadline and speed. */
+  settings?: Record<string, unknown>;
+  /** More objects the cluster starts with. */
+  objects?: Record<string, unknown>[];
+}
+
 export const sandbox = {
-  create: (dir: string, nodes: NodeSpec[]): Promise<Sandbox> => createSandbox(dir, nodes),
+  create: (dir: string, nodes: NodeSpec[], options: SandboxOptions = {}): Promise<Sandbox> => createSandbox(dir, nodes, options),
   destroy: (s: Sandbox): void => destroySandbox(s),
   leftovers: (dir: string): { pods: string[]; namespaces: string[]; daemonsets: string[] } => leftovers(dir),
+  /**
+   * What is left once deletions that were accepted have run their course (a namespace is
+   * Terminating until the pods in it are gone): waits up to 15 s for nothing to be left.
+   */
+  async settled(dir: string): Promise<{ pods: string[]; namespaces: string[]; daemonsets: string[] }> {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const left = leftovers(dir) as { pods: string[]; namespaces: string[]; daemonsets: string[] };
+      if ((left.pods.length === 0 && left.namespaces.length === 0 && left.daemonsets.length === 0) || Date.now() > deadline) return left;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  },
   ledger: (dir: string): Record<string, unknown>[] => ledgerEvents(dir),
-  /** An object event, as if the test client had made it (a namespace an earlier run left). */
-  record: (dir: string, event: Record<string, unknown>): void => recordEvent(dir, event),
 };
+
+/** A kubeconfig for the sandbox's API with the named credentials (admin, developer, prod); the first is current. */
+export const kubeconfigText: (port: number, ca: Buffer, contexts?: string[]) => string = kubeconfigOf;
 
 /** A scratch folder for one suite, named after it. */
 export function suiteDir(prefix: string): string {
@@ -51,11 +72,11 @@ export function suiteDir(prefix: string): string {
 
 /** The suite's sandbox in work: made before its tests (when they can run here), then handed to
  * ready; it and work are removed after the suite, even when ready failed. */
-export function useSandbox(work: string, nodes: NodeSpec[], ready: (s: Sandbox) => void): void {
+export function useSandbox(work: string, nodes: NodeSpec[], ready: (s: Sandbox) => void, options: SandboxOptions = {}): void {
   let created: Sandbox | undefined;
   beforeAll(async () => {
     if (!canRunSandbox) return;
-    created = await sandbox.create(join(work, 'sandbox'), nodes);
+    created = await sandbox.create(join(work, 'sandbox'), nodes, options);
     ready(created);
   });
   afterAll(() => {
@@ -70,8 +91,30 @@ export function proxyLedger(s: Sandbox): { method: string; host: string }[] {
   return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
 }
 
+/** The user's shell pointed at the sandbox: its kubeconfig, the thin oc first on PATH, the machine's kubectl. */
 export function envFor(s: Sandbox): NodeJS.ProcessEnv {
-  return { ...process.env, PATH: `${join(s.dir, 'bin')}:${process.env.PATH}`, NO_COLOR: '1' };
+  return { ...process.env, KUBECONFIG: s.api.kubeconfig, PATH: `${join(s.dir, 'bin')}:${process.env.PATH}`, NO_COLOR: '1' };
+}
+
+/** Requests the API server answered since the ledger had `since` lines. */
+export function requests(s: Sandbox, since = 0): { method: string; path: string; query: string; user: string; credential: string; agent: string }[] {
+  return sandbox.ledger(s.dir).slice(since).filter((e) => e.event === 'request') as never;
+}
+
+/** Client processes (oc, kubectl) still running with the sandbox's kubeconfig. */
+export function liveClients(s: Sandbox): number[] {
+  const mine = `KUBECONFIG=${s.api.kubeconfig}`;
+  const found: number[] = [];
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (Number(pid) !== process.pid && environ.includes(mine) && /kubectl|oc\.mjs/.test(cmd)) found.push(Number(pid));
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return found;
 }
 
 export function runVerify(s: Sandbox, args: string[]) {
@@ -114,13 +157,14 @@ export function maxConcurrentPods(events: Record<string, unknown>[]): number {
 export function onNode(s: Sandbox, node: string, command: string[]): number | null {
   const oc = join(s.dir, 'bin', 'oc');
   const created = spawnSync(oc, ['create', '-f', '-', '-o', 'name'], {
-    input: JSON.stringify({ kind: 'Namespace', metadata: { generateName: 'e2e-' } }),
+    input: JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { generateName: 'e2e-' } }),
     encoding: 'utf8',
+    env: envFor(s),
   });
   const namespace = created.stdout.trim().replace('namespace/', '');
   try {
-    return spawnSync(oc, ['debug', `node/${node}`, '--to-namespace', namespace, '--', 'chroot', '/host', ...command], { stdio: 'ignore' }).status;
+    return spawnSync(oc, ['debug', `node/${node}`, '--to-namespace', namespace, '--', 'chroot', '/host', ...command], { stdio: 'ignore', env: envFor(s) }).status;
   } finally {
-    spawnSync(oc, ['delete', 'namespace', namespace]);
+    spawnSync(oc, ['delete', 'namespace', namespace, '--wait=false'], { env: envFor(s) });
   }
 }

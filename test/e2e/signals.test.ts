@@ -1,7 +1,8 @@
 // Hang-ups and second signals: whatever ends a run, no pod, namespace or client process of it
-// is left. The sandbox's oc plays oc's own interrupt handling, including a slow pod deletion.
+// is left. The sandbox's oc plays oc's own interrupt handling; a slow kubelet takes seconds to
+// remove a deleted pod.
 import { describe, expect, it } from 'vitest';
-import { canRunSandbox, sandbox, type Sandbox, startVerify, suiteDir, useSandbox, waitFor } from './helpers.js';
+import { canRunSandbox, liveClients, sandbox, type Sandbox, startVerify, suiteDir, useSandbox, waitFor } from './helpers.js';
 
 let s: Sandbox;
 const work = suiteDir('oc-icsp-signals');
@@ -14,19 +15,6 @@ useSandbox(work, [
   s = created;
 });
 
-/** Client processes of the run still alive, from the pids the test oc wrote to its ledger. */
-function liveClients(events: Record<string, unknown>[]): number[] {
-  const pids = [...new Set(events.filter((e) => e.event === 'call').map((e) => e.pid as number))];
-  return pids.filter((pid) => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
-
 const podsCreated = (since: number) => sandbox.ledger(s.dir).slice(since).filter((e) => e.event === 'pod-created').length;
 
 describe.skipIf(!canRunSandbox)('signals', () => {
@@ -37,8 +25,8 @@ describe.skipIf(!canRunSandbox)('signals', () => {
     child.kill('SIGHUP');
     const result = await done;
     expect(result.code).toBe(130);
-    expect(sandbox.leftovers(s.dir)).toEqual({ pods: [], namespaces: [], daemonsets: [] });
-    expect(liveClients(sandbox.ledger(s.dir).slice(before))).toEqual([]);
+    expect(await sandbox.settled(s.dir)).toEqual({ pods: [], namespaces: [], daemonsets: [] });
+    expect(liveClients(s)).toEqual([]);
   });
 
   it('the DaemonSet strategy: Ctrl-C removes the DaemonSet, its pods and the namespace', async () => {
@@ -47,8 +35,8 @@ describe.skipIf(!canRunSandbox)('signals', () => {
     await waitFor(() => podsCreated(before) === 2);
     child.kill('SIGINT');
     expect((await done).code).toBe(130);
-    expect(sandbox.leftovers(s.dir)).toEqual({ pods: [], namespaces: [], daemonsets: [] });
-    expect(liveClients(sandbox.ledger(s.dir).slice(before))).toEqual([]);
+    expect(await sandbox.settled(s.dir)).toEqual({ pods: [], namespaces: [], daemonsets: [] });
+    expect(liveClients(s)).toEqual([]);
   });
 
   it('SIGTERM behaves like Ctrl-C', async () => {
@@ -57,7 +45,7 @@ describe.skipIf(!canRunSandbox)('signals', () => {
     await waitFor(() => podsCreated(before) === 1);
     child.kill('SIGTERM');
     expect((await done).code).toBe(130);
-    expect(sandbox.leftovers(s.dir)).toEqual({ pods: [], namespaces: [], daemonsets: [] });
+    expect(await sandbox.settled(s.dir)).toEqual({ pods: [], namespaces: [], daemonsets: [] });
   });
 
   it('a second Ctrl-C says what is still being removed and exits at once; the removal still happens', async () => {
@@ -74,6 +62,6 @@ describe.skipIf(!canRunSandbox)('signals', () => {
     expect(result.stderr).toMatch(/still being removed: namespace\/oc-icsp-\w+/);
     // The namespace delete was handed to a client call that outlives the plugin.
     await waitFor(() => sandbox.leftovers(s.dir).namespaces.length === 0 && sandbox.leftovers(s.dir).pods.length === 0, 10_000);
-    await waitFor(() => liveClients(sandbox.ledger(s.dir).slice(before)).length === 0, 10_000);
+    await waitFor(() => liveClients(s).length === 0, 10_000);
   });
 });

@@ -45,7 +45,7 @@ describe.skipIf(!canRunSandbox)('debug pods and a DaemonSet agree', () => {
   const runs: Record<string, Doc> = {};
   for (const strategy of ['debug', 'daemonset']) {
     for (const check of ['pull', 'manifest']) {
-      it(`${strategy}, ${check}: every verdict, nothing left`, () => {
+      it(`${strategy}, ${check}: every verdict, nothing left`, async () => {
         const r = runVerify(s, [s.image, '--strategy', strategy, '--check', check, '--timeout', '10s', '-o', 'json']);
         expect(r.code).toBe(1);
         const doc = JSON.parse(r.stdout) as Doc;
@@ -53,7 +53,7 @@ describe.skipIf(!canRunSandbox)('debug pods and a DaemonSet agree', () => {
         expect(doc.check).toBe(check);
         expect(doc.strategy).toBe(strategy === 'debug' ? 'oc debug' : 'daemonset');
         expect(verdicts(doc)).toEqual(EXPECTED());
-        expect(sandbox.leftovers(s.dir)).toEqual({ pods: [], namespaces: [], daemonsets: [] });
+        expect(await sandbox.settled(s.dir)).toEqual({ pods: [], namespaces: [], daemonsets: [] });
       });
     }
   }
@@ -89,7 +89,7 @@ describe.skipIf(!canRunSandbox)('debug pods and a DaemonSet agree', () => {
 
 describe.skipIf(!canRunSandbox)('faults, under both strategies', () => {
   for (const strategy of ['debug', 'daemonset']) {
-    it(`${strategy}: pods refused by quota, a node deleted after listing, a namespace name that collides`, () => {
+    it(`${strategy}: pods refused by quota, a node deleted after listing, a namespace name that collides`, async () => {
       writeFileSync(join(s.dir, 'namespace-collisions'), '1');
       const extra = join(s.dir, 'nodes');
       // Two nodes turn bad after the cluster was listed, as they would mid-run.
@@ -109,7 +109,7 @@ describe.skipIf(!canRunSandbox)('faults, under both strategies', () => {
           expect(by.lagging!.detail).toMatch(/no pod was created for the node/);
           expect(by['untrusted-tls']!.detail).toMatch(/no pod was created for the node/);
         }
-        expect(sandbox.leftovers(s.dir)).toEqual({ pods: [], namespaces: [], daemonsets: [] });
+        expect(await sandbox.settled(s.dir)).toEqual({ pods: [], namespaces: [], daemonsets: [] });
       } finally {
         writeFileSync(join(extra, 'lagging', 'behaviour.json'), JSON.stringify({ behaviour: 'normal' }));
         writeFileSync(join(extra, 'untrusted-tls', 'behaviour.json'), JSON.stringify({ behaviour: 'normal' }));
@@ -137,7 +137,7 @@ describe.skipIf(!canRunSandbox)('faults, under both strategies', () => {
       const doc = JSON.parse(out) as Doc;
       for (const n of doc.nodes) expect(n.verdict).not.toBe('mirrored');
       for (const n of doc.nodes) expect(n.detail.length).toBeGreaterThan(0);
-      expect(sandbox.leftovers(s.dir)).toEqual({ pods: [], namespaces: [], daemonsets: [] });
+      expect(await sandbox.settled(s.dir)).toEqual({ pods: [], namespaces: [], daemonsets: [] });
     });
   }
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { BIN, canRunSandbox, envFor, maxConcurrentPods, onNode, runVerify, sandbox, type Sandbox, startVerify, suiteDir, useSandbox, waitFor } from './helpers.js';
+import { BIN, canRunSandbox, envFor, kubeconfigText, maxConcurrentPods, onNode, requests, runVerify, sandbox, type Sandbox, startVerify, suiteDir, useSandbox, waitFor } from './helpers.js';
 
 let s: Sandbox;
 const work = suiteDir('oc-icsp-e2e');
@@ -107,8 +107,8 @@ describe.skipIf(!canRunSandbox)('every node state, one run', () => {
     expect(node('hangs').durationMs).toBeGreaterThanOrEqual(8000);
   });
 
-  it('leaves no pod and no namespace behind', () => {
-    expect(sandbox.leftovers(s.dir)).toEqual({ pods: [], namespaces: [], daemonsets: [] });
+  it('leaves no pod and no namespace behind', async () => {
+    expect(await sandbox.settled(s.dir)).toEqual({ pods: [], namespaces: [], daemonsets: [] });
   });
 
   it('runs every debug pod in one namespace it made, privileged', () => {
@@ -217,11 +217,16 @@ describe.skipIf(!canRunSandbox)('flags that shape the run', () => {
   });
 
   it('--kubeconfig and --context reach every client call', () => {
+    // A kubeconfig of its own elsewhere, whose context `prod` holds a credential of its own: a call
+    // that did not get both flags would use the sandbox's kubeconfig and its admin credential.
+    const kc = join(work, 'prod-kubeconfig');
+    writeFileSync(kc, kubeconfigText(s.api.port, readFileSync(join(s.dir, 'api-tls.crt')), ['admin', 'prod']));
     const before = sandbox.ledger(s.dir).length;
-    runVerify(s, [s.image, '--nodes', 'mirrored', '--kubeconfig', '/tmp/kc', '--context', 'prod', '-o', 'json']);
-    const calls = sandbox.ledger(s.dir).slice(before).filter((e) => e.event === 'call');
-    expect(calls.length).toBeGreaterThanOrEqual(7);
-    for (const call of calls) expect(call.globals).toEqual({ kubeconfig: '/tmp/kc', context: 'prod' });
+    const run = runVerify(s, [s.image, '--nodes', 'mirrored', '--kubeconfig', kc, '--context', 'prod', '-o', 'json']);
+    expect(run.code).toBe(0);
+    const seen = requests(s, before);
+    expect(seen.length).toBeGreaterThanOrEqual(7);
+    expect(new Set(seen.map((r) => r.credential))).toEqual(new Set(['prod']));
   });
 
   it('no session: exit 2 with advice, before any node', () => {
@@ -257,9 +262,9 @@ describe.skipIf(!canRunSandbox)('--dry-run', () => {
       `${s.registries.quay.host}/secure/team/app`, s.registries.quay.host,
     ]);
     const events = sandbox.ledger(s.dir).slice(before);
-    expect(events.filter((e) => e.event !== 'call')).toEqual([]);
+    expect(events.filter((e) => e.event !== 'request')).toEqual([]);
     // Only reads: who am I, then gets (nodes, policies, pools).
-    expect(new Set(events.map((e) => (e.args as string[])[0]))).toEqual(new Set(['whoami', 'get']));
+    expect(new Set(requests(s, before).map((r) => r.method))).toEqual(new Set(['GET']));
   });
 });
 
@@ -273,7 +278,7 @@ describe.skipIf(!canRunSandbox)('Ctrl-C', () => {
     expect(result.code).toBe(130);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/interrupted: namespace oc-icsp-\w+ removed/);
-    expect(sandbox.leftovers(s.dir)).toEqual({ pods: [], namespaces: [], daemonsets: [] });
+    expect(await sandbox.settled(s.dir)).toEqual({ pods: [], namespaces: [], daemonsets: [] });
   });
 });
 

@@ -378,13 +378,14 @@ async function startApiServer(dir) {
   return { pid: child.pid, port, kubeconfig };
 }
 
-export function kubeconfigText(port, ca, contexts = ['admin', 'developer']) {
+export function kubeconfigText(port, ca, contexts = ['admin', 'developer', 'prod']) {
   const caData = Buffer.from(ca).toString('base64');
   const lines = ['apiVersion: v1', 'kind: Config', 'clusters:', '- name: sandbox', '  cluster:', `    server: https://127.0.0.1:${port}`, `    certificate-authority-data: ${caData}`, 'users:'];
   for (const c of contexts) lines.push(`- name: ${c}`, '  user:', `    token: sandbox-${c}-token`);
   lines.push('contexts:');
-  for (const c of contexts) lines.push(`- name: ${c === 'admin' ? 'sandbox' : c}`, '  context:', '    cluster: sandbox', `    user: ${c}`, '    namespace: default');
-  lines.push('current-context: sandbox', '');
+  const contextName = (c) => (c === 'admin' ? 'sandbox' : c);
+  for (const c of contexts) lines.push(`- name: ${contextName(c)}`, '  context:', '    cluster: sandbox', `    user: ${c}`, '    namespace: default');
+  lines.push(`current-context: ${contextName(contexts[0])}`, '');
   return lines.join('\n');
 }
 

@@ -3,6 +3,10 @@
 //   pkg/apis/meta/v1 types.go APIVersions, APIGroupList, APIResourceList). A server that answers
 //   plain application/json to kubectl's aggregated-discovery Accept header is read this way
 //   (k8s.io/client-go discovery/discovery_client.go, fetchGroupVersionResources fallback).
+// - /openapi/v2, the one Swagger 2.0 document every API server serves: kubectl validates on the
+//   client against it what the server cannot validate (a List, k8s.io/cli-runtime
+//   pkg/resource/query_param_verifier_v3.go HasSupport); a kind without a definition there is not
+//   checked (k8s.io/kubectl pkg/validation/schema.go).
 // - /openapi/v3 and one document per group-version. kubectl create validates on the server
 //   (fieldValidation=Strict) when the kind's PATCH operation, tagged
 //   x-kubernetes-group-version-kind, declares a fieldValidation query parameter
@@ -76,4 +80,16 @@ export function openApiDocument(resources: Resource[], path: string, kubeMinor: 
     }
   }
   return { openapi: '3.0.0', info: { title: 'Kubernetes', version: `v1.${kubeMinor}.14` }, paths, components: { schemas: {} } };
+}
+
+export function openApiV2(resources: Resource[], kubeMinor: number) {
+  const definitions: Record<string, unknown> = {};
+  for (const r of resources) {
+    const group = r.group || 'core';
+    definitions[`io.sandbox.${group}.${r.version}.${r.kind}`] = {
+      type: 'object',
+      'x-kubernetes-group-version-kind': [{ group: r.group, version: r.version, kind: r.kind }],
+    };
+  }
+  return { swagger: '2.0', info: { title: 'Kubernetes', version: `v1.${kubeMinor}.14` }, paths: {}, definitions };
 }

@@ -11,7 +11,7 @@ import { admitPod } from './admission.js';
 import { authenticate, authorize, type Credentials, type User } from './auth.js';
 import type { ClusterState } from './cluster-state.js';
 import { Controllers } from './controllers.js';
-import { apiGroupList, apiResourceList, apiVersions, openApiDocument, openApiRoot, versionInfo } from './discovery.js';
+import { apiGroupList, apiResourceList, apiVersions, openApiDocument, openApiRoot, openApiV2, versionInfo } from './discovery.js';
 import { journalQuery, streamJournal } from './journal.js';
 import { Kubelets } from './kubelet.js';
 import { PodLogs } from './pod-logs.js';
@@ -147,6 +147,16 @@ export class ApiServer {
     if (path === '/api') return send(200, apiVersions(this.address));
     if (path === '/apis') return send(200, apiGroupList(this.resources));
     if (path === '/openapi/v3') return send(200, openApiRoot(this.resources));
+    if (path === '/openapi/v2') {
+      // client-go asks for the protobuf form (k8s.io/client-go discovery OpenAPISchema); the
+      // sandbox's document has paths and no definitions, which encodes as swagger "2.0" only.
+      if (/protobuf/.test(req.headers.accept ?? '')) {
+        const proto = Buffer.from([0x0a, 0x03, ...Buffer.from('2.0')]);
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': proto.length }).end(proto);
+        return;
+      }
+      return send(200, openApiV2(this.resources, this.kubeMinor));
+    }
     if (path.startsWith('/openapi/v3/')) {
       const doc = openApiDocument(this.resources, path.slice('/openapi/v3/'.length), this.kubeMinor);
       return doc ? send(200, doc) : send(404, notFound('openapi', '', path).toStatus());
@@ -187,7 +197,12 @@ export class ApiServer {
     if (method === 'GET' && name) return send(200, this.get(r, namespace, name, user, req.headers.accept));
     if (method === 'GET' && watch) return this.watch(res, url, r, namespace);
     if (method === 'GET') return send(200, this.list(r, namespace, url, req.headers.accept));
-    if (method === 'DELETE' && name) return send(200, this.remove(r, namespace, name));
+    if (method === 'DELETE' && name) {
+      // Fault: an API server slow to answer deletions of a `slow-stop` node's pods (a loaded etcd).
+      const node = r.name === 'pods' ? this.store.find(r, namespace, name)?.spec?.nodeName : undefined;
+      if (node && this.options.state.behaviour(node) === 'slow-stop') await new Promise((done) => setTimeout(done, 3000));
+      return send(200, this.remove(r, namespace, name));
+    }
     throw new ApiError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
   }
 
