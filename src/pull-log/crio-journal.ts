@@ -7,10 +7,17 @@
 //                                Accessing %q failed: %v (debug, no id)
 //   cri-o config reload          Applied new registry configuration: %+v, system registries reload failed
 //   cri-o version                Starting CRI-O, version: %s, git: %v(%s)
-// Pulls on one node overlap (the kubelet pulls in parallel), and the attempt lines carry no id:
-// an attempt goes to the open pull of the same image (same digest or tag) whose repository
-// shares the longest path tail with it (a mirror keeps the path below the rewritten prefix),
-// then to the latest such pull.
+// Pulls on one node overlap (the kubelet pulls in parallel, serializeImagePulls: false), and the
+// attempt lines carry no id: an attempt goes to the open pull of the same image (same digest or
+// tag) whose repository shares the longest path tail with it (a mirror keeps the path below the
+// rewritten prefix), then to the latest such pull.
+// CRI-O logs `Pulling image` for every request, then merges a request for an image already being
+// pulled into that pull (server/image_pull.go, pullOperationsInProgress, release-1.25 to 1.31):
+// the joined request has no attempts of its own, and gets its own `Pulled image` line by its id.
+// CRI-O 1.25 to 1.30 open the image source twice for one pull (internal/storage/image.go
+// PrepareImage, then the copy; cri-o/cri-o#5039, gone in 1.31 with #8212), so one pull's
+// attempts come twice, in order. A pass over the sources beyond those is a new pull of the same
+// image: the earlier one ended without success (at info level a failure leaves no line).
 import { classifyFailure, type FailureReason } from './classify.js';
 import { readLogLine } from './logrus.js';
 
@@ -29,8 +36,13 @@ export interface CrioPull {
   id: string | null;
   at: string;
   attempts: CrioAttempt[];
-  /** succeeded: Pulled image; failed: an error line, or the same image asked for again; open: neither yet. */
+  /**
+   * succeeded: Pulled image; failed: an error line, or the image pulled again after it; open:
+   * neither, by the end of the journal read (no result: a failure at info level says nothing).
+   */
   outcome: 'succeeded' | 'failed' | 'open';
+  /** A request CRI-O merged into another pull of the same image: that pull's attempts are its own. */
+  joined?: boolean;
   /** The source repository CRI-O names in Pulled image, with the digest. */
   pulledRef: string | null;
   error: string | null;
@@ -56,9 +68,21 @@ const ERROR = /^Error pulling image (\S+): ([\s\S]*)$/;
 const TRYING = /^Trying to access "(.*)"$/;
 const FAILED = /^Accessing "(.*?)" failed: ([\s\S]*)$/;
 
+/** How many passes over the sources one pull makes: two on CRI-O 1.25 to 1.30, one from 1.31. */
+export function passesPerPull(version: string | null): number {
+  const m = /^(\d+)\.(\d+)/.exec(version ?? '');
+  if (!m) return 2;
+  const minor = Number(m[2]);
+  return Number(m[1]) === 1 && minor >= 25 && minor <= 30 ? 2 : 1;
+}
+
 export class CrioJournalReader {
   private readonly pulls: CrioPull[] = [];
   private readonly events: CrioEvent[] = [];
+  /** Per pull: the requests CRI-O merged into it, and how many passes over the sources it made. */
+  private readonly joins = new Map<CrioPull, CrioPull[]>();
+  private readonly passes = new Map<CrioPull, number>();
+  private crioVersion: string | null = null;
 
   feed(line: string): void {
     const journal = JOURNAL.exec(line);
@@ -70,9 +94,16 @@ export class CrioJournalReader {
     const id = fields?.id ?? null;
     let m: RegExpExecArray | null;
     if ((m = PULLING.exec(message))) {
-      // The same image asked for again on this node: the earlier ask ended without success.
-      for (const p of this.open(host)) if (p.image === m[1]) this.fail(p, 'asked for again before it finished');
-      this.pulls.push({ host, image: m[1]!, id, at, attempts: [], outcome: 'open', pulledRef: null, error: null });
+      const request: CrioPull = { host, image: m[1]!, id, at, attempts: [], outcome: 'open', pulledRef: null, error: null };
+      const inFlight = this.primaries(host).find((p) => p.image === m![1]);
+      if (inFlight) {
+        request.joined = true;
+        this.joins.get(inFlight)!.push(request);
+      } else {
+        this.joins.set(request, []);
+        this.passes.set(request, 0);
+      }
+      this.pulls.push(request);
     } else if ((m = PULLED.exec(message))) {
       const pull = this.byId(host, id) ?? this.bestFor(host, m[1]!);
       if (pull) Object.assign(pull, { outcome: 'succeeded', pulledRef: m[1]! });
@@ -80,14 +111,13 @@ export class CrioJournalReader {
       const pull = this.byId(host, id) ?? this.bestFor(host, m[1]!);
       if (pull) this.fail(pull, m[2]!);
     } else if ((m = TRYING.exec(message))) {
-      const pull = this.bestFor(host, m[1]!);
-      // CRI-O may open the same source twice for one pull (once to check the stored image).
-      if (pull && pull.attempts.at(-1)?.reference !== m[1]) pull.attempts.push({ reference: m[1]!, at, reason: null, message: null });
+      this.attempt(host, m[1]!, at);
     } else if ((m = FAILED.exec(message))) {
       const pull = this.open(host).findLast((p) => p.attempts.some((a) => a.reference === m![1]));
       const attempt = pull?.attempts.findLast((a) => a.reference === m![1]);
       if (attempt) Object.assign(attempt, { message: m[2]!, reason: classifyFailure(m[2]!) });
     } else if (/^Starting CRI-O, version: /.test(message)) {
+      this.crioVersion = /version: (\S+?),/.exec(message)?.[1] ?? null;
       this.events.push({ host, at, kind: 'start', message });
     } else if (/^applied new registry configuration/i.test(message)) {
       this.events.push({ host, at, kind: 'reload', message });
@@ -96,12 +126,57 @@ export class CrioJournalReader {
     }
   }
 
+  /** An attempt: to its pull, unless it starts a pass one pull does not make (a new pull of the image). */
+  private attempt(host: string, reference: string, at: string): void {
+    let pull = this.bestFor(host, reference);
+    if (!pull) return;
+    const first = pull.attempts[0]?.reference;
+    if (first === reference) {
+      const passes = (this.passes.get(pull) ?? 1) + 1;
+      const retry = this.joins.get(pull)?.at(-1);
+      if (passes > passesPerPull(this.crioVersion) && retry && retry.outcome === 'open') {
+        // The latest request for the image is a new pull; the one before it ended without success.
+        this.fail(pull, 'pulled again: the earlier pull had ended without success');
+        const joined = this.joins.get(pull)!;
+        joined.pop();
+        for (const j of joined) if (j.outcome === 'open') this.fail(j, 'pulled again: the earlier pull had ended without success');
+        retry.joined = false;
+        this.joins.set(retry, []);
+        this.passes.set(retry, 1);
+        pull = retry;
+      } else {
+        this.passes.set(pull, passes);
+      }
+    } else if (pull.attempts.length === 0) {
+      this.passes.set(pull, 1);
+    }
+    // A second pass (CRI-O 1.25 to 1.30) repeats the first: its attempts are not new ones.
+    if ((this.passes.get(pull) ?? 1) > 1) return;
+    pull.attempts.push({ reference, at, reason: null, message: null });
+  }
+
   result(): CrioJournal {
-    return { pulls: this.pulls.map((p) => ({ ...p, attempts: p.attempts.map((a) => ({ ...a })) })), events: [...this.events] };
+    const copy = (p: CrioPull): CrioPull => ({ ...p, attempts: p.attempts.map((a) => ({ ...a })) });
+    const primaryOf = new Map<CrioPull, CrioPull>();
+    for (const [primary, joined] of this.joins) for (const j of joined) primaryOf.set(j, primary);
+    return {
+      pulls: this.pulls.map((p) => {
+        const primary = primaryOf.get(p);
+        if (!primary) return copy(p);
+        // A merged request: the attempts are its pull's; so is the error, where it has none of its own.
+        return { ...copy(p), attempts: primary.attempts.map((a) => ({ ...a })), ...(p.outcome === 'open' && primary.outcome === 'failed' ? { outcome: 'failed' as const, error: primary.error } : {}) };
+      }),
+      events: [...this.events],
+    };
   }
 
   private open(host: string): CrioPull[] {
     return this.pulls.filter((p) => p.host === host && p.outcome === 'open');
+  }
+
+  /** Open pulls that are CRI-O's own pulls, not requests merged into one. */
+  private primaries(host: string): CrioPull[] {
+    return this.open(host).filter((p) => !p.joined);
   }
 
   private byId(host: string, id: string | null): CrioPull | undefined {
@@ -112,7 +187,7 @@ export class CrioJournalReader {
   private bestFor(host: string, reference: string): CrioPull | undefined {
     const want = splitReference(reference);
     let best: { pull: CrioPull; score: number } | undefined;
-    for (const pull of this.open(host)) {
+    for (const pull of this.primaries(host)) {
       const have = splitReference(pull.image);
       if (want.suffix !== have.suffix) continue;
       const score = sharedTail(want.path, have.path);

@@ -3,6 +3,7 @@
 // registries.conf) in one stream. node-script.ts writes them.
 import { type CrioPull, CrioJournalReader } from './crio-journal.js';
 import { type PullLog, PullLogReader } from './pull-log.js';
+import { readLogLine } from './logrus.js';
 
 export const MARKER = '::oc-icsp::';
 
@@ -91,9 +92,10 @@ export class NodeOutputReader {
         this.events.feed(line);
         return;
       case 'crictl': {
-        // crictl's fatal line carries CRI-O's error.
-        const fatal = /level=fatal msg="(?:pulling image: )?(?:rpc error: code = \w+ desc = )?((?:[^"\\]|\\.)*)"/.exec(line);
-        if (fatal) this.crio.at(-1)!.error = fatal[1]!.replace(/\\(.)/g, '$1');
+        // crictl's fatal line carries CRI-O's error, quoted as Go quotes it: containers/image joins
+        // the mirrors' errors with newlines (docker/docker_image_src.go), which arrive as \n.
+        const { level, message } = readLogLine(line);
+        if (level === 'fatal') this.crio.at(-1)!.error = message.replace(/^(?:pulling image: )?(?:rpc error: code = \w+ desc = )?/, '');
         return;
       }
       case 'crio-journal':

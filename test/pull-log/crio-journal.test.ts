@@ -82,18 +82,43 @@ describe('pulls rebuilt from the format strings', () => {
     expect(pull!.attempts.map((a) => a.reason)).toEqual(['manifest-unknown', 'dns']);
   });
 
-  it('an info journal: the same image asked for again means the first ask failed', () => {
+  const start = (version: string) => line(`Starting CRI-O, version: ${version}, git: unknown(clean)`);
+  const M = `mirror.corp:5000/team/app@${D1}`;
+  const S = `registry.example.com/team/app@${D1}`;
+
+  it('two pods at once: CRI-O merges the second request into the first pull; each gets its own Pulled line', () => {
     const text = [
-      line('Pulling image: registry.example.com/team/app:1.0', 'a'),
-      line('Trying to access "registry.example.com/team/app:1.0"'),
-      line('Pulling image: registry.example.com/team/app:1.0', 'b'),
-      line('Trying to access "registry.example.com/team/app:1.0"'),
+      start('1.31.6-2.rhaos4.18.git5f2d6e2.el9'),
+      line(`Pulling image: ${S}`, 'a'),
+      line(`Pulling image: ${S}`, 'b'),
+      line(`Trying to access "${M}"`),
+      line(`Pulled image: ${S}`, 'a'),
+      line(`Pulled image: ${S}`, 'b'),
     ].join('\n');
-    expect(readCrioJournal(text).pulls.map((p) => [p.id, p.outcome, p.error])).toEqual([
-      ['a', 'failed', 'asked for again before it finished'],
-      ['b', 'open', null],
+    expect(readCrioJournal(text).pulls.map((p) => [p.id, p.outcome, p.attempts.map((a) => a.reference)])).toEqual([
+      ['a', 'succeeded', [M]],
+      ['b', 'succeeded', [M]],
     ]);
   });
+
+  it('CRI-O 1.25 to 1.30 open the source twice for one pull: the attempts are counted once', () => {
+    const text = [start('1.30.14-6.rhaos4.17.gitfa27f6f.el9'), line(`Pulling image: ${S}`, 'a'), ...[M, S, M, S].map((r) => line(`Trying to access "${r}"`))].join('\n');
+    const [pull] = readCrioJournal(text).pulls;
+    expect(pull!.attempts.map((a) => a.reference)).toEqual([M, S]);
+    // At info level a failure leaves no line: the pull has no result, it is not a failure.
+    expect(pull!.outcome).toBe('open');
+  });
+
+  for (const [version, passes] of [['1.31.6-2.rhaos4.18.git5f2d6e2.el9', 1], ['1.30.14-6.rhaos4.17.gitfa27f6f.el9', 2]] as const) {
+    it(`CRI-O ${version.slice(0, 4)}: a new pass over the sources after a later request is a new pull; the first ended without success`, () => {
+      const pass = () => Array.from({ length: passes }, () => [M, S].map((r) => line(`Trying to access "${r}"`))).flat();
+      const text = [start(version), line(`Pulling image: ${S}`, 'a'), ...pass(), line(`Pulling image: ${S}`, 'b'), ...pass()].join('\n');
+      expect(readCrioJournal(text).pulls.map((p) => [p.id, p.outcome, p.attempts.map((a) => a.reference)])).toEqual([
+        ['a', 'failed', [M, S]],
+        ['b', 'open', [M, S]],
+      ]);
+    });
+  }
 
   it('CRI-O starts and registry reloads are events', () => {
     const text = [line('Starting CRI-O, version: 1.30.14-6.rhaos4.17.gitfa27f6f.el9, git: unknown(clean)'), line('Applied new registry configuration: &{Registries:[] UnqualifiedSearchRegistries:[]}')].join('\n');

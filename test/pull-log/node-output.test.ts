@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { readNodeOutput } from '../../src/pull-log/node-output.js';
 import type { RunEnd } from '../../src/pull-log/evidence.js';
 import { decideVerdict } from '../../src/pull-log/verdict.js';
+import { applyPullError } from '../../src/pull-log/crio-journal.js';
 
 const DIGEST = 'sha256:ed0758f0c3025b18efd9a6be002cb052ea209fee69fabe818979512ae18433c0';
 const IMAGE = `registry.sandbox.invalid/team/app@${DIGEST}`;
@@ -152,5 +153,27 @@ describe('expectations explain a node that tried no mirror', () => {
   it('tag pull under digest-only mirrors', () => {
     const result = decideVerdict(TAG_IMAGE, fixture('tag-mirrored'), END, { coveredBy: null, notApplicable: 'a tag pull, and ICSP/x mirror digest pulls only' });
     expect(result.detail).toMatch(/^no mirror was tried: a tag pull/);
+  });
+});
+
+describe('crictl errors with several mirrors', () => {
+  // podman's error for two refused mirrors and an unknown source (test/fixtures/podman-two-mirrors):
+  // the same containers/image text CRI-O returns to crictl, which ends with
+  // logrus.Fatalf("pulling image: %v") (cri-tools cmd/crictl/image.go), Go-quoted by logrus.
+  const stderr = readFileSync('test/fixtures/podman-two-mirrors/stderr', 'utf8');
+  const error = stderr.slice(stderr.indexOf('\nError: ') + '\nError: '.length).trimEnd();
+  const fatal = `time="2026-11-30T06:00:00Z" level=fatal msg=${JSON.stringify(`pulling image: rpc error: code = Unknown desc = ${error}`)}`;
+  const output = ['::oc-icsp:: image x', '::oc-icsp:: section crictl', fatal, '::oc-icsp:: crictl-exit 1', ''].join('\n');
+
+  it('keeps the newline between the mirrors, as Go unquotes it', () => {
+    expect(error).toContain(']\n[127.0.0.1:2/second/team/app@');
+    expect(readNodeOutput(output).crio[0]!.error).toBe(error);
+  });
+
+  it('gives each mirror its own reason and message', () => {
+    const attempts = ['127.0.0.1:1/mirror/team/app', '127.0.0.1:2/second/team/app', 'registry.sandbox.invalid/team/app'].map((r) => ({ reference: `${r}@${DIGEST}`, at: '', reason: null, message: null }));
+    applyPullError(attempts, readNodeOutput(output).crio[0]!.error!);
+    expect(attempts.map((a) => a.reason)).toEqual(['connection-refused', 'connection-refused', 'dns']);
+    expect(attempts[0]!.message).toBe('pinging container registry 127.0.0.1:1: Get "http://127.0.0.1:1/v2/": dial tcp 127.0.0.1:1: connect: connection refused');
   });
 });
