@@ -4,7 +4,8 @@
 import { UserError } from '../errors.js';
 import type { Client } from '../oc/client.js';
 import { type ClusterNode, listNodes } from '../oc/cluster.js';
-import { followNodeLogs } from '../oc/node-logs.js';
+import { endpointTime, followNodeLogs } from '../oc/node-logs.js';
+import { JournalSlices } from './journal-slices.js';
 import { type AbortStopper, forEachLimited, stopOnAbort } from '../oc/node-runner.js';
 import { type CrioAttempt, CrioJournalReader, type CrioPull } from '../pull-log/crio-journal.js';
 import type { MirrorRule } from '../registries/policies.js';
@@ -15,8 +16,9 @@ import { expectationFor } from './policy-summary.js';
 export interface AuditRequest {
   /** An image, or a repository prefix; only pulls of it are reported. */
   filter: string | undefined;
-  /** journalctl's --since: -24h, or a time. */
-  since: string;
+  /** The window read, in UTC: from since to until (the start of the run). */
+  since: Date;
+  until: Date;
   selector: string | undefined;
   nodeNames: string[] | undefined;
   parallel: number;
@@ -44,11 +46,24 @@ export interface Finding {
   detail: string;
 }
 
+export interface NodeAudit {
+  name: string;
+  pulls: AuditPull[];
+  error: string | null;
+  /** Whether the whole window was read; if not, up to when (the kubelet cut the answers short). */
+  complete: boolean;
+  readUpTo: string | null;
+}
+
 export interface AuditResult {
   since: string;
-  nodes: { name: string; pulls: AuditPull[]; error: string | null }[];
+  until: string;
+  nodes: NodeAudit[];
   findings: Finding[];
 }
+
+/** Answers asked of one node's journal at the most; each is cut at the kubelet's 30 s. */
+const MAX_SLICES = 20;
 
 export async function audit(request: AuditRequest, client: Client, signal: AbortSignal): Promise<AuditResult> {
   if (client.name !== 'oc') throw new UserError('audit reads node journals with `oc adm node-logs`, which kubectl lacks: run it with oc (--client oc)');
@@ -56,7 +71,7 @@ export async function audit(request: AuditRequest, client: Client, signal: Abort
   const all = await listNodes(client.runner, request.selector);
   const nodes = pick(all, request.nodeNames);
   const rules = (await readClusterPolicies(client.runner)).rules;
-  const byNode = new Map<string, { pulls: AuditPull[]; error: string | null }>();
+  const byNode = new Map<string, Omit<NodeAudit, 'name'>>();
   const live = stopOnAbort(signal);
   try {
     await forEachLimited(nodes, request.parallel, signal, async (node) => {
@@ -65,24 +80,37 @@ export async function audit(request: AuditRequest, client: Client, signal: Abort
   } finally {
     live.dispose();
   }
-  const result: AuditResult = { since: request.since, nodes: [], findings: [] };
+  const result: AuditResult = { since: request.since.toISOString(), until: request.until.toISOString(), nodes: [], findings: [] };
   for (const node of nodes) {
-    const read = byNode.get(node.name) ?? { pulls: [], error: 'interrupted' };
+    const read = byNode.get(node.name) ?? { pulls: [], error: 'interrupted', complete: false, readUpTo: null };
     const pulls = read.pulls.filter((p) => matches(p.image, request.filter));
-    result.nodes.push({ name: node.name, pulls, error: read.error });
+    result.nodes.push({ name: node.name, ...read, pulls });
     for (const pull of pulls) result.findings.push(...findingsFor(node.name, pull, rules));
   }
   return result;
 }
 
-async function readNode(client: Client, node: ClusterNode, request: AuditRequest, live: AbortStopper): Promise<{ pulls: AuditPull[]; error: string | null }> {
-  if (!node.ready) return { pulls: [], error: `node is not Ready: ${node.notReadyReason}` };
+async function readNode(client: Client, node: ClusterNode, request: AuditRequest, live: AbortStopper): Promise<Omit<NodeAudit, 'name'>> {
+  if (!node.ready) return { pulls: [], error: `node is not Ready: ${node.notReadyReason}`, complete: false, readUpTo: null };
   const reader = new CrioJournalReader();
-  const talk: string[] = [];
-  const proc = followNodeLogs(client.runner, node.name, request.since, { onStdoutLine: (l) => reader.feed(l), onStderrLine: (l) => talk.push(l) });
-  const { end, timedOut } = await live.wait(proc, request.timeoutMs);
-  const error = end.failedToStart ?? (timedOut ? 'timed out reading the journal' : end.exitCode !== 0 ? (talk.filter(Boolean).at(-1) ?? `exit code ${end.exitCode}`) : null);
-  return { pulls: reader.result().pulls.map(toAuditPull), error };
+  const slices = new JournalSlices(request.until, (l) => reader.feed(l));
+  const until = endpointTime(request.until);
+  const deadline = Date.now() + request.timeoutMs;
+  let from: string | null = endpointTime(request.since);
+  let error: string | null = null;
+  let answers = 0;
+  while (from !== null && answers < MAX_SLICES && !error) {
+    const talk: string[] = [];
+    slices.begin();
+    const proc = followNodeLogs(client.runner, node.name, from, until, { onStdoutLine: (l) => slices.feed(l), onStderrLine: (l) => talk.push(l) });
+    const { end, timedOut } = await live.wait(proc, Math.max(1, deadline - Date.now()));
+    answers++;
+    error = end.failedToStart ?? (timedOut ? null : end.exitCode !== 0 ? (talk.filter(Boolean).join(' ').trim() || `exit code ${end.exitCode}`) : null);
+    if (timedOut || end.signal) break;
+    from = slices.next();
+  }
+  const pulls = reader.result().pulls.map(toAuditPull);
+  return { pulls, error, complete: from === null && !error, readUpTo: slices.readUpTo() };
 }
 
 function toAuditPull(pull: CrioPull): AuditPull {

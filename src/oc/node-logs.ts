@@ -1,14 +1,24 @@
-// `oc adm node-logs`: a node's journal through the API server and the kubelet (nodes/log
-// permission only: no pod, no image). oc only: kubectl has no such verb.
+// `oc adm node-logs`: a node's journal through the API server and the kubelet's journal endpoint
+// (nodes/log permission only: no pod, no image). oc only: kubectl has no such verb. oc sends
+// unit, since and until as they are (openshift/oc pkg/cli/admin/node/logs.go RunLogs), and the
+// endpoint (openshift/kubernetes pkg/kubelet/kubelet_server_journal.go) takes:
+// - since/until as `(+|-)N(s|m|h|d)` or `YYYY-MM-DD HH:MM:SS[.ffffff]` (journalctl runs --utc);
+// - a grep of at most 100 characters of [a-zA-Z0-9 -_.@] only: no `|`, so no alternation. The
+//   lines audit needs share no word, so it asks for the unit's whole journal and filters itself;
+// - and it kills journalctl at its deadline (30 s) and answers 200 with what it had, oldest
+//   first, without a word: an answer may be cut short, and only asking again tells.
 import type { OcRunner, RunningProcess, StreamHandlers } from './runner.js';
 
-/** What audit asks the journal for: the pull lines and CRI-O's starts and reloads. */
-export const CRIO_PULL_GREP = 'Pulling image|Pulled image|Trying to access|Accessing|Error pulling image|Starting CRI-O|registry configuration|registries reload failed';
-
-export function nodeLogsArgs(node: string, since: string, grep: string): string[] {
-  return ['adm', 'node-logs', node, '-u', 'crio', `--since=${since}`, `--grep=${grep}`];
+/** The endpoint's date form, to the microsecond, in UTC. */
+export function endpointTime(at: Date, micros = at.getUTCMilliseconds() * 1000): string {
+  const iso = at.toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}.${String(micros).padStart(6, '0')}`;
 }
 
-export function followNodeLogs(oc: OcRunner, node: string, since: string, handlers: StreamHandlers): RunningProcess {
-  return oc.stream(nodeLogsArgs(node, since, CRIO_PULL_GREP), handlers);
+export function nodeLogsArgs(node: string, since: string, until: string): string[] {
+  return ['adm', 'node-logs', node, '-u', 'crio', `--since=${since}`, `--until=${until}`];
+}
+
+export function followNodeLogs(oc: OcRunner, node: string, since: string, until: string, handlers: StreamHandlers): RunningProcess {
+  return oc.stream(nodeLogsArgs(node, since, until), handlers);
 }

@@ -242,6 +242,22 @@ function sharedTail(a: string[], b: string[]): number {
   return n;
 }
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/**
+ * When journalctl says a line was written (its short-precise prefix, UTC, no year): the time and
+ * its microseconds, in the year of `until` (or the one before, for a December line read in January).
+ */
+export function journalLineTime(line: string, until: Date): { at: Date; micros: number } | null {
+  const m = /^(\w{3}) +(\d+) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))? /.exec(line);
+  const month = m ? MONTHS.indexOf(m[1]!) : -1;
+  if (!m || month === -1) return null;
+  const year = until.getUTCFullYear() - (month > until.getUTCMonth() ? 1 : 0);
+  const micros = Number((m[6] ?? '0').padEnd(6, '0'));
+  const at = new Date(Date.UTC(year, month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Math.floor(micros / 1000)));
+  return { at, micros };
+}
+
 export function readCrioJournal(text: string): CrioJournal {
   const reader = new CrioJournalReader();
   for (const line of text.split('\n')) reader.feed(line);

@@ -22,5 +22,13 @@ export async function renderAudit(result: AuditResult, format: OutputFormat, pai
     ? await renderTable(['node', 'image', 'pulls', 'last served by', 'source', 'when'], rows, { maxWidth: format === 'wide' ? undefined : width, shrinkable: [4, 1] })
     : '';
   const findings = result.findings.map((f) => `${f.node}: ${f.kind}: ${f.image}: ${f.detail}`);
+  for (const node of result.nodes) {
+    if (node.complete || node.error) continue;
+    const upTo = node.readUpTo ? `only up to ${node.readUpTo}` : 'not at all';
+    findings.push(`${node.name}: journal incomplete: read ${upTo}, not to ${result.until}; the kubelet cuts each answer at 30 s: narrow --since, or raise --timeout`);
+  }
+  if (result.nodes.some((n) => n.pulls.some((p) => p.outcome !== 'succeeded' && p.attempts.length > 0 && p.attempts.every((a) => a.reason === null)))) {
+    findings.push('note: CRI-O logs no reason for a failed attempt at its default level (info): a pull with no result failed or is still running');
+  }
   return `${table}${findings.length ? `${table ? '\n' : ''}${findings.join('\n')}\n` : ''}`;
 }

@@ -33,7 +33,9 @@ export interface NodeSpec {
   rollout?: boolean;
   proxy?: 'working' | 'dead';
   /** Images pulled through the node's CRI-O when the sandbox starts (its journal keeps them). */
-  workloads?: ('mirrored' | 'fallback' | 'tag' | 'failed')[];
+  workloads?: ('mirrored' | 'fallback' | 'tag' | 'failed' | 'replicas')[];
+  /** Lines of a busy CRI-O in the node's journal, before its workload pulls. */
+  journalNoise?: number;
 }
 
 export interface SandboxOptions {

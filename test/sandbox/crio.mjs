@@ -5,8 +5,8 @@
 // short-precise prefix); `journalctl` reads that journal back. Both run inside the node's mount
 // namespace (node-side: `crictl ...`, `journalctl ...`), and the sandbox calls the helpers below.
 import { spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { appendFileSync, copyFileSync, existsSync, readFileSync, utimesSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -38,30 +38,77 @@ export function crioReloaded(nodeDir, node) {
   appendFileSync(join(nodeDir, 'journal.log'), journalLine(node, 'info', 'Applied new registry configuration: &{Registries:[...]}'));
 }
 
-/** crictl pull, as CRI-O would do it: podman with CRI-O's loaded configuration and the global pull secret. */
-export function crictlPull(nodeDir, node, image) {
+/**
+ * crictl pull, as CRI-O would do it: podman with CRI-O's loaded configuration and the global pull
+ * secret, and CRI-O's journal lines around it (cri-o server/image_pull.go, release-1.25 to 1.31):
+ * - `Pulling image` for every request, then a request for an image already being pulled joins that
+ *   pull (pullOperationsInProgress) and gets its own `Pulled image` line when it ends;
+ * - the sandbox plays CRI-O 1.30, which opens the image source twice for one pull (PrepareImage,
+ *   then the copy: cri-o/cri-o#5039), so each `Trying to access` line comes twice, in order, unless
+ *   the image is already stored;
+ * - a failed pull leaves no line at info level (its error is a debug line).
+ */
+export async function crictlPull(nodeDir, node, image) {
   const journal = join(nodeDir, 'journal.log');
   const id = randomUUID();
   const fields = { id, name: '/runtime.v1.ImageService/PullImage' };
   appendFileSync(journal, journalLine(node, 'info', `Pulling image: ${image}`, fields));
+  mkdirSync(join(nodeDir, 'pulls'), { recursive: true });
+  const lock = join(nodeDir, 'pulls', createHash('sha256').update(image).digest('hex'));
+  let result;
+  try {
+    writeFileSync(`${lock}.lock`, String(process.pid), { flag: 'wx' });
+  } catch {
+    // Joined: the pull in flight answers for this request too, once it ends.
+    while (existsSync(`${lock}.lock`)) await new Promise((r) => setTimeout(r, 20));
+    result = JSON.parse(readFileSync(`${lock}.done`, 'utf8'));
+    return finish(journal, node, image, fields, result);
+  }
+  try {
+    result = pullOnce(nodeDir, node, image, journal);
+    writeFileSync(`${lock}.done`, JSON.stringify(result));
+  } finally {
+    rmSync(`${lock}.lock`, { force: true });
+  }
+  return finish(journal, node, image, fields, result);
+}
+
+function pullOnce(nodeDir, node, image, journal) {
+  const stored = spawnSync('podman', ['image', 'exists', image]).status === 0;
   const run = spawnSync('podman', ['pull', '--log-level=debug', '--authfile', '/var/lib/kubelet/config.json', image], {
     encoding: 'utf8',
     env: { ...process.env, CONTAINERS_REGISTRIES_CONF: join(nodeDir, 'crio-loaded.conf') },
   });
-  let error = null;
+  const tried = [];
   for (const line of run.stderr.split('\n')) {
     const trying = /msg="Trying to access \\"(.*)\\""$/.exec(line);
-    if (trying) appendFileSync(journal, journalLine(node, 'info', `Trying to access "${trying[1]}"`));
-    if (line.startsWith('Error: ')) error = line.slice('Error: '.length);
+    if (trying) tried.push(trying[1]);
   }
-  if (run.status === 0) {
-    const digest = spawnSync('podman', ['image', 'inspect', '--format', '{{.Digest}}', image], { encoding: 'utf8' }).stdout.trim();
+  for (let pass = stored ? 1 : 2; pass > 0; pass--) for (const ref of tried) appendFileSync(journal, journalLine(node, 'info', `Trying to access "${ref}"`));
+  // podman's error is the rest of its stderr from `Error: ` (the mirrors' errors are on lines of their own).
+  const at = run.stderr.indexOf('\nError: ');
+  const error = at === -1 ? null : run.stderr.slice(at + '\nError: '.length).trimEnd();
+  if (run.status !== 0) return { ok: false, error };
+  const digest = spawnSync('podman', ['image', 'inspect', '--format', '{{.Digest}}', image], { encoding: 'utf8' }).stdout.trim();
+  return { ok: true, digest };
+}
+
+function finish(journal, node, image, fields, result) {
+  if (result.ok) {
     const name = image.includes('@') ? image.split('@')[0] : image.replace(/:[^/:]+$/, '');
-    appendFileSync(journal, journalLine(node, 'info', `Pulled image: ${name}@${digest}`, fields));
-    return { code: 0, output: `Image is up to date for ${name}@${digest}\n` };
+    appendFileSync(journal, journalLine(node, 'info', `Pulled image: ${name}@${result.digest}`, fields));
+    return { code: 0, output: `Image is up to date for ${name}@${result.digest}\n` };
   }
   // crictl's own words for a failed pull (its logrus fatal line), CRI-O's error behind them.
-  return { code: 1, output: `time="${new Date().toISOString()}" level=fatal msg=${JSON.stringify(`pulling image: rpc error: code = Unknown desc = ${error ?? 'pull failed'}`)}\n` };
+  return { code: 1, output: `time="${new Date().toISOString()}" level=fatal msg=${JSON.stringify(`pulling image: rpc error: code = Unknown desc = ${result.error ?? 'pull failed'}`)}\n` };
+}
+
+/** Lines of a busy CRI-O that audit does not read (server/image_status.go, at info), `count` of them. */
+export function journalNoise(nodeDir, node, count, image) {
+  const lines = [];
+  const start = Date.now() - 3_600_000;
+  for (let i = 0; i < count; i++) lines.push(journalLine(node, 'info', `Checking image status: ${image}`, { id: randomUUID(), name: '/runtime.v1.ImageService/ImageStatus' }, new Date(start + i * 1000)));
+  appendFileSync(join(nodeDir, 'journal.log'), lines.join(''));
 }
 
 /** journalctl -u crio [--since WHEN] [--grep RE] over the node's journal. */
@@ -104,7 +151,7 @@ if (process.argv[1] && basename(process.argv[1]) === 'crio.mjs' && import.meta.u
   const [, , nodeDir, tool, ...args] = process.argv;
   const node = basename(nodeDir);
   if (tool === 'crictl' && args[0] === 'pull') {
-    const r = crictlPull(nodeDir, node, args[1]);
+    const r = await crictlPull(nodeDir, node, args[1]);
     process[r.code === 0 ? 'stdout' : 'stderr'].write(r.output);
     process.exit(r.code);
   } else if (tool === 'crictl' && args[0] === 'rmi') {

@@ -13,10 +13,24 @@ const builder = (yargs: Argv) =>
     .epilog('Exit codes: 0 no finding; 1 findings (silent fallbacks, tag pulls under digest-only policies, pulls that failed on every mirror); 2 usage, input or environment error; 70 a bug in oc-icsp.');
 type BuiltArgs = ReturnType<typeof builder> extends Argv<infer T> ? T : never;
 
-/** journalctl's --since from ours: 24h → -24h; a date passes as it is. */
-export function journalSince(text: string): string {
-  if (/^\d{4}-\d\d-\d\d( \d\d:\d\d(:\d\d)?)?$/.test(text)) return text;
-  return `-${Math.max(1, Math.round(parseDuration(text, '--since') / 1000))}s`;
+/**
+ * The start of the window from --since: a duration back from now (24h, 90m, 2d), or a UTC time
+ * (2026-11-30, 2026-11-30 03:00[:00], 2026-11-30T03:00:00Z). Anything else is refused: the
+ * kubelet's journal endpoint accepts only its own two forms, into which this is turned.
+ */
+export function sinceTime(text: string, now: Date): Date {
+  const date = /^(\d{4}-\d\d-\d\d)(?:[ T](\d\d:\d\d)(:\d\d(?:\.\d+)?)?)?(Z|[+-]\d\d:\d\d)?$/.exec(text.trim());
+  if (date) {
+    const at = new Date(`${date[1]}T${date[2] ?? '00:00'}${date[3] ?? ':00'}${date[4] ?? 'Z'}`);
+    if (!Number.isNaN(at.getTime()) && at <= now) return at;
+  }
+  let ms: number;
+  try {
+    ms = parseDuration(text, '--since');
+  } catch {
+    throw new UserError(`--since ${JSON.stringify(text)} is neither a duration (24h, 90m, 2d) nor a UTC time (2026-11-30 03:00:00, 2026-11-30T03:00:00Z)`);
+  }
+  return new Date(now.getTime() - ms);
 }
 
 export const auditCommand = (io: Io, setExit: (code: number) => void): CommandModule<object, BuiltArgs> => ({
@@ -24,7 +38,8 @@ export const auditCommand = (io: Io, setExit: (code: number) => void): CommandMo
   describe: COMMANDS.audit.describe,
   builder,
   handler: async (args: ArgumentsCamelCase<BuiltArgs>) => {
-    const since = journalSince(args.since);
+    const until = new Date();
+    const since = sinceTime(args.since, until);
     if (!Number.isInteger(args.parallel) || args.parallel < 1) throw new UserError(`--parallel must be a whole number of at least 1, not ${args.parallel}`);
     const timeoutMs = parseDuration(args.timeout, '--timeout');
     const nodeNames = args.nodes?.split(',').map((n) => n.trim()).filter(Boolean);
@@ -38,13 +53,14 @@ export const auditCommand = (io: Io, setExit: (code: number) => void): CommandMo
     // Audit creates nothing on the cluster: nothing to remove on a second signal.
     const interrupts = watchInterrupts(io, { pending: () => [], abandon: () => {} }, client.name);
     try {
-      const result = await audit({ filter: args.FILTER, since, selector: args.selector, nodeNames, parallel: args.parallel, timeoutMs }, client, interrupts.signal);
+      const result = await audit({ filter: args.FILTER, since, until, selector: args.selector, nodeNames, parallel: args.parallel, timeoutMs }, client, interrupts.signal);
       const terminal = decideTerminal({ noColor: (args as { color?: boolean }).color === false, output: args.output }, io.env);
       io.out(await renderAudit(result, args.output, terminal.paint, io.columns));
       if (args.output === 'table' || args.output === 'wide') {
         io.err(`${result.nodes.length} node(s), ${result.nodes.reduce((n, x) => n + x.pulls.length, 0)} pull(s) since ${args.since}, ${result.findings.length} finding(s)\n`);
       }
-      setExit(result.findings.length > 0 || result.nodes.some((n) => n.error) ? EXIT.findings : EXIT.ok);
+      // A journal read only in part has no "no findings" to give.
+      setExit(result.findings.length > 0 || result.nodes.some((n) => n.error || !n.complete) ? EXIT.findings : EXIT.ok);
     } finally {
       interrupts.dispose();
     }

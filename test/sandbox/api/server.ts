@@ -7,7 +7,7 @@
 // terminates).
 import type http from 'node:http';
 import https from 'node:https';
-import { admitPod } from './admission.js';
+import { admitPod, pinnedNode } from './admission.js';
 import { authenticate, authorize, type Credentials, type User } from './auth.js';
 import type { ClusterState } from './cluster-state.js';
 import { Controllers } from './controllers.js';
@@ -99,7 +99,7 @@ export class ApiServer {
     if (r.name === 'pods' && type === 'ADDED') {
       const c = o.spec?.containers?.[0];
       record({
-        event: 'pod-created', pod: m.name, namespace: m.namespace, node: o.spec?.nodeName ?? null, image: c?.image ?? null,
+        event: 'pod-created', pod: m.name, namespace: m.namespace, node: o.spec?.nodeName ?? pinnedNode(o) ?? null, image: c?.image ?? null,
         daemonset: m.ownerReferences?.[0]?.name ?? null, privileged: c?.securityContext?.privileged === true,
         annotations: m.annotations, priorityClassName: o.spec?.priorityClassName ?? null, resources: (c as { resources?: unknown } | undefined)?.resources ?? null,
       });
