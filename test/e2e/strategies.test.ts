@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { canRunSandbox, runVerify, sandbox, type Sandbox, suiteDir, useSandbox } from './helpers.js';
+import { canRunSandbox, envFor, runVerify, sandbox, type Sandbox, suiteDir, useSandbox } from './helpers.js';
 
 let s: Sandbox;
 const work = suiteDir('oc-icsp-strategies');
@@ -26,7 +26,7 @@ useSandbox(work, [
 interface Doc {
   check: string;
   strategy: string;
-  nodes: { name: string; verdict: string; pulledFrom: string | null; detail: string; hint: string | null; attempts: { reason: string | null }[] }[];
+  nodes: { name: string; verdict: string; pulledFrom: string | null; detail: string; hint: string | null; durationMs: number; attempts: { reason: string | null }[] }[];
 }
 const verdicts = (d: Doc) => d.nodes.map((n) => [n.name, n.verdict, n.pulledFrom, n.attempts.map((a) => a.reason).join(',')]);
 
@@ -92,27 +92,30 @@ describe.skipIf(!canRunSandbox)('faults, under both strategies', () => {
     it(`${strategy}: pods refused by quota, a node deleted after listing, a namespace name that collides`, async () => {
       writeFileSync(join(s.dir, 'namespace-collisions'), '1');
       const extra = join(s.dir, 'nodes');
-      // Two nodes turn bad after the cluster was listed, as they would mid-run.
+      // lagging's pods are refused by a quota; untrusted-tls is deleted just after the run lists the nodes.
       writeFileSync(join(extra, 'lagging', 'behaviour.json'), JSON.stringify({ behaviour: 'refused' }));
-      writeFileSync(join(extra, 'untrusted-tls', 'behaviour.json'), JSON.stringify({ behaviour: 'deleted' }));
+      writeFileSync(join(s.dir, 'delete-node-after-list'), 'untrusted-tls');
+      const node = spawnSync('kubectl', ['get', 'node', 'untrusted-tls', '-o', 'json'], { encoding: 'utf8', env: envFor(s) }).stdout;
       try {
-        const r = runVerify(s, [s.image, '--strategy', strategy, '--nodes', 'in-sync,lagging,untrusted-tls', '--timeout', '6s', '-o', 'json']);
+        const r = runVerify(s, [s.image, '--strategy', strategy, '--nodes', 'in-sync,lagging,untrusted-tls', '--timeout', '20s', '-o', 'json']);
         const doc = JSON.parse(r.stdout) as Doc;
         const by = Object.fromEntries(doc.nodes.map((n) => [n.name, n]));
         expect(by['in-sync']!.verdict).toBe('mirrored');
         expect(by.lagging!.verdict).toBe('error');
         expect(by['untrusted-tls']!.verdict).toBe('error');
-        if (strategy === 'debug') {
-          expect(by.lagging!.detail).toMatch(/exceeded quota: pods-quota/);
-          expect(by['untrusted-tls']!.detail).toMatch(/nodes "untrusted-tls" not found/);
-        } else {
-          expect(by.lagging!.detail).toMatch(/no pod was created for the node/);
-          expect(by['untrusted-tls']!.detail).toMatch(/no pod was created for the node/);
+        expect(by.lagging!.detail).toMatch(/exceeded quota: pods-quota/);
+        expect(by['untrusted-tls']!.detail).toMatch(/nodes "untrusted-tls" not found/);
+        if (strategy === 'daemonset') {
+          // Within seconds, from the DaemonSet's FailedCreate event, not after the 20 s timeout.
+          expect(by.lagging!.detail).toMatch(/^the DaemonSet controller could not create the pod: Error creating: pods "oc-icsp-probe-" is forbidden: exceeded quota/);
+          expect(by.lagging!.durationMs).toBeLessThan(10_000);
         }
         expect(await sandbox.settled(s.dir)).toEqual({ pods: [], namespaces: [], daemonsets: [] });
       } finally {
         writeFileSync(join(extra, 'lagging', 'behaviour.json'), JSON.stringify({ behaviour: 'normal' }));
-        writeFileSync(join(extra, 'untrusted-tls', 'behaviour.json'), JSON.stringify({ behaviour: 'normal' }));
+        const again = JSON.parse(node) as { metadata: Record<string, unknown> };
+        for (const k of ['uid', 'resourceVersion', 'creationTimestamp']) delete again.metadata[k];
+        spawnSync('kubectl', ['create', '-f', '-'], { input: JSON.stringify(again), env: envFor(s) });
       }
     });
   }
@@ -121,7 +124,7 @@ describe.skipIf(!canRunSandbox)('faults, under both strategies', () => {
     it(`${strategy}: a registry that goes down mid-run`, async () => {
       const { spawn } = await import('node:child_process');
       const child = spawn(join(process.cwd(), 'dist/oc-icsp'), ['verify', s.image, '--strategy', strategy, '--nodes', 'in-sync,not-on-mirror', '--parallel', '1', '--timeout', '6s', '-o', 'json'], {
-        env: { ...process.env, PATH: `${join(s.dir, 'bin')}:${process.env.PATH}` },
+        env: envFor(s),
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let out = '';
@@ -135,8 +138,8 @@ describe.skipIf(!canRunSandbox)('faults, under both strategies', () => {
         process.kill(open, 'SIGCONT');
       }
       const doc = JSON.parse(out) as Doc;
-      for (const n of doc.nodes) expect(n.verdict).not.toBe('mirrored');
-      for (const n of doc.nodes) expect(n.detail.length).toBeGreaterThan(0);
+      // A registry that stops answering holds every pull until the node's timeout.
+      for (const n of doc.nodes) expect([n.name, n.verdict, n.detail]).toEqual([n.name, 'error', expect.stringMatching(/^timed out after 6s/)]);
       expect(await sandbox.settled(s.dir)).toEqual({ pods: [], namespaces: [], daemonsets: [] });
     });
   }
