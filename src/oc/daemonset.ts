@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { UserError } from '../errors.js';
 import { clientError } from './client-talk.js';
-import { DEFAULT_NODE_DEBUG_IMAGE, REQUIRED_SCC } from './kubectl-pod.js';
+import { fallbackDebugImage, REQUIRED_SCC } from './kubectl-pod.js';
 import { CREATE_FROM_STDIN, createRunNamespace, deleteNamespace, deleteNamespaceArgs, MANAGED_BY, NAMESPACE_PLACEHOLDER, RUN_ID_LABEL, runNamespaceManifest } from './namespace.js';
 import type { NodeEnd, NodeRunner, NodeRunRequest, NodeSink, PlannedCall } from './node-runner.js';
 import type { OcRunner, RunningProcess } from './runner.js';
@@ -157,8 +157,9 @@ async function podImage(oc: OcRunner, options: DaemonSetOptions, notices: string
   if (options.clientName === 'kubectl') {
     throw new UserError('the DaemonSet needs a pod image and this cluster has no openshift/tools image stream: pass --image with a tools image (with podman and skopeo)');
   }
-  notices.push(`no openshift/tools image stream: the DaemonSet uses ${DEFAULT_NODE_DEBUG_IMAGE}, as oc debug would; pass --image where it is not mirrored`);
-  return DEFAULT_NODE_DEBUG_IMAGE;
+  const fallback = await fallbackDebugImage(oc);
+  notices.push(`no openshift/tools image stream: the DaemonSet uses ${fallback}, as oc debug would; pass --image where it is not mirrored`);
+  return fallback;
 }
 
 /** Reads pod states, follows logs, ends each node once, stops everything at the end. */

@@ -12,6 +12,24 @@ import { type OcRunner, type ProcessEnd, type RunningProcess, type StreamHandler
 
 /** What oc falls back to for node debugging (openshift/oc pkg/cli/debug, release-4.16 and later). */
 export const DEFAULT_NODE_DEBUG_IMAGE = 'registry.redhat.io/rhel9/support-tools';
+/** ... and on release-4.11 to release-4.15 (commit 9e11d6430 moved it to rhel9). */
+export const RHEL8_NODE_DEBUG_IMAGE = 'registry.redhat.io/rhel8/support-tools';
+export const SERVER_VERSION_ARGS = ['version', '-o', 'json'];
+
+/**
+ * The support-tools image oc debug of the cluster's release falls back to: rhel8 up to
+ * OpenShift 4.15 (Kubernetes 1.28), rhel9 from 4.16. The release is read from the server's
+ * Kubernetes version; unknown, it is the current one.
+ */
+export async function fallbackDebugImage(client: OcRunner): Promise<string> {
+  const answer = await client.run(SERVER_VERSION_ARGS);
+  try {
+    const minor = Number.parseInt(JSON.parse(answer.stdout).serverVersion.minor, 10);
+    return minor <= 28 ? RHEL8_NODE_DEBUG_IMAGE : DEFAULT_NODE_DEBUG_IMAGE;
+  } catch {
+    return DEFAULT_NODE_DEBUG_IMAGE;
+  }
+}
 const CONTAINER = 'container-00';
 // kubectl waits this long for the container to run; our own --timeout is the real bound.
 const POD_RUNNING_TIMEOUT = '15m';
@@ -91,10 +109,12 @@ export function getPodArgs(pod: string, namespace: string): string[] {
 }
 
 export function kubectlPodStrategy(kubectl: OcRunner, image: string | undefined): PodStrategy {
+  let fallback: Promise<string> | undefined;
+  const podImage = () => (image ? Promise.resolve(image) : (fallback ??= fallbackDebugImage(kubectl)));
   return {
     name: 'kubectl pods',
-    notices: image ? [] : [`kubectl has no default node-debug image: using ${DEFAULT_NODE_DEBUG_IMAGE}; pass --image where it is not mirrored`],
-    start: (node, namespace, command, handlers) => runNodePod(kubectl, { node, namespace, image, command }, handlers),
+    notices: image ? [] : ['kubectl has no default node-debug image: using the support-tools image oc debug would (rhel8 up to OpenShift 4.15, rhel9 from 4.16); pass --image where it is not mirrored'],
+    start: (node, namespace, command, handlers) => deferred(podImage().then((chosen) => runNodePod(kubectl, { node, namespace, image: chosen, command }, handlers))),
     plan(node, namespace, command): PlannedCall[] {
       const pod = `${node.replaceAll('.', '')}-icsp-<generated>`;
       return [
@@ -104,6 +124,23 @@ export function kubectlPodStrategy(kubectl: OcRunner, image: string | undefined)
         { node, argv: kubectl.commandLine(deletePodArgs(pod, namespace)) },
       ];
     },
+  };
+}
+
+/** A process known only once a promise settles: stop() before then stops it as soon as it starts. */
+function deferred(pending: Promise<RunningProcess>): RunningProcess {
+  let stopped = false;
+  let proc: RunningProcess | undefined;
+  void pending.then((p) => {
+    proc = p;
+    if (stopped) p.stop();
+  });
+  return {
+    stop() {
+      stopped = true;
+      proc?.stop();
+    },
+    done: pending.then((p) => p.done),
   };
 }
 

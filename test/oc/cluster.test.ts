@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openClient } from '../../src/oc/client.js';
+import { KUBECTL_WHOAMI, openClient, USERS_TILDE } from '../../src/oc/client.js';
 import { getImageConfig, listNodes, listPolicyObjects } from '../../src/oc/cluster.js';
 import { createRunNamespace, deleteNamespace } from '../../src/oc/namespace.js';
 import { debugNodeArgs } from '../../src/oc/oc-debug.js';
@@ -62,6 +62,32 @@ describe('whoAmI', () => {
     const kubectl = fakeRunner([{ args: ['auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}'], result: { stdout: 'admin' } }], '/usr/bin/kubectl');
     expect(await openClient('kubectl', kubectl).whoAmI()).toBe('admin');
   });
+  // What kubectl 1.32 prints where no SelfSubjectReview version is served (OpenShift 4.12 and 4.13),
+  // as seen against the sandbox's API playing 4.12 (test/e2e/kubectl.test.ts).
+  const NOT_ENABLED = 'error: the selfsubjectreviews API is not enabled in the cluster\nenable APISelfSubjectReview feature gate and authentication.k8s.io/v1alpha1 or authentication.k8s.io/v1beta1 API\n';
+
+  it('kubectl where SelfSubjectReview is not served: the login is proved with users/~, as oc whoami does', async () => {
+    const kubectl = fakeRunner(
+      [
+        { args: KUBECTL_WHOAMI, result: { exitCode: 1, stderr: NOT_ENABLED } },
+        { args: USERS_TILDE, result: { stdout: '{"kind":"User","apiVersion":"user.openshift.io/v1","metadata":{"name":"kube:admin"},"groups":["system:cluster-admins"]}' } },
+      ],
+      '/usr/bin/kubectl',
+    );
+    expect(await openClient('kubectl', kubectl).whoAmI()).toBe('kube:admin');
+  });
+
+  it('kubectl logged out there: the users/~ answer says so', async () => {
+    const kubectl = fakeRunner(
+      [
+        { args: KUBECTL_WHOAMI, result: { exitCode: 1, stderr: NOT_ENABLED } },
+        { args: USERS_TILDE, result: { exitCode: 1, stderr: 'error: You must be logged in to the server (Unauthorized)\n' } },
+      ],
+      '/usr/bin/kubectl',
+    );
+    await expect(openClient('kubectl', kubectl).whoAmI()).rejects.toThrow(/^not logged in to a cluster \(You must be logged in to the server \(Unauthorized\)\)/);
+  });
+
   it('no session: advice to log in, as a UserError', async () => {
     const oc = fakeRunner([{ args: ['whoami'], result: { exitCode: 1, stderr: 'error: You must be logged in to the server (Unauthorized)\n' } }]);
     const error = await openClient('oc', oc).whoAmI().catch((e: unknown) => e);
