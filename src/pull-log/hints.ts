@@ -1,6 +1,7 @@
 // What to do next about a node that did not pull through a mirror: one line, chosen from the
 // evidence the node reported (its attempts, pull secret, proxy, configuration) and how its
 // run ended. detail says what happened; the hint says what to change.
+import { BlockList, isIP } from 'node:net';
 import { adviceFor } from './classify.js';
 import type { Expectation, RunEnd, Verdict, VerdictAttempt } from './evidence.js';
 import type { NodeReport } from './node-output.js';
@@ -102,27 +103,59 @@ function credentialsFor(credentials: Record<string, boolean>, repository: string
 }
 
 /**
- * The proxy a request to host goes through, by Go's net/http rules (golang.org/x/net/http/httpproxy):
- * HTTPS_PROXY (plain-HTTP mirrors: HTTP_PROXY too), unless NO_PROXY names the host, a parent
- * domain, or `*`. Loopback hosts are never proxied.
+ * The proxy a request to host goes through, as CRI-O and podman decide it: containers/image uses
+ * http.ProxyFromEnvironment (pkg/tlsclientconfig/tlsclientconfig.go), so golang.org/x/net
+ * http/httpproxy/proxy.go rules:
+ * - an https request uses HTTPS_PROXY alone, a plain-http one HTTP_PROXY alone;
+ * - localhost and loopback addresses are never proxied;
+ * - NO_PROXY entries: `*`; an IP or a CIDR, which match only a host written as an IP; `foo.com`,
+ *   the domain and its subdomains; `.foo.com` and `*.foo.com`, subdomains only; each may carry a
+ *   port, which must then be the request's (443 or 80 where the host names none).
+ * OpenShift puts the machine, cluster and service networks into status.noProxy, and so into
+ * /etc/mco/proxy.env: a mirror addressed by an IP in those networks goes direct.
  */
-export function proxyFor(proxy: Record<string, string> | null, host: string): string | null {
+export function proxyFor(proxy: Record<string, string> | null, host: string, scheme: 'https' | 'http' = 'https'): string | null {
   if (!proxy) return null;
-  const via = proxy.HTTPS_PROXY || proxy.HTTP_PROXY;
+  const via = scheme === 'https' ? proxy.HTTPS_PROXY || proxy.https_proxy : proxy.HTTP_PROXY || proxy.http_proxy;
   if (!via) return null;
-  const [name, port] = splitHostPort(host);
-  if (name === 'localhost' || /^127\./.test(name) || name === '[::1]') return null;
-  for (const raw of (proxy.NO_PROXY ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)) {
+  const [name, explicitPort] = splitHostPort(host);
+  const port = explicitPort ?? (scheme === 'https' ? '443' : '80');
+  const ipVersion = isIP(name);
+  if (name === 'localhost' || (ipVersion === 4 && name.startsWith('127.')) || (ipVersion === 6 && name === '::1')) return null;
+  for (const raw of (proxy.NO_PROXY ?? proxy.no_proxy ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)) {
     if (raw === '*') return null;
+    const cidr = /^(.+)\/(\d+)$/.exec(raw);
+    if (cidr && isIP(cidr[1]!)) {
+      if (ipVersion && inSubnet(name, cidr[1]!, Number(cidr[2]))) return null;
+      continue;
+    }
     const [entry, entryPort] = splitHostPort(raw);
     if (entryPort && entryPort !== port) continue;
+    if (isIP(entry)) {
+      if (entry === name) return null;
+      continue;
+    }
+    const subdomainsOnly = entry.startsWith('.') || entry.startsWith('*.');
     const domain = entry.replace(/^\*?\./, '');
-    if (name === domain || name.endsWith(`.${domain}`)) return null;
+    if (name.endsWith(`.${domain}`) || (!subdomainsOnly && name === domain)) return null;
   }
   return via;
 }
 
+function inSubnet(ip: string, network: string, prefix: number): boolean {
+  const list = new BlockList();
+  try {
+    list.addSubnet(network, prefix, isIP(network) === 6 ? 'ipv6' : 'ipv4');
+    return list.check(ip, isIP(ip) === 6 ? 'ipv6' : 'ipv4');
+  } catch {
+    return false;
+  }
+}
+
 function splitHostPort(host: string): [string, string | null] {
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(host.toLowerCase());
+  if (bracketed) return [bracketed[1]!, bracketed[2] ?? null];
+  if (isIP(host) === 6) return [host.toLowerCase(), null];
   const m = /^(.*?)(?::(\d+))?$/.exec(host.toLowerCase())!;
   return [m[1]!, m[2] ?? null];
 }

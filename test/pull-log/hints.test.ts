@@ -72,19 +72,45 @@ describe('mirror-failed: the first mirror failure says what to do', () => {
   });
 });
 
-describe('the cluster proxy', () => {
-  const proxy = { HTTP_PROXY: 'http://proxy.corp:3128', HTTPS_PROXY: 'http://proxy.corp:3128', NO_PROXY: '.cluster.local,.svc,10.0.0.0/16,mirror.corp:5000,.internal' };
+describe('the cluster proxy, by Go\'s rules (golang.org/x/net http/httpproxy)', () => {
+  // What OpenShift writes to /etc/mco/proxy.env: the user's noProxy, then the machine, cluster
+  // and service networks and the cluster's own domains (status.noProxy of proxy/cluster).
+  const proxy = {
+    HTTP_PROXY: 'http://proxy.corp:3128',
+    HTTPS_PROXY: 'http://proxy.corp:3128',
+    NO_PROXY: '.cluster.local,.svc,10.0.0.0/16,10.128.0.0/14,172.30.0.0/16,mirror.corp:5000,.internal,corp.example,*.lab.example,192.168.1.10',
+  };
   const cases: [string, string | null][] = [
     ['mirror.example.com:5000', 'http://proxy.corp:3128'],
     ['mirror.corp:5000', null],
     ['mirror.corp:5001', 'http://proxy.corp:3128'],
     ['registry.apps.cluster.local', null],
     ['a.internal', null],
-    ['internal', null],
+    // `.internal` is for subdomains only.
+    ['internal', 'http://proxy.corp:3128'],
+    // `corp.example`: the domain and its subdomains.
+    ['corp.example', null],
+    ['quay.corp.example:8443', null],
+    ['lab.example', 'http://proxy.corp:3128'],
+    ['quay.lab.example', null],
+    // A mirror addressed by an IP in the machine network goes direct; outside it, through the proxy.
+    ['10.0.3.7:5000', null],
+    ['10.1.0.1:5000', 'http://proxy.corp:3128'],
+    ['192.168.1.10:5000', null],
+    ['192.168.1.11:5000', 'http://proxy.corp:3128'],
     ['127.0.0.1:5000', null],
     ['localhost:5000', null],
+    ['[::1]:5000', null],
   ];
   for (const [host, via] of cases) it(`${host}: ${via ?? 'direct'}`, () => expect(proxyFor(proxy, host)).toBe(via));
+  it('an https request uses HTTPS_PROXY alone; a plain-http one HTTP_PROXY alone', () => {
+    expect(proxyFor({ HTTP_PROXY: 'http://only-http:3128' }, 'mirror.example.com')).toBeNull();
+    expect(proxyFor({ HTTP_PROXY: 'http://only-http:3128' }, 'mirror.example.com', 'http')).toBe('http://only-http:3128');
+  });
+  it('an entry with a port matches the scheme\'s default port when the host names none', () => {
+    expect(proxyFor({ ...proxy, NO_PROXY: 'quay.io:443' }, 'quay.io')).toBeNull();
+    expect(proxyFor({ ...proxy, NO_PROXY: 'quay.io:443' }, 'quay.io:8443')).toBe('http://proxy.corp:3128');
+  });
   it('NO_PROXY=* turns it off; no proxy.env, no proxy', () => {
     expect(proxyFor({ ...proxy, NO_PROXY: '*' }, 'mirror.example.com')).toBeNull();
     expect(proxyFor(null, 'mirror.example.com')).toBeNull();

@@ -303,7 +303,7 @@ function writeNode(dir, node, configs, registries, proxy) {
   if (node.proxy) {
     // What the MCO writes from proxy/cluster: 'dead' points at a port nothing listens on.
     const url = node.proxy === 'dead' ? 'http://127.0.0.1:1' : `http://${proxy.host}`;
-    writeFileSync(join(nodeDir, 'mco', 'proxy.env'), `HTTP_PROXY=${url}\nHTTPS_PROXY=${url}\nNO_PROXY=.cluster.local,.svc,localhost\n`);
+    writeFileSync(join(nodeDir, 'mco', 'proxy.env'), `HTTP_PROXY=${url}\nHTTPS_PROXY=${url}\nNO_PROXY=.cluster.local,.svc,10.0.0.0/16,10.128.0.0/14,127.0.0.1,172.30.0.0/16,api-int.sandbox.invalid,localhost\n`);
   }
   const config = configs[node.config ?? 'mirrored'];
   if (config === undefined) throw new Error(`unknown node config ${node.config}`);
