@@ -38,6 +38,8 @@ export interface NodeResult extends NodeVerdict {
   disagreement: string | null;
   /** registries.conf against what CRI-O last loaded; stale: the files changed after. */
   crioConfig: { loadedAt: string; fileChangedAt: string; stale: boolean } | null;
+  /** Too little free space to pull: the node's manifest was read instead (KiB). */
+  lowDisk: { availableKb: number; totalKb: number } | null;
 }
 
 export interface LogSink {
@@ -110,6 +112,7 @@ export function startNodeCheck(node: string, context: NodeCheckContext): NodeChe
           engines: podman && crio ? { podman: pick(podman), crictl: pick(crio) } : null,
           disagreement: podman && crio ? disagreement(podman, crio, crioConfig) : null,
           crioConfig,
+          lowDisk: report.disk?.low ? { availableKb: report.disk.availableKb, totalKb: report.disk.totalKb } : null,
         };
       });
     },
@@ -166,5 +169,6 @@ export function resultWithoutRun(name: string, image: string, verdict: NodeVerdi
     engines: null,
     disagreement: null,
     crioConfig: null,
+    lowDisk: null,
   };
 }

@@ -223,6 +223,10 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
       warnings.push(`${n.name}: registries.conf changed after CRI-O last loaded it (${n.crioConfig.fileChangedAt} > ${n.crioConfig.loadedAt}): CRI-O still pulls by the old one; systemctl reload crio on the node, or find why the MCO did not reload it`);
     }
     if (n.disagreement) warnings.push(`${n.name}: ${n.disagreement}`);
+    if (n.lowDisk) {
+      const gib = (kb: number) => (kb / 1048576).toFixed(1);
+      warnings.push(`${n.name}: only ${gib(n.lowDisk.availableKb)} GiB of ${gib(n.lowDisk.totalKb)} GiB free where a pull writes: its manifest was read instead of pulling, so the check adds nothing to the disk (free space on the node to pull)`);
+    }
     if (n.verdict === 'mirrored' && n.config?.matchesCluster === false) {
       const which = result.images.length > 1 ? ` (for ${n.image})` : '';
       warnings.push(`${n.name}: its registries.conf differs from what the cluster's policies render${which}; the MCO will bring it in line`);

@@ -41,6 +41,8 @@ export interface NodeReport {
   registriesConf: { path: string; text: string }[];
   /** The last lines that were not part of a section, to explain a failure. */
   strayTail: string[];
+  /** Free and total space where a pull would write, in KiB; `low` when it read the manifest instead. */
+  disk: { availableKb: number; totalKb: number; low: boolean } | null;
   /** The script reached its end marker: nothing more will come. */
   complete: boolean;
 }
@@ -65,6 +67,7 @@ export class NodeOutputReader {
   private credentials: Record<string, boolean> = {};
   private files: { path: string; text: string }[] = [];
   private strayTail: string[] = [];
+  private disk: NodeReport['disk'] = null;
   private complete = false;
   private crio: { image: string; exitCode: number | null; error: string | null; journal: CrioJournalReader }[] = [];
   private events = new CrioJournalReader();
@@ -125,6 +128,7 @@ export class NodeOutputReader {
       credentials: { ...this.credentials },
       registriesConf: this.files.map((f) => ({ ...f })),
       strayTail: [...this.strayTail],
+      disk: this.disk ? { ...this.disk } : null,
       complete: this.complete,
     };
   }
@@ -175,6 +179,12 @@ export class NodeOutputReader {
       case 'proxy':
         this.proxy ??= {};
         if (rest[0]) this.proxy[rest[0]] = rest.slice(1).join(' ');
+        return;
+      case 'disk':
+        this.disk = { availableKb: Number(rest[0]), totalKb: Number(rest[1]), low: false };
+        return;
+      case 'low-disk':
+        if (this.disk) this.disk.low = true;
         return;
       case 'credentials':
         if (rest[0]) this.credentials[rest[0]] = rest[1] === 'yes';

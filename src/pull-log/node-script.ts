@@ -12,7 +12,14 @@ export const NODE_PROXY_ENV = '/etc/mco/proxy.env';
 //   CHECK       pull: podman pulls each image, as the kubelet would have CRI-O pull it;
 //               manifest: skopeo reads only its manifest (same containers/image code and files:
 //               the mirror is chosen then), writing nothing to the node's storage
-//   KEEP        yes: leave pulled images on the node
+//   KEEP        yes: pull into the node's own image store (CRI-O's) and leave the image there;
+//               no: pull into a throwaway store under /var/tmp that the script removes (a trap,
+//               and the next run removes any a killed run left), so the probe never adds to
+//               CRI-O's store
+// Before any pull, the script checks the free space where it would write: below 5 GiB or 20 %
+// free (the kubelet evicts pods at 15 % free on imagefs and 10 % on nodefs by default,
+// pkg/kubelet/eviction/defaults_linux.go), it reads the manifest instead (skopeo writes nothing)
+// and says so.
 //   ENGINE      podman: podman pulls (the node's files, read now); crictl: CRI-O pulls (what it
 //               loaded, its proxy, the global pull secret), its attempts read back from its
 //               journal; both: podman, then CRI-O
@@ -33,13 +40,31 @@ if [ -f ${NODE_PROXY_ENV} ]; then
 fi
 # When CRI-O last loaded registries.conf, and when the files last changed.
 mark config-mtime "$(stat -c %Y /etc/containers/registries.conf /etc/containers/registries.conf.d/*.conf 2>/dev/null | sort -n | tail -n 1)"
+# Stores of runs that were killed before their trap ran.
+find /var/tmp -maxdepth 1 -name 'oc-icsp-*' -mmin +60 -exec rm -rf {} + 2>/dev/null
+store=""
+if [ "$keep" != yes ] && [ "$check" = pull ]; then
+  store="$(mktemp -d /var/tmp/oc-icsp-XXXXXX)" || store=""
+  trap 'rm -rf "$store"' EXIT
+  trap 'rm -rf "$store"; exit 130' INT TERM HUP
+fi
+# room PATH: enough free space to write an image there without pushing the node toward eviction.
+room() {
+  set -- $(df -Pk "$1" 2>/dev/null | awk 'NR==2 {print $2, $4}')
+  [ "$#" -eq 2 ] || return 1
+  mark disk "$2" "$1"
+  [ "$2" -ge 5242880 ] && [ $(( $2 * 100 / $1 )) -ge 20 ]
+}
+if [ "$check" = pull ]; then
+  if ! room "\${store:-/var/lib/containers/storage}"; then check=manifest; mark low-disk; fi
+fi
 mark section crio-events
 journalctl -u crio --no-pager -o short-precise -n 5 --grep 'Starting CRI-O|pplied new registry configuration' 2>/dev/null
 mark crio-events-end
 while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do
   image="$1"; shift
   mark image "$image"
-  if [ "$engine" != podman ]; then
+  if [ "$engine" != podman ] && [ "$check" = pull ]; then
     since="$(date -u '+%Y-%m-%d %H:%M:%S')"
     cpresent=no
     if crictl inspecti "$image" >/dev/null 2>&1; then cpresent=yes; fi
@@ -59,16 +84,18 @@ while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do
     mark pull-exit "$?"
     continue
   fi
+  if [ -n "$store" ]; then
+    mark section pull
+    podman --root "$store/root" --runroot "$store/run" pull --log-level=debug --authfile ${NODE_AUTHFILE} "$image" 2>&1
+    mark pull-exit "$?"
+    continue
+  fi
   present=no
   if podman image exists "$image" >/dev/null 2>&1; then present=yes; fi
   mark image-present "$present"
   mark section pull
   podman pull --log-level=debug --authfile ${NODE_AUTHFILE} "$image" 2>&1
-  rc=$?
-  mark pull-exit "$rc"
-  if [ "$rc" -eq 0 ] && [ "$present" = no ] && [ "$keep" != yes ]; then
-    if podman rmi "$image" >/dev/null 2>&1; then mark removed yes; else mark removed failed; fi
-  fi
+  mark pull-exit "$?"
 done
 [ "$#" -gt 0 ] && shift
 for repository in "$@"; do

@@ -34,6 +34,8 @@ export interface NodeSpec {
   proxy?: 'working' | 'dead';
   /** Images pulled through the node's CRI-O when the sandbox starts (its journal keeps them). */
   workloads?: ('mirrored' | 'fallback' | 'tag' | 'failed' | 'replicas')[];
+  /** low: 64 MiB free where pulls write. */
+  disk?: 'low';
   /** Lines of a busy CRI-O in the node's journal, before its workload pulls. */
   journalNoise?: number;
 }

@@ -18,7 +18,7 @@ const COVERED: Expectation = { coveredBy: 'ImageContentSourcePolicy/x covers it'
 
 function report(capture: string, exitCode: number, extra: Partial<NodeReport> = {}): NodeReport {
   const log = readPullLog(readReference(`podman-logs/${capture}.stderr`), exitCode);
-  return { podman: '4.3.1', pulls: [{ image: null, presentBefore: false, exitCode, removed: null, log }], crio: [], crioLoadedAt: null, configMtime: null, proxy: null, credentials: {}, registriesConf: [], strayTail: [], complete: true, ...extra };
+  return { podman: '4.3.1', pulls: [{ image: null, presentBefore: false, exitCode, removed: null, log }], crio: [], crioLoadedAt: null, configMtime: null, proxy: null, credentials: {}, registriesConf: [], strayTail: [], disk: null, complete: true, ...extra };
 }
 
 const hint = (r: NodeReport, image = IMAGE, end: RunEnd = EXITED, expectation: Expectation = COVERED) => decideVerdict(image, r, end, expectation).hint;
@@ -151,7 +151,7 @@ describe('not-mirrored: why no mirror was tried', () => {
 });
 
 describe('error: the check itself', () => {
-  const empty: NodeReport = { podman: null, pulls: [], crio: [], crioLoadedAt: null, configMtime: null, proxy: null, credentials: {}, registriesConf: [], strayTail: [], complete: false };
+  const empty: NodeReport = { podman: null, pulls: [], crio: [], crioLoadedAt: null, configMtime: null, proxy: null, credentials: {}, registriesConf: [], strayTail: [], disk: null, complete: false };
   const base = { image: IMAGE, report: empty, expectation: COVERED, attempts: [], served: null, source: null, verdict: 'error' as const };
   it("the debug image cannot be pulled (oc's warning, as the sandbox's oc prints it)", () => {
     const said = 'Container container-00 is unable to start due to an error: Back-off pulling image "registry.redhat.io/rhel9/support-tools" (timed out waiting for the condition)';

@@ -16,12 +16,12 @@ const result: VerifyResult = {
     {
       name: 'worker-0', verdict: 'mirrored', pulledFrom: `mirror.example:5000/team/app@sha256:${'e'.repeat(64)}`, detail: 'pulled from a mirror', durationMs: 412,
       attempts: [{ reference: `mirror.example:5000/team/app@sha256:${'e'.repeat(64)}`, mirror: true, ok: true, reason: null, message: null }],
-      podman: '4.3.1', imageWasPresent: false, imageRemoved: true, image: IMAGE, summary: 'pulled from a mirror', hint: null, config: null, proxy: null, credentials: {}, engines: null, disagreement: null, crioConfig: null,
+      podman: '4.3.1', imageWasPresent: false, imageRemoved: true, image: IMAGE, summary: 'pulled from a mirror', hint: null, config: null, proxy: null, credentials: {}, engines: null, disagreement: null, crioConfig: null, lowDisk: null,
     },
     {
       name: 'worker-1', verdict: 'skipped', pulledFrom: null, detail: 'node is not Ready: Kubelet stopped posting node status.', summary: 'not Ready', durationMs: 0,
       attempts: [], podman: null, imageWasPresent: null, imageRemoved: false, image: IMAGE, hint: null, config: null, proxy: null, credentials: {},
-      engines: null, disagreement: null, crioConfig: null,
+      engines: null, disagreement: null, crioConfig: null, lowDisk: null,
     },
   ],
   summary: { mirrored: 1, 'mirror-failed': 0, 'not-mirrored': 0, error: 0, skipped: 1 },

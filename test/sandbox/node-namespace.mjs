@@ -16,10 +16,15 @@ export const NODE_MOUNTS = [
 ];
 
 // The node's files over the host's paths, then the whole tree at /host, as a debug pod sees
-// the node: `chroot /host` works for real.
+// the node: `chroot /host` works for real. A node short of disk (a `disk-low` file in its
+// folder) has a 64 MiB filesystem at /var/tmp and under its image store, as df sees them.
 const MOUNT_SCRIPT = `set -e
 node="$1"; shift
 while [ "$1" != "--" ]; do mount --bind "$node/$1" "$2"; shift 2; done
+if [ -f "$node/disk-low" ]; then
+  mount -t tmpfs -o size=64m tmpfs /var/tmp
+  mount -t tmpfs -o size=64m tmpfs /var/lib/containers/storage
+fi
 shift
 mount --rbind / /host
 exec "$@"`;

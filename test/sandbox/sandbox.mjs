@@ -317,6 +317,7 @@ function writeNode(dir, node, configs, registries, proxy) {
   auths['quay.io'] = { auth: Buffer.from('sandbox:not-used').toString('base64') };
   writeJson(join(nodeDir, 'kubelet', 'config.json'), { auths });
   writeJson(join(nodeDir, 'behaviour.json'), { behaviour: node.behaviour ?? 'normal' });
+  if (node.disk === 'low') writeFileSync(join(nodeDir, 'disk-low'), '');
   // CRI-O started two hours ago and loaded the registries.conf the node had then.
   crioStarted(nodeDir, node.name, new Date(Date.now() - 2 * 3_600_000));
 }
