@@ -1,11 +1,31 @@
 // MachineConfig rollout: which pool a node is in, whether it is up to date, and what to warn
 // about before any pod starts.
 import type { ClusterNode } from '../oc/cluster.js';
-import type { MachineConfigPool } from '../oc/machine-config.js';
+import type { LabelSelector, MachineConfigPool } from '../oc/machine-config.js';
+
+/**
+ * Whether a pool's node selector selects the node: matchLabels and matchExpressions, as
+ * metav1.LabelSelectorAsSelector reads them; an empty selector selects no node for a pool
+ * (machine-config-operator pkg/controller/common/helpers.go, GetPoolsForNode).
+ */
+export function selects(selector: LabelSelector, labels: Record<string, string>): boolean {
+  const labelsWanted = Object.entries(selector.matchLabels);
+  if (labelsWanted.length === 0 && selector.matchExpressions.length === 0) return false;
+  return (
+    labelsWanted.every(([k, v]) => labels[k] === v) &&
+    selector.matchExpressions.every(({ key, operator, values }) => {
+      const has = Object.hasOwn(labels, key);
+      if (operator === 'In') return has && values.includes(labels[key]!);
+      if (operator === 'NotIn') return !has || !values.includes(labels[key]!);
+      if (operator === 'Exists') return has;
+      return !has;
+    })
+  );
+}
 
 export function poolOf(node: ClusterNode, pools: MachineConfigPool[]): MachineConfigPool | null {
   // A node in several pools belongs to the custom one (the MCO's rule): prefer the more specific selector.
-  const matching = pools.filter((p) => Object.keys(p.nodeSelector).length > 0 && Object.entries(p.nodeSelector).every(([k, v]) => node.labels[k] === v));
+  const matching = pools.filter((p) => selects(p.nodeSelector, node.labels));
   return matching.sort((a, b) => Number(a.name === 'worker') - Number(b.name === 'worker'))[0] ?? null;
 }
 

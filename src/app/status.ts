@@ -4,7 +4,8 @@
 // its rollout stands.
 import type { Client } from '../oc/client.js';
 import { listNodes } from '../oc/cluster.js';
-import { listMachineConfigPools, machineConfigFiles, type MachineConfigPool } from '../oc/machine-config.js';
+import { gunzipSync } from 'node:zlib';
+import { type FileContents, listMachineConfigPools, machineConfigFiles, type MachineConfigPool } from '../oc/machine-config.js';
 import type { MirrorRule } from '../registries/policies.js';
 import { parseReference } from '../registries/reference.js';
 import { loadRegistriesConf, type RegistriesConf } from '../registries/registries-conf.js';
@@ -64,14 +65,20 @@ async function registriesOf(client: Client, pool: MachineConfigPool): Promise<{ 
   if (!pool.desiredConfig) return null;
   const files = await machineConfigFiles(client.runner, pool.desiredConfig);
   if (!files) return null;
-  const source = files[MAIN_REGISTRIES_CONF];
-  return { text: source === undefined ? null : await decodeDataUrl(source) };
+  const contents = files[MAIN_REGISTRIES_CONF];
+  return { text: contents === undefined ? null : await decodeContents(contents) };
 }
 
-// Ignition file contents are data: URLs; fetch() reads them (no network involved).
-async function decodeDataUrl(url: string): Promise<string | null> {
+/**
+ * Ignition file contents: a data: URL (fetch() reads it, no network involved), gzip-compressed
+ * when `compression: gzip` says so (Ignition spec 3.1+; the MCO reads both,
+ * machine-config-operator pkg/controller/common/helpers.go DecodeIgnitionFileContents).
+ */
+export async function decodeContents(contents: FileContents): Promise<string | null> {
   try {
-    return await (await fetch(url)).text();
+    const bytes = Buffer.from(await (await fetch(contents.source)).arrayBuffer());
+    if (contents.compression === 'gzip') return gunzipSync(bytes).toString('utf8');
+    return contents.compression ? null : bytes.toString('utf8');
   } catch {
     return null;
   }

@@ -9,9 +9,15 @@ export interface PoolCondition {
   message: string | null;
 }
 
+/** A label selector as the API gives it (k8s.io/apimachinery pkg/apis/meta/v1 LabelSelector). */
+export interface LabelSelector {
+  matchLabels: Record<string, string>;
+  matchExpressions: { key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values: string[] }[];
+}
+
 export interface MachineConfigPool {
   name: string;
-  nodeSelector: Record<string, string>;
+  nodeSelector: LabelSelector;
   /** The rendered MachineConfig the pool rolls out (spec) and the one all its machines run (status). */
   desiredConfig: string | null;
   currentConfig: string | null;
@@ -38,13 +44,21 @@ export async function listMachineConfigPools(oc: OcRunner): Promise<MachineConfi
   return (json(result, 'MachineConfigPools').items ?? []).map(toPool);
 }
 
+/** An Ignition file's contents: a data: URL, gzip-compressed where `compression` says so. */
+export interface FileContents {
+  source: string;
+  compression: string | null;
+}
+
 /** The files of a rendered MachineConfig, by path (the contents still as data: URLs); null when it cannot be read. */
-export async function machineConfigFiles(oc: OcRunner, name: string): Promise<Record<string, string> | null> {
+export async function machineConfigFiles(oc: OcRunner, name: string): Promise<Record<string, FileContents> | null> {
   const result = await oc.run(['get', MC_RESOURCE, name, '-o', 'json']);
   if (result.exitCode !== 0) return null;
-  const mc = json(result, `MachineConfig ${name}`) as { spec?: { config?: { storage?: { files?: { path?: string; contents?: { source?: string } }[] } } } };
-  const files: Record<string, string> = {};
-  for (const f of mc.spec?.config?.storage?.files ?? []) if (f.path && f.contents?.source !== undefined) files[f.path] = f.contents.source;
+  const mc = json(result, `MachineConfig ${name}`) as { spec?: { config?: { storage?: { files?: { path?: string; contents?: { source?: string; compression?: string } }[] } } } };
+  const files: Record<string, FileContents> = {};
+  for (const f of mc.spec?.config?.storage?.files ?? []) {
+    if (f.path && f.contents?.source !== undefined) files[f.path] = { source: f.contents.source, compression: f.contents.compression || null };
+  }
   return files;
 }
 
@@ -62,7 +76,7 @@ function json(result: RunResult, what: string): { items?: Record<string, unknown
 
 function toPool(item: Record<string, unknown>): MachineConfigPool {
   const metadata = (item.metadata ?? {}) as { name?: string };
-  const spec = (item.spec ?? {}) as { nodeSelector?: { matchLabels?: Record<string, string> }; configuration?: { name?: string }; paused?: boolean };
+  const spec = (item.spec ?? {}) as { nodeSelector?: Partial<LabelSelector>; configuration?: { name?: string }; paused?: boolean };
   const status = (item.status ?? {}) as Record<string, unknown> & {
     configuration?: { name?: string };
     conditions?: { type: string; status: string; message?: string }[];
@@ -74,7 +88,7 @@ function toPool(item: Record<string, unknown>): MachineConfigPool {
   const count = (key: string) => (typeof status[key] === 'number' ? (status[key] as number) : 0);
   return {
     name: metadata.name ?? '',
-    nodeSelector: spec.nodeSelector?.matchLabels ?? {},
+    nodeSelector: { matchLabels: spec.nodeSelector?.matchLabels ?? {}, matchExpressions: (spec.nodeSelector?.matchExpressions ?? []).map((e) => ({ ...e, values: e.values ?? [] })) },
     desiredConfig: spec.configuration?.name ?? null,
     currentConfig: status.configuration?.name ?? null,
     machineCount: count('machineCount'),

@@ -2,10 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { clusterConf, compareNodeConfig } from '../../src/app/node-config.js';
 import { pickImages } from '../../src/app/pick-images.js';
-import { isUpToDate, poolOf, poolWarnings } from '../../src/app/rollout.js';
-import { sameMirrorBehaviour } from '../../src/app/status.js';
+import { isUpToDate, poolOf, poolWarnings, selects } from '../../src/app/rollout.js';
+import { decodeContents, sameMirrorBehaviour } from '../../src/app/status.js';
 import type { ClusterNode } from '../../src/oc/cluster.js';
-import type { MachineConfigPool } from '../../src/oc/machine-config.js';
+import type { LabelSelector, MachineConfigPool } from '../../src/oc/machine-config.js';
 import { readPolicies } from '../../src/registries/policies.js';
 import { parseReference } from '../../src/registries/reference.js';
 import { renderRegistriesConf } from '../../src/registries/render.js';
@@ -74,13 +74,25 @@ describe('pools and rollout', () => {
   const node = (labels: Record<string, string>, current: string, desired: string, state = 'Done'): ClusterNode => ({
     name: 'n', labels, ready: true, notReadyReason: null, currentConfig: current, desiredConfig: desired, mcoState: state,
   });
-  const pool = (name: string, selector: Record<string, string>, extra: Partial<MachineConfigPool> = {}): MachineConfigPool => ({
-    name, nodeSelector: selector, desiredConfig: null, currentConfig: null, machineCount: 3, updatedMachineCount: 3, readyMachineCount: 3,
+  const pool = (name: string, selector: Record<string, string> | LabelSelector, extra: Partial<MachineConfigPool> = {}): MachineConfigPool => ({
+    name, nodeSelector: 'matchLabels' in selector ? (selector as LabelSelector) : { matchLabels: selector as Record<string, string>, matchExpressions: [] }, desiredConfig: null, currentConfig: null, machineCount: 3, updatedMachineCount: 3, readyMachineCount: 3,
     degradedMachineCount: 0, unavailableMachineCount: 0, updating: { status: false, message: null }, degraded: { status: false, message: null }, paused: false, ...extra,
   });
   it('a node in a custom pool belongs to it, not to worker', () => {
     const pools = [pool('worker', { 'node-role.kubernetes.io/worker': '' }), pool('infra', { 'node-role.kubernetes.io/infra': '' })];
     expect(poolOf(node({ 'node-role.kubernetes.io/worker': '', 'node-role.kubernetes.io/infra': '' }, 'a', 'a'), pools)!.name).toBe('infra');
+  });
+  it('a pool that selects by matchExpressions (In, NotIn, Exists, DoesNotExist), as the MCO reads it', () => {
+    const edge = pool('edge', { matchLabels: {}, matchExpressions: [{ key: 'node-role.kubernetes.io/edge', operator: 'Exists', values: [] }, { key: 'zone', operator: 'In', values: ['a', 'b'] }] });
+    const pools = [pool('worker', { 'node-role.kubernetes.io/worker': '' }), edge];
+    expect(poolOf(node({ 'node-role.kubernetes.io/worker': '', 'node-role.kubernetes.io/edge': '', zone: 'a' }, 'a', 'a'), pools)!.name).toBe('edge');
+    expect(poolOf(node({ 'node-role.kubernetes.io/worker': '', 'node-role.kubernetes.io/edge': '', zone: 'c' }, 'a', 'a'), pools)!.name).toBe('worker');
+    const notGpu = pool('plain', { matchLabels: {}, matchExpressions: [{ key: 'gpu', operator: 'DoesNotExist', values: [] }, { key: 'tier', operator: 'NotIn', values: ['db'] }] });
+    expect(selects(notGpu.nodeSelector, { tier: 'web' })).toBe(true);
+    expect(selects(notGpu.nodeSelector, { gpu: 'yes' })).toBe(false);
+    expect(selects(notGpu.nodeSelector, { tier: 'db' })).toBe(false);
+    // An empty selector selects nothing for a pool.
+    expect(selects({ matchLabels: {}, matchExpressions: [] }, { any: 'x' })).toBe(false);
   });
   it('up to date: current is desired and the daemon is done', () => {
     expect(isUpToDate(node({}, 'r2', 'r2'))).toBe(true);
@@ -102,5 +114,20 @@ describe('pools and rollout', () => {
       'MachineConfigPool infra is degraded: Node n is reporting: "unexpected on-disk state"; its nodes may keep an old registries.conf (oc icsp status)',
       'MachineConfigPool edge is paused: policy changes do not reach its nodes until it is unpaused',
     ]);
+  });
+});
+
+describe('rendered MachineConfig file contents', () => {
+  const text = 'unqualified-search-registries = ["registry.access.redhat.com"]\n';
+  it('a plain data: URL', async () => {
+    expect(await decodeContents({ source: `data:text/plain;charset=utf-8;base64,${Buffer.from(text).toString('base64')}`, compression: null })).toBe(text);
+    expect(await decodeContents({ source: `data:,${encodeURIComponent(text)}`, compression: null })).toBe(text);
+  });
+  it('gzip-compressed, as Ignition 3.1+ and the MCO write larger files', async () => {
+    const { gzipSync } = await import('node:zlib');
+    expect(await decodeContents({ source: `data:;base64,${gzipSync(text).toString('base64')}`, compression: 'gzip' })).toBe(text);
+  });
+  it('a compression it does not know: no text, rather than garbage', async () => {
+    expect(await decodeContents({ source: 'data:;base64,AAAA', compression: 'zstd' })).toBeNull();
   });
 });

@@ -7,6 +7,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { freePort, REGISTRY_PASSWORD, REGISTRY_USER, startRegistry, stopRegistry } from './registries.mjs';
 import { buildOciLayout, pushImage } from './image.mjs';
 import { crioReloaded, crioStarted, journalNoise } from './crio.mjs';
@@ -167,7 +168,11 @@ function machineConfigPools(nodes) {
       apiVersion: 'machineconfiguration.openshift.io/v1',
       kind: 'MachineConfigPool',
       metadata: { name: role },
-      spec: { nodeSelector: { matchLabels: { [`node-role.kubernetes.io/${role}`]: '' } }, configuration: { name: `rendered-${role}-2` } },
+      // Custom pools often select by expression (the MCO reads a whole LabelSelector).
+      spec: {
+        nodeSelector: role === 'worker' ? { matchLabels: { [`node-role.kubernetes.io/${role}`]: '' } } : { matchExpressions: [{ key: `node-role.kubernetes.io/${role}`, operator: 'Exists' }] },
+        configuration: { name: `rendered-${role}-2` },
+      },
       status: {
         configuration: { name: `rendered-${role}-${updating ? 1 : 2}` },
         machineCount: members.length,
@@ -188,7 +193,13 @@ function machineConfigPools(nodes) {
 /** The rendered MachineConfigs: -1 from before the mirror policies, -2 with them. */
 function renderedMachineConfigs(nodes, registries) {
   const roles = [...new Set(nodes.map((n) => n.role ?? 'worker'))];
-  const file = (text) => ({ path: '/etc/containers/registries.conf', mode: 420, overwrite: true, contents: { source: `data:text/plain;charset=utf-8;base64,${Buffer.from(text).toString('base64')}` } });
+  // The later render gzip-compresses the file, as Ignition 3.1+ allows (the MCO reads both forms).
+  const file = (text, gzip) => ({
+    path: '/etc/containers/registries.conf',
+    mode: 420,
+    overwrite: true,
+    contents: gzip ? { source: `data:;base64,${gzipSync(text).toString('base64')}`, compression: 'gzip' } : { source: `data:text/plain;charset=utf-8;base64,${Buffer.from(text).toString('base64')}` },
+  });
   return roles.flatMap((role) =>
     [
       [1, HEADER],
@@ -197,7 +208,7 @@ function renderedMachineConfigs(nodes, registries) {
       apiVersion: 'machineconfiguration.openshift.io/v1',
       kind: 'MachineConfig',
       metadata: { name: `rendered-${role}-${n}` },
-      spec: { config: { ignition: { version: '3.4.0' }, storage: { files: [file(text)] } } },
+      spec: { config: { ignition: { version: '3.4.0' }, storage: { files: [file(text, n === 2)] } } },
     })),
   );
 }
