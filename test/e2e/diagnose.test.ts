@@ -92,7 +92,7 @@ describe.skipIf(!canRunSandbox)('verify diagnoses', () => {
     expect(node('proxied').proxy).toEqual({
       used: true,
       httpsProxy: `http://${s.proxy.host}`,
-      noProxy: '.cluster.local,.svc,localhost',
+      noProxy: '.cluster.local,.svc,10.0.0.0/16,10.128.0.0/14,127.0.0.1,172.30.0.0/16,api-int.sandbox.invalid,localhost',
       mirrorsThroughProxy: [`proxied.sandbox.invalid:${s.registries.open.port}`],
     });
     expect(proxyLedger(s).some((e) => e.host.startsWith(`proxied.sandbox.invalid:${s.registries.open.port}`))).toBe(true);

@@ -2,7 +2,7 @@
 // registries.conf files and pull secrets, the sandbox's Kubernetes API server (test/sandbox/api,
 // served over TLS with a kubeconfig the real kubectl reads), and a bin/ with the thin `oc`
 // (test/sandbox/oc). kubectl is the machine's own.
-import { chmodSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync, spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,7 @@ import { readLedger } from './ledger.mjs';
 
 const API = fileURLToPath(new URL('../../dist/sandbox/api.mjs', import.meta.url));
 const THIN_OC = fileURLToPath(new URL('../../dist/sandbox/oc.mjs', import.meta.url));
+const PLUGIN = fileURLToPath(new URL('../../dist/oc-icsp', import.meta.url));
 const SERVICES = fileURLToPath(new URL('./services.mjs', import.meta.url));
 const CRIO = fileURLToPath(new URL('./crio.mjs', import.meta.url));
 /** A host only the sandbox proxy can reach (nodes cannot resolve .invalid). */
@@ -333,11 +334,25 @@ function writeNode(dir, node, configs, registries, proxy) {
   crioStarted(nodeDir, node.name, new Date(Date.now() - 2 * 3_600_000));
 }
 
-/** bin/oc: the thin oc (its own verbs over the API, kubectl's code for the rest). */
+/**
+ * bin/oc: the thin oc. Its own verbs (whoami, debug, adm) run test/sandbox/oc; every other verb
+ * is kubectl's code, as in oc, so it goes to the real kubectl without another process between.
+ * The plugin and kubectl users also get `oc icsp` / `kubectl icsp` (plugin lookup by name).
+ */
 function writeClient(dir) {
   const path = join(dir, 'bin', 'oc');
-  writeFileSync(path, `#!/bin/sh\nexec "${process.execPath}" "${THIN_OC}" "$@"\n`);
+  // A verb that names an oc-VERB program on PATH is a plugin (kubectl's plugin handler, which oc
+  // vendors with the prefix oc: k8s.io/kubectl pkg/cmd/cmd.go HandlePluginCommand).
+  writeFileSync(
+    path,
+    `#!/bin/sh\ncase "$1" in\n  whoami|debug|adm|-*) exec "${process.execPath}" "${THIN_OC}" "$@" ;;\nesac\n` +
+      `case "$1" in\n  *[!a-z0-9_-]*|'') ;;\n  *) if command -v "oc-$1" >/dev/null 2>&1; then plugin="oc-$1"; shift; exec "$plugin" "$@"; fi ;;\nesac\nexec kubectl "$@"\n`,
+  );
   chmodSync(path, 0o755);
+  for (const name of ['oc-icsp', 'kubectl-icsp', 'oc_complete-icsp', 'kubectl_complete-icsp']) {
+    rmSync(join(dir, 'bin', name), { force: true });
+    symlinkSync(PLUGIN, join(dir, 'bin', name));
+  }
 }
 
 /** Every object the cluster starts with, as an administrator and the operators made them. */
