@@ -21,7 +21,7 @@ if (process.getuid?.() !== 0) {
   process.exit(2);
 }
 
-const { createSandbox, destroySandbox, leftovers } = await import('../test/sandbox/sandbox.mjs');
+const { createSandbox, destroySandbox, settled } = await import('../test/sandbox/sandbox.mjs');
 const NODES = [
   { name: 'worker-0', config: 'cluster' },
   { name: 'worker-1', config: 'needs-credentials' },
@@ -77,7 +77,7 @@ try {
   console.error(`$ oc icsp ${args.join(' ')}`);
   const run = spawnSync(join(root, 'dist/oc-icsp'), args, { stdio: 'inherit', env: { ...process.env, ...env } });
   status = run.status ?? 1;
-  const left = leftovers(dir);
+  const left = await settled(dir);
   if (left.pods.length || left.namespaces.length || left.daemonsets.length) {
     console.error(`error: left behind: ${JSON.stringify(left)}`);
     status = status === 0 ? 1 : status;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { sandboxSkipReason } from '../sandbox-support.js';
 // @ts-expect-error plain JavaScript module shared with npm run sandbox
-import { createSandbox, destroySandbox, kubeconfigText as kubeconfigOf, leftovers, ledgerEvents } from '../sandbox/sandbox.mjs';
+import { createSandbox, destroySandbox, kubeconfigText as kubeconfigOf, leftovers, ledgerEvents, settled as settledJs } from '../sandbox/sandbox.mjs';
 
 export const BIN = join(process.cwd(), 'dist/oc-icsp');
 
@@ -51,18 +51,8 @@ export const sandbox = {
   create: (dir: string, nodes: NodeSpec[], options: SandboxOptions = {}): Promise<Sandbox> => createSandbox(dir, nodes, options),
   destroy: (s: Sandbox): void => destroySandbox(s),
   leftovers: (dir: string): { pods: string[]; namespaces: string[]; daemonsets: string[] } => leftovers(dir),
-  /**
-   * What is left once deletions that were accepted have run their course (a namespace is
-   * Terminating until the pods in it are gone): waits up to 15 s for nothing to be left.
-   */
-  async settled(dir: string): Promise<{ pods: string[]; namespaces: string[]; daemonsets: string[] }> {
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      const left = leftovers(dir) as { pods: string[]; namespaces: string[]; daemonsets: string[] };
-      if ((left.pods.length === 0 && left.namespaces.length === 0 && left.daemonsets.length === 0) || Date.now() > deadline) return left;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  },
+  /** What is left once accepted deletions have run their course (up to 15 s). */
+  settled: (dir: string): Promise<{ pods: string[]; namespaces: string[]; daemonsets: string[] }> => settledJs(dir),
   ledger: (dir: string): Record<string, unknown>[] => ledgerEvents(dir),
 };
 

@@ -471,6 +471,19 @@ export function leftovers(dir) {
   return { pods: [...pods.keys()], namespaces: [...namespaces], daemonsets: [...daemonsets] };
 }
 
+/**
+ * What is left once the deletions that were accepted have run their course (a namespace is
+ * Terminating until the pods in it are gone): waits up to 15 s for nothing to be left.
+ */
+export async function settled(dir) {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const left = leftovers(dir);
+    if ((left.pods.length === 0 && left.namespaces.length === 0 && left.daemonsets.length === 0) || Date.now() > deadline) return left;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 export function ledgerEvents(dir) {
   return readLedger(join(dir, 'ledger.jsonl'));
 }
