@@ -22,10 +22,11 @@ if (process.getuid?.() !== 0) {
 }
 
 const { createSandbox, destroySandbox, settled } = await import('../test/sandbox/sandbox.mjs');
+// Earlier workload pulls through each node's CRI-O give `audit` something to read.
 const NODES = [
-  { name: 'worker-0', config: 'cluster' },
-  { name: 'worker-1', config: 'needs-credentials' },
-  { name: 'worker-2', config: 'not-on-mirror' },
+  { name: 'worker-0', config: 'cluster', credentials: false, workloads: ['mirrored', 'fallback', 'tag'] },
+  { name: 'worker-1', config: 'needs-credentials', workloads: ['replicas'] },
+  { name: 'worker-2', config: 'not-on-mirror', workloads: ['failed'] },
   { name: 'worker-3', config: 'no-entry', rollout: true },
   { name: 'worker-4', config: 'quay-missing' },
   { name: 'infra-0', config: 'proxied', proxy: 'working', role: 'infra' },

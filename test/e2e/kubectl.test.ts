@@ -47,6 +47,15 @@ describe.skipIf(!canRunSandbox)('kubectl fallback', () => {
     expect(await sandbox.settled(s.dir)).toEqual({ pods: [], namespaces: [], daemonsets: [] });
   });
 
+  it('the DaemonSet strategy through kubectl: the same verdicts, the pods admitted by the SCC binding, nothing left', async () => {
+    const run = spawnSync(BIN, ['verify', s.image, '--strategy', 'daemonset', '--nodes', 'mirrored,with-credentials,lagging', '--image', 'quay.io/tools/support:1', '--timeout', '20s', '-o', 'json'], { encoding: 'utf8', env: env() });
+    const doc = JSON.parse(run.stdout) as { strategy: string; nodes: { name: string; verdict: string }[] };
+    expect(doc.strategy).toBe('daemonset');
+    expect(doc.nodes.map((n) => [n.name, n.verdict])).toEqual([['mirrored', 'mirrored'], ['with-credentials', 'mirrored'], ['lagging', 'not-mirrored']]);
+    expect(sandbox.ledger(s.dir).some((e) => e.event === 'rolebinding-created' && (e.roleRef as { name: string }).name === 'system:openshift:scc:privileged')).toBe(true);
+    expect(await sandbox.settled(s.dir)).toEqual({ pods: [], namespaces: [], daemonsets: [] });
+  });
+
   it('--image reaches the pod', () => {
     spawnSync(BIN, ['verify', s.image, '--nodes', 'mirrored', '--image', 'quay.io/tools/support:1'], { encoding: 'utf8', env: env() });
     expect(sandbox.ledger(s.dir).some((e) => e.event === 'pod-created' && e.image === 'quay.io/tools/support:1')).toBe(true);
