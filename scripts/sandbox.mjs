@@ -59,7 +59,7 @@ execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inhe
 console.error('starting the sandbox: an API server, 3 registries, a Quay-like front, a cluster proxy, 6 nodes ...');
 const started = Date.now();
 const sandbox = await createSandbox(dir, NODES);
-const env = { KUBECONFIG: sandbox.api.kubeconfig, PATH: `${join(dir, 'bin')}:${process.env.PATH}` };
+const env = { KUBECONFIG: sandbox.api.kubeconfig, KUBECACHEDIR: join(dir, 'kube-cache'), PATH: `${join(dir, 'bin')}:${process.env.PATH}` };
 
 if (mode === 'up') {
   // Keep what `down` needs to stop it.
@@ -67,6 +67,8 @@ if (mode === 'up') {
   execFileSync(process.execPath, ['-e', `require('node:fs').writeFileSync(${JSON.stringify(join(dir, 'sandbox.json'))}, process.argv[1])`, JSON.stringify({ ...record, services: sandbox.services, api: sandbox.api })]);
   console.error(`the sandbox is up in ${((Date.now() - started) / 1000).toFixed(1)} s; paste these lines into your shell, and \`npm run sandbox -- down\` when done:`);
   console.log(`export KUBECONFIG=${sandbox.api.kubeconfig}`);
+  // Another cluster on a port an earlier sandbox may have had: its own discovery cache.
+  console.log(`export KUBECACHEDIR=${join(dir, 'kube-cache')}`);
   console.log(`export PATH=${join(dir, 'bin')}:$PATH`);
   console.log(`export SANDBOX_IMAGE=${sandbox.image}`);
   process.exit(0);

@@ -87,7 +87,9 @@ export function proxyLedger(s: Sandbox): { method: string; host: string }[] {
 
 /** The user's shell pointed at the sandbox: its kubeconfig, the thin oc first on PATH, the machine's kubectl. */
 export function envFor(s: Sandbox): NodeJS.ProcessEnv {
-  return { ...process.env, KUBECONFIG: s.api.kubeconfig, PATH: `${join(s.dir, 'bin')}:${process.env.PATH}`, NO_COLOR: '1' };
+  // Each sandbox is another cluster on a port an earlier one may have had: kubectl's discovery
+  // cache (~/.kube/cache, by host and port) is kept per sandbox, as it would be per cluster.
+  return { ...process.env, KUBECONFIG: s.api.kubeconfig, KUBECACHEDIR: join(s.dir, 'kube-cache'), PATH: `${join(s.dir, 'bin')}:${process.env.PATH}`, NO_COLOR: '1' };
 }
 
 /** Requests the API server answered since the ledger had `since` lines. */

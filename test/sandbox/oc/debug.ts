@@ -46,13 +46,23 @@ export async function debugNode(c: Connection, release: number, target: string, 
     process.stderr.write(`Temporary namespace ${namespace} is created for debugging node...\n`);
   }
   const simple = node.replaceAll('.', '');
-  const name = release >= 14 ? `${simple}-debug-${randomSuffix()}` : `${simple}-debug`;
+  const podName = release >= 14 ? `${simple}-debug-${randomSuffix()}` : `${simple}-debug`;
   const pods = `/api/v1/namespaces/${namespace}/pods`;
-  const pod = await json<Pod>(c, 'POST', pods, {
+  // kubectl pkg/util/interrupt: the pod goes, then os.Exit(1) (a temporary namespace is a defer
+  // os.Exit skips). A signal while the pod is being created waits for it, then removes it.
+  let pod: Pod | null = null;
+  let interrupted = false;
+  const onSignal = () => {
+    interrupted = true;
+    temporary = false;
+    if (pod) void remove().then(() => process.exit(1));
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
+  pod = await json<Pod>(c, 'POST', pods, {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: {
-      name,
+      name: podName,
       namespace,
       labels: { 'debug.openshift.io/managed-by': 'oc-debug' },
       annotations: {
@@ -81,30 +91,28 @@ export async function debugNode(c: Connection, release: number, target: string, 
       ],
     },
   });
+  const name = pod.metadata.name;
   let removed = false;
-  const remove = async () => {
+  async function remove() {
     if (removed) return;
     removed = true;
     process.stderr.write('\nRemoving debug pod ...\n');
-    await call(c, 'DELETE', `${pods}/${pod.metadata.name}`, { gracePeriodSeconds: 0 });
+    await call(c, 'DELETE', `${pods}/${name}`, { gracePeriodSeconds: 0 });
     if (temporary) await call(c, 'DELETE', `/api/v1/namespaces/${namespace}`);
-  };
-  // kubectl pkg/util/interrupt: the pod goes, then os.Exit(1) (a temporary namespace is a defer os.Exit skips).
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.on(signal, () => {
-      temporary = false;
-      void remove().then(() => process.exit(1));
-    });
   }
-  process.stderr.write(`Starting pod/${pod.metadata.name} ...\n`);
+  if (interrupted) {
+    await remove();
+    process.exit(1);
+  }
+  process.stderr.write(`Starting pod/${name} ...\n`);
   try {
-    const started = await waitForContainer(c, `${pods}/${pod.metadata.name}`);
+    const started = await waitForContainer(c, `${pods}/${name}`);
     if (!started) throw new ClientError('error: timed out waiting for the condition');
     process.stderr.write('To use host binaries, run `chroot /host`. Instead, if you need to access host namespaces, run `nsenter -a -t 1`.\n');
-    const logs = stream(c, `${pods}/${pod.metadata.name}/log?container=container-00&follow=true`, (chunk) => process.stdout.write(chunk));
+    const logs = stream(c, `${pods}/${name}/log?container=container-00&follow=true`, (chunk) => process.stdout.write(chunk));
     const failed = await logs.done;
     if (failed) throw new ClientError(errorText(failed));
-    const final = await json<Pod>(c, 'GET', `${pods}/${pod.metadata.name}`);
+    const final = await json<Pod>(c, 'GET', `${pods}/${name}`);
     const exitCode = final.status?.containerStatuses?.[0]?.state?.terminated?.exitCode ?? 0;
     if (exitCode !== 0) throw new ClientError('error: non-zero exit code from debug container');
     return 0;
