@@ -243,7 +243,9 @@ describe.skipIf(!canRunSandbox)('flags that shape the run', () => {
 });
 
 describe.skipIf(!canRunSandbox)('--dry-run', () => {
-  it('prints each node\'s exact client argv, creates nothing, exits 0', () => {
+  it('prints each node\'s exact client argv, creates nothing, exits 0', async () => {
+    // Earlier runs' namespaces finish terminating first: their removal is not this run's doing.
+    await sandbox.settled(s.dir);
     const before = sandbox.ledger(s.dir).length;
     const run = runVerify(s, [s.image, '--nodes', 'mirrored,not-ready', '--dry-run', '-o', 'json']);
     expect(run.code).toBe(0);
