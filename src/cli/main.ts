@@ -34,14 +34,15 @@ export async function main(argv: string[], io: Io, actions: Actions = {}): Promi
   // `oc icsp verify ...` runs a parser that knows only verify, as its default command: yargs
   // renders the whole help text before running any named command (cacheHelpMessage), which
   // costs more start-up than the rest of the run.
+  const OWN_EXIT_CODES = new Set<CommandName>(['verify', 'explain', 'audit', 'status', 'cleanup']);
   const chosen = argv[0] !== undefined && Object.hasOwn(commands, argv[0]) ? (argv[0] as CommandName) : null;
   const cli = yargs().scriptName(chosen ? `${io.invocation.name} ${chosen}` : io.invocation.name);
   if (chosen) {
     const module = commands[chosen];
     cli.command({ ...module, command: String(module.command).replace(/^\S+/, '$0') });
     for (const [line, what] of COMMANDS[chosen].examples) cli.example(`${io.invocation.name} ${line}`, what);
-    // verify and explain say their own exit codes.
-    if (chosen !== 'verify' && chosen !== 'explain') cli.epilog(EXIT_CODES_HELP);
+    // Commands with exit codes of their own say them; the others the general ones, once.
+    if (!OWN_EXIT_CODES.has(chosen)) cli.epilog(EXIT_CODES_HELP);
   } else {
     cli.epilog(EXIT_CODES_HELP);
     cli

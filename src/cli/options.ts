@@ -36,9 +36,15 @@ export function withOutputOption<T>(yargs: Argv<T>) {
   return yargs.options(OUTPUT_OPTION);
 }
 
+/** A command's options less the shared ones, which withClientOptions and withOutputOption declare once. */
+export function ownOptions<O extends Record<string, Options>>(options: O): O {
+  const shared = new Set([...Object.keys(CLIENT_OPTIONS), ...Object.keys(OUTPUT_OPTION)]);
+  return Object.fromEntries(Object.entries(options).filter(([k]) => !shared.has(k))) as O;
+}
+
 /** A command that reads the cluster: the client options (checked), -o, its own, its exit codes. */
 export function clusterCommandBuilder<O extends Record<string, Options>>(options: O, exitCodes: string) {
-  return (yargs: Argv) => withOutputOption(withClientOptions(yargs)).options(options).epilog(exitCodes);
+  return (yargs: Argv) => withOutputOption(withClientOptions(yargs)).options(ownOptions(options)).epilog(exitCodes);
 }
 
 export type ArgsOf<B> = B extends (yargs: Argv) => Argv<infer T> ? T : never;

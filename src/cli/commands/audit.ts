@@ -3,13 +3,13 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { EXIT, UserError } from '../../errors.js';
 import { parseDuration } from '../../durations.js';
 import type { Io } from '../io.js';
-import { openClientFrom, withClientOptions, withOutputOption } from '../options.js';
+import { openClientFrom, ownOptions, withClientOptions, withOutputOption } from '../options.js';
 import { COMMANDS } from '../spec.js';
 
 const builder = (yargs: Argv) =>
   withOutputOption(withClientOptions(yargs))
     .positional('FILTER', { type: 'string', describe: 'only pulls of this image, or of repositories under this prefix' })
-    .options(COMMANDS.audit.options)
+    .options(ownOptions(COMMANDS.audit.options))
     .epilog('Exit codes: 0 no finding; 1 findings (silent fallbacks, tag pulls under digest-only policies, pulls that failed on every mirror); 2 usage, input or environment error; 70 a bug in oc-icsp.');
 type BuiltArgs = ReturnType<typeof builder> extends Argv<infer T> ? T : never;
 
