@@ -27,7 +27,15 @@ function readManifestFile(path: string, parseAllDocuments: typeof import('yaml')
   const out: { origin: string; object: unknown }[] = [];
   for (const doc of Array.isArray(documents) ? documents : [documents]) {
     const error = doc.errors[0];
-    if (error) throw new UserError(`${path}: not valid YAML or JSON: ${error.message.split('\n')[0]}`);
+    if (error) {
+      // yaml's message ends "at line L, column C:" and shows the text on further lines: one line here.
+      // Where the parser stopped may be past the end: the last line with text up to there is the culprit.
+      const said = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:$/, '');
+      const lines = text.split('\n');
+      let at = Math.min(error.linePos?.[0].line ?? 0, lines.length);
+      while (at > 1 && (lines[at - 1] ?? '').trim() === '') at--;
+      throw new UserError(`${path}: not valid YAML or JSON: ${said}${at > 0 ? ` (line ${at}: ${JSON.stringify((lines[at - 1] ?? '').trim())})` : ''}`);
+    }
     const value: unknown = doc.toJS();
     if (value === null || value === undefined) continue;
     const items = kindOf(value) === 'List' || /List$/.test(String(kindOf(value))) ? ((value as { items?: unknown[] }).items ?? []) : [value];

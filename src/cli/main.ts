@@ -61,7 +61,7 @@ export async function main(argv: string[], io: Io, actions: Actions = {}): Promi
     .wrap(wantsHelp(argv) ? helpWidth(io.columns) : null)
     .exitProcess(false)
     .fail((message, error) => {
-      throw error ?? new UsageError(message);
+      throw error ?? new UsageError(usageMessage(message, chosen ? String(commands[chosen].command) : null, io.invocation.name), `${io.invocation.name}${chosen ? ` ${chosen}` : ''} --help`);
     });
   try {
     // With a callback, yargs hands its help text back instead of printing it: io writes it.
@@ -74,7 +74,29 @@ export async function main(argv: string[], io: Io, actions: Actions = {}): Promi
   }
 }
 
-class UsageError extends UserError {}
+class UsageError extends UserError {
+  constructor(
+    message: string,
+    /** Where to read how the command is used. */
+    readonly help: string,
+  ) {
+    super(message);
+  }
+}
+
+/** yargs' validation messages, said in one line of our words (they are the only ones it makes). */
+export function usageMessage(message: string, usage: string | null, name: string): string {
+  const invalid = /Argument: (\S+), Given: "([^"]*)", Choices: (.*)$/m.exec(message);
+  if (invalid) {
+    const flag = invalid[1] === 'output' ? '-o/--output' : `--${invalid[1]}`;
+    return `${flag} ${JSON.stringify(invalid[2])} is not one of: ${invalid[3]!.replaceAll('"', '')}`;
+  }
+  const positional = usage ? /<(\w+)>/.exec(usage)?.[1] : undefined;
+  if (/^Not enough non-option arguments/.test(message) && usage && positional) {
+    return `${usage.split(' ')[0]} needs ${positional}: ${name} ${usage}`;
+  }
+  return message.split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
+}
 
 // yargs reads a lone `-` after an array option as an unknown argument; `-f -` means stdin.
 function joinStdinFilename(argv: string[]): string[] {
@@ -97,7 +119,7 @@ function wantsHelp(argv: string[]): boolean {
 export function reportError(error: unknown, io: Io): number {
   const known = error instanceof InputError ? error : environmentError(error);
   if (known) {
-    io.err(`error: ${known.message}${known instanceof UsageError ? ` (see \`${io.invocation.name} --help\`)` : ''}\n`);
+    io.err(`error: ${known.message}${known instanceof UsageError ? ` (see \`${known.help}\`)` : ''}\n`);
     return EXIT.usage;
   }
   const message = error instanceof Error ? error.message : String(error);

@@ -168,7 +168,7 @@ describe('bad files: exit 2, one line', () => {
   const cases: [string[], RegExp][] = [
     [['render', '-f', join(dir, 'missing.yaml')], /^error: .*missing\.yaml: no such file or directory\n$/],
     [['render', '-f', write('cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n')], /^error: .*cm\.yaml: no ImageContentSourcePolicy, ImageDigestMirrorSet, ImageTagMirrorSet or images\.config\.openshift\.io\/cluster in it\n$/],
-    [['list', '-f', write('bad.yaml', 'kind: [unclosed\n')], /^error: .*bad\.yaml: not valid YAML or JSON: /],
+    [['list', '-f', write('bad.yaml', 'kind: List\nitems:\n  - kind: [unclosed\n')], /^error: .*bad\.yaml: not valid YAML or JSON: .* \(line 3: "- kind: \[unclosed"\)\n$/],
     [['explain', 'q.io/a:1', '--registries-conf', write('bad.conf', '[[registry]\n')], /^error: .*bad\.conf: not valid TOML: /],
     [['explain', 'q.io/a:1', '--registries-conf', join(dir, 'nope.conf')], /^error: .*nope\.conf: no such file or directory\n$/],
     [['explain', 'q.io/a:1', '-f', POLICIES, '--registries-conf', join(dir, 'x.conf')], /^error: use either -f \(policy manifests\) or --registries-conf \(a node file\), not both\n$/],
