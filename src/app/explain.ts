@@ -54,7 +54,12 @@ export function explainWith(conf: RegistriesConf, ref: ImageReference, from: str
   if (!entry) notes.push('no policy covers this reference: it is pulled from its source only');
   if (entry && entry.mirrors.length === 0 && !entry.blocked) notes.push(`${entry.prefix} has no mirrors here`);
   if (skipped.length > 0 && !isDigested(ref)) {
-    notes.push('tag reference: ICSP/IDMS mirrors apply only to digest pulls; use a digest or an ImageTagMirrorSet');
+    // The tag mirrors listed above do apply: only the digest-only ones are skipped.
+    notes.push(
+      sources.length > 1
+        ? `tag reference: ${skipped.length} digest-only mirror(s) skipped; the tag mirrors above (ImageTagMirrorSet) apply`
+        : 'tag reference: ICSP/IDMS mirrors apply only to digest pulls; use a digest or an ImageTagMirrorSet',
+    );
   }
   if (skipped.length > 0 && isDigested(ref)) {
     notes.push('digest reference: ImageTagMirrorSet mirrors apply only to tag pulls; an ImageDigestMirrorSet covers digest pulls');

@@ -38,11 +38,13 @@ export function listRows(set: PolicySet): PolicyRow[] {
  * ImageDigestMirrorSets as `oc adm migrate icsp` writes them (openshift/oc pkg/cli/admin/migrate/icsp
  * generateIDMS): same metadata but creationTimestamp, same entries in order, no mirrorSourcePolicy.
  */
-export async function migrateToIdms(set: PolicySet): Promise<string> {
+export async function migrateToIdms(set: PolicySet): Promise<{ yaml: string; untouched: string[] }> {
   const { stringify } = await import('yaml');
   const icsps = set.objects.filter((o) => o.kind === 'ImageContentSourcePolicy');
   if (icsps.length === 0) throw new UserError('no ImageContentSourcePolicy to migrate in the given files');
-  return icsps
+  // What is already an IDMS or ITMS (or image.config) needs no migrating: named, not printed.
+  const untouched = set.objects.filter((o) => o.kind !== 'ImageContentSourcePolicy').map((o) => `${o.kind}/${o.name}`);
+  const yaml = icsps
     .map(({ object }) => {
       const metadata = { ...((object.metadata ?? {}) as Record<string, unknown>) };
       delete metadata.creationTimestamp;
@@ -56,4 +58,5 @@ export async function migrateToIdms(set: PolicySet): Promise<string> {
       return stringify(idms, { indent: 4, indentSeq: true, sortMapEntries: true, lineWidth: 0 });
     })
     .join('---\n');
+  return { yaml, untouched };
 }

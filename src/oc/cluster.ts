@@ -62,7 +62,7 @@ export async function listNodeNames(oc: OcRunner): Promise<string[]> {
 
 /** Objects of one policy kind; a kind the cluster does not serve yields none, not an error. */
 export async function listPolicyObjects(oc: OcRunner, kind: PolicyKind): Promise<Record<string, unknown>[]> {
-  return (await getItems(oc, ['get', POLICY_RESOURCES[kind], '-o', 'json'], `list ${kind}s`)) ?? [];
+  return (await getItems(oc, ['get', POLICY_RESOURCES[kind], '-o', 'json'], `list ${POLICY_RESOURCES[kind]}`)) ?? [];
 }
 
 export async function getImageConfig(oc: OcRunner): Promise<Record<string, unknown> | null> {

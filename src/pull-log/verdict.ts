@@ -16,7 +16,11 @@ export function decideVerdict(image: string, report: NodeReport, end: RunEnd, ex
   const evidence = { image, report, end, expectation, attempts, served, source };
 
   const broken = runProblem(report, pull, end);
-  if (broken) return { ...base, verdict: 'error', detail: broken.detail, summary: broken.summary, hint: hintFor({ ...evidence, verdict: 'error' }) };
+  if (broken) {
+    // The check did not finish: no PULLED FROM beside verdict error; what it saw goes in the detail.
+    const seen = served ? `; ${served.mirror ? 'a mirror' : 'the source'} had served the image by then` : '';
+    return { ...base, pulledFrom: null, verdict: 'error', detail: `${broken.detail}${seen}`, summary: broken.summary, hint: hintFor({ ...evidence, verdict: 'error' }) };
+  }
 
   if (served?.mirror) {
     const failedBefore = mirrors.filter((a) => !a.ok);
@@ -24,8 +28,9 @@ export function decideVerdict(image: string, report: NodeReport, end: RunEnd, ex
     return {
       ...base,
       verdict: 'mirrored',
-      detail: `pulled from a mirror${note}`,
-      summary: failedBefore.length ? `from a mirror, ${failedBefore.length} failed first` : 'pulled from a mirror',
+      // "served": a manifest check (--check manifest) pulls nothing, and the words hold for both.
+      detail: `served by a mirror${note}`,
+      summary: failedBefore.length ? `from a mirror, ${failedBefore.length} failed first` : 'served by a mirror',
       hint: null,
     };
   }

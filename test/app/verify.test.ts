@@ -75,7 +75,7 @@ describe('verify over the fake client', () => {
     ]);
     const result = await verify(request(), { client, nodeRunner, signal: new AbortController().signal, logSink: undefined });
     expect(result.nodes.map((n) => [n.name, n.verdict, n.detail])).toEqual([
-      ['w0', 'mirrored', 'pulled from a mirror'],
+      ['w0', 'mirrored', 'served by a mirror'],
       [
         'w1',
         'mirror-failed',
@@ -119,7 +119,7 @@ describe('verify over the fake client', () => {
     const result = await verify(request({ timeoutMs: 50 }), { client, nodeRunner, signal: new AbortController().signal, logSink: undefined });
     expect(result.nodes.map((n) => [n.name, n.verdict, n.detail])).toEqual([
       ['slow', 'error', 'timed out after 50ms; oc said: Container container-00 is unable to start due to an error: Back-off pulling image "tools"'],
-      ['w0', 'mirrored', 'pulled from a mirror'],
+      ['w0', 'mirrored', 'served by a mirror'],
     ]);
   });
 

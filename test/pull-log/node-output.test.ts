@@ -20,8 +20,8 @@ function fixture(name: string) {
 
 describe('node outputs captured in the sandbox', () => {
   const cases: [string, string, string, string | null, string][] = [
-    ['digest-mirrored', IMAGE, 'mirrored', '/mirror/team/app', 'pulled from a mirror'],
-    ['digest-needs-credentials', IMAGE, 'mirrored', '/secure/team/app', 'pulled from a mirror'],
+    ['digest-mirrored', IMAGE, 'mirrored', '/mirror/team/app', 'served by a mirror'],
+    ['digest-needs-credentials', IMAGE, 'mirrored', '/secure/team/app', 'served by a mirror'],
     [
       'digest-missing-credentials', IMAGE, 'mirror-failed', null,
       'mirror unauthorized: the mirror needs credentials: add them to the cluster pull secret (openshift-config/pull-secret); the source failed too (dns)',
@@ -40,7 +40,7 @@ describe('node outputs captured in the sandbox', () => {
       'digest-quay-missing', IMAGE, 'mirror-failed', null,
       'mirror unauthorized: the mirror needs credentials: add them to the cluster pull secret (openshift-config/pull-secret); the source failed too (dns)',
     ],
-    ['digest-proxied', IMAGE, 'mirrored', 'proxied.sandbox.invalid:', 'pulled from a mirror'],
+    ['digest-proxied', IMAGE, 'mirrored', 'proxied.sandbox.invalid:', 'served by a mirror'],
     [
       'digest-proxy-down', IMAGE, 'mirror-failed', null,
       'mirror connection-refused: nothing listens there: check the mirror host, port and that the registry is running; the source failed too (connection-refused)',
@@ -106,7 +106,8 @@ describe('runs that did not complete', () => {
     const cut = lines.slice(0, lines.findIndex((l) => l.includes('pull-exit')));
     const result = decideVerdict(IMAGE, readNodeOutput(cut.join('\n')), { ...END, clientSaid: 'non-zero exit code from debug container' });
     expect(result.verdict).toBe('error');
-    expect(result.detail).toBe('debug pod failed: non-zero exit code from debug container');
+    expect(result.detail).toBe('debug pod failed: non-zero exit code from debug container; a mirror had served the image by then');
+    expect(result.pulledFrom).toBeNull();
   });
 
   it('a timeout says so, in the words the client last said', () => {
@@ -123,7 +124,7 @@ describe('runs that did not complete', () => {
   });
 
   it('an interrupted node is interrupted, whatever it printed', () => {
-    expect(decideVerdict(IMAGE, fixture('digest-mirrored'), { ...END, status: 'interrupted' })).toMatchObject({ verdict: 'error', detail: 'interrupted' });
+    expect(decideVerdict(IMAGE, fixture('digest-mirrored'), { ...END, status: 'interrupted' })).toMatchObject({ verdict: 'error', pulledFrom: null, detail: 'interrupted; a mirror had served the image by then' });
   });
 
   it('podman failing before any attempt is an error with its message', () => {

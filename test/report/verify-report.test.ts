@@ -14,9 +14,9 @@ const result: VerifyResult = {
   warnings: [],
   nodes: [
     {
-      name: 'worker-0', verdict: 'mirrored', pulledFrom: `mirror.example:5000/team/app@sha256:${'e'.repeat(64)}`, detail: 'pulled from a mirror', durationMs: 412,
+      name: 'worker-0', verdict: 'mirrored', pulledFrom: `mirror.example:5000/team/app@sha256:${'e'.repeat(64)}`, detail: 'served by a mirror', durationMs: 412,
       attempts: [{ reference: `mirror.example:5000/team/app@sha256:${'e'.repeat(64)}`, mirror: true, ok: true, reason: null, message: null }],
-      podman: '4.3.1', imageWasPresent: false, imageRemoved: true, image: IMAGE, summary: 'pulled from a mirror', hint: null, config: null, proxy: null, credentials: {}, engines: null, disagreement: null, crioConfig: null, lowDisk: null,
+      podman: '4.3.1', imageWasPresent: false, imageRemoved: true, image: IMAGE, summary: 'served by a mirror', hint: null, config: null, proxy: null, credentials: {}, engines: null, disagreement: null, crioConfig: null, lowDisk: null,
     },
     {
       name: 'worker-1', verdict: 'skipped', pulledFrom: null, detail: 'node is not Ready: Kubelet stopped posting node status.', summary: 'not Ready', durationMs: 0,
@@ -35,7 +35,7 @@ describe('verify report', () => {
     expect(await renderVerify(result, 'table')).toBe(
       [
         'NODE       VERDICT    PULLED FROM                    DETAIL',
-        'worker-0   mirrored   mirror.example:5000/team/app   pulled from a mirror',
+        'worker-0   mirrored   mirror.example:5000/team/app   served by a mirror',
         'worker-1   skipped    -                              not Ready',
         '',
       ].join('\n'),
@@ -142,8 +142,8 @@ describe('grouped', () => {
       hint: verdict === 'mirrored' ? null : 'mirror it there',
     });
     const nodes = [
-      ...Array.from({ length: 197 }, (_, i) => n(`worker-${i}`, 'mirrored', 'pulled from a mirror')),
-      n('infra-1', 'mirrored', 'pulled from a mirror'),
+      ...Array.from({ length: 197 }, (_, i) => n(`worker-${i}`, 'mirrored', 'served by a mirror')),
+      n('infra-1', 'mirrored', 'served by a mirror'),
       n('worker-197', 'mirror-failed', 'manifest-unknown on mirror, source: dns'),
       n('worker-199', 'mirror-failed', 'manifest-unknown on mirror, source: dns'),
     ];
@@ -151,7 +151,7 @@ describe('grouped', () => {
     expect(text.split('\n')).toEqual([
       'VERDICT         COUNT   PULLED FROM                    DETAIL                                    NODES',
       'mirror-failed   2       -                              manifest-unknown on mirror, source: dns   worker-[197,199]',
-      'mirrored        198     mirror.example:5000/team/app   pulled from a mirror                      infra-1, worker-[0-196]',
+      'mirrored        198     mirror.example:5000/team/app   served by a mirror                        infra-1, worker-[0-196]',
       '',
       'worker-[197,199]: mirror it there',
       '',

@@ -80,7 +80,9 @@ export const migrateCommand = (io: Io, setExit: (code: number) => void) =>
       if (args.filename.length === 0) throw new UserError('migrate needs -f FILE with ImageContentSourcePolicy objects');
       const { migrateToIdms } = await import('../../app/policies.js');
       const { readManifestFiles } = await import('../../app/manifests.js');
-      io.out(await migrateToIdms(await readManifestFiles(args.filename)));
+      const { yaml, untouched } = await migrateToIdms(await readManifestFiles(args.filename));
+      io.out(yaml);
+      if (untouched.length) io.err(`note: left out, as they need no migrating: ${untouched.join(', ')}\n`);
       return EXIT.ok;
     },
   });
