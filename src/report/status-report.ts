@@ -4,7 +4,12 @@ import { type Paint, plain } from './colors.js';
 import { type OutputFormat, renderDocument } from './document.js';
 import { renderTable } from './table.js';
 
-export async function renderStatus(result: StatusResult, format: OutputFormat, paint: Paint = plain): Promise<string> {
+/**
+ * Pools, then nodes. At the terminal's width the node table shows one CONFIG column (the current
+ * rendered config, or current -> desired while a node updates), cut where it must be; each node
+ * still updating gets a line under the table with both names in full.
+ */
+export async function renderStatus(result: StatusResult, format: OutputFormat, paint: Paint = plain, width?: number): Promise<string> {
   if (format === 'json' || format === 'yaml') return renderDocument(result, format);
   const wide = format === 'wide';
   const pools = await renderTable(
@@ -19,12 +24,23 @@ export async function renderStatus(result: StatusResult, format: OutputFormat, p
       registriesText(p.registries),
       ...(wide ? [p.currentConfig === p.desiredConfig ? (p.desiredConfig ?? '-') : `${p.currentConfig ?? '-'} -> ${p.desiredConfig ?? '-'}`, p.message ?? '-'] : []),
     ]),
+    { maxWidth: wide ? undefined : width, shrinkable: [6] },
   );
+  if (wide) {
+    const nodes = await renderTable(
+      ['node', 'pool', 'current', 'desired', 'state', 'up to date'],
+      result.nodes.map((n) => [n.name, n.pool ?? '-', n.currentConfig ?? '-', n.desiredConfig ?? '-', n.state ?? '-', n.upToDate ? 'yes' : paint('no', 'yellow')]),
+    );
+    return `${result.pools.length ? `${pools}\n` : ''}${nodes}`;
+  }
+  const config = (n: StatusResult['nodes'][number]) => (n.currentConfig === n.desiredConfig ? (n.currentConfig ?? '-') : `${n.currentConfig ?? '-'} -> ${n.desiredConfig ?? '-'}`);
   const nodes = await renderTable(
-    ['node', 'pool', 'current', 'desired', 'state', 'up to date'],
-    result.nodes.map((n) => [n.name, n.pool ?? '-', n.currentConfig ?? '-', n.desiredConfig ?? '-', n.state ?? '-', n.upToDate ? 'yes' : paint('no', 'yellow')]),
+    ['node', 'pool', 'state', 'up to date', 'config'],
+    result.nodes.map((n) => [n.name, n.pool ?? '-', n.state ?? '-', n.upToDate ? 'yes' : paint('no', 'yellow'), config(n)]),
+    { maxWidth: width, shrinkable: [4] },
   );
-  return `${result.pools.length ? `${pools}\n` : ''}${nodes}`;
+  const updating = result.nodes.filter((n) => n.currentConfig !== n.desiredConfig).map((n) => `${n.name}: ${n.currentConfig ?? '-'} -> ${n.desiredConfig ?? '-'}`);
+  return `${result.pools.length ? `${pools}\n` : ''}${nodes}${updating.length ? `\n${updating.join('\n')}\n` : ''}`;
 }
 
 function registriesText(r: StatusResult['pools'][number]['registries']): string {

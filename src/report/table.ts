@@ -32,6 +32,14 @@ export async function renderTable(headers: string[], rows: string[][], fit: Tabl
     .join('\n')}\n`;
 }
 
+/** Whether the rows fit maxWidth once the shrinkable columns are cut as far as they may be. */
+export function fits(headers: string[], rows: string[][], { maxWidth, shrinkable = [] }: TableFit): boolean {
+  if (maxWidth === undefined) return true;
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => visibleLength(r[i] ?? ''))));
+  const floor = widths.map((w, i) => (shrinkable.includes(i) ? Math.min(w, Math.max(MIN_CELL, headers[i]!.length)) : w));
+  return floor.reduce((a, b) => a + b, 0) + GAP * (headers.length - 1) <= maxWidth;
+}
+
 /** Cuts the shrinkable columns' cells (with …) until every row fits maxWidth. */
 export function fitRows(headers: string[], rows: string[][], { maxWidth, shrinkable = [] }: TableFit): string[][] {
   if (maxWidth === undefined) return rows;

@@ -4,7 +4,7 @@ import type { Verdict } from '../pull-log/evidence.js';
 import { type Paint, plain } from './colors.js';
 import { type OutputFormat, renderDocument } from './document.js';
 import { foldNames } from './fold.js';
-import { renderTable } from './table.js';
+import { fitRows, fits, renderTable } from './table.js';
 
 const VERDICT_COLOR: Record<Verdict, Parameters<Paint>[1]> = {
   mirrored: 'green',
@@ -46,31 +46,65 @@ export function verifyDocument(result: VerifyResult): unknown {
 }
 
 /**
- * table: one short line per node, cut to `width` (the terminal's) so no row wraps, then one
- * hint line per node that has one. wide: every column in full, hints and attempts included.
+ * table: one short line per node, cut to `width` (the terminal's) so no row wraps: the detail
+ * gives way first, then where the image came from, and where even that is too wide the PULLED
+ * FROM column goes. Under it, one line per node with a hint, and one per node whose row lost
+ * something, saying it in full. wide: every column in full, each attempt on a line of its own
+ * under its node's row.
  */
 export async function renderVerify(result: VerifyResult, format: OutputFormat, paint: Paint = plain, width?: number, group = false): Promise<string> {
   if (format === 'json' || format === 'yaml') return renderDocument(verifyDocument(result), format);
   if (group && format === 'table') return renderGroups(result, paint, width);
   const several = result.images.length > 1;
-  const wide = format === 'wide';
-  const headers = ['node', ...(several ? ['image'] : []), 'verdict', 'pulled from', 'detail', ...(wide ? ['hint', 'attempts'] : [])];
+  if (format === 'wide') return renderWide(result, paint, several);
+  const row = (n: VerifyResult['nodes'][number], withSource: boolean) => [
+    n.name,
+    ...(several ? [n.image] : []),
+    paint(n.verdict, VERDICT_COLOR[n.verdict]),
+    ...(withSource ? [shortReference(n.pulledFrom, n.image)] : []),
+    n.summary,
+  ];
+  let headers = ['node', ...(several ? ['image'] : []), 'verdict', 'pulled from', 'detail'];
+  let full = result.nodes.map((n) => row(n, true));
+  // The detail gives way first, then where the image came from.
+  let fit = { maxWidth: width, shrinkable: [headers.length - 1, headers.length - 2] };
+  if (width !== undefined && !fits(headers, full, fit)) {
+    headers = headers.filter((h) => h !== 'pulled from');
+    full = result.nodes.map((n) => row(n, false));
+    fit = { maxWidth: width, shrinkable: [headers.length - 1] };
+  }
+  const shown = fitRows(headers, full, fit);
+  const table = await renderTable(headers, shown, {});
+  const lines: string[] = [];
+  result.nodes.forEach((n, i) => {
+    const label = `${n.name}${several ? ` ${n.image}` : ''}`;
+    const lost = (!headers.includes('pulled from') && n.pulledFrom !== null) || shown[i]!.some((cell, j) => cell !== full[i]![j]);
+    // One line a node at most: what the row lost, in full, then its advice.
+    const said = lost ? `${n.summary}${n.pulledFrom ? ` (from ${shortReference(n.pulledFrom, n.image)})` : ''}` : null;
+    if (n.hint || said) lines.push(`${label}: ${[said, n.hint].filter(Boolean).join('; ')}`);
+  });
+  return lines.length ? `${table}\n${lines.join('\n')}\n` : table;
+}
+
+/** -o wide: the detail and hint in full, and each attempt on its own line under its node, indented. */
+async function renderWide(result: VerifyResult, paint: Paint, several: boolean): Promise<string> {
+  const headers = ['node', ...(several ? ['image'] : []), 'verdict', 'pulled from', 'attempts', 'detail'];
   const rows = result.nodes.map((n) => [
     n.name,
     ...(several ? [n.image] : []),
     paint(n.verdict, VERDICT_COLOR[n.verdict]),
     shortReference(n.pulledFrom, n.image),
-    wide ? n.detail : n.summary,
-    ...(wide ? [n.hint ?? '-', attemptsText(n.attempts)] : []),
+    String(n.attempts.length),
+    n.detail,
   ]);
-  // The detail gives way first, then where the image came from.
-  const shrinkable = wide ? [] : [headers.length - 1, headers.length - 2];
-  const table = await renderTable(headers, rows, { maxWidth: wide ? undefined : width, shrinkable });
-  if (wide) return table;
-  const hints = result.nodes.filter((n) => n.hint).map((n) => `${n.name}${several ? ` ${n.image}` : ''}: ${n.hint}`);
-  return hints.length ? `${table}
-${hints.join('\n')}
-` : table;
+  const lines = (await renderTable(headers, rows, {})).trimEnd().split('\n');
+  const out = [lines[0]!];
+  result.nodes.forEach((n, i) => {
+    out.push(lines[i + 1]!);
+    for (const a of n.attempts) out.push(`    ${a.mirror ? 'mirror' : 'source'} ${shortReference(a.reference, n.image)}: ${a.ok ? 'ok' : (a.reason ?? 'not reached')}`);
+    if (n.hint) out.push(`    hint: ${n.hint}`);
+  });
+  return `${out.join('\n')}\n`;
 }
 
 // Findings first: a 500-row table would hide the three nodes that matter.
@@ -93,10 +127,6 @@ async function renderGroups(result: VerifyResult, paint: Paint, width?: number):
   const table = await renderTable(headers, rows, { maxWidth: width, shrinkable: [headers.length - 1, headers.length - 2, headers.length - 3] });
   const hints = sorted.filter(({ nodes }) => nodes[0]!.hint).map(({ nodes }) => `${foldNames(nodes.map((x) => x.name))}: ${nodes[0]!.hint}`);
   return hints.length ? `${table}\n${hints.join('\n')}\n` : table;
-}
-
-function attemptsText(attempts: VerifyResult['nodes'][number]['attempts']): string {
-  return attempts.length ? attempts.map((a) => `${a.mirror ? 'mirror' : 'source'} ${a.reference} ${a.ok ? 'ok' : (a.reason ?? 'not reached')}`).join('\n') : '-';
 }
 
 /** One line for stderr under the table. */

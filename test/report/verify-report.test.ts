@@ -43,9 +43,11 @@ describe('verify report', () => {
   });
   it('wide: the full detail, the hint and every attempt', async () => {
     const text = await renderVerify(result, 'wide');
-    expect(text.split('\n')[0]).toMatch(/^NODE +VERDICT +PULLED FROM +DETAIL +HINT +ATTEMPTS$/);
+    expect(text.split('\n')[0]).toMatch(/^NODE +VERDICT +PULLED FROM +ATTEMPTS +DETAIL$/);
     expect(text).toContain('node is not Ready: Kubelet stopped posting node status.');
-    expect(text).toContain(`mirror mirror.example:5000/team/app@sha256:${'e'.repeat(64)} ok`);
+    // Each attempt on its own line under its node, the digest (known from the header) left out.
+    expect(text.split('\n')[2]).toBe('    mirror mirror.example:5000/team/app: ok');
+    for (const line of text.split('\n')) expect(line.length).toBeLessThan(200);
   });
   it('a hint line under the table for each node that has one; rows cut to the width', async () => {
     const failing = {
@@ -64,7 +66,21 @@ describe('verify report', () => {
     const lines = text.split('\n');
     for (const line of lines.slice(0, 3)) expect(line.length).toBeLessThanOrEqual(60);
     expect(lines[2]).toMatch(/^worker-1 {3}mirror-failed {3}- {2} +manifest-un…$/);
-    expect(lines.slice(3)).toEqual(['', 'worker-1: mirror.example:5000: the image is not on this mirror: mirror it there (oc mirror, or oc image mirror)', '']);
+    // What the row lost, in full, and the advice: one line.
+    expect(lines.slice(3)).toEqual([
+      '',
+      'worker-0: served by a mirror (from mirror.example:5000/team/app)',
+      'worker-1: manifest-unknown on mirror, source: dns; mirror.example:5000: the image is not on this mirror: mirror it there (oc mirror, or oc image mirror)',
+      '',
+    ]);
+  });
+  it('a node name too long for PULLED FROM at 80 columns: the column goes, and a line under the table gives the source', async () => {
+    const long = { ...result, nodes: [{ ...result.nodes[0]!, name: 'worker-0.compute.eu-west-1a.cluster-a.corp.example.com' }] };
+    const text = await renderVerify(long, 'table', plain, 80);
+    const lines = text.split('\n');
+    expect(lines[0]).toMatch(/^NODE +VERDICT +DETAIL$/);
+    for (const line of lines.slice(0, 2)) expect(line.length).toBeLessThanOrEqual(80);
+    expect(lines.slice(2)).toEqual(['', 'worker-0.compute.eu-west-1a.cluster-a.corp.example.com: served by a mirror (from mirror.example:5000/team/app)', '']);
   });
   it('several images: an IMAGE column', async () => {
     const text = await renderVerify({ ...result, images: [IMAGE, 'b.example/x:1'] }, 'table');

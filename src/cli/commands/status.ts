@@ -17,7 +17,10 @@ export const statusCommand = (io: Io, setExit: (code: number) => void): CommandM
     const client = openClientFrom(args, io);
     const result = await status(client, args.selector);
     const terminal = decideTerminal({ noColor: (args as { color?: boolean }).color === false, output: args.output }, io.env);
-    io.out(await renderStatus(result, args.output, terminal.paint));
-    setExit(result.nodes.every((n) => n.upToDate) ? EXIT.ok : EXIT.findings);
+    io.out(await renderStatus(result, args.output, terminal.paint, io.columns));
+    const behind = result.nodes.filter((n) => !n.upToDate);
+    // Exit 1 says why, on stderr: data stays on stdout.
+    if (behind.length) io.err(`${behind.length} node(s) not yet on their desired MachineConfig: ${behind.map((n) => n.name).join(', ')}\n`);
+    setExit(behind.length === 0 ? EXIT.ok : EXIT.findings);
   },
 });

@@ -143,6 +143,7 @@ export async function runVerify(invocation: VerifyInvocation, io: Io): Promise<n
     const group = invocation.group ?? result.nodes.length > SCALE_THRESHOLD;
     io.out(await report.renderVerify(result, output, terminal.paint, io.columns, group));
     if (table) io.err(`${report.summaryLine(result)}\n`);
+    if (invocation.logDir) io.err(`each node's raw output is in ${invocation.logDir}/NODE.log\n`);
     const clean = result.nodes.every((n) => n.verdict === 'mirrored' && !n.crioConfig?.stale && !n.disagreement);
     return result.nodes.length > 0 && clean ? EXIT.ok : EXIT.findings;
   } finally {
