@@ -7,7 +7,7 @@ import { type ClusterNode, listNodes } from '../oc/cluster.js';
 import { endpointTime, followNodeLogs } from '../oc/node-logs.js';
 import { JournalSlices } from './journal-slices.js';
 import { type AbortStopper, forEachLimited, stopOnAbort } from '../oc/node-runner.js';
-import { type CrioAttempt, CrioJournalReader, type CrioPull } from '../pull-log/crio-journal.js';
+import { type CrioAttempt, CrioJournalReader, type CrioPull, journalLineTime } from '../pull-log/crio-journal.js';
 import type { MirrorRule } from '../registries/policies.js';
 import { parseReference, referenceName } from '../registries/reference.js';
 import { readClusterPolicies } from './cluster-policies.js';
@@ -109,15 +109,23 @@ async function readNode(client: Client, node: ClusterNode, request: AuditRequest
     if (timedOut || end.signal) break;
     from = slices.next();
   }
-  const pulls = reader.result().pulls.map(toAuditPull);
+  const pulls = reader.result().pulls.map((p) => toAuditPull(p, request.until));
   return { pulls, error, complete: from === null && !error, readUpTo: slices.readUpTo() };
 }
 
-function toAuditPull(pull: CrioPull): AuditPull {
+function toAuditPull(pull: CrioPull, until: Date): AuditPull {
   const source = pull.image;
-  const attempts = pull.attempts.map((a) => ({ ...a, mirror: a.reference !== source }));
+  const attempts = pull.attempts.map((a) => ({ ...a, at: isoTime(a.at, until), mirror: a.reference !== source }));
   const served = pull.outcome === 'succeeded' ? (attempts.at(-1) ?? null) : null;
-  return { image: pull.image, at: pull.at, outcome: pull.outcome, servedBy: served?.reference ?? null, mirror: served ? served.mirror : null, attempts, error: pull.error };
+  return { image: pull.image, at: isoTime(pull.at, until), outcome: pull.outcome, servedBy: served?.reference ?? null, mirror: served ? served.mirror : null, attempts, error: pull.error };
+}
+
+/** CRI-O's logrus time (`2026-11-30 03:48:59.356000000Z`) or the journal's stamp, as ISO 8601 (to the millisecond). */
+export function isoTime(at: string, until: Date): string {
+  const logrus = /^(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d)(?:\.(\d+))?Z$/.exec(at);
+  if (logrus) return `${logrus[1]}T${logrus[2]}.${(logrus[3] ?? '').padEnd(3, '0').slice(0, 3)}Z`;
+  const stamp = journalLineTime(`${at} `, until);
+  return stamp ? stamp.at.toISOString() : at;
 }
 
 function findingsFor(node: string, pull: AuditPull, rules: MirrorRule[]): Finding[] {

@@ -5,8 +5,14 @@ import { type Paint, plain } from './colors.js';
 import { type OutputFormat, renderDocument } from './document.js';
 import { renderTable } from './table.js';
 
-export async function renderAudit(result: AuditResult, format: OutputFormat, paint: Paint = plain, width?: number): Promise<string> {
-  if (format === 'json' || format === 'yaml') return renderDocument(result, format);
+/**
+ * The table says what is redundant once: a digest by its first 12 hex digits, the source without
+ * the digest the image already names, the time as an age (kubectl's AGE); then it cuts the image
+ * and the source to the terminal's width. -o wide keeps them whole, and the documents keep all.
+ */
+export async function renderAudit(result: AuditResult, format: OutputFormat, paint: Paint = plain, width?: number, now = new Date()): Promise<string> {
+  if (format === 'json' || format === 'yaml') return renderDocument('Audit', result, format);
+  const wide = format === 'wide';
   const rows: string[][] = [];
   for (const node of result.nodes) {
     const byImage = new Map<string, AuditResult['nodes'][number]['pulls']>();
@@ -14,12 +20,13 @@ export async function renderAudit(result: AuditResult, format: OutputFormat, pai
     for (const [image, pulls] of byImage) {
       const last = pulls.at(-1)!;
       const served = last.outcome === 'succeeded' ? (last.mirror ? paint('mirror', 'green') : paint('source', 'yellow')) : last.outcome === 'failed' ? paint('failed', 'red') : 'no result';
-      rows.push([node.name, image, String(pulls.length), served, last.servedBy ?? '-', last.at]);
+      const source = last.servedBy ? (wide ? last.servedBy : withoutDigestOf(last.servedBy, image)) : '-';
+      rows.push([node.name, wide ? image : shortDigest(image), String(pulls.length), served, source, wide ? last.at : age(last.at, now)]);
     }
     if (node.error) rows.push([node.name, '-', '-', paint('error', 'red'), node.error, '-']);
   }
   const table = rows.length
-    ? await renderTable(['node', 'image', 'pulls', 'last served by', 'source', 'when'], rows, { maxWidth: format === 'wide' ? undefined : width, shrinkable: [4, 1] })
+    ? await renderTable(['node', 'image', 'pulls', 'last served by', 'source', wide ? 'when' : 'age'], rows, { maxWidth: wide ? undefined : width, shrinkable: [4, 1] })
     : '';
   const findings = result.findings.map((f) => `${f.node}: ${f.kind}: ${f.image}: ${f.detail}`);
   for (const node of result.nodes) {
@@ -31,4 +38,28 @@ export async function renderAudit(result: AuditResult, format: OutputFormat, pai
     findings.push('note: CRI-O logs no reason for a failed attempt at its default level (info): a pull with no result failed or is still running');
   }
   return `${table}${findings.length ? `${table ? '\n' : ''}${findings.join('\n')}\n` : ''}`;
+}
+
+/** `name@sha256:<64 hex>` as `name@sha256:<12 hex>`, as container tools show image ids. */
+function shortDigest(reference: string): string {
+  return reference.replace(/@(sha256:[0-9a-f]{12})[0-9a-f]{52}$/, '@$1');
+}
+
+function withoutDigestOf(reference: string, image: string): string {
+  const digest = /@sha256:[0-9a-f]{64}$/.exec(image)?.[0];
+  return digest && reference.endsWith(digest) ? reference.slice(0, -digest.length) : shortDigest(reference);
+}
+
+/** How long ago, as kubectl's AGE column says it (k8s.io/apimachinery pkg/util/duration HumanDuration, coarsened). */
+export function age(at: string, now: Date): string {
+  const seconds = Math.max(0, Math.floor((now.getTime() - Date.parse(at)) / 1000));
+  if (!Number.isFinite(seconds)) return '-';
+  if (seconds < 120) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 10) return `${minutes}m${seconds % 60 ? `${seconds % 60}s` : ''}`;
+  if (minutes < 180) return `${minutes}m`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 8) return `${hours}h${minutes % 60 ? `${minutes % 60}m` : ''}`;
+  if (hours < 48) return `${hours}h`;
+  return `${Math.floor(hours / 24)}d`;
 }

@@ -5,7 +5,7 @@ import { type OutputFormat, renderDocument } from './document.js';
 import { renderTable } from './table.js';
 
 export async function renderCleanup(leftovers: Leftover[], format: OutputFormat, dryRun: boolean): Promise<string> {
-  if (format === 'json' || format === 'yaml') return renderDocument({ dryRun, leftovers }, format);
+  if (format === 'json' || format === 'yaml') return renderDocument('Cleanup', { dryRun, leftovers }, format);
   if (leftovers.length === 0) return '';
   return renderTable(
     ['namespace', 'run', 'age', 'held', dryRun ? 'would remove' : 'removed'],

@@ -1,8 +1,14 @@
-// -o json|yaml: exactly one document on stdout. yaml loads only when asked for.
+// -o json|yaml: exactly one document on stdout, naming its kind and version as kubectl's
+// documents do (apiVersion, kind), so that a script can tell what it reads and when it changes.
+// The fields of each kind: docs/output.md. yaml loads only when asked for.
 export type OutputFormat = 'table' | 'wide' | 'json' | 'yaml';
 
-export async function renderDocument(value: unknown, format: 'json' | 'yaml'): Promise<string> {
-  if (format === 'json') return `${JSON.stringify(value, null, 2)}\n`;
+export const DOCUMENT_API_VERSION = 'oc-icsp/v1';
+export type DocumentKind = 'Verify' | 'VerifyPlan' | 'Audit' | 'Status' | 'Cleanup' | 'Explain' | 'PolicyList';
+
+export async function renderDocument(kind: DocumentKind, value: object, format: 'json' | 'yaml'): Promise<string> {
+  const document = { apiVersion: DOCUMENT_API_VERSION, kind, ...value };
+  if (format === 'json') return `${JSON.stringify(document, null, 2)}\n`;
   const { stringify } = await import('yaml');
-  return stringify(value, { lineWidth: 0 });
+  return stringify(document, { lineWidth: 0 });
 }

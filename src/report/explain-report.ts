@@ -2,9 +2,15 @@ import type { ExplainResult } from '../app/explain.js';
 import { type OutputFormat, renderDocument } from './document.js';
 import { renderTable } from './table.js';
 
-export async function renderExplain(result: ExplainResult, format: OutputFormat): Promise<string> {
+/**
+ * The sources in order. The table leaves out the digest or tag every reference shares (the line
+ * above it names the image once), and at the terminal's width cuts a reference too long for it;
+ * -o wide and the documents keep each in full.
+ */
+export async function renderExplain(result: ExplainResult, format: OutputFormat, width?: number): Promise<string> {
   if (format === 'json' || format === 'yaml') {
     return renderDocument(
+      'Explain',
       {
         image: result.image,
         from: result.from,
@@ -16,15 +22,20 @@ export async function renderExplain(result: ExplainResult, format: OutputFormat)
       format,
     );
   }
+  const wide = format === 'wide';
   const headers = ['#', 'reference', 'kind', 'flags'];
-  if (format === 'wide') headers.push('why');
+  if (wide) headers.push('why');
+  const suffix = /[@:][^/]*$/.exec(result.image)?.[0] ?? '';
+  const shared = !wide && suffix !== '' && result.sources.length > 1 && result.sources.every((s) => s.reference.endsWith(suffix));
   const rows = result.sources.map((s, i) => {
     const flags = [s.insecure ? 'insecure' : '', s.blocked ? 'blocked' : ''].filter(Boolean).join(',') || '-';
-    const row = [String(i + 1), s.reference, s.mirror ? 'mirror' : 'source', flags];
-    if (format === 'wide') row.push(s.why);
+    const row = [String(i + 1), shared ? s.reference.slice(0, -suffix.length) : s.reference, s.mirror ? 'mirror' : 'source', flags];
+    if (wide) row.push(s.why);
     return row;
   });
   const notes = result.notes.map((n) => `note: ${n}\n`).join('');
   if (rows.length === 0) return notes;
-  return (await renderTable(headers, rows)) + (notes ? `\n${notes}` : '');
+  const title = shared ? `sources a pull of ${result.image} tries, in order (each ${suffix.startsWith('@') ? 'by that digest' : 'with that tag'}):\n` : '';
+  const table = await renderTable(headers, rows, { maxWidth: wide ? undefined : width, shrinkable: [1] });
+  return title + table + (notes ? `\n${notes}` : '');
 }

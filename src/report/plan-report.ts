@@ -9,18 +9,34 @@ export interface Plan {
   skipped: string[];
 }
 
+/**
+ * The table form opens with what a run would do and for how many nodes, then the run's own calls
+ * and the calls for one node, once, with NODE where the node's name goes (the node is all that
+ * varies between them). -o json keeps every call of every node, in full.
+ */
 export async function renderPlan(plan: Plan, format: OutputFormat): Promise<string> {
-  if (format === 'json' || format === 'yaml') return renderDocument(plan, format);
-  const lines: string[] = [`# ${plan.strategy}: nothing below has run`];
-  let current: string | null | undefined;
-  for (const call of plan.calls) {
-    if (call.node !== current) {
-      lines.push(`# ${call.node ?? (current === undefined ? 'the run' : 'the end of the run')}`);
-      current = call.node;
-    }
+  if (format === 'json' || format === 'yaml') return renderDocument('VerifyPlan', plan, format);
+  const nodes = [...new Set(plan.calls.map((c) => c.node).filter((n): n is string => n !== null))];
+  const own = plan.calls.filter((c) => c.node === null);
+  const first = nodes[0];
+  const perNode = first === undefined ? [] : plan.calls.filter((c) => c.node === first).map((c) => ({ ...c, argv: c.argv.map((a) => a.replaceAll(first, 'NODE')), stdin: c.stdin?.replaceAll(first, 'NODE') }));
+  const named = nodes.length > 6 ? `${nodes.slice(0, 5).join(', ')} and ${nodes.length - 5} more` : nodes.join(', ');
+  const lines: string[] = [
+    `# ${plan.strategy}: nothing below has run`,
+    `# a run would make ${own.length ? 'its own namespace (and delete it at the end)' : 'nothing of its own'} and reach ${nodes.length || 'no'} node(s)${nodes.length ? `: ${named}` : ''}`,
+  ];
+  const show = (call: PlannedCall) => {
     const line = call.argv.map(shellQuote).join(' ');
     lines.push(call.stdin === undefined ? line : `${line} <<'STDIN'\n${call.stdin}\nSTDIN`);
-  }
+  };
+  const before = own.filter((c) => plan.calls.indexOf(c) < plan.calls.findIndex((x) => x.node !== null) || nodes.length === 0);
+  const after = own.filter((c) => !before.includes(c));
+  if (before.length) lines.push('# the run');
+  before.forEach(show);
+  if (perNode.length) lines.push(`# for each NODE${nodes.length > 1 ? ` (${nodes.length} of them)` : ''}`);
+  perNode.forEach(show);
+  if (after.length) lines.push('# the end of the run');
+  after.forEach(show);
   for (const node of plan.skipped) lines.push(`# ${node}: not Ready, skipped`);
   return `${lines.join('\n')}\n`;
 }

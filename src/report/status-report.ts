@@ -10,7 +10,7 @@ import { renderTable } from './table.js';
  * still updating gets a line under the table with both names in full.
  */
 export async function renderStatus(result: StatusResult, format: OutputFormat, paint: Paint = plain, width?: number): Promise<string> {
-  if (format === 'json' || format === 'yaml') return renderDocument(result, format);
+  if (format === 'json' || format === 'yaml') return renderDocument('Status', result, format);
   const wide = format === 'wide';
   const pools = await renderTable(
     ['pool', 'updated', 'ready', 'degraded', 'unavailable', 'updating', 'registries.conf', ...(wide ? ['config', 'message'] : [])],

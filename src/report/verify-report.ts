@@ -36,6 +36,7 @@ export function verifyDocument(result: VerifyResult): unknown {
       engines: n.engines,
       disagreement: n.disagreement,
       crioConfig: n.crioConfig,
+      lowDisk: n.lowDisk,
       durationMs: n.durationMs,
       podman: n.podman,
       imageWasPresent: n.imageWasPresent,
@@ -53,7 +54,7 @@ export function verifyDocument(result: VerifyResult): unknown {
  * under its node's row.
  */
 export async function renderVerify(result: VerifyResult, format: OutputFormat, paint: Paint = plain, width?: number, group = false): Promise<string> {
-  if (format === 'json' || format === 'yaml') return renderDocument(verifyDocument(result), format);
+  if (format === 'json' || format === 'yaml') return renderDocument('Verify', verifyDocument(result) as object, format);
   if (group && format === 'table') return renderGroups(result, paint, width);
   const several = result.images.length > 1;
   if (format === 'wide') return renderWide(result, paint, several);

@@ -91,16 +91,16 @@ describe('verify report', () => {
   });
   it('json: one document, the contract fields', async () => {
     const doc = JSON.parse(await renderVerify(result, 'json'));
-    expect(doc).toEqual(verifyDocument(result));
-    expect(Object.keys(doc)).toEqual(['image', 'images', 'check', 'strategy', 'policies', 'warnings', 'nodes', 'summary']);
+    expect(doc).toEqual({ apiVersion: 'oc-icsp/v1', kind: 'Verify', ...(verifyDocument(result) as object) });
+    expect(Object.keys(doc)).toEqual(['apiVersion', 'kind', 'image', 'images', 'check', 'strategy', 'policies', 'warnings', 'nodes', 'summary']);
     expect(Object.keys(doc.nodes[0])).toEqual([
       'name', 'image', 'verdict', 'pulledFrom', 'attempts', 'detail', 'hint', 'config', 'proxy', 'credentials', 'engines', 'disagreement', 'crioConfig',
-      'durationMs', 'podman', 'imageWasPresent', 'imageRemoved',
+      'lowDisk', 'durationMs', 'podman', 'imageWasPresent', 'imageRemoved',
     ]);
   });
   it('yaml: the same document', async () => {
     const { parse } = await import('yaml');
-    expect(parse(await renderVerify(result, 'yaml'))).toEqual(verifyDocument(result));
+    expect(parse(await renderVerify(result, 'yaml'))).toEqual({ apiVersion: 'oc-icsp/v1', kind: 'Verify', ...(verifyDocument(result) as object) });
   });
   it('header and summary lines for stderr', () => {
     expect(policyHeader(result)).toEqual([
@@ -129,18 +129,27 @@ describe('dry-run plan', () => {
     expect(text).toBe(
       [
         '# oc debug: nothing below has run',
+        '# a run would make its own namespace (and delete it at the end) and reach 1 node(s): w0',
         '# the run',
         "/usr/bin/oc create -f - -o name <<'STDIN'",
         '{"kind":"Namespace"}',
         'STDIN',
-        '# w0',
-        "/usr/bin/oc debug node/w0 '--to-namespace=oc-icsp-<generated>' -- sh -c 'echo '\\''hi'\\'' $1' x",
+        '# for each NODE',
+        "/usr/bin/oc debug node/NODE '--to-namespace=oc-icsp-<generated>' -- sh -c 'echo '\\''hi'\\'' $1' x",
         '# the end of the run',
         "/usr/bin/oc delete namespace 'oc-icsp-<generated>'",
         '# w1: not Ready, skipped',
         '',
       ].join('\n'),
     );
+  });
+  it('many nodes: the calls once, NODE for the name; the json keeps every node\'s', async () => {
+    const call = (node: string) => ({ node, argv: ['/usr/bin/oc', 'debug', `node/${node}`, '--', 'chroot', '/host', 'sh', '-c', 'a long node script'] });
+    const plan = { strategy: 'oc debug', calls: ['w0', 'w1', 'w2', 'w3', 'w4', 'w5', 'w6'].map(call), skipped: [] };
+    const text = await renderPlan(plan, 'table');
+    expect(text.match(/a long node script/g)).toHaveLength(1);
+    expect(text).toContain('# a run would make nothing of its own and reach 7 node(s): w0, w1, w2, w3, w4 and 2 more\n# for each NODE (7 of them)\n/usr/bin/oc debug node/NODE');
+    expect(JSON.parse(await renderPlan(plan, 'json')).calls).toHaveLength(7);
   });
   it('quotes what a shell would read otherwise', () => {
     expect(['a', 'node/w0', '$(id)', "it's", '', 'a b'].map(shellQuote)).toEqual(['a', 'node/w0', "'$(id)'", "'it'\\''s'", "''", "'a b'"]);

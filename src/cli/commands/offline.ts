@@ -37,7 +37,7 @@ export const explainCommand = (io: Io, setExit: (code: number) => void) =>
         { image: args.IMAGE, files: args.filename, registriesConf: args.registriesConf, registriesConfD: args.registriesConfD },
         () => clientRunner(args, io),
       );
-      io.out(await renderExplain(result, args.output));
+      io.out(await renderExplain(result, args.output, io.columns));
       // A pull that cannot work is a finding: podman refuses it, or every source is blocked.
       return result.error || result.sources.every((s) => s.blocked) ? EXIT.findings : EXIT.ok;
     },
@@ -66,7 +66,7 @@ export const listCommand = (io: Io, setExit: (code: number) => void) =>
       const [{ loadPolicies, listRows }, { renderList }] = await Promise.all([import('../../app/policies.js'), import('../../report/list-report.js')]);
       const rows = listRows(await loadPolicies(args.filename, () => clientRunner(args, io)));
       if (rows.length === 0 && (args.output === 'table' || args.output === 'wide')) io.err('no mirror policies found\n');
-      else io.out(await renderList(rows, args.output));
+      else io.out(await renderList(rows, args.output, io.columns));
       return EXIT.ok;
     },
   });

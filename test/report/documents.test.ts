@@ -1,0 +1,95 @@
+// docs/output.md names the fields of every document; each named field is in the document the
+// report room prints for a model of that kind.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { AuditResult } from '../../src/app/audit.js';
+import type { ExplainResult } from '../../src/app/explain.js';
+import type { StatusResult } from '../../src/app/status.js';
+import type { VerifyResult } from '../../src/app/verify.js';
+import { renderAudit } from '../../src/report/audit-report.js';
+import { renderCleanup } from '../../src/report/cleanup-report.js';
+import { renderExplain } from '../../src/report/explain-report.js';
+import { renderList } from '../../src/report/list-report.js';
+import { renderPlan } from '../../src/report/plan-report.js';
+import { renderStatus } from '../../src/report/status-report.js';
+import { renderVerify } from '../../src/report/verify-report.js';
+
+/** `## Kind (...)` sections, each with the backquoted field paths of its bullets. */
+function documented(): Map<string, string[]> {
+  const sections = new Map<string, string[]>();
+  let kind = '';
+  for (const line of readFileSync('docs/output.md', 'utf8').split('\n')) {
+    const heading = /^## (\w+)/.exec(line);
+    if (heading) sections.set((kind = heading[1]!), []);
+    else if (kind && line.startsWith('- ')) {
+      const [head = '', ...rest] = line.slice(2).split(': ');
+      const paths = [...head.matchAll(/`([\w.[\]]+)`/g)].map((m) => m[1]!);
+      sections.get(kind)!.push(...paths);
+      // `list[]: ... `a`, `b``: the fields of its items (words in parentheses are values, not fields).
+      if (paths.length === 1 && paths[0]!.endsWith('[]')) {
+        const text = rest.join(': ').replace(/\([^)]*\)/g, '');
+        for (const m of text.matchAll(/`(\w+)`/g)) sections.get(kind)!.push(`${paths[0]}.${m[1]}`);
+      }
+    }
+  }
+  return sections;
+}
+
+function has(doc: unknown, path: string): boolean {
+  let at: unknown[] = [doc];
+  for (const part of path.split('.')) {
+    const list = part.endsWith('[]');
+    const key = list ? part.slice(0, -2) : part;
+    at = at.flatMap((v) => (v !== null && typeof v === 'object' && key in v ? [(v as Record<string, unknown>)[key]] : []));
+    if (at.length === 0) return false;
+    if (list) at = at.flatMap((v) => (Array.isArray(v) ? v.slice(0, 1) : []));
+  }
+  return true;
+}
+
+const D = `sha256:${'e'.repeat(64)}`;
+const IMAGE = `registry.example.com/team/app@${D}`;
+const attempt = { reference: `mirror.example:5000/team/app@${D}`, mirror: true, ok: true, reason: null, message: null };
+const verify = {
+  image: IMAGE, images: [IMAGE], check: 'pull', strategy: 'oc debug', warnings: ['w'], namespace: null, namespaceDeleted: true, interrupted: false,
+  policies: [{ kind: 'ImageContentSourcePolicy', name: 'm', source: 'registry.example.com/team', mirrors: ['mirror.example:5000/team'], pull: 'digest', sourcePolicy: 'AllowContactingSource' }],
+  nodes: [{
+    name: 'w0', image: IMAGE, verdict: 'mirrored', pulledFrom: attempt.reference, detail: 'served by a mirror', summary: 'served by a mirror', hint: null, attempts: [attempt],
+    config: null, proxy: null, credentials: {}, engines: null, disagreement: null, crioConfig: null, lowDisk: null, durationMs: 1, podman: '4.3.1', imageWasPresent: false, imageRemoved: false,
+  }],
+  summary: { mirrored: 1, 'mirror-failed': 0, 'not-mirrored': 0, error: 0, skipped: 0 },
+} as unknown as VerifyResult;
+const audit: AuditResult = {
+  since: '2026-11-29T06:00:00.000Z', until: '2026-11-30T06:00:00.000Z',
+  nodes: [{ name: 'w0', error: null, complete: true, readUpTo: '2026-11-30T05:00:00.000Z', pulls: [{ image: IMAGE, at: '2026-11-30T05:00:00.000Z', outcome: 'succeeded', servedBy: attempt.reference, mirror: true, attempts: [{ ...attempt, at: '2026-11-30T05:00:00.000Z', reason: null }], error: null }] }],
+  findings: [{ kind: 'silent-fallback', node: 'w0', image: IMAGE, at: '2026-11-30T05:00:00.000Z', detail: 'x' }],
+};
+const status: StatusResult = {
+  pools: [{ name: 'worker', machineCount: 1, updatedMachineCount: 1, readyMachineCount: 1, degradedMachineCount: 0, unavailableMachineCount: 0, updating: false, degraded: false, message: null, currentConfig: 'r', desiredConfig: 'r', registries: null }],
+  nodes: [{ name: 'w0', pool: 'worker', currentConfig: 'r', desiredConfig: 'r', state: 'Done', upToDate: true }],
+};
+const explain: ExplainResult = { image: IMAGE, from: 'files', matched: 'registry.example.com/team', sources: [{ reference: IMAGE, mirror: false, insecure: false, blocked: false, why: 'the source' }] as ExplainResult['sources'], error: null, notes: [] };
+
+const documents: Record<string, () => Promise<string>> = {
+  Verify: () => renderVerify(verify, 'json'),
+  VerifyPlan: () => renderPlan({ strategy: 'oc debug', calls: [{ node: 'w0', argv: ['oc'], stdin: 'x' }], skipped: [] }, 'json'),
+  Audit: () => renderAudit(audit, 'json'),
+  Status: () => renderStatus(status, 'json'),
+  Cleanup: () => renderCleanup([{ namespace: 'oc-icsp-a', runId: 'r', ageMs: 1, contents: [], removed: true }], 'json', true),
+  Explain: () => renderExplain(explain, 'json'),
+  PolicyList: () => renderList([{ kind: 'ImageContentSourcePolicy', name: 'm', source: 's', mirrors: ['m'], pull: 'digest', sourcePolicy: 'AllowContactingSource' }], 'json'),
+};
+
+describe('docs/output.md and the documents', () => {
+  const sections = documented();
+  it('documents every kind', () => expect([...sections.keys()].sort()).toEqual(Object.keys(documents).sort()));
+  for (const [kind, render] of Object.entries(documents)) {
+    it(`${kind}: its version and kind, and every field documented`, async () => {
+      const doc = JSON.parse(await render());
+      expect([doc.apiVersion, doc.kind]).toEqual(['oc-icsp/v1', kind]);
+      const fields = sections.get(kind) ?? [];
+      expect(fields.length).toBeGreaterThan(1);
+      expect(fields.filter((f) => !has(doc, f))).toEqual([]);
+    });
+  }
+});
