@@ -1,7 +1,6 @@
 // One node's verdict from what its debug pod printed and how the debug run ended.
 import { formatDuration } from '../durations.js';
 import { type Expectation, NO_EXPECTATION, type NodeVerdict, type RunEnd } from './evidence.js';
-import { adviceFor } from './classify.js';
 import { hintFor } from './hints.js';
 import { type ImagePull, type NodeReport, pullOf } from './node-output.js';
 
@@ -41,7 +40,8 @@ export function decideVerdict(image: string, report: NodeReport, end: RunEnd, ex
     return {
       ...base,
       verdict: 'mirror-failed',
-      detail: `mirror ${first.reason}: ${adviceFor(first.reason ?? 'other', first.message ?? '')}; ${fallback}`,
+      // What happened only: the advice is the hint's, stated once (hints.ts).
+      detail: `mirror ${first.reason}${mirrors.length > 1 ? ` (first of ${mirrors.length} mirrors)` : ''}; ${fallback}`,
       summary: `${first.reason} on mirror, source: ${sourceOutcome}`,
       hint: hintFor({ ...evidence, verdict: 'mirror-failed' }),
     };

@@ -79,7 +79,7 @@ describe('verify over the fake client', () => {
       [
         'w1',
         'mirror-failed',
-        'mirror manifest-unknown: the image is not on this mirror: mirror it there (oc mirror, or oc image mirror); the source failed too (dns)',
+        'mirror manifest-unknown; the source failed too (dns)',
       ],
       ['w2', 'skipped', 'node is not Ready: Kubelet stopped posting node status.'],
     ]);

@@ -19,34 +19,35 @@ function fixture(name: string) {
 }
 
 describe('node outputs captured in the sandbox', () => {
-  const cases: [string, string, string, string | null, string][] = [
+  // The detail says what happened; the advice is the hint's alone (one finding, one piece of advice).
+  const cases: [string, string, string, string | null, string, string?][] = [
     ['digest-mirrored', IMAGE, 'mirrored', '/mirror/team/app', 'served by a mirror'],
     ['digest-needs-credentials', IMAGE, 'mirrored', '/secure/team/app', 'served by a mirror'],
     [
       'digest-missing-credentials', IMAGE, 'mirror-failed', null,
-      'mirror unauthorized: the mirror needs credentials: add them to the cluster pull secret (openshift-config/pull-secret); the source failed too (dns)',
+      'mirror unauthorized; the source failed too (dns)', "add the mirror's credentials to the cluster pull secret (openshift-config/pull-secret)",
     ],
     [
       'digest-not-on-mirror', IMAGE, 'mirror-failed', null,
-      'mirror manifest-unknown: the image is not on this mirror: mirror it there (oc mirror, or oc image mirror); the source failed too (dns)',
+      'mirror manifest-unknown; the source failed too (dns)', 'the image is not on this mirror: mirror it there (oc mirror, or oc image mirror)',
     ],
     [
       'digest-untrusted-tls', IMAGE, 'mirror-failed', null,
-      "mirror tls: the node does not trust the mirror's certificate: add its CA to image.config.openshift.io/cluster spec.additionalTrustedCA; the source failed too (dns)",
+      'mirror tls; the source failed too (dns)', 'spec.additionalTrustedCA',
     ],
     ['digest-no-entry', IMAGE, 'not-mirrored', null, 'no mirror was tried: no mirror policy covers this image; the source failed (dns)'],
     ['tag-mirrored', TAG_IMAGE, 'not-mirrored', null, 'no mirror was tried: no mirror policy covers this image; the source failed (dns)'],
     [
       'digest-quay-missing', IMAGE, 'mirror-failed', null,
-      'mirror unauthorized: the mirror needs credentials: add them to the cluster pull secret (openshift-config/pull-secret); the source failed too (dns)',
+      'mirror unauthorized; the source failed too (dns)', 'the node pull secret has credentials for it, so the repository may not exist on this mirror',
     ],
     ['digest-proxied', IMAGE, 'mirrored', 'proxied.sandbox.invalid:', 'served by a mirror'],
     [
       'digest-proxy-down', IMAGE, 'mirror-failed', null,
-      'mirror connection-refused: nothing listens there: check the mirror host, port and that the registry is running; the source failed too (connection-refused)',
+      'mirror connection-refused; the source failed too (connection-refused)',
     ],
   ];
-  for (const [name, image, verdict, pulledFrom, detail] of cases) {
+  for (const [name, image, verdict, pulledFrom, detail, advice] of cases) {
     it(name, () => {
       const report = fixture(name);
       expect(report.podman).toBe('4.3.1');
@@ -56,8 +57,15 @@ describe('node outputs captured in the sandbox', () => {
       if (pulledFrom) expect(result.pulledFrom).toContain(pulledFrom);
       else expect(result.pulledFrom).toBeNull();
       expect(result.detail).toBe(detail);
+      if (advice) expect(result.hint).toContain(advice);
+      if (verdict === 'mirror-failed') expect(result.hint).not.toBeNull();
     });
   }
+
+  it('a mirror that answers 401 to a node that has its credentials: no advice to add them', () => {
+    const result = decideVerdict(IMAGE, fixture('digest-quay-missing'), END);
+    expect(`${result.detail} ${result.hint}`).not.toMatch(/add them to the cluster pull secret/);
+  });
 
   it('reports each image pulled, its exit code and its removal', () => {
     expect(fixture('digest-mirrored').pulls).toMatchObject([{ image: IMAGE, presentBefore: false, exitCode: 0, removed: 'yes' }]);
