@@ -1,5 +1,5 @@
 // `oc icsp`: argv to a command, one top-level catch, exit codes from errors.ts.
-import yargs, { type CommandModule } from 'yargs';
+import yargs, { type Argv, type CommandModule } from 'yargs';
 import { environmentError, EXIT, EXIT_CODES_HELP, InputError, UserError } from '../errors.js';
 import type { Io } from './io.js';
 import { helpWidth } from './help-key.js';
@@ -40,7 +40,7 @@ export async function main(argv: string[], io: Io, actions: Actions = {}): Promi
   if (chosen) {
     const module = commands[chosen];
     cli.command({ ...module, command: String(module.command).replace(/^\S+/, '$0') });
-    for (const [line, what] of COMMANDS[chosen].examples) cli.example(`${io.invocation.name} ${line}`, what);
+    for (const [line, what] of COMMANDS[chosen].examples) example(cli, `${io.invocation.name} ${line}`, what);
     // Commands with exit codes of their own say them; the others the general ones, once.
     if (!OWN_EXIT_CODES.has(chosen)) cli.epilog(EXIT_CODES_HELP);
   } else {
@@ -49,8 +49,8 @@ export async function main(argv: string[], io: Io, actions: Actions = {}): Promi
       .usage('$0 <command> [options]\n\nCheck that OpenShift nodes pull images through their ICSP/IDMS/ITMS mirrors.')
       .demandCommand(1, `name a command: ${Object.keys(commands).join(', ')}`);
     for (const module of Object.values(commands)) cli.command(module);
-    cli.example(`${io.invocation.name} verify quay.io/org/app@DIGEST`, 'which source each node pulls the image from');
-    cli.example(`${io.invocation.name} explain quay.io/org/app@DIGEST -f mirrors.yaml`, 'the sources a pull tries, offline');
+    example(cli, `${io.invocation.name} verify quay.io/org/app@DIGEST`, 'which source each node pulls the image from');
+    example(cli, `${io.invocation.name} explain quay.io/org/app@DIGEST -f mirrors.yaml`, 'the sources a pull tries, offline');
   }
   cli
     .options(ROOT_OPTIONS)
@@ -72,6 +72,16 @@ export async function main(argv: string[], io: Io, actions: Actions = {}): Promi
   } catch (error) {
     return reportError(error, io);
   }
+}
+
+/**
+ * An example as kubectl's help shows them: what it does as a comment, then the command on a line
+ * of its own (yargs would put them side by side and wrap a long command mid-way; an example with
+ * no description gets the whole line).
+ */
+function example(cli: Argv, command: string, what: string): void {
+  cli.example(`# ${what}`, '');
+  cli.example(command, '');
 }
 
 class UsageError extends UserError {

@@ -85,9 +85,9 @@ export const COMMANDS = {
   verify: {
     describe: 'Pull IMAGE on every node through a debug pod and report which source served it',
     examples: [
-      ['verify quay.io/org/app@DIGEST', 'check every node; pull by digest, as ICSP and IDMS mirror digest pulls only'],
-      ['verify quay.io/org/app@DIGEST -l node-role.kubernetes.io/worker -o wide', 'workers only, with every attempt'],
-      ['verify quay.io/org/app@DIGEST --image mirror.corp:5000/rhel9/support-tools', 'a disconnected cluster whose default tools image is not mirrored'],
+      ['verify quay.io/org/app@DIGEST', 'check every node (by digest: ICSP and IDMS mirror digest pulls only)'],
+      ['verify quay.io/org/app@DIGEST -l node-role.kubernetes.io/worker', 'workers only'],
+      ['verify quay.io/org/app@DIGEST --image mirror:5000/support-tools', 'a disconnected cluster whose default tools image is not mirrored'],
       ['verify quay.io/org/app@DIGEST --dry-run', 'show the client calls each node would get, and create nothing'],
       ['verify', 'no IMAGE: check images the cluster already runs from mirrored repositories'],
     ],
@@ -99,7 +99,7 @@ export const COMMANDS = {
     examples: [
       ['explain quay.io/org/app@DIGEST', "with the cluster's policies"],
       ['explain quay.io/org/app:1.2 -f mirrors.yaml', 'with policy manifests, offline'],
-      ['explain quay.io/org/app@DIGEST --registries-conf registries.conf --registries-conf-d registries.conf.d', "with a node's own files"],
+      ['explain quay.io/org/app@DIGEST --registries-conf registries.conf', "with a node's own registries.conf (and --registries-conf-d DIR)"],
     ],
     positionals: ['IMAGE'],
     options: { ...FILES_OPTION, ...CLIENT_OPTIONS, ...OUTPUT_OPTION, ...EXPLAIN_OPTIONS },
@@ -132,7 +132,7 @@ export const COMMANDS = {
     describe: "Read what CRI-O itself did, from each node's journal: every pull, which source served it, silent fallbacks",
     examples: [
       ['audit', 'every pull of the last 24 hours, on every node'],
-      ['audit quay.io/openshift-release-dev --since 2h -l node-role.kubernetes.io/worker', 'release images on workers, last two hours'],
+      ['audit quay.io/openshift-release-dev --since 2h', 'release images, the last two hours'],
     ],
     positionals: ['FILTER'],
     options: {

@@ -4,8 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/spec.js';
 
 const BIN = 'dist/oc-icsp';
+// In a real pseudo-terminal of that width (util-linux script), as a person reads it.
 const help = (command: string, columns: string) =>
-  spawnSync(process.execPath, [BIN, ...(command ? [command] : []), '--help'], { encoding: 'utf8', env: { ...process.env, COLUMNS: columns } }).stdout;
+  spawnSync('script', ['-qec', `stty cols ${columns} rows 50; ${process.execPath} ${BIN} ${command} --help`, '/dev/null'], { encoding: 'utf8' }).stdout.replaceAll('\r\n', '\n');
 
 describe('help texts', () => {
   for (const command of ['', ...Object.keys(COMMANDS)]) {
@@ -24,6 +25,10 @@ describe('help texts', () => {
           expect(new Set(choices).size, `choices repeated: ${m[1]}`).toBe(choices.length);
         }
         expect(optionLines.length).toBeGreaterThan(1);
+        for (const line of text.split('\n')) expect(line.length, line).toBeLessThanOrEqual(Number(columns));
+        // An example command on one line: none wraps mid-command.
+        const examples = text.slice(text.indexOf('Examples:')).split('\n\n')[0]!.split('\n').slice(1);
+        for (const [i, line] of examples.entries()) expect(line).toMatch(i % 2 === 0 ? /^ {2}# / : /^ {2}(oc|kubectl) icsp\b/);
       });
     }
   }
