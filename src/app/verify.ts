@@ -56,6 +56,8 @@ export interface VerifyResult {
   /** How nodes were reached: oc debug, kubectl pods, a DaemonSet. */
   strategy: string;
   images: string[];
+  /** The images were picked from the cluster's running pods (no IMAGE given). */
+  picked: boolean;
   policies: PolicyRow[];
   warnings: string[];
   nodes: NodeResult[];
@@ -204,6 +206,7 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
     check,
     strategy: nodeRunner.strategy,
     images: checks.map((c) => c.image),
+    picked: request.images.length === 0,
     policies: dedupe(checks.flatMap((c) => policyRows(policies.rules, c.ref))),
     warnings,
     nodes: [],

@@ -18,6 +18,7 @@ export function verifyDocument(result: VerifyResult): unknown {
   return {
     image: result.image,
     images: result.images,
+    picked: result.picked,
     check: result.check,
     strategy: result.strategy,
     policies: result.policies,
@@ -56,7 +57,8 @@ export function verifyDocument(result: VerifyResult): unknown {
 export async function renderVerify(result: VerifyResult, format: OutputFormat, paint: Paint = plain, width?: number, group = false): Promise<string> {
   if (format === 'json' || format === 'yaml') return renderDocument('Verify', verifyDocument(result) as object, format);
   if (group && format === 'table') return renderGroups(result, paint, width);
-  const several = result.images.length > 1;
+  // Images picked from the cluster are named on every row, one or several.
+  const several = result.images.length > 1 || result.picked;
   if (format === 'wide') return renderWide(result, paint, several);
   const row = (n: VerifyResult['nodes'][number], withSource: boolean) => [
     n.name,
@@ -113,7 +115,7 @@ const ORDER: Record<Verdict, number> = { error: 0, 'mirror-failed': 1, 'not-mirr
 
 /** One row per outcome: verdict, where it came from (or what failed), how many nodes, which. */
 async function renderGroups(result: VerifyResult, paint: Paint, width?: number): Promise<string> {
-  const several = result.images.length > 1;
+  const several = result.images.length > 1 || result.picked;
   const groups = new Map<string, { nodes: VerifyResult['nodes'] }>();
   for (const n of result.nodes) {
     const key = JSON.stringify([n.verdict, n.image, shortReference(n.pulledFrom, n.image), n.summary, n.hint]);

@@ -51,7 +51,7 @@ const D = `sha256:${'e'.repeat(64)}`;
 const IMAGE = `registry.example.com/team/app@${D}`;
 const attempt = { reference: `mirror.example:5000/team/app@${D}`, mirror: true, ok: true, reason: null, message: null };
 const verify = {
-  image: IMAGE, images: [IMAGE], check: 'pull', strategy: 'oc debug', warnings: ['w'], namespace: null, namespaceDeleted: true, interrupted: false,
+  image: IMAGE, images: [IMAGE], picked: false, check: 'pull', strategy: 'oc debug', warnings: ['w'], namespace: null, namespaceDeleted: true, interrupted: false,
   policies: [{ kind: 'ImageContentSourcePolicy', name: 'm', source: 'registry.example.com/team', mirrors: ['mirror.example:5000/team'], pull: 'digest', sourcePolicy: 'AllowContactingSource' }],
   nodes: [{
     name: 'w0', image: IMAGE, verdict: 'mirrored', pulledFrom: attempt.reference, detail: 'served by a mirror', summary: 'served by a mirror', hint: null, attempts: [attempt],

@@ -8,6 +8,7 @@ const IMAGE = 'registry.example.com/team/app@sha256:' + 'e'.repeat(64);
 const result: VerifyResult = {
   image: IMAGE,
   images: [IMAGE],
+  picked: false,
   check: 'pull',
   strategy: 'oc debug',
   policies: [{ kind: 'ImageContentSourcePolicy', name: 'mirrors', source: 'registry.example.com/team', mirrors: ['mirror.example:5000/team'], pull: 'digest', sourcePolicy: 'AllowContactingSource' }],
@@ -92,7 +93,7 @@ describe('verify report', () => {
   it('json: one document, the contract fields', async () => {
     const doc = JSON.parse(await renderVerify(result, 'json'));
     expect(doc).toEqual({ apiVersion: 'oc-icsp/v1', kind: 'Verify', ...(verifyDocument(result) as object) });
-    expect(Object.keys(doc)).toEqual(['apiVersion', 'kind', 'image', 'images', 'check', 'strategy', 'policies', 'warnings', 'nodes', 'summary']);
+    expect(Object.keys(doc)).toEqual(['apiVersion', 'kind', 'image', 'images', 'picked', 'check', 'strategy', 'policies', 'warnings', 'nodes', 'summary']);
     expect(Object.keys(doc.nodes[0])).toEqual([
       'name', 'image', 'verdict', 'pulledFrom', 'attempts', 'detail', 'hint', 'config', 'proxy', 'credentials', 'engines', 'disagreement', 'crioConfig',
       'lowDisk', 'durationMs', 'podman', 'imageWasPresent', 'imageRemoved',
