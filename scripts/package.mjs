@@ -4,14 +4,14 @@
 //   <archive>.sha256                      for each archive
 //   icsp.yaml                             the krew manifest, from plugin.yaml
 // Archives are reproducible: sorted, owned by root, dated SOURCE_DATE_EPOCH (default 0).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { inject } from 'postject';
 import { parse, stringify } from 'yaml';
 import { buildAll, NODE_FLAGS } from './build.mjs';
 import { pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
 
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 const HELPERS = ['kubectl_complete-icsp', 'oc_complete-icsp'];
@@ -67,11 +67,23 @@ async function singleExecutable(bundle, stageDir) {
   const config = join(stageDir, '..', 'sea-config.json');
   const blob = join(stageDir, '..', 'sea-prep.blob');
   writeFileSync(config, JSON.stringify({ main, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true }));
-  execFileSync(process.execPath, ['--experimental-sea-config', config], { stdio: 'inherit' });
+  // Its one line ("Wrote single executable preparation blob to ...") is talk: only a failure is shown.
+  const prep = spawnSync(process.execPath, ['--experimental-sea-config', config], { encoding: 'utf8' });
+  if (prep.status !== 0) throw new Error(`node --experimental-sea-config failed: ${prep.stderr}${prep.stdout}`);
   const binary = join(stageDir, 'kubectl-icsp');
   copyFileSync(process.execPath, binary);
   chmodSync(binary, 0o755);
-  await inject(binary, 'NODE_SEA_BLOB', readFileSync(blob), { sentinelFuse: SEA_FUSE });
+  // postject's ELF library warns once per note section it cannot name (Node's binary has them;
+  // the injection is unaffected): in a child, so that they can be counted and said once.
+  const cli = createRequire(import.meta.url).resolve('postject/dist/cli.js');
+  const run = spawnSync(process.execPath, [cli, binary, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SEA_FUSE], { encoding: 'utf8' });
+  // eslint-disable-next-line no-control-regex
+  const talk = `${run.stdout}${run.stderr}`.replace(/\u001b\[[0-9;]*m/g, '').split('\n').filter(Boolean);
+  if (run.status !== 0) throw new Error(`postject failed: ${talk.join('\n')}`);
+  const harmless = talk.filter((l) => /^warning: Can't find string offset for section name/.test(l));
+  const other = talk.filter((l) => !harmless.includes(l) && !/^(Start injection|💉 Injection done)/u.test(l));
+  if (harmless.length) console.error(`note: postject read ${harmless.length} ELF note section(s) without a name (harmless)`);
+  for (const line of other) console.error(line);
 }
 
 /** Writes the release into `release`, working in `work` (both emptied first). */
@@ -120,5 +132,6 @@ export async function packageRelease({ release = 'dist/release', work = 'dist/st
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { release, archives } = await packageRelease();
-  for (const a of archives) console.error(`${a.sha256}  ${join(release, a.name)}`);
+  // The Node archive serves two platform selectors: one line per file.
+  for (const name of new Set(archives.map((a) => a.name))) console.error(`${archives.find((a) => a.name === name).sha256}  ${join(release, name)}`);
 }
