@@ -3,7 +3,7 @@
 import type { AuditResult } from '../app/audit.js';
 import { type Paint, plain } from './colors.js';
 import { type OutputFormat, renderDocument } from './document.js';
-import { renderTable } from './table.js';
+import { fits, renderTable } from './table.js';
 
 /**
  * The table says what is redundant once: a digest by its first 12 hex digits, the source without
@@ -25,9 +25,10 @@ export async function renderAudit(result: AuditResult, format: OutputFormat, pai
     }
     if (node.error) rows.push([node.name, '-', '-', paint('error', 'red'), node.error, '-']);
   }
-  const table = rows.length
-    ? await renderTable(['node', 'image', 'pulls', 'last served by', 'source', wide ? 'when' : 'age'], rows, { maxWidth: wide ? undefined : width, shrinkable: [4, 1] })
-    : '';
+  const headers = ['node', 'image', 'pulls', 'last served by', 'source', wide ? 'when' : 'age'];
+  const fit = { maxWidth: wide ? undefined : width, shrinkable: [4, 1] };
+  // Where even a cut table is wider than the terminal (long node names), one block a node.
+  const table = rows.length === 0 ? '' : fits(headers, rows, fit) ? await renderTable(headers, rows, fit) : blocks(rows);
   const findings = result.findings.map((f) => `${f.node}: ${f.kind}: ${f.image}: ${f.detail}`);
   for (const node of result.nodes) {
     if (node.complete || node.error) continue;
@@ -62,4 +63,19 @@ export function age(at: string, now: Date): string {
   if (hours < 8) return `${hours}h${minutes % 60 ? `${minutes % 60}m` : ''}`;
   if (hours < 48) return `${hours}h`;
   return `${Math.floor(hours / 24)}d`;
+}
+
+/** A node's name on a line, then each image and, under it, its pulls, the last source and age. */
+function blocks(rows: string[][]): string {
+  const out: string[] = [];
+  let node = '';
+  for (const [name, image, pulls, served, source, when] of rows as [string, string, string, string, string, string][]) {
+    if (name !== node) out.push((node = name));
+    if (image === '-') {
+      out.push(`  ${served}: ${source}`);
+      continue;
+    }
+    out.push(`  ${image}`, `    ${pulls} pull(s), the last ${when} ago: ${served}${source === '-' ? '' : ` ${source}`}`);
+  }
+  return `${out.join('\n')}\n`;
 }

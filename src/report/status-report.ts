@@ -35,9 +35,9 @@ export async function renderStatus(result: StatusResult, format: OutputFormat, p
   }
   const config = (n: StatusResult['nodes'][number]) => (n.currentConfig === n.desiredConfig ? (n.currentConfig ?? '-') : `${n.currentConfig ?? '-'} -> ${n.desiredConfig ?? '-'}`);
   const nodes = await renderTable(
-    ['node', 'pool', 'state', 'up to date', 'config'],
+    ['node', 'pool', 'state', 'updated', 'config'],
     result.nodes.map((n) => [n.name, n.pool ?? '-', n.state ?? '-', n.upToDate ? 'yes' : paint('no', 'yellow'), config(n)]),
-    { maxWidth: width, shrinkable: [4] },
+    { maxWidth: width, shrinkable: [4], minCell: 8 },
   );
   const updating = result.nodes.filter((n) => n.currentConfig !== n.desiredConfig).map((n) => `${n.name}: ${n.currentConfig ?? '-'} -> ${n.desiredConfig ?? '-'}`);
   return `${result.pools.length ? `${pools}\n` : ''}${nodes}${updating.length ? `\n${updating.join('\n')}\n` : ''}`;

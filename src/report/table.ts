@@ -14,6 +14,8 @@ export interface TableFit {
   maxWidth?: number;
   /** Columns that may be cut, in the order they give way; their cells must be plain text. */
   shrinkable?: number[];
+  /** How narrow a cut column may get (12 unless said). */
+  minCell?: number;
 }
 
 export async function renderTable(headers: string[], rows: string[][], fit: TableFit = {}): Promise<string> {
@@ -33,21 +35,21 @@ export async function renderTable(headers: string[], rows: string[][], fit: Tabl
 }
 
 /** Whether the rows fit maxWidth once the shrinkable columns are cut as far as they may be. */
-export function fits(headers: string[], rows: string[][], { maxWidth, shrinkable = [] }: TableFit): boolean {
+export function fits(headers: string[], rows: string[][], { maxWidth, shrinkable = [], minCell = MIN_CELL }: TableFit): boolean {
   if (maxWidth === undefined) return true;
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => visibleLength(r[i] ?? ''))));
-  const floor = widths.map((w, i) => (shrinkable.includes(i) ? Math.min(w, Math.max(MIN_CELL, headers[i]!.length)) : w));
+  const floor = widths.map((w, i) => (shrinkable.includes(i) ? Math.min(w, Math.max(minCell, headers[i]!.length)) : w));
   return floor.reduce((a, b) => a + b, 0) + GAP * (headers.length - 1) <= maxWidth;
 }
 
 /** Cuts the shrinkable columns' cells (with …) until every row fits maxWidth. */
-export function fitRows(headers: string[], rows: string[][], { maxWidth, shrinkable = [] }: TableFit): string[][] {
+export function fitRows(headers: string[], rows: string[][], { maxWidth, shrinkable = [], minCell = MIN_CELL }: TableFit): string[][] {
   if (maxWidth === undefined) return rows;
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => visibleLength(r[i] ?? ''))));
   let excess = widths.reduce((a, b) => a + b, 0) + GAP * (headers.length - 1) - maxWidth;
   for (const column of shrinkable) {
     if (excess <= 0) break;
-    const floor = Math.max(MIN_CELL, headers[column]!.length);
+    const floor = Math.max(minCell, headers[column]!.length);
     const cut = Math.min(excess, widths[column]! - floor);
     if (cut <= 0) continue;
     widths[column]! -= cut;
