@@ -7,8 +7,9 @@ import { fits, renderTable } from './table.js';
 
 /**
  * The table says what is redundant once: a digest by its first 12 hex digits, the source without
- * the digest the image already names, the time as an age (kubectl's AGE); then it cuts the image
- * and the source to the terminal's width. -o wide keeps them whole, and the documents keep all.
+ * the digest the image already names, the time as an age (kubectl's AGE); where the table is
+ * still wider than the terminal it folds into one block a node. -o wide keeps the image, source
+ * and time whole, and the documents keep all.
  */
 export async function renderAudit(result: AuditResult, format: OutputFormat, paint: Paint = plain, width?: number, now = new Date()): Promise<string> {
   if (format === 'json' || format === 'yaml') return renderDocument('Audit', result, format);
@@ -26,9 +27,8 @@ export async function renderAudit(result: AuditResult, format: OutputFormat, pai
     if (node.error) rows.push([node.name, '-', '-', paint('error', 'red'), node.error, '-']);
   }
   const headers = ['node', 'image', 'pulls', 'last served by', 'source', wide ? 'when' : 'age'];
-  const fit = { maxWidth: wide ? undefined : width, shrinkable: [4, 1] };
-  // Where even a cut table is wider than the terminal (long node names), one block a node.
-  const table = rows.length === 0 ? '' : fits(headers, rows, fit) ? await renderTable(headers, rows, fit) : blocks(rows);
+  // Where the table is wider than the terminal, one block a node: folded, nothing cut.
+  const table = rows.length === 0 ? '' : fits(headers, rows, { maxWidth: wide ? undefined : width }) ? await renderTable(headers, rows) : blocks(rows);
   const findings = result.findings.map((f) => `${f.node}: ${f.kind}: ${f.image}: ${f.detail}`);
   for (const node of result.nodes) {
     if (node.complete || node.error) continue;
