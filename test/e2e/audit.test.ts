@@ -89,7 +89,9 @@ describe.skipIf(!canRunSandbox)('audit', () => {
 
   it('a table and the findings under it', () => {
     const r = audit(['--since', '3h', '--nodes', 'worker-0,worker-1,worker-2']);
-    expect(r.stdout).toMatch(/^NODE +IMAGE +PULLS +LAST SERVED BY +SOURCE +WHEN\n/);
+    expect(r.stdout).toMatch(/^NODE +IMAGE +PULLS +LAST SERVED BY +SOURCE +AGE\n/);
+    // The digest by its first 12 digits, the source without it, the time as an age.
+    expect(r.stdout).toMatch(new RegExp(`\nworker-0 +registry\\.sandbox\\.invalid/team/app@${s.digest.slice(0, 19)} +1 +mirror +${s.registries.open.host}/mirror/team/app +\\d+s\n`));
     expect(r.stdout).toContain(`worker-0: silent-fallback: ${s.fallbackImage}: served by the source after 1 mirror(s) failed (${s.registries.auth.host}), although ImageDigestMirrorSet/sandbox-fallback covers it`);
     expect(r.stderr).toMatch(/3 node\(s\), \d+ pull\(s\) since 3h, 3 finding\(s\)\n$/);
   });

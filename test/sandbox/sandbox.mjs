@@ -2,11 +2,11 @@
 // registries.conf files and pull secrets, the sandbox's Kubernetes API server (test/sandbox/api,
 // served over TLS with a kubeconfig the real kubectl reads), and a bin/ with the thin `oc`
 // (test/sandbox/oc). kubectl is the machine's own.
-import { chmodSync, existsSync, mkdirSync, openSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync, spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { freePort, REGISTRY_PASSWORD, REGISTRY_USER, startRegistry, stopRegistry } from './registries.mjs';
 import { buildOciLayout, pushImage } from './image.mjs';
@@ -17,16 +17,6 @@ import { readLedger } from './ledger.mjs';
 const API = fileURLToPath(new URL('../../dist/sandbox/api.mjs', import.meta.url));
 const THIN_OC = fileURLToPath(new URL('../../dist/sandbox/oc.mjs', import.meta.url));
 const PLUGIN = fileURLToPath(new URL('../../dist/oc-icsp', import.meta.url));
-/** kubectl 1.32, where the machine's kubectl is a dispatcher with the versioned kubectls beside it. */
-function kubectl132() {
-  for (const dir of (process.env.PATH ?? '').split(':')) {
-    const found = join(dir, 'kubectl');
-    if (!dir || !existsSync(found)) continue;
-    const beside = join(dirname(realpathSync(found)), 'kubectl.1.32');
-    return existsSync(beside) ? beside : null;
-  }
-  return null;
-}
 const SERVICES = fileURLToPath(new URL('./services.mjs', import.meta.url));
 const CRIO = fileURLToPath(new URL('./crio.mjs', import.meta.url));
 /** A host only the sandbox proxy can reach (nodes cannot resolve .invalid). */
@@ -359,13 +349,6 @@ function writeClient(dir) {
       `case "$1" in\n  *[!a-z0-9_-]*|'') ;;\n  *) if command -v "oc-$1" >/dev/null 2>&1; then plugin="oc-$1"; shift; exec "$plugin" "$@"; fi ;;\nesac\nexec kubectl "$@"\n`,
   );
   chmodSync(path, 0o755);
-  // The machine's kubectl is a dispatcher that asks the server's version, then runs the kubectl
-  // of that minor; the sandbox's clients run kubectl 1.32 itself where the machine has it.
-  const pinned = kubectl132();
-  if (pinned) {
-    rmSync(join(dir, 'bin', 'kubectl'), { force: true });
-    symlinkSync(pinned, join(dir, 'bin', 'kubectl'));
-  }
   for (const name of ['oc-icsp', 'kubectl-icsp', 'oc_complete-icsp', 'kubectl_complete-icsp']) {
     rmSync(join(dir, 'bin', name), { force: true });
     symlinkSync(PLUGIN, join(dir, 'bin', name));

@@ -302,6 +302,13 @@ export class ApiServer {
 const wantsTable = (accept: string | undefined) => Boolean(accept && /as=Table/.test(accept.split(',')[0] ?? ''));
 
 async function body(req: http.IncomingMessage): Promise<KubeObject> {
+  // A real API server reads protobuf too (kubectl 1.32 sends it for built-in kinds); the sandbox
+  // reads JSON only and says so, rather than answer a body it cannot read with a wrong error.
+  // Its clients are the machine's kubectl dispatcher, which runs the kubectl of the server's
+  // minor (1.31 for OpenShift 4.18), and that sends JSON.
+  if (/protobuf/.test(req.headers['content-type'] ?? '')) {
+    throw new ApiError(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml');
+  }
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
   const text = Buffer.concat(chunks).toString('utf8');

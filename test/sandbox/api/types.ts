@@ -42,7 +42,7 @@ export interface PodSpec {
   hostNetwork?: boolean;
 }
 
-export type StatusReason = 'NotFound' | 'AlreadyExists' | 'Forbidden' | 'Unauthorized' | 'BadRequest' | 'Invalid' | 'MethodNotAllowed' | 'Conflict' | 'NotAcceptable';
+export type StatusReason = 'NotFound' | 'AlreadyExists' | 'Forbidden' | 'Unauthorized' | 'BadRequest' | 'Invalid' | 'MethodNotAllowed' | 'Conflict' | 'NotAcceptable' | 'UnsupportedMediaType';
 
 export interface Status {
   kind: 'Status';
