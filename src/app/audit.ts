@@ -138,7 +138,7 @@ function findingsFor(node: string, pull: AuditPull, rules: MirrorRule[]): Findin
   const expectation = expectationFor(rules, ref);
   const base = { node, image: pull.image, at: pull.at };
   const mirrorsTried = pull.attempts.filter((a) => a.mirror);
-  if (expectation.notApplicable?.startsWith('a tag pull')) {
+  if (expectation.mismatch === 'tag-pull-digest-mirrors') {
     return [{ ...base, kind: 'tag-under-digest-only', detail: `${expectation.notApplicable}` }];
   }
   if (pull.outcome === 'succeeded' && pull.mirror === false && expectation.coveredBy) {

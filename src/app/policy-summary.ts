@@ -39,6 +39,7 @@ export function expectationFor(rules: MirrorRule[], ref: ImageReference): Expect
   if (applicable.length > 0) return { coveredBy: `${names(applicable)} covers it`, notApplicable: null };
   return {
     coveredBy: null,
+    mismatch: digested ? 'digest-pull-tag-mirrors' : 'tag-pull-digest-mirrors',
     notApplicable: digested
       ? `only ImageTagMirrorSets cover it (${names(covering)}) and they serve tag pulls only`
       : `a tag pull, and ${names(covering)} mirror digest pulls only: pull by digest or add an ImageTagMirrorSet`,

@@ -35,13 +35,18 @@ export interface RunEnd {
 export interface Expectation {
   /** e.g. "ImageContentSourcePolicy/x covers it", or null when no policy applies. */
   coveredBy: string | null;
-  /** Why no mirror applies even though a policy covers the image (tag vs digest). */
+  /** Why no mirror applies even though a policy covers the image, as a code: decisions read this. */
+  mismatch?: MirrorMismatch | null;
+  /** The same, in words, for people. */
   notApplicable: string | null;
   /** This node's MachineConfig update, when one is still pending (current → desired). */
   rolloutPending?: string | null;
   /** Whether the node's registries.conf resolves the image as the cluster's policies do (null: unknown). */
   configMatches?: boolean | null;
 }
+
+/** A tag pull where only digest mirrors cover the image, or a digest pull where only tag mirrors do. */
+export type MirrorMismatch = 'tag-pull-digest-mirrors' | 'digest-pull-tag-mirrors';
 
 export const NO_EXPECTATION: Expectation = { coveredBy: null, notApplicable: null };
 

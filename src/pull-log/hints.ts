@@ -73,9 +73,9 @@ function attemptHint(attempt: VerdictAttempt, host: string, report: NodeReport):
 }
 
 function notMirroredHint({ expectation, end }: HintEvidence): string {
-  const { coveredBy, notApplicable, rolloutPending, configMatches } = expectation;
-  if (notApplicable) {
-    return notApplicable.startsWith('a tag pull')
+  const { coveredBy, mismatch, rolloutPending, configMatches } = expectation;
+  if (mismatch) {
+    return mismatch === 'tag-pull-digest-mirrors'
       ? 'pull by digest, or add an ImageTagMirrorSet for the repository'
       : 'add an ImageDigestMirrorSet for the repository: ImageTagMirrorSets serve tag pulls only';
   }

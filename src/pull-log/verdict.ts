@@ -56,8 +56,9 @@ export function decideVerdict(image: string, report: NodeReport, end: RunEnd, ex
   };
 }
 
-function whyNoMirrorShort({ coveredBy, notApplicable, rolloutPending, configMatches }: Expectation): string {
-  if (notApplicable) return notApplicable.startsWith('a tag pull') ? 'tag pull' : 'only tag mirrors';
+function whyNoMirrorShort({ coveredBy, mismatch, notApplicable, rolloutPending, configMatches }: Expectation): string {
+  if (mismatch) return mismatch === 'tag-pull-digest-mirrors' ? 'tag pull' : 'only tag mirrors';
+  if (notApplicable) return 'no mirror applies';
   if (coveredBy && rolloutPending) return 'rollout pending';
   if (coveredBy && configMatches === false) return 'config lags';
   if (coveredBy) return 'node config';
