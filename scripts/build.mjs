@@ -2,7 +2,7 @@
 // cache; the single-executable build (scripts/package.mjs) embeds the same bundle.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -25,6 +25,8 @@ const lazyStringWidth = {
   },
 };
 
+const VERSION = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+
 export async function buildBundle(outfile = 'dist/oc-icsp.cjs', define = {}) {
   mkdirSync(dirname(outfile), { recursive: true });
   await build({
@@ -40,7 +42,7 @@ export async function buildBundle(outfile = 'dist/oc-icsp.cjs', define = {}) {
     keepNames: true,
     legalComments: 'none',
     // yargs (ESM) reads import.meta.url; in a CommonJS bundle that is this file.
-    define: { 'import.meta.url': '__bundleUrl', ...define },
+    define: { 'import.meta.url': '__bundleUrl', __OC_ICSP_VERSION__: JSON.stringify(VERSION), ...define },
     banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
     plugins: [lazyStringWidth],
     // import() of node: built-ins becomes require(): the bundle also runs in a vm.Script
@@ -61,7 +63,7 @@ export async function renderHelpTexts(work = 'dist') {
     platform: 'node',
     target: 'node20',
     format: 'cjs',
-    define: { 'import.meta.url': '__bundleUrl' },
+    define: { 'import.meta.url': '__bundleUrl', __OC_ICSP_VERSION__: JSON.stringify(VERSION) },
     banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
     logLevel: 'warning',
   });

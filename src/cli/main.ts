@@ -8,6 +8,7 @@ import { completionCommand, explainCommand, listCommand, migrateCommand, renderC
 import { auditCommand } from './commands/audit.js';
 import { cleanupCommand } from './commands/cleanup.js';
 import { statusCommand } from './commands/status.js';
+import { versionCommand } from './commands/version.js';
 import { type VerifyAction, verifyCommand } from './commands/verify.js';
 
 /** Commands whose doing can be swapped, so argv → request is tested without running anything. */
@@ -30,6 +31,7 @@ export async function main(argv: string[], io: Io, actions: Actions = {}): Promi
     status: statusCommand(io, setExit) as CommandModule<object, never>,
     cleanup: cleanupCommand(io, setExit) as CommandModule<object, never>,
     completion: completionCommand(io, setExit) as CommandModule<object, never>,
+    version: versionCommand(io, setExit) as CommandModule<object, never>,
   };
   // `oc icsp verify ...` runs a parser that knows only verify, as its default command: yargs
   // renders the whole help text before running any named command (cacheHelpMessage), which

@@ -177,6 +177,12 @@ export const COMMANDS = {
     positionals: ['SHELL'],
     options: {},
   },
+  version: {
+    describe: "Print the plugin's version, the Node.js it runs on, and the platform (what a bug report needs)",
+    examples: [['version -o json', 'as one document']],
+    positionals: [],
+    options: { ...OUTPUT_OPTION },
+  },
 } as const satisfies Record<string, CommandSpec>;
 
 export type CommandName = keyof typeof COMMANDS;

@@ -4,7 +4,7 @@
 export type OutputFormat = 'table' | 'wide' | 'json' | 'yaml';
 
 export const DOCUMENT_API_VERSION = 'oc-icsp/v1';
-export type DocumentKind = 'Verify' | 'VerifyPlan' | 'Audit' | 'Status' | 'Cleanup' | 'Explain' | 'PolicyList';
+export type DocumentKind = 'Verify' | 'VerifyPlan' | 'Audit' | 'Status' | 'Cleanup' | 'Explain' | 'PolicyList' | 'Version';
 
 export async function renderDocument(kind: DocumentKind, value: object, format: 'json' | 'yaml'): Promise<string> {
   const document = { apiVersion: DOCUMENT_API_VERSION, kind, ...value };

@@ -191,3 +191,15 @@ describe('bad files: exit 2, one line', () => {
     });
   }
 });
+
+describe('version', () => {
+  it('the plugin, the Node.js it runs on, the platform; as a document with -o json', () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    const text = run(['version']);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toBe(`oc-icsp ${pkg.version}\nNode.js ${process.version}\nplatform ${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}\n`);
+    expect(JSON.parse(run(['version', '-o', 'json']).stdout)).toEqual({
+      apiVersion: 'oc-icsp/v1', kind: 'Version', version: pkg.version, node: process.version, platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
+    });
+  });
+});

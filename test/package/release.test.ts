@@ -100,7 +100,7 @@ describe('the Node archive', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^kubectl icsp <command>/);
     const completion = spawnSync(join(dir, 'oc_complete-icsp'), ['ver'], { encoding: 'utf8', env });
-    expect(completion.stdout).toBe('verify\n:4\n');
+    expect(completion.stdout).toBe('verify\nversion\n:4\n');
   });
 
   it('says what it needs when there is no node on PATH', () => {
@@ -132,7 +132,7 @@ describe.skipIf(!haveKubectl || !canSea)('installed the way krew installs it, fo
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/^kubectl icsp <command> \[options\]/);
     const verbs = spawnSync('kubectl', ['__complete', 'icsp', 'ver'], { encoding: 'utf8', env });
-    expect(verbs.stdout).toBe('verify\n:4\n');
+    expect(verbs.stdout).toBe('verify\nversion\n:4\n');
     const formats = spawnSync('kubectl', ['__complete', 'icsp', 'verify', '-o', ''], { encoding: 'utf8', env });
     expect(formats.stdout).toBe('table\nwide\njson\nyaml\n:4\n');
   });

@@ -13,6 +13,7 @@ import { renderList } from '../../src/report/list-report.js';
 import { renderPlan } from '../../src/report/plan-report.js';
 import { renderStatus } from '../../src/report/status-report.js';
 import { renderVerify } from '../../src/report/verify-report.js';
+import { renderVersion } from '../../src/report/version-report.js';
 
 /** `## Kind (...)` sections, each with the backquoted field paths of its bullets. */
 function documented(): Map<string, string[]> {
@@ -77,6 +78,7 @@ const documents: Record<string, () => Promise<string>> = {
   Status: () => renderStatus(status, 'json'),
   Cleanup: () => renderCleanup([{ namespace: 'oc-icsp-a', runId: 'r', ageMs: 1, contents: [], removed: true }], 'json', true),
   Explain: () => renderExplain(explain, 'json'),
+  Version: () => renderVersion({ version: '0.1.0', node: 'v20.20.2', platform: 'linux/amd64' }, 'json'),
   PolicyList: () => renderList([{ kind: 'ImageContentSourcePolicy', name: 'm', source: 's', mirrors: ['m'], pull: 'digest', sourcePolicy: 'AllowContactingSource' }], 'json'),
 };
 

@@ -1,0 +1,13 @@
+// `version`: three lines, or one document.
+import { type OutputFormat, renderDocument } from './document.js';
+
+export interface VersionInfo {
+  version: string;
+  node: string;
+  platform: string;
+}
+
+export async function renderVersion(info: VersionInfo, format: OutputFormat): Promise<string> {
+  if (format === 'json' || format === 'yaml') return renderDocument('Version', info, format);
+  return `oc-icsp ${info.version}\nNode.js ${info.node}\nplatform ${info.platform}\n`;
+}
