@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createSandbox, destroySandbox } from '../test/sandbox/sandbox.mjs';
+import { clientEnv, createSandbox, destroySandbox } from '../test/sandbox/sandbox.mjs';
 
 if (process.getuid?.() !== 0) {
   console.log('fan-out bench skipped: the sandbox needs root');
@@ -23,7 +23,7 @@ const log = join(work, 'node.log');
 writeFileSync(log, readFileSync('test/fixtures/node-logs/digest-mirrored.log', 'utf8').split('\n').filter((l) => !l.startsWith('[oc] ')).join('\n'));
 const nodes = Array.from({ length: N }, (_, i) => ({ name: `worker-${i}` }));
 const sandbox = await createSandbox(join(work, 'sandbox'), nodes, { settings: { light: { log }, podLatencyMs: LATENCY_MS } });
-const env = { ...process.env, PATH: `${join(sandbox.dir, 'bin')}:${process.env.PATH}` };
+const env = clientEnv(sandbox);
 
 function peakKiB(pid) {
   try {

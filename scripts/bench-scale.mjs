@@ -5,7 +5,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createSandbox, destroySandbox } from '../test/sandbox/sandbox.mjs';
+import { clientEnv, createSandbox, destroySandbox } from '../test/sandbox/sandbox.mjs';
 
 if (process.getuid?.() !== 0) {
   console.log('scale bench skipped: the sandbox needs root');
@@ -21,11 +21,11 @@ function peakKiB(pid) {
   }
 }
 
-function verify(dir, image, parallel) {
+function verify(sandbox, image, parallel) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn('dist/oc-icsp', ['verify', image, '--parallel', String(parallel), '-o', 'json'], {
-      env: { ...process.env, PATH: `${join(dir, 'bin')}:${process.env.PATH}` },
+      env: clientEnv(sandbox),
       stdio: ['ignore', 'pipe', 'ignore'],
     });
     let out = '';
@@ -45,8 +45,8 @@ for (const size of sizes) {
   const nodes = Array.from({ length: size }, (_, i) => ({ name: `worker-${i}`, config: i % 4 === 0 ? 'no-entry' : 'mirrored' }));
   const sandbox = await createSandbox(dir, nodes);
   try {
-    const serial = await verify(dir, sandbox.image, 1);
-    const parallel = await verify(dir, sandbox.image, 10);
+    const serial = await verify(sandbox, sandbox.image, 1);
+    const parallel = await verify(sandbox, sandbox.image, 10);
     console.log(
       `${size} nodes: --parallel 1 ${(serial.ms / 1000).toFixed(1)} s, --parallel 10 ${(parallel.ms / 1000).toFixed(1)} s ` +
         `(${(serial.ms / parallel.ms).toFixed(2)}x); peak RSS ${(serial.peakKiB / 1024).toFixed(0)} / ${(parallel.peakKiB / 1024).toFixed(0)} MiB; ` +

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { createSandbox, destroySandbox } from '../test/sandbox/sandbox.mjs';
+import { clientEnv, createSandbox, destroySandbox } from '../test/sandbox/sandbox.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = join(root, 'test/fixtures/node-logs');
@@ -22,7 +22,7 @@ const sandbox = await createSandbox(dir, [
 ]);
 const run = (image, logDir) =>
   spawnSync(join(root, 'dist/oc-icsp'), ['verify', image, '--log-dir', logDir, '-o', 'json'], {
-    env: { ...process.env, PATH: `${join(dir, 'bin')}:${process.env.PATH}` },
+    env: clientEnv(sandbox),
     encoding: 'utf8',
   });
 try {

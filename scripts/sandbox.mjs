@@ -21,7 +21,7 @@ if (process.getuid?.() !== 0) {
   process.exit(2);
 }
 
-const { createSandbox, destroySandbox, settled } = await import('../test/sandbox/sandbox.mjs');
+const { clientEnv, createSandbox, destroySandbox, settled } = await import('../test/sandbox/sandbox.mjs');
 // Earlier workload pulls through each node's CRI-O give `audit` something to read.
 const NODES = [
   { name: 'worker-0', config: 'cluster', credentials: false, workloads: ['mirrored', 'fallback', 'tag'] },
@@ -59,7 +59,6 @@ execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inhe
 console.error('starting the sandbox: an API server, 3 registries, a Quay-like front, a cluster proxy, 6 nodes ...');
 const started = Date.now();
 const sandbox = await createSandbox(dir, NODES);
-const env = { KUBECONFIG: sandbox.api.kubeconfig, KUBECACHEDIR: join(dir, 'kube-cache'), PATH: `${join(dir, 'bin')}:${process.env.PATH}` };
 
 if (mode === 'up') {
   // Keep what `down` needs to stop it.
@@ -78,7 +77,7 @@ let status;
 try {
   const args = ['verify', sandbox.image, ...(mode === 'run' ? rest : [mode, ...rest])];
   console.error(`$ oc icsp ${args.join(' ')}`);
-  const run = spawnSync(join(root, 'dist/oc-icsp'), args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  const run = spawnSync(join(root, 'dist/oc-icsp'), args, { stdio: 'inherit', env: clientEnv(sandbox) });
   status = run.status ?? 1;
   const left = await settled(dir);
   if (left.pods.length || left.namespaces.length || left.daemonsets.length) {

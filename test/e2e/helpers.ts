@@ -1,4 +1,5 @@
-// Runs the built binary against a sandbox, the way a user runs it: the test oc first on PATH.
+// Runs the built binary against a sandbox, the way a user runs it: the sandbox's kubeconfig, its thin oc
+// first on PATH, the machine's kubectl.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { sandboxSkipReason } from '../sandbox-support.js';
 // @ts-expect-error plain JavaScript module shared with npm run sandbox
-import { createSandbox, destroySandbox, kubeconfigText as kubeconfigOf, leftovers, ledgerEvents, settled as settledJs } from '../sandbox/sandbox.mjs';
+import { clientEnv, createSandbox, destroySandbox, kubeconfigText as kubeconfigOf, leftovers, ledgerEvents, settled as settledJs } from '../sandbox/sandbox.mjs';
 
 export const BIN = join(process.cwd(), 'dist/oc-icsp');
 
@@ -59,6 +60,9 @@ export const sandbox = {
 /** A kubeconfig for the sandbox's API with the named credentials (admin, developer, prod); the first is current. */
 export const kubeconfigText: (port: number, ca: Buffer, contexts?: string[]) => string = kubeconfigOf;
 
+/** The sandbox's kubeconfig and discovery cache, its thin oc first on PATH. */
+const clientEnvOf: (s: Sandbox) => NodeJS.ProcessEnv = clientEnv;
+
 /** A scratch folder for one suite, named after it. */
 export function suiteDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `${prefix}-`));
@@ -87,9 +91,7 @@ export function proxyLedger(s: Sandbox): { method: string; host: string }[] {
 
 /** The user's shell pointed at the sandbox: its kubeconfig, the thin oc first on PATH, the machine's kubectl. */
 export function envFor(s: Sandbox): NodeJS.ProcessEnv {
-  // Each sandbox is another cluster on a port an earlier one may have had: kubectl's discovery
-  // cache (~/.kube/cache, by host and port) is kept per sandbox, as it would be per cluster.
-  return { ...process.env, KUBECONFIG: s.api.kubeconfig, KUBECACHEDIR: join(s.dir, 'kube-cache'), PATH: `${join(s.dir, 'bin')}:${process.env.PATH}`, NO_COLOR: '1' };
+  return { ...clientEnvOf(s), NO_COLOR: '1' };
 }
 
 /** Requests the API server answered since the ledger had `since` lines. */

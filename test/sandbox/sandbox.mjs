@@ -424,6 +424,15 @@ function writeJson(path, value) {
   writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
 }
 
+/**
+ * A shell pointed at the sandbox: its kubeconfig, its thin oc and the plugin first on PATH, the
+ * machine's kubectl after them. Each sandbox is another cluster on a port an earlier one may have
+ * had, so kubectl's discovery cache (kept by host and port) is the sandbox's own.
+ */
+export function clientEnv(sandbox, base = process.env) {
+  return { ...base, KUBECONFIG: sandbox.api.kubeconfig, KUBECACHEDIR: join(sandbox.dir, 'kube-cache'), PATH: `${join(sandbox.dir, 'bin')}:${base.PATH}` };
+}
+
 /** `systemctl reload crio` on a node. */
 export function reloadCrio(dir, node) {
   crioReloaded(join(dir, 'nodes', node), node);
