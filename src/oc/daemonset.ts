@@ -86,8 +86,12 @@ export function daemonSetManifest(runId: string, namespace: string, nodes: strin
 }
 
 export const podsArgs = (namespace: string, runId: string) => ['get', 'pods', '-n', namespace, `--selector=${RUN_ID_LABEL}=${runId}`, '-o', 'json'];
+/**
+ * Every pod's log, from its first line: picking pods by selector, kubectl asks for only the last
+ * 10 lines unless told (--tail's default, staging/src/k8s.io/kubectl/pkg/cmd/logs/logs.go).
+ */
 export const followAllArgs = (namespace: string, runId: string, nodes: number) => [
-  'logs', '-f', '-n', namespace, `--selector=${RUN_ID_LABEL}=${runId}`, '--prefix', '--all-containers', '--ignore-errors', `--max-log-requests=${Math.max(nodes, 1)}`,
+  'logs', '-f', '-n', namespace, `--selector=${RUN_ID_LABEL}=${runId}`, '--tail=-1', '--prefix', '--all-containers', '--ignore-errors', `--max-log-requests=${Math.max(nodes, 1)}`,
 ];
 export const followOneArgs = (namespace: string, pod: string) => ['logs', '-f', '-n', namespace, `pod/${pod}`, '--prefix', '-c', CONTAINER];
 export const deleteDaemonSetArgs = (namespace: string) => ['delete', 'daemonset', DAEMONSET, '-n', namespace, '--ignore-not-found', '--wait=false'];

@@ -63,10 +63,16 @@ export class PodLogs {
     throw badRequest(`container "${chosen}" in pod "${name}" is waiting to start - no logs yet`);
   }
 
-  /** What was written so far, then (follow) each new chunk until the container ends. */
-  read(uid: string, container: string, follow: boolean, write: (chunk: string) => void, end: () => void): () => void {
+  /**
+   * What was written so far (its last `tailLines` lines when asked: PodLogOptions.TailLines, as the
+   * kubelet reads them, pkg/kubelet/kuberuntime/logs/logs.go), then (follow) each new chunk until
+   * the container ends. kubectl asks for 10 lines when it picks pods by selector and is not given
+   * --tail (staging/src/k8s.io/kubectl/pkg/cmd/logs/logs.go).
+   */
+  read(uid: string, container: string, follow: boolean, tailLines: number | null, write: (chunk: string) => void, end: () => void): () => void {
     const l = this.log(uid, container);
-    if (l.text) write(l.text);
+    const text = tailLines === null || tailLines < 0 ? l.text : lastLines(l.text, tailLines);
+    if (text) write(text);
     if (!follow || l.closed) {
       end();
       return () => {};
@@ -75,4 +81,11 @@ export class PodLogs {
     l.readers.add(reader);
     return () => l.readers.delete(reader);
   }
+}
+
+function lastLines(text: string, n: number): string {
+  if (n === 0) return '';
+  const lines = text.split('\n');
+  const complete = lines.pop() === '' ? lines : [...lines];
+  return complete.length <= n ? text : `${complete.slice(-n).join('\n')}\n`;
 }

@@ -266,7 +266,8 @@ export class ApiServer {
     const container = PodLogs.check(pod, url.searchParams.get('container'));
     const follow = url.searchParams.get('follow') === 'true';
     res.writeHead(200, { 'content-type': 'text/plain', 'transfer-encoding': 'chunked' });
-    const stop = this.logs.read(pod.metadata.uid!, container, follow, (chunk) => res.write(chunk), () => res.end());
+    const tail = url.searchParams.get('tailLines');
+    const stop = this.logs.read(pod.metadata.uid!, container, follow, tail === null ? null : Number(tail), (chunk) => res.write(chunk), () => res.end());
     res.on('close', stop);
   }
 
