@@ -1,7 +1,7 @@
 // The DaemonSet way, decided without a cluster: what it creates, and how it tells a refused pod
 // from a node that is gone.
 import { describe, expect, it } from 'vitest';
-import { FAILED_CREATE_ARGS, NODE_NAMES_ARGS, refusedPods, runObjectsManifest } from '../../src/oc/daemonset.js';
+import { daemonSetRunner, FAILED_CREATE_ARGS, NODE_NAMES_ARGS, refusedPods, runObjectsManifest } from '../../src/oc/daemonset.js';
 import { fakeRunner } from '../fake-runner.js';
 
 describe('what a DaemonSet run creates', () => {
@@ -54,5 +54,45 @@ describe('nodes that get no pod', () => {
       { args: NODE_NAMES_ARGS, result: { stdout: 'node/w1\n' } },
     ]);
     expect([...(await refusedPods(oc, 'ns', ['w1', 'w2'], true))]).toEqual([['w2', 'the node is gone: nodes "w2" not found']]);
+  });
+});
+
+describe('a DaemonSet run, its calls and its log routing', () => {
+  const selector = /^--selector=oc-icsp\/run-id=[0-9a-f]{8}$/;
+  const pod = (name: string, node: string, running = true) => ({ metadata: { name }, spec: { nodeName: node }, status: { containerStatuses: [{ state: running ? { running: {} } : { waiting: { reason: 'ContainerCreating' } } }] } });
+
+  it('namespace, objects, one pod read, one follower whose prefixed lines reach each node, then the removals', async () => {
+    const oc = fakeRunner([
+      { args: ['create', '-f', '-', '-o', 'name'], result: { stdout: 'namespace/oc-icsp-abcde\n' } },
+      { args: ['create', '-f', '-', '-o', 'name'], result: { stdout: 'rolebinding.rbac.authorization.k8s.io/oc-icsp-privileged-scc\ndaemonset.apps/oc-icsp-probe\n' } },
+      { args: ['get', 'pods', '-n', 'oc-icsp-abcde', selector, '-o', 'json'], result: { stdout: JSON.stringify({ items: [pod('oc-icsp-probe-aaaaa', 'w0'), pod('oc-icsp-probe-bbbbb', 'w1')] }) } },
+      {
+        args: ['logs', '-f', '-n', 'oc-icsp-abcde', selector, '--tail=-1', '--prefix', '--all-containers', '--ignore-errors', '--max-log-requests=2'],
+        result: { stdout: ['[pod/oc-icsp-probe-aaaaa/probe] one', '[pod/oc-icsp-probe-bbbbb/probe] two', '[pod/oc-icsp-probe-bbbbb/probe] END', 'error: a line of kubectl\'s own', '[pod/oc-icsp-probe-aaaaa/probe] END'].join('\n') },
+        hang: true,
+      },
+      { args: ['delete', 'daemonset', 'oc-icsp-probe', '-n', 'oc-icsp-abcde', '--ignore-not-found', '--wait=false'] },
+      { args: ['delete', 'namespace', 'oc-icsp-abcde', '--ignore-not-found', '--wait=false'] },
+    ]);
+    const seen: Record<string, string[]> = { w0: [], w1: [] };
+    const talk: string[] = [];
+    const ends: [string, string][] = [];
+    const runner = daemonSetRunner(oc, { image: 'tools:1', clientName: 'oc', pollMs: 5 });
+    const outcome = await runner.run({
+      nodes: ['w0', 'w1'],
+      command: ['true'],
+      parallel: 25,
+      timeoutMs: 60_000,
+      signal: new AbortController().signal,
+      start: (node) => ({ output: (l) => seen[node]!.push(l), clientTalk: (l) => talk.push(`${node}: ${l}`), finished: () => seen[node]!.at(-1) === 'END' }),
+      end: (node, e) => void ends.push([node, e.status]),
+    });
+    expect(seen).toEqual({ w0: ['one', 'END'], w1: ['two', 'END'] });
+    // kubectl's own words reach every node as talk; they are no node's output.
+    // (The fake runner says oc debug's "Removing debug pod ..." when any stream is stopped.)
+    expect(talk.filter((l) => !l.endsWith('Removing debug pod ...'))).toEqual(["w0: error: a line of kubectl's own", "w1: error: a line of kubectl's own"]);
+    expect(ends.sort()).toEqual([['w0', 'exited'], ['w1', 'exited']]);
+    expect(outcome).toEqual({ namespace: 'oc-icsp-abcde', cleanedUp: true });
+    expect(oc.stopped.map((a) => a[0])).toEqual(['logs']);
   });
 });
