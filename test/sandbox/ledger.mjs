@@ -1,5 +1,5 @@
-// The test client's ledger: one JSON line per event, appended by many client processes at once.
-// A reader can catch an append half-written, so only lines that end with a newline are read.
+// The sandbox's ledger: one JSON line per object event and request, appended by its API server;
+// a reader in another process can catch an append half-written, so only whole lines are read.
 import { existsSync, readFileSync } from 'node:fs';
 
 export function readLedger(file) {
