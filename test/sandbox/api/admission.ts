@@ -82,10 +82,15 @@ function accountMayUsePrivileged(store: Store, resources: Resource[], namespace:
   return store.list(roleBindings, namespace).some((b) => grants(b, namespace)) || store.list(clusterRoleBindings).some((b) => grants(b));
 }
 
+/** The node names a pod spec's required node affinity names by metadata.name, if it names any. */
+export function affinityNodeNames(affinity: unknown): string[] | undefined {
+  const terms = (affinity as { nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms?: { matchFields?: { key: string; values?: string[] }[] }[] } } } | undefined)
+    ?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+  return terms?.[0]?.matchFields?.find((f) => f.key === 'metadata.name')?.values;
+}
+
 /** The node a DaemonSet pod is pinned to by its affinity before the scheduler binds it. */
 export function pinnedNode(pod: KubeObject): string | undefined {
-  const terms = (pod.spec?.affinity as { nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms?: { matchFields?: { key: string; values?: string[] }[] }[] } } } | undefined)
-    ?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
-  const values = terms?.[0]?.matchFields?.find((f) => f.key === 'metadata.name')?.values;
+  const values = affinityNodeNames(pod.spec?.affinity);
   return values?.length === 1 ? values[0] : undefined;
 }

@@ -10,7 +10,7 @@
 //   (daemon_controller.go, FailedPlacementReason / FailedCreatePodReason);
 // - garbage collection: a deleted DaemonSet's pods go with it (background propagation, kubectl
 //   delete's default).
-import { admitPod, pinnedNode } from './admission.js';
+import { admitPod, affinityNodeNames, pinnedNode } from './admission.js';
 import type { ClusterState } from './cluster-state.js';
 import type { Resource } from './resources.js';
 import { now, type Store } from './store.js';
@@ -106,9 +106,7 @@ export class Controllers {
 
   /** Nodes the template's affinity names, that exist (a deleted node is gone for the controller). */
   private eligibleNodes(spec: Record<string, unknown>): string[] {
-    const terms = (spec.affinity as { nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms?: { matchFields?: { key: string; values?: string[] }[] }[] } } } | undefined)
-      ?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
-    const named = terms?.[0]?.matchFields?.find((f) => f.key === 'metadata.name')?.values;
+    const named = affinityNodeNames(spec.affinity);
     const nodes = this.store.list(this.r('nodes')).map((n) => n.metadata.name!).filter((n) => this.state.behaviour(n) !== 'deleted');
     return named ? nodes.filter((n) => named.includes(n)) : nodes;
   }
