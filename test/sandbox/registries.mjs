@@ -45,7 +45,6 @@ export async function startRegistry(stateDir, name, { auth = false, tls = false 
   const dir = join(stateDir, 'registries', name);
   const dataDir = join(dir, 'data');
   mkdirSync(dataDir, { recursive: true });
-  const port = await freePort();
   let htpasswd;
   if (auth) {
     htpasswd = join(dir, 'htpasswd');
@@ -61,24 +60,38 @@ export async function startRegistry(stateDir, name, { auth = false, tls = false 
       { stdio: 'ignore' },
     );
   }
-  const config = join(dir, 'config.yml');
-  writeFileSync(config, configYaml({ port, dataDir, auth: htpasswd, tls: certs }));
-  const log = openSync(join(dir, 'registry.log'), 'a');
-  const child = spawn('docker-registry', ['serve', config], { detached: true, stdio: ['ignore', log, log] });
-  child.unref();
-  writeFileSync(join(dir, 'pid'), String(child.pid));
-  await waitForRegistry(port, tls);
-  return { name, port, host: `127.0.0.1:${port}`, pid: child.pid, auth, tls, cert: certs?.cert };
+  // The port is free when picked, not when the registry binds it: another sandbox's process
+  // (suites run side by side) may take it between. Then the registry exits, and it is started
+  // again on another port.
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const config = join(dir, 'config.yml');
+    writeFileSync(config, configYaml({ port, dataDir, auth: htpasswd, tls: certs }));
+    const log = openSync(join(dir, 'registry.log'), 'a');
+    const child = spawn('docker-registry', ['serve', config], { detached: true, stdio: ['ignore', log, log] });
+    child.unref();
+    let exited = false;
+    child.on('exit', () => (exited = true));
+    writeFileSync(join(dir, 'pid'), String(child.pid));
+    try {
+      await waitForRegistry(port, tls, () => exited);
+      return { name, port, host: `127.0.0.1:${port}`, pid: child.pid, auth, tls, cert: certs?.cert };
+    } catch (error) {
+      if (!exited || attempt >= 3) throw error;
+    }
+  }
 }
 
-async function waitForRegistry(port, tls) {
+/** Until a registry answers on /v2/ as docker-registry does (its API version header), not any server. */
+async function waitForRegistry(port, tls, exited) {
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
+    if (exited()) throw new Error(`docker-registry on 127.0.0.1:${port} exited; see its registry.log`);
     const ok = await new Promise((resolve) => {
       const get = tls ? https.get : http.get;
       const req = get({ host: '127.0.0.1', port, path: '/v2/', rejectUnauthorized: false, timeout: 1000 }, (res) => {
         res.resume();
-        resolve(res.statusCode === 200 || res.statusCode === 401);
+        resolve((res.statusCode === 200 || res.statusCode === 401) && res.headers['docker-distribution-api-version'] === 'registry/2.0');
       });
       req.on('error', () => resolve(false));
       req.on('timeout', () => {

@@ -229,22 +229,34 @@ function runningPods(sandbox) {
   ];
 }
 
+/**
+ * One of services.mjs, detached, on a free port. The port is free when picked, not when the
+ * service binds it: another sandbox's process may take it between (suites run side by side), and
+ * then the service exits on EADDRINUSE: it is started again on another port.
+ */
 async function startService(dir, kind, arg) {
-  const port = await freePort();
-  const log = openSync(join(dir, `${kind}.log`), 'a');
-  const child = spawn(process.execPath, [SERVICES, kind, String(port), arg], { detached: true, stdio: ['ignore', log, log] });
-  child.unref();
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const up = await new Promise((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => (socket.end(), resolve(true)));
-      socket.on('error', () => resolve(false));
-    });
-    if (up) break;
-    if (Date.now() > deadline) throw new Error(`the sandbox ${kind} did not start; see ${join(dir, `${kind}.log`)}`);
-    await new Promise((r) => setTimeout(r, 50));
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const log = openSync(join(dir, `${kind}.log`), 'a');
+    const child = spawn(process.execPath, [SERVICES, kind, String(port), arg], { detached: true, stdio: ['ignore', log, log] });
+    child.unref();
+    let exited = false;
+    child.on('exit', () => (exited = true));
+    const deadline = Date.now() + 10_000;
+    let up = false;
+    while (!up && !exited) {
+      up = await new Promise((resolve) => {
+        const socket = connect(port, '127.0.0.1', () => (socket.end(), resolve(true)));
+        socket.on('error', () => resolve(false));
+      });
+      if (!up && Date.now() > deadline) throw new Error(`the sandbox ${kind} did not start; see ${join(dir, `${kind}.log`)}`);
+      if (!up) await new Promise((r) => setTimeout(r, 50));
+    }
+    // What answered may be another process on the port: ours is still running if it bound it.
+    await new Promise((r) => setTimeout(r, 100));
+    if (!exited) return { name: kind, port, host: `127.0.0.1:${port}`, pid: child.pid };
+    if (attempt >= 3) throw new Error(`the sandbox ${kind} could not bind a port; see ${join(dir, `${kind}.log`)}`);
   }
-  return { name: kind, port, host: `127.0.0.1:${port}`, pid: child.pid };
 }
 
 export async function createSandbox(dir, nodes, { settings = {}, objects = [] } = {}) {
