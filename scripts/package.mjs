@@ -1,5 +1,6 @@
 // `npm run package`: the release files in dist/release/:
-//   oc-icsp_<version>_linux_amd64.tar.gz  a Node single executable kubectl-icsp (no Node needed)
+//   oc-icsp_<version>_linux_amd64.tar.gz  a single executable kubectl-icsp (no Node needed), on the
+//   oc-icsp_<version>_linux_arm64.tar.gz  Node.js LTS of scripts/sea-node.json, not the Node that packages
 //   oc-icsp_<version>_node.tar.gz         the bundle, its loader and POSIX launchers (Node 20.19+ on PATH)
 //   <archive>.sha256                      for each archive
 //   icsp.yaml                             the krew manifest, from plugin.yaml
@@ -10,6 +11,7 @@ import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { buildAll, NODE_FLAGS } from './build.mjs';
+import { cannotRun, runnable, seaNode } from './sea-node.mjs';
 import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 
@@ -34,7 +36,7 @@ done
 dir=$(cd "$(dirname "$self")" && pwd)
 ${
   target === 'node'
-    ? `command -v node >/dev/null 2>&1 || { echo "error: $(basename "$0") needs Node.js 20.19 or later on PATH: install it, or use the linux/amd64 single binary" >&2; exit 2; }
+    ? `command -v node >/dev/null 2>&1 || { echo "error: $(basename "$0") needs Node.js 20.19 or later on PATH: install it, or use the linux/amd64 or linux/arm64 single binary" >&2; exit 2; }
 OC_ICSP_ARGV0=$0 exec node ${NODE_FLAGS.join(' ')} "$dir/oc-icsp" "$@"`
     : `OC_ICSP_ARGV0=$0 exec "$dir/kubectl-icsp" "$@"`
 }
@@ -61,17 +63,25 @@ function archive(release, stageDir, name) {
   return { name, sha256: hex };
 }
 
-async function singleExecutable(bundle, stageDir) {
-  const main = join(stageDir, '..', 'sea-main.cjs');
+/** Krew's and Go's name for a Node.js architecture. */
+const GOARCH = { x64: 'amd64', arm64: 'arm64' };
+export const SEA_ARCHES = Object.keys(GOARCH);
+
+async function singleExecutable(bundle, stageDir, arch) {
+  const node = seaNode(arch);
+  const main = join(stageDir, '..', `sea-main-${arch}.cjs`);
   copyFileSync(bundle, main);
-  const config = join(stageDir, '..', 'sea-config.json');
-  const blob = join(stageDir, '..', 'sea-prep.blob');
+  const config = join(stageDir, '..', `sea-config-${arch}.json`);
+  const blob = join(stageDir, '..', `sea-prep-${arch}.blob`);
+  // The blob, code cache included, is made by the very Node it is injected into: the format follows
+  // the Node version, and the code cache V8 and the architecture (the arm64 one under qemu-user).
   writeFileSync(config, JSON.stringify({ main, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true }));
+  const [command, ...prefix] = runnable(arch, node);
   // Its one line ("Wrote single executable preparation blob to ...") is talk: only a failure is shown.
-  const prep = spawnSync(process.execPath, ['--experimental-sea-config', config], { encoding: 'utf8' });
-  if (prep.status !== 0) throw new Error(`node --experimental-sea-config failed: ${prep.stderr}${prep.stdout}`);
+  const prep = spawnSync(command, [...prefix, '--experimental-sea-config', config], { encoding: 'utf8' });
+  if (prep.status !== 0) throw new Error(`node --experimental-sea-config (${arch}) failed: ${prep.stderr}${prep.stdout}`);
   const binary = join(stageDir, 'kubectl-icsp');
-  copyFileSync(process.execPath, binary);
+  copyFileSync(node, binary);
   chmodSync(binary, 0o755);
   // postject's ELF library warns once per note section it cannot name (Node's binary has them;
   // the injection is unaffected): in a child, so that they can be counted and said once.
@@ -87,7 +97,12 @@ async function singleExecutable(bundle, stageDir) {
 }
 
 /** Writes the release into `release`, working in `work` (both emptied first). */
-export async function packageRelease({ release = 'dist/release', work = 'dist/stage' } = {}) {
+export async function packageRelease({ release = 'dist/release', work = 'dist/stage', arches = SEA_ARCHES } = {}) {
+  if (process.platform !== 'linux') throw new Error(`the single binaries are built on Linux; this is ${process.platform}`);
+  for (const arch of arches) {
+    const why = cannotRun(arch);
+    if (why) throw new Error(`cannot build the linux/${GOARCH[arch]} single binary: ${why}`);
+  }
   rmSync(release, { recursive: true, force: true });
   rmSync(work, { recursive: true, force: true });
   mkdirSync(release, { recursive: true });
@@ -101,19 +116,19 @@ export async function packageRelease({ release = 'dist/release', work = 'dist/st
   const nodeArchive = archive(release, nodeStage, `oc-icsp_${version}_node.tar.gz`);
 
   const archives = [];
-  if (process.platform === 'linux' && process.arch === 'x64') {
-    const seaStage = join(work, 'linux_amd64');
+  for (const arch of arches) {
+    const seaStage = join(work, `linux_${GOARCH[arch]}`);
     mkdirSync(seaStage, { recursive: true });
-    await singleExecutable(bundle, seaStage);
+    await singleExecutable(bundle, seaStage, arch);
     for (const name of HELPERS) writeExecutable(join(seaStage, name), launcher('sea'));
     copyFileSync('LICENSE', join(seaStage, 'LICENSE'));
-    archives.push({ ...archive(release, seaStage, `oc-icsp_${version}_linux_amd64.tar.gz`), selector: { matchLabels: { os: 'linux', arch: 'amd64' } } });
-  } else {
-    console.error(`note: the single executable is built on linux/amd64 only; this is ${process.platform}/${process.arch}`);
+    const name = `oc-icsp_${version}_linux_${GOARCH[arch]}.tar.gz`;
+    archives.push({ ...archive(release, seaStage, name), selector: { matchLabels: { os: 'linux', arch: GOARCH[arch] } } });
   }
-  // The Node archive serves every platform the single binary does not (krew forbids overlaps).
+  // The Node archive serves every platform the single binaries do not (krew forbids overlaps).
+  const seaGoArches = arches.map((a) => GOARCH[a]);
   archives.push({ ...nodeArchive, selector: { matchLabels: { os: 'darwin' } } });
-  archives.push({ ...nodeArchive, selector: { matchExpressions: [{ key: 'os', operator: 'In', values: ['linux'] }, { key: 'arch', operator: 'NotIn', values: ['amd64'] }] } });
+  archives.push({ ...nodeArchive, selector: { matchExpressions: [{ key: 'os', operator: 'In', values: ['linux'] }, { key: 'arch', operator: 'NotIn', values: seaGoArches }] } });
 
   const manifest = parse(readFileSync('plugin.yaml', 'utf8'));
   manifest.spec.version = `v${version}`;

@@ -9,18 +9,24 @@ import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain JavaScript module: the release script itself
-import { packageRelease } from '../../scripts/package.mjs';
+import { packageRelease, SEA_ARCHES } from '../../scripts/package.mjs';
+// @ts-expect-error plain JavaScript module: the release script's Node fetcher
+import { cannotRun, runnable, SEA_NODE_VERSION, seaNode } from '../../scripts/sea-node.mjs';
 import { krewInstall, type Plugin, validateManifest } from './krew-manifest.js';
 
 const work = mkdtempSync(join(tmpdir(), 'oc-icsp-release-'));
 const release = join(work, 'release');
-const canSea = process.platform === 'linux' && process.arch === 'x64';
+// Each single binary this machine can build and run (arm64 under qemu-user on amd64), and why not the others.
+const why = Object.fromEntries((SEA_ARCHES as string[]).map((arch) => [arch, process.platform === 'linux' ? (cannotRun(arch) as string | null) : 'not Linux']));
+const arches = (SEA_ARCHES as string[]).filter((arch) => !why[arch]);
+const goArch = (arch: string) => (arch === 'x64' ? 'amd64' : arch);
+const canSea = arches.includes('x64');
 const haveKubectl = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
 const DIGEST = `sha256:${'e'.repeat(64)}`;
 let manifest: Plugin;
 
 beforeAll(async () => {
-  await packageRelease({ release, work: join(work, 'stage') });
+  await packageRelease({ release, work: join(work, 'stage'), arches });
   manifest = parse(readFileSync(join(release, 'icsp.yaml'), 'utf8')) as Plugin;
 }, 300_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -32,18 +38,19 @@ function unpack(archive: string): string {
 }
 
 const version = JSON.parse(readFileSync('package.json', 'utf8')).version as string;
-const seaArchive = `oc-icsp_${version}_linux_amd64.tar.gz`;
+const seaArchiveOf = (arch: string) => `oc-icsp_${version}_linux_${goArch(arch)}.tar.gz`;
+const seaArchive = seaArchiveOf('x64');
 const nodeArchive = `oc-icsp_${version}_node.tar.gz`;
 
 describe('release files', () => {
   it('an archive and a .sha256 for each, and the manifest', () => {
     expect(readdirSync(release).sort()).toEqual([
       'icsp.yaml',
-      ...(canSea ? [seaArchive, `${seaArchive}.sha256`] : []),
+      ...arches.flatMap((arch) => [seaArchiveOf(arch), `${seaArchiveOf(arch)}.sha256`]),
       nodeArchive,
       `${nodeArchive}.sha256`,
     ].sort());
-    for (const a of [nodeArchive, ...(canSea ? [seaArchive] : [])]) {
+    for (const a of [nodeArchive, ...arches.map(seaArchiveOf)]) {
       const [hex, name] = readFileSync(join(release, `${a}.sha256`), 'utf8').trim().split(/\s+/);
       expect(name).toBe(a);
       expect(manifest.spec!.platforms!.find((p) => p.uri!.endsWith(`/${a}`))!.sha256).toBe(hex);
@@ -89,6 +96,34 @@ describe.skipIf(!canSea)('the single binary, with no Node at all', () => {
   });
 });
 
+describe.each((SEA_ARCHES as string[]).map((arch) => ({ arch, platform: `linux/${goArch(arch)}` })))('the $platform single binary', ({ arch, platform }) => {
+  it.skipIf(!!why[arch])(`embeds the pinned Node.js LTS and says so in version -o json${why[arch] ? ` (skipped: ${why[arch]})` : ''}`, () => {
+    const dir = unpack(seaArchiveOf(arch));
+    const binary = join(dir, 'kubectl-icsp');
+    expect(execFileSync('file', ['-b', binary], { encoding: 'utf8' })).toMatch(arch === 'x64' ? /x86-64/ : /ARM aarch64/);
+    const [command, ...prefix] = runnable(arch, binary) as string[];
+    const run = spawnSync(command!, [...prefix, 'version', '-o', 'json'], { encoding: 'utf8', env: { PATH: '' } });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual({ apiVersion: 'oc-icsp/v1', kind: 'Version', version, node: `v${SEA_NODE_VERSION}`, platform });
+    expect(Number(SEA_NODE_VERSION.split('.')[0]) % 2).toBe(0); // an LTS line
+  });
+
+  it.skipIf(!!why[arch])('is in the manifest for its platform only', () => {
+    const entries = manifest.spec!.platforms!.filter((p) => p.uri!.endsWith(`/${seaArchiveOf(arch)}`));
+    expect(entries.map((p) => p.selector)).toEqual([{ matchLabels: { os: 'linux', arch: goArch(arch) } }]);
+  });
+});
+
+describe.skipIf(!canSea)('the unit tests on the Node.js the binaries embed', () => {
+  it(`pass on Node.js ${SEA_NODE_VERSION} as on this one`, () => {
+    const node = seaNode('x64') as string;
+    const unit = JSON.parse(readFileSync('package.json', 'utf8')).scripts['test:unit'].replace(/^vitest run /, '').split(' ') as string[];
+    const run = spawnSync(node, ['node_modules/vitest/vitest.mjs', 'run', '--reporter=dot', ...unit], { encoding: 'utf8', env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && k !== 'FORCE_COLOR')), NO_COLOR: '1' }, maxBuffer: 1 << 26 });
+    expect(run.stdout + run.stderr).toMatch(/Tests\s+\d+ passed/);
+    expect(run.status, run.stdout.slice(-3000)).toBe(0);
+  }, 240_000);
+});
+
 describe('the Node archive', () => {
   it('runs through its launcher, also through a symlink from elsewhere', () => {
     const dir = unpack(nodeArchive);
@@ -112,7 +147,7 @@ describe('the Node archive', () => {
     }
     const run = spawnSync(join(dir, 'kubectl-icsp'), ['--help'], { encoding: 'utf8', env: { PATH: tools } });
     expect(run.status).toBe(2);
-    expect(run.stderr).toBe('error: kubectl-icsp needs Node.js 20.19 or later on PATH: install it, or use the linux/amd64 single binary\n');
+    expect(run.stderr).toBe('error: kubectl-icsp needs Node.js 20.19 or later on PATH: install it, or use the linux/amd64 or linux/arm64 single binary\n');
   });
 });
 
