@@ -16,6 +16,11 @@ export default tseslint.config(
     },
     rules: {
       'no-console': 'error',
+      // Signal and exit handlers belong to the process's edge: the cli, and the runner that owns children.
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.object.name='process'][callee.property.name=/^(on|once|prependListener)$/]", message: 'only src/cli/ and src/oc/runner.ts listen to process events' },
+      ],
       // Rooms import one way (cli → app → oc, registries, pull-log, report); a cycle is a room reaching back.
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
       '@typescript-eslint/no-restricted-imports': [
@@ -25,8 +30,21 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/oc/**/*.ts'],
+    rules: {
+      // oc reaches the cluster for the app; it never reaches back into the app's decisions.
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'execa', message: 'only src/oc/runner.ts starts processes' }, { name: 'cli-table3', message: 'only src/report/ draws tables' }],
+          patterns: [{ group: ['../app/*', '../cli/*'], message: 'src/oc/ must not import app/ or cli/' }],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/oc/runner.ts'],
-    rules: { '@typescript-eslint/no-restricted-imports': 'off' },
+    rules: { '@typescript-eslint/no-restricted-imports': 'off', 'no-restricted-syntax': 'off' },
   },
   {
     files: ['src/report/table.ts'],
@@ -34,7 +52,7 @@ export default tseslint.config(
   },
   {
     files: ['src/cli/**/*.ts'],
-    rules: { 'no-console': 'off' },
+    rules: { 'no-console': 'off', 'no-restricted-syntax': 'off' },
   },
   {
     files: ['scripts/**/*.cjs'],

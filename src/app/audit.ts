@@ -66,7 +66,7 @@ export interface AuditResult {
 const MAX_SLICES = 20;
 
 export async function audit(request: AuditRequest, client: Client, signal: AbortSignal): Promise<AuditResult> {
-  if (client.name !== 'oc') throw new UserError('audit reads node journals with `oc adm node-logs`, which kubectl lacks: run it with oc (--client oc)');
+  if (!client.nodeLogs) throw new UserError('audit reads node journals with `oc adm node-logs`, which kubectl lacks: run it with oc (--client oc)');
   await client.whoAmI();
   const all = await listNodes(client.runner, request.selector);
   const nodes = pick(all, request.nodeNames);

@@ -6,7 +6,7 @@ import type { Expectation, NodeVerdict } from '../pull-log/evidence.js';
 import { proxyFor, hostOf } from '../pull-log/hints.js';
 import { asCrioReport } from '../pull-log/crio-pull.js';
 import { NodeOutputReader, type NodeReport, pullOf } from '../pull-log/node-output.js';
-import type { Engine } from '../pull-log/node-script.js';
+import { type Engine, ENGINES } from '../pull-log/engines.js';
 import { decideVerdict } from '../pull-log/verdict.js';
 import type { ImageReference } from '../registries/reference.js';
 import type { RegistriesConf } from '../registries/registries-conf.js';
@@ -63,6 +63,8 @@ export interface NodeCheckContext {
   images: ImageCheck[];
   engine: Engine;
   clientName: string;
+  /** `oc icsp` or `kubectl icsp`, as the user typed it, for advice. */
+  invokedAs: string;
   timeoutMs: number;
   /** What the cluster's policies render to, or null when unknown. */
   expected: RegistriesConf | null;
@@ -88,13 +90,13 @@ export function startNodeCheck(node: string, context: NodeCheckContext): NodeChe
       const logError = await log?.close();
       if (logError) context.warn(`${node}: its --log-dir file is incomplete: ${logError.message}`);
       const report = reader.result();
-      const runEnd = { status: end.status, clientSaid: end.clientSaid, clientName: context.clientName, timeoutMs: context.timeoutMs };
+      const runEnd = { status: end.status, clientSaid: end.clientSaid, clientName: context.clientName, invokedAs: context.invokedAs, timeoutMs: context.timeoutMs };
       const crioConfig = crioConfigState(report);
       return context.images.map(({ image, ref, expectation }) => {
         const config = compareNodeConfig(report.registriesConf, context.expected, ref);
         const expect = { ...expectation, rolloutPending: context.rolloutPending, configMatches: config?.matchesCluster ?? null };
-        const podman = context.engine === 'crictl' ? null : decideVerdict(image, report, runEnd, expect);
-        const crio = context.engine === 'podman' ? null : decideVerdict(image, asCrioReport(report), runEnd, expect);
+        const podman = !ENGINES[context.engine].podman ? null : decideVerdict(image, report, runEnd, expect);
+        const crio = !ENGINES[context.engine].crio ? null : decideVerdict(image, asCrioReport(report), runEnd, expect);
         // CRI-O's verdict is what workloads get; podman's is kept beside it when both ran.
         const verdict = (crio ?? podman)!;
         const pull = pullOf(report, image);

@@ -38,14 +38,14 @@ export function pendingRollout(node: ClusterNode): string | null {
   return `${node.currentConfig} -> ${node.desiredConfig}`;
 }
 
-export function poolWarnings(pools: MachineConfigPool[], clientName: string): string[] {
+export function poolWarnings(pools: MachineConfigPool[], invokedAs: string): string[] {
   const warnings: string[] = [];
   for (const p of pools) {
     if (p.degraded?.status) {
-      warnings.push(`MachineConfigPool ${p.name} is degraded${p.degraded.message ? `: ${p.degraded.message}` : ''}; its nodes may keep an old registries.conf (${clientName} icsp status)`);
+      warnings.push(`MachineConfigPool ${p.name} is degraded${p.degraded.message ? `: ${p.degraded.message}` : ''}; its nodes may keep an old registries.conf (${invokedAs} status)`);
     } else if (p.updating?.status) {
       warnings.push(
-        `MachineConfigPool ${p.name} is still updating (${p.updatedMachineCount}/${p.machineCount} machines updated): nodes may not have the latest mirror configuration yet (${clientName} icsp status)`,
+        `MachineConfigPool ${p.name} is still updating (${p.updatedMachineCount}/${p.machineCount} machines updated): nodes may not have the latest mirror configuration yet (${invokedAs} status)`,
       );
     }
     if (p.paused) warnings.push(`MachineConfigPool ${p.name} is paused: policy changes do not reach its nodes until it is unpaused`);

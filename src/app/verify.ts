@@ -6,7 +6,8 @@ import { type ClusterNode, listNodes, listPodImages } from '../oc/cluster.js';
 import { listMachineConfigPools } from '../oc/machine-config.js';
 import type { NodeRunner, PlannedCall } from '../oc/node-runner.js';
 import type { Verdict } from '../pull-log/evidence.js';
-import { type CheckMode, type Engine, nodeCommand } from '../pull-log/node-script.js';
+import { nodeCommand } from '../pull-log/node-script.js';
+import { type CheckChoice, type CheckMode, checkModeFor, type Engine, SCALE_THRESHOLD } from '../pull-log/engines.js';
 import type { PolicySet } from '../registries/policies.js';
 import { parseReference, pullString, referenceName, wasNormalized } from '../registries/reference.js';
 import { leftoverWarning } from './cleanup.js';
@@ -21,9 +22,7 @@ import { pendingRollout, poolOf, poolWarnings } from './rollout.js';
  * Above this many nodes, `auto` runs one DaemonSet instead of a debug pod per node, and reads
  * manifests instead of pulling (see docs/scale.md for how it was chosen).
  */
-export const SCALE_THRESHOLD = 25;
 
-export type CheckChoice = CheckMode | 'auto';
 
 export interface VerifyRequest {
   /** The images to check; none: the ones the cluster runs that a mirror policy covers. */
@@ -46,6 +45,8 @@ export interface VerifyDeps {
   logSink: LogSinkFactory | undefined;
   onNodeDone?(done: number, total: number): void;
   onStatus?(text: string): void;
+  /** How the user started the plugin (`oc icsp`, `kubectl icsp`): advice names it (default: the client's). */
+  invokedAs?: string;
 }
 
 export interface VerifyResult {
@@ -77,7 +78,7 @@ interface Preparation {
 }
 
 /** What every verify does before any pod: the session, nodes, policies, pools, warnings. */
-async function prepare(request: VerifyRequest, client: Client): Promise<Preparation> {
+async function prepare(request: VerifyRequest, client: Client, invokedAs = `${client.name} icsp`): Promise<Preparation> {
   const warnings: string[] = [];
   await client.whoAmI();
   // Independent reads at once (each is a client process); a failure is reported in this order.
@@ -92,7 +93,7 @@ async function prepare(request: VerifyRequest, client: Client): Promise<Preparat
   if (images.length === 0) {
     const picked = pickImages(await listPodImages(client.runner), policies.rules, request.maxImages);
     if (picked.length === 0) {
-      throw new UserError(`no running pod uses an image that a mirror policy covers: name an IMAGE (${client.name} icsp verify IMAGE)`);
+      throw new UserError(`no running pod uses an image that a mirror policy covers: name an IMAGE (${invokedAs} verify IMAGE)`);
     }
     images = picked.map((p) => p.image);
     for (const p of picked) warnings.push(`checking ${p.image} (runs in ${p.seenIn}) for ${p.source}`);
@@ -118,7 +119,7 @@ async function prepare(request: VerifyRequest, client: Client): Promise<Preparat
   if (leftovers) warnings.push(leftovers);
   // Only the pools of the nodes being checked.
   const ours = new Set(nodes.map((n) => poolOf(n, pools)?.name).filter(Boolean));
-  warnings.push(...poolWarnings(pools.filter((p) => ours.has(p.name)), client.name));
+  warnings.push(...poolWarnings(pools.filter((p) => ours.has(p.name)), invokedAs));
   return { checks, warnings, nodes, policies, repositories: [...repositories] };
 }
 
@@ -143,10 +144,10 @@ function commandFor(request: VerifyRequest, checks: ImageCheck[], check: CheckMo
 }
 
 /** --dry-run: the client calls a run would make, node by node, having created nothing. */
-export async function planVerify(request: VerifyRequest, deps: Pick<VerifyDeps, 'client' | 'nodeRunner'>): Promise<{ calls: PlannedCall[]; skipped: string[] }> {
-  const { checks, nodes, repositories } = await prepare(request, deps.client);
+export async function planVerify(request: VerifyRequest, deps: Pick<VerifyDeps, 'client' | 'nodeRunner' | 'invokedAs'>): Promise<{ calls: PlannedCall[]; skipped: string[] }> {
+  const { checks, nodes, repositories } = await prepare(request, deps.client, deps.invokedAs);
   const ready = nodes.filter((n) => n.ready).map((n) => n.name);
-  const check = checkMode(request.check, ready.length);
+  const check = checkModeFor(request.engine ?? 'podman', request.check, ready.length);
   return {
     calls: deps.nodeRunner.plan(ready, commandFor(request, checks, check, repositories)),
     skipped: nodes.filter((n) => !n.ready).map((n) => n.name),
@@ -155,8 +156,7 @@ export async function planVerify(request: VerifyRequest, deps: Pick<VerifyDeps, 
 
 export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<VerifyResult> {
   const { client, nodeRunner } = deps;
-  const { checks, warnings, nodes, policies, repositories } = await prepare(request, client);
-  warnings.push(...nodeRunner.notices);
+  const { checks, warnings, nodes, policies, repositories } = await prepare(request, client, deps.invokedAs);
   const expected = clusterConf(policies);
 
   const results = new Map<string, NodeResult[]>();
@@ -165,9 +165,14 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
   }
   const ready = nodes.filter((n) => n.ready);
   const byName = new Map(ready.map((n) => [n.name, n]));
-  const check = checkMode(request.check, ready.length);
-  if (request.check === 'auto' && check === 'manifest') {
-    warnings.push(`${ready.length} nodes: reading manifests only (--check manifest): blob failures after the manifest are not seen; --check pull to pull`);
+  const engine = request.engine ?? 'podman';
+  const check = checkModeFor(engine, request.check, ready.length);
+  if (request.check === 'auto' && ready.length > SCALE_THRESHOLD) {
+    warnings.push(
+      check === 'manifest'
+        ? `${ready.length} nodes: reading manifests only (--check manifest): blob failures after the manifest are not seen; --check pull to pull`
+        : `${ready.length} nodes: --engine ${engine} pulls on every node (CRI-O has no manifest-only read); --engine podman --check manifest writes nothing to nodes`,
+    );
   }
   const running = new Map<string, NodeCheck>();
   let done = 0;
@@ -184,6 +189,7 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
         images: checks,
         engine: request.engine ?? 'podman',
         clientName: client.name,
+        invokedAs: deps.invokedAs ?? `${client.name} icsp`,
         timeoutMs: request.timeoutMs,
         expected,
         rolloutPending: pendingRollout(byName.get(node)!),
@@ -201,6 +207,7 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
     },
   });
 
+  warnings.push(...outcome.notices);
   const result: VerifyResult = {
     image: checks[0]!.image,
     check,
@@ -241,10 +248,6 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
   return result;
 }
 
-function checkMode(choice: CheckChoice, nodes: number): CheckMode {
-  if (choice !== 'auto') return choice;
-  return nodes > SCALE_THRESHOLD ? 'manifest' : 'pull';
-}
 
 function dedupe(rows: PolicyRow[]): PolicyRow[] {
   const seen = new Set<string>();

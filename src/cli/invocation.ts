@@ -4,7 +4,9 @@
 // launcher script passes its own $0 along.
 import { basename } from 'node:path';
 
-export type ClientName = 'oc' | 'kubectl';
+import type { ClientKind } from '../oc/client.js';
+
+export type ClientName = ClientKind;
 
 export interface Invocation {
   /** The client the user typed, preferred when both are on PATH. */

@@ -1,7 +1,7 @@
 // Options shared by every command, declared once.
 import type { Argv, Options } from 'yargs';
 import { UserError } from '../errors.js';
-import { type Client, findClient, loginAdvice, openClient } from '../oc/client.js';
+import { type Client, clientTraits, findClient, openClient } from '../oc/client.js';
 import { execaRunner, type OcRunner } from '../oc/runner.js';
 import type { OutputFormat } from '../report/document.js';
 import type { Io } from './io.js';
@@ -57,7 +57,7 @@ export function openClientFrom(options: ClientOptions, io: Pick<Io, 'env' | 'inv
     ...(options.context ? [`--context=${options.context}`] : []),
     ...(options.requestTimeout ? [`--request-timeout=${options.requestTimeout}`] : []),
   ];
-  return openClient(choice.kind, execaRunner({ binary: choice.binary, loginAdvice: loginAdvice(choice.kind), globalArgs }));
+  return openClient(choice.kind, execaRunner({ binary: choice.binary, loginAdvice: clientTraits(choice.kind).loginAdvice, globalArgs }));
 }
 
 /** Just the runner, for commands that only read the cluster. */

@@ -1,6 +1,7 @@
 // Every command's options as data, declared once: the yargs builders read them, and so does
 // shell completion, which must answer without loading yargs.
 import type { Options } from 'yargs';
+import { SCALE_THRESHOLD } from '../pull-log/engines.js';
 
 export const OUTPUT_FORMATS = ['table', 'wide', 'json', 'yaml'] as const;
 export type OutputChoice = (typeof OUTPUT_FORMATS)[number];
@@ -34,18 +35,18 @@ export const VERIFY_OPTIONS = {
   'keep-image': { type: 'boolean', default: false, describe: 'keep the pulled image on nodes that did not have it' },
   'log-dir': { type: 'string', describe: "save each node's raw log as DIR/<node>.log (mode 0600)" },
   'dry-run': { type: 'boolean', default: false, describe: 'print the client calls each node would get, create nothing, exit 0' },
-  strategy: { choices: ['auto', 'debug', 'daemonset'] as const, default: 'auto' as const, describe: 'how nodes are reached: a debug pod per node, or one DaemonSet (auto: a DaemonSet above 25 nodes)' },
+  strategy: { choices: ['auto', 'debug', 'daemonset'] as const, default: 'auto' as const, describe: `how nodes are reached: a debug pod per node, or one DaemonSet (auto: a DaemonSet above ${SCALE_THRESHOLD} nodes)` },
   check: {
     choices: ['auto', 'pull', 'manifest'] as const,
     default: 'auto' as const,
-    describe: 'pull the image, or read only its manifest with skopeo (mirror choice only; blob failures after the manifest are not seen; nothing written to nodes); auto: manifest above 25 nodes',
+    describe: `pull the image, or read only its manifest with skopeo (mirror choice only; blob failures after the manifest are not seen; nothing written to nodes; --engine podman only); auto: manifest above ${SCALE_THRESHOLD} nodes`,
   },
   engine: {
     choices: ['podman', 'crictl', 'both'] as const,
     default: 'podman' as const,
     describe: "who pulls on the node: podman (the node's files, now), crictl (CRI-O itself: what it loaded, its proxy, the global pull secret), or both, compared",
   },
-  group: { type: 'boolean', describe: 'one row per outcome, node names folded (default above 25 nodes; -o wide lists every node)' },
+  group: { type: 'boolean', describe: `one row per outcome, node names folded (default above ${SCALE_THRESHOLD} nodes; -o wide lists every node)` },
   'max-images': { type: 'number', default: 5, describe: 'without IMAGE: check at most this many of the images running pods use (one per mirrored source)' },
 } as const satisfies Record<string, Options>;
 

@@ -9,18 +9,32 @@ import { ocDebugStrategy } from './oc-debug.js';
 import type { OcRunner, RunResult } from './runner.js';
 import { firstErrorLine } from './client-talk.js';
 
+export type ClientKind = 'oc' | 'kubectl';
+
 export interface ClientChoice {
   binary: string;
-  kind: 'oc' | 'kubectl';
+  kind: ClientKind;
 }
 
-/** What to do without a session, in the words of the client in use. */
-export function loginAdvice(kind: ClientChoice['kind']): string {
-  return kind === 'oc' ? 'run `oc login`' : 'point kubectl at a cluster (`kubectl config use-context`, or --kubeconfig)';
+/** What differs between the clients, decided here and nowhere else. */
+export interface ClientTraits {
+  /** What to do without a session, in this client's words. */
+  loginAdvice: string;
+  /** `adm node-logs` (the kubelet's journal endpoint): oc's, not kubectl's (openshift/oc pkg/cli/admin/node/logs.go). */
+  nodeLogs: boolean;
+  /** How a pod reaches a node: oc debug waits, streams and deletes; kubectl's debug does none of these. */
+  podPerNode: 'oc debug' | 'kubectl pods';
 }
+
+const CLIENTS: Record<ClientKind, ClientTraits> = {
+  oc: { loginAdvice: 'run `oc login`', nodeLogs: true, podPerNode: 'oc debug' },
+  kubectl: { loginAdvice: 'point kubectl at a cluster (`kubectl config use-context`, or --kubeconfig)', nodeLogs: false, podPerNode: 'kubectl pods' },
+};
+
+export const clientTraits = (kind: ClientKind): ClientTraits => CLIENTS[kind];
 
 /** `--client` wins; otherwise the client the user typed (oc icsp, kubectl icsp) from PATH, then the other. */
-export function findClient(requested: string | undefined, pathEnv: string | undefined, preferred: ClientChoice['kind'] = 'oc'): ClientChoice {
+export function findClient(requested: string | undefined, pathEnv: string | undefined, preferred: ClientKind = 'oc'): ClientChoice {
   if (requested) {
     const binary = requested.includes('/') ? requested : lookPath(requested, pathEnv);
     if (!binary || !isExecutable(binary)) {
@@ -54,8 +68,8 @@ function isExecutable(path: string): boolean {
 }
 
 /** The client, with everything that depends on which one it is decided here, once. */
-export interface Client {
-  readonly name: ClientChoice['kind'];
+export interface Client extends Readonly<ClientTraits> {
+  readonly name: ClientKind;
   readonly runner: OcRunner;
   /** The logged-in user, or a UserError telling how to log in. */
   whoAmI(): Promise<string>;
@@ -71,16 +85,16 @@ export interface NodeRunnerOptions {
   threshold?: number;
 }
 
-export function openClient(kind: ClientChoice['kind'], runner: OcRunner): Client {
-  const oc = kind === 'oc';
+export function openClient(kind: ClientKind, runner: OcRunner): Client {
+  const traits = CLIENTS[kind];
   return {
+    ...traits,
     name: kind,
     runner,
-    whoAmI: () => (oc ? whoAmI(runner, OC_WHOAMI) : kubectlWhoAmI(runner)),
+    whoAmI: () => (kind === 'oc' ? whoAmI(runner, OC_WHOAMI) : kubectlWhoAmI(runner)),
     nodeRunner({ image, strategy = 'debug', threshold = Number.POSITIVE_INFINITY }) {
-      // kubectl's own debug neither waits, nor streams, nor deletes: it gets pods made by hand.
-      const perNode = () => podPerNodeRunner(runner, oc ? ocDebugStrategy(runner, image) : kubectlPodStrategy(runner, image));
-      const daemonSet = () => daemonSetRunner(runner, { image, clientName: kind });
+      const perNode = () => podPerNodeRunner(runner, traits.podPerNode === 'oc debug' ? ocDebugStrategy(runner, image) : kubectlPodStrategy(runner, image));
+      const daemonSet = () => daemonSetRunner(runner, { image });
       if (strategy === 'debug') return perNode();
       if (strategy === 'daemonset') return daemonSet();
       return autoRunner(perNode(), daemonSet(), threshold);

@@ -9,7 +9,6 @@
 // API refuses shows only as a FailedCreate event on the DaemonSet
 // (kubernetes pkg/controller/daemon/daemon_controller.go), which is read when pods are missing.
 import { randomBytes } from 'node:crypto';
-import { UserError } from '../errors.js';
 import { clientError } from './client-talk.js';
 import { fallbackDebugImage, REQUIRED_SCC } from './kubectl-pod.js';
 import { CREATE_FROM_STDIN, createRunNamespace, deleteNamespace, deleteNamespaceArgs, MANAGED_BY, NAMESPACE_PLACEHOLDER, RUN_ID_LABEL, runNamespaceManifest } from './namespace.js';
@@ -23,7 +22,6 @@ const STAY = '"$@"; while :; do sleep 3600; done';
 
 export interface DaemonSetOptions {
   image: string | undefined;
-  clientName: 'oc' | 'kubectl';
   /** How often pod states are read while pods start. */
   pollMs?: number;
 }
@@ -112,10 +110,8 @@ interface PodState {
 export function daemonSetRunner(oc: OcRunner, options: DaemonSetOptions): NodeRunner {
   let namespace: string | null = null;
   let gone = false;
-  const notices: string[] = [];
   return {
     strategy: 'daemonset',
-    notices,
     plan(nodes, command) {
       const runId = '<run-id>';
       return [
@@ -131,7 +127,8 @@ export function daemonSetRunner(oc: OcRunner, options: DaemonSetOptions): NodeRu
       if (namespace && !gone) oc.runDetached(deleteNamespaceArgs(namespace));
     },
     async run(request) {
-      if (request.nodes.length === 0 || request.signal.aborted) return { namespace: null, cleanedUp: true };
+      if (request.nodes.length === 0 || request.signal.aborted) return { namespace: null, cleanedUp: true, notices: [] };
+      const notices: string[] = [];
       const runId = randomBytes(4).toString('hex');
       request.onStatus?.('creating a namespace and a DaemonSet');
       const [image, created] = await Promise.allSettled([podImage(oc, options, notices), createRunNamespace(oc, runId)]);
@@ -147,20 +144,20 @@ export function daemonSetRunner(oc: OcRunner, options: DaemonSetOptions): NodeRu
         await oc.run(deleteDaemonSetArgs(namespace));
         gone = await deleteNamespace(oc, namespace);
       }
-      return { namespace, cleanedUp: gone };
+      return { namespace, cleanedUp: gone, notices };
     },
   };
 }
 
-/** --image, else the cluster's tools image as oc debug picks it; kubectl has no default. */
+/**
+ * --image, else the cluster's tools image stream, else the support-tools image, as oc debug picks
+ * them (openshift/oc pkg/cli/debug/debug.go); with either client, since the pods are ours.
+ */
 async function podImage(oc: OcRunner, options: DaemonSetOptions, notices: string[]): Promise<string> {
   if (options.image) return options.image;
   const found = await oc.run(TOOLS_IMAGE_ARGS);
   const image = found.exitCode === 0 ? found.stdout.trim() : '';
   if (image) return image;
-  if (options.clientName === 'kubectl') {
-    throw new UserError('the DaemonSet needs a pod image and this cluster has no openshift/tools image stream: pass --image with a tools image (with podman and skopeo)');
-  }
   const fallback = await fallbackDebugImage(oc);
   notices.push(`no openshift/tools image stream: the DaemonSet uses ${fallback}, as oc debug would; pass --image where it is not mirrored`);
   return fallback;

@@ -42,6 +42,8 @@ export interface NodeRunOutcome {
   namespace: string | null;
   /** Everything the run created is gone (or on its way: deletion was accepted). */
   cleanedUp: boolean;
+  /** What the user should know about how the nodes were reached (a default image, say). */
+  notices: string[];
 }
 
 /** One client call of a run, for --dry-run. `node` is null for the run's own setup and teardown. */
@@ -54,8 +56,6 @@ export interface PlannedCall {
 export interface NodeRunner {
   /** How nodes are reached, for messages: "oc debug", "kubectl debug". */
   readonly strategy: string;
-  /** Things the user should know about this way of running (a default image, say). */
-  readonly notices: string[];
   plan(nodes: string[], command: string[]): PlannedCall[];
   run(request: NodeRunRequest): Promise<NodeRunOutcome>;
   /** What this run created and has not yet removed, e.g. `namespace/oc-icsp-x7k2p`. */
@@ -78,7 +78,6 @@ export function podPerNodeRunner(oc: OcRunner, strategy: PodStrategy): NodeRunne
   let namespaceGone = false;
   return {
     strategy: strategy.name,
-    notices: strategy.notices,
     plan(nodes, command) {
       return [
         { node: null, argv: oc.commandLine(CREATE_FROM_STDIN), stdin: runNamespaceManifest('<run-id>') },
@@ -91,7 +90,7 @@ export function podPerNodeRunner(oc: OcRunner, strategy: PodStrategy): NodeRunne
       if (namespace && !namespaceGone) oc.runDetached(deleteNamespaceArgs(namespace));
     },
     async run(request) {
-      if (request.nodes.length === 0 || request.signal.aborted) return { namespace: null, cleanedUp: true };
+      if (request.nodes.length === 0 || request.signal.aborted) return { namespace: null, cleanedUp: true, notices: [] };
       request.onStatus?.('creating a namespace for the node pods');
       namespace = await createRunNamespace(oc, randomBytes(4).toString('hex'));
       const live = stopOnAbort(request.signal);
@@ -102,7 +101,7 @@ export function podPerNodeRunner(oc: OcRunner, strategy: PodStrategy): NodeRunne
         request.onStatus?.(`deleting namespace ${namespace}`);
         namespaceGone = await deleteNamespace(oc, namespace);
       }
-      return { namespace, cleanedUp: namespaceGone };
+      return { namespace, cleanedUp: namespaceGone, notices: strategy.notices };
     },
   };
 }
@@ -176,9 +175,6 @@ export function autoRunner(small: NodeRunner, large: NodeRunner, threshold: numb
   return {
     get strategy() {
       return chosen?.strategy ?? `auto (${small.strategy} up to ${threshold} nodes, else ${large.strategy})`;
-    },
-    get notices() {
-      return (chosen ?? small).notices;
     },
     plan: (nodes, command) => pick(nodes.length).plan(nodes, command),
     run: (request) => pick(request.nodes.length).run(request),

@@ -28,6 +28,8 @@ export interface RunEnd {
   clientSaid: string | null;
   /** oc or kubectl, to quote it by name. */
   clientName: string;
+  /** How the user started the plugin (`oc icsp`, `kubectl icsp`), for advice to run a command of it. */
+  invokedAs?: string;
   timeoutMs: number;
 }
 

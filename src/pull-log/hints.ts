@@ -80,9 +80,9 @@ function notMirroredHint({ expectation, end }: HintEvidence): string {
       : 'add an ImageDigestMirrorSet for the repository: ImageTagMirrorSets serve tag pulls only';
   }
   if (coveredBy && (rolloutPending || configMatches === false)) {
-    return `the node's registries.conf lags the cluster's policies: let its MachineConfigPool finish the rollout (${end.clientName} icsp status)`;
+    return `the node's registries.conf lags the cluster's policies: let its MachineConfigPool finish the rollout (${end.invokedAs ?? `${end.clientName} icsp`} status)`;
   }
-  if (coveredBy) return `check the node's MachineConfig rollout (${end.clientName} icsp status) and its registries.conf.d drop-ins`;
+  if (coveredBy) return `check the node's MachineConfig rollout (${end.invokedAs ?? `${end.clientName} icsp`} status) and its registries.conf.d drop-ins`;
   return 'no mirror policy covers this image: add an ImageDigestMirrorSet (digest pulls) or an ImageTagMirrorSet (tag pulls) for its repository';
 }
 

@@ -7,6 +7,15 @@ import { readLogLine } from './logrus.js';
 
 export const MARKER = '::oc-icsp::';
 
+/** Every marker word the node script writes; test/pull-log holds NODE_SCRIPT to this list. */
+export const MARKS = ['section', 'image', 'image-present', 'pull-exit', 'crictl-exit', 'crio-journal-end', 'crio-events-end', 'config-mtime', 'proxy', 'disk', 'low-disk', 'credentials', 'end'] as const;
+/** Read in logs that older scripts wrote (before the throwaway store), never written now. */
+export const LEGACY_MARKS = ['removed'] as const;
+type Mark = (typeof MARKS)[number] | (typeof LEGACY_MARKS)[number];
+/** The sections the script opens with `section NAME`. */
+export const SECTIONS = ['node', 'crio-events', 'crictl', 'crio-journal', 'pull', 'file'] as const;
+type Section = (typeof SECTIONS)[number];
+
 export interface ImagePull {
   /** null in logs written before the script named its images (one image per run). */
   image: string | null;
@@ -60,7 +69,7 @@ interface PullInProgress {
 }
 
 export class NodeOutputReader {
-  private section: string | null = null;
+  private section: Section | null = null;
   private podman: string | null = null;
   private pulls: PullInProgress[] = [];
   private proxy: Record<string, string> | null = null;
@@ -142,9 +151,9 @@ export class NodeOutputReader {
   private marker(text: string): void {
     const [word = '', ...rest] = text.split(' ');
     const arg = rest.join(' ');
-    switch (word) {
+    switch (word as Mark) {
       case 'section':
-        this.section = rest[0] ?? null;
+        this.section = SECTIONS.find((s) => s === rest[0]) ?? null;
         if (this.section === 'file') this.files.push({ path: rest.slice(1).join(' '), text: '' });
         if (this.section === 'crictl') this.crio.push({ image: this.image ?? '', exitCode: null, error: null, journal: new CrioJournalReader() });
         if (this.section === 'pull' && this.image !== null && this.pulls.at(-1)?.image !== this.image) {

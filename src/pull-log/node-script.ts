@@ -1,6 +1,7 @@
 // What runs on each node under `chroot /host`: the writer of the marker protocol whose reader
 // is node-output.ts. Images and repositories travel as positional arguments, never inside the
 // script text, so nothing the user typed is ever parsed by a shell.
+import type { CheckMode, Engine } from './engines.js';
 import { MARKER } from './node-output.js';
 
 /** The node's pull secret: CRI-O reads it (global_auth_file), podman does not unless told. */
@@ -113,9 +114,6 @@ done
 mark end
 `;
 
-export type CheckMode = 'pull' | 'manifest';
-
-export type Engine = 'podman' | 'crictl' | 'both';
 
 export interface NodeCommandRequest {
   images: string[];

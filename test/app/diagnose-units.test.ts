@@ -107,7 +107,7 @@ describe('pools and rollout', () => {
           pool('infra', {}, { degraded: { status: true, message: 'Node n is reporting: "unexpected on-disk state"' } }),
           pool('edge', {}, { paused: true }),
         ],
-        'oc',
+        'oc icsp',
       ),
     ).toEqual([
       'MachineConfigPool worker is still updating (1/3 machines updated): nodes may not have the latest mirror configuration yet (oc icsp status)',

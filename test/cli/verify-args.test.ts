@@ -82,6 +82,7 @@ describe('verify: bad input is one error line, exit 2, and nothing is run', () =
     [['verify', IMG, '-o', 'xml'], 'error: -o/--output "xml" is not one of: table, wide, json, yaml (see `oc icsp verify --help`)\n'],
     [['verify', IMG, '--strategy', 'ssh'], 'error: --strategy "ssh" is not one of: auto, debug, daemonset (see `oc icsp verify --help`)\n'],
     [['verify', IMG, '--check', 'blob'], 'error: --check "blob" is not one of: auto, pull, manifest (see `oc icsp verify --help`)\n'],
+    [['verify', IMG, '--engine', 'crictl', '--check', 'manifest'], 'error: --engine crictl pulls through CRI-O, which has no manifest-only read: use --check pull, or --engine podman with --check manifest\n'],
     [['verify', IMG, '--bogus'], 'error: Unknown argument: bogus (see `oc icsp verify --help`)\n'],
     [['explain'], 'error: explain needs IMAGE: oc icsp explain <IMAGE> (see `oc icsp explain --help`)\n'],
     [['verify', '--max-images', '0'], 'error: --max-images must be a whole number of at least 1, not 0\n'],

@@ -1,7 +1,8 @@
 // The DaemonSet way, decided without a cluster: what it creates, and how it tells a refused pod
 // from a node that is gone.
 import { describe, expect, it } from 'vitest';
-import { daemonSetRunner, FAILED_CREATE_ARGS, NODE_NAMES_ARGS, refusedPods, runObjectsManifest } from '../../src/oc/daemonset.js';
+import { daemonSetRunner, FAILED_CREATE_ARGS, NODE_NAMES_ARGS, refusedPods, runObjectsManifest, TOOLS_IMAGE_ARGS } from '../../src/oc/daemonset.js';
+import { RHEL8_NODE_DEBUG_IMAGE, SERVER_VERSION_ARGS } from '../../src/oc/kubectl-pod.js';
 import { fakeRunner } from '../fake-runner.js';
 
 describe('what a DaemonSet run creates', () => {
@@ -77,7 +78,7 @@ describe('a DaemonSet run, its calls and its log routing', () => {
     const seen: Record<string, string[]> = { w0: [], w1: [] };
     const talk: string[] = [];
     const ends: [string, string][] = [];
-    const runner = daemonSetRunner(oc, { image: 'tools:1', clientName: 'oc', pollMs: 5 });
+    const runner = daemonSetRunner(oc, { image: 'tools:1', pollMs: 5 });
     const outcome = await runner.run({
       nodes: ['w0', 'w1'],
       command: ['true'],
@@ -92,7 +93,25 @@ describe('a DaemonSet run, its calls and its log routing', () => {
     // (The fake runner says oc debug's "Removing debug pod ..." when any stream is stopped.)
     expect(talk.filter((l) => !l.endsWith('Removing debug pod ...'))).toEqual(["w0: error: a line of kubectl's own", "w1: error: a line of kubectl's own"]);
     expect(ends.sort()).toEqual([['w0', 'exited'], ['w1', 'exited']]);
-    expect(outcome).toEqual({ namespace: 'oc-icsp-abcde', cleanedUp: true });
+    expect(outcome).toEqual({ namespace: 'oc-icsp-abcde', cleanedUp: true, notices: [] });
     expect(oc.stopped.map((a) => a[0])).toEqual(['logs']);
+  });
+
+  it('no --image and no tools image stream: the support-tools image oc debug would use, and the run\'s outcome says so', async () => {
+    let objects = '';
+    const oc = fakeRunner([
+      { args: TOOLS_IMAGE_ARGS, result: { exitCode: 1, stderr: 'Error from server (NotFound): imagestreamtags.image.openshift.io "tools:latest" not found' } },
+      { args: SERVER_VERSION_ARGS, result: { stdout: JSON.stringify({ serverVersion: { major: '1', minor: '28' } }) } },
+      { args: ['create', '-f', '-', '-o', 'name'], result: { stdout: 'namespace/oc-icsp-abcde\n' } },
+      { args: ['create', '-f', '-', '-o', 'name'], input: (text) => (objects = text), result: { exitCode: 1, stderr: 'Error from server (Forbidden): stop here' } },
+      { args: ['delete', 'daemonset', 'oc-icsp-probe', '-n', 'oc-icsp-abcde', '--ignore-not-found', '--wait=false'] },
+      { args: ['delete', 'namespace', 'oc-icsp-abcde', '--ignore-not-found', '--wait=false'] },
+    ]);
+    const runner = daemonSetRunner(oc, { image: undefined, pollMs: 5 });
+    const request = { nodes: ['w0'], command: ['true'], parallel: 25, timeoutMs: 60_000, signal: new AbortController().signal, start: () => ({ output() {}, clientTalk() {}, finished: () => false }), end() {} };
+    await expect(runner.run(request)).rejects.toThrow(/Forbidden/);
+    // The namespace call may come first (they run together): the objects are the second create.
+    const ds = objects.trim().split('\n').map((l) => JSON.parse(l)).find((o) => o.kind === 'DaemonSet');
+    expect(ds.spec.template.spec.containers[0].image).toBe(RHEL8_NODE_DEBUG_IMAGE);
   });
 });

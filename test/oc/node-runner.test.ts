@@ -34,14 +34,14 @@ describe('the node runner chosen with the client', () => {
     runner.abandon();
     expect(oc.detached).toEqual([['delete', 'namespace', 'oc-icsp-abcde', '--ignore-not-found', '--wait=false']]);
     controller.abort();
-    expect(await run).toEqual({ namespace: 'oc-icsp-abcde', cleanedUp: true });
+    expect(await run).toEqual({ namespace: 'oc-icsp-abcde', cleanedUp: true, notices: [] });
   });
 
   it('no nodes, or already interrupted: nothing is created', async () => {
     const runner = openClient('oc', fakeRunner([])).nodeRunner({ image: undefined });
     const request = { command: ['true'], parallel: 1, timeoutMs: 1, start: () => ({ output() {}, clientTalk() {}, finished: () => false }), end() {} };
-    expect(await runner.run({ ...request, nodes: [], signal: new AbortController().signal })).toEqual({ namespace: null, cleanedUp: true });
-    expect(await runner.run({ ...request, nodes: ['w0'], signal: AbortSignal.abort() })).toEqual({ namespace: null, cleanedUp: true });
+    expect(await runner.run({ ...request, nodes: [], signal: new AbortController().signal })).toEqual({ namespace: null, cleanedUp: true, notices: [] });
+    expect(await runner.run({ ...request, nodes: ['w0'], signal: AbortSignal.abort() })).toEqual({ namespace: null, cleanedUp: true, notices: [] });
   });
 
   it('Ctrl-C stops every running node pod, with one abort listener however many run at once', async () => {
@@ -65,7 +65,7 @@ describe('the node runner chosen with the client', () => {
     for (let i = 0; i < 1000 && oc.running() < nodes.length; i++) await new Promise((r) => setTimeout(r, 1));
     expect(oc.running()).toBe(nodes.length);
     controller.abort();
-    expect(await run).toEqual({ namespace: 'oc-icsp-abcde', cleanedUp: true });
+    expect(await run).toEqual({ namespace: 'oc-icsp-abcde', cleanedUp: true, notices: [] });
     await new Promise((r) => setImmediate(r));
     process.off('warning', onWarning);
     expect(ends.sort()).toEqual(nodes.map((n) => `${n} interrupted`).sort());

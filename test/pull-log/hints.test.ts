@@ -124,10 +124,11 @@ describe('not-mirrored: why no mirror was tried', () => {
       "the node's registries.conf lags the cluster's policies: let its MachineConfigPool finish the rollout (oc icsp status)",
     );
   });
-  it('the node lags: its registries.conf does not resolve as the policies do', () => {
-    expect(hint(noEntry, IMAGE, { ...EXITED, clientName: 'kubectl' }, { ...COVERED, configMatches: false })).toBe(
-      "the node's registries.conf lags the cluster's policies: let its MachineConfigPool finish the rollout (kubectl icsp status)",
+  it('the node lags: its registries.conf does not resolve as the policies do; the advice names the plugin as typed, not the client driven', () => {
+    expect(hint(noEntry, IMAGE, { ...EXITED, clientName: 'kubectl', invokedAs: 'oc icsp' }, { ...COVERED, configMatches: false })).toBe(
+      "the node's registries.conf lags the cluster's policies: let its MachineConfigPool finish the rollout (oc icsp status)",
     );
+    expect(hint(noEntry, IMAGE, { ...EXITED, clientName: 'oc', invokedAs: 'kubectl icsp' }, { ...COVERED, configMatches: false })).toMatch(/\(kubectl icsp status\)$/);
   });
   it('covered, config unknown', () => {
     expect(hint(noEntry)).toBe("check the node's MachineConfig rollout (oc icsp status) and its registries.conf.d drop-ins");

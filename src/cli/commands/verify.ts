@@ -4,6 +4,7 @@ import { EXIT, EXIT_CODES_HELP, UserError } from '../../errors.js';
 import type { VerifyRequest } from '../../app/verify.js';
 import { parseDuration } from '../../durations.js';
 import { parseReference } from '../../registries/reference.js';
+import { refusedCombination, SCALE_THRESHOLD } from '../../pull-log/engines.js';
 import type { OutputFormat } from '../../report/document.js';
 import type { Io } from '../io.js';
 import { COMMANDS, VERIFY_OPTIONS } from '../spec.js';
@@ -34,6 +35,8 @@ export function verifyInvocation(args: VerifyArgs): VerifyInvocation {
   if (!Number.isInteger(args.maxImages) || args.maxImages < 1) throw new UserError(`--max-images must be a whole number of at least 1, not ${args.maxImages}`);
   if (!Number.isInteger(args.parallel) || args.parallel < 1) throw new UserError(`--parallel must be a whole number of at least 1, not ${args.parallel}`);
   const timeoutMs = parseDuration(args.timeout, '--timeout');
+  const refused = refusedCombination(args.engine, args.check);
+  if (refused) throw new UserError(refused);
   if (args.image !== undefined) {
     try {
       parseReference(args.image);
@@ -99,11 +102,10 @@ function rootColor(args: object): boolean {
 export async function runVerify(invocation: VerifyInvocation, io: Io): Promise<number> {
   const { request, output } = invocation;
   const client = openClientFrom(invocation.client, io);
-  const { SCALE_THRESHOLD } = await import('../../app/verify.js');
   const nodeRunner = client.nodeRunner({ image: invocation.podImage, strategy: invocation.strategy, threshold: SCALE_THRESHOLD });
   if (invocation.dryRun) {
     const [{ planVerify }, { renderPlan }] = await Promise.all([import('../../app/verify.js'), import('../../report/plan-report.js')]);
-    const plan = await planVerify(request, { client, nodeRunner });
+    const plan = await planVerify(request, { client, nodeRunner, invokedAs: io.invocation.name });
     io.out(await renderPlan({ strategy: nodeRunner.strategy, ...plan }, output));
     return EXIT.ok;
   }
@@ -123,6 +125,7 @@ export async function runVerify(invocation: VerifyInvocation, io: Io): Promise<n
   try {
     const result = await verify(request, {
       client,
+      invokedAs: io.invocation.name,
       nodeRunner,
       signal: interrupts.signal,
       logSink,

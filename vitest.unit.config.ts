@@ -1,0 +1,12 @@
+// The in-process suites only: no build, no sandbox. `npm run test:unit` and `npm run mutation`
+// (Stryker mutates src/ and needs tests that import it, not the built binary).
+import { defineConfig } from 'vitest/config';
+
+export const UNIT_SUITES = ['test/registries', 'test/pull-log', 'test/report', 'test/app', 'test/oc', 'test/durations.test.ts'];
+
+export default defineConfig({
+  test: {
+    include: UNIT_SUITES.map((s) => (s.endsWith('.ts') ? s : `${s}/**/*.test.ts`)),
+    maxWorkers: 2,
+  },
+});
