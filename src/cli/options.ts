@@ -64,3 +64,22 @@ export function openClientFrom(options: ClientOptions, io: Pick<Io, 'env' | 'inv
 export function clientRunner(options: ClientOptions, io: Pick<Io, 'env' | 'invocation'>): OcRunner {
   return openClientFrom(options, io).runner;
 }
+
+const NODE_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+
+/** --nodes: comma-separated node names, each a valid name (so nothing odd reaches a client call). */
+export function nodeNamesOption(text: string | undefined): string[] | undefined {
+  if (text === undefined) return undefined;
+  const names = text.split(',').map((n) => n.trim()).filter(Boolean);
+  if (names.length === 0) throw new UserError('--nodes needs at least one node name');
+  for (const name of names) {
+    if (!NODE_NAME.test(name)) throw new UserError(`--nodes: ${JSON.stringify(name)} is not a valid node name`);
+  }
+  return names;
+}
+
+/** A count flag (--parallel, --max-images): a whole number of at least 1. */
+export function countOption(value: number, flag: string): number {
+  if (!Number.isInteger(value) || value < 1) throw new UserError(`${flag} must be a whole number of at least 1, not ${value}`);
+  return value;
+}

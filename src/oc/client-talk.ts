@@ -33,3 +33,20 @@ export function clientError(oc: OcRunner, what: string, result: RunResult): User
   if (/Unauthorized|must be logged in/i.test(line)) return new UserError(`cannot ${what}: ${line}: ${oc.loginAdvice}`);
   return new UserError(`cannot ${what}: ${line}`);
 }
+
+/**
+ * The API serves no such type here (an older OpenShift, or not OpenShift): kubectl's words for a
+ * kind discovery does not list (k8s.io/cli-runtime pkg/resource, k8s.io/apimachinery meta errors).
+ */
+export function isUnservedType(result: RunResult): boolean {
+  return /the server doesn't have a resource type|no matches for kind|could not find the requested resource/.test(result.stderr);
+}
+
+/** The client's -o json answer, or a UserError naming what was being done ("list nodes"). */
+export function clientJson(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new UserError(`cannot ${what}: the client printed something that is not JSON`);
+  }
+}

@@ -1,8 +1,7 @@
 // One function per question about the cluster; each is one `oc get` with an argv array.
-import { UserError } from '../errors.js';
 import type { PolicyKind } from '../registries/policies.js';
-import { clientError } from './client-talk.js';
-import type { OcRunner, RunResult } from './runner.js';
+import { clientError, clientJson as parseJson, isUnservedType } from './client-talk.js';
+import type { OcRunner } from './runner.js';
 
 export interface ClusterNode {
   name: string;
@@ -71,7 +70,7 @@ export async function getImageConfig(oc: OcRunner): Promise<Record<string, unkno
     if (isUnservedType(result)) return null;
     throw clientError(oc, 'read image.config.openshift.io/cluster', result);
   }
-  return result.stdout.trim() === '' ? null : (parseJson(result.stdout, 'image.config') as Record<string, unknown>);
+  return result.stdout.trim() === '' ? null : (parseJson(result.stdout, 'read image.config') as Record<string, unknown>);
 }
 
 async function getItems(oc: OcRunner, args: string[], what: string): Promise<Record<string, unknown>[] | null> {
@@ -84,18 +83,6 @@ async function getItems(oc: OcRunner, args: string[], what: string): Promise<Rec
   return list.items ?? [];
 }
 
-function isUnservedType(result: RunResult): boolean {
-  return /the server doesn't have a resource type|no matches for kind|could not find the requested resource/.test(result.stderr);
-}
-
-
-function parseJson(text: string, what: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new UserError(`cannot ${what}: the client printed something that is not JSON`);
-  }
-}
 
 const CURRENT_CONFIG = 'machineconfiguration.openshift.io/currentConfig';
 const MCO_STATE = 'machineconfiguration.openshift.io/state';

@@ -5,7 +5,7 @@
 // polymorphichelpers/logsforobject.go; pkg/kubelet/kubelet_pods.go validateContainerLogStatus),
 // so the pod is watched until its container runs or has ended first.
 import { clientError } from './client-talk.js';
-import { MANAGED_BY } from './namespace.js';
+import { CREATE_FROM_STDIN, MANAGED_BY } from './namespace.js';
 import type { DebugRequest } from './oc-debug.js';
 import type { PlannedCall, PodStrategy } from './node-runner.js';
 import { type OcRunner, type ProcessEnd, type RunningProcess, type StreamHandlers } from './runner.js';
@@ -67,7 +67,6 @@ export function nodePodManifest({ node, namespace, image, command }: DebugReques
   });
 }
 
-export const CREATE_POD = ['create', '-f', '-', '-o', 'name'];
 export const REQUIRED_SCC = 'openshift.io/required-scc';
 
 /** One line per change of the container's state, as JSON (kubectl get --watch). */
@@ -118,7 +117,7 @@ export function kubectlPodStrategy(kubectl: OcRunner, image: string | undefined)
     plan(node, namespace, command): PlannedCall[] {
       const pod = `${node.replaceAll('.', '')}-icsp-<generated>`;
       return [
-        { node, argv: kubectl.commandLine(CREATE_POD), stdin: nodePodManifest({ node, namespace, image, command }) },
+        { node, argv: kubectl.commandLine(CREATE_FROM_STDIN), stdin: nodePodManifest({ node, namespace, image, command }) },
         { node, argv: kubectl.commandLine(watchContainerArgs(pod, namespace)) },
         { node, argv: kubectl.commandLine(followLogsArgs(pod, namespace)) },
         { node, argv: kubectl.commandLine(deletePodArgs(pod, namespace)) },
@@ -149,7 +148,7 @@ export function runNodePod(kubectl: OcRunner, request: DebugRequest, handlers: S
   let current: RunningProcess | null = null;
   let stopped = false;
   const done = (async (): Promise<ProcessEnd> => {
-    const created = await kubectl.run(CREATE_POD, { input: nodePodManifest(request) });
+    const created = await kubectl.run(CREATE_FROM_STDIN, { input: nodePodManifest(request) });
     if (created.exitCode !== 0) {
       return { exitCode: null, signal: null, failedToStart: clientError(kubectl, `create the debug pod on ${request.node}`, created).message };
     }

@@ -1,7 +1,6 @@
 // MachineConfigPools, node rollout state and rendered MachineConfigs: the MCO's side of a node
 // whose registries.conf lags. One function per question, each one `get` with an argv array.
-import { UserError } from '../errors.js';
-import { clientError } from './client-talk.js';
+import { clientError, clientJson, isUnservedType as unserved } from './client-talk.js';
 import type { OcRunner, RunResult } from './runner.js';
 
 export interface PoolCondition {
@@ -62,16 +61,8 @@ export async function machineConfigFiles(oc: OcRunner, name: string): Promise<Re
   return files;
 }
 
-function unserved(result: RunResult): boolean {
-  return /the server doesn't have a resource type|no matches for kind|could not find the requested resource/.test(result.stderr);
-}
-
 function json(result: RunResult, what: string): { items?: Record<string, unknown>[] } & Record<string, unknown> {
-  try {
-    return JSON.parse(result.stdout);
-  } catch {
-    throw new UserError(`cannot read ${what}: the client printed something that is not JSON`);
-  }
+  return clientJson(result.stdout, `read ${what}`) as { items?: Record<string, unknown>[] } & Record<string, unknown>;
 }
 
 function toPool(item: Record<string, unknown>): MachineConfigPool {

@@ -20,6 +20,7 @@
 // image: the earlier one ended without success (at info level a failure leaves no line).
 import { classifyFailure, type FailureReason } from './classify.js';
 import { readLogLine } from './logrus.js';
+import { FAILED, TRYING } from './pull-log.js';
 
 export interface CrioAttempt {
   reference: string;
@@ -65,8 +66,6 @@ const JOURNAL = /^(\w{3} +\d+ \d\d:\d\d:\d\d(?:\.\d+)?) (\S+) crio\[\d+\]: (.*)$
 const PULLING = /^Pulling image: (.+)$/;
 const PULLED = /^Pulled image: (.+)$/;
 const ERROR = /^Error pulling image (\S+): ([\s\S]*)$/;
-const TRYING = /^Trying to access "(.*)"$/;
-const FAILED = /^Accessing "(.*?)" failed: ([\s\S]*)$/;
 
 /** How many passes over the sources one pull makes: two on CRI-O 1.25 to 1.30, one from 1.31. */
 export function passesPerPull(version: string | null): number {

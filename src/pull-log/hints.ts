@@ -5,6 +5,7 @@ import { BlockList, isIP } from 'node:net';
 import { adviceFor } from './classify.js';
 import type { Expectation, RunEnd, Verdict, VerdictAttempt } from './evidence.js';
 import type { NodeReport } from './node-output.js';
+import { parseReference, referenceName } from '../registries/reference.js';
 
 export interface HintEvidence {
   verdict: Verdict;
@@ -91,8 +92,13 @@ export function hostOf(reference: string): string {
   return reference.split('/')[0]!;
 }
 
+/** The repository an attempt asked, named as verify named the repositories it asked the pull secret about. */
 function repositoryOf(reference: string): string {
-  return reference.replace(/@.*$/, '').replace(/:[^/:]*$/, '');
+  try {
+    return referenceName(parseReference(reference));
+  } catch {
+    return reference;
+  }
 }
 
 /** What the pull secret said for the most specific repository asked about that covers this one. */

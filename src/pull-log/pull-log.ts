@@ -21,8 +21,9 @@ export interface PullLog {
   registriesFiles: string[];
 }
 
-const TRYING = /^Trying to access "(.*)"$/;
-const FAILED = /^Accessing "(.*?)" failed: ([\s\S]*)$/;
+/** containers/image's words for one source tried, and for its failure: podman and CRI-O log the same. */
+export const TRYING = /^Trying to access "(.*)"$/;
+export const FAILED = /^Accessing "(.*?)" failed: ([\s\S]*)$/;
 const PULLED = /^Pulled candidate \S+ successfully$/;
 const RETRY = /^Failed, retrying in /;
 const LOADING = /^Loading registries configuration "(.*)"$/;

@@ -118,8 +118,8 @@ function rewrite(reference: string, prefix: string, location: string): string {
   }
 }
 
-// newDockerClient looks the physical reference up again and refuses a blocked entry.
+// newDockerClient looks the physical reference up again, by its name (no tag or digest), and
+// refuses a blocked entry (containers/image docker/docker_client.go, sysregistriesv2 FindRegistry).
 function isBlocked(conf: RegistriesConf, physical: string): boolean {
-  const name = physical.replace(/@.*$/, '').replace(/:[^/:]*$/, '');
-  return findRegistry(conf, name)?.blocked ?? false;
+  return findRegistry(conf, referenceName(parseCanonical(physical)))?.blocked ?? false;
 }

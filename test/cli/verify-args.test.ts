@@ -78,6 +78,7 @@ describe('verify: bad input is one error line, exit 2, and nothing is run', () =
     [['verify', IMG, '--parallel', '2.5'], 'error: --parallel must be a whole number of at least 1, not 2.5\n'],
     [['verify', IMG, '--nodes', 'w0,$(id)'], 'error: --nodes: "$(id)" is not a valid node name\n'],
     [['verify', IMG, '--nodes', ','], 'error: --nodes needs at least one node name\n'],
+    [['audit', '--nodes', 'w0,$(id)'], 'error: --nodes: "$(id)" is not a valid node name\n'],
     // One line, in our words, naming the choices and where to read more.
     [['verify', IMG, '-o', 'xml'], 'error: -o/--output "xml" is not one of: table, wide, json, yaml (see `oc icsp verify --help`)\n'],
     [['verify', IMG, '--strategy', 'ssh'], 'error: --strategy "ssh" is not one of: auto, debug, daemonset (see `oc icsp verify --help`)\n'],

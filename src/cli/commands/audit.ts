@@ -3,7 +3,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { EXIT, UserError } from '../../errors.js';
 import { parseDuration } from '../../durations.js';
 import type { Io } from '../io.js';
-import { openClientFrom, ownOptions, withClientOptions, withOutputOption } from '../options.js';
+import { countOption, nodeNamesOption, openClientFrom, ownOptions, withClientOptions, withOutputOption } from '../options.js';
 import { COMMANDS } from '../spec.js';
 
 const builder = (yargs: Argv) =>
@@ -40,9 +40,9 @@ export const auditCommand = (io: Io, setExit: (code: number) => void): CommandMo
   handler: async (args: ArgumentsCamelCase<BuiltArgs>) => {
     const until = new Date();
     const since = sinceTime(args.since, until);
-    if (!Number.isInteger(args.parallel) || args.parallel < 1) throw new UserError(`--parallel must be a whole number of at least 1, not ${args.parallel}`);
+    countOption(args.parallel, '--parallel');
     const timeoutMs = parseDuration(args.timeout, '--timeout');
-    const nodeNames = args.nodes?.split(',').map((n) => n.trim()).filter(Boolean);
+    const nodeNames = nodeNamesOption(args.nodes);
     const [{ audit }, { renderAudit }, { decideTerminal }, { watchInterrupts }] = await Promise.all([
       import('../../app/audit.js'),
       import('../../report/audit-report.js'),

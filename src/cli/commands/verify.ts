@@ -8,7 +8,7 @@ import { refusedCombination, SCALE_THRESHOLD } from '../../pull-log/engines.js';
 import type { OutputFormat } from '../../report/document.js';
 import type { Io } from '../io.js';
 import { COMMANDS, VERIFY_OPTIONS } from '../spec.js';
-import { type ClientOptions, type CommonOptions, openClientFrom, withClientOptions, withOutputOption } from '../options.js';
+import { type ClientOptions, type CommonOptions, countOption, nodeNamesOption, openClientFrom, withClientOptions, withOutputOption } from '../options.js';
 
 
 /** Everything `verify` was asked, checked: nothing in it can surprise a node. */
@@ -28,12 +28,10 @@ export interface VerifyInvocation {
 
 export type VerifyAction = (invocation: VerifyInvocation, io: Io) => Promise<number>;
 
-const NODE_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
-
 export function verifyInvocation(args: VerifyArgs): VerifyInvocation {
   if (args.IMAGE !== undefined) parseReference(args.IMAGE);
-  if (!Number.isInteger(args.maxImages) || args.maxImages < 1) throw new UserError(`--max-images must be a whole number of at least 1, not ${args.maxImages}`);
-  if (!Number.isInteger(args.parallel) || args.parallel < 1) throw new UserError(`--parallel must be a whole number of at least 1, not ${args.parallel}`);
+  countOption(args.maxImages, '--max-images');
+  countOption(args.parallel, '--parallel');
   const timeoutMs = parseDuration(args.timeout, '--timeout');
   const refused = refusedCombination(args.engine, args.check);
   if (refused) throw new UserError(refused);
@@ -44,11 +42,7 @@ export function verifyInvocation(args: VerifyArgs): VerifyInvocation {
       throw new UserError(`--image: ${(error as Error).message}`, { cause: error });
     }
   }
-  const nodeNames = args.nodes === undefined ? undefined : args.nodes.split(',').map((n) => n.trim()).filter(Boolean);
-  if (nodeNames && nodeNames.length === 0) throw new UserError('--nodes needs at least one node name');
-  for (const name of nodeNames ?? []) {
-    if (!NODE_NAME.test(name)) throw new UserError(`--nodes: ${JSON.stringify(name)} is not a valid node name`);
-  }
+  const nodeNames = nodeNamesOption(args.nodes);
   return {
     request: { images: args.IMAGE === undefined ? [] : [args.IMAGE], check: args.check, engine: args.engine, maxImages: args.maxImages, selector: args.selector, nodeNames, parallel: args.parallel, timeoutMs, keepImage: args.keepImage },
     podImage: args.image,
