@@ -12,6 +12,9 @@ export class UserError extends InputError {
 }
 
 /** Exit codes are a contract; every command uses these. */
+/** The exit code of a use case's outcome (app/outcome.ts). */
+export const exitFor = (outcome: 'clean' | 'findings' | 'interrupted'): number => (outcome === 'clean' ? EXIT.ok : outcome === 'findings' ? EXIT.findings : EXIT.interrupted);
+
 export const EXIT = {
   ok: 0,
   findings: 1,
@@ -21,9 +24,12 @@ export const EXIT = {
   interrupted: 130,
 } as const;
 
-export const EXIT_CODES_HELP =
-  'Exit codes: 0 success (verify: every selected node is mirrored); 1 findings; 2 usage, input or environment error; ' +
-  '70 a bug in oc-icsp; 130 interrupted.';
+/** The exit codes, as help says them: what 0 and 1 mean is the command's; the rest are the same everywhere. */
+export function exitCodesHelp(ok = 'success', findings = 'findings', interruptible = false): string {
+  return `Exit codes: 0 ${ok}; 1 ${findings}; 2 usage, input or environment error; 70 a bug in oc-icsp${interruptible ? '; 130 interrupted' : ''}.`;
+}
+
+export const EXIT_CODES_HELP = exitCodesHelp('success (verify: every selected node is mirrored)', 'findings', true);
 
 /**
  * A failed system call (ENOENT, EACCES, ENOTDIR, ENOSPC ...) is the environment's problem, not a

@@ -12,6 +12,7 @@ import type { MirrorRule } from '../registries/policies.js';
 import { parseReference, referenceName } from '../registries/reference.js';
 import { readClusterPolicies } from './cluster-policies.js';
 import { expectationFor } from './policy-summary.js';
+import { type Outcome, outcomeOf } from './outcome.js';
 
 export interface AuditRequest {
   /** An image, or a repository prefix; only pulls of it are reported. */
@@ -167,4 +168,9 @@ function pick(nodes: ClusterNode[], names: string[] | undefined): ClusterNode[] 
   const missing = names.filter((n) => !nodes.some((x) => x.name === n));
   if (missing.length) throw new UserError(`no such node${missing.length > 1 ? 's' : ''}: ${missing.join(', ')} (see \`oc get nodes\`)`);
   return nodes.filter((n) => names.includes(n.name));
+}
+
+/** Findings, or a journal read only in part: that has no "no findings" to give. */
+export function auditOutcome(result: AuditResult): Outcome {
+  return outcomeOf(result.findings.length > 0 || result.nodes.some((n) => n.error || !n.complete));
 }

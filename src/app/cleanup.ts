@@ -2,6 +2,7 @@
 // verify makes at start, to point at cleanup when old leftovers are there.
 import type { Client } from '../oc/client.js';
 import { deleteRunNamespace, listRunNamespaces, namespaceContents, type RunNamespace } from '../oc/leftovers.js';
+import { type Outcome, outcomeOf } from './outcome.js';
 
 export const LEFTOVER_AGE_MS = 3_600_000;
 
@@ -48,4 +49,9 @@ export async function leftoverWarning(client: Client, now = new Date()): Promise
 
 function age(ns: RunNamespace, now: Date): number | null {
   return ns.createdAt ? now.getTime() - ns.createdAt.getTime() : null;
+}
+
+/** Something that should have gone is still there (a dry run removes nothing, and finds nothing wrong in that). */
+export function cleanupOutcome(leftovers: Leftover[], dryRun: boolean): Outcome {
+  return outcomeOf(!leftovers.every((l) => l.removed || dryRun));
 }

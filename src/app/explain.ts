@@ -7,6 +7,7 @@ import { type ConfFile, loadRegistriesConf, type RegistriesConf } from '../regis
 import { findRegistry, matchPrefix, type PullSource, PullSourceError, resolvePullSources } from '../registries/resolve.js';
 import { listDir, readText } from './files.js';
 import { loadPolicies, renderText } from './policies.js';
+import { type Outcome, outcomeOf } from './outcome.js';
 
 export interface ExplainRequest {
   image: string;
@@ -113,4 +114,9 @@ function readConf(path: string): ConfFile {
 function readDropIns(dir: string): ConfFile[] {
   const names = listDir(dir).filter((n) => n.endsWith('.conf'));
   return names.map((name) => readConf(join(dir, name)));
+}
+
+/** A pull that cannot work is a finding: podman refuses it, or every source is blocked. */
+export function explainOutcome(result: ExplainResult): Outcome {
+  return outcomeOf(Boolean(result.error) || result.sources.every((s) => s.blocked));
 }

@@ -12,6 +12,7 @@ import { loadRegistriesConf, type RegistriesConf } from '../registries/registrie
 import { readClusterPolicies } from './cluster-policies.js';
 import { clusterConf, MAIN_REGISTRIES_CONF, sourcesOf } from './node-config.js';
 import { isUpToDate, poolOf } from './rollout.js';
+import { type Outcome, outcomeOf } from './outcome.js';
 
 export interface PoolStatus {
   name: string;
@@ -125,4 +126,13 @@ export function sameMirrorBehaviour(text: string, expected: RegistriesConf | nul
     }
   }
   return true;
+}
+
+/** The nodes not yet on their desired MachineConfig: the finding of `status`. */
+export function nodesBehind(result: StatusResult): NodeStatus[] {
+  return result.nodes.filter((n) => !n.upToDate);
+}
+
+export function statusOutcome(result: StatusResult): Outcome {
+  return outcomeOf(nodesBehind(result).length > 0);
 }

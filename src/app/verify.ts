@@ -17,6 +17,7 @@ import { clusterConf, sourcesOf } from './node-config.js';
 import { pickImages } from './pick-images.js';
 import { expectationFor, mirrorWarnings, type PolicyRow, policyRows } from './policy-summary.js';
 import { pendingRollout, poolOf, poolWarnings } from './rollout.js';
+import { type Outcome, outcomeOf } from './outcome.js';
 
 /**
  * Above this many nodes, `auto` runs one DaemonSet instead of a debug pod per node, and reads
@@ -274,4 +275,11 @@ function selectNodes(nodes: ClusterNode[], names: string[] | undefined, clientNa
   const missing = names.filter((n) => !byName.has(n));
   if (missing.length) throw new UserError(`no such node${missing.length > 1 ? 's' : ''}: ${missing.join(', ')} (see \`${clientName} get nodes\`)`);
   return names.map((n) => byName.get(n)!);
+}
+
+/** Clean only when every selected node pulled through a mirror, with no stale or disagreeing engine. */
+export function verifyOutcome(result: VerifyResult): Outcome {
+  if (result.interrupted) return 'interrupted';
+  const clean = result.nodes.length > 0 && result.nodes.every((n) => n.verdict === 'mirrored' && !n.crioConfig?.stale && !n.disagreement);
+  return outcomeOf(!clean);
 }

@@ -1,5 +1,5 @@
 // Decided once: is stderr a terminal, may we colour, may we spin.
-import type { OutputFormat } from '../report/document.js';
+import { isTableFormat, type OutputFormat } from '../report/document.js';
 import { ansi, type Paint, plain } from '../report/colors.js';
 
 export interface Terminal {
@@ -22,6 +22,6 @@ export function decideTerminal(options: { noColor: boolean; output: OutputFormat
   return {
     color,
     paint: color ? ansi : plain,
-    spinner: stderrTty && (options.output === 'table' || options.output === 'wide') && env.CI === undefined,
+    spinner: stderrTty && isTableFormat(options.output) && env.CI === undefined,
   };
 }

@@ -2,7 +2,8 @@
 // line per finding; or one document.
 import type { AuditResult } from '../app/audit.js';
 import { type Paint, plain } from './colors.js';
-import { type OutputFormat, renderDocument } from './document.js';
+import { isDocumentFormat, type OutputFormat, renderDocument } from './document.js';
+import { auditDocument } from './public-documents.js';
 import { fits, renderTable } from './table.js';
 
 /**
@@ -12,7 +13,7 @@ import { fits, renderTable } from './table.js';
  * and time whole, and the documents keep all.
  */
 export async function renderAudit(result: AuditResult, format: OutputFormat, paint: Paint = plain, width?: number, now = new Date()): Promise<string> {
-  if (format === 'json' || format === 'yaml') return renderDocument('Audit', result, format);
+  if (isDocumentFormat(format)) return renderDocument('Audit', auditDocument(result), format);
   const wide = format === 'wide';
   const rows: string[][] = [];
   for (const node of result.nodes) {

@@ -1,11 +1,12 @@
 // `cleanup` as a table or one document.
 import type { Leftover } from '../app/cleanup.js';
 import { formatDuration } from '../durations.js';
-import { type OutputFormat, renderDocument } from './document.js';
+import { isDocumentFormat, type OutputFormat, renderDocument } from './document.js';
+import { cleanupDocument } from './public-documents.js';
 import { renderTable } from './table.js';
 
 export async function renderCleanup(leftovers: Leftover[], format: OutputFormat, dryRun: boolean): Promise<string> {
-  if (format === 'json' || format === 'yaml') return renderDocument('Cleanup', { dryRun, leftovers }, format);
+  if (isDocumentFormat(format)) return renderDocument('Cleanup', cleanupDocument(leftovers, dryRun), format);
   if (leftovers.length === 0) return '';
   return renderTable(
     ['namespace', 'run', 'age', 'held', dryRun ? 'would remove' : 'removed'],

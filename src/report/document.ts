@@ -6,6 +6,11 @@ export type OutputFormat = 'table' | 'wide' | 'json' | 'yaml';
 export const DOCUMENT_API_VERSION = 'oc-icsp/v1';
 export type DocumentKind = 'Verify' | 'VerifyPlan' | 'Audit' | 'Status' | 'Cleanup' | 'Explain' | 'PolicyList' | 'Version';
 
+/** -o json or -o yaml: one document. */
+export const isDocumentFormat = (format: OutputFormat): format is 'json' | 'yaml' => format === 'json' || format === 'yaml';
+/** -o table or -o wide: for people (and the talk on stderr that goes with a table). */
+export const isTableFormat = (format: OutputFormat): format is 'table' | 'wide' => format === 'table' || format === 'wide';
+
 export async function renderDocument(kind: DocumentKind, value: object, format: 'json' | 'yaml'): Promise<string> {
   const document = { apiVersion: DOCUMENT_API_VERSION, kind, ...value };
   if (format === 'json') return `${JSON.stringify(document, null, 2)}\n`;

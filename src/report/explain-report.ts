@@ -1,5 +1,5 @@
 import type { ExplainResult } from '../app/explain.js';
-import { type OutputFormat, renderDocument } from './document.js';
+import { isDocumentFormat, type OutputFormat, renderDocument } from './document.js';
 import { renderTable } from './table.js';
 
 /**
@@ -8,7 +8,7 @@ import { renderTable } from './table.js';
  * -o wide and the documents keep each in full.
  */
 export async function renderExplain(result: ExplainResult, format: OutputFormat, width?: number): Promise<string> {
-  if (format === 'json' || format === 'yaml') {
+  if (isDocumentFormat(format)) {
     return renderDocument(
       'Explain',
       {

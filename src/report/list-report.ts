@@ -1,14 +1,14 @@
 // `list`: one row per policy entry, each mirror on a line of its own; where that table is wider
 // than the terminal, one block per entry instead, so nothing is cut.
 import type { PolicyRow } from '../app/policy-summary.js';
-import { type OutputFormat, renderDocument } from './document.js';
+import { isDocumentFormat, type OutputFormat, renderDocument } from './document.js';
 import { fits, renderTable } from './table.js';
 
 /** The short names `oc api-resources` gives these kinds (openshift/api). */
 const SHORT: Record<string, string> = { ImageContentSourcePolicy: 'ICSP', ImageDigestMirrorSet: 'IDMS', ImageTagMirrorSet: 'ITMS' };
 
 export async function renderList(rows: PolicyRow[], format: OutputFormat, width?: number): Promise<string> {
-  if (format === 'json' || format === 'yaml') return renderDocument('PolicyList', { policies: rows }, format);
+  if (isDocumentFormat(format)) return renderDocument('PolicyList', { policies: rows }, format);
   const headers = ['kind', 'name', 'source', 'mirrors', 'pull', 'source policy'];
   const table = rows.map((r) => [format === 'wide' ? r.kind : (SHORT[r.kind] ?? r.kind), r.name, r.source, r.mirrors.join('\n') || '-', r.pull, r.sourcePolicy]);
   // A folded cell is as wide as its longest line.

@@ -1,7 +1,7 @@
 // --dry-run: the client calls a run would make, as shell lines a person can read (and paste),
 // or as one document.
 import type { PlannedCall } from '../oc/node-runner.js';
-import { type OutputFormat, renderDocument } from './document.js';
+import { isDocumentFormat, type OutputFormat, renderDocument } from './document.js';
 
 export interface Plan {
   strategy: string;
@@ -15,7 +15,7 @@ export interface Plan {
  * varies between them). -o json keeps every call of every node, in full.
  */
 export async function renderPlan(plan: Plan, format: OutputFormat): Promise<string> {
-  if (format === 'json' || format === 'yaml') return renderDocument('VerifyPlan', plan, format);
+  if (isDocumentFormat(format)) return renderDocument('VerifyPlan', plan, format);
   const nodes = [...new Set(plan.calls.map((c) => c.node).filter((n): n is string => n !== null))];
   const own = plan.calls.filter((c) => c.node === null);
   const first = nodes[0];

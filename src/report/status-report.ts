@@ -1,7 +1,8 @@
 // `status` as two tables (pools, then nodes) or one document.
 import type { StatusResult } from '../app/status.js';
 import { type Paint, plain } from './colors.js';
-import { type OutputFormat, renderDocument } from './document.js';
+import { isDocumentFormat, type OutputFormat, renderDocument } from './document.js';
+import { statusDocument } from './public-documents.js';
 import { renderTable } from './table.js';
 
 /**
@@ -10,7 +11,7 @@ import { renderTable } from './table.js';
  * still updating gets a line under the table with both names in full.
  */
 export async function renderStatus(result: StatusResult, format: OutputFormat, paint: Paint = plain, width?: number): Promise<string> {
-  if (format === 'json' || format === 'yaml') return renderDocument('Status', result, format);
+  if (isDocumentFormat(format)) return renderDocument('Status', statusDocument(result), format);
   const wide = format === 'wide';
   const pools = await renderTable(
     ['pool', 'updated', 'ready', 'degraded', 'unavailable', 'updating', 'registries.conf', ...(wide ? ['config', 'message'] : [])],

@@ -2,7 +2,7 @@
 import type { VerifyResult } from '../app/verify.js';
 import type { Verdict } from '../pull-log/evidence.js';
 import { type Paint, plain } from './colors.js';
-import { type OutputFormat, renderDocument } from './document.js';
+import { isDocumentFormat, type OutputFormat, renderDocument } from './document.js';
 import { foldNames } from './fold.js';
 import { fitRows, fits, renderTable } from './table.js';
 
@@ -55,7 +55,7 @@ export function verifyDocument(result: VerifyResult): unknown {
  * under its node's row.
  */
 export async function renderVerify(result: VerifyResult, format: OutputFormat, paint: Paint = plain, width?: number, group = false): Promise<string> {
-  if (format === 'json' || format === 'yaml') return renderDocument('Verify', verifyDocument(result) as object, format);
+  if (isDocumentFormat(format)) return renderDocument('Verify', verifyDocument(result) as object, format);
   if (group && format === 'table') return renderGroups(result, paint, width);
   // Images picked from the cluster are named on every row, one or several.
   const several = result.images.length > 1 || result.picked;

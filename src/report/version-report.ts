@@ -1,5 +1,5 @@
 // `version`: three lines, or one document.
-import { type OutputFormat, renderDocument } from './document.js';
+import { isDocumentFormat, type OutputFormat, renderDocument } from './document.js';
 
 export interface VersionInfo {
   version: string;
@@ -8,6 +8,6 @@ export interface VersionInfo {
 }
 
 export async function renderVersion(info: VersionInfo, format: OutputFormat): Promise<string> {
-  if (format === 'json' || format === 'yaml') return renderDocument('Version', info, format);
+  if (isDocumentFormat(format)) return renderDocument('Version', info, format);
   return `oc-icsp ${info.version}\nNode.js ${info.node}\nplatform ${info.platform}\n`;
 }

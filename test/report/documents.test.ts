@@ -95,3 +95,32 @@ describe('docs/output.md and the documents', () => {
     });
   }
 });
+
+/** Every field path in a document (list items read through their first element), as docs/output.md writes them. */
+function paths(value: unknown, prefix = ''): string[] {
+  if (Array.isArray(value)) return value.length ? paths(value[0], `${prefix}[]`) : [`${prefix}[]`];
+  if (value === null || typeof value !== 'object') return [prefix];
+  return Object.entries(value).flatMap(([k, v]) => {
+    const here = prefix ? `${prefix}.${k}` : k;
+    // A documented list or object is enough for what it holds (attempts, registries ...).
+    return [here, ...(Array.isArray(v) && v.length && typeof v[0] === 'object' ? paths(v, here) : [])];
+  });
+}
+
+describe('the app models do not leak into the public documents', () => {
+  // A field added to an app model (say, a count only the table needs) reaches no document.
+  const extra = { internal: 'x' };
+  const leaky: Record<string, () => Promise<string>> = {
+    Audit: () => renderAudit({ ...audit, ...extra, nodes: audit.nodes.map((n) => ({ ...n, ...extra, pulls: n.pulls.map((p) => ({ ...p, ...extra })) })), findings: audit.findings.map((f) => ({ ...f, ...extra })) }, 'json'),
+    Status: () => renderStatus({ ...status, ...extra, pools: status.pools.map((p) => ({ ...p, ...extra })), nodes: status.nodes.map((n) => ({ ...n, ...extra })) }, 'json'),
+    Cleanup: () => renderCleanup([{ namespace: 'oc-icsp-a', runId: 'r', ageMs: 1, contents: [], removed: true, ...extra }], 'json', true),
+  };
+  const sections = documented();
+  for (const [kind, render] of Object.entries(leaky)) {
+    it(`${kind}: every field of the document is documented, and nothing else`, async () => {
+      const doc = JSON.parse(await render());
+      const fields = new Set([...(sections.get(kind) ?? []), 'apiVersion', 'kind']);
+      expect(paths(doc).filter((p) => !fields.has(p) && !fields.has(p.replace(/\[\]$/, '')) && !fields.has(`${p}[]`))).toEqual([]);
+    });
+  }
+});

@@ -1,7 +1,8 @@
 // `oc icsp audit`: CRI-O's own record of pulls, from each node's journal. Read-only.
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { EXIT, UserError } from '../../errors.js';
+import { exitCodesHelp, exitFor, UserError } from '../../errors.js';
 import { parseDuration } from '../../durations.js';
+import { isTableFormat } from '../../report/document.js';
 import type { Io } from '../io.js';
 import { countOption, nodeNamesOption, openClientFrom, ownOptions, withClientOptions, withOutputOption } from '../options.js';
 import { COMMANDS } from '../spec.js';
@@ -10,7 +11,7 @@ const builder = (yargs: Argv) =>
   withOutputOption(withClientOptions(yargs))
     .positional('FILTER', { type: 'string', describe: 'only pulls of this image, or of repositories under this prefix' })
     .options(ownOptions(COMMANDS.audit.options))
-    .epilog('Exit codes: 0 no finding; 1 findings (silent fallbacks, tag pulls under digest-only policies, pulls that failed on every mirror); 2 usage, input or environment error; 70 a bug in oc-icsp.');
+    .epilog(exitCodesHelp('no finding', 'findings (silent fallbacks, tag pulls under digest-only policies, pulls that failed on every mirror), or a journal not read to its end', true));
 type BuiltArgs = ReturnType<typeof builder> extends Argv<infer T> ? T : never;
 
 /**
@@ -43,7 +44,7 @@ export const auditCommand = (io: Io, setExit: (code: number) => void): CommandMo
     countOption(args.parallel, '--parallel');
     const timeoutMs = parseDuration(args.timeout, '--timeout');
     const nodeNames = nodeNamesOption(args.nodes);
-    const [{ audit }, { renderAudit }, { decideTerminal }, { watchInterrupts }] = await Promise.all([
+    const [{ audit, auditOutcome }, { renderAudit }, { decideTerminal }, { watchInterrupts }] = await Promise.all([
       import('../../app/audit.js'),
       import('../../report/audit-report.js'),
       import('../terminal.js'),
@@ -56,11 +57,10 @@ export const auditCommand = (io: Io, setExit: (code: number) => void): CommandMo
       const result = await audit({ filter: args.FILTER, since, until, selector: args.selector, nodeNames, parallel: args.parallel, timeoutMs }, client, interrupts.signal);
       const terminal = decideTerminal({ noColor: (args as { color?: boolean }).color === false, output: args.output }, io.env);
       io.out(await renderAudit(result, args.output, terminal.paint, io.columns));
-      if (args.output === 'table' || args.output === 'wide') {
+      if (isTableFormat(args.output)) {
         io.err(`${result.nodes.length} node(s), ${result.nodes.reduce((n, x) => n + x.pulls.length, 0)} pull(s) since ${args.since}, ${result.findings.length} finding(s)\n`);
       }
-      // A journal read only in part has no "no findings" to give.
-      setExit(result.findings.length > 0 || result.nodes.some((n) => n.error || !n.complete) ? EXIT.findings : EXIT.ok);
+      setExit(exitFor(auditOutcome(result)));
     } finally {
       interrupts.dispose();
     }

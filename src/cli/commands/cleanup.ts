@@ -1,12 +1,13 @@
 // `oc icsp cleanup`: the namespaces (and the DaemonSets and pods in them) that killed runs left.
 import type { ArgumentsCamelCase, CommandModule } from 'yargs';
-import { EXIT } from '../../errors.js';
+import { exitCodesHelp, exitFor } from '../../errors.js';
 import { parseDuration } from '../../durations.js';
+import { isTableFormat } from '../../report/document.js';
 import type { Io } from '../io.js';
 import { type ArgsOf, clusterCommandBuilder, openClientFrom } from '../options.js';
 import { COMMANDS } from '../spec.js';
 
-const builder = clusterCommandBuilder(COMMANDS.cleanup.options, 'Exit codes: 0 done; 1 something could not be removed; 2 usage, input or environment error; 70 a bug in oc-icsp.');
+const builder = clusterCommandBuilder(COMMANDS.cleanup.options, exitCodesHelp('done', 'something could not be removed'));
 type BuiltArgs = ArgsOf<typeof builder>;
 
 export const cleanupCommand = (io: Io, setExit: (code: number) => void): CommandModule<object, BuiltArgs> => ({
@@ -15,12 +16,12 @@ export const cleanupCommand = (io: Io, setExit: (code: number) => void): Command
   builder,
   handler: async (args: ArgumentsCamelCase<BuiltArgs>) => {
     const olderThanMs = args.olderThan === '0' ? 0 : parseDuration(args.olderThan, '--older-than');
-    const [{ cleanup }, { renderCleanup }] = await Promise.all([import('../../app/cleanup.js'), import('../../report/cleanup-report.js')]);
+    const [{ cleanup, cleanupOutcome }, { renderCleanup }] = await Promise.all([import('../../app/cleanup.js'), import('../../report/cleanup-report.js')]);
     const result = await cleanup(openClientFrom(args, io), { olderThanMs, dryRun: args.dryRun });
     io.out(await renderCleanup(result.leftovers, args.output, args.dryRun));
-    if (args.output === 'table' || args.output === 'wide') {
+    if (isTableFormat(args.output)) {
       io.err(`${result.leftovers.length} leftover namespace(s)${args.dryRun ? ' (dry run: nothing removed)' : ''}; ${result.kept} younger than --older-than kept\n`);
     }
-    setExit(result.leftovers.every((l) => l.removed || args.dryRun) ? EXIT.ok : EXIT.findings);
+    setExit(exitFor(cleanupOutcome(result.leftovers, args.dryRun)));
   },
 });

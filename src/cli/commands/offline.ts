@@ -1,7 +1,8 @@
 // explain, render, list, migrate: decided from files or the cluster's policies, no node involved.
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { EXIT, UserError } from '../../errors.js';
+import { EXIT, exitCodesHelp, exitFor, UserError } from '../../errors.js';
 import { parseReference } from '../../registries/reference.js';
+import { isTableFormat } from '../../report/document.js';
 import type { Io } from '../io.js';
 import { COMMANDS, EXPLAIN_OPTIONS, FILES_OPTION } from '../spec.js';
 import { clientRunner, withClientOptions, withOutputOption } from '../options.js';
@@ -29,17 +30,16 @@ export const explainCommand = (io: Io, setExit: (code: number) => void) =>
       withOutputOption(withClientOptions(withFiles(y)))
         .positional('IMAGE', { type: 'string', demandOption: true })
         .options(EXPLAIN_OPTIONS)
-        .epilog('Exit codes: 0 explained; 1 the pull cannot work (podman fails before any source, or every source is blocked); 2 usage, input or environment error; 70 a bug in oc-icsp.'),
+        .epilog(exitCodesHelp('explained', 'the pull cannot work (podman fails before any source, or every source is blocked)')),
     handler: async (args, io) => {
       parseReference(args.IMAGE);
-      const [{ explain }, { renderExplain }] = await Promise.all([import('../../app/explain.js'), import('../../report/explain-report.js')]);
+      const [{ explain, explainOutcome }, { renderExplain }] = await Promise.all([import('../../app/explain.js'), import('../../report/explain-report.js')]);
       const result = await explain(
         { image: args.IMAGE, files: args.filename, registriesConf: args.registriesConf, registriesConfD: args.registriesConfD },
         () => clientRunner(args, io),
       );
       io.out(await renderExplain(result, args.output, io.columns));
-      // A pull that cannot work is a finding: podman refuses it, or every source is blocked.
-      return result.error || result.sources.every((s) => s.blocked) ? EXIT.findings : EXIT.ok;
+      return exitFor(explainOutcome(result));
     },
   });
 
@@ -65,7 +65,7 @@ export const listCommand = (io: Io, setExit: (code: number) => void) =>
     handler: async (args, io) => {
       const [{ loadPolicies, listRows }, { renderList }] = await Promise.all([import('../../app/policies.js'), import('../../report/list-report.js')]);
       const rows = listRows(await loadPolicies(args.filename, () => clientRunner(args, io)));
-      if (rows.length === 0 && (args.output === 'table' || args.output === 'wide')) io.err('no mirror policies found\n');
+      if (rows.length === 0 && isTableFormat(args.output)) io.err('no mirror policies found\n');
       else io.out(await renderList(rows, args.output, io.columns));
       return EXIT.ok;
     },

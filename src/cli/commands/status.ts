@@ -1,11 +1,11 @@
 // `oc icsp status`: the MachineConfig rollout view. Exit 0 when every node is up to date.
 import type { ArgumentsCamelCase, CommandModule } from 'yargs';
-import { EXIT } from '../../errors.js';
+import { exitCodesHelp, exitFor } from '../../errors.js';
 import type { Io } from '../io.js';
 import { type ArgsOf, clusterCommandBuilder, openClientFrom } from '../options.js';
 import { COMMANDS } from '../spec.js';
 
-const builder = clusterCommandBuilder(COMMANDS.status.options, 'Exit codes: 0 every selected node runs its desired MachineConfig; 1 some node does not (yet); 2 usage, input or environment error; 70 a bug in oc-icsp.');
+const builder = clusterCommandBuilder(COMMANDS.status.options, exitCodesHelp('every selected node runs its desired MachineConfig', 'some node does not (yet)'));
 type BuiltArgs = ArgsOf<typeof builder>;
 
 export const statusCommand = (io: Io, setExit: (code: number) => void): CommandModule<object, BuiltArgs> => ({
@@ -13,14 +13,14 @@ export const statusCommand = (io: Io, setExit: (code: number) => void): CommandM
   describe: COMMANDS.status.describe,
   builder,
   handler: async (args: ArgumentsCamelCase<BuiltArgs>) => {
-    const [{ status }, { renderStatus }, { decideTerminal }] = await Promise.all([import('../../app/status.js'), import('../../report/status-report.js'), import('../terminal.js')]);
+    const [{ status, nodesBehind, statusOutcome }, { renderStatus }, { decideTerminal }] = await Promise.all([import('../../app/status.js'), import('../../report/status-report.js'), import('../terminal.js')]);
     const client = openClientFrom(args, io);
     const result = await status(client, args.selector);
     const terminal = decideTerminal({ noColor: (args as { color?: boolean }).color === false, output: args.output }, io.env);
     io.out(await renderStatus(result, args.output, terminal.paint, io.columns));
-    const behind = result.nodes.filter((n) => !n.upToDate);
+    const behind = nodesBehind(result);
     // Exit 1 says why, on stderr: data stays on stdout.
     if (behind.length) io.err(`${behind.length} node(s) not yet on their desired MachineConfig: ${behind.map((n) => n.name).join(', ')}\n`);
-    setExit(behind.length === 0 ? EXIT.ok : EXIT.findings);
+    setExit(exitFor(statusOutcome(result)));
   },
 });

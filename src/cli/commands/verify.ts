@@ -1,11 +1,11 @@
 // `oc icsp verify`: argv → a checked request (pure, table-tested), then one action that does it.
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { EXIT, EXIT_CODES_HELP, UserError } from '../../errors.js';
+import { EXIT, exitCodesHelp, exitFor, UserError } from '../../errors.js';
 import type { VerifyRequest } from '../../app/verify.js';
 import { parseDuration } from '../../durations.js';
 import { parseReference } from '../../registries/reference.js';
 import { refusedCombination, SCALE_THRESHOLD } from '../../pull-log/engines.js';
-import type { OutputFormat } from '../../report/document.js';
+import { isTableFormat, type OutputFormat } from '../../report/document.js';
 import type { Io } from '../io.js';
 import { COMMANDS, VERIFY_OPTIONS } from '../spec.js';
 import { type ClientOptions, type CommonOptions, countOption, nodeNamesOption, openClientFrom, withClientOptions, withOutputOption } from '../options.js';
@@ -60,7 +60,7 @@ const builder = (yargs: Argv) =>
   withOutputOption(withClientOptions(yargs))
     .positional('IMAGE', { type: 'string', describe: 'image reference, e.g. quay.io/org/app@sha256:…; none: images running pods use' })
     .options(VERIFY_OPTIONS)
-    .epilog(`Verdicts: mirrored, mirror-failed, not-mirrored, error, skipped (node not Ready).\n${EXIT_CODES_HELP.replace('success (verify: every selected node is mirrored)', 'every selected node is mirrored')}`);
+    .epilog(`Verdicts: mirrored, mirror-failed, not-mirrored, error, skipped (node not Ready).\n${exitCodesHelp('every selected node is mirrored', 'findings', true)}`);
 
 type BuiltArgs = ReturnType<typeof builder> extends Argv<infer T> ? T : never;
 /** The parsed arguments; --color is the root's. */
@@ -103,7 +103,7 @@ export async function runVerify(invocation: VerifyInvocation, io: Io): Promise<n
     io.out(await renderPlan({ strategy: nodeRunner.strategy, ...plan }, output));
     return EXIT.ok;
   }
-  const [{ verify }, { logDirSink }, report, { decideTerminal }, { watchInterrupts }] = await Promise.all([
+  const [{ verify, verifyOutcome }, { logDirSink }, report, { decideTerminal }, { watchInterrupts }] = await Promise.all([
     import('../../app/verify.js'),
     import('../../app/log-dir.js'),
     import('../../report/verify-report.js'),
@@ -115,7 +115,7 @@ export async function runVerify(invocation: VerifyInvocation, io: Io): Promise<n
   const terminal = decideTerminal({ noColor: !invocation.color, output }, io.env);
   const interrupts = watchInterrupts(io, nodeRunner, client.name);
   const spinner = terminal.spinner ? (await import('ora')).default({ stream: process.stderr, text: 'reading the cluster' }).start() : null;
-  const table = output === 'table' || output === 'wide';
+  const table = isTableFormat(output);
   try {
     const result = await verify(request, {
       client,
@@ -141,8 +141,7 @@ export async function runVerify(invocation: VerifyInvocation, io: Io): Promise<n
     io.out(await report.renderVerify(result, output, terminal.paint, io.columns, group));
     if (table) io.err(`${report.summaryLine(result)}\n`);
     if (invocation.logDir) io.err(`each node's raw output is in ${invocation.logDir}/NODE.log\n`);
-    const clean = result.nodes.every((n) => n.verdict === 'mirrored' && !n.crioConfig?.stale && !n.disagreement);
-    return result.nodes.length > 0 && clean ? EXIT.ok : EXIT.findings;
+    return exitFor(verifyOutcome(result));
   } finally {
     spinner?.stop();
     interrupts.dispose();
