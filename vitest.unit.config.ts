@@ -2,7 +2,11 @@
 // (Stryker mutates src/ and needs tests that import it, not the built binary).
 import { defineConfig } from 'vitest/config';
 
-export const UNIT_SUITES = ['test/registries', 'test/pull-log', 'test/report', 'test/app', 'test/oc', 'test/durations.test.ts'];
+export const UNIT_SUITES = [
+  'test/registries', 'test/pull-log', 'test/report', 'test/app', 'test/oc', 'test/durations.test.ts',
+  // The in-process cli suites (the others run the built binary).
+  'test/cli/offline.test.ts', 'test/cli/verify-args.test.ts', 'test/cli/completion.test.ts', 'test/cli/terminal.test.ts',
+];
 
 export default defineConfig({
   test: {

@@ -1,13 +1,15 @@
-// explain, render, list, migrate through the built binary, on files only: no client is needed.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// explain, render, list, migrate on files only, in-process through main() (so the mutation run
+// sees app/explain, policies and manifests): no client is needed, and none is on PATH.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { Io } from '../../src/cli/io.js';
+import { invocationFrom } from '../../src/cli/invocation.js';
+import { main } from '../../src/cli/main.js';
 
-const BIN = join(process.cwd(), 'dist/oc-icsp');
 const dir = mkdtempSync(join(tmpdir(), 'oc-icsp-offline-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const write = (name: string, text: string) => {
@@ -16,7 +18,13 @@ const write = (name: string, text: string) => {
   return path;
 };
 // No client on PATH: these commands must not need one.
-const run = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { PATH: '/nonexistent' } });
+async function run(args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t), env: { PATH: '/nonexistent' }, invocation: invocationFrom(['oc-icsp']), columns: undefined };
+  const status = await main(args, io);
+  return { status, stdout: out.join(''), stderr: err.join('') };
+}
 const D = `sha256:${'b'.repeat(64)}`;
 
 const POLICIES = write(
@@ -55,8 +63,8 @@ const LIST = write(
 );
 
 describe('explain -f', () => {
-  it('digest pull: mirrors in order, then the source', () => {
-    const r = run(['explain', `quay.io/openshift-release-dev/ocp-release@${D}`, '-f', POLICIES, '-o', 'json']);
+  it('digest pull: mirrors in order, then the source', async () => {
+    const r = await run(['explain', `quay.io/openshift-release-dev/ocp-release@${D}`, '-f', POLICIES, '-o', 'json']);
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({
       image: `quay.io/openshift-release-dev/ocp-release@${D}`,
@@ -69,14 +77,14 @@ describe('explain -f', () => {
     });
   });
 
-  it('tag pull under digest-only mirrors: only the source, and a note saying why', () => {
-    const r = run(['explain', 'quay.io/openshift-release-dev/ocp-release:4.16.3', '-f', POLICIES]);
+  it('tag pull under digest-only mirrors: only the source, and a note saying why', async () => {
+    const r = await run(['explain', 'quay.io/openshift-release-dev/ocp-release:4.16.3', '-f', POLICIES]);
     expect(r.stdout).toMatch(/^#\s+REFERENCE\s+KIND\s+FLAGS\n1\s+quay\.io\/openshift-release-dev\/ocp-release:4\.16\.3\s+source\s+-\n/);
     expect(r.stdout).toContain('note: tag reference: ICSP/IDMS mirrors apply only to digest pulls; use a digest or an ImageTagMirrorSet');
   });
 
-  it('NeverContactSource: the source is listed, flagged blocked, with a note', () => {
-    const r = run(['explain', 'registry.example.com/team/app:1', '-f', POLICIES, '-o', 'yaml']);
+  it('NeverContactSource: the source is listed, flagged blocked, with a note', async () => {
+    const r = await run(['explain', 'registry.example.com/team/app:1', '-f', POLICIES, '-o', 'yaml']);
     const doc = parseYaml(r.stdout);
     expect(doc.sources.map((s: { reference: string; blocked: boolean }) => [s.reference, s.blocked])).toEqual([
       ['mirror.corp.example:5000/team/app:1', false],
@@ -85,25 +93,25 @@ describe('explain -f', () => {
     expect(doc.notes).toContain('source is blocked (NeverContactSource or blockedRegistries): if every mirror fails the pull fails');
   });
 
-  it('a tag pull of a NeverContactSource digest-only source cannot work: exit 1', () => {
+  it('a tag pull of a NeverContactSource digest-only source cannot work: exit 1', async () => {
     const blocked = write('never.yaml', `apiVersion: config.openshift.io/v1\nkind: ImageDigestMirrorSet\nmetadata: {name: n}\nspec:\n  imageDigestMirrors:\n  - {source: q.io/team, mirrors: [m.io/team], mirrorSourcePolicy: NeverContactSource}\n`);
-    const r = run(['explain', 'q.io/team/app:1', '-f', blocked]);
+    const r = await run(['explain', 'q.io/team/app:1', '-f', blocked]);
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('note: source is blocked and no mirror applies: this pull always fails');
-    expect(run(['explain', `q.io/team/app@${D}`, '-f', blocked]).status).toBe(0);
+    expect((await run(['explain', `q.io/team/app@${D}`, '-f', blocked])).status).toBe(0);
   });
 
-  it('no policy covers the reference', () => {
-    const r = run(['explain', `busybox@${D}`, '-f', LIST, '-o', 'json']);
+  it('no policy covers the reference', async () => {
+    const r = await run(['explain', `busybox@${D}`, '-f', LIST, '-o', 'json']);
     expect(JSON.parse(r.stdout).sources.map((s: { reference: string }) => s.reference)).toEqual([`hub-mirror.example/library/busybox@${D}`, `docker.io/library/busybox@${D}`]);
-    const none = run(['explain', 'ghcr.io/x/y:1', '-f', LIST, '-o', 'json']);
+    const none = await run(['explain', 'ghcr.io/x/y:1', '-f', LIST, '-o', 'json']);
     expect(JSON.parse(none.stdout).notes).toEqual(['no policy covers this reference: it is pulled from its source only']);
   });
 });
 
 describe('render, list, migrate', () => {
-  it('render: the MCO registries.conf, as TOML', () => {
-    const r = run(['render', '-f', POLICIES, '-f', LIST]);
+  it('render: the MCO registries.conf, as TOML', async () => {
+    const r = await run(['render', '-f', POLICIES, '-f', LIST]);
     expect(r.status).toBe(0);
     const conf = parseToml(r.stdout) as { registry: { location: string; blocked?: boolean; mirror: { location: string; 'pull-from-mirror': string }[] }[] };
     expect(conf.registry.map((e) => [e.location, e.blocked ?? false, e.mirror.map((m) => `${m.location} ${m['pull-from-mirror']}`)])).toEqual([
@@ -114,9 +122,9 @@ describe('render, list, migrate', () => {
     ]);
   });
 
-  it('render: says what image.config puts elsewhere, on stderr', () => {
+  it('render: says what image.config puts elsewhere, on stderr', async () => {
     const image = write('image.yaml', 'apiVersion: config.openshift.io/v1\nkind: Image\nmetadata: {name: cluster}\nspec:\n  registrySources:\n    allowedRegistries: [quay.io]\n    containerRuntimeSearchRegistries: [reg.example]\n');
-    const r = run(['render', '-f', image]);
+    const r = await run(['render', '-f', image]);
     expect(r.status).toBe(0);
     expect(parseToml(r.stdout)).toEqual({ 'unqualified-search-registries': ['registry.access.redhat.com', 'docker.io'], 'short-name-mode': '' });
     expect(r.stderr).toBe(
@@ -125,25 +133,19 @@ describe('render, list, migrate', () => {
     );
   });
 
-  it('-f - reads standard input', () => {
-    const r = spawnSync(process.execPath, [BIN, 'list', '-f', '-', '-o', 'json'], { encoding: 'utf8', env: { PATH: '/nonexistent' }, input: readFileSync(POLICIES, 'utf8') });
-    expect(r.status).toBe(0);
-    expect(JSON.parse(r.stdout).policies).toHaveLength(3);
-  });
-
-  it('list: one row per entry', () => {
-    const r = run(['list', '-f', POLICIES, '-o', 'json']);
+  it('list: one row per entry', async () => {
+    const r = await run(['list', '-f', POLICIES, '-o', 'json']);
     expect(JSON.parse(r.stdout).policies.map((p: { kind: string; name: string; pull: string; sourcePolicy: string }) => [p.kind, p.name, p.pull, p.sourcePolicy])).toEqual([
       ['ImageContentSourcePolicy', 'release', 'digest', 'AllowContactingSource'],
       ['ImageContentSourcePolicy', 'release', 'digest', 'AllowContactingSource'],
       ['ImageTagMirrorSet', 'tags', 'tag', 'NeverContactSource'],
     ]);
-    const table = run(['list', '-f', POLICIES]);
+    const table = await run(['list', '-f', POLICIES]);
     expect(table.stdout.split('\n')[0]).toMatch(/^KIND\s+NAME\s+SOURCE\s+MIRRORS\s+PULL\s+SOURCE POLICY$/);
   });
 
-  it('migrate: ImageDigestMirrorSet as oc adm migrate icsp writes it', () => {
-    const r = run(['migrate', '-f', POLICIES]);
+  it('migrate: ImageDigestMirrorSet as oc adm migrate icsp writes it', async () => {
+    const r = await run(['migrate', '-f', POLICIES]);
     expect(r.status).toBe(0);
     const docs = parseAllDocuments(r.stdout).map((d) => (Array.isArray(d) ? d : d.toJS()));
     expect(docs).toEqual([
@@ -182,24 +184,12 @@ describe('bad files: exit 2, one line', () => {
     [['render', '-f', write('badidms.yaml', `apiVersion: config.openshift.io/v1\nkind: ImageDigestMirrorSet\nmetadata: {name: bad}\nspec:\n  imageDigestMirrors:\n  - {source: "q.io/a:latest", mirrors: [m.io/a]}\n`)], /^error: .*badidms\.yaml: ImageDigestMirrorSet "bad": spec\.imageDigestMirrors\[0\]\.source: "q\.io\/a:latest" must not have a tag\n$/],
   ];
   for (const [args, message] of cases) {
-    it(args.slice(0, 2).join(' ') + ' ' + (args[2] ?? '').split('/').pop(), () => {
-      const r = run(args);
+    it(args.slice(0, 2).join(' ') + ' ' + (args[2] ?? '').split('/').pop(), async () => {
+      const r = await run(args);
       expect(r.status).toBe(2);
       expect(r.stdout).toBe('');
       expect(r.stderr).toMatch(message);
       expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
     });
   }
-});
-
-describe('version', () => {
-  it('the plugin, the Node.js it runs on, the platform; as a document with -o json', () => {
-    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
-    const text = run(['version']);
-    expect(text.status).toBe(0);
-    expect(text.stdout).toBe(`oc-icsp ${pkg.version}\nNode.js ${process.version}\nplatform ${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}\n`);
-    expect(JSON.parse(run(['version', '-o', 'json']).stdout)).toEqual({
-      apiVersion: 'oc-icsp/v1', kind: 'Version', version: pkg.version, node: process.version, platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
-    });
-  });
 });
