@@ -1,0 +1,113 @@
+// audit, run in-process against the table-driven client: the calls it makes, the journal it
+// reads (the OpenShift docs' real CRI-O journal, test/fixtures/crio-journal), the findings it
+// draws from the cluster's policies, and the outcome that becomes its exit code.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { audit, auditOutcome, isoTime } from '../../src/app/audit.js';
+import { openClient } from '../../src/oc/client.js';
+import { POLICY_RESOURCES } from '../../src/oc/cluster.js';
+import { type Expected, fakeRunner } from '../fake-runner.js';
+
+const JOURNAL = readFileSync('test/fixtures/crio-journal/openshift-docs-35283.log', 'utf8');
+const SOURCE = 'quay.io/openshift-release-dev/ocp-release';
+const TAG_PULL = `${SOURCE}:4.8.4-ppc64le`;
+// The journal's times are CRI-O's (UTC), on 2021-08-05.
+const SINCE = new Date('2021-08-05T00:00:00Z');
+const UNTIL = new Date('2021-08-06T00:00:00Z');
+
+const readyNode = (name: string, ready = true) => ({
+  metadata: { name, labels: {}, annotations: {} },
+  status: { conditions: [{ type: 'Ready', status: ready ? 'True' : 'False', reason: ready ? 'KubeletReady' : 'KubeletNotReady', message: ready ? '' : 'PLEG is not healthy' }] },
+});
+const list = (items: object[]) => ({ stdout: JSON.stringify({ items }) });
+const icsp = { apiVersion: 'operator.openshift.io/v1alpha1', metadata: { name: 'release' }, spec: { repositoryDigestMirrors: [{ source: SOURCE, mirrors: ['mirror.corp.example:5000/ocp/release'] }] } };
+const itms = { apiVersion: 'config.openshift.io/v1', metadata: { name: 'tags' }, spec: { imageTagMirrors: [{ source: SOURCE, mirrors: ['mirror.corp.example:5000/ocp/release'] }] } };
+
+function cluster(nodes: object[], policies: { icsp?: object[]; itms?: object[] }, logs: Expected[]): Expected[] {
+  return [
+    { args: ['whoami'], result: { stdout: 'system:admin\n' } },
+    { args: ['get', 'nodes', '-o', 'json'], result: list(nodes) },
+    { args: ['get', POLICY_RESOURCES.ImageContentSourcePolicy, '-o', 'json'], result: list(policies.icsp ?? []) },
+    { args: ['get', POLICY_RESOURCES.ImageDigestMirrorSet, '-o', 'json'], result: list([]) },
+    { args: ['get', POLICY_RESOURCES.ImageTagMirrorSet, '-o', 'json'], result: list(policies.itms ?? []) },
+    { args: ['get', 'images.config.openshift.io', 'cluster', '-o', 'json', '--ignore-not-found'] },
+    ...logs,
+  ];
+}
+const nodeLogs = (node: string, since: RegExp, stdout: string, extra: Partial<Expected> = {}): Expected => ({
+  args: ['adm', 'node-logs', node, '-u', 'crio', since, '--until=2021-08-06 00:00:00.000000'],
+  result: { stdout },
+  ...extra,
+});
+const request = (over: Partial<Parameters<typeof audit>[0]> = {}) => ({ filter: undefined, since: SINCE, until: UNTIL, selector: undefined, nodeNames: undefined, parallel: 5, timeoutMs: 10_000, ...over });
+
+describe('audit', () => {
+  it('reads each journal from --since, again from its last line until nothing new, and finds a tag pull under digest-only mirrors', async () => {
+    const runner = fakeRunner(
+      cluster([readyNode('w0')], { icsp: [icsp] }, [
+        nodeLogs('w0', /^--since=2021-08-05 00:00:00\.000000$/, JOURNAL),
+        // The next answer starts at the last line read: it brings that line again, and nothing new.
+        nodeLogs('w0', /^--since=2021-08-05 10:33:21\.597931$/, JOURNAL.trim().split('\n').at(-1)!),
+      ]),
+    );
+    const result = await audit(request(), openClient('oc', runner), new AbortController().signal);
+    expect(result.since).toBe('2021-08-05T00:00:00.000Z');
+    expect(result.nodes).toHaveLength(1);
+    expect(result.nodes[0]).toMatchObject({ name: 'w0', error: null, complete: true, readUpTo: expect.stringMatching(/^2021-08-05/) });
+    expect(result.nodes[0]!.pulls).toEqual([
+      {
+        image: TAG_PULL,
+        at: '2021-08-05T10:33:21.594Z',
+        outcome: 'open',
+        servedBy: null,
+        mirror: null,
+        attempts: [{ reference: TAG_PULL, at: '2021-08-05T10:33:21.597Z', mirror: false, reason: null, message: null }],
+        error: null,
+      },
+    ]);
+    expect(result.findings).toEqual([
+      { kind: 'tag-under-digest-only', node: 'w0', image: TAG_PULL, at: '2021-08-05T10:33:21.594Z', detail: expect.stringContaining('ImageContentSourcePolicy/release mirror digest pulls only') },
+    ]);
+    expect(auditOutcome(result)).toBe('findings');
+  });
+
+  it('a filter that matches nothing: no pulls, no findings, clean; a node not Ready is reported, not read', async () => {
+    const runner = fakeRunner(
+      cluster([readyNode('w0'), readyNode('w1', false)], { itms: [itms] }, [
+        nodeLogs('w0', /^--since=2021-08-05 00:00:00\.000000$/, JOURNAL),
+        nodeLogs('w0', /^--since=2021-08-05 10:33:21\.597931$/, JOURNAL.trim().split('\n').at(-1)!),
+      ]),
+    );
+    const result = await audit(request({ filter: 'registry.example.com/other' }), openClient('oc', runner), new AbortController().signal);
+    expect(result.nodes.map((n) => [n.name, n.pulls.length, n.error, n.complete])).toEqual([
+      ['w0', 0, null, true],
+      ['w1', 0, 'node is not Ready: PLEG is not healthy', false],
+    ]);
+    expect(result.findings).toEqual([]);
+    // A node that could not be read leaves no "no findings" to give.
+    expect(auditOutcome(result)).toBe('findings');
+    expect(auditOutcome({ ...result, nodes: [result.nodes[0]!] })).toBe('clean');
+  });
+
+  it('a journal the client could not read says why, and is not complete', async () => {
+    const runner = fakeRunner(
+      cluster([readyNode('w0')], {}, [nodeLogs('w0', /^--since=/, '', { result: { exitCode: 1, stdout: '', stderr: 'error: the server could not find the requested resource' } })]),
+    );
+    const result = await audit(request(), openClient('oc', runner), new AbortController().signal);
+    expect(result.nodes[0]).toMatchObject({ error: 'error: the server could not find the requested resource', complete: false });
+  });
+
+  it('kubectl has no adm node-logs: refused before any call, saying to use oc', async () => {
+    await expect(audit(request(), openClient('kubectl', fakeRunner([])), new AbortController().signal)).rejects.toThrow(
+      'audit reads node journals with `oc adm node-logs`, which kubectl lacks: run it with oc (--client oc)',
+    );
+  });
+});
+
+describe('isoTime', () => {
+  it.each([
+    ['2026-11-30 03:48:59.356000000Z', '2026-11-30T03:48:59.356Z'],
+    ['2026-11-30T03:48:59Z', '2026-11-30T03:48:59.000Z'],
+    ['Nov 30 03:48:59.123456', '2026-11-30T03:48:59.123Z'],
+  ])('%s', (at, iso) => expect(isoTime(at, new Date('2026-11-30T06:00:00Z'))).toBe(iso));
+});
