@@ -5,6 +5,7 @@
 // polymorphichelpers/logsforobject.go; pkg/kubelet/kubelet_pods.go validateContainerLogStatus),
 // so the pod is watched until its container runs or has ended first.
 import { clientError } from './client-talk.js';
+import { type ContainerState, hostPodSpec, REQUIRED_SCC, stuckContainer } from './host-pod.js';
 import { CREATE_FROM_STDIN, MANAGED_BY } from './namespace.js';
 import type { DebugRequest } from './oc-debug.js';
 import type { PlannedCall, PodStrategy } from './node-runner.js';
@@ -45,54 +46,33 @@ export function nodePodManifest({ node, namespace, image, command }: DebugReques
       // openshift.io/required-scc: no higher-priority custom SCC is picked (as oc 4.15+ does, openshift/oc#1763).
       annotations: { 'debug.openshift.io/source-resource': `/v1, Resource=nodes/${node}`, [REQUIRED_SCC]: 'privileged' },
     },
-    spec: {
-      nodeName: node,
-      hostNetwork: true,
-      hostPID: true,
-      hostIPC: true,
-      restartPolicy: 'Never',
-      tolerations: [{ operator: 'Exists' }],
-      volumes: [{ name: 'host', hostPath: { path: '/' } }],
-      containers: [
-        {
-          name: CONTAINER,
-          image: image ?? DEFAULT_NODE_DEBUG_IMAGE,
-          command,
-          securityContext: { privileged: true, runAsUser: 0 },
-          volumeMounts: [{ name: 'host', mountPath: '/host' }],
-          env: [{ name: 'HOST', value: '/host' }],
-        },
-      ],
-    },
+    spec: withHostEnv({ ...hostPodSpec({ container: CONTAINER, image: image ?? DEFAULT_NODE_DEBUG_IMAGE, command }), nodeName: node, hostIPC: true, restartPolicy: 'Never' }),
   });
 }
 
-export const REQUIRED_SCC = 'openshift.io/required-scc';
+// oc debug tells the container where the host is.
+function withHostEnv<S extends ReturnType<typeof hostPodSpec>>(spec: S): S {
+  return { ...spec, containers: spec.containers.map((c) => ({ ...c, env: [{ name: 'HOST', value: '/host' }] })) };
+}
 
 /** One line per change of the container's state, as JSON (kubectl get --watch). */
 export function watchContainerArgs(pod: string, namespace: string): string[] {
   return ['get', 'pod', pod, '-n', namespace, '--watch', '-o', 'jsonpath={.status.containerStatuses[0].state}{"\\n"}'];
 }
 
-/** Waiting reasons the kubelet keeps a container in when it will not start by itself. */
-const STUCK = new Set(['ImagePullBackOff', 'ErrImagePull', 'CreateContainerConfigError', 'CreateContainerError', 'InvalidImageName', 'ErrImageNeverPull']);
-
 export type ContainerProgress = { kind: 'started' } | { kind: 'stuck'; said: string } | { kind: 'waiting' };
 
 /** What one watched state line says: started (running or ended), stuck for good, or not yet. */
 export function containerProgress(line: string): ContainerProgress {
-  let state: { running?: unknown; terminated?: unknown; waiting?: { reason?: string; message?: string } };
+  let state: ContainerState;
   try {
     state = JSON.parse(line);
   } catch {
     return { kind: 'waiting' };
   }
   if (state?.running || state?.terminated) return { kind: 'started' };
-  const reason = state?.waiting?.reason;
-  if (reason && STUCK.has(reason)) {
-    return { kind: 'stuck', said: `Container ${CONTAINER} is unable to start due to an error: ${[reason, state.waiting?.message].filter(Boolean).join(': ')}` };
-  }
-  return { kind: 'waiting' };
+  const said = stuckContainer(CONTAINER, state);
+  return said ? { kind: 'stuck', said } : { kind: 'waiting' };
 }
 
 export function followLogsArgs(pod: string, namespace: string): string[] {

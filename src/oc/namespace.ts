@@ -13,11 +13,16 @@ export const RUN_ID_LABEL = 'oc-icsp/run-id';
 export const NAMESPACE_PLACEHOLDER = `${RUN_NAMESPACE_PREFIX}<generated>`;
 
 export function runNamespaceManifest(runId: string): string {
-  return JSON.stringify({
+  return JSON.stringify(runNamespaceObject(runId));
+}
+
+/** The run's namespace: named (a DaemonSet run names it by its run id), or left to the API server to name. */
+export function runNamespaceObject(runId: string, name?: string) {
+  return {
     apiVersion: 'v1',
     kind: 'Namespace',
     metadata: {
-      generateName: RUN_NAMESPACE_PREFIX,
+      ...(name ? { name } : { generateName: RUN_NAMESPACE_PREFIX }),
       labels: {
         'pod-security.kubernetes.io/enforce': 'privileged',
         'pod-security.kubernetes.io/audit': 'privileged',
@@ -28,7 +33,7 @@ export function runNamespaceManifest(runId: string): string {
       },
       annotations: { 'openshift.io/node-selector': '', 'oc-icsp/purpose': 'temporary pods of oc icsp' },
     },
-  });
+  };
 }
 
 export const CREATE_FROM_STDIN = ['create', '-f', '-', '-o', 'name'];

@@ -40,7 +40,7 @@ describe.skipIf(!canRunSandbox)('cleanup', () => {
 
     const run = spawnSync(BIN, ['cleanup', '--older-than', '0'], { encoding: 'utf8', env: envFor(s) });
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(new RegExp(`^NAMESPACE +RUN +AGE +HELD +REMOVED\\n${left.namespaces[0]} +[0-9a-f]{8} +\\S+ +daemonset.apps/oc-icsp-probe, pod/oc-icsp-probe-\\w+, pod/oc-icsp-probe-\\w+ +yes\\n$`));
+    expect(run.stdout).toMatch(new RegExp(`^NAMESPACE +RUN +AGE +HELD +REMOVED\\n${left.namespaces[0]} +[0-9a-f]{8} +\\S+ +daemonset.apps/oc-icsp-probe-0, pod/oc-icsp-probe-0-\\w+, pod/oc-icsp-probe-0-\\w+ +yes\\n$`));
     expect(run.stderr).toBe('1 leftover namespace(s); 0 younger than --older-than kept\n');
     expect(await sandbox.settled(s.dir)).toEqual({ pods: [], namespaces: [], daemonsets: [] });
   });

@@ -65,7 +65,7 @@ describe.skipIf(!canRunSandbox)('debug pods and a DaemonSet agree', () => {
 
   it("a DaemonSet pod that cannot start: its waiting reason", () => {
     const node = runs['daemonset/pull']!.nodes.find((n) => n.name === 'pod-fails')!;
-    expect(node.detail).toMatch(/^timed out after 10s; oc said: ImagePullBackOff: Back-off pulling image "registry\.sandbox\.invalid\/openshift\/tools@sha256:/);
+    expect(node.detail).toMatch(/^timed out after 10s; oc said: Container probe is unable to start due to an error: ImagePullBackOff: Back-off pulling image "registry\.sandbox\.invalid\/openshift\/tools@sha256:/);
     expect(node.hint).toBe("the node pod's image cannot be pulled: pass --image with a tools image your mirror serves");
   });
 
@@ -107,7 +107,7 @@ describe.skipIf(!canRunSandbox)('faults, under both strategies', () => {
         expect(by['untrusted-tls']!.detail).toMatch(/nodes "untrusted-tls" not found/);
         if (strategy === 'daemonset') {
           // Within seconds, from the DaemonSet's FailedCreate event, not after the 20 s timeout.
-          expect(by.lagging!.detail).toMatch(/^the DaemonSet controller could not create the pod: Error creating: pods "oc-icsp-probe-" is forbidden: exceeded quota/);
+          expect(by.lagging!.detail).toMatch(/^the DaemonSet controller could not create the pod: Error creating: pods "oc-icsp-probe-0-" is forbidden: exceeded quota/);
           expect(by.lagging!.durationMs).toBeLessThan(10_000);
         }
         expect(await sandbox.settled(s.dir)).toEqual({ pods: [], namespaces: [], daemonsets: [] });

@@ -1,0 +1,79 @@
+// What the DaemonSet run reads back: each pod's state from the pod watch, and why a node got no
+// pod at all (the controller's FailedCreate events, or the node is gone).
+import type { ContainerState } from './host-pod.js';
+import { stuckContainer } from './host-pod.js';
+import { CONTAINER, daemonSetName, FAILED_CREATE_ARGS, NODE_NAMES_ARGS, POD_FIELD_SEPARATOR } from './daemonset-objects.js';
+import type { OcRunner } from './runner.js';
+
+export interface PodState {
+  name: string;
+  node: string;
+  running: boolean;
+  /** Why it is not running: a waiting reason, or the scheduler's. */
+  problem: string | null;
+}
+
+/** A line of the pod watch (daemonset-objects.ts POD_FIELDS), or null for one that is not. */
+export function podStateLine(line: string): PodState | null {
+  const [name = '', nodeName = '', pinned = '', stateText = '', scheduledText = ''] = line.split(POD_FIELD_SEPARATOR);
+  const node = nodeName || pinned;
+  if (!name || !node) return null;
+  const state = parse<ContainerState>(stateText);
+  const scheduled = parse<{ status?: string; reason?: string; message?: string }>(scheduledText);
+  const waiting = state?.waiting;
+  // A container still being created is on its way; any other waiting reason is worth saying.
+  const problem = waiting?.reason && waiting.reason !== 'ContainerCreating'
+    ? (stuckContainer(CONTAINER, state) ?? [waiting.reason, waiting.message].filter(Boolean).join(': '))
+    : scheduled?.status === 'False'
+      ? [scheduled.reason, scheduled.message].filter(Boolean).join(': ')
+      : null;
+  return { name, node, running: Boolean(state?.running), problem };
+}
+
+function parse<T>(text: string): T | undefined {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A refusal the DaemonSet controller retries until it passes: a new namespace's `default` account
+ * not made yet (kubernetes plugin/pkg/admission/serviceaccount/admission.go, "error looking up
+ * service account"). It ends no node.
+ */
+const TRANSIENT = /error looking up service account/;
+
+/**
+ * Nodes that will get no pod, and why: the API refused their DaemonSet's pods (its latest
+ * FailedCreate event, `Error creating: pods "NAME-" is forbidden: ...`), or the node is gone.
+ * Read only while pods are missing; `shardOf` names each node's DaemonSet.
+ */
+export async function refusedPods(oc: OcRunner, namespace: string, podless: string[], shardOf: (node: string) => number, askNodes: boolean): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  const events = await oc.run(FAILED_CREATE_ARGS(namespace));
+  const latest = new Map<string, string>();
+  try {
+    const items = (JSON.parse(events.stdout).items ?? []) as { message?: string; lastTimestamp?: string; involvedObject?: { name?: string } }[];
+    for (const e of items.sort((a, b) => (a.lastTimestamp ?? '').localeCompare(b.lastTimestamp ?? ''))) {
+      if (e.message && e.involvedObject?.name) latest.set(e.involvedObject.name, e.message);
+    }
+  } catch {
+    // no events to read
+  }
+  const messageFor = (node: string) => {
+    const message = latest.get(daemonSetName(shardOf(node)));
+    return message && !TRANSIENT.test(message) ? message : null;
+  };
+  if (!podless.some(messageFor) && !askNodes) return found;
+  const names = await oc.run(NODE_NAMES_ARGS);
+  const existing = new Set(names.stdout.split('\n').map((l) => l.trim().replace(/^node\//, '')).filter(Boolean));
+  for (const node of podless) {
+    const message = messageFor(node);
+    if (names.exitCode === 0 && !existing.has(node)) found.set(node, `the node is gone: nodes "${node}" not found`);
+    else if (message) found.set(node, `the DaemonSet controller could not create the pod: ${message}`);
+  }
+  return found;
+}
