@@ -79,7 +79,7 @@ function accountMayUsePrivileged(store: Store, resources: Resource[], namespace:
     );
   const roleBindings = resources.find((r) => r.name === 'rolebindings')!;
   const clusterRoleBindings = resources.find((r) => r.name === 'clusterrolebindings')!;
-  return store.list(roleBindings, namespace).some((b) => grants(b, namespace)) || store.list(clusterRoleBindings).some((b) => grants(b));
+  return store.view(roleBindings, namespace).some((b) => grants(b as KubeObject, namespace)) || store.view(clusterRoleBindings).some((b) => grants(b as KubeObject));
 }
 
 /** The node names a pod spec's required node affinity names by metadata.name, if it names any. */

@@ -50,8 +50,14 @@ export class Controllers {
   }
 
   private tick(): void {
-    for (const ns of this.store.list(this.r('namespaces'))) if (ns.metadata.deletionTimestamp) this.finishNamespace(ns);
-    for (const ds of this.store.list(this.r('daemonsets'))) this.syncDaemonSet(ds);
+    for (const ns of this.store.view(this.r('namespaces'))) if (ns.metadata.deletionTimestamp) this.finishNamespace(ns);
+    // One pass over the pods for every DaemonSet: the nodes each one's pods already cover.
+    const covered = new Map<string, Set<string | undefined>>();
+    for (const p of this.store.view(this.r('pods'))) {
+      const owner = p.metadata.ownerReferences?.find((o) => o.controller)?.uid;
+      if (owner) covered.set(owner, (covered.get(owner) ?? new Set()).add(p.spec?.nodeName ?? pinnedNode(p as KubeObject)));
+    }
+    for (const ds of this.store.view(this.r('daemonsets'))) this.syncDaemonSet(ds as KubeObject, covered.get(ds.metadata.uid!));
     this.schedule();
   }
 
@@ -59,7 +65,7 @@ export class Controllers {
     const namespace = ns.metadata.name!;
     let left = 0;
     for (const r of this.resources.filter((x) => x.namespaced && x.verbs.includes('delete'))) {
-      for (const o of this.store.list(r, namespace)) {
+      for (const o of this.store.view(r, namespace)) {
         left++;
         if (!o.metadata.deletionTimestamp) this.remove(r, namespace, o.metadata.name!);
       }
@@ -67,14 +73,13 @@ export class Controllers {
     if (left === 0) this.store.delete(this.r('namespaces'), undefined, namespace);
   }
 
-  private syncDaemonSet(ds: KubeObject): void {
+  private syncDaemonSet(ds: KubeObject, coveredNodes?: Set<string | undefined>): void {
     const namespace = ds.metadata.namespace!;
     if (!this.store.find(this.r('daemonsets'), namespace, ds.metadata.name!)) return;
     // Nothing new is made in a namespace that is going (NamespaceLifecycle admission).
     if (this.store.find(this.r('namespaces'), undefined, namespace)?.metadata.deletionTimestamp) return;
     const template = (ds.spec as { template: { metadata?: { labels?: Record<string, string> }; spec: Record<string, unknown> } }).template;
-    const owned = this.store.list(this.r('pods'), namespace).filter((p) => p.metadata.ownerReferences?.some((o) => o.uid === ds.metadata.uid));
-    const covered = new Set(owned.map((p) => p.spec?.nodeName ?? pinnedNode(p)));
+    const covered = coveredNodes ?? new Set(this.store.view(this.r('pods'), namespace).filter((p) => p.metadata.ownerReferences?.some((o) => o.uid === ds.metadata.uid)).map((p) => p.spec?.nodeName ?? pinnedNode(p as KubeObject)));
     for (const node of this.eligibleNodes(template.spec)) {
       if (covered.has(node)) continue;
       const pod: KubeObject = {
@@ -107,15 +112,17 @@ export class Controllers {
   /** Nodes the template's affinity names, that exist (a deleted node is gone for the controller). */
   private eligibleNodes(spec: Record<string, unknown>): string[] {
     const named = affinityNodeNames(spec.affinity);
-    const nodes = this.store.list(this.r('nodes')).map((n) => n.metadata.name!).filter((n) => this.state.behaviour(n) !== 'deleted');
-    return named ? nodes.filter((n) => named.includes(n)) : nodes;
+    const nodes = this.store.view(this.r('nodes')).map((n) => n.metadata.name!).filter((n) => this.state.behaviour(n) !== 'deleted');
+    if (!named) return nodes;
+    const wanted = new Set(named);
+    return nodes.filter((n) => wanted.has(n));
   }
 
   /** The scheduler: binds each pinned pod to its node. */
   private schedule(): void {
-    for (const pod of this.store.list(this.r('pods'))) {
+    for (const pod of this.store.view(this.r('pods'))) {
       if (pod.spec?.nodeName || pod.metadata.deletionTimestamp) continue;
-      const node = pinnedNode(pod);
+      const node = pinnedNode(pod as KubeObject);
       if (!node) continue;
       this.store.update(this.r('pods'), pod.metadata.namespace, pod.metadata.name!, (p) => {
         p.spec = { ...p.spec, nodeName: node } as KubeObject['spec'];
@@ -124,7 +131,7 @@ export class Controllers {
   }
 
   private collect(ds: KubeObject): void {
-    for (const p of this.store.list(this.r('pods'), ds.metadata.namespace)) {
+    for (const p of this.store.view(this.r('pods'), ds.metadata.namespace)) {
       if (p.metadata.ownerReferences?.some((o) => o.uid === ds.metadata.uid) && !p.metadata.deletionTimestamp) this.remove(this.r('pods'), p.metadata.namespace, p.metadata.name!);
     }
   }
@@ -133,7 +140,7 @@ export class Controllers {
   private event(object: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): void {
     const events = this.r('events');
     const namespace = object.metadata.namespace!;
-    const same = this.store.list(events, namespace).find((e) => (e.involvedObject as { uid?: string }).uid === object.metadata.uid && e.reason === reason && e.message === message);
+    const same = this.store.view(events, namespace).find((e) => (e.involvedObject as { uid?: string }).uid === object.metadata.uid && e.reason === reason && e.message === message);
     if (same) {
       this.store.update(events, namespace, same.metadata.name!, (e) => {
         e.count = Number(e.count ?? 1) + 1;

@@ -218,7 +218,7 @@ export class ApiServer {
   private list(r: Resource, namespace: string | undefined, url: URL, accept: string | undefined): unknown {
     const byLabel = labelSelector(url.searchParams.get('labelSelector'));
     const byField = fieldSelector(url.searchParams.get('fieldSelector'), r.fields ?? []);
-    const items = this.store.list(r, namespace).filter((o) => byLabel((k) => o.metadata.labels?.[k]) && byField(o));
+    const items = this.store.view(r, namespace).filter((o) => byLabel((k) => o.metadata.labels?.[k]) && byField(o as KubeObject)).map((o) => structuredClone(o) as KubeObject);
     const rv = this.store.resourceVersion;
     if (r.name === 'nodes') this.deleteNodesAfterList();
     if (wantsTable(accept)) return table(r, items, rv);
@@ -287,7 +287,7 @@ export class ApiServer {
     res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
     const send = (type: string, object: KubeObject) => res.write(`${JSON.stringify({ type, object })}\n`);
     const from = url.searchParams.get('resourceVersion');
-    if (!from || from === '0') for (const o of this.store.list(r, namespace)) if (matches(o)) send('ADDED', o);
+    if (!from || from === '0') for (const o of this.store.view(r, namespace)) if (matches(o as KubeObject)) send('ADDED', o as KubeObject);
     const stop = this.store.listen((type, changed, o) => {
       if (changed === r && matches(o)) send(type, o);
     });
