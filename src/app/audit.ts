@@ -12,6 +12,7 @@ import type { MirrorRule } from '../registries/policies.js';
 import { parseReference, referenceName } from '../registries/reference.js';
 import { readClusterPolicies } from './cluster-policies.js';
 import { expectationFor } from './policy-summary.js';
+import { coveredWords, mismatchWords } from '../pull-log/expectation-words.js';
 import { type Outcome, outcomeOf } from './outcome.js';
 
 export interface AuditRequest {
@@ -139,12 +140,12 @@ function findingsFor(node: string, pull: AuditPull, rules: MirrorRule[]): Findin
   const expectation = expectationFor(rules, ref);
   const base = { node, image: pull.image, at: pull.at };
   const mirrorsTried = pull.attempts.filter((a) => a.mirror);
-  if (expectation.mismatch === 'tag-pull-digest-mirrors') {
-    return [{ ...base, kind: 'tag-under-digest-only', detail: `${expectation.notApplicable}` }];
+  if (expectation.mismatch?.kind === 'tag-pull-digest-mirrors') {
+    return [{ ...base, kind: 'tag-under-digest-only', detail: mismatchWords(expectation)! }];
   }
-  if (pull.outcome === 'succeeded' && pull.mirror === false && expectation.coveredBy) {
+  if (pull.outcome === 'succeeded' && pull.mirror === false && expectation.coveredBy.length) {
     const tried = mirrorsTried.length ? `after ${mirrorsTried.length} mirror(s) failed (${mirrorsTried.map((a) => a.reference.split('/')[0]).join(', ')})` : 'with no mirror tried';
-    return [{ ...base, kind: 'silent-fallback', detail: `served by the source ${tried}, although ${expectation.coveredBy}` }];
+    return [{ ...base, kind: 'silent-fallback', detail: `served by the source ${tried}, although ${coveredWords(expectation)}` }];
   }
   if (pull.outcome === 'failed' && mirrorsTried.length > 0) {
     return [{ ...base, kind: 'failed-on-every-mirror', detail: `${mirrorsTried.length} mirror(s) tried, none served it${pull.error ? `: ${pull.error}` : ''}` }];

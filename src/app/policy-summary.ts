@@ -1,6 +1,7 @@
 // Which policies cover an image, and what that means before any node is asked.
 import { type MirrorRule, rulesCovering, type SourcePolicy } from '../registries/policies.js';
 import type { Expectation } from '../pull-log/evidence.js';
+import { mismatchWords } from '../pull-log/expectation-words.js';
 import { type ImageReference, isDigested, pullString } from '../registries/reference.js';
 
 /** One policy entry, as `list` and verify's header show it. */
@@ -32,23 +33,17 @@ export function policyRows(rules: MirrorRule[], ref: ImageReference): PolicyRow[
 /** What a node should do with this image, per the cluster's policies. */
 export function expectationFor(rules: MirrorRule[], ref: ImageReference): Expectation {
   const covering = rulesCovering(rules, ref).filter((r) => r.mirrors.length > 0);
-  if (covering.length === 0) return { coveredBy: null, notApplicable: null };
   const digested = isDigested(ref);
   const applicable = covering.filter((r) => (r.pull === 'digest') === digested);
-  const names = (list: MirrorRule[]) => [...new Set(list.map((r) => `${r.kind}/${r.name}`))].join(', ');
-  if (applicable.length > 0) return { coveredBy: `${names(applicable)} covers it`, notApplicable: null };
-  return {
-    coveredBy: null,
-    mismatch: digested ? 'digest-pull-tag-mirrors' : 'tag-pull-digest-mirrors',
-    notApplicable: digested
-      ? `only ImageTagMirrorSets cover it (${names(covering)}) and they serve tag pulls only`
-      : `a tag pull, and ${names(covering)} mirror digest pulls only: pull by digest or add an ImageTagMirrorSet`,
-  };
+  const names = (list: MirrorRule[]) => [...new Set(list.map((r) => `${r.kind}/${r.name}`))];
+  if (applicable.length > 0 || covering.length === 0) return { coveredBy: names(applicable) };
+  return { coveredBy: [], mismatch: { kind: digested ? 'digest-pull-tag-mirrors' : 'tag-pull-digest-mirrors', policies: names(covering) } };
 }
 
 export function mirrorWarnings(rules: MirrorRule[], ref: ImageReference): string[] {
-  const { coveredBy, notApplicable } = expectationFor(rules, ref);
-  if (notApplicable) return [`${pullString(ref)}: ${notApplicable}`];
-  if (!coveredBy) return [`no ImageContentSourcePolicy, ImageDigestMirrorSet or ImageTagMirrorSet covers ${pullString(ref)}: nodes pull it from its source`];
+  const expectation = expectationFor(rules, ref);
+  const mismatch = mismatchWords(expectation);
+  if (mismatch) return [`${pullString(ref)}: ${mismatch}`];
+  if (expectation.coveredBy.length === 0) return [`no ImageContentSourcePolicy, ImageDigestMirrorSet or ImageTagMirrorSet covers ${pullString(ref)}: nodes pull it from its source`];
   return [];
 }

@@ -33,14 +33,15 @@ export interface RunEnd {
   timeoutMs: number;
 }
 
-/** What the cluster's policies say should happen, to explain a node that tried no mirror. */
+/**
+ * What the cluster's policies say should happen, to explain a node that tried no mirror: data
+ * only; expectation-words.ts says it in words.
+ */
 export interface Expectation {
-  /** e.g. "ImageContentSourcePolicy/x covers it", or null when no policy applies. */
-  coveredBy: string | null;
-  /** Why no mirror applies even though a policy covers the image, as a code: decisions read this. */
-  mismatch?: MirrorMismatch | null;
-  /** The same, in words, for people. */
-  notApplicable: string | null;
+  /** The policies (Kind/name) whose mirrors serve this pull; empty when none does. */
+  coveredBy: string[];
+  /** Policies cover the image but serve no pull of this kind: which mismatch, and those policies. */
+  mismatch?: { kind: MirrorMismatch; policies: string[] } | null;
   /** This node's MachineConfig update, when one is still pending (current → desired). */
   rolloutPending?: string | null;
   /** Whether the node's registries.conf resolves the image as the cluster's policies do (null: unknown). */
@@ -50,5 +51,5 @@ export interface Expectation {
 /** A tag pull where only digest mirrors cover the image, or a digest pull where only tag mirrors do. */
 export type MirrorMismatch = 'tag-pull-digest-mirrors' | 'digest-pull-tag-mirrors';
 
-export const NO_EXPECTATION: Expectation = { coveredBy: null, notApplicable: null };
+export const NO_EXPECTATION: Expectation = { coveredBy: [] };
 

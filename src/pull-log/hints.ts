@@ -76,14 +76,14 @@ function attemptHint(attempt: VerdictAttempt, host: string, report: NodeReport):
 function notMirroredHint({ expectation, end }: HintEvidence): string {
   const { coveredBy, mismatch, rolloutPending, configMatches } = expectation;
   if (mismatch) {
-    return mismatch === 'tag-pull-digest-mirrors'
+    return mismatch.kind === 'tag-pull-digest-mirrors'
       ? 'pull by digest, or add an ImageTagMirrorSet for the repository'
       : 'add an ImageDigestMirrorSet for the repository: ImageTagMirrorSets serve tag pulls only';
   }
-  if (coveredBy && (rolloutPending || configMatches === false)) {
+  if (coveredBy.length && (rolloutPending || configMatches === false)) {
     return `the node's registries.conf lags the cluster's policies: let its MachineConfigPool finish the rollout (${end.invokedAs ?? `${end.clientName} icsp`} status)`;
   }
-  if (coveredBy) return `check the node's MachineConfig rollout (${end.invokedAs ?? `${end.clientName} icsp`} status) and its registries.conf.d drop-ins`;
+  if (coveredBy.length) return `check the node's MachineConfig rollout (${end.invokedAs ?? `${end.clientName} icsp`} status) and its registries.conf.d drop-ins`;
   return 'no mirror policy covers this image: add an ImageDigestMirrorSet (digest pulls) or an ImageTagMirrorSet (tag pulls) for its repository';
 }
 

@@ -1,6 +1,7 @@
 // One node's verdict from what its debug pod printed and how the debug run ended.
 import { formatDuration } from '../durations.js';
 import { type Expectation, NO_EXPECTATION, type NodeVerdict, type RunEnd } from './evidence.js';
+import { coveredWords, mismatchWords } from './expectation-words.js';
 import { hintFor } from './hints.js';
 import { type ImagePull, type NodeReport, pullOf } from './node-output.js';
 
@@ -50,28 +51,28 @@ export function decideVerdict(image: string, report: NodeReport, end: RunEnd, ex
   return {
     ...base,
     verdict: 'not-mirrored',
-    detail: `${whyNoMirror(expectation)}; ${outcome}`,
+    detail: `${whyNoMirror(expectation, end)}; ${outcome}`,
     summary: `no mirror tried (${whyNoMirrorShort(expectation)}), source: ${sourceOutcome}`,
     hint: hintFor({ ...evidence, verdict: 'not-mirrored' }),
   };
 }
 
-function whyNoMirrorShort({ coveredBy, mismatch, notApplicable, rolloutPending, configMatches }: Expectation): string {
-  if (mismatch) return mismatch === 'tag-pull-digest-mirrors' ? 'tag pull' : 'only tag mirrors';
-  if (notApplicable) return 'no mirror applies';
-  if (coveredBy && rolloutPending) return 'rollout pending';
-  if (coveredBy && configMatches === false) return 'config lags';
-  if (coveredBy) return 'node config';
+function whyNoMirrorShort({ coveredBy, mismatch, rolloutPending, configMatches }: Expectation): string {
+  if (mismatch) return mismatch.kind === 'tag-pull-digest-mirrors' ? 'tag pull' : 'only tag mirrors';
+  if (coveredBy.length && rolloutPending) return 'rollout pending';
+  if (coveredBy.length && configMatches === false) return 'config lags';
+  if (coveredBy.length) return 'node config';
   return 'no policy';
 }
 
-function whyNoMirror({ coveredBy, notApplicable, rolloutPending }: Expectation): string {
-  if (notApplicable) return `no mirror was tried: ${notApplicable}`;
-  if (coveredBy && rolloutPending) {
-    return `no mirror was tried although ${coveredBy}: the node is still updating its MachineConfig (${rolloutPending})`;
+function whyNoMirror(expectation: Expectation, end: RunEnd): string {
+  const mismatch = mismatchWords(expectation);
+  if (mismatch) return `no mirror was tried: ${mismatch}`;
+  if (expectation.coveredBy.length && expectation.rolloutPending) {
+    return `no mirror was tried although ${coveredWords(expectation)}: the node is still updating its MachineConfig (${expectation.rolloutPending})`;
   }
-  if (coveredBy) {
-    return `no mirror was tried although ${coveredBy}: the node's registries.conf lags (see oc get mcp)`;
+  if (expectation.coveredBy.length) {
+    return `no mirror was tried although ${coveredWords(expectation)}: the node's registries.conf lags (see ${end.clientName} get mcp)`;
   }
   return 'no mirror was tried: no mirror policy covers this image';
 }

@@ -14,7 +14,7 @@ const MIRROR = '127.0.0.1:32915';
 // The capture's basic-auth registry (index.json).
 const AUTH = '127.0.0.1:35943';
 const EXITED: RunEnd = { status: 'exited', clientSaid: null, clientName: 'oc', timeoutMs: 300_000 };
-const COVERED: Expectation = { coveredBy: 'ImageContentSourcePolicy/x covers it', notApplicable: null };
+const COVERED: Expectation = { coveredBy: ['ImageContentSourcePolicy/x'] };
 
 function report(capture: string, exitCode: number, extra: Partial<NodeReport> = {}): NodeReport {
   const log = readPullLog(readReference(`podman-logs/${capture}.stderr`), exitCode);
@@ -136,17 +136,17 @@ describe('not-mirrored: why no mirror was tried', () => {
   it('a tag under digest-only policies', () => {
     const tag = 'registry.example.com/team/app:latest';
     // Decided by the code, whatever the words say.
-    expect(hint(report('tag-under-digest-only-policy', 125), tag, EXITED, { coveredBy: null, mismatch: 'tag-pull-digest-mirrors', notApplicable: 'any wording at all' })).toBe(
+    expect(hint(report('tag-under-digest-only-policy', 125), tag, EXITED, { coveredBy: [], mismatch: { kind: 'tag-pull-digest-mirrors', policies: ['ImageContentSourcePolicy/x'] } })).toBe(
       'pull by digest, or add an ImageTagMirrorSet for the repository',
     );
   });
   it('a digest under tag-only policies', () => {
-    expect(hint(noEntry, IMAGE, EXITED, { coveredBy: null, mismatch: 'digest-pull-tag-mirrors', notApplicable: 'any wording at all' })).toBe(
+    expect(hint(noEntry, IMAGE, EXITED, { coveredBy: [], mismatch: { kind: 'digest-pull-tag-mirrors', policies: ['ImageTagMirrorSet/t'] } })).toBe(
       'add an ImageDigestMirrorSet for the repository: ImageTagMirrorSets serve tag pulls only',
     );
   });
   it('no policy covers it', () => {
-    expect(hint(noEntry, IMAGE, EXITED, { coveredBy: null, notApplicable: null })).toBe(
+    expect(hint(noEntry, IMAGE, EXITED, { coveredBy: [] })).toBe(
       'no mirror policy covers this image: add an ImageDigestMirrorSet (digest pulls) or an ImageTagMirrorSet (tag pulls) for its repository',
     );
   });

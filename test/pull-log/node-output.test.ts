@@ -156,12 +156,14 @@ describe('runs that did not complete', () => {
 describe('expectations explain a node that tried no mirror', () => {
   const report = fixture('digest-no-entry');
   it('policy covers it but the node lacks the entry', () => {
-    const result = decideVerdict(IMAGE, report, END, { coveredBy: 'ImageContentSourcePolicy/x covers it', notApplicable: null });
-    expect(result.detail).toMatch(/^no mirror was tried although ImageContentSourcePolicy\/x covers it: the node.s registries.conf lags \(see oc get mcp\)/);
+    const result = decideVerdict(IMAGE, report, END, { coveredBy: ['ImageContentSourcePolicy/x', 'ImageDigestMirrorSet/y'] });
+    expect(result.detail).toMatch(/^no mirror was tried although ImageContentSourcePolicy\/x, ImageDigestMirrorSet\/y covers it: the node.s registries.conf lags \(see oc get mcp\)/);
+    expect(decideVerdict(IMAGE, report, { ...END, clientName: 'kubectl' }, { coveredBy: ['ImageContentSourcePolicy/x'] }).detail).toMatch(/\(see kubectl get mcp\)/);
   });
   it('tag pull under digest-only mirrors', () => {
-    const result = decideVerdict(TAG_IMAGE, fixture('tag-mirrored'), END, { coveredBy: null, notApplicable: 'a tag pull, and ICSP/x mirror digest pulls only' });
-    expect(result.detail).toMatch(/^no mirror was tried: a tag pull/);
+    const result = decideVerdict(TAG_IMAGE, fixture('tag-mirrored'), END, { coveredBy: [], mismatch: { kind: 'tag-pull-digest-mirrors', policies: ['ImageContentSourcePolicy/x'] } });
+    expect(result.detail).toMatch(/^no mirror was tried: a tag pull, and ImageContentSourcePolicy\/x mirror digest pulls only: pull by digest or add an ImageTagMirrorSet; /);
+    expect(result.summary).toMatch(/^no mirror tried \(tag pull\)/);
   });
 });
 
