@@ -2,7 +2,7 @@
 // cache; the single-executable build (scripts/package.mjs) embeds the same bundle.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -74,7 +74,9 @@ export async function renderHelpTexts(work = 'dist') {
 }
 
 /** The flags the loader's shebang and the launchers give node (see bundle-loader.cjs). */
-export const NODE_FLAGS = ['--max-semi-space-size=4'];
+// --optimize-for-size: V8 grows the heap less eagerly; a 500-node verify peaked at 80 MB with it
+// against 105 MB without, at the same speed (npm run bench).
+export const NODE_FLAGS = ['--max-semi-space-size=4', '--optimize-for-size'];
 
 /**
  * dist/oc-icsp: the loader; dist/oc-icsp.cjs: the bundle, help texts inside; and its code cache,
@@ -92,7 +94,9 @@ export async function buildAll(dir = 'dist') {
   } finally {
     rmSync(conf, { force: true });
   }
-  copyFileSync('scripts/bundle-loader.cjs', join(dir, 'oc-icsp'));
+  // The shebang carries NODE_FLAGS, the same flags the code cache was recorded with.
+  const loader = readFileSync('scripts/bundle-loader.cjs', 'utf8').replace(/^#!.*\n/, `#!/usr/bin/env -S node ${NODE_FLAGS.join(' ')}\n`);
+  writeFileSync(join(dir, 'oc-icsp'), loader);
   chmodSync(join(dir, 'oc-icsp'), 0o755);
   return bundle;
 }

@@ -1,9 +1,10 @@
-#!/usr/bin/env -S node --max-semi-space-size=4
+#!/usr/bin/env -S node --max-semi-space-size=4 --optimize-for-size
 // Runs the bundle beside this file (oc-icsp.cjs) with the V8 code cache recorded at build time
 // (oc-icsp.cjs.cache): compiling ~0.9 MB of JavaScript is a third of every start. A cache that
 // does not fit this Node (another V8 version or flags) is simply not used.
 // A small young generation keeps a 500-node verify under 100 MB (16 MB semi-spaces let garbage
-// pile up between scavenges); the code cache is recorded with the same flag, which it checks.
+// pile up between scavenges); the code cache is recorded with the same flags, which it checks.
+// The build writes the shebang from NODE_FLAGS (scripts/build.mjs).
 'use strict';
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');

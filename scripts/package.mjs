@@ -75,10 +75,12 @@ async function singleExecutable(bundle, stageDir, arch) {
   const blob = join(stageDir, '..', `sea-prep-${arch}.blob`);
   // The blob, code cache included, is made by the very Node it is injected into: the format follows
   // the Node version, and the code cache V8 and the architecture (the arm64 one under qemu-user).
-  writeFileSync(config, JSON.stringify({ main, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true }));
+  // execArgv (Node 24's SEA config): the binary runs with the loader's flags, and the code cache,
+  // which V8 checks against the flags, is recorded under the same ones.
+  writeFileSync(config, JSON.stringify({ main, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true, execArgv: NODE_FLAGS }));
   const [command, ...prefix] = runnable(arch, node);
   // Its one line ("Wrote single executable preparation blob to ...") is talk: only a failure is shown.
-  const prep = spawnSync(command, [...prefix, '--experimental-sea-config', config], { encoding: 'utf8' });
+  const prep = spawnSync(command, [...prefix, ...NODE_FLAGS, '--experimental-sea-config', config], { encoding: 'utf8' });
   if (prep.status !== 0) throw new Error(`node --experimental-sea-config (${arch}) failed: ${prep.stderr}${prep.stdout}`);
   const binary = join(stageDir, 'kubectl-icsp');
   copyFileSync(node, binary);
