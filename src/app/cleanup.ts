@@ -35,7 +35,7 @@ export async function cleanup(client: Client, request: CleanupRequest): Promise<
 }
 
 /** verify's warning: leftovers older than an hour, and the command that removes them. */
-export async function leftoverWarning(client: Client, now = new Date()): Promise<string | null> {
+export async function leftoverWarning(client: Client, invokedAs = `${client.name} icsp`, now = new Date()): Promise<string | null> {
   let all: RunNamespace[];
   try {
     all = await listRunNamespaces(client.runner);
@@ -44,7 +44,7 @@ export async function leftoverWarning(client: Client, now = new Date()): Promise
   }
   const old = all.filter((n) => (age(n, now) ?? 0) >= LEFTOVER_AGE_MS);
   if (old.length === 0) return null;
-  return `${old.length} namespace(s) of earlier oc icsp runs are over an hour old (${old.map((n) => n.name).join(', ')}): remove them with \`${client.name} icsp cleanup\``;
+  return `${old.length} namespace(s) of earlier oc icsp runs are over an hour old (${old.map((n) => n.name).join(', ')}): remove them with \`${invokedAs} cleanup\``;
 }
 
 function age(ns: RunNamespace, now: Date): number | null {

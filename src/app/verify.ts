@@ -86,7 +86,7 @@ async function prepare(request: VerifyRequest, client: Client, invokedAs = `${cl
   const [listed, policies, leftovers, pools] = await settledInOrder([
     listNodes(client.runner, request.selector),
     readClusterPolicies(client.runner),
-    leftoverWarning(client),
+    leftoverWarning(client, invokedAs),
     listMachineConfigPools(client.runner),
   ] as const);
   const nodes = selectNodes(listed, request.nodeNames, client.name);

@@ -5,6 +5,7 @@ import { readNodeOutput } from '../../src/pull-log/node-output.js';
 import type { RunEnd } from '../../src/pull-log/evidence.js';
 import { decideVerdict } from '../../src/pull-log/verdict.js';
 import { applyPullError } from '../../src/pull-log/crio-journal.js';
+import { asCrioReport, crioImagePull } from '../../src/pull-log/crio-pull.js';
 
 const DIGEST = 'sha256:ed0758f0c3025b18efd9a6be002cb052ea209fee69fabe818979512ae18433c0';
 const IMAGE = `registry.sandbox.invalid/team/app@${DIGEST}`;
@@ -186,5 +187,34 @@ describe('crictl errors with several mirrors', () => {
     applyPullError(attempts, readNodeOutput(output).crio[0]!.error!);
     expect(attempts.map((a) => a.reason)).toEqual(['connection-refused', 'connection-refused', 'dns']);
     expect(attempts[0]!.message).toBe('pinging container registry 127.0.0.1:1: Get "http://127.0.0.1:1/v2/": dial tcp 127.0.0.1:1: connect: connection refused');
+  });
+});
+
+describe('a pull through CRI-O, as the verdict reads it (crio-pull.ts)', () => {
+  const stderr = readFileSync('test/fixtures/podman-two-mirrors/stderr', 'utf8');
+  const error = stderr.slice(stderr.indexOf('\nError: ') + '\nError: '.length).trimEnd();
+  const tried = ['127.0.0.1:1/mirror/team/app', '127.0.0.1:2/second/team/app', 'registry.sandbox.invalid/team/app'].map((r) => ({ reference: `${r}@${DIGEST}`, at: '06:00:00', reason: null, message: null }));
+  const journal = (attempts: typeof tried) => ({ host: 'n', image: `registry.sandbox.invalid/team/app@${DIGEST}`, id: 'a', at: '06:00:00', attempts, outcome: 'failed' as const, error: null, pulledRef: null });
+
+  it('failed: each attempt its reason from CRI-O\'s error, none ok, the error kept', () => {
+    const pull = crioImagePull({ image: `registry.sandbox.invalid/team/app@${DIGEST}`, exitCode: 1, error, journal: journal(tried) });
+    expect(pull.log.pulled).toBe(false);
+    expect(pull.log.error).toBe(error);
+    expect(pull.log.attempts.map((a) => [a.ok, a.reason])).toEqual([[false, 'connection-refused'], [false, 'connection-refused'], [false, 'dns']]);
+    // The journal's attempts are not changed in place.
+    expect(tried.every((a) => a.reason === null)).toBe(true);
+  });
+
+  it('pulled: the last attempt served it; an earlier one with no error named failed for an unknown reason', () => {
+    const pull = crioImagePull({ image: 'x', exitCode: 0, error: null, journal: journal(tried.slice(0, 2)) });
+    expect(pull.log).toMatchObject({ pulled: true, error: null });
+    expect(pull.log.attempts.map((a) => [a.ok, a.reason])).toEqual([[false, 'other'], [true, null]]);
+  });
+
+  it('no journal: no attempts; the report\'s pulls become CRI-O\'s', () => {
+    expect(crioImagePull({ image: 'x', exitCode: 1, error: 'boom', journal: null }).log).toEqual({ attempts: [], pulled: false, error: 'boom', registriesFiles: [] });
+    const report = readNodeOutput('');
+    const crio = asCrioReport({ ...report, crio: [{ image: 'x', exitCode: 0, error: null, journal: null }] });
+    expect(crio.pulls.map((p) => [p.image, p.exitCode, p.log.pulled])).toEqual([['x', 0, true]]);
   });
 });
