@@ -3,7 +3,8 @@
 // interruption, and the namespace deleted every time.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { verify, planVerify, type VerifyRequest } from '../../src/app/verify.js';
+import { planVerify, verify, verifyOutcome, type VerifyRequest } from '../../src/app/verify.js';
+
 import { openClient } from '../../src/oc/client.js';
 import { debugNodeArgs } from '../../src/oc/oc-debug.js';
 import { nodeCommand } from '../../src/pull-log/node-script.js';
@@ -193,5 +194,77 @@ describe('verify over the fake client', () => {
       [null, ['/usr/bin/oc', 'delete', 'namespace', 'oc-icsp-<generated>']],
     ]);
     expect(plan.calls[1]!.argv.slice(-8)).toEqual(['oc-icsp', 'pull', 'no', 'podman', IMAGE, '--', 'mirror.example:5000/team/app', 'mirror.example:5000']);
+  });
+});
+
+describe('verify: images, nodes and outcomes', () => {
+  const PODS = ['get', 'pods', '--all-namespaces', '-o', 'json', '--field-selector=status.phase=Running'];
+  const pod = (namespace: string, name: string, image: string, imageID: string) => ({ metadata: { namespace, name }, status: { containerStatuses: [{ image, imageID }] } });
+  const tagged = 'registry.sandbox.invalid/team/app:1.0';
+
+  it('no IMAGE: the image a running pod uses under a mirrored source, by the digest the runtime reported, said in a warning', async () => {
+    const { client, nodeRunner } = setup([
+      ...clusterCalls([nodeItem('w0')]),
+      { args: PODS, result: { stdout: JSON.stringify({ items: [pod('shop', 'web-1', tagged, `docker-pullable://${'registry.sandbox.invalid/team/app'}@${DIGEST}`), pod('x', 'y', 'quay.io/other/thing:2', '')] }) } },
+      CREATE_NS,
+      debugCall('w0', { result: captured('digest-mirrored') }),
+      DELETE_NS,
+    ]);
+    const result = await verify(request({ images: [] }), { client, nodeRunner, signal: new AbortController().signal, logSink: undefined });
+    expect(result.images).toEqual([IMAGE]);
+    expect(result.picked).toBe(true);
+    expect(result.warnings).toContain(`checking ${IMAGE} (runs in shop/web-1) for registry.sandbox.invalid/team`);
+    expect(verifyOutcome(result)).toBe('clean');
+  });
+
+  it('no IMAGE and no running pod under a mirrored source: an error naming the command as typed', async () => {
+    const { client, nodeRunner } = setup([...clusterCalls([nodeItem('w0')]), { args: PODS, result: { stdout: JSON.stringify({ items: [pod('x', 'y', 'quay.io/other/thing:2', '')] }) } }]);
+    await expect(verify(request({ images: [] }), { client, nodeRunner, invokedAs: 'kubectl icsp', signal: new AbortController().signal, logSink: undefined })).rejects.toThrow(
+      'no running pod uses an image that a mirror policy covers: name an IMAGE (kubectl icsp verify IMAGE)',
+    );
+  });
+
+  it('--nodes naming a node the cluster does not have: an error before any pod', async () => {
+    const { client, nodeRunner } = setup(clusterCalls([nodeItem('w0')]));
+    await expect(verify(request({ nodeNames: ['w0', 'w9', 'w8'] }), { client, nodeRunner, signal: new AbortController().signal, logSink: undefined })).rejects.toThrow('no such nodes: w9, w8 (see `oc get nodes`)');
+  });
+
+  it('a tag pull under digest-only mirrors: warned before the run, not-mirrored after, a finding', async () => {
+    const tag = 'registry.sandbox.invalid/team/app:1.0';
+    const { client, nodeRunner } = setup([
+      ...clusterCalls([nodeItem('w0')]),
+      CREATE_NS,
+      { args: debugNodeArgs({ node: 'w0', namespace: NS, image: undefined, command: nodeCommand({ images: [tag], check: 'pull', engine: 'podman', keepImage: false, repositories: [] }) }), result: captured('tag-mirrored') },
+      DELETE_NS,
+    ]);
+    const result = await verify(request({ images: [tag] }), { client, nodeRunner, signal: new AbortController().signal, logSink: undefined });
+    expect(result.warnings[0]).toBe(`${tag}: a tag pull, and ImageContentSourcePolicy/sandbox-mirrors mirror digest pulls only: pull by digest or add an ImageTagMirrorSet`);
+    expect(verifyOutcome(result)).toBe('findings');
+  });
+
+  it('outcomes: clean only when every node is mirrored with nothing stale; interrupted wins', () => {
+    const node = { verdict: 'mirrored', crioConfig: null, disagreement: null };
+    const of = (nodes: object[], interrupted = false) => verifyOutcome({ nodes, interrupted } as unknown as Parameters<typeof verifyOutcome>[0]);
+    expect(of([node, node])).toBe('clean');
+    expect(of([])).toBe('findings');
+    expect(of([node, { ...node, verdict: 'skipped' }])).toBe('findings');
+    expect(of([{ ...node, crioConfig: { stale: true } }])).toBe('findings');
+    expect(of([{ ...node, disagreement: 'podman and CRI-O differ' }])).toBe('findings');
+    expect(of([node], true)).toBe('interrupted');
+  });
+
+  it('kubectl with no --image: the notice about the pod image reaches the warnings (it travels in the run\'s outcome)', async () => {
+    const runner = fakeRunner([
+      { args: ['auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}'], result: { stdout: 'admin' } },
+      ...clusterCalls([nodeItem('w0')]).slice(1),
+      CREATE_NS,
+      { args: ['version', '-o', 'json'], result: { stdout: JSON.stringify({ serverVersion: { minor: '31' } }) } },
+      { args: ['create', '-f', '-', '-o', 'name'], result: { exitCode: 1, stderr: 'Error from server (Forbidden): pods "w0-icsp-" is forbidden: stop here' } },
+      DELETE_NS,
+    ], '/usr/bin/kubectl');
+    const client = openClient('kubectl', runner);
+    const result = await verify(request(), { client, nodeRunner: client.nodeRunner({ image: undefined }), signal: new AbortController().signal, logSink: undefined });
+    expect(result.warnings).toContain('kubectl has no default node-debug image: using the support-tools image oc debug would (rhel8 up to OpenShift 4.15, rhel9 from 4.16); pass --image where it is not mirrored');
+    expect(result.nodes[0]).toMatchObject({ verdict: 'error' });
   });
 });
