@@ -7,22 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
+import { bigRegistriesConf, ENTRIES } from './bench-data.mjs';
 
-const ENTRIES = 5000;
 const dir = mkdtempSync(join(tmpdir(), 'oc-icsp-bench-'));
-
-function generate() {
-  const lines = ['unqualified-search-registries = ["registry.access.redhat.com", "docker.io"]', 'short-name-mode = ""', ''];
-  for (let i = 0; i < ENTRIES; i++) {
-    lines.push('[[registry]]', '  prefix = ""', `  location = "registry-${i % 97}.example.com/team-${i}/apps"`);
-    if (i % 50 === 0) lines.push('  blocked = true');
-    for (let m = 0; m < 2; m++) {
-      lines.push('', '  [[registry.mirror]]', `    location = "mirror-${m}.corp.example.com:5000/team-${i}/apps"`, `    pull-from-mirror = "${m === 0 ? 'digest-only' : 'tag-only'}"`);
-    }
-    lines.push('');
-  }
-  return lines.join('\n');
-}
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -39,7 +26,7 @@ function time(fn, runs) {
 
 try {
   const confPath = join(dir, 'registries.conf');
-  writeFileSync(confPath, generate());
+  writeFileSync(confPath, bigRegistriesConf());
   const text = readFileSync(confPath, 'utf8');
   const engine = join(dir, 'engine.cjs');
   await build({

@@ -41,8 +41,11 @@ describe('mirror-failed: the first mirror failure says what to do', () => {
   });
   it('the most specific repository asked about decides', () => {
     const r = report('mirror-unauthorized-then-source-dns', 125, { credentials: { [AUTH]: true } });
-    const repo = decideVerdict(IMAGE, r, EXITED, COVERED).attempts[0]!.reference.replace(/@.*/, '');
-    expect(hint({ ...r, credentials: { [AUTH]: true, [repo]: false } })).toMatch(/add the mirror's credentials/);
+    // The capture's first attempt is AUTH/secure/team/app@sha256:…: its repository, written out.
+    expect(hint({ ...r, credentials: { [AUTH]: true, [`${AUTH}/secure/team/app`]: false } })).toMatch(/add the mirror's credentials/);
+    expect(hint({ ...r, credentials: { [AUTH]: false, [`${AUTH}/secure/team/app`]: true } })).toMatch(/has credentials for it/);
+    expect(hint({ ...r, credentials: { [AUTH]: false, [`${AUTH}/secure/team`]: true } })).toMatch(/has credentials for it/);
+    expect(hint({ ...r, credentials: { [AUTH]: false, [`${AUTH}/secure/tea`]: true } })).toMatch(/add the mirror's credentials/);
   });
   it('manifest unknown: mirror the image', () => {
     // The image then came from the second mirror; drop that success to see the first mirror's failure alone.
@@ -51,10 +54,9 @@ describe('mirror-failed: the first mirror failure says what to do', () => {
     expect(hint(failedOnly)).toBe(`${MIRROR}: the image is not on this mirror: mirror it there (oc mirror, or oc image mirror)`);
   });
   it('an untrusted certificate: the ConfigMap key is host..port', () => {
-    const captured = report('mirror-x509-then-source-dns', 125);
-    const host = decideVerdict(IMAGE, captured, EXITED, COVERED).attempts[0]!.reference.split('/')[0]!;
-    expect(hint(captured)).toBe(
-      `${host}: trust its CA: a ConfigMap in openshift-config with the CA under the key "${host.replace(':', '..')}", named in image.config.openshift.io/cluster spec.additionalTrustedCA`,
+    // The capture's TLS mirror is 127.0.0.1:38031 (its first Trying to access line).
+    expect(hint(report('mirror-x509-then-source-dns', 125))).toBe(
+      '127.0.0.1:38031: trust its CA: a ConfigMap in openshift-config with the CA under the key "127.0.0.1..38031", named in image.config.openshift.io/cluster spec.additionalTrustedCA',
     );
   });
   it('a plain-HTTP mirror: list it as insecure', () => {
