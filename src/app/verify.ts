@@ -144,15 +144,21 @@ function commandFor(request: VerifyRequest, checks: ImageCheck[], check: CheckMo
   return nodeCommand({ images: checks.map((c) => c.image), check, engine: request.engine ?? 'podman', keepImage: request.keepImage, repositories });
 }
 
+/** What --dry-run shows: how nodes would be reached, every client call, the nodes left out. */
+export interface VerifyPlan {
+  strategy: string;
+  calls: PlannedCall[];
+  skipped: string[];
+}
+
 /** --dry-run: the client calls a run would make, node by node, having created nothing. */
-export async function planVerify(request: VerifyRequest, deps: Pick<VerifyDeps, 'client' | 'nodeRunner' | 'invokedAs'>): Promise<{ calls: PlannedCall[]; skipped: string[] }> {
+export async function planVerify(request: VerifyRequest, deps: Pick<VerifyDeps, 'client' | 'nodeRunner' | 'invokedAs'>): Promise<VerifyPlan> {
   const { checks, nodes, repositories } = await prepare(request, deps.client, deps.invokedAs);
   const ready = nodes.filter((n) => n.ready).map((n) => n.name);
   const check = checkModeFor(request.engine ?? 'podman', request.check, ready.length);
-  return {
-    calls: deps.nodeRunner.plan(ready, commandFor(request, checks, check, repositories)),
-    skipped: nodes.filter((n) => !n.ready).map((n) => n.name),
-  };
+  const calls = deps.nodeRunner.plan(ready, commandFor(request, checks, check, repositories));
+  // Asked after the plan: `auto` has chosen by then.
+  return { strategy: deps.nodeRunner.strategy, calls, skipped: nodes.filter((n) => !n.ready).map((n) => n.name) };
 }
 
 export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<VerifyResult> {

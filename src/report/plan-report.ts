@@ -1,20 +1,15 @@
 // --dry-run: the client calls a run would make, as shell lines a person can read (and paste),
 // or as one document.
+import type { VerifyPlan } from '../app/verify.js';
 import type { PlannedCall } from '../oc/node-runner.js';
 import { isDocumentFormat, type OutputFormat, renderDocument } from './document.js';
-
-export interface Plan {
-  strategy: string;
-  calls: PlannedCall[];
-  skipped: string[];
-}
 
 /**
  * The table form opens with what a run would do and for how many nodes, then the run's own calls
  * and the calls for one node, once, with NODE where the node's name goes (the node is all that
  * varies between them). -o json keeps every call of every node, in full.
  */
-export async function renderPlan(plan: Plan, format: OutputFormat): Promise<string> {
+export async function renderPlan(plan: VerifyPlan, format: OutputFormat): Promise<string> {
   if (isDocumentFormat(format)) return renderDocument('VerifyPlan', plan, format);
   const nodes = [...new Set(plan.calls.map((c) => c.node).filter((n): n is string => n !== null))];
   const own = plan.calls.filter((c) => c.node === null);

@@ -100,7 +100,7 @@ export async function runVerify(invocation: VerifyInvocation, io: Io): Promise<n
   if (invocation.dryRun) {
     const [{ planVerify }, { renderPlan }] = await Promise.all([import('../../app/verify.js'), import('../../report/plan-report.js')]);
     const plan = await planVerify(request, { client, nodeRunner, invokedAs: io.invocation.name });
-    io.out(await renderPlan({ strategy: nodeRunner.strategy, ...plan }, output));
+    io.out(await renderPlan(plan, output));
     return EXIT.ok;
   }
   const [{ verify, verifyOutcome }, { logDirSink }, report, { decideTerminal }, { watchInterrupts }] = await Promise.all([
