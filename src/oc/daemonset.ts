@@ -16,7 +16,7 @@ import {
 } from './daemonset-objects.js';
 import { type PodState, podStateLine, refusedPods } from './daemonset-pods.js';
 import { fallbackDebugImage } from './kubectl-pod.js';
-import { CREATE_FROM_STDIN, deleteNamespaceArgs } from './namespace.js';
+import { CREATE_FROM_STDIN, deleteNamespaceArgs, NamespaceLifecycle } from './namespace.js';
 import type { NodeEnd, NodeRunner, NodeRunRequest, NodeSink, PlannedCall } from './node-runner.js';
 import type { OcRunner, RunningProcess, StreamHandlers } from './runner.js';
 
@@ -30,8 +30,7 @@ export interface DaemonSetOptions {
 }
 
 export function daemonSetRunner(oc: OcRunner, options: DaemonSetOptions): NodeRunner {
-  let namespace: string | null = null;
-  let gone = false;
+  const namespace = new NamespaceLifecycle(oc);
   return {
     strategy: 'daemonset',
     plan(nodes, command) {
@@ -45,10 +44,8 @@ export function daemonSetRunner(oc: OcRunner, options: DaemonSetOptions): NodeRu
         { node: null, argv: oc.commandLine(deleteNamespaceArgs(ns)) },
       ] satisfies PlannedCall[];
     },
-    pending: () => (namespace && !gone ? [`namespace/${namespace}`] : []),
-    abandon() {
-      if (namespace && !gone) oc.runDetached(deleteNamespaceArgs(namespace));
-    },
+    pending: () => namespace.pending(),
+    abandon: () => namespace.abandon(),
     async run(request) {
       if (request.nodes.length === 0 || request.signal.aborted) return { namespace: null, cleanedUp: true, notices: [] };
       const notices: string[] = [];
@@ -56,17 +53,18 @@ export function daemonSetRunner(oc: OcRunner, options: DaemonSetOptions): NodeRu
       request.onStatus?.('creating a namespace and the DaemonSets');
       const image = await podImage(oc, options, notices);
       // Named before it exists: whatever happens from here, the finally removes it.
-      namespace = runNamespaceName(runId);
+      const name = namespace.made(runNamespaceName(runId));
+      let cleanedUp: boolean;
       try {
         const made = await oc.run(CREATE_FROM_STDIN, { input: runObjectsManifest(runId, request.nodes, image, request.command) });
         if (made.exitCode !== 0) throw clientError(oc, 'create the namespace, the DaemonSets and their SCC binding', made);
-        await followAll(oc, namespace, runId, request, options.pollMs ?? 250);
+        await followAll(oc, name, runId, request, options.pollMs ?? 250);
       } finally {
-        request.onStatus?.(`deleting namespace ${namespace}`);
-        await oc.run(deleteDaemonSetsArgs(namespace, runId));
-        gone = (await oc.run(deleteNamespaceArgs(namespace))).exitCode === 0;
+        request.onStatus?.(`deleting namespace ${name}`);
+        await oc.run(deleteDaemonSetsArgs(name, runId));
+        cleanedUp = await namespace.remove();
       }
-      return { namespace, cleanedUp: gone, notices };
+      return { namespace: name, cleanedUp, notices };
     },
   };
 }

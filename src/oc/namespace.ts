@@ -55,3 +55,39 @@ export async function createRunNamespace(oc: OcRunner, runId: string): Promise<s
 export async function deleteNamespace(oc: OcRunner, name: string): Promise<boolean> {
   return (await oc.run(deleteNamespaceArgs(name))).exitCode === 0;
 }
+
+/**
+ * The run's namespace from its making to its removal, for either way of reaching nodes: what is
+ * pending while it lives, a removal that outlives us when the user will not wait, and the removal
+ * at the end. A named namespace is known before its create, so nothing escapes removal.
+ */
+export class NamespaceLifecycle {
+  private name: string | null = null;
+  private gone = false;
+
+  constructor(private readonly oc: OcRunner) {}
+
+  get current(): string | null {
+    return this.name;
+  }
+
+  made(name: string): string {
+    this.name = name;
+    return name;
+  }
+
+  pending(): string[] {
+    return this.name && !this.gone ? [`namespace/${this.name}`] : [];
+  }
+
+  abandon(): void {
+    if (this.name && !this.gone) this.oc.runDetached(deleteNamespaceArgs(this.name));
+  }
+
+  /** Deletes it (the API accepts and finishes it in the background); whether it was accepted. */
+  async remove(): Promise<boolean> {
+    if (!this.name) return true;
+    this.gone = await deleteNamespace(this.oc, this.name);
+    return this.gone;
+  }
+}

@@ -3,7 +3,7 @@
 // each node's end; stops everything on request; and removes all it created, whatever happens.
 import { summarizeClientTalk, TALK_TAIL } from './client-talk.js';
 import { randomBytes } from 'node:crypto';
-import { CREATE_FROM_STDIN, createRunNamespace, deleteNamespace, deleteNamespaceArgs, NAMESPACE_PLACEHOLDER, runNamespaceManifest } from './namespace.js';
+import { CREATE_FROM_STDIN, createRunNamespace, deleteNamespaceArgs, NAMESPACE_PLACEHOLDER, NamespaceLifecycle, runNamespaceManifest } from './namespace.js';
 import type { OcRunner, ProcessEnd, RunningProcess, StreamHandlers } from './runner.js';
 
 export interface NodeSink {
@@ -74,8 +74,7 @@ export interface PodStrategy {
 
 /** One pod per node, `parallel` at a time, in a namespace made for the run. */
 export function podPerNodeRunner(oc: OcRunner, strategy: PodStrategy): NodeRunner {
-  let namespace: string | null = null;
-  let namespaceGone = false;
+  const namespace = new NamespaceLifecycle(oc);
   return {
     strategy: strategy.name,
     plan(nodes, command) {
@@ -85,23 +84,22 @@ export function podPerNodeRunner(oc: OcRunner, strategy: PodStrategy): NodeRunne
         { node: null, argv: oc.commandLine(deleteNamespaceArgs(NAMESPACE_PLACEHOLDER)) },
       ];
     },
-    pending: () => (namespace && !namespaceGone ? [`namespace/${namespace}`] : []),
-    abandon() {
-      if (namespace && !namespaceGone) oc.runDetached(deleteNamespaceArgs(namespace));
-    },
+    pending: () => namespace.pending(),
+    abandon: () => namespace.abandon(),
     async run(request) {
       if (request.nodes.length === 0 || request.signal.aborted) return { namespace: null, cleanedUp: true, notices: [] };
       request.onStatus?.('creating a namespace for the node pods');
-      namespace = await createRunNamespace(oc, randomBytes(4).toString('hex'));
+      const name = namespace.made(await createRunNamespace(oc, randomBytes(4).toString('hex')));
       const live = stopOnAbort(request.signal);
+      let cleanedUp: boolean;
       try {
-        await forEachLimited(request.nodes, request.parallel, request.signal, (node) => runOne(strategy, namespace!, node, request, live));
+        await forEachLimited(request.nodes, request.parallel, request.signal, (node) => runOne(strategy, name, node, request, live));
       } finally {
         live.dispose();
-        request.onStatus?.(`deleting namespace ${namespace}`);
-        namespaceGone = await deleteNamespace(oc, namespace);
+        request.onStatus?.(`deleting namespace ${name}`);
+        cleanedUp = await namespace.remove();
       }
-      return { namespace, cleanedUp: namespaceGone, notices: strategy.notices };
+      return { namespace: name, cleanedUp, notices: strategy.notices };
     },
   };
 }
