@@ -68,6 +68,22 @@ describe('images running pods use', () => {
   it('at most max', () => {
     expect(pickImages(pods, policies.rules, 0)).toEqual([]);
   });
+  const itms = { apiVersion: 'config.openshift.io/v1', kind: 'ImageTagMirrorSet', metadata: { name: 'tags' }, spec: { imageTagMirrors: [{ source: 'registry.example.com/team/app', mirrors: ['mirror.corp:5000/app'] }] } };
+  const idms = { apiVersion: 'config.openshift.io/v1', kind: 'ImageDigestMirrorSet', metadata: { name: 'ops' }, spec: { imageDigestMirrors: [{ source: 'registry.example.com/ops', mirrors: ['mirror.corp:5000/ops'] }] } };
+  const rules = readPolicies([icsp, itms, idms].map((object) => ({ origin: 'test', object }))).rules;
+  it('a tag the runtime gave no digest for stands for a tag mirror; a digest one, found later, wins its source; sorted by source', () => {
+    const more = [
+      { namespace: 'z', pod: 'tag-only', image: 'registry.example.com/team/app:2.0', imageID: '' },
+      { namespace: 'a', pod: 'ops-tag', image: 'registry.example.com/ops/db:1', imageID: '' },
+      { namespace: 'b', pod: 'ops-digest', image: 'registry.example.com/ops/db:1', imageID: `docker-pullable://registry.example.com/ops/db@${D}` },
+      { namespace: 'c', pod: 'broken', image: 'Not A Reference', imageID: '' },
+    ];
+    expect(pickImages(more, rules, 5)).toEqual([
+      { image: `registry.example.com/ops/db@${D}`, source: 'registry.example.com/ops', seenIn: 'b/ops-digest' },
+      { image: 'registry.example.com/team/app:2.0', source: 'registry.example.com/team/app', seenIn: 'z/tag-only' },
+    ]);
+    expect(pickImages(more, rules, 1).map((p) => p.source)).toEqual(['registry.example.com/ops']);
+  });
 });
 
 describe('pools and rollout', () => {
