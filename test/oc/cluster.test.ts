@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KUBECTL_WHOAMI, openClient, USERS_TILDE } from '../../src/oc/client.js';
-import { getImageConfig, listNodes, listPolicyObjects } from '../../src/oc/cluster.js';
+import { getImageConfig, listNodeNames, listNodes, listPolicyObjects } from '../../src/oc/cluster.js';
+import { endpointTime, nodeLogsArgs } from '../../src/oc/node-logs.js';
 import { createRunNamespace, deleteNamespace } from '../../src/oc/namespace.js';
 import { debugNodeArgs } from '../../src/oc/oc-debug.js';
 import { withGlobalArgs } from '../../src/oc/runner.js';
@@ -130,5 +131,20 @@ describe('debug argv', () => {
       'debug', 'node/w0', '--context', 'prod', '--', 'sh', '--context', 'x',
     ]);
     expect(withGlobalArgs(['get', 'nodes'], ['--kubeconfig', '/k'])).toEqual(['get', 'nodes', '--kubeconfig', '/k']);
+  });
+});
+
+describe('small reads', () => {
+  it('node names for completion: `node/` dropped; none when the client fails', async () => {
+    expect(await listNodeNames(fakeRunner([{ args: ['get', 'nodes', '-o', 'name'], result: { stdout: 'node/w0\nnode/w1\n\n' } }]))).toEqual(['w0', 'w1']);
+    expect(await listNodeNames(fakeRunner([{ args: ['get', 'nodes', '-o', 'name'], result: { exitCode: 1, stderr: 'error: You must be logged in to the server (Unauthorized)' } }]))).toEqual([]);
+  });
+
+  it("the journal endpoint's date form, to the microsecond, in UTC; oc adm node-logs for CRI-O's unit", () => {
+    const at = new Date('2026-11-30T03:04:05.678Z');
+    expect(endpointTime(at)).toBe('2026-11-30 03:04:05.678000');
+    expect(endpointTime(at, 678123)).toBe('2026-11-30 03:04:05.678123');
+    expect(endpointTime(new Date('2026-01-02T00:00:00.000Z'))).toBe('2026-01-02 00:00:00.000000');
+    expect(nodeLogsArgs('w0', 'a', 'b')).toEqual(['adm', 'node-logs', 'w0', '-u', 'crio', '--since=a', '--until=b']);
   });
 });
