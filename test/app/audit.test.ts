@@ -111,3 +111,47 @@ describe('isoTime', () => {
     ['Nov 30 03:48:59.123456', '2026-11-30T03:48:59.123Z'],
   ])('%s', (at, iso) => expect(isoTime(at, new Date('2026-11-30T06:00:00Z'))).toBe(iso));
 });
+
+describe('audit findings, from pulls built as the crio-journal tests build them', () => {
+  // CRI-O's messages (cri-o server/image_pull.go "Pulling image: %s", "Pulled image: %s", "Error
+  // pulling image %s: %v"; containers/image docker/docker_image_src.go "Trying to access %q") in
+  // the journal prefix and logrus layout of openshift-docs-35283.log, as test/fixtures/crio-journal says.
+  let clock = 0;
+  const line = (msg: string, id?: string) => {
+    clock += 1;
+    const t = `10:40:${String(clock).padStart(2, '0')}.000001`;
+    return `Aug 05 ${t} ip-10-0-138-140.ec2.internal crio[1366]: time="2021-08-05 ${t}000Z" level=info msg="${msg.replaceAll('"', '\\"')}"${id ? ` id=${id} name=/runtime.v1.ImageService/PullImage` : ''}`;
+  };
+  const D = `sha256:${'d'.repeat(64)}`;
+  const SRC = `${SOURCE}@${D}`;
+  const MIRROR = `mirror.corp.example:5000/ocp/release@${D}`;
+  const run = async (journal: string) => {
+    const runner = fakeRunner(
+      cluster([readyNode('w0')], { icsp: [icsp] }, [
+        nodeLogs('w0', /^--since=2021-08-05 00:00:00\.000000$/, journal),
+        nodeLogs('w0', /^--since=2021-08-05 10:40:/, journal.split('\n').at(-1)!),
+      ]),
+    );
+    return audit(request(), openClient('oc', runner), new AbortController().signal);
+  };
+
+  it('served by the source although a policy covers it, after the mirror failed: a silent fallback, naming the mirror', async () => {
+    const result = await run([line(`Pulling image: ${SRC}`, 'a'), line(`Trying to access "${MIRROR}"`), line(`Trying to access "${SRC}"`), line(`Pulled image: ${SRC}`, 'a')].join('\n'));
+    expect(result.nodes[0]!.pulls[0]).toMatchObject({ outcome: 'succeeded', servedBy: SRC, mirror: false });
+    expect(result.findings).toEqual([
+      { kind: 'silent-fallback', node: 'w0', image: SRC, at: expect.any(String), detail: 'served by the source after 1 mirror(s) failed (mirror.corp.example:5000), although ImageContentSourcePolicy/release covers it' },
+    ]);
+  });
+
+  it('served by the mirror: no finding; failed on every mirror: a finding with the error', async () => {
+    const served = await run([line(`Pulling image: ${SRC}`, 'a'), line(`Trying to access "${MIRROR}"`), line(`Pulled image: ${SRC}`, 'a')].join('\n'));
+    expect(served.nodes[0]!.pulls[0]).toMatchObject({ outcome: 'succeeded', servedBy: MIRROR, mirror: true });
+    expect(served.findings).toEqual([]);
+    expect(auditOutcome(served)).toBe('clean');
+    const error = `initializing source docker://${SRC}: (Mirrors also failed: [${MIRROR}: reading manifest ${D} in mirror.corp.example:5000/ocp/release: manifest unknown]): ${SRC}: pinging container registry quay.io: Get "https://quay.io/v2/": dial tcp: lookup quay.io: no such host`;
+    const failed = await run([line(`Pulling image: ${SRC}`, 'b'), line(`Trying to access "${MIRROR}"`), line(`Trying to access "${SRC}"`), line(`Error pulling image ${SRC}: ${error}`, 'b')].join('\n'));
+    expect(failed.findings).toEqual([{ kind: 'failed-on-every-mirror', node: 'w0', image: SRC, at: expect.any(String), detail: `1 mirror(s) tried, none served it: ${error}` }]);
+    expect(failed.nodes[0]!.pulls[0]!.attempts.map((a) => [a.mirror, a.reason])).toEqual([[true, 'manifest-unknown'], [false, 'dns']]);
+  });
+});
+
