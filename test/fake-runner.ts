@@ -12,6 +12,8 @@ export interface Expected {
   hang?: boolean;
   /** For stream(): end as a client that could not be started. */
   failedToStart?: string;
+  /** For stream(): more stdout lines, each after its delay in ms from the start (a watch's later events). */
+  later?: [number, string][];
 }
 
 export interface FakeRunner extends OcRunner {
@@ -65,6 +67,7 @@ export function fakeRunner(table: Expected[], binary = '/usr/bin/oc'): FakeRunne
         if (hit.failedToStart) return release({ exitCode: null, signal: null, failedToStart: hit.failedToStart });
         for (const line of lines(hit.result?.stdout)) handlers.onStdoutLine(line);
         for (const line of lines(hit.result?.stderr)) handlers.onStderrLine(line);
+        for (const [ms, line] of hit.later ?? []) setTimeout(() => handlers.onStdoutLine(line), ms).unref();
         if (!hit.hang) release({ exitCode: hit.result?.exitCode ?? 0, signal: null });
       });
       return {

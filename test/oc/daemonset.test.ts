@@ -200,3 +200,84 @@ describe('the pod watch, as the real kubectl prints it (test/fixtures/kubectl-wa
     expect([...last.values()].every((s) => s.running && s.name.startsWith('oc-icsp-probe-0-'))).toBe(true);
   });
 });
+
+describe('a DaemonSet run: its plan, late pods, refused pods, pods that never run', () => {
+  const NS = /^oc-icsp-[0-9a-f]{8}$/;
+  const selector = /^--selector=oc-icsp\/run-id=[0-9a-f]{8}$/;
+  const shard = (n: number) => new RegExp(`^--selector=oc-icsp/run-id=[0-9a-f]{8},oc-icsp/shard=${n}$`);
+  const watchLine = (pod: string, node: string, state = '{"running":{}}', scheduled = '{"status":"True","type":"PodScheduled"}') => [pod, node, node, state, scheduled].join('\x1f');
+  const CREATE = { args: ['create', '-f', '-', '-o', 'name'], result: { stdout: 'namespace/x\n' } };
+  const DELETES = [
+    { args: ['delete', 'daemonsets', '-n', NS, selector, '--ignore-not-found', '--wait=false'] },
+    { args: ['delete', 'namespace', NS, '--ignore-not-found', '--wait=false'] },
+  ];
+  const WATCH = (stdout: string, later: [number, string][] = []) => ({ args: ['get', 'pods', '-n', NS, selector, '--watch', '-o', /^jsonpath=/], result: { stdout }, later, hang: true });
+  const run = (oc: ReturnType<typeof fakeRunner>, nodes: string[], timeoutMs: number) => {
+    const seen: Record<string, string[]> = Object.fromEntries(nodes.map((n) => [n, []]));
+    const ends: Record<string, { status: string; clientSaid: string | null }> = {};
+    const done = daemonSetRunner(oc, { image: 'tools:1', pollMs: 5 }).run({
+      nodes, command: ['true'], parallel: 25, timeoutMs, signal: new AbortController().signal,
+      start: (node) => ({ output: (l) => seen[node]!.push(l), clientTalk: () => {}, finished: () => seen[node]!.at(-1) === 'END' }),
+      end: (node, e) => void (ends[node] = { status: e.status, clientSaid: e.clientSaid }),
+    });
+    return { done, seen, ends };
+  };
+
+  it('the plan: one create, the watch, a follower per 25 nodes, the removals; nothing run', () => {
+    const oc = fakeRunner([]);
+    const nodes = Array.from({ length: 30 }, (_, i) => `w${i}`);
+    const plan = daemonSetRunner(oc, { image: 'tools:1' }).plan(nodes, ['true']);
+    expect(plan.map((c) => [c.node, c.argv.slice(1, 3).join(' ')])).toEqual([
+      [null, 'create -f'], [null, 'get pods'], [null, 'logs -f'], [null, 'logs -f'], [null, 'delete daemonsets'], [null, 'delete namespace'],
+    ]);
+    expect(plan[2]!.argv.at(-1)).toBe('--max-log-requests=25');
+    expect(plan[3]!.argv.at(-1)).toBe('--max-log-requests=5');
+    expect(plan[0]!.stdin!.trim().split('\n').map((l) => JSON.parse(l).kind)).toEqual(['Namespace', 'RoleBinding', 'DaemonSet', 'DaemonSet']);
+    expect(oc.calls).toEqual([]);
+  });
+
+  it("a pod that runs after its shard's follower started is followed on its own", async () => {
+    const oc = fakeRunner([
+      CREATE,
+      WATCH(watchLine('p-a', 'w0'), [[150, watchLine('p-b', 'w1')]]),
+      { args: ['logs', '-f', '-n', NS, shard(0), '--tail=-1', '--prefix', '--all-containers', '--ignore-errors', '--max-log-requests=2'], result: { stdout: '[pod/p-a/probe] END' }, hang: true },
+      { args: ['logs', '-f', '-n', NS, 'pod/p-b', '--prefix', '-c', 'probe'], result: { stdout: '[pod/p-b/probe] END' }, hang: true },
+      ...DELETES,
+    ]);
+    // Patience is a third of the timeout: the follower starts with w0's pod alone.
+    const { done, seen, ends } = run(oc, ['w0', 'w1'], 300);
+    await done;
+    expect(seen).toEqual({ w0: ['END'], w1: ['END'] });
+    expect(ends).toEqual({ w0: { status: 'exited', clientSaid: null }, w1: { status: 'exited', clientSaid: null } });
+  });
+
+  it('a pod that never runs ends its node at the timeout with its waiting reason; one that never came, with where to look', async () => {
+    const oc = fakeRunner([
+      CREATE,
+      WATCH(watchLine('p-a', 'w0', '{"waiting":{"reason":"ErrImagePull","message":"manifest unknown"}}')),
+      ...DELETES,
+    ]);
+    const { done, ends } = run(oc, ['w0', 'w1'], 200);
+    await done;
+    expect(ends).toEqual({
+      w0: { status: 'timed-out', clientSaid: 'Container probe is unable to start due to an error: ErrImagePull: manifest unknown' },
+      w1: { status: 'timed-out', clientSaid: "no pod was created for the node (a quota or an admission webhook refused it, or the node is gone): see the DaemonSet's events" },
+    });
+  });
+
+  it("a pod the API refuses: its node ends as could-not-start with the DaemonSet's event, once the controller had a moment", async () => {
+    const refused = 'Error creating: pods "oc-icsp-probe-0-" is forbidden: exceeded quota: pods-quota';
+    const oc = fakeRunner([
+      CREATE,
+      WATCH(''),
+      { args: FAILED_CREATE_ARGS('oc-icsp-x').map((a, i) => (i === 3 ? NS : a)), result: { stdout: JSON.stringify({ items: [{ message: refused, involvedObject: { name: 'oc-icsp-probe-0' } }] }) } },
+      { args: NODE_NAMES_ARGS, result: { stdout: 'node/w0\n' } },
+      ...DELETES,
+    ]);
+    const started = Date.now();
+    const { done, ends } = run(oc, ['w0'], 10_000);
+    await done;
+    expect(ends).toEqual({ w0: { status: 'could-not-start', clientSaid: `the DaemonSet controller could not create the pod: ${refused}` } });
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
