@@ -3,7 +3,7 @@
 // client (its calls in order, each prefixed log line routed to its node).
 import { describe, expect, it } from 'vitest';
 import { daemonSetRunner, FAILED_CREATE_ARGS, NODE_NAMES_ARGS, refusedPods, runObjectsManifest, TOOLS_IMAGE_ARGS } from '../../src/oc/daemonset.js';
-import { PODS_PER_FOLLOWER, shardsOf } from '../../src/oc/daemonset-objects.js';
+import { PODS_PER_FOLLOWER, shardsOf, watchPodsArgs } from '../../src/oc/daemonset-objects.js';
 import { podStateLine } from '../../src/oc/daemonset-pods.js';
 import { RHEL8_NODE_DEBUG_IMAGE, SERVER_VERSION_ARGS } from '../../src/oc/kubectl-pod.js';
 import { fakeRunner } from '../fake-runner.js';
@@ -279,5 +279,81 @@ describe('a DaemonSet run: its plan, late pods, refused pods, pods that never ru
     await done;
     expect(ends).toEqual({ w0: { status: 'could-not-start', clientSaid: `the DaemonSet controller could not create the pod: ${refused}` } });
     expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
+
+describe('the objects, field by field (what the API is sent)', () => {
+  const [namespace, binding, ds] = runObjectsManifest('r1', ['w0'], 'tools:1', ['echo', 'hi']).trim().split('\n').map((l) => JSON.parse(l));
+  const labels = { 'app.kubernetes.io/managed-by': 'oc-icsp', 'oc-icsp/run-id': 'r1' };
+
+  it('the namespace', () => {
+    expect(namespace).toEqual({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: {
+        name: 'oc-icsp-r1',
+        labels: {
+          'pod-security.kubernetes.io/enforce': 'privileged',
+          'pod-security.kubernetes.io/audit': 'privileged',
+          'pod-security.kubernetes.io/warn': 'privileged',
+          'security.openshift.io/scc.podSecurityLabelSync': 'false',
+          ...labels,
+        },
+        annotations: { 'openshift.io/node-selector': '', 'oc-icsp/purpose': 'temporary pods of oc icsp' },
+      },
+    });
+  });
+
+  it('the binding', () => {
+    expect(binding).toEqual({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'oc-icsp-privileged-scc', namespace: 'oc-icsp-r1', labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:openshift:scc:privileged' },
+      subjects: [{ kind: 'ServiceAccount', name: 'default', namespace: 'oc-icsp-r1' }],
+    });
+  });
+
+  it('the DaemonSet', () => {
+    const shardLabels = { ...labels, 'oc-icsp/shard': '0' };
+    expect(ds).toEqual({
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { name: 'oc-icsp-probe-0', namespace: 'oc-icsp-r1', labels: shardLabels },
+      spec: {
+        selector: { matchLabels: { 'oc-icsp/run-id': 'r1', 'oc-icsp/shard': '0' } },
+        template: {
+          metadata: { labels: shardLabels, annotations: { 'openshift.io/required-scc': 'privileged' } },
+          spec: {
+            hostNetwork: true,
+            hostPID: true,
+            tolerations: [{ operator: 'Exists' }],
+            volumes: [{ name: 'host', hostPath: { path: '/' } }],
+            containers: [
+              {
+                name: 'probe',
+                image: 'tools:1',
+                command: ['/bin/sh', '-c', '"$@"; while :; do sleep 3600; done', 'oc-icsp-probe', 'echo', 'hi'],
+                securityContext: { privileged: true, runAsUser: 0 },
+                volumeMounts: [{ name: 'host', mountPath: '/host' }],
+              },
+            ],
+            affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['w0'] }] }] } } },
+            terminationGracePeriodSeconds: 0,
+          },
+        },
+      },
+    });
+  });
+
+  it('the reads: FailedCreate events of every DaemonSet, node names, the tools image stream', () => {
+    expect(FAILED_CREATE_ARGS('ns')).toEqual(['get', 'events', '-n', 'ns', '--field-selector=involvedObject.kind=DaemonSet,reason=FailedCreate', '-o', 'json']);
+    expect(NODE_NAMES_ARGS).toEqual(['get', 'nodes', '-o', 'name']);
+    // The jsonpath the fixture in test/fixtures/kubectl-watch was printed with.
+    expect(watchPodsArgs('ns', 'r')).toEqual([
+      'get', 'pods', '-n', 'ns', '--selector=oc-icsp/run-id=r', '--watch', '-o',
+      'jsonpath={.metadata.name}{"\\x1f"}{.spec.nodeName}{"\\x1f"}{.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchFields[0].values[0]}{"\\x1f"}{.status.containerStatuses[0].state}{"\\x1f"}{.status.conditions[?(@.type=="PodScheduled")]}{"\\n"}',
+    ]);
+    expect(TOOLS_IMAGE_ARGS).toEqual(['get', 'imagestreamtag', 'tools:latest', '-n', 'openshift', '-o', 'jsonpath={.image.dockerImageReference}']);
   });
 });
