@@ -2,7 +2,7 @@
 // and, where those stop, lines built from CRI-O's and containers/image's own format strings.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readCrioJournal } from '../../src/pull-log/crio-journal.js';
+import { passesPerPull, readCrioJournal } from '../../src/pull-log/crio-journal.js';
 import { readLogLine } from '../../src/pull-log/logrus.js';
 
 const fixture = (name: string) => readFileSync(`test/fixtures/crio-journal/${name}.log`, 'utf8');
@@ -124,4 +124,61 @@ describe('pulls rebuilt from the format strings', () => {
     const text = [line('Starting CRI-O, version: 1.30.14-6.rhaos4.17.gitfa27f6f.el9, git: unknown(clean)'), line('Applied new registry configuration: &{Registries:[] UnqualifiedSearchRegistries:[]}')].join('\n');
     expect(readCrioJournal(text).events.map((e) => e.kind)).toEqual(['start', 'reload']);
   });
+
+  it('a failed registry reload is an event too; other lines are none', () => {
+    // cri-o pkg/config ReloadRegistries: "system registries reload failed: %s: %w", logged as an error.
+    const failed = 'system registries reload failed: /etc/containers/registries.conf: loading registries configuration: invalid location';
+    const text = [line(failed, undefined, 'error'), line('Checking image status: x', 'c')].join('\n');
+    expect(readCrioJournal(text).events.map((e) => [e.kind, e.message])).toEqual([['reload-failed', failed]]);
+  });
+
+  it("a request merged into a pull that failed fails with that pull's error", () => {
+    const error = `initializing source docker://${S}: ${S}: pinging container registry registry.example.com: no such host`;
+    const text = [line(`Pulling image: ${S}`, 'a'), line(`Pulling image: ${S}`, 'b'), line(`Trying to access "${S}"`), line(`Error pulling image ${S}: ${error}`, 'a')].join('\n');
+    expect(readCrioJournal(text).pulls.map((p) => [p.id, p.outcome, p.error, p.attempts.length, p.joined ?? false])).toEqual([
+      ['a', 'failed', error, 1, false],
+      ['b', 'failed', error, 1, true],
+    ]);
+  });
+
+  it("a Pulled line without an id finds its pull by the reference; another host's lines are not this host's", () => {
+    const other = (msg: string, id?: string) => line(msg, id).replace('ip-10-0-138-140.ec2.internal', 'ip-10-0-1-1.ec2.internal');
+    const text = [line(`Pulling image: ${S}`, 'a'), other(`Pulling image: ${S}`, 'x'), line(`Trying to access "${M}"`), line(`Pulled image: ${S}`), other(`Trying to access "${S}"`)].join('\n');
+    expect(readCrioJournal(text).pulls.map((p) => [p.host, p.outcome, p.attempts.map((a) => a.reference)])).toEqual([
+      [HOST, 'succeeded', [M]],
+      ['ip-10-0-1-1.ec2.internal', 'open', [S]],
+    ]);
+  });
+
+  it('at debug level, "Accessing … failed" gives its attempt the message and reason', () => {
+    const text = [line(`Pulling image: ${S}`, 'a'), line(`Trying to access "${M}"`), line(`Accessing "${M}" failed: reading manifest in mirror.corp:5000/team/app: manifest unknown`, undefined, 'debug'), line(`Trying to access "${S}"`)].join('\n');
+    expect(readCrioJournal(text).pulls[0]!.attempts.map((a) => [a.reference, a.reason, a.message])).toEqual([
+      [M, 'manifest-unknown', 'reading manifest in mirror.corp:5000/team/app: manifest unknown'],
+      [S, null, null],
+    ]);
+  });
+
+  it('the source a pull tried belongs to the open pull with the same digest and the longest shared path', () => {
+    const other = `registry.example.com/ops/app@${D2}`;
+    const text = [line(`Pulling image: ${S}`, 'a'), line(`Pulling image: ${other}`, 'b'), line(`Trying to access "mirror.corp:5000/ops/app@${D2}"`), line(`Trying to access "mirror.corp:5000/x/team/app@${D1}"`)].join('\n');
+    expect(readCrioJournal(text).pulls.map((p) => [p.id, p.attempts.map((a) => a.reference)])).toEqual([
+      ['a', [`mirror.corp:5000/x/team/app@${D1}`]],
+      ['b', [`mirror.corp:5000/ops/app@${D2}`]],
+    ]);
+  });
+});
+
+describe('passes over the sources per pull, by CRI-O version', () => {
+  it.each([
+    ['1.24.9', 1],
+    ['1.25.0', 2],
+    ['1.28.4-3.rhaos4.15.git1', 2],
+    ['1.30.14', 2],
+    ['1.31.0', 1],
+    ['1.33.2', 1],
+    ['2.26.0', 1],
+    ['1.3.0', 1],
+    [null, 2],
+    ['v1.28.0', 2],
+  ] as const)('%s: %i', (version, passes) => expect(passesPerPull(version)).toBe(passes));
 });
