@@ -7,7 +7,7 @@ import type { Engine } from '../../src/pull-log/engines.js';
 import { parseReference } from '../../src/registries/reference.js';
 
 const IMAGE = 'registry.sandbox.invalid/team/app@sha256:ed0758f0c3025b18efd9a6be002cb052ea209fee69fabe818979512ae18433c0';
-const lines = (node: string) => readFileSync(`test/fixtures/node-logs-both/${node}.log`, 'utf8').split('\n');
+const lines = (node: string) => readFileSync(node === 'tight' ? 'test/fixtures/node-logs-low-disk/tight.log' : `test/fixtures/node-logs-both/${node}.log`, 'utf8').split('\n');
 const END = { status: 'exited' as const, exitCode: 0, clientSaid: null, durationMs: 1234 };
 
 function check(node: string, engine: Engine, over: Partial<NodeCheckContext> = {}) {
@@ -74,5 +74,10 @@ describe('the node check around the verdict', () => {
   it('a rollout still pending is part of the expectation the verdict explains a missing mirror with', async () => {
     const [result] = await check('not-reloaded', 'crictl', { rolloutPending: 'rendered-worker-1 -> rendered-worker-2' }).sink.finish(END);
     expect(result!.detail).toMatch(/^no mirror was tried although ImageContentSourcePolicy\/sandbox covers it: the node is still updating its MachineConfig \(rendered-worker-1 -> rendered-worker-2\)/);
+  });
+
+  it('too little room to pull: the manifest stood for the pull, and the result says how much room there was', async () => {
+    const [result] = await check('tight', 'podman').sink.finish(END);
+    expect([result!.verdict, result!.lowDisk]).toEqual(['mirrored', { availableKb: 65536, totalKb: 65536 }]);
   });
 });

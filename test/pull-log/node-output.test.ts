@@ -218,3 +218,51 @@ describe('a pull through CRI-O, as the verdict reads it (crio-pull.ts)', () => {
     expect(crio.pulls.map((p) => [p.image, p.exitCode, p.log.pulled])).toEqual([['x', 0, true]]);
   });
 });
+
+describe('a --engine both run, read whole (test/fixtures/node-logs-both/not-reloaded.log)', () => {
+  const text = readFileSync('test/fixtures/node-logs-both/not-reloaded.log', 'utf8').split('\n').filter((l) => !l.startsWith('[oc] ')).join('\n');
+  const report = readNodeOutput(text);
+
+  it("each section to its field: podman's version, CRI-O's start, the files' time, the free space, the credentials", () => {
+    expect(report.podman).toBe('4.3.1');
+    expect(report.crioLoadedAt).toBe('2026-11-30 06:36:47.132000000Z');
+    expect(report.configMtime).toBe(1796027807);
+    expect(report.disk).toEqual({ availableKb: 81206032, totalKb: 264212084, low: false });
+    expect(report.proxy).toBeNull();
+    expect(Object.entries(report.credentials).filter(([, yes]) => yes).map(([k]) => k.replace(/:\d+/, ':PORT'))).toEqual([
+      '127.0.0.1:PORT/secure/team/app', '127.0.0.1:PORT', '127.0.0.1:PORT/secure/team/app', '127.0.0.1:PORT',
+    ]);
+    expect(report.registriesConf.map((f) => f.path)).toEqual(['/etc/containers/registries.conf']);
+    expect(report.registriesConf[0]!.text).toMatch(/^unqualified-search-registries = \["registry\.access\.redhat\.com", "docker\.io"\]\n/);
+    expect(report.registriesConf[0]!.text).toContain('\n[[registry]]\n  prefix = ""\n  location = "registry.sandbox.invalid/team"\n');
+    expect([report.strayTail, report.complete]).toEqual([[], true]);
+  });
+
+  it("CRI-O's pull: crictl's exit and its error without the rpc wrapping; the journal's attempts, counted once over CRI-O 1.30's two passes", () => {
+    expect(report.crio).toHaveLength(1);
+    const [crio] = report.crio;
+    expect(crio!.image).toBe(IMAGE_OF_SANDBOX);
+    expect(crio!.exitCode).toBe(1);
+    expect(crio!.error).toMatch(new RegExp(`^initializing source docker://${IMAGE_OF_SANDBOX.replace(/[.@]/g, '\\$&')}: pinging container registry registry\\.sandbox\\.invalid: `));
+    expect(crio!.journal).toMatchObject({ outcome: 'open', image: IMAGE_OF_SANDBOX, attempts: [{ reference: IMAGE_OF_SANDBOX }] });
+  });
+
+  it("podman's pull beside it, from the mirror", () => {
+    expect(report.pulls.map((p) => [p.image, p.exitCode, p.log.pulled, p.log.attempts.map((a) => a.reference.replace(/:\d+/, ':PORT'))])).toEqual([
+      [IMAGE_OF_SANDBOX, 0, true, [`127.0.0.1:PORT/mirror/team/app@${DIGEST}`]],
+    ]);
+  });
+});
+
+const IMAGE_OF_SANDBOX = `registry.sandbox.invalid/team/app@${DIGEST}`;
+
+describe('a node with too little room to pull (test/fixtures/node-logs-low-disk/tight.log)', () => {
+  const report = readNodeOutput(readFileSync('test/fixtures/node-logs-low-disk/tight.log', 'utf8').split('\n').filter((l) => !l.startsWith('[oc] ')).join('\n'));
+  it('the free space and total, marked low; the manifest read by skopeo stands for the pull', () => {
+    expect(report.disk).toEqual({ availableKb: 65536, totalKb: 65536, low: true });
+    expect(report.pulls.map((p) => [p.exitCode, p.log.pulled, p.log.attempts.map((a) => a.reference.replace(/:\d+/, ':PORT'))])).toEqual([
+      [0, true, [`127.0.0.1:PORT/mirror/team/app@${DIGEST}`]],
+    ]);
+    expect(report.crio).toEqual([]);
+  });
+});
