@@ -133,6 +133,13 @@ describe('render, list, migrate', () => {
     );
   });
 
+  it('a typed list (kind: ImageContentSourcePolicyList, as kubectl get -o yaml writes it) is read item by item; empty documents are skipped', async () => {
+    const typed = write('typed-list.yaml', `---\n---\napiVersion: operator.openshift.io/v1alpha1\nkind: ImageContentSourcePolicyList\nitems:\n- apiVersion: operator.openshift.io/v1alpha1\n  kind: ImageContentSourcePolicy\n  metadata: {name: one}\n  spec:\n    repositoryDigestMirrors:\n    - {source: q.io/a, mirrors: [m.io/a]}\n- apiVersion: operator.openshift.io/v1alpha1\n  kind: ImageContentSourcePolicy\n  metadata: {name: two}\n  spec:\n    repositoryDigestMirrors:\n    - {source: q.io/b, mirrors: [m.io/b]}\n`);
+    const r = await run(['list', '-f', typed, '-o', 'json']);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).policies.map((p: { name: string; source: string }) => `${p.name} ${p.source}`)).toEqual(['one q.io/a', 'two q.io/b']);
+  });
+
   it('list: one row per entry', async () => {
     const r = await run(['list', '-f', POLICIES, '-o', 'json']);
     expect(JSON.parse(r.stdout).policies.map((p: { kind: string; name: string; pull: string; sourcePolicy: string }) => [p.kind, p.name, p.pull, p.sourcePolicy])).toEqual([
@@ -171,6 +178,10 @@ describe('bad files: exit 2, one line', () => {
     [['render', '-f', join(dir, 'missing.yaml')], /^error: .*missing\.yaml: no such file or directory\n$/],
     [['render', '-f', write('cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n')], /^error: .*cm\.yaml: no ImageContentSourcePolicy, ImageDigestMirrorSet, ImageTagMirrorSet or images\.config\.openshift\.io\/cluster in it\n$/],
     [['list', '-f', write('bad.yaml', 'kind: List\nitems:\n  - kind: [unclosed\n')], /^error: .*bad\.yaml: not valid YAML or JSON: .* \(line 3: "- kind: \[unclosed"\)\n$/],
+    // Where yaml stops past the end, the last line with text is named.
+    [['list', '-f', write('trailing.yaml', 'kind: List\nitems:\n  - kind: [unclosed\n\n\n')], /^error: .*trailing\.yaml: not valid YAML or JSON: Flow sequence in block collection must be sufficiently indented and end with a \] \(line 3: "- kind: \[unclosed"\)\n$/],
+    [['list', '-f', write('nested.yaml', 'a: b\n  c: d\n')], /^error: .*nested\.yaml: not valid YAML or JSON: Nested mappings are not allowed in compact mappings \(line 1: "a: b"\)\n$/],
+    [['list', '-f', write('other-image.yaml', 'apiVersion: config.openshift.io/v1\nkind: Image\nmetadata: {name: not-cluster}\nspec: {}\n')], /^error: .*other-image\.yaml: no ImageContentSourcePolicy, ImageDigestMirrorSet, ImageTagMirrorSet or images\.config\.openshift\.io\/cluster in it\n$/],
     [['explain', 'q.io/a:1', '--registries-conf', write('bad.conf', '[[registry]\n')], /^error: .*bad\.conf: not valid TOML: /],
     [['explain', 'q.io/a:1', '--registries-conf', join(dir, 'nope.conf')], /^error: .*nope\.conf: no such file or directory\n$/],
     [['explain', 'q.io/a:1', '-f', POLICIES, '--registries-conf', join(dir, 'x.conf')], /^error: use either -f \(policy manifests\) or --registries-conf \(a node file\), not both\n$/],
