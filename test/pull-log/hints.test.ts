@@ -113,6 +113,25 @@ describe('the cluster proxy, by Go\'s rules (golang.org/x/net http/httpproxy)', 
     expect(proxyFor({ ...proxy, NO_PROXY: 'quay.io:443' }, 'quay.io')).toBeNull();
     expect(proxyFor({ ...proxy, NO_PROXY: 'quay.io:443' }, 'quay.io:8443')).toBe('http://proxy.corp:3128');
   });
+  it('lower-case variables and entries in any case and spacing, as Go reads them', () => {
+    expect(proxyFor({ https_proxy: 'http://lower:3128', no_proxy: ' Quay.IO , .Corp.Example ' }, 'quay.io')).toBeNull();
+    expect(proxyFor({ https_proxy: 'http://lower:3128', no_proxy: ' Quay.IO , .Corp.Example ' }, 'a.corp.example')).toBeNull();
+    expect(proxyFor({ https_proxy: 'http://lower:3128', no_proxy: ' Quay.IO , .Corp.Example ' }, 'MIRROR.example')).toBe('http://lower:3128');
+    expect(proxyFor({ http_proxy: 'http://lower-http:3128' }, 'mirror.example', 'http')).toBe('http://lower-http:3128');
+  });
+  it('*.domain is for subdomains only; an IP entry matches that IP only; any loopback address goes direct', () => {
+    const p = { HTTPS_PROXY: 'http://p:3128', NO_PROXY: '*.lab.example,10.0.0.5' };
+    expect([proxyFor(p, 'x.lab.example'), proxyFor(p, 'lab.example'), proxyFor(p, '10.0.0.5:5000'), proxyFor(p, '10.0.0.6:5000'), proxyFor(p, '127.0.0.2:5000')]).toEqual([null, 'http://p:3128', null, 'http://p:3128', null]);
+  });
+  it('IPv6: bracketed with a port, a CIDR of its own family; a name is never in a CIDR', () => {
+    const p = { HTTPS_PROXY: 'http://p:3128', NO_PROXY: 'fd00::/8,[fd01::1]:5000,10.0.0.0/8' };
+    expect(proxyFor(p, '[fd00::7]:5000')).toBeNull();
+    expect(proxyFor(p, '[fd01::1]:5000')).toBeNull();
+    expect(proxyFor(p, '[fd01::1]:6000')).toBe('http://p:3128');
+    expect(proxyFor(p, 'fdff::1')).toBeNull();
+    expect(proxyFor(p, '2001:db8::1')).toBe('http://p:3128');
+    expect(proxyFor(p, '10.example')).toBe('http://p:3128');
+  });
   it('NO_PROXY=* turns it off; no proxy.env, no proxy', () => {
     expect(proxyFor({ ...proxy, NO_PROXY: '*' }, 'mirror.example.com')).toBeNull();
     expect(proxyFor(null, 'mirror.example.com')).toBeNull();
@@ -175,8 +194,18 @@ describe('error: the check itself', () => {
     const r = { ...refused, pulls: [{ ...refused.pulls[0]!, log: { ...refused.pulls[0]!.log, attempts: [] } }] };
     expect(hintFor({ ...base, report: r, end: EXITED })).toMatch(/^podman refused the pull before trying any source/);
   });
-  it('interrupted: no hint', () => {
-    expect(hintFor({ ...base, end: { ...EXITED, status: 'interrupted' } })).toBeNull();
+  it('interrupted: no hint, whatever the client said', () => {
+    expect(hintFor({ ...base, end: { ...EXITED, status: 'interrupted', clientSaid: 'error: forbidden' } })).toBeNull();
+  });
+  it('a pod that could not be created for another reason; a pod that ended with nothing to read', () => {
+    expect(hintFor({ ...base, end: { ...EXITED, status: 'could-not-start', clientSaid: 'exceeded quota' } })).toBe("the node's pod could not be created: read the reason above");
+    expect(hintFor({ ...base, end: EXITED })).toBe('the node pod ended without a result: rerun with --log-dir and read the log');
+    // A pull with no exit code yet is not one podman refused.
+    const open = { ...empty, pulls: [{ image: null, presentBefore: null, exitCode: null, removed: null, log: { attempts: [], pulled: false, error: null, registriesFiles: [] } }] };
+    expect(hintFor({ ...base, report: open, end: EXITED })).toBe('the node pod ended without a result: rerun with --log-dir and read the log');
+  });
+  it.each(['ImagePullBackOff', 'ErrImagePull', 'back-off pulling image "x"'])('the pod image cannot be pulled: %s', (said) => {
+    expect(hintFor({ ...base, end: { ...EXITED, status: 'timed-out', clientSaid: said } })).toMatch(/^the node pod's image cannot be pulled/);
   });
   it('mirrored: no hint', () => {
     expect(hint(report('mirrored-digest', 0))).toBeNull();
