@@ -124,10 +124,10 @@ describe('the cluster proxy, by Go\'s rules (golang.org/x/net http/httpproxy)', 
     expect([proxyFor(p, 'x.lab.example'), proxyFor(p, 'lab.example'), proxyFor(p, '10.0.0.5:5000'), proxyFor(p, '10.0.0.6:5000'), proxyFor(p, '127.0.0.2:5000')]).toEqual([null, 'http://p:3128', null, 'http://p:3128', null]);
   });
   it('IPv6: bracketed with a port, a CIDR of its own family; a name is never in a CIDR', () => {
-    const p = { HTTPS_PROXY: 'http://p:3128', NO_PROXY: 'fd00::/8,[fd01::1]:5000,10.0.0.0/8' };
+    const p = { HTTPS_PROXY: 'http://p:3128', NO_PROXY: 'fd00::/8,[2001:db8::5]:5000,10.0.0.0/8' };
     expect(proxyFor(p, '[fd00::7]:5000')).toBeNull();
-    expect(proxyFor(p, '[fd01::1]:5000')).toBeNull();
-    expect(proxyFor(p, '[fd01::1]:6000')).toBe('http://p:3128');
+    expect(proxyFor(p, '[2001:db8::5]:5000')).toBeNull();
+    expect(proxyFor(p, '[2001:db8::5]:6000')).toBe('http://p:3128');
     expect(proxyFor(p, 'fdff::1')).toBeNull();
     expect(proxyFor(p, '2001:db8::1')).toBe('http://p:3128');
     expect(proxyFor(p, '10.example')).toBe('http://p:3128');
