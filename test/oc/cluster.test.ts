@@ -111,6 +111,15 @@ describe('run namespace', () => {
     expect(ns.metadata.annotations['openshift.io/node-selector']).toBe('');
     expect(ns.metadata.labels).toMatchObject({ 'app.kubernetes.io/managed-by': 'oc-icsp', 'oc-icsp/run-id': 'r1' });
   });
+  it('a generated name that collides is asked for again, once; a refusal or an odd answer is an error', async () => {
+    const create = ['create', '-f', '-', '-o', 'name'];
+    const collided = { exitCode: 1, stderr: 'Error from server (AlreadyExists): namespaces "oc-icsp-x7k2p" already exists' };
+    expect(await createRunNamespace(fakeRunner([{ args: create, result: collided }, { args: create, result: { stdout: 'namespace/oc-icsp-b2c3d\n' } }]), 'r1')).toBe('oc-icsp-b2c3d');
+    await expect(createRunNamespace(fakeRunner([{ args: create, result: collided }, { args: create, result: collided }]), 'r1')).rejects.toThrow(
+      'cannot create a namespace for the node pods: Error from server (AlreadyExists): namespaces "oc-icsp-x7k2p" already exists',
+    );
+    await expect(createRunNamespace(fakeRunner([{ args: create, result: { stdout: 'namespace/kube-system\n' } }]), 'r1')).rejects.toThrow('unexpected answer creating the namespace: namespace/kube-system');
+  });
   it('is deleted without waiting', async () => {
     const oc = fakeRunner([{ args: ['delete', 'namespace', 'oc-icsp-x7k2p', '--ignore-not-found', '--wait=false'] }]);
     expect(await deleteNamespace(oc, 'oc-icsp-x7k2p')).toBe(true);
