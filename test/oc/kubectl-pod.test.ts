@@ -24,6 +24,38 @@ describe('node pod for the kubectl path', () => {
     });
   });
 
+  it('field by field, as the API is sent it', () => {
+    expect(JSON.parse(nodePodManifest({ ...request, image: 'tools:1' }))).toEqual({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        generateName: 'worker-0examplecom-icsp-',
+        namespace: 'oc-icsp-abcde',
+        labels: { 'app.kubernetes.io/managed-by': 'oc-icsp' },
+        annotations: { 'debug.openshift.io/source-resource': '/v1, Resource=nodes/worker-0.example.com', 'openshift.io/required-scc': 'privileged' },
+      },
+      spec: {
+        hostNetwork: true,
+        hostPID: true,
+        tolerations: [{ operator: 'Exists' }],
+        volumes: [{ name: 'host', hostPath: { path: '/' } }],
+        containers: [
+          {
+            name: 'container-00',
+            image: 'tools:1',
+            command: request.command,
+            securityContext: { privileged: true, runAsUser: 0 },
+            volumeMounts: [{ name: 'host', mountPath: '/host' }],
+            env: [{ name: 'HOST', value: '/host' }],
+          },
+        ],
+        nodeName: 'worker-0.example.com',
+        hostIPC: true,
+        restartPolicy: 'Never',
+      },
+    });
+  });
+
   it('follows the logs of that container, waiting for it to run', () => {
     expect(followLogsArgs('p', 'ns')).toEqual(['logs', '-f', 'pod/p', '-n', 'ns', '-c', 'container-00', '--pod-running-timeout=15m']);
   });
