@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openClient } from '../../src/oc/client.js';
+import { autoRunner, type NodeRunner } from '../../src/oc/node-runner.js';
 import { fakeRunner } from '../fake-runner.js';
 
 describe('the node runner chosen with the client', () => {
@@ -70,5 +71,48 @@ describe('the node runner chosen with the client', () => {
     process.off('warning', onWarning);
     expect(ends.sort()).toEqual(nodes.map((n) => `${n} interrupted`).sort());
     expect(warnings.map((w) => w.name)).toEqual([]);
+  });
+});
+
+describe('--strategy auto', () => {
+  const fake = (name: string) => {
+    const seen: string[] = [];
+    const runner: NodeRunner = {
+      strategy: name,
+      plan: (nodes) => (seen.push(`plan ${nodes.length}`), []),
+      run: async (request) => (seen.push(`run ${request.nodes.length}`), { namespace: name, cleanedUp: true, notices: [] }),
+      pending: () => [`namespace/${name}`],
+      abandon: () => void seen.push('abandon'),
+    };
+    return { runner, seen };
+  };
+  const request = (n: number) => ({ nodes: Array.from({ length: n }, (_, i) => `w${i}`), command: [], parallel: 1, timeoutMs: 1, signal: new AbortController().signal, start: () => ({ output() {}, clientTalk() {}, finished: () => false }), end() {} });
+
+  it('before it chooses: says both, has nothing pending, abandons nothing', () => {
+    const small = fake('oc debug');
+    const large = fake('daemonset');
+    const auto = autoRunner(small.runner, large.runner, 25);
+    expect(auto.strategy).toBe('auto (oc debug up to 25 nodes, else daemonset)');
+    expect(auto.pending()).toEqual([]);
+    auto.abandon();
+    expect([...small.seen, ...large.seen]).toEqual([]);
+  });
+
+  it.each([
+    [25, 'oc debug'],
+    [26, 'daemonset'],
+  ])('%i nodes: %s, for the plan and the run, and what it leaves is that one\'s', async (n, chosen) => {
+    const small = fake('oc debug');
+    const large = fake('daemonset');
+    const auto = autoRunner(small.runner, large.runner, 25);
+    auto.plan(request(n).nodes, []);
+    expect(auto.strategy).toBe(chosen);
+    expect((await auto.run(request(n))).namespace).toBe(chosen);
+    expect(auto.pending()).toEqual([`namespace/${chosen}`]);
+    auto.abandon();
+    const used = chosen === 'oc debug' ? small : large;
+    const other = chosen === 'oc debug' ? large : small;
+    expect(used.seen).toEqual([`plan ${n}`, `run ${n}`, 'abandon']);
+    expect(other.seen).toEqual([]);
   });
 });

@@ -44,3 +44,18 @@ describe('adviceFor', () => {
     expect(adviceFor('unauthorized', '')).toMatch(/openshift-config\/pull-secret/);
   });
 });
+
+describe('what to do about each failure', () => {
+  it.each([
+    ['manifest-unknown', '', 'the image is not on this mirror: mirror it there (oc mirror, or oc image mirror)'],
+    ['unauthorized', '', 'the mirror needs credentials: add them to the cluster pull secret (openshift-config/pull-secret)'],
+    ['tls', 'http: server gave HTTP response to HTTPS client', 'the mirror speaks plain HTTP: add it to image.config.openshift.io/cluster spec.registrySources.insecureRegistries'],
+    ['tls', 'x509: certificate signed by unknown authority', "the node does not trust the mirror's certificate: add its CA to image.config.openshift.io/cluster spec.additionalTrustedCA"],
+    ['dns', '', 'the node cannot resolve the host: check the mirror host name and the cluster DNS'],
+    ['connection-refused', '', 'nothing listens there: check the mirror host, port and that the registry is running'],
+    ['timeout', '', 'the connection timed out: check firewalls and proxy settings between the node and the registry'],
+    ['blocked', '', 'registries.conf blocks this registry (NeverContactSource or image.config blockedRegistries)'],
+    ['other', 'fetching blob sha256:x: 404', 'the registry served the manifest but not its blobs: mirror the image again'],
+    ['other', 'something else', 'see the raw log (--log-dir) for the full error'],
+  ] as const)('%s (%s)', (reason, message, advice) => expect(adviceFor(reason, message)).toBe(advice));
+});
