@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { clusterConf, compareNodeConfig } from '../../src/app/node-config.js';
 import { pickImages } from '../../src/app/pick-images.js';
-import { isUpToDate, poolOf, poolWarnings, selects } from '../../src/app/rollout.js';
+import { isUpToDate, pendingRollout, poolOf, poolWarnings, selects } from '../../src/app/rollout.js';
 import { decodeContents, sameMirrorBehaviour } from '../../src/app/status.js';
 import type { ClusterNode } from '../../src/oc/cluster.js';
 import type { LabelSelector, MachineConfigPool } from '../../src/oc/machine-config.js';
@@ -114,6 +114,25 @@ describe('pools and rollout', () => {
     expect(isUpToDate(node({}, 'r2', 'r2'))).toBe(true);
     expect(isUpToDate(node({}, 'r1', 'r2'))).toBe(false);
     expect(isUpToDate(node({}, 'r2', 'r2', 'Working'))).toBe(false);
+    // No MCO annotations (not OpenShift): nothing to be up to date with.
+    expect(isUpToDate({ ...node({}, 'r2', 'r2'), currentConfig: null, desiredConfig: null })).toBe(false);
+    expect(isUpToDate({ ...node({}, 'r2', 'r2'), mcoState: null })).toBe(true);
+  });
+  it('a rollout pending: current -> desired; none when they agree or one is unknown', () => {
+    expect(pendingRollout(node({}, 'r1', 'r2'))).toBe('r1 -> r2');
+    expect(pendingRollout(node({}, 'r2', 'r2'))).toBeNull();
+    expect(pendingRollout({ ...node({}, 'r1', 'r2'), desiredConfig: null })).toBeNull();
+    expect(pendingRollout({ ...node({}, 'r1', 'r2'), currentConfig: null })).toBeNull();
+  });
+  it('an empty selector selects nothing (the MCO would not roll out to every node by it); no pool, no owner', () => {
+    expect(selects({ matchLabels: {}, matchExpressions: [] }, { a: '' })).toBe(false);
+    expect(poolOf(node({ other: '' }, 'a', 'a'), [pool('worker', { 'node-role.kubernetes.io/worker': '' })])).toBeNull();
+  });
+  it('a degraded pool without a message; a pool neither updating nor degraded says nothing', () => {
+    expect(poolWarnings([pool('infra', {}, { degraded: { status: true, message: null }, updating: { status: true, message: 'x' } })], 'kubectl icsp')).toEqual([
+      'MachineConfigPool infra is degraded; its nodes may keep an old registries.conf (kubectl icsp status)',
+    ]);
+    expect(poolWarnings([pool('worker', {}, { degraded: null, updating: null })], 'oc icsp')).toEqual([]);
   });
   it('warnings: updating, degraded, paused', () => {
     expect(
