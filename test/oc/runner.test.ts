@@ -62,4 +62,32 @@ describe('execaRunner', () => {
     const proc = execaRunner({ binary: '/nonexistent/oc', loginAdvice: '', globalArgs: [] }).stream(['debug'], collect().handlers);
     expect((await proc.done).failedToStart).toMatch(/^could not run the client: .*ENOENT/);
   });
+
+  it('runDetached: the call outlives us and waits for nothing; the client runs with NO_COLOR where we wait for it', async () => {
+    const { mkdtempSync, readFileSync, existsSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'oc-icsp-detached-'));
+    const runner = sh();
+    // A run first: child_process is loaded with execa.
+    expect((await runner.run(['-c', 'printf %s "$NO_COLOR"'])).stdout).toBe('1');
+    const started = Date.now();
+    runner.runDetached(['-c', `sleep 0.2; echo done > "${join(dir, 'out')}"`]);
+    expect(Date.now() - started).toBeLessThan(150);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+    for (let i = 0; i < 100 && !existsSync(join(dir, 'out')); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(readFileSync(join(dir, 'out'), 'utf8')).toBe('done\n');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('stopped before it started: it is stopped as soon as it starts', async () => {
+    const proc = sh().stream(['-c', "trap 'echo stopped; exit 7' INT; echo started; while :; do sleep 0.05; done"], collect().handlers);
+    const asked = Date.now();
+    proc.stop();
+    const end = await proc.done;
+    // SIGINT reached it before or after its trap was set; either way it ended at once.
+    expect([7, 'SIGINT']).toContain(end.exitCode === 7 ? 7 : end.signal);
+    expect(Date.now() - asked).toBeLessThan(2000);
+    expect(liveClientCount()).toBe(0);
+  });
 });
