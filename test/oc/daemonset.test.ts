@@ -7,6 +7,7 @@ import { PODS_PER_FOLLOWER, shardsOf, watchPodsArgs } from '../../src/oc/daemons
 import { podStateLine } from '../../src/oc/daemonset-pods.js';
 import { RHEL8_NODE_DEBUG_IMAGE, SERVER_VERSION_ARGS } from '../../src/oc/kubectl-pod.js';
 import { fakeRunner } from '../fake-runner.js';
+import { hostPodShape } from './host-pod-shape.js';
 
 describe('what a DaemonSet run creates, in one create -f -', () => {
   const nodes = Array.from({ length: PODS_PER_FOLLOWER + 2 }, (_, i) => `w${i}`);
@@ -325,19 +326,7 @@ describe('the objects, field by field (what the API is sent)', () => {
         template: {
           metadata: { labels: shardLabels, annotations: { 'openshift.io/required-scc': 'privileged' } },
           spec: {
-            hostNetwork: true,
-            hostPID: true,
-            tolerations: [{ operator: 'Exists' }],
-            volumes: [{ name: 'host', hostPath: { path: '/' } }],
-            containers: [
-              {
-                name: 'probe',
-                image: 'tools:1',
-                command: ['/bin/sh', '-c', '"$@"; while :; do sleep 3600; done', 'oc-icsp-probe', 'echo', 'hi'],
-                securityContext: { privileged: true, runAsUser: 0 },
-                volumeMounts: [{ name: 'host', mountPath: '/host' }],
-              },
-            ],
+            ...hostPodShape('probe', 'tools:1', ['/bin/sh', '-c', '"$@"; while :; do sleep 3600; done', 'oc-icsp-probe', 'echo', 'hi']),
             affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['w0'] }] }] } } },
             terminationGracePeriodSeconds: 0,
           },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { containerProgress, fallbackDebugImage, followLogsArgs, SERVER_VERSION_ARGS, kubectlPodStrategy, nodePodManifest, runNodePod, watchContainerArgs } from '../../src/oc/kubectl-pod.js';
 import { fakeRunner } from '../fake-runner.js';
+import { hostPodShape } from './host-pod-shape.js';
 
 const request = { node: 'worker-0.example.com', namespace: 'oc-icsp-abcde', image: undefined, command: ['chroot', '/host', 'sh', '-c', 'x', 'sh', 'img'] };
 
@@ -35,20 +36,7 @@ describe('node pod for the kubectl path', () => {
         annotations: { 'debug.openshift.io/source-resource': '/v1, Resource=nodes/worker-0.example.com', 'openshift.io/required-scc': 'privileged' },
       },
       spec: {
-        hostNetwork: true,
-        hostPID: true,
-        tolerations: [{ operator: 'Exists' }],
-        volumes: [{ name: 'host', hostPath: { path: '/' } }],
-        containers: [
-          {
-            name: 'container-00',
-            image: 'tools:1',
-            command: request.command,
-            securityContext: { privileged: true, runAsUser: 0 },
-            volumeMounts: [{ name: 'host', mountPath: '/host' }],
-            env: [{ name: 'HOST', value: '/host' }],
-          },
-        ],
+        ...hostPodShape('container-00', 'tools:1', request.command, [{ name: 'HOST', value: '/host' }]),
         nodeName: 'worker-0.example.com',
         hostIPC: true,
         restartPolicy: 'Never',
