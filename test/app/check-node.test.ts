@@ -5,9 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { type LogSink, startNodeCheck, type NodeCheckContext } from '../../src/app/check-node.js';
 import type { Engine } from '../../src/pull-log/engines.js';
 import { parseReference } from '../../src/registries/reference.js';
+import { readPolicies } from '../../src/registries/policies.js';
+import { clusterConf } from '../../src/app/node-config.js';
 
 const IMAGE = 'registry.sandbox.invalid/team/app@sha256:ed0758f0c3025b18efd9a6be002cb052ea209fee69fabe818979512ae18433c0';
-const lines = (node: string) => readFileSync(node === 'tight' ? 'test/fixtures/node-logs-low-disk/tight.log' : `test/fixtures/node-logs-both/${node}.log`, 'utf8').split('\n');
+const FIXTURE: Record<string, string> = { tight: 'node-logs-low-disk/tight.log', proxied: 'node-logs/digest-proxied.log' };
+const lines = (node: string) => readFileSync(`test/fixtures/${FIXTURE[node] ?? `node-logs-both/${node}.log`}`, 'utf8').split('\n');
 const END = { status: 'exited' as const, exitCode: 0, clientSaid: null, durationMs: 1234 };
 
 function check(node: string, engine: Engine, over: Partial<NodeCheckContext> = {}) {
@@ -79,5 +82,28 @@ describe('the node check around the verdict', () => {
   it('too little room to pull: the manifest stood for the pull, and the result says how much room there was', async () => {
     const [result] = await check('tight', 'podman').sink.finish(END);
     expect([result!.verdict, result!.lowDisk]).toEqual(['mirrored', { availableKb: 65536, totalKb: 65536 }]);
+  });
+
+  it('through the cluster proxy: the proxy, NO_PROXY and the mirrors reached through it; the image left as it was found', async () => {
+    const [result] = await check('proxied', 'podman').sink.finish(END);
+    expect(result!.verdict).toBe('mirrored');
+    expect(result!.proxy).toEqual({ used: true, httpsProxy: 'http://127.0.0.1:43761', noProxy: '.cluster.local,.svc,localhost', mirrorsThroughProxy: ['proxied.sandbox.invalid:42257'] });
+    expect([result!.imageWasPresent, result!.imageRemoved]).toEqual([false, true]);
+    expect(result!.credentials['127.0.0.1:36193']).toBe(true);
+    // No CRI-O events in this older capture: nothing to say about what CRI-O loaded.
+    expect(result!.crioConfig).toBeNull();
+  });
+
+  it("the node's registries.conf against what the cluster's policies render: the same, or not", async () => {
+    // The sandbox's mirror speaks plain HTTP: image.config lists it as insecure, so the MCO renders it so.
+    const image = { apiVersion: 'config.openshift.io/v1', kind: 'Image', metadata: { name: 'cluster' }, spec: { registrySources: { insecureRegistries: ['proxied.sandbox.invalid:42257'] } } };
+    const icsp = (source: string, mirror: string) => ({ apiVersion: 'operator.openshift.io/v1alpha1', kind: 'ImageContentSourcePolicy', metadata: { name: 'x' }, spec: { repositoryDigestMirrors: [{ source, mirrors: [mirror] }] } });
+    const policies = (source: string, mirror: string) => readPolicies([icsp(source, mirror), image].map((object) => ({ origin: 't', object })));
+    const same = await check('proxied', 'podman', { expected: clusterConf(policies('registry.sandbox.invalid/team', 'proxied.sandbox.invalid:42257/mirror/team')) }).sink.finish(END);
+    expect(same[0]!.config).toMatchObject({ matchesCluster: true });
+    const other = await check('proxied', 'podman', { expected: clusterConf(policies('registry.sandbox.invalid/team', 'elsewhere.example/team')) }).sink.finish(END);
+    expect(other[0]!.config).toMatchObject({ matchesCluster: false });
+    // The verdict's expectation knows the file lags: not a mirror problem then, but still mirrored here.
+    expect(other[0]!.verdict).toBe('mirrored');
   });
 });
