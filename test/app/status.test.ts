@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeContents, nodesBehind, status, statusOutcome } from '../../src/app/status.js';
 import { openClient } from '../../src/oc/client.js';
 import { POLICY_RESOURCES } from '../../src/oc/cluster.js';
-import { MC_RESOURCE, MCP_RESOURCE } from '../../src/oc/machine-config.js';
+import { listMachineConfigPools, MC_RESOURCE, machineConfigFiles, MCP_RESOURCE } from '../../src/oc/machine-config.js';
 import { type Expected, fakeRunner } from '../fake-runner.js';
 
 const fixture = (name: string) => readFileSync(`test/fixtures/cluster/${name}`, 'utf8');
@@ -84,5 +84,58 @@ describe('Ignition file contents', () => {
     const { gzipSync } = await import('node:zlib');
     const source = `data:;base64,${gzipSync('[[registry]]\n').toString('base64')}`;
     expect(await decodeContents({ source, compression: 'gzip' })).toBe('[[registry]]\n');
+  });
+});
+
+describe('the MCO objects as the client gives them (test/fixtures/cluster)', () => {
+  it('each pool: selector (matchLabels or matchExpressions), desired and current config, counts, conditions', async () => {
+    const pools = await listMachineConfigPools(fakeRunner([{ args: ['get', MCP_RESOURCE, '-o', 'json'], result: { stdout: fixture('machineconfigpools.json') } }]));
+    expect(pools).toEqual([
+      {
+        name: 'worker',
+        nodeSelector: { matchLabels: { 'node-role.kubernetes.io/worker': '' }, matchExpressions: [] },
+        desiredConfig: 'rendered-worker-2',
+        currentConfig: 'rendered-worker-1',
+        machineCount: 5, updatedMachineCount: 4, readyMachineCount: 4, degradedMachineCount: 0, unavailableMachineCount: 1,
+        updating: { status: true, message: 'All nodes are updating to rendered-worker-2' },
+        degraded: { status: false, message: null },
+        paused: false,
+      },
+      {
+        name: 'infra',
+        nodeSelector: { matchLabels: {}, matchExpressions: [{ key: 'node-role.kubernetes.io/infra', operator: 'Exists', values: [] }] },
+        desiredConfig: 'rendered-infra-2',
+        currentConfig: 'rendered-infra-2',
+        machineCount: 1, updatedMachineCount: 1, readyMachineCount: 1, degradedMachineCount: 0, unavailableMachineCount: 0,
+        // An empty message is no message.
+        updating: { status: false, message: null },
+        degraded: { status: false, message: null },
+        paused: false,
+      },
+    ]);
+  });
+
+  it('a pool with no status yet, paused: zero counts, no conditions', async () => {
+    const bare = JSON.stringify({ items: [{ metadata: { name: 'edge' }, spec: { paused: true } }] });
+    expect(await listMachineConfigPools(fakeRunner([{ args: ['get', MCP_RESOURCE, '-o', 'json'], result: { stdout: bare } }]))).toEqual([
+      { name: 'edge', nodeSelector: { matchLabels: {}, matchExpressions: [] }, desiredConfig: null, currentConfig: null, machineCount: 0, updatedMachineCount: 0, readyMachineCount: 0, degradedMachineCount: 0, unavailableMachineCount: 0, updating: null, degraded: null, paused: true },
+    ]);
+  });
+
+  it("a rendered MachineConfig's files by path, with their compression; a file without contents is left out", async () => {
+    const mc = JSON.parse(fixture('mc-rendered-worker-2.json'));
+    mc.spec.config.storage.files.push({ path: '/etc/empty' }, { contents: { source: 'data:,x' } });
+    const files = await machineConfigFiles(fakeRunner([{ args: ['get', MC_RESOURCE, 'rendered-worker-2', '-o', 'json'], result: { stdout: JSON.stringify(mc) } }]), 'rendered-worker-2');
+    expect(Object.keys(files!)).toEqual(['/etc/containers/registries.conf']);
+    expect(files!['/etc/containers/registries.conf']).toEqual({ source: expect.stringMatching(/^data:;base64,H4sI/), compression: 'gzip' });
+    expect(await machineConfigFiles(fakeRunner([{ args: ['get', MC_RESOURCE, 'gone', '-o', 'json'], result: { exitCode: 1, stderr: 'NotFound' } }]), 'gone')).toBeNull();
+    const none = JSON.stringify({ spec: {} });
+    expect(await machineConfigFiles(fakeRunner([{ args: ['get', MC_RESOURCE, 'x', '-o', 'json'], result: { stdout: none } }]), 'x')).toEqual({});
+  });
+
+  it('pools the client may not list: an error that says so', async () => {
+    await expect(listMachineConfigPools(fakeRunner([{ args: ['get', MCP_RESOURCE, '-o', 'json'], result: { exitCode: 1, stderr: 'Error from server (Forbidden): machineconfigpools is forbidden' } }]))).rejects.toThrow(
+      /^cannot list MachineConfigPools: Error from server \(Forbidden\): machineconfigpools is forbidden: log in as a cluster administrator$/,
+    );
   });
 });
