@@ -268,3 +268,78 @@ describe('verify: images, nodes and outcomes', () => {
     expect(result.nodes[0]).toMatchObject({ verdict: 'error' });
   });
 });
+
+describe('verify at scale, and the warnings its results bring', () => {
+  const REPOS = ['mirror.example:5000/team/app', 'mirror.example:5000'];
+  const callWith = (node: string, check: 'pull' | 'manifest', engine: 'podman' | 'crictl' | 'both', extra: Partial<Expected> = {}): Expected => ({
+    args: debugNodeArgs({ node, namespace: NS, image: undefined, command: nodeCommand({ images: [IMAGE], check, engine, keepImage: false, repositories: REPOS }) }),
+    ...extra,
+  });
+  const fixture = (path: string) => {
+    const lines = readFileSync(`test/fixtures/${path}`, 'utf8').split('\n');
+    return { stdout: lines.filter((l) => !l.startsWith('[oc] ')).join('\n'), stderr: lines.filter((l) => l.startsWith('[oc] ')).map((l) => l.slice(5)).join('\n') };
+  };
+  const many = Array.from({ length: 26 }, (_, i) => `w${String(i).padStart(2, '0')}`);
+
+  it('above 25 nodes, --check auto reads manifests and says so; each node counted as it finishes', async () => {
+    const { client, nodeRunner } = setup([...clusterCalls(many.map((n) => nodeItem(n))), CREATE_NS, ...many.map((n) => callWith(n, 'manifest', 'podman', { result: captured('digest-mirrored') })), DELETE_NS]);
+    const progress: string[] = [];
+    const result = await verify(request({ check: 'auto', parallel: 26 }), { client, nodeRunner, signal: new AbortController().signal, logSink: undefined, onNodeDone: (d, t) => void progress.push(`${d}/${t}`) });
+    expect(result.check).toBe('manifest');
+    expect(result.warnings).toContain('26 nodes: reading manifests only (--check manifest): blob failures after the manifest are not seen; --check pull to pull');
+    expect(progress[0]).toBe('0/26');
+    expect(progress.at(-1)).toBe('26/26');
+    expect(progress).toHaveLength(27);
+  });
+
+  it('above 25 nodes with CRI-O pulling: every node pulls, and the run says so', async () => {
+    const { client, nodeRunner } = setup([...clusterCalls(many.map((n) => nodeItem(n))), CREATE_NS, ...many.map((n) => callWith(n, 'pull', 'crictl', { result: captured('digest-mirrored') })), DELETE_NS]);
+    const result = await verify(request({ check: 'auto', engine: 'crictl', parallel: 26 }), { client, nodeRunner, signal: new AbortController().signal, logSink: undefined });
+    expect(result.check).toBe('pull');
+    expect(result.warnings).toContain('26 nodes: --engine crictl pulls on every node (CRI-O has no manifest-only read); --engine podman --check manifest writes nothing to nodes');
+  });
+
+  it('25 nodes or fewer with --check auto: pulls, no such warning', async () => {
+    const { client, nodeRunner } = setup([...clusterCalls([nodeItem('w0')]), CREATE_NS, callWith('w0', 'pull', 'podman', { result: captured('digest-mirrored') }), DELETE_NS]);
+    const result = await verify(request({ check: 'auto' }), { client, nodeRunner, signal: new AbortController().signal, logSink: undefined });
+    expect(result.check).toBe('pull');
+    expect(result.warnings.filter((w) => /nodes: /.test(w))).toEqual([]);
+  });
+
+  it('a stale CRI-O config and the engines disagreeing: each a warning', async () => {
+    const { client, nodeRunner } = setup([...clusterCalls([nodeItem('stale')]), CREATE_NS, callWith('stale', 'pull', 'both', { result: fixture('node-logs-both/not-reloaded.log') }), DELETE_NS]);
+    const result = await verify(request({ engine: 'both' }), { client, nodeRunner, signal: new AbortController().signal, logSink: undefined });
+    expect(result.warnings.filter((w) => w.startsWith('stale: '))).toEqual([
+      expect.stringMatching(/^stale: registries\.conf changed after CRI-O last loaded it \(2026-11-30T08:36:47\.000Z > 2026-11-30T06:36:47\.132Z\): CRI-O still pulls by the old one; systemctl reload crio on the node, or find why the MCO did not reload it$/),
+      expect.stringMatching(/^stale: podman mirrored from 127\.0\.0\.1:\d+\/mirror\/team\/app@sha256:\w+, CRI-O not-mirrored: CRI-O has not reloaded/),
+    ]);
+    expect(verifyOutcome(result)).toBe('findings');
+  });
+
+  it('a node with no room to pull, and whose file differs from the policies: each a warning; mirrored all the same', async () => {
+    const { client, nodeRunner } = setup([...clusterCalls([nodeItem('tight')]), CREATE_NS, callWith('tight', 'pull', 'podman', { result: fixture('node-logs-low-disk/tight.log') }), DELETE_NS]);
+    const result = await verify(request(), { client, nodeRunner, signal: new AbortController().signal, logSink: undefined });
+    expect(result.nodes[0]!.verdict).toBe('mirrored');
+    expect(result.warnings.filter((w) => w.startsWith('tight: '))).toEqual([
+      'tight: only 0.1 GiB of 0.1 GiB free where a pull writes: its manifest was read instead of pulling, so the check adds nothing to the disk (free space on the node to pull)',
+      "tight: its registries.conf differs from what the cluster's policies render; the MCO will bring it in line",
+    ]);
+  });
+
+  it('two images under one policy: its row once, one node check per image', async () => {
+    const other = `registry.sandbox.invalid/team/db@${DIGEST}`;
+    const { client, nodeRunner } = setup([
+      ...clusterCalls([nodeItem('w0')]),
+      CREATE_NS,
+      {
+        args: debugNodeArgs({ node: 'w0', namespace: NS, image: undefined, command: nodeCommand({ images: [IMAGE, other], check: 'pull', engine: 'podman', keepImage: false, repositories: [...REPOS, 'mirror.example:5000/team/db'] }) }),
+        result: captured('digest-mirrored'),
+      },
+      DELETE_NS,
+    ]);
+    const result = await verify(request({ images: [IMAGE, other] }), { client, nodeRunner, signal: new AbortController().signal, logSink: undefined });
+    expect(result.policies).toHaveLength(1);
+    expect(result.images).toEqual([IMAGE, other]);
+    expect(result.nodes.map((n) => n.image)).toEqual([IMAGE, other]);
+  });
+});
