@@ -70,7 +70,10 @@ describe('images running pods use', () => {
   });
   const itms = { apiVersion: 'config.openshift.io/v1', kind: 'ImageTagMirrorSet', metadata: { name: 'tags' }, spec: { imageTagMirrors: [{ source: 'registry.example.com/team/app', mirrors: ['mirror.corp:5000/app'] }] } };
   const idms = { apiVersion: 'config.openshift.io/v1', kind: 'ImageDigestMirrorSet', metadata: { name: 'ops' }, spec: { imageDigestMirrors: [{ source: 'registry.example.com/ops', mirrors: ['mirror.corp:5000/ops'] }] } };
-  const rules = readPolicies([icsp, itms, idms].map((object) => ({ origin: 'test', object }))).rules;
+  const itmsOps = { apiVersion: 'config.openshift.io/v1', kind: 'ImageTagMirrorSet', metadata: { name: 'ops-tags' }, spec: { imageTagMirrors: [{ source: 'registry.example.com/ops', mirrors: ['mirror.corp:5000/ops'] }] } };
+  const idmsApp = { apiVersion: 'config.openshift.io/v1', kind: 'ImageDigestMirrorSet', metadata: { name: 'app' }, spec: { imageDigestMirrors: [{ source: 'registry.example.com/team/app', mirrors: ['mirror.corp:5000/app'] }] } };
+  const idmsNoMirrors = { apiVersion: 'config.openshift.io/v1', kind: 'ImageDigestMirrorSet', metadata: { name: 'closed' }, spec: { imageDigestMirrors: [{ source: 'registry.example.com/closed', mirrorSourcePolicy: 'NeverContactSource' }] } };
+  const rules = readPolicies([icsp, itms, idms, itmsOps].map((object) => ({ origin: 'test', object }))).rules;
   it('a tag the runtime gave no digest for stands for a tag mirror; a digest one, found later, wins its source; sorted by source', () => {
     const more = [
       { namespace: 'z', pod: 'tag-only', image: 'registry.example.com/team/app:2.0', imageID: '' },
@@ -83,6 +86,19 @@ describe('images running pods use', () => {
       { image: 'registry.example.com/team/app:2.0', source: 'registry.example.com/team/app', seenIn: 'z/tag-only' },
     ]);
     expect(pickImages(more, rules, 1).map((p) => p.source)).toEqual(['registry.example.com/ops']);
+  });
+  it('under two digest sources the longest stands for the image; a digest held is not replaced by a tag; policies without mirrors cover nothing', () => {
+    const withApp = readPolicies([icsp, idmsApp, idms, itmsOps, idmsNoMirrors].map((object) => ({ origin: 'test', object }))).rules;
+    const pods = [
+      { namespace: 'a', pod: 'digest-first', image: `registry.example.com/ops/db@${D}`, imageID: '' },
+      { namespace: 'b', pod: 'tag-later', image: 'registry.example.com/ops/db:2', imageID: '' },
+      { namespace: 'c', pod: 'app', image: `registry.example.com/team/app@${D}`, imageID: '' },
+      { namespace: 'd', pod: 'closed', image: `registry.example.com/closed/x@${D}`, imageID: '' },
+    ];
+    expect(pickImages(pods, withApp, 5)).toEqual([
+      { image: `registry.example.com/ops/db@${D}`, source: 'registry.example.com/ops', seenIn: 'a/digest-first' },
+      { image: `registry.example.com/team/app@${D}`, source: 'registry.example.com/team/app', seenIn: 'c/app' },
+    ]);
   });
 });
 
