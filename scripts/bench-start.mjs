@@ -68,7 +68,7 @@ try {
     const goal = goals[r.command];
     const also = single ? ` (${(r.mean / machine).toFixed(2)}x this machine's node -e 0)` : '';
     console.log(
-      `  ${r.command.padEnd(30)} ${(r.mean * 1000).toFixed(1).padStart(6)} ms ± ${(r.stddev * 1000).toFixed(1)}  ${ratio.toFixed(2)}x ${single ? 'its own' : ''}node -e 0${also}${goal ? `  (goal <= ${goal}x: ${ratio <= goal ? 'met' : 'NOT met'})` : ''}`,
+      `  ${r.command.padEnd(30)} ${(r.mean * 1000).toFixed(1).padStart(6)} ms ± ${(r.stddev * 1000).toFixed(1)}  ${ratio.toFixed(2)}x ${single ? 'its own ' : ''}node -e 0${also}${goal ? `  (goal <= ${goal}x: ${ratio <= goal ? 'met' : 'NOT met'})` : ''}`,
     );
   }
 } finally {
