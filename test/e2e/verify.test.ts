@@ -208,11 +208,14 @@ describe.skipIf(!canRunSandbox)('flags that shape the run', () => {
 
   it('pulls into a throwaway store it removes: the node\'s image store gets the image only with --keep-image', () => {
     const hasImage = () => onNode(s, 'with-credentials', ['podman', 'image', 'exists', s.image]) === 0;
-    const stores = () => spawnSync('sh', ['-c', 'ls -d /var/tmp/oc-icsp-* 2>/dev/null | wc -l'], { encoding: 'utf8' }).stdout.trim();
-    const before = stores();
-    expect(JSON.parse(runVerify(s, [s.image, '--nodes', 'with-credentials', '-o', 'json']).stdout).nodes[0].verdict).toBe('mirrored');
+    // This run's own store, as podman's debug log names it (`podman --root /var/tmp/oc-icsp-XXXXXX/root`):
+    // other suites' runs make and remove stores of their own meanwhile, so a count would not tell.
+    const logs = join(work, 'store-logs');
+    expect(JSON.parse(runVerify(s, [s.image, '--nodes', 'with-credentials', '--log-dir', logs, '-o', 'json']).stdout).nodes[0].verdict).toBe('mirrored');
+    const store = /podman --root (\/var\/tmp\/oc-icsp-\w+)\/root/.exec(readFileSync(join(logs, 'with-credentials.log'), 'utf8'))?.[1];
+    expect(store).toMatch(/^\/var\/tmp\/oc-icsp-\w{6}$/);
+    expect(onNode(s, 'with-credentials', ['test', '-e', store!])).not.toBe(0);
     expect(hasImage()).toBe(false);
-    expect(stores()).toBe(before);
     runVerify(s, [s.image, '--nodes', 'with-credentials', '--keep-image']);
     expect(hasImage()).toBe(true);
     expect(onNode(s, 'with-credentials', ['podman', 'rmi', s.image])).toBe(0);
