@@ -19,12 +19,6 @@ import { expectationFor, mirrorWarnings, type PolicyRow, policyRows } from './po
 import { pendingRollout, poolOf, poolWarnings } from './rollout.js';
 import { type Outcome, outcomeOf } from './outcome.js';
 
-/**
- * Above this many nodes, `auto` runs one DaemonSet instead of a debug pod per node, and reads
- * manifests instead of pulling (see docs/scale.md for how it was chosen).
- */
-
-
 export interface VerifyRequest {
   /** The images to check; none: the ones the cluster runs that a mirror policy covers. */
   images: string[];

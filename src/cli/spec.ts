@@ -35,7 +35,7 @@ export const VERIFY_OPTIONS = {
   'keep-image': { type: 'boolean', default: false, describe: 'keep the pulled image on nodes that did not have it' },
   'log-dir': { type: 'string', describe: "save each node's raw log as DIR/<node>.log (mode 0600)" },
   'dry-run': { type: 'boolean', default: false, describe: 'print the client calls each node would get, create nothing, exit 0' },
-  strategy: { choices: ['auto', 'debug', 'daemonset'] as const, default: 'auto' as const, describe: `how nodes are reached: a debug pod per node, or one DaemonSet (auto: a DaemonSet above ${SCALE_THRESHOLD} nodes)` },
+  strategy: { choices: ['auto', 'debug', 'daemonset'] as const, default: 'auto' as const, describe: `how nodes are reached: a debug pod per node, or DaemonSets (auto: DaemonSets above ${SCALE_THRESHOLD} nodes)` },
   check: {
     choices: ['auto', 'pull', 'manifest'] as const,
     default: 'auto' as const,

@@ -79,7 +79,7 @@ export interface Client extends Readonly<ClientTraits> {
 
 export interface NodeRunnerOptions {
   image: string | undefined;
-  /** debug: a pod per node; daemonset: one DaemonSet; auto: by the number of nodes. */
+  /** debug: a pod per node; daemonset: DaemonSets; auto: by the number of nodes. */
   strategy?: 'debug' | 'daemonset' | 'auto';
   /** For auto: the most nodes a pod per node serves. */
   threshold?: number;

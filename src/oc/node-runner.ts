@@ -164,7 +164,7 @@ export async function forEachLimited<T>(items: T[], limit: number, signal: Abort
 }
 
 /**
- * `--strategy auto`: a pod per node up to `threshold` nodes, one DaemonSet above it. The choice
+ * `--strategy auto`: a pod per node up to `threshold` nodes, DaemonSets above it. The choice
  * is made when the run starts, from the number of nodes it is given.
  */
 export function autoRunner(small: NodeRunner, large: NodeRunner, threshold: number): NodeRunner {

@@ -29,7 +29,7 @@ export const ENGINE_NAMES = Object.keys(ENGINES) as Engine[];
 
 export type CheckChoice = CheckMode | 'auto';
 
-/** Above this many nodes, `auto` means one DaemonSet, manifest reads and grouped rows. */
+/** Above this many nodes, `auto` means DaemonSets, manifest reads and grouped rows (docs/scale.md says how it was chosen). */
 export const SCALE_THRESHOLD = 25;
 
 /** Why this engine and check cannot go together (bad input), or null. */

@@ -1,4 +1,4 @@
-// The same checks through a debug pod per node and through one DaemonSet, pulling and reading
+// The same checks through a debug pod per node and through DaemonSets, pulling and reading
 // manifests only: the same verdicts, the same JSON, nothing left behind; and the faults a big
 // cluster throws (a registry going down, pods refused by quota, a node deleted after listing,
 // a generated namespace name that collides).
@@ -69,7 +69,7 @@ describe.skipIf(!canRunSandbox)('debug pods and a DaemonSet agree', () => {
     expect(node.hint).toBe("the node pod's image cannot be pulled: pass --image with a tools image your mirror serves");
   });
 
-  it('one DaemonSet, tolerating every taint, its pods only on the selected Ready nodes', () => {
+  it('DaemonSets tolerating every taint, their pods only on the selected Ready nodes', () => {
     const events = sandbox.ledger(s.dir);
     const created = events.filter((e) => e.event === 'daemonset-created');
     expect(created.length).toBeGreaterThanOrEqual(2);
