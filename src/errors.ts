@@ -12,9 +12,6 @@ export class UserError extends InputError {
 }
 
 /** Exit codes are a contract; every command uses these. */
-/** The exit code of a use case's outcome (app/outcome.ts). */
-export const exitFor = (outcome: 'clean' | 'findings' | 'interrupted'): number => (outcome === 'clean' ? EXIT.ok : outcome === 'findings' ? EXIT.findings : EXIT.interrupted);
-
 export const EXIT = {
   ok: 0,
   findings: 1,

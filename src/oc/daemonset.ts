@@ -20,9 +20,6 @@ import { CREATE_FROM_STDIN, deleteNamespaceArgs, NamespaceLifecycle } from './na
 import type { NodeEnd, NodeRunner, NodeRunRequest, NodeSink, PlannedCall } from './node-runner.js';
 import type { OcRunner, RunningProcess, StreamHandlers } from './runner.js';
 
-export { FAILED_CREATE_ARGS, NODE_NAMES_ARGS, runObjectsManifest, TOOLS_IMAGE_ARGS } from './daemonset-objects.js';
-export { refusedPods } from './daemonset-pods.js';
-
 export interface DaemonSetOptions {
   image: string | undefined;
   /** How often the run looks at its pods' states while they start. */

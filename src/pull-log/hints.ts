@@ -81,11 +81,14 @@ function notMirroredHint({ expectation, end }: HintEvidence): string {
       : 'add an ImageDigestMirrorSet for the repository: ImageTagMirrorSets serve tag pulls only';
   }
   if (coveredBy.length && (rolloutPending || configMatches === false)) {
-    return `the node's registries.conf lags the cluster's policies: let its MachineConfigPool finish the rollout (${end.invokedAs ?? `${end.clientName} icsp`} status)`;
+    return `the node's registries.conf lags the cluster's policies: let its MachineConfigPool finish the rollout (${pluginName(end)} status)`;
   }
-  if (coveredBy.length) return `check the node's MachineConfig rollout (${end.invokedAs ?? `${end.clientName} icsp`} status) and its registries.conf.d drop-ins`;
+  if (coveredBy.length) return `check the node's MachineConfig rollout (${pluginName(end)} status) and its registries.conf.d drop-ins`;
   return 'no mirror policy covers this image: add an ImageDigestMirrorSet (digest pulls) or an ImageTagMirrorSet (tag pulls) for its repository';
 }
+
+/** How the user started the plugin, for advice to run one of its commands. */
+const pluginName = (end: RunEnd) => end.invokedAs ?? `${end.clientName} icsp`;
 
 /** registry host (with port) of a reference. */
 export function hostOf(reference: string): string {

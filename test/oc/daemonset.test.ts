@@ -2,9 +2,9 @@
 // how it tells a refused pod from a node that is gone, and a whole run against the table-driven
 // client (its calls in order, each prefixed log line routed to its node).
 import { describe, expect, it } from 'vitest';
-import { daemonSetRunner, FAILED_CREATE_ARGS, NODE_NAMES_ARGS, refusedPods, runObjectsManifest, TOOLS_IMAGE_ARGS } from '../../src/oc/daemonset.js';
-import { PODS_PER_FOLLOWER, shardsOf, watchPodsArgs } from '../../src/oc/daemonset-objects.js';
-import { podStateLine } from '../../src/oc/daemonset-pods.js';
+import { daemonSetRunner } from '../../src/oc/daemonset.js';
+import { FAILED_CREATE_ARGS, NODE_NAMES_ARGS, PODS_PER_FOLLOWER, runObjectsManifest, shardsOf, TOOLS_IMAGE_ARGS, watchPodsArgs } from '../../src/oc/daemonset-objects.js';
+import { podStateLine, refusedPods } from '../../src/oc/daemonset-pods.js';
 import { RHEL8_NODE_DEBUG_IMAGE, SERVER_VERSION_ARGS } from '../../src/oc/kubectl-pod.js';
 import { fakeRunner } from '../fake-runner.js';
 import { hostPodShape } from './host-pod-shape.js';

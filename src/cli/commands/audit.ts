@@ -1,6 +1,7 @@
 // `oc icsp audit`: CRI-O's own record of pulls, from each node's journal. Read-only.
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { exitCodesHelp, exitFor, UserError } from '../../errors.js';
+import { exitCodesHelp, UserError } from '../../errors.js';
+import { exitFor } from '../exit-code.js';
 import { parseDuration } from '../../durations.js';
 import { isTableFormat } from '../../report/document.js';
 import type { Io } from '../io.js';

@@ -1,6 +1,7 @@
 // `oc icsp cleanup`: the namespaces (and the DaemonSets and pods in them) that killed runs left.
 import type { ArgumentsCamelCase, CommandModule } from 'yargs';
-import { exitCodesHelp, exitFor } from '../../errors.js';
+import { exitCodesHelp } from '../../errors.js';
+import { exitFor } from '../exit-code.js';
 import { parseDuration } from '../../durations.js';
 import { isTableFormat } from '../../report/document.js';
 import type { Io } from '../io.js';

@@ -1,6 +1,7 @@
 // explain, render, list, migrate: decided from files or the cluster's policies, no node involved.
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { EXIT, exitCodesHelp, exitFor, UserError } from '../../errors.js';
+import { EXIT, exitCodesHelp, UserError } from '../../errors.js';
+import { exitFor } from '../exit-code.js';
 import { parseReference } from '../../registries/reference.js';
 import { isTableFormat } from '../../report/document.js';
 import type { Io } from '../io.js';

@@ -1,6 +1,7 @@
 // `oc icsp status`: the MachineConfig rollout view. Exit 0 when every node is up to date.
 import type { ArgumentsCamelCase, CommandModule } from 'yargs';
-import { exitCodesHelp, exitFor } from '../../errors.js';
+import { exitCodesHelp } from '../../errors.js';
+import { exitFor } from '../exit-code.js';
 import type { Io } from '../io.js';
 import { type ArgsOf, clusterCommandBuilder, openClientFrom } from '../options.js';
 import { COMMANDS } from '../spec.js';

@@ -1,6 +1,7 @@
 // `oc icsp verify`: argv → a checked request (pure, table-tested), then one action that does it.
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { EXIT, exitCodesHelp, exitFor, UserError } from '../../errors.js';
+import { EXIT, exitCodesHelp, UserError } from '../../errors.js';
+import { exitFor } from '../exit-code.js';
 import type { VerifyRequest } from '../../app/verify.js';
 import { parseDuration } from '../../durations.js';
 import { parseReference } from '../../registries/reference.js';

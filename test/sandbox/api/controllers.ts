@@ -30,7 +30,7 @@ export class Controllers {
     this.r = (name) => resources.find((x) => x.name === name)!;
     store.listen((type, r, object) => {
       if (r.name === 'namespaces' && type === 'ADDED') this.serviceAccount(object.metadata.name!);
-      if (r.name === 'daemonsets' && type === 'ADDED') setImmediate(() => this.syncDaemonSet(object));
+      if (r.name === 'daemonsets' && type === 'ADDED') setImmediate(() => this.syncDaemonSet(object, this.podsByOwner().get(object.metadata.uid!)));
       if (r.name === 'daemonsets' && type === 'DELETED') this.collect(object);
     });
     this.timer = setInterval(() => this.tick(), 200);
@@ -51,12 +51,7 @@ export class Controllers {
 
   private tick(): void {
     for (const ns of this.store.view(this.r('namespaces'))) if (ns.metadata.deletionTimestamp) this.finishNamespace(ns);
-    // One pass over the pods for every DaemonSet: the nodes each one's pods already cover.
-    const covered = new Map<string, Set<string | undefined>>();
-    for (const p of this.store.view(this.r('pods'))) {
-      const owner = p.metadata.ownerReferences?.find((o) => o.controller)?.uid;
-      if (owner) covered.set(owner, (covered.get(owner) ?? new Set()).add(p.spec?.nodeName ?? pinnedNode(p as KubeObject)));
-    }
+    const covered = this.podsByOwner();
     for (const ds of this.store.view(this.r('daemonsets'))) this.syncDaemonSet(ds as KubeObject, covered.get(ds.metadata.uid!));
     this.schedule();
   }
@@ -73,13 +68,27 @@ export class Controllers {
     if (left === 0) this.store.delete(this.r('namespaces'), undefined, namespace);
   }
 
-  private syncDaemonSet(ds: KubeObject, coveredNodes?: Set<string | undefined>): void {
+  /**
+   * The nodes each controller's pods cover, by the controller's uid, in one pass over the pods.
+   * The DaemonSet controller reads pods and nodes from its informers' shared cache and maps each
+   * DaemonSet's pods to their nodes (kubernetes pkg/controller/daemon/daemon_controller.go,
+   * podLister, getNodesToDaemonPods); it never copies every pod per DaemonSet.
+   */
+  private podsByOwner(): Map<string, Set<string | undefined>> {
+    const covered = new Map<string, Set<string | undefined>>();
+    for (const p of this.store.view(this.r('pods'))) {
+      const owner = p.metadata.ownerReferences?.find((o) => o.controller)?.uid;
+      if (owner) covered.set(owner, (covered.get(owner) ?? new Set()).add(p.spec?.nodeName ?? pinnedNode(p as KubeObject)));
+    }
+    return covered;
+  }
+
+  private syncDaemonSet(ds: KubeObject, covered: Set<string | undefined> = new Set()): void {
     const namespace = ds.metadata.namespace!;
     if (!this.store.find(this.r('daemonsets'), namespace, ds.metadata.name!)) return;
     // Nothing new is made in a namespace that is going (NamespaceLifecycle admission).
     if (this.store.find(this.r('namespaces'), undefined, namespace)?.metadata.deletionTimestamp) return;
     const template = (ds.spec as { template: { metadata?: { labels?: Record<string, string> }; spec: Record<string, unknown> } }).template;
-    const covered = coveredNodes ?? new Set(this.store.view(this.r('pods'), namespace).filter((p) => p.metadata.ownerReferences?.some((o) => o.uid === ds.metadata.uid)).map((p) => p.spec?.nodeName ?? pinnedNode(p as KubeObject)));
     for (const node of this.eligibleNodes(template.spec)) {
       if (covered.has(node)) continue;
       const pod: KubeObject = {

@@ -79,8 +79,9 @@ export class Store {
 
   /**
    * The stored objects themselves, to read and never change: what a controller's informer cache
-   * gives it. Copying every pod for each of twenty DaemonSets five times a second starved the
-   * server at 500 nodes (TLS handshakes timed out); a real controller reads a shared cache.
+   * gives it (k8s.io/client-go tools/cache, listers hand out the cached objects, not copies).
+   * Copying every pod for each of twenty DaemonSets five times a second starved the server at 500
+   * nodes (TLS handshakes timed out).
    */
   view(r: Resource, namespace?: string): readonly Readonly<KubeObject>[] {
     const all = [...this.table(r).values()];
