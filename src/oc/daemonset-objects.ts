@@ -11,8 +11,13 @@ import { MANAGED_BY, RUN_ID_LABEL, RUN_NAMESPACE_PREFIX, runNamespaceObject } fr
 export const CONTAINER = 'probe';
 const DAEMONSET_PREFIX = 'oc-icsp-probe';
 export const SHARD_LABEL = 'oc-icsp/shard';
-/** Keeps the pod alive after the node script, so the DaemonSet does not run it again. */
-const STAY = '"$@"; while :; do sleep 3600; done';
+/**
+ * Keeps the pod alive after the node script, so the DaemonSet does not run it again. The kubelet's
+ * SIGTERM reaches this shell only (the pod's own process), so it passes it on to the node script,
+ * whose trap removes what its pull wrote, and waits for it: a shell runs a trap at once only
+ * during wait, hence the background jobs.
+ */
+const STAY = `trap 'kill "$!" 2>/dev/null; wait "$!"; exit 143' TERM; "$@" & wait "$!"; while :; do sleep 3600 & wait "$!"; done`;
 export const PRIVILEGED_SCC_ROLE = 'system:openshift:scc:privileged';
 
 /**

@@ -16,7 +16,7 @@ export const NODE_PROXY_ENV = '/etc/mco/proxy.env';
 //   KEEP        yes: pull into the node's own image store (CRI-O's) and leave the image there;
 //               no: pull into a throwaway store under /var/tmp that the script removes (a trap,
 //               and the next run removes any a killed run left), so the probe never adds to
-//               CRI-O's store
+//               CRI-O's store; when no such store can be made, read the manifest instead
 // Before any pull, the script checks the free space where it would write: below 5 GiB or 20 %
 // free (the kubelet evicts pods at 15 % free on imagefs and 10 % on nodefs by default,
 // pkg/kubelet/eviction/defaults_linux.go), it reads the manifest instead (skopeo writes nothing)
@@ -43,11 +43,33 @@ fi
 mark config-mtime "$(stat -c %Y /etc/containers/registries.conf /etc/containers/registries.conf.d/*.conf 2>/dev/null | sort -n | tail -n 1)"
 # Stores of runs that were killed before their trap ran.
 find /var/tmp -maxdepth 1 -name 'oc-icsp-*' -mmin +60 -exec rm -rf {} + 2>/dev/null
-store=""
-if [ "$keep" != yes ] && [ "$check" = pull ]; then
-  store="$(mktemp -d /var/tmp/oc-icsp-XXXXXX)" || store=""
-  trap 'rm -rf "$store"' EXIT
-  trap 'rm -rf "$store"; exit 130' INT TERM HUP
+# Told to stop (the kubelet's SIGTERM to a deleted pod, SIGKILL a few seconds later), the script
+# stops what it waits on and removes its directory at once. A shell runs a trap only when its
+# foreground command returns, but at once during wait: long commands run in the background.
+work=""; store=""; child=""; downloads=/var/tmp
+run() { "$@" & child=$!; wait "$child"; }
+# The store's overlay home is a mount of its own (containers/storage drivers/overlay/overlay.go
+# Init, mount.MakePrivate) that podman leaves in place: unmounted first, or rm cannot remove it.
+clean() {
+  [ -n "$work" ] || return 0
+  awk -v w="$work/" 'index($5, w) == 1 {print $5}' /proc/self/mountinfo | sort -r | while read -r m; do umount "$m" 2>/dev/null || umount -l "$m"; done
+  rm -rf "$work"
+}
+stop() { if [ -n "$child" ] && kill "$child" 2>/dev/null; then wait "$child"; fi; clean; }
+trap 'stop; exit 130' INT TERM HUP
+if [ "$check" = pull ]; then
+  # The run's own directory holds what a pull writes outside the node's image store: the
+  # throwaway store, and podman's downloads (TMPDIR, podman(1); /var/tmp otherwise).
+  work="$(mktemp -d /var/tmp/oc-icsp-XXXXXX)" || work=""
+  if [ -n "$work" ] && mkdir "$work/tmp"; then
+    trap clean EXIT
+    downloads="$work/tmp"
+    [ "$keep" = yes ] || store="$work"
+  else
+    [ -z "$work" ] || rm -rf "$work"
+    work=""
+    if [ "$keep" != yes ]; then check=manifest; mark low-disk; fi
+  fi
 fi
 # room PATH: enough free space to write an image there without pushing the node toward eviction.
 room() {
@@ -70,7 +92,7 @@ while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do
     cpresent=no
     if crictl inspecti "$image" >/dev/null 2>&1; then cpresent=yes; fi
     mark section crictl
-    crictl pull "$image" 2>&1
+    run crictl pull "$image" 2>&1
     crc=$?
     mark crictl-exit "$crc"
     if [ "$crc" -eq 0 ] && [ "$cpresent" = no ] && [ "$keep" != yes ]; then crictl rmi "$image" >/dev/null 2>&1; fi
@@ -81,13 +103,13 @@ while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do
   fi
   if [ "$check" = manifest ]; then
     mark section pull
-    skopeo --debug inspect --raw --authfile ${NODE_AUTHFILE} "docker://$image" 2>&1 >/dev/null
+    run skopeo --debug inspect --raw --authfile ${NODE_AUTHFILE} "docker://$image" 2>&1 >/dev/null
     mark pull-exit "$?"
     continue
   fi
   if [ -n "$store" ]; then
     mark section pull
-    podman --root "$store/root" --runroot "$store/run" pull --log-level=debug --authfile ${NODE_AUTHFILE} "$image" 2>&1
+    run env TMPDIR="$downloads" podman --root "$store/root" --runroot "$store/run" pull --log-level=debug --authfile ${NODE_AUTHFILE} "$image" 2>&1
     mark pull-exit "$?"
     continue
   fi
@@ -95,7 +117,7 @@ while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do
   if podman image exists "$image" >/dev/null 2>&1; then present=yes; fi
   mark image-present "$present"
   mark section pull
-  podman pull --log-level=debug --authfile ${NODE_AUTHFILE} "$image" 2>&1
+  run env TMPDIR="$downloads" podman pull --log-level=debug --authfile ${NODE_AUTHFILE} "$image" 2>&1
   mark pull-exit "$?"
 done
 [ "$#" -gt 0 ] && shift

@@ -115,6 +115,27 @@ export function liveClients(s: Sandbox): number[] {
   return found;
 }
 
+/** Command lines of the processes the sandbox's kubelets run (every descendant of its API server). */
+export function nodeProcesses(s: Sandbox): string[] {
+  const parent = new Map<number, number>();
+  const cmdline = new Map<number, string>();
+  for (const entry of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      // The parent is the 2nd field after the command name in parentheses (proc(5), /proc/pid/stat).
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parent.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+      cmdline.set(Number(entry), readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ').trim());
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const under = (pid: number): boolean => {
+    for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) if (p === s.api.pid) return true;
+    return false;
+  };
+  return [...cmdline].filter(([pid]) => under(pid)).map(([, line]) => line);
+}
+
 export function runVerify(s: Sandbox, args: string[]) {
   const result = spawnSync(BIN, ['verify', ...args], { encoding: 'utf8', env: envFor(s) });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };

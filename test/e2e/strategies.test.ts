@@ -3,10 +3,10 @@
 // cluster throws (a registry going down, pods refused by quota, a node deleted after listing,
 // a generated namespace name that collides).
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { canRunSandbox, envFor, runVerify, sandbox, type Sandbox, suiteDir, useSandbox } from './helpers.js';
+import { canRunSandbox, envFor, nodeProcesses, runVerify, sandbox, type Sandbox, suiteDir, useSandbox, waitFor } from './helpers.js';
 
 let s: Sandbox;
 const work = suiteDir('oc-icsp-strategies');
@@ -132,8 +132,14 @@ describe.skipIf(!canRunSandbox)('faults, under both strategies', () => {
       // The open registry stops right away: both nodes find it down.
       const open = JSON.parse(spawnSync('cat', [join(s.dir, 'registries', 'open', 'pid')], { encoding: 'utf8' }).stdout);
       process.kill(open, 'SIGSTOP');
+      const stores = new Set<string>();
+      const pulls = () => nodeProcesses(s).filter((line) => /^podman --root \S+ .* pull /.test(line));
       try {
+        const watching = setInterval(() => {
+          for (const line of pulls()) stores.add(/^podman --root (\S+)\/root /.exec(line)![1]!);
+        }, 200);
         await new Promise((r) => child.on('close', r));
+        clearInterval(watching);
       } finally {
         process.kill(open, 'SIGCONT');
       }
@@ -141,6 +147,11 @@ describe.skipIf(!canRunSandbox)('faults, under both strategies', () => {
       // A registry that stops answering holds every pull until the node's timeout.
       for (const n of doc.nodes) expect([n.name, n.verdict, n.detail]).toEqual([n.name, 'error', expect.stringMatching(/^timed out after 6s/)]);
       expect(await sandbox.settled(s.dir)).toEqual({ pods: [], namespaces: [], daemonsets: [] });
+      // Deleted mid-pull, each pod was told to stop (SIGTERM) before it was killed: its script
+      // stopped podman and removed the run's store from the node.
+      expect(stores.size).toBeGreaterThan(0);
+      await waitFor(() => pulls().length === 0, 5_000);
+      expect([...stores].filter((store) => existsSync(store))).toEqual([]);
     });
   }
 });

@@ -326,7 +326,7 @@ describe('the objects, field by field (what the API is sent)', () => {
         template: {
           metadata: { labels: shardLabels, annotations: { 'openshift.io/required-scc': 'privileged' } },
           spec: {
-            ...hostPodShape('probe', 'tools:1', ['/bin/sh', '-c', '"$@"; while :; do sleep 3600; done', 'oc-icsp-probe', 'echo', 'hi']),
+            ...hostPodShape('probe', 'tools:1', ['/bin/sh', '-c', `trap 'kill "$!" 2>/dev/null; wait "$!"; exit 143' TERM; "$@" & wait "$!"; while :; do sleep 3600 & wait "$!"; done`, 'oc-icsp-probe', 'echo', 'hi']),
             affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['w0'] }] }] } } },
             terminationGracePeriodSeconds: 0,
           },

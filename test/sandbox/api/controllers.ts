@@ -10,6 +10,7 @@
 //   (daemon_controller.go, FailedPlacementReason / FailedCreatePodReason);
 // - garbage collection: a deleted DaemonSet's pods go with it (background propagation, kubectl
 //   delete's default).
+import { DEFAULT_TERMINATION_GRACE_SECONDS } from './pod-deletion.js';
 import { admitPod, affinityNodeNames, pinnedNode } from './admission.js';
 import type { ClusterState } from './cluster-state.js';
 import type { Resource } from './resources.js';
@@ -101,6 +102,7 @@ export class Controllers {
           ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: ds.metadata.name!, uid: ds.metadata.uid!, controller: true }],
         },
         spec: {
+          terminationGracePeriodSeconds: DEFAULT_TERMINATION_GRACE_SECONDS,
           ...structuredClone(template.spec),
           restartPolicy: 'Always',
           affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [node] }] }] } } },

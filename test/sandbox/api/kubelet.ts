@@ -4,13 +4,16 @@
 // with the container waiting in ContainerCreating, then Running, then Succeeded or Failed for a
 // pod that does not restart; an image that cannot be pulled leaves the container waiting in
 // ErrImagePull, then ImagePullBackOff (pkg/kubelet/images/image_manager.go). A deleted pod gets
-// its deletionTimestamp first; the kubelet stops the containers and then removes the pod
-// (pkg/kubelet/status/status_manager.go, canBeDeleted): a slow kubelet (`slow-stop`) takes seconds.
+// its deletionTimestamp first; the kubelet stops the containers (SIGTERM, then SIGKILL once the
+// grace period is over: pod-deletion.ts) and then removes the pod (pkg/kubelet/status/
+// status_manager.go, canBeDeleted): a slow kubelet (`slow-stop`) takes seconds. A pod deleted at
+// once (grace 0) is stopped the same way.
 // A NotReady node has no kubelet: its pods stay Pending without a status.
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { runInNode } from '../node-namespace.mjs';
 import type { ClusterState } from './cluster-state.js';
+import { killWindowSeconds } from './pod-deletion.js';
 import type { PodLogs } from './pod-logs.js';
 import type { Resource } from './resources.js';
 import { now, type Store } from './store.js';
@@ -18,6 +21,8 @@ import type { KubeObject } from './types.js';
 
 interface Running {
   child?: ChildProcess;
+  /** Settles when the container's processes have ended. */
+  exited?: Promise<unknown>;
   stopped: boolean;
 }
 
@@ -35,7 +40,7 @@ export class Kubelets {
       if (type === 'ADDED' && pod.spec?.nodeName) this.start(pod);
       if (type === 'MODIFIED' && pod.spec?.nodeName && !this.running.has(pod.metadata.uid!) && !pod.metadata.deletionTimestamp) this.start(pod);
       if (type === 'MODIFIED' && pod.metadata.deletionTimestamp) this.stop(pod);
-      if (type === 'DELETED') this.logs.forget(pod.metadata.uid!);
+      if (type === 'DELETED') void this.stop(pod).then(() => this.logs.forget(pod.metadata.uid!));
     });
   }
 
@@ -90,7 +95,7 @@ export class Kubelets {
       }
       if (behaviour === 'hang' || behaviour === 'slow-stop') return;
       const command = [...(container.command ?? []), ...(container.args ?? [])];
-      void runInNode(this.state.nodeDir(node), command, (child) => (run.child = child), (chunk) => this.logs.append(uid, container.name, chunk.toString('utf8'))).then(
+      run.exited = runInNode(this.state.nodeDir(node), command, (child) => (run.child = child), (chunk) => this.logs.append(uid, container.name, chunk.toString('utf8'))).then(
         (code) => {
           if (!run.stopped) finish(code);
         },
@@ -98,30 +103,55 @@ export class Kubelets {
     }, latency);
   }
 
-  private stop(pod: KubeObject): void {
+  /** Stops a deleted pod's container (SIGTERM, SIGKILL after its window), then removes the pod. */
+  private stop(pod: KubeObject): Promise<void> {
     const uid = pod.metadata.uid!;
     const run = this.running.get(uid) ?? { stopped: false };
-    if (run.stopped) return;
+    if (run.stopped) return Promise.resolve();
     run.stopped = true;
     this.running.set(uid, run);
-    if (run.child?.pid) {
+    const container = pod.spec?.containers?.[0]?.name;
+    const slow = pod.spec?.nodeName && this.state.behaviour(pod.spec.nodeName) === 'slow-stop';
+    const stopped = run.child?.pid && run.exited ? this.terminate(run.child.pid, run.exited, killWindowSeconds(pod)) : Promise.resolve();
+    return stopped.then(
+      () =>
+        new Promise<void>((done) => {
+          if (container) this.logs.close(uid, container);
+          setTimeout(() => {
+            try {
+              this.store.delete(this.pods, pod.metadata.namespace, pod.metadata.name!);
+            } catch {
+              // already removed
+            }
+            this.running.delete(uid);
+            done();
+          }, slow ? 3000 : 50);
+        }),
+    );
+  }
+
+  /**
+   * The runtime's StopContainer: the stop signal (SIGTERM) to the container's own process with
+   * `runc kill`, SIGKILL once the window is over (cri-o internal/oci/runtime_oci.go
+   * StopContainer). The pods share the host's PID namespace, so once that process has ended runc
+   * kills whatever else is left in the container's cgroup (runc libcontainer/state_linux.go
+   * destroy: signalAllProcesses when the container has no PID namespace of its own).
+   */
+  private terminate(pid: number, exited: Promise<unknown>, windowSeconds: number): Promise<void> {
+    const signal = (target: number, name: NodeJS.Signals) => {
       try {
-        process.kill(-run.child.pid, 'SIGKILL');
+        process.kill(target, name);
       } catch {
         // already gone
       }
-    }
-    const container = pod.spec?.containers?.[0]?.name;
-    if (container) this.logs.close(uid, container);
-    const slow = pod.spec?.nodeName && this.state.behaviour(pod.spec.nodeName) === 'slow-stop';
-    setTimeout(() => {
-      try {
-        this.store.delete(this.pods, pod.metadata.namespace, pod.metadata.name!);
-      } catch {
-        // already removed
-      }
-      this.running.delete(uid);
-    }, slow ? 3000 : 50);
+    };
+    signal(pid, 'SIGTERM');
+    const kill = setTimeout(() => signal(-pid, 'SIGKILL'), windowSeconds * 1000);
+    return exited.then(() => {
+      clearTimeout(kill);
+      // Whatever the command left behind goes with the container.
+      signal(-pid, 'SIGKILL');
+    });
   }
 
   /** Every pod process, killed (the sandbox going down). */

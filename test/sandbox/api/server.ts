@@ -17,6 +17,7 @@ import { Kubelets } from './kubelet.js';
 import { PodLogs } from './pod-logs.js';
 import { groupVersion, KUBE_MINOR_OF_OPENSHIFT, type Resource, servedResources } from './resources.js';
 import { fieldSelector, labelSelector } from './selectors.js';
+import { deletionGraceSeconds, DEFAULT_TERMINATION_GRACE_SECONDS } from './pod-deletion.js';
 import { now, Store } from './store.js';
 import { table } from './tables.js';
 import { ApiError, badRequest, forbidden, type KubeObject, notFound } from './types.js';
@@ -107,17 +108,29 @@ export class ApiServer {
     if (r.name === 'pods' && type === 'DELETED') record({ event: 'pod-deleted', pod: m.name, namespace: m.namespace });
   }
 
-  /** DELETE as the API does it: pods on a node and namespaces go gracefully; the rest at once. */
-  private remove(r: Resource, namespace: string | undefined, name: string): KubeObject {
+  /**
+   * DELETE as the API does it: a pod goes gracefully for its grace period (pod-deletion.ts): it
+   * keeps a deletionTimestamp and deletionGracePeriodSeconds until its kubelet has stopped it; at
+   * 0 it goes at once, and its kubelet still stops it. Namespaces go through their controller;
+   * the rest at once.
+   */
+  private remove(r: Resource, namespace: string | undefined, name: string, requestedGrace?: number): KubeObject {
     const current = this.store.get(r, namespace, name);
-    if (current.metadata.deletionTimestamp) return current;
-    const phase = current.status?.phase;
-    const graceful = (r.name === 'pods' && current.spec?.nodeName && phase !== 'Succeeded' && phase !== 'Failed') || r.name === 'namespaces';
-    if (!graceful) return this.store.delete(r, namespace, name);
-    return this.store.update(r, namespace, name, (o) => {
-      o.metadata.deletionTimestamp = now();
-      if (r.name === 'namespaces') o.status = { ...o.status, phase: 'Terminating' };
+    // A pod already terminating is only removed early by a forced delete (grace 0).
+    if (current.metadata.deletionTimestamp && !(r.name === 'pods' && requestedGrace === 0)) return current;
+    if (r.name === 'namespaces') {
+      return this.store.update(r, namespace, name, (o) => {
+        o.metadata.deletionTimestamp = now();
+        o.status = { ...o.status, phase: 'Terminating' };
+      });
+    }
+    if (r.name !== 'pods') return this.store.delete(r, namespace, name);
+    const grace = deletionGraceSeconds(current, requestedGrace);
+    const marked = this.store.update(r, namespace, name, (o) => {
+      o.metadata.deletionTimestamp ??= now(grace * 1000);
+      o.metadata.deletionGracePeriodSeconds = grace;
     });
+    return grace > 0 ? marked : this.store.delete(r, namespace, name);
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -201,7 +214,7 @@ export class ApiServer {
       // Fault: an API server slow to answer deletions of a `slow-stop` node's pods (a loaded etcd).
       const node = r.name === 'pods' ? this.store.find(r, namespace, name)?.spec?.nodeName : undefined;
       if (node && this.options.state.behaviour(node) === 'slow-stop') await new Promise((done) => setTimeout(done, 3000));
-      return send(200, this.remove(r, namespace, name));
+      return send(200, this.remove(r, namespace, name, await requestedGrace(req, url)));
     }
     throw new ApiError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
   }
@@ -254,7 +267,10 @@ export class ApiServer {
       if (live.metadata.deletionTimestamp) throw forbidden(r.name, r.group, object.metadata.name ?? object.metadata.generateName ?? '', `unable to create new content in namespace ${ns} because it is being terminated`);
     }
     if (!object.metadata.name && !object.metadata.generateName) throw new ApiError(422, 'Invalid', `${r.kind} "" is invalid: metadata.name: Required value: name or generateName is required`);
-    if (r.name === 'pods') admitPod(this.store, this.resources, this.options.state, object, { user: user.name, groups: user.groups, controller: false });
+    if (r.name === 'pods') {
+      object.spec = { terminationGracePeriodSeconds: DEFAULT_TERMINATION_GRACE_SECONDS, ...object.spec } as KubeObject['spec'];
+      admitPod(this.store, this.resources, this.options.state, object, { user: user.name, groups: user.groups, controller: false });
+    }
     if (r.name === 'namespaces') object.status = { phase: 'Active' };
     // Fault: the next generated namespace name is taken (before RetryGenerateName, the API said so).
     const collide = r.name === 'namespaces' && !object.metadata.name && this.options.state.takeCounted('namespace-collisions');
@@ -301,6 +317,22 @@ export class ApiServer {
 }
 
 const wantsTable = (accept: string | undefined) => Boolean(accept && /as=Table/.test(accept.split(',')[0] ?? ''));
+
+/**
+ * The grace period a DELETE asks for: DeleteOptions in the body (kubectl sends them there, with
+ * --grace-period=0 already made 1 unless --force: kubectl pkg/cmd/delete/delete.go) or the
+ * gracePeriodSeconds query parameter.
+ */
+async function requestedGrace(req: http.IncomingMessage, url: URL): Promise<number | undefined> {
+  const query = url.searchParams.get('gracePeriodSeconds');
+  if (query !== null) return Number(query);
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  if (!text) return undefined;
+  const options = JSON.parse(text) as { gracePeriodSeconds?: number };
+  return options.gracePeriodSeconds ?? undefined;
+}
 
 async function body(req: http.IncomingMessage): Promise<KubeObject> {
   // A real API server reads protobuf too (kubectl 1.32 sends it for built-in kinds); the sandbox

@@ -111,4 +111,4 @@ export class Store {
   }
 }
 
-export const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+export const now = (laterMs = 0) => new Date(Date.now() + laterMs).toISOString().replace(/\.\d+Z$/, 'Z');

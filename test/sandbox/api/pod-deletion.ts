@@ -1,0 +1,33 @@
+// How long a deleted pod's processes get to stop, as the API server and the kubelet work it out.
+import type { KubeObject } from './types.js';
+
+/** The API defaults an unset grace period (kubernetes pkg/apis/core/v1/defaults.go SetDefaults_PodSpec). */
+export const DEFAULT_TERMINATION_GRACE_SECONDS = 30;
+
+/**
+ * The grace period a DELETE gives a pod (pkg/registry/core/pod/strategy.go CheckGracefulDelete):
+ * the request's, else the pod's own; 0 for a pod not bound to a node or already finished; a
+ * negative one becomes 1. At 0 the object goes at once (k8s.io/apiserver
+ * pkg/registry/generic/registry/store.go, updateForGracefulDeletionAndFinalizers).
+ */
+export function deletionGraceSeconds(pod: KubeObject, requested: number | undefined): number {
+  let period = requested ?? (pod.spec?.terminationGracePeriodSeconds as number | undefined) ?? 0;
+  if (!pod.spec?.nodeName) period = 0;
+  const phase = pod.status?.phase;
+  if (phase === 'Succeeded' || phase === 'Failed') period = 0;
+  return period < 0 ? 1 : period;
+}
+
+/**
+ * How long the kubelet lets a deleted pod's container run after SIGTERM before SIGKILL: the
+ * deletion's grace period when the API set one, else the pod's own, never under 1
+ * (pkg/kubelet/pod_workers.go calculateEffectiveGracePeriod), and never under 2 s when the
+ * container is stopped (pkg/kubelet/kuberuntime/kuberuntime_container.go killContainer,
+ * minimumGracePeriodInSeconds).
+ */
+export function killWindowSeconds(pod: KubeObject): number {
+  const deletion = pod.metadata.deletionGracePeriodSeconds as number | undefined;
+  const own = (pod.spec?.terminationGracePeriodSeconds as number | undefined) ?? 0;
+  const grace = Math.max(deletion ?? own, 1);
+  return Math.max(grace, 2);
+}
