@@ -27,10 +27,10 @@ const lazyStringWidth = {
 
 const VERSION = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
-export async function buildBundle(outfile = 'dist/oc-icsp.cjs', define = {}) {
+export async function buildBundle(outfile = 'dist/oc-icsp.cjs', define = {}, entry = 'src/cli/entry.ts') {
   mkdirSync(dirname(outfile), { recursive: true });
   await build({
-    entryPoints: ['src/cli/entry.ts'],
+    entryPoints: [entry],
     outfile,
     bundle: true,
     platform: 'node',
@@ -74,26 +74,38 @@ export async function renderHelpTexts(work = 'dist') {
 }
 
 /** The flags the loader's shebang and the launchers give node (see bundle-loader.cjs). */
-// --optimize-for-size: V8 grows the heap less eagerly; a 500-node verify peaked at 80 MB with it
-// against 105 MB without, at the same speed (npm run bench).
-export const NODE_FLAGS = ['--max-semi-space-size=4', '--optimize-for-size'];
+// (--optimize-for-size, which verify and audit need, is set when they start: src/cli/heap.ts.)
+export const NODE_FLAGS = ['--max-semi-space-size=4'];
+
+/** The invocations a user makes most (help, explain, completion), run to record a code cache. */
+const CACHE_RUNS = (conf, image) => [['--help'], ['verify', '--help'], ['explain', image, '--registries-conf', conf], ['explain', image, '--registries-conf', conf, '-o', 'json'], ['__complete', 'verify', '-o', '']];
 
 /**
- * dist/oc-icsp: the loader; dist/oc-icsp.cjs: the bundle, help texts inside; and its code cache,
- * recorded after the invocations a user makes most (help, explain, completion).
+ * Records the bundle's V8 code cache (BUNDLE.cache) after running it on CACHE_RUNS, with the given
+ * node (the single binaries' own, the arm64 one under qemu-user) and NODE_FLAGS, which V8 checks.
  */
-export async function buildAll(dir = 'dist') {
-  const bundle = join(dir, 'oc-icsp.cjs');
-  await buildBundle(bundle, { __HELP_TEXTS__: JSON.stringify(await renderHelpTexts(dir)) });
-  const conf = join(resolve(dir), '.cache-run.conf');
+export function recordCodeCache(bundle, node = [process.execPath]) {
+  const conf = join(dirname(resolve(bundle)), '.cache-run.conf');
   writeFileSync(conf, '[[registry]]\nlocation = "registry.example.com/team"\n[[registry.mirror]]\nlocation = "mirror.example:5000/team"\n');
   const image = `registry.example.com/team/app@sha256:${'e'.repeat(64)}`;
-  const runs = [['--help'], ['verify', '--help'], ['explain', image, '--registries-conf', conf], ['explain', image, '--registries-conf', conf, '-o', 'json'], ['__complete', 'verify', '-o', '']];
+  const [command, ...prefix] = node;
   try {
-    execFileSync(process.execPath, [...NODE_FLAGS, 'scripts/code-cache.cjs', bundle, JSON.stringify(runs)], { stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync(command, [...prefix, ...NODE_FLAGS, 'scripts/code-cache.cjs', bundle, JSON.stringify(CACHE_RUNS(conf, image))], { stdio: ['ignore', 'ignore', 'inherit'] });
   } finally {
     rmSync(conf, { force: true });
   }
+}
+
+/**
+ * dist/oc-icsp: the loader; dist/oc-icsp.cjs: the bundle, help texts inside, and its code cache;
+ * dist/oc-icsp-sea.cjs: the single binaries' first script (src/cli/sea-entry.ts), help texts inside.
+ */
+export async function buildAll(dir = 'dist') {
+  const bundle = join(dir, 'oc-icsp.cjs');
+  const texts = JSON.stringify(await renderHelpTexts(dir));
+  await buildBundle(bundle, { __HELP_TEXTS__: texts });
+  await buildBundle(join(dir, 'oc-icsp-sea.cjs'), { __HELP_TEXTS__: texts }, 'src/cli/sea-entry.ts');
+  recordCodeCache(bundle);
   // The shebang carries NODE_FLAGS, the same flags the code cache was recorded with.
   const loader = readFileSync('scripts/bundle-loader.cjs', 'utf8').replace(/^#!.*\n/, `#!/usr/bin/env -S node ${NODE_FLAGS.join(' ')}\n`);
   writeFileSync(join(dir, 'oc-icsp'), loader);

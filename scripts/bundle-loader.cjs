@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=4 --optimize-for-size
+#!/usr/bin/env -S node --max-semi-space-size=4
 // Runs the bundle beside this file (oc-icsp.cjs) with the V8 code cache recorded at build time
 // (oc-icsp.cjs.cache): compiling ~0.9 MB of JavaScript is a third of every start. A cache that
 // does not fit this Node (another V8 version or flags) is simply not used.

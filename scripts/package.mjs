@@ -8,15 +8,18 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { buildAll, NODE_FLAGS } from './build.mjs';
+import { buildAll, NODE_FLAGS, recordCodeCache } from './build.mjs';
 import { cannotRun, runnable, seaNode } from './sea-node.mjs';
 import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 const HELPERS = ['kubectl_complete-icsp', 'oc_complete-icsp'];
+// The names src/cli/sea-entry.ts reads the program and its code cache by.
+const BUNDLE_ASSET = 'oc-icsp.cjs';
+const BUNDLE_CACHE_ASSET = 'oc-icsp.cjs.cache';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 const version = pkg.version;
@@ -69,16 +72,24 @@ export const SEA_ARCHES = Object.keys(GOARCH);
 
 async function singleExecutable(bundle, stageDir, arch) {
   const node = seaNode(arch);
-  const main = join(stageDir, '..', `sea-main-${arch}.cjs`);
-  copyFileSync(bundle, main);
-  const config = join(stageDir, '..', `sea-config-${arch}.json`);
-  const blob = join(stageDir, '..', `sea-prep-${arch}.blob`);
-  // The blob, code cache included, is made by the very Node it is injected into: the format follows
-  // the Node version, and the code cache V8 and the architecture (the arm64 one under qemu-user).
-  // execArgv (Node 24's SEA config): the binary runs with the loader's flags, and the code cache,
-  // which V8 checks against the flags, is recorded under the same ones.
-  writeFileSync(config, JSON.stringify({ main, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true, execArgv: NODE_FLAGS }));
-  const [command, ...prefix] = runnable(arch, node);
+  const parts = join(stageDir, '..', `sea-${arch}`);
+  mkdirSync(parts, { recursive: true });
+  const main = join(parts, 'sea-main.cjs');
+  copyFileSync(join(dirname(bundle), 'oc-icsp-sea.cjs'), main);
+  const program = join(parts, BUNDLE_ASSET);
+  copyFileSync(bundle, program);
+  const config = join(parts, 'sea-config.json');
+  const blob = join(parts, 'sea-prep.blob');
+  // The blob and both code caches are made by the very Node they are injected into: the blob's
+  // format follows the Node version, a code cache V8 and the architecture (the arm64 ones are
+  // made under qemu-user), and V8 checks it against the flags: execArgv (Node 24's SEA config)
+  // runs the binary with NODE_FLAGS, and both caches are recorded under them. The first script
+  // answers help; the program, with its own cache, is an asset it runs (src/cli/sea-entry.ts).
+  const runner = runnable(arch, node);
+  recordCodeCache(program, runner);
+  const assets = { [BUNDLE_ASSET]: program, [BUNDLE_CACHE_ASSET]: `${program}.cache` };
+  writeFileSync(config, JSON.stringify({ main, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true, execArgv: NODE_FLAGS, assets }));
+  const [command, ...prefix] = runner;
   // Its one line ("Wrote single executable preparation blob to ...") is talk: only a failure is shown.
   const prep = spawnSync(command, [...prefix, ...NODE_FLAGS, '--experimental-sea-config', config], { encoding: 'utf8' });
   if (prep.status !== 0) throw new Error(`node --experimental-sea-config (${arch}) failed: ${prep.stderr}${prep.stdout}`);

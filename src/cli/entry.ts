@@ -17,12 +17,8 @@ async function start(): Promise<number> {
   }
   const texts = typeof __HELP_TEXTS__ === 'undefined' ? undefined : __HELP_TEXTS__;
   if (texts && (argv[0] === '--help' || argv[0] === '-h' || argv[1] === '--help' || argv[1] === '-h')) {
-    const { helpKey } = await import('./help-key.js');
-    const key = helpKey(io.invocation.name, argv, io.columns);
-    if (key !== undefined && texts[key] !== undefined) {
-      io.out(texts[key]);
-      return 0;
-    }
+    const { answerHelp } = await import('./help-key.js');
+    if (answerHelp(texts, argv, io)) return 0;
   }
   const { main } = await import('./main.js');
   return main(argv, io);

@@ -1,4 +1,5 @@
 // Which pre-rendered help text answers this request, if any (see help-texts.ts).
+import type { Io } from './io.js';
 import { COMMANDS } from './spec.js';
 
 export type HelpTexts = Record<string, string>;
@@ -22,3 +23,12 @@ export function helpKey(name: string, argv: string[], columns: number | undefine
   return undefined;
 }
 
+
+/** Answers a plain help request from the texts rendered at build time; false when it is not one. */
+export function answerHelp(texts: HelpTexts | undefined, argv: string[], io: Io): boolean {
+  if (!texts) return false;
+  const key = helpKey(io.invocation.name, argv, io.columns);
+  if (key === undefined || texts[key] === undefined) return false;
+  io.out(texts[key]);
+  return true;
+}

@@ -7,6 +7,7 @@ import { isTableFormat } from '../../report/document.js';
 import type { Io } from '../io.js';
 import { countOption, nodeNamesOption, openClientFrom, ownOptions, withClientOptions, withOutputOption } from '../options.js';
 import { COMMANDS } from '../spec.js';
+import { preferSmallHeap } from '../heap.js';
 
 const builder = (yargs: Argv) =>
   withOutputOption(withClientOptions(yargs))
@@ -51,6 +52,7 @@ export const auditCommand = (io: Io, setExit: (code: number) => void): CommandMo
       import('../terminal.js'),
       import('../interrupts.js'),
     ]);
+    preferSmallHeap();
     const client = openClientFrom(args, io);
     // Audit creates nothing on the cluster: nothing to remove on a second signal.
     const interrupts = watchInterrupts(io, { pending: () => [], abandon: () => {} }, client.name);

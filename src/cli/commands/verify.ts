@@ -10,6 +10,7 @@ import { isTableFormat, type OutputFormat } from '../../report/document.js';
 import type { Io } from '../io.js';
 import { COMMANDS, VERIFY_OPTIONS } from '../spec.js';
 import { type ClientOptions, type CommonOptions, countOption, nodeNamesOption, openClientFrom, withClientOptions, withOutputOption } from '../options.js';
+import { preferSmallHeap } from '../heap.js';
 
 
 /** Everything `verify` was asked, checked: nothing in it can surprise a node. */
@@ -111,6 +112,7 @@ export async function runVerify(invocation: VerifyInvocation, io: Io): Promise<n
     import('../terminal.js'),
     import('../interrupts.js'),
   ]);
+  preferSmallHeap();
   // Checked before any node is touched.
   const logSink = invocation.logDir ? logDirSink(invocation.logDir) : undefined;
   const terminal = decideTerminal({ noColor: !invocation.color, output }, io.env);

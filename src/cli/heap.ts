@@ -1,0 +1,12 @@
+// The memory a fan-out takes, traded for speed only where it matters.
+import { setFlagsFromString } from 'node:v8';
+
+/**
+ * Lets V8 grow the heap less eagerly (--optimize-for-size), for the commands that hold a run
+ * across hundreds of nodes: measured with npm run bench, it keeps a 500-node verify under
+ * 100 MB. Set when such a command starts, not as a start-up flag: given to node, it made every
+ * start about 5 ms slower (Node 24: a script that prints one line, 31.9 ms against 26.3 ms).
+ */
+export function preferSmallHeap(): void {
+  setFlagsFromString('--optimize-for-size');
+}
