@@ -224,7 +224,7 @@ describe('a DaemonSet run: its plan, late pods, refused pods, pods that never ru
     return { done, seen, ends };
   };
 
-  it('the plan: one create, the watch, a follower per 25 nodes, the removals; nothing run', () => {
+  it('the plan: one create, the watch, a follower per shard of nodes, the removals; nothing run', () => {
     const oc = fakeRunner([]);
     const nodes = Array.from({ length: 30 }, (_, i) => `w${i}`);
     const plan = daemonSetRunner(oc, { image: 'tools:1' }).plan(nodes, ['true']);
