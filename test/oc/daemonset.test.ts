@@ -40,7 +40,7 @@ describe('what a DaemonSet run creates, in one create -f -', () => {
     expect(first.spec.template.spec.containers[0].securityContext).toEqual({ privileged: true, runAsUser: 0 });
     const pinned = (d: typeof first) => d.spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchFields[0].values;
     expect(pinned(first)).toEqual(nodes.slice(0, PODS_PER_FOLLOWER));
-    expect(pinned(second)).toEqual(['w25', 'w26']);
+    expect(pinned(second)).toEqual(['w15', 'w16']);
   });
 
   it('shards hold at most PODS_PER_FOLLOWER nodes, every node once', () => {
@@ -226,12 +226,12 @@ describe('a DaemonSet run: its plan, late pods, refused pods, pods that never ru
 
   it('the plan: one create, the watch, a follower per shard of nodes, the removals; nothing run', () => {
     const oc = fakeRunner([]);
-    const nodes = Array.from({ length: 30 }, (_, i) => `w${i}`);
+    const nodes = Array.from({ length: 20 }, (_, i) => `w${i}`);
     const plan = daemonSetRunner(oc, { image: 'tools:1' }).plan(nodes, ['true']);
     expect(plan.map((c) => [c.node, c.argv.slice(1, 3).join(' ')])).toEqual([
       [null, 'create -f'], [null, 'get pods'], [null, 'logs -f'], [null, 'logs -f'], [null, 'delete daemonsets'], [null, 'delete namespace'],
     ]);
-    expect(plan[2]!.argv.at(-1)).toBe('--max-log-requests=25');
+    expect(plan[2]!.argv.at(-1)).toBe('--max-log-requests=15');
     expect(plan[3]!.argv.at(-1)).toBe('--max-log-requests=5');
     expect(plan[0]!.stdin!.trim().split('\n').map((l) => JSON.parse(l).kind)).toEqual(['Namespace', 'RoleBinding', 'DaemonSet', 'DaemonSet']);
     expect(oc.calls).toEqual([]);
