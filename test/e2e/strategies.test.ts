@@ -120,10 +120,14 @@ describe.skipIf(!canRunSandbox)('faults, under both strategies', () => {
     });
   }
 
-  for (const strategy of ['debug', 'daemonset']) {
-    it(`${strategy}: a registry that goes down mid-run`, async () => {
+  // oc debug deletes its pod at once (grace 0); kubectl asks for 1 s (its --grace-period=0
+  // without --force); DaemonSet pods go with their DaemonSet, at their own grace period (0).
+  const kubectl = () => spawnSync('sh', ['-c', 'command -v kubectl'], { encoding: 'utf8' }).stdout.trim();
+  for (const [label, strategy, withKubectl] of [['debug', 'debug', false], ['daemonset', 'daemonset', false], ['kubectl pods', 'debug', true]] as const) {
+    it(`${label}: a registry that goes down mid-run`, async () => {
       const { spawn } = await import('node:child_process');
-      const child = spawn(join(process.cwd(), 'dist/oc-icsp'), ['verify', s.image, '--strategy', strategy, '--nodes', 'in-sync,not-on-mirror', '--parallel', '1', '--timeout', '6s', '-o', 'json'], {
+      const clientArgs = withKubectl ? ['--client', kubectl()] : [];
+      const child = spawn(join(process.cwd(), 'dist/oc-icsp'), ['verify', s.image, '--strategy', strategy, ...clientArgs, '--nodes', 'in-sync,not-on-mirror', '--parallel', '1', '--timeout', '6s', '-o', 'json'], {
         env: envFor(s),
         stdio: ['ignore', 'pipe', 'pipe'],
       });
