@@ -2,7 +2,7 @@
 // and, where those stop, lines built from CRI-O's and containers/image's own format strings.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { passesPerPull, readCrioJournal } from '../../src/pull-log/crio-journal.js';
+import { journalLineTime, passesPerPull, readCrioJournal } from '../../src/pull-log/crio-journal.js';
 import { readLogLine } from '../../src/pull-log/logrus.js';
 
 const fixture = (name: string) => readFileSync(`test/fixtures/crio-journal/${name}.log`, 'utf8');
@@ -12,7 +12,9 @@ const HOST = 'ip-10-0-138-140.ec2.internal';
 let clock = 0;
 function line(msg: string, id?: string, level = 'info'): string {
   clock += 1;
-  const t = `10:33:${String(21 + clock).padStart(2, '0')}.594996`;
+  // A second a line from 10:33:22, minutes rolling over, so that every line keeps journalctl's form.
+  const at = 10 * 3600 + 33 * 60 + 21 + clock;
+  const t = [Math.floor(at / 3600), Math.floor(at / 60) % 60, at % 60].map((n) => String(n).padStart(2, '0')).join(':') + '.594996';
   const fields = id ? ` id=${id} name=/runtime.v1.ImageService/PullImage` : '';
   return `Aug 05 ${t} ${HOST} crio[1366]: time="2021-08-05 ${t}907Z" level=${level} msg="${msg.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"${fields}`;
 }
@@ -165,6 +167,84 @@ describe('pulls rebuilt from the format strings', () => {
       ['a', [`mirror.corp:5000/x/team/app@${D1}`]],
       ['b', [`mirror.corp:5000/ops/app@${D2}`]],
     ]);
+  });
+});
+
+describe('which pull an attempt belongs to: the tag or digest, then the path', () => {
+  const D1 = `sha256:${'1'.repeat(64)}`;
+  const trying = (ref: string) => line(`Trying to access "${ref}"`);
+  const attemptsOf = (text: string) => readCrioJournal(text).pulls.map((p) => [p.id, p.attempts.map((a) => a.reference)]);
+
+  it('tag pulls: an attempt goes to the pull of the same tag, never to another tag of the repository', () => {
+    const text = [line('Pulling image: registry.example.com/team/app:1.0', 'a'), line('Pulling image: registry.example.com/team/app:2.0', 'b'), trying('mirror.corp:5000/team/app:2.0'), trying('mirror.corp:5000/team/app:1.0')].join('\n');
+    expect(attemptsOf(text)).toEqual([
+      ['a', ['mirror.corp:5000/team/app:1.0']],
+      ['b', ['mirror.corp:5000/team/app:2.0']],
+    ]);
+  });
+
+  it('a registry port is not a tag, and a tag beside a digest does not count: the digest does', () => {
+    const text = [
+      line('Pulling image: registry.example.com:8443/team/app', 'a'),
+      line(`Pulling image: registry.example.com/team/app:1.0@${D1}`, 'b'),
+      trying(`mirror.corp:5000/team/app@${D1}`),
+      trying('mirror.corp:5000/team/app'),
+    ].join('\n');
+    expect(attemptsOf(text)).toEqual([
+      ['a', ['mirror.corp:5000/team/app']],
+      ['b', [`mirror.corp:5000/team/app@${D1}`]],
+    ]);
+  });
+
+  it('an attempt whose tag or digest no open pull has is nobody\'s', () => {
+    const text = [line('Pulling image: registry.example.com/team/app:1.0', 'a'), trying('mirror.corp:5000/team/app:1.1'), trying(`mirror.corp:5000/team/app@${D1}`)].join('\n');
+    expect(attemptsOf(text)).toEqual([['a', []]]);
+  });
+
+  it('of two pulls sharing the path tail equally, the later one takes the attempt', () => {
+    const text = [line(`Pulling image: registry.example.com/a/app@${D1}`, 'a'), line(`Pulling image: registry.example.com/b/app@${D1}`, 'b'), trying(`mirror.corp:5000/app@${D1}`)].join('\n');
+    expect(attemptsOf(text)).toEqual([['a', []], ['b', [`mirror.corp:5000/app@${D1}`]]]);
+  });
+
+  it('a pull with no mirror: its one attempt takes the whole error; with mirrors, an error naming none of them explains none', () => {
+    const error = 'initializing source docker://registry.example.com/team/app:1.0: pinging container registry registry.example.com: Get "https://registry.example.com/v2/": dial tcp: lookup registry.example.com: no such host';
+    const alone = [line('Pulling image: registry.example.com/team/app:1.0', 'a'), trying('registry.example.com/team/app:1.0'), line(`Error pulling image registry.example.com/team/app:1.0: ${error}`, 'a', 'debug')].join('\n');
+    expect(readCrioJournal(alone).pulls[0]!.attempts.map((a) => [a.reason, a.message])).toEqual([['dns', error]]);
+    const two = [line('Pulling image: registry.example.com/team/app:1.0', 'a'), trying('mirror.corp:5000/team/app:1.0'), trying('registry.example.com/team/app:1.0'), line('Error pulling image registry.example.com/team/app:1.0: context canceled', 'a', 'debug')].join('\n');
+    expect(readCrioJournal(two).pulls[0]!.attempts.map((a) => [a.reason, a.message])).toEqual([[null, null], [null, null]]);
+  });
+
+  it('an error that starts with the attempt\'s reference is that attempt\'s', () => {
+    const ref = 'registry.example.com/team/app:1.0';
+    const text = [line(`Pulling image: ${ref}`, 'a'), trying(ref), trying('registry.example.com/team/app:1.0-extra'), line(`Error pulling image ${ref}: ${ref}: reading manifest 1.0 in registry.example.com/team/app: manifest unknown`, 'a', 'debug')].join('\n');
+    expect(readCrioJournal(text).pulls[0]!.attempts.map((a) => [a.reference, a.reason, a.message])).toEqual([[ref, 'manifest-unknown', 'reading manifest 1.0 in registry.example.com/team/app: manifest unknown']]);
+  });
+});
+
+describe('when journalctl says a line was written', () => {
+  // The first line of openshift-docs-35283.log (journalctl -o short-precise: no year, UTC here).
+  const [docs] = fixture('openshift-docs-35283').split('\n') as [string];
+  // The first line of test-infra-34263.log (journalctl's short form: whole seconds).
+  const [fcos] = fixture('test-infra-34263').split('\n') as [string];
+
+  it('the time and its microseconds, in the year of the read', () => {
+    const t = journalLineTime(docs, new Date('2021-08-06T00:00:00Z'))!;
+    expect([t.at.toISOString(), t.micros]).toEqual(['2021-08-05T10:33:21.594Z', 594996]);
+  });
+
+  it('a month later in the year than the read is last year\'s', () => {
+    expect(journalLineTime(docs, new Date('2022-03-01T00:00:00Z'))!.at.toISOString()).toBe('2021-08-05T10:33:21.594Z');
+    expect(journalLineTime(docs, new Date('2021-08-31T00:00:00Z'))!.at.toISOString()).toBe('2021-08-05T10:33:21.594Z');
+  });
+
+  it('whole seconds have no microseconds', () => {
+    const t = journalLineTime(fcos, new Date('2025-02-05T00:00:00Z'))!;
+    expect([t.at.toISOString(), t.micros]).toEqual(['2025-02-04T13:31:15.000Z', 0]);
+  });
+
+  it('a line journalctl did not write is no time', () => {
+    expect(journalLineTime(docs.slice(docs.indexOf('time=')), new Date())).toBeNull();
+    expect(journalLineTime(docs.replace(/^Aug/, 'Agu'), new Date())).toBeNull();
   });
 });
 
