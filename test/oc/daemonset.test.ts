@@ -121,6 +121,7 @@ describe('a DaemonSet run, its calls and its log routing', () => {
   const selector = /^--selector=oc-icsp\/run-id=[0-9a-f]{8}$/;
   const shard0 = /^--selector=oc-icsp\/run-id=[0-9a-f]{8},oc-icsp\/shard=0$/;
   const watchLine = (pod: string, node: string) => [pod, node, node, '{"running":{}}', '{"status":"True","type":"PodScheduled"}'].join('\x1f');
+  const CREATE_NS = { args: ['create', '-f', '-', '-o', 'name'], result: { stdout: 'namespace/x\n' } };
   const request = (nodes: string[], over: object = {}) => {
     const seen: Record<string, string[]> = Object.fromEntries(nodes.map((n) => [n, []]));
     const talk: string[] = [];
@@ -176,6 +177,51 @@ describe('a DaemonSet run, its calls and its log routing', () => {
     const ds = objects.trim().split('\n').map((l) => JSON.parse(l)).find((o) => o.kind === 'DaemonSet');
     expect(ds.spec.template.spec.containers[0].image).toBe(RHEL8_NODE_DEBUG_IMAGE);
     expect(outcome.notices).toEqual([`no openshift/tools image stream: the DaemonSet uses ${RHEL8_NODE_DEBUG_IMAGE}, as oc debug would; pass --image where it is not mirrored`]);
+  });
+
+  it('no --image: the openshift/tools image stream\'s image, and nothing to say about it', async () => {
+    let objects = '';
+    const tools = 'image-registry.openshift-image-registry.svc:5000/openshift/tools@sha256:' + 'a'.repeat(64);
+    const oc = fakeRunner([
+      { args: TOOLS_IMAGE_ARGS, result: { stdout: `${tools}\n` } },
+      { args: ['create', '-f', '-', '-o', 'name'], input: (text) => (objects = text), result: { stdout: 'namespace/x\n' } },
+      { args: ['get', 'pods', '-n', NS, selector, '--watch', '-o', /^jsonpath=/], result: { stdout: watchLine('oc-icsp-probe-0-aaaaa', 'w0') }, hang: true },
+      { args: ['logs', '-f', '-n', NS, shard0, '--tail=-1', '--prefix', '--all-containers', '--ignore-errors', '--max-log-requests=1'], result: { stdout: '[pod/oc-icsp-probe-0-aaaaa/probe] END' }, hang: true },
+      { args: ['delete', 'daemonsets', '-n', NS, selector, '--ignore-not-found', '--wait=false'] },
+      { args: ['delete', 'namespace', NS, '--ignore-not-found', '--wait=false'] },
+    ]);
+    const outcome = await daemonSetRunner(oc, { image: undefined, pollMs: 5 }).run(request(['w0']).request);
+    const ds = objects.trim().split('\n').map((l) => JSON.parse(l)).find((o) => o.kind === 'DaemonSet');
+    expect(ds.spec.template.spec.containers[0].image).toBe(tools);
+    expect(outcome.notices).toEqual([]);
+  });
+
+  it('no node, or stopped before it began: nothing is created and no client runs', async () => {
+    const oc = fakeRunner([]);
+    expect(await daemonSetRunner(oc, { image: 'tools:1', pollMs: 5 }).run(request([]).request)).toEqual({ namespace: null, cleanedUp: true, notices: [] });
+    const stopped = new AbortController();
+    stopped.abort();
+    expect(await daemonSetRunner(oc, { image: 'tools:1', pollMs: 5 }).run(request(['w0'], { signal: stopped.signal }).request)).toEqual({ namespace: null, cleanedUp: true, notices: [] });
+    expect(oc.calls).toEqual([]);
+  });
+
+  it("a prefixed line of a pod no node is known by is kubectl's talk to every node, not output", async () => {
+    const oc = fakeRunner([
+      CREATE_NS,
+      { args: ['get', 'pods', '-n', NS, selector, '--watch', '-o', /^jsonpath=/], result: { stdout: [watchLine('oc-icsp-probe-0-aaaaa', 'w0'), watchLine('oc-icsp-probe-0-zzzzz', 'gone')].join('\n') }, hang: true },
+      {
+        args: ['logs', '-f', '-n', NS, shard0, '--tail=-1', '--prefix', '--all-containers', '--ignore-errors', '--max-log-requests=1'],
+        result: { stdout: ['[pod/oc-icsp-probe-0-zzzzz/probe] stray', '[pod/oc-icsp-probe-0-aaaaa/probe]', '[pod/oc-icsp-probe-0-aaaaa/probe] END'].join('\n') },
+        hang: true,
+      },
+      { args: ['delete', 'daemonsets', '-n', NS, selector, '--ignore-not-found', '--wait=false'] },
+      { args: ['delete', 'namespace', NS, '--ignore-not-found', '--wait=false'] },
+    ]);
+    const run = request(['w0']);
+    await daemonSetRunner(oc, { image: 'tools:1', pollMs: 5 }).run(run.request);
+    // An empty line of the pod's own is its output (a blank line of the node script).
+    expect(run.seen).toEqual({ w0: ['', 'END'] });
+    expect(run.talk.filter((l) => !l.endsWith('Removing debug pod ...'))).toEqual(['w0: [pod/oc-icsp-probe-0-zzzzz/probe] stray']);
   });
 
   it('the create refused: the error says what failed, and the named namespace is removed all the same', async () => {
