@@ -67,7 +67,6 @@ export function daemonSet(runId: string, namespace: string, shard: number, nodes
           ...hostPodSpec({ container: CONTAINER, image, command: ['/bin/sh', '-c', STAY, 'oc-icsp-probe', ...command] }),
           // Exactly the shard's nodes (-l or --nodes, Ready ones), by name.
           affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: nodes }] }] } } },
-          terminationGracePeriodSeconds: 0,
         },
       },
     },

@@ -19,6 +19,11 @@ export function hostPodSpec({ container, image, command }: HostPodRequest) {
     // Every taint: control-plane, infra and NoExecute taints alike.
     tolerations: [{ operator: 'Exists' }],
     // No priority class: a probe never preempts a workload on a full node.
+    // Deleted mid-pull, the node script stops podman and removes the run's store on SIGTERM (a
+    // big partial pull takes a moment to remove); SIGKILL follows once this is over
+    // (pkg/kubelet/pod_workers.go calculateEffectiveGracePeriod, kuberuntime_container.go
+    // killContainer). Only a bound: the pod goes as soon as the script has exited.
+    terminationGracePeriodSeconds: 10,
     volumes: [{ name: 'host', hostPath: { path: '/' } }],
     containers: [
       {

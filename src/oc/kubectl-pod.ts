@@ -80,7 +80,7 @@ export function followLogsArgs(pod: string, namespace: string): string[] {
 }
 
 export function deletePodArgs(pod: string, namespace: string): string[] {
-  return ['delete', 'pod', pod, '-n', namespace, '--wait=false', '--grace-period=0', '--ignore-not-found'];
+  return ['delete', 'pod', pod, '-n', namespace, '--wait=false', '--ignore-not-found'];
 }
 
 export function getPodArgs(pod: string, namespace: string): string[] {

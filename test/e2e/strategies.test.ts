@@ -120,8 +120,8 @@ describe.skipIf(!canRunSandbox)('faults, under both strategies', () => {
     });
   }
 
-  // oc debug deletes its pod at once (grace 0); kubectl asks for 1 s (its --grace-period=0
-  // without --force); DaemonSet pods go with their DaemonSet, at their own grace period (0).
+  // oc debug deletes its pod at once (grace 0: the kubelet still gives it 2 s); kubectl's pods
+  // and the DaemonSets' go at their own grace period (10 s, a bound: they go once stopped).
   const kubectl = () => spawnSync('sh', ['-c', 'command -v kubectl'], { encoding: 'utf8' }).stdout.trim();
   for (const [label, strategy, withKubectl] of [['debug', 'debug', false], ['daemonset', 'daemonset', false], ['kubectl pods', 'debug', true]] as const) {
     it(`${label}: a registry that goes down mid-run`, async () => {

@@ -374,7 +374,6 @@ describe('the objects, field by field (what the API is sent)', () => {
           spec: {
             ...hostPodShape('probe', 'tools:1', ['/bin/sh', '-c', `trap 'kill "$!" 2>/dev/null; wait "$!"; exit 143' TERM; "$@" & wait "$!"; while :; do sleep 3600 & wait "$!"; done`, 'oc-icsp-probe', 'echo', 'hi']),
             affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['w0'] }] }] } } },
-            terminationGracePeriodSeconds: 0,
           },
         },
       },

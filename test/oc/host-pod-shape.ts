@@ -5,6 +5,7 @@ export function hostPodShape(container: string, image: string, command: string[]
     hostNetwork: true,
     hostPID: true,
     tolerations: [{ operator: 'Exists' }],
+    terminationGracePeriodSeconds: 10,
     volumes: [{ name: 'host', hostPath: { path: '/' } }],
     containers: [{ name: container, image, command, securityContext: { privileged: true, runAsUser: 0 }, volumeMounts: [{ name: 'host', mountPath: '/host' }], ...(env ? { env } : {}) }],
   };

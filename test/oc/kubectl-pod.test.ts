@@ -55,7 +55,7 @@ describe('node pod for the kubectl path', () => {
         // kubectl get --watch: the container waits, then runs; only then are its logs followed.
         { args: watchContainerArgs('worker-0examplecom-icsp-x1', 'oc-icsp-abcde'), result: { stdout: '{"waiting":{"reason":"ContainerCreating"}}\n{"running":{"startedAt":"2026-11-30T05:00:00Z"}}' }, hang: true },
         { args: followLogsArgs('worker-0examplecom-icsp-x1', 'oc-icsp-abcde'), result: { stdout: 'line one\nline two' } },
-        { args: ['delete', 'pod', 'worker-0examplecom-icsp-x1', '-n', 'oc-icsp-abcde', '--wait=false', '--grace-period=0', '--ignore-not-found'] },
+        { args: ['delete', 'pod', 'worker-0examplecom-icsp-x1', '-n', 'oc-icsp-abcde', '--wait=false', '--ignore-not-found'] },
       ],
       '/usr/bin/kubectl',
     );
@@ -90,7 +90,7 @@ describe('node pod for the kubectl path', () => {
           args: ['get', 'pod', pod, '-n', 'oc-icsp-abcde', '-o', 'json'],
           result: { stdout: JSON.stringify({ status: { phase: 'Pending', containerStatuses: [{ state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "x"' } } }] } }) },
         },
-        { args: ['delete', 'pod', pod, '-n', 'oc-icsp-abcde', '--wait=false', '--grace-period=0', '--ignore-not-found'] },
+        { args: ['delete', 'pod', pod, '-n', 'oc-icsp-abcde', '--wait=false', '--ignore-not-found'] },
       ],
       '/usr/bin/kubectl',
     );
@@ -109,7 +109,7 @@ describe('node pod for the kubectl path', () => {
       [
         { args: ['create', '-f', '-', '-o', 'name'], result: { stdout: `pod/${pod}\n` } },
         { args: watchContainerArgs(pod, 'oc-icsp-abcde'), result: { stdout: '{"waiting":{"reason":"ContainerCreating"}}\n{"waiting":{"message":"Back-off pulling image \\"x\\"","reason":"ImagePullBackOff"}}' }, hang: true },
-        { args: ['delete', 'pod', pod, '-n', 'oc-icsp-abcde', '--wait=false', '--grace-period=0', '--ignore-not-found'] },
+        { args: ['delete', 'pod', pod, '-n', 'oc-icsp-abcde', '--wait=false', '--ignore-not-found'] },
       ],
       '/usr/bin/kubectl',
     );
@@ -148,7 +148,7 @@ describe('node pod for the kubectl path', () => {
       ['/usr/bin/kubectl', 'create', '-f', '-', '-o', 'name'],
       ['/usr/bin/kubectl', 'get', 'pod', 'w0-icsp-<generated>', '-n', 'ns', '--watch', '-o', 'jsonpath={.status.containerStatuses[0].state}{"\\n"}'],
       ['/usr/bin/kubectl', 'logs', '-f', 'pod/w0-icsp-<generated>', '-n', 'ns', '-c', 'container-00', '--pod-running-timeout=15m'],
-      ['/usr/bin/kubectl', 'delete', 'pod', 'w0-icsp-<generated>', '-n', 'ns', '--wait=false', '--grace-period=0', '--ignore-not-found'],
+      ['/usr/bin/kubectl', 'delete', 'pod', 'w0-icsp-<generated>', '-n', 'ns', '--wait=false', '--ignore-not-found'],
     ]);
     expect(JSON.parse(plan[0]!.stdin!).spec.containers[0].image).toBe('m.io/tools:1');
   });
