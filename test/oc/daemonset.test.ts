@@ -6,7 +6,7 @@ import { daemonSetRunner } from '../../src/oc/daemonset.js';
 import { FAILED_CREATE_ARGS, NODE_NAMES_ARGS, PODS_PER_FOLLOWER, runObjectsManifest, shardsOf, TOOLS_IMAGE_ARGS, watchPodsArgs } from '../../src/oc/daemonset-objects.js';
 import { podStateLine, refusedPods } from '../../src/oc/daemonset-pods.js';
 import { RHEL8_NODE_DEBUG_IMAGE, SERVER_VERSION_ARGS } from '../../src/oc/kubectl-pod.js';
-import { fakeRunner } from '../fake-runner.js';
+import { type Expected, fakeRunner } from '../fake-runner.js';
 import { hostPodShape } from './host-pod-shape.js';
 
 describe('what a DaemonSet run creates, in one create -f -', () => {
@@ -162,11 +162,11 @@ describe('a DaemonSet run, its calls and its log routing', () => {
     expect(oc.stopped.map((a) => a.slice(0, 2))).toEqual([['get', 'pods'], ['logs', '-f']]);
   });
 
-  it('no --image and no tools image stream: the support-tools image oc debug would use, and the run\'s outcome says so', async () => {
+  /** One node, no --image: the image the DaemonSet's pods got, after these lookups, and the run's notices. */
+  const withoutImage = async (lookups: Expected[]) => {
     let objects = '';
     const oc = fakeRunner([
-      { args: TOOLS_IMAGE_ARGS, result: { exitCode: 1, stderr: 'Error from server (NotFound): imagestreamtags.image.openshift.io "tools:latest" not found' } },
-      { args: SERVER_VERSION_ARGS, result: { stdout: JSON.stringify({ serverVersion: { major: '1', minor: '28' } }) } },
+      ...lookups,
       { args: ['create', '-f', '-', '-o', 'name'], input: (text) => (objects = text), result: { stdout: 'namespace/x\n' } },
       { args: ['get', 'pods', '-n', NS, selector, '--watch', '-o', /^jsonpath=/], result: { stdout: watchLine('oc-icsp-probe-0-aaaaa', 'w0') }, hang: true },
       { args: ['logs', '-f', '-n', NS, shard0, '--tail=-1', '--prefix', '--all-containers', '--ignore-errors', '--max-log-requests=1'], result: { stdout: '[pod/oc-icsp-probe-0-aaaaa/probe] END' }, hang: true },
@@ -175,25 +175,24 @@ describe('a DaemonSet run, its calls and its log routing', () => {
     ]);
     const outcome = await daemonSetRunner(oc, { image: undefined, pollMs: 5 }).run(request(['w0']).request);
     const ds = objects.trim().split('\n').map((l) => JSON.parse(l)).find((o) => o.kind === 'DaemonSet');
-    expect(ds.spec.template.spec.containers[0].image).toBe(RHEL8_NODE_DEBUG_IMAGE);
-    expect(outcome.notices).toEqual([`no openshift/tools image stream: the DaemonSet uses ${RHEL8_NODE_DEBUG_IMAGE}, as oc debug would; pass --image where it is not mirrored`]);
+    return { image: ds.spec.template.spec.containers[0].image, notices: outcome.notices };
+  };
+
+  it('no --image and no tools image stream: the support-tools image oc debug would use, and the run\'s outcome says so', async () => {
+    expect(
+      await withoutImage([
+        { args: TOOLS_IMAGE_ARGS, result: { exitCode: 1, stderr: 'Error from server (NotFound): imagestreamtags.image.openshift.io "tools:latest" not found' } },
+        { args: SERVER_VERSION_ARGS, result: { stdout: JSON.stringify({ serverVersion: { major: '1', minor: '28' } }) } },
+      ]),
+    ).toEqual({
+      image: RHEL8_NODE_DEBUG_IMAGE,
+      notices: [`no openshift/tools image stream: the DaemonSet uses ${RHEL8_NODE_DEBUG_IMAGE}, as oc debug would; pass --image where it is not mirrored`],
+    });
   });
 
   it('no --image: the openshift/tools image stream\'s image, and nothing to say about it', async () => {
-    let objects = '';
-    const tools = 'image-registry.openshift-image-registry.svc:5000/openshift/tools@sha256:' + 'a'.repeat(64);
-    const oc = fakeRunner([
-      { args: TOOLS_IMAGE_ARGS, result: { stdout: `${tools}\n` } },
-      { args: ['create', '-f', '-', '-o', 'name'], input: (text) => (objects = text), result: { stdout: 'namespace/x\n' } },
-      { args: ['get', 'pods', '-n', NS, selector, '--watch', '-o', /^jsonpath=/], result: { stdout: watchLine('oc-icsp-probe-0-aaaaa', 'w0') }, hang: true },
-      { args: ['logs', '-f', '-n', NS, shard0, '--tail=-1', '--prefix', '--all-containers', '--ignore-errors', '--max-log-requests=1'], result: { stdout: '[pod/oc-icsp-probe-0-aaaaa/probe] END' }, hang: true },
-      { args: ['delete', 'daemonsets', '-n', NS, selector, '--ignore-not-found', '--wait=false'] },
-      { args: ['delete', 'namespace', NS, '--ignore-not-found', '--wait=false'] },
-    ]);
-    const outcome = await daemonSetRunner(oc, { image: undefined, pollMs: 5 }).run(request(['w0']).request);
-    const ds = objects.trim().split('\n').map((l) => JSON.parse(l)).find((o) => o.kind === 'DaemonSet');
-    expect(ds.spec.template.spec.containers[0].image).toBe(tools);
-    expect(outcome.notices).toEqual([]);
+    const tools = `image-registry.openshift-image-registry.svc:5000/openshift/tools@sha256:${'a'.repeat(64)}`;
+    expect(await withoutImage([{ args: TOOLS_IMAGE_ARGS, result: { stdout: `${tools}\n` } }])).toEqual({ image: tools, notices: [] });
   });
 
   it('no node, or stopped before it began: nothing is created and no client runs', async () => {
