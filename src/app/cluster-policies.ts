@@ -5,8 +5,11 @@ import { type PolicyKind, type PolicySet, readPolicies } from '../registries/pol
 
 export async function readClusterPolicies(oc: OcRunner): Promise<PolicySet> {
   const kinds = Object.keys(POLICY_RESOURCES) as PolicyKind[];
+  // Every read at once (each is a client process); a failure is still reported in this order.
+  const config = getImageConfig(oc);
+  config.catch(() => {});
   const lists = await Promise.all(kinds.map((kind) => listPolicyObjects(oc, kind)));
-  const imageConfig = await getImageConfig(oc);
+  const imageConfig = await config;
   const objects = [
     ...lists.flatMap((items, i) => items.map((object) => ({ origin: 'cluster', object: { kind: kinds[i], ...object } }))),
     ...(imageConfig ? [{ origin: 'cluster', object: imageConfig }] : []),
