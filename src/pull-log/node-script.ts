@@ -43,6 +43,13 @@ fi
 mark config-mtime "$(stat -c %Y /etc/containers/registries.conf /etc/containers/registries.conf.d/*.conf 2>/dev/null | sort -n | tail -n 1)"
 # Stores of runs that were killed before their trap ran.
 find /var/tmp -maxdepth 1 -name 'oc-icsp-*' -mmin +60 -exec rm -rf {} + 2>/dev/null
+# room PATH: enough free space to write an image there without pushing the node toward eviction.
+room() {
+  set -- $(df -Pk "$1" 2>/dev/null | awk 'NR==2 {print $2, $4}')
+  [ "$#" -eq 2 ] || return 1
+  mark disk "$2" "$1"
+  [ "$2" -ge 5242880 ] && [ $(( $2 * 100 / $1 )) -ge 20 ]
+}
 # Told to stop (the kubelet's SIGTERM to a deleted pod, SIGKILL a few seconds later), the script
 # stops what it waits on and removes its directory at once. A shell runs a trap only when its
 # foreground command returns, but at once during wait: long commands run in the background.
@@ -68,16 +75,10 @@ if [ "$check" = pull ]; then
   else
     [ -z "$work" ] || rm -rf "$work"
     work=""
-    if [ "$keep" != yes ]; then check=manifest; mark low-disk; fi
+    # No room for a store of its own (where /var/tmp is full): the manifest, and why.
+    if [ "$keep" != yes ]; then check=manifest; room /var/tmp; mark low-disk; fi
   fi
 fi
-# room PATH: enough free space to write an image there without pushing the node toward eviction.
-room() {
-  set -- $(df -Pk "$1" 2>/dev/null | awk 'NR==2 {print $2, $4}')
-  [ "$#" -eq 2 ] || return 1
-  mark disk "$2" "$1"
-  [ "$2" -ge 5242880 ] && [ $(( $2 * 100 / $1 )) -ge 20 ]
-}
 if [ "$check" = pull ]; then
   if ! room "\${store:-/var/lib/containers/storage}"; then check=manifest; mark low-disk; fi
 fi
