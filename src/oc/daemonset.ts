@@ -9,14 +9,13 @@
 // namespace (openshift/apiserver-library-go pkg/securitycontextconstraints/sccadmission). A pod the
 // API refuses shows only as a FailedCreate event on its DaemonSet
 // (kubernetes pkg/controller/daemon/daemon_controller.go), which is read when pods are missing.
-import { randomBytes } from 'node:crypto';
 import { clientError } from './client-talk.js';
 import {
   deleteDaemonSetsArgs, followOneArgs, followShardArgs, runNamespaceName, runObjectsManifest, shardsOf, TOOLS_IMAGE_ARGS, watchPodsArgs,
 } from './daemonset-objects.js';
 import { type PodState, podStateLine, refusedPods } from './daemonset-pods.js';
 import { fallbackDebugImage } from './kubectl-pod.js';
-import { CREATE_FROM_STDIN, deleteNamespaceArgs, NamespaceLifecycle } from './namespace.js';
+import { CREATE_FROM_STDIN, deleteNamespaceArgs, NamespaceLifecycle, newRunId } from './namespace.js';
 import type { NodeEnd, NodeRunner, NodeRunRequest, NodeSink, PlannedCall } from './node-runner.js';
 import type { OcRunner, RunningProcess, StreamHandlers } from './runner.js';
 
@@ -46,7 +45,7 @@ export function daemonSetRunner(oc: OcRunner, options: DaemonSetOptions): NodeRu
     async run(request) {
       if (request.nodes.length === 0 || request.signal.aborted) return { namespace: null, cleanedUp: true, notices: [] };
       const notices: string[] = [];
-      const runId = randomBytes(4).toString('hex');
+      const runId = await newRunId();
       request.onStatus?.('creating a namespace and the DaemonSets');
       const image = await podImage(oc, options, notices);
       // Named before it exists: whatever happens from here, the finally removes it.

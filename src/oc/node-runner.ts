@@ -2,8 +2,7 @@
 // It starts the nodes' pods, bounded; streams each node's lines to that node's sink; reports
 // each node's end; stops everything on request; and removes all it created, whatever happens.
 import { summarizeClientTalk, TALK_TAIL } from './client-talk.js';
-import { randomBytes } from 'node:crypto';
-import { CREATE_FROM_STDIN, createRunNamespace, deleteNamespaceArgs, NAMESPACE_PLACEHOLDER, NamespaceLifecycle, runNamespaceManifest } from './namespace.js';
+import { CREATE_FROM_STDIN, createRunNamespace, deleteNamespaceArgs, NAMESPACE_PLACEHOLDER, NamespaceLifecycle, newRunId, runNamespaceManifest } from './namespace.js';
 import type { OcRunner, ProcessEnd, RunningProcess, StreamHandlers } from './runner.js';
 
 export interface NodeSink {
@@ -89,7 +88,7 @@ export function podPerNodeRunner(oc: OcRunner, strategy: PodStrategy): NodeRunne
     async run(request) {
       if (request.nodes.length === 0 || request.signal.aborted) return { namespace: null, cleanedUp: true, notices: [] };
       request.onStatus?.('creating a namespace for the node pods');
-      const name = namespace.made(await createRunNamespace(oc, randomBytes(4).toString('hex')));
+      const name = namespace.made(await createRunNamespace(oc, await newRunId()));
       const live = stopOnAbort(request.signal);
       let cleanedUp: boolean;
       try {

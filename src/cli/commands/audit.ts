@@ -52,7 +52,7 @@ export const auditCommand = (io: Io, setExit: (code: number) => void): CommandMo
       import('../terminal.js'),
       import('../interrupts.js'),
     ]);
-    preferSmallHeap();
+    await preferSmallHeap();
     const client = openClientFrom(args, io);
     // Audit creates nothing on the cluster: nothing to remove on a second signal.
     const interrupts = watchInterrupts(io, { pending: () => [], abandon: () => {} }, client.name);

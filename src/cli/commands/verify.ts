@@ -112,7 +112,7 @@ export async function runVerify(invocation: VerifyInvocation, io: Io): Promise<n
     import('../terminal.js'),
     import('../interrupts.js'),
   ]);
-  preferSmallHeap();
+  await preferSmallHeap();
   // Checked before any node is touched.
   const logSink = invocation.logDir ? logDirSink(invocation.logDir) : undefined;
   const terminal = decideTerminal({ noColor: !invocation.color, output }, io.env);
