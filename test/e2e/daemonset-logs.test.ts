@@ -16,6 +16,7 @@ useSandbox(work, NODES.map((name) => ({ name, config: 'mirrored' })), (created) 
 describe.skipIf(!canRunSandbox)('DaemonSet logs read from their first line', () => {
   it('every node gets its verdict from its whole output', () => {
     const r = runVerify(s, [s.image, '--strategy', 'daemonset', '--timeout', '30s', '-o', 'json']);
+    expect(r.stderr).not.toMatch(/^error: /m);
     const doc = JSON.parse(r.stdout) as { nodes: { name: string; verdict: string }[] };
     expect(doc.nodes.map((n) => [n.name, n.verdict])).toEqual(NODES.map((n) => [n, 'mirrored']));
   });

@@ -21,8 +21,14 @@ import type { KubeObject } from './types.js';
 
 interface Running {
   child?: ChildProcess;
-  /** Settles when the container's processes have ended. */
+  /** Settles when the container's process has ended. */
   exited?: Promise<unknown>;
+  /**
+   * It has ended: its PID is free again, and this machine reuses PIDs within a test run
+   * (pid_max 32768), so a signal to it or its group could reach a stranger, another sandbox's
+   * API server even.
+   */
+  ended?: boolean;
   stopped: boolean;
 }
 
@@ -95,11 +101,13 @@ export class Kubelets {
       }
       if (behaviour === 'hang' || behaviour === 'slow-stop') return;
       const command = [...(container.command ?? []), ...(container.args ?? [])];
-      run.exited = runInNode(this.state.nodeDir(node), command, (child) => (run.child = child), (chunk) => this.logs.append(uid, container.name, chunk.toString('utf8'))).then(
-        (code) => {
-          if (!run.stopped) finish(code);
-        },
-      );
+      const spawned = (child: ChildProcess) => {
+        run.child = child;
+        child.once('exit', () => (run.ended = true));
+      };
+      run.exited = runInNode(this.state.nodeDir(node), command, spawned, (chunk) => this.logs.append(uid, container.name, chunk.toString('utf8'))).then((code) => {
+        if (!run.stopped) finish(code);
+      });
     }, latency);
   }
 
@@ -112,7 +120,7 @@ export class Kubelets {
     this.running.set(uid, run);
     const container = pod.spec?.containers?.[0]?.name;
     const slow = pod.spec?.nodeName && this.state.behaviour(pod.spec.nodeName) === 'slow-stop';
-    const stopped = run.child?.pid && run.exited ? this.terminate(run.child.pid, run.exited, killWindowSeconds(pod)) : Promise.resolve();
+    const stopped = run.child && run.exited && !run.ended ? this.terminate(run.child, run.exited, killWindowSeconds(pod)) : (run.exited ?? Promise.resolve());
     return stopped.then(
       () =>
         new Promise<void>((done) => {
@@ -137,7 +145,8 @@ export class Kubelets {
    * kills whatever else is left in the container's cgroup (runc libcontainer/state_linux.go
    * destroy: signalAllProcesses when the container has no PID namespace of its own).
    */
-  private terminate(pid: number, exited: Promise<unknown>, windowSeconds: number): Promise<void> {
+  private terminate(child: ChildProcess, closed: Promise<unknown>, windowSeconds: number): Promise<unknown> {
+    const pid = child.pid!;
     const signal = (target: number, name: NodeJS.Signals) => {
       try {
         process.kill(target, name);
@@ -145,19 +154,22 @@ export class Kubelets {
         // already gone
       }
     };
+    const leaderGone = new Promise((gone) => child.once('exit', gone));
     signal(pid, 'SIGTERM');
     const kill = setTimeout(() => signal(-pid, 'SIGKILL'), windowSeconds * 1000);
-    return exited.then(() => {
+    // Whatever the command left behind goes with it, at once: while any of it lives, its
+    // process group keeps the PID from being reused.
+    return leaderGone.then(() => {
       clearTimeout(kill);
-      // Whatever the command left behind goes with the container.
       signal(-pid, 'SIGKILL');
+      return closed;
     });
   }
 
   /** Every pod process, killed (the sandbox going down). */
   stopAll(): void {
     for (const run of this.running.values()) {
-      if (run.child?.pid) {
+      if (run.child?.pid && !run.ended) {
         try {
           process.kill(-run.child.pid, 'SIGKILL');
         } catch {
