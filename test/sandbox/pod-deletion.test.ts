@@ -1,7 +1,7 @@
 // The sandbox's deletion rules, held to the upstream code they are read from (cited in
 // test/sandbox/api/pod-deletion.ts): what the API server and the kubelet would do with each pod.
 import { describe, expect, it } from 'vitest';
-import { deletionGraceSeconds, killWindowSeconds } from './api/pod-deletion.js';
+import { deletionGraceSeconds, killWindowSeconds, shortenedGraceSeconds } from './api/pod-deletion.js';
 import type { KubeObject } from './api/types.js';
 
 const pod = (spec: Record<string, unknown>, status: Record<string, unknown> = {}, metadata: Record<string, unknown> = {}): KubeObject =>
@@ -19,6 +19,19 @@ describe('the grace period a DELETE gives a pod (CheckGracefulDelete)', () => {
     ['a negative one: 1', pod(bound), -5, 1],
   ] as const)('%s', (_, p, requested, grace) => {
     expect(deletionGraceSeconds(p, requested)).toBe(grace);
+  });
+});
+
+describe('a DELETE of a pod already terminating (BeforeDelete): only shorter', () => {
+  const terminating = (grace?: number) => pod(bound, {}, { deletionTimestamp: '2026-11-30T10:00:00Z', ...(grace === undefined ? {} : { deletionGracePeriodSeconds: grace }) });
+  it.each([
+    ['a shorter grace period is taken', terminating(30), 5, 5],
+    ['a forced delete removes it now', terminating(30), 0, 0],
+    ['the same or longer: pending, nothing changes', terminating(10), 10, null],
+    ['none asked: pending', terminating(10), undefined, null],
+    ['one that had no grace period, or 0, goes now', terminating(), 10, 0],
+  ] as const)('%s', (_, p, requested, grace) => {
+    expect(shortenedGraceSeconds(p, requested)).toBe(grace);
   });
 });
 

@@ -30,6 +30,8 @@ interface Running {
    */
   ended?: boolean;
   stopped: boolean;
+  /** While it is being stopped: brings SIGKILL forward to a shorter window (a shorter grace period). */
+  shorten?: (windowSeconds: number) => void;
 }
 
 export class Kubelets {
@@ -45,7 +47,11 @@ export class Kubelets {
       if (r !== pods) return;
       if (type === 'ADDED' && pod.spec?.nodeName) this.start(pod);
       if (type === 'MODIFIED' && pod.spec?.nodeName && !this.running.has(pod.metadata.uid!) && !pod.metadata.deletionTimestamp) this.start(pod);
-      if (type === 'MODIFIED' && pod.metadata.deletionTimestamp) this.stop(pod);
+      if (type === 'MODIFIED' && pod.metadata.deletionTimestamp) {
+        // A grace period can only shrink once given (pod_workers.go calculateEffectiveGracePeriod).
+        this.running.get(pod.metadata.uid!)?.shorten?.(killWindowSeconds(pod));
+        void this.stop(pod);
+      }
       if (type === 'DELETED') void this.stop(pod).then(() => this.logs.forget(pod.metadata.uid!));
     });
   }
@@ -120,7 +126,7 @@ export class Kubelets {
     this.running.set(uid, run);
     const container = pod.spec?.containers?.[0]?.name;
     const slow = pod.spec?.nodeName && this.state.behaviour(pod.spec.nodeName) === 'slow-stop';
-    const stopped = run.child && run.exited && !run.ended ? this.terminate(run.child, run.exited, killWindowSeconds(pod)) : (run.exited ?? Promise.resolve());
+    const stopped = run.child && run.exited && !run.ended ? this.terminate(run, run.child, run.exited, killWindowSeconds(pod)) : (run.exited ?? Promise.resolve());
     return stopped.then(
       () =>
         new Promise<void>((done) => {
@@ -145,7 +151,7 @@ export class Kubelets {
    * kills whatever else is left in the container's cgroup (runc libcontainer/state_linux.go
    * destroy: signalAllProcesses when the container has no PID namespace of its own).
    */
-  private terminate(child: ChildProcess, closed: Promise<unknown>, windowSeconds: number): Promise<unknown> {
+  private terminate(run: Running, child: ChildProcess, closed: Promise<unknown>, windowSeconds: number): Promise<unknown> {
     const pid = child.pid!;
     const signal = (target: number, name: NodeJS.Signals) => {
       try {
@@ -156,11 +162,20 @@ export class Kubelets {
     };
     const leaderGone = new Promise((gone) => child.once('exit', gone));
     signal(pid, 'SIGTERM');
-    const kill = setTimeout(() => signal(-pid, 'SIGKILL'), windowSeconds * 1000);
+    const started = Date.now();
+    let window = windowSeconds;
+    let kill = setTimeout(() => signal(-pid, 'SIGKILL'), window * 1000);
+    run.shorten = (seconds) => {
+      if (seconds >= window) return;
+      window = seconds;
+      clearTimeout(kill);
+      kill = setTimeout(() => signal(-pid, 'SIGKILL'), Math.max(0, started + window * 1000 - Date.now()));
+    };
     // Whatever the command left behind goes with it, at once: while any of it lives, its
     // process group keeps the PID from being reused.
     return leaderGone.then(() => {
       clearTimeout(kill);
+      run.shorten = undefined;
       signal(-pid, 'SIGKILL');
       return closed;
     });

@@ -19,6 +19,18 @@ export function deletionGraceSeconds(pod: KubeObject, requested: number | undefi
 }
 
 /**
+ * A DELETE of a pod already terminating (k8s.io/apiserver pkg/registry/rest/delete.go
+ * BeforeDelete): it may only shorten the grace period. The new one, 0 to remove the pod now
+ * (also when it had none or 0), or null when nothing changes (the deletion is pending).
+ */
+export function shortenedGraceSeconds(pod: KubeObject, requested: number | undefined): number | null {
+  const current = pod.metadata.deletionGracePeriodSeconds as number | undefined;
+  if (current === undefined || current === 0) return 0;
+  if (requested === undefined || requested >= current) return null;
+  return Math.max(requested, 0);
+}
+
+/**
  * How long the kubelet lets a deleted pod's container run after SIGTERM before SIGKILL: the
  * deletion's grace period when the API set one, else the pod's own, never under 1
  * (pkg/kubelet/pod_workers.go calculateEffectiveGracePeriod), and never under 2 s when the

@@ -17,7 +17,7 @@ import { Kubelets } from './kubelet.js';
 import { PodLogs } from './pod-logs.js';
 import { groupVersion, KUBE_MINOR_OF_OPENSHIFT, type Resource, servedResources } from './resources.js';
 import { fieldSelector, labelSelector } from './selectors.js';
-import { deletionGraceSeconds, DEFAULT_TERMINATION_GRACE_SECONDS } from './pod-deletion.js';
+import { DEFAULT_TERMINATION_GRACE_SECONDS, deletionGraceSeconds, shortenedGraceSeconds } from './pod-deletion.js';
 import { now, Store } from './store.js';
 import { table } from './tables.js';
 import { ApiError, badRequest, forbidden, type KubeObject, notFound } from './types.js';
@@ -116,8 +116,7 @@ export class ApiServer {
    */
   private remove(r: Resource, namespace: string | undefined, name: string, requestedGrace?: number): KubeObject {
     const current = this.store.get(r, namespace, name);
-    // A pod already terminating is only removed early by a forced delete (grace 0).
-    if (current.metadata.deletionTimestamp && !(r.name === 'pods' && requestedGrace === 0)) return current;
+    if (current.metadata.deletionTimestamp) return r.name === 'pods' ? this.redeletePod(r, current, requestedGrace) : current;
     if (r.name === 'namespaces') {
       return this.store.update(r, namespace, name, (o) => {
         o.metadata.deletionTimestamp = now();
@@ -131,6 +130,18 @@ export class ApiServer {
       o.metadata.deletionGracePeriodSeconds = grace;
     });
     return grace > 0 ? marked : this.store.delete(r, namespace, name);
+  }
+
+  /** A pod deleted again: a shorter grace period is taken (its kubelet shortens its wait), a longer one is not. */
+  private redeletePod(r: Resource, current: KubeObject, requestedGrace: number | undefined): KubeObject {
+    const grace = shortenedGraceSeconds(current, requestedGrace);
+    if (grace === null) return current;
+    const { namespace, name } = current.metadata;
+    const marked = this.store.update(r, namespace, name!, (o) => {
+      o.metadata.deletionTimestamp = now(grace * 1000);
+      o.metadata.deletionGracePeriodSeconds = grace;
+    });
+    return grace > 0 ? marked : this.store.delete(r, namespace, name!);
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
