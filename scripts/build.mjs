@@ -77,6 +77,9 @@ export async function renderHelpTexts(work = 'dist') {
 // (--optimize-for-size, which verify and audit need, is set when they start: src/cli/heap.ts.)
 export const NODE_FLAGS = ['--max-semi-space-size=4'];
 
+/** The names the single binaries carry the program and its code cache by (src/cli/sea-entry.ts reads them). */
+export const SEA_ASSETS = { program: 'oc-icsp.cjs', cache: 'oc-icsp.cjs.cache' };
+
 /** The invocations a user makes most (help, explain, completion), run to record a code cache. */
 const CACHE_RUNS = (conf, image) => [['--help'], ['verify', '--help'], ['explain', image, '--registries-conf', conf], ['explain', image, '--registries-conf', conf, '-o', 'json'], ['__complete', 'verify', '-o', '']];
 
@@ -104,7 +107,7 @@ export async function buildAll(dir = 'dist') {
   const bundle = join(dir, 'oc-icsp.cjs');
   const texts = JSON.stringify(await renderHelpTexts(dir));
   await buildBundle(bundle, { __HELP_TEXTS__: texts });
-  await buildBundle(join(dir, 'oc-icsp-sea.cjs'), { __HELP_TEXTS__: texts }, 'src/cli/sea-entry.ts');
+  await buildBundle(join(dir, 'oc-icsp-sea.cjs'), { __HELP_TEXTS__: texts, __SEA_ASSETS__: JSON.stringify(SEA_ASSETS) }, 'src/cli/sea-entry.ts');
   recordCodeCache(bundle);
   // The shebang carries NODE_FLAGS, the same flags the code cache was recorded with.
   const loader = readFileSync('scripts/bundle-loader.cjs', 'utf8').replace(/^#!.*\n/, `#!/usr/bin/env -S node ${NODE_FLAGS.join(' ')}\n`);

@@ -10,16 +10,13 @@ import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { buildAll, NODE_FLAGS, recordCodeCache } from './build.mjs';
+import { buildAll, NODE_FLAGS, recordCodeCache, SEA_ASSETS } from './build.mjs';
 import { cannotRun, runnable, seaNode } from './sea-node.mjs';
 import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 const HELPERS = ['kubectl_complete-icsp', 'oc_complete-icsp'];
-// The names src/cli/sea-entry.ts reads the program and its code cache by.
-const BUNDLE_ASSET = 'oc-icsp.cjs';
-const BUNDLE_CACHE_ASSET = 'oc-icsp.cjs.cache';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 const version = pkg.version;
@@ -76,7 +73,7 @@ async function singleExecutable(bundle, stageDir, arch) {
   mkdirSync(parts, { recursive: true });
   const main = join(parts, 'sea-main.cjs');
   copyFileSync(join(dirname(bundle), 'oc-icsp-sea.cjs'), main);
-  const program = join(parts, BUNDLE_ASSET);
+  const program = join(parts, SEA_ASSETS.program);
   copyFileSync(bundle, program);
   const config = join(parts, 'sea-config.json');
   const blob = join(parts, 'sea-prep.blob');
@@ -87,7 +84,7 @@ async function singleExecutable(bundle, stageDir, arch) {
   // answers help; the program, with its own cache, is an asset it runs (src/cli/sea-entry.ts).
   const runner = runnable(arch, node);
   recordCodeCache(program, runner);
-  const assets = { [BUNDLE_ASSET]: program, [BUNDLE_CACHE_ASSET]: `${program}.cache` };
+  const assets = { [SEA_ASSETS.program]: program, [SEA_ASSETS.cache]: `${program}.cache` };
   writeFileSync(config, JSON.stringify({ main, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true, execArgv: NODE_FLAGS, assets }));
   const [command, ...prefix] = runner;
   // Its one line ("Wrote single executable preparation blob to ...") is talk: only a failure is shown.

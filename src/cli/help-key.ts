@@ -23,10 +23,8 @@ export function helpKey(name: string, argv: string[], columns: number | undefine
   return undefined;
 }
 
-
 /** Answers a plain help request from the texts rendered at build time; false when it is not one. */
-export function answerHelp(texts: HelpTexts | undefined, argv: string[], io: Io): boolean {
-  if (!texts) return false;
+export function answerHelp(texts: HelpTexts, argv: string[], io: Io): boolean {
   const key = helpKey(io.invocation.name, argv, io.columns);
   if (key === undefined || texts[key] === undefined) return false;
   io.out(texts[key]);

@@ -10,16 +10,13 @@ import { answerHelp, type HelpTexts } from './help-key.js';
 import { processInvocation } from './invocation.js';
 import { processIo } from './io.js';
 
-// Set by scripts/build.mjs.
+// Set by scripts/build.mjs: the help texts, and the names of the program's assets (SEA_ASSETS).
 declare const __HELP_TEXTS__: HelpTexts;
-
-/** The asset names scripts/package.mjs gives the bundle and its code cache. */
-const BUNDLE_ASSET = 'oc-icsp.cjs';
-const BUNDLE_CACHE_ASSET = 'oc-icsp.cjs.cache';
+declare const __SEA_ASSETS__: { program: string; cache: string };
 
 function runBundle(): void {
   const file = process.execPath;
-  const script = new Script(wrap(getAsset(BUNDLE_ASSET, 'utf8')), { filename: file, cachedData: Buffer.from(getAsset(BUNDLE_CACHE_ASSET)) });
+  const script = new Script(wrap(getAsset(__SEA_ASSETS__.program, 'utf8')), { filename: file, cachedData: Buffer.from(getAsset(__SEA_ASSETS__.cache)) });
   const bundle = { exports: {} };
   script.runInThisContext().call(bundle.exports, bundle.exports, createRequire(file), bundle, file, dirname(file));
 }
