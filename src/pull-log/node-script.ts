@@ -54,7 +54,9 @@ room() {
 # stops what it waits on and removes its directory at once. A shell runs a trap only when its
 # foreground command returns, but at once during wait: long commands run in the background.
 work=""; store=""; child=""; downloads=/var/tmp
-run() { "$@" & child=$!; wait "$child"; }
+# Once waited for, the child's PID is free for any process of the node: forget it, so that stop
+# never signals a stranger.
+run() { "$@" & child=$!; wait "$child"; set -- $?; child=""; return "$1"; }
 # The store's overlay home is a mount of its own (containers/storage drivers/overlay/overlay.go
 # Init, mount.MakePrivate) that podman leaves in place: unmounted first, or rm cannot remove it.
 clean() {
