@@ -73,11 +73,13 @@ interface Preparation {
 }
 
 /** What every verify does before any pod: the session, nodes, policies, pools, warnings. */
-async function prepare(request: VerifyRequest, client: Client, invokedAs = `${client.name} icsp`): Promise<Preparation> {
+async function prepare(request: VerifyRequest, client: Client, invokedAs = `${client.name} icsp`, nodeRunner?: NodeRunner): Promise<Preparation> {
   const warnings: string[] = [];
-  await client.whoAmI();
-  // Independent reads at once (each is a client process); a failure is reported in this order.
-  const [listed, policies, leftovers, pools] = await settledInOrder([
+  // Independent reads at once (each is a client process); a failure is reported in this order,
+  // so a session that has expired says so first. The node runner starts its own reads beside them.
+  nodeRunner?.prepare?.();
+  const [, listed, policies, leftovers, pools] = await settledInOrder([
+    client.whoAmI(),
     listNodes(client.runner, request.selector),
     readClusterPolicies(client.runner),
     leftoverWarning(client, invokedAs),
@@ -157,7 +159,7 @@ export async function planVerify(request: VerifyRequest, deps: Pick<VerifyDeps, 
 
 export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<VerifyResult> {
   const { client, nodeRunner } = deps;
-  const { checks, warnings, nodes, policies, repositories } = await prepare(request, client, deps.invokedAs);
+  const { checks, warnings, nodes, policies, repositories } = await prepare(request, client, deps.invokedAs, nodeRunner);
   const expected = clusterConf(policies);
 
   const results = new Map<string, NodeResult[]>();

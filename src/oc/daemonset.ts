@@ -27,6 +27,8 @@ export interface DaemonSetOptions {
 
 export function daemonSetRunner(oc: OcRunner, options: DaemonSetOptions): NodeRunner {
   const namespace = new NamespaceLifecycle(oc);
+  let image: Promise<ChosenImage> | undefined;
+  const chooseImage = () => (image ??= podImage(oc, options));
   return {
     strategy: 'daemonset',
     plan(nodes, command) {
@@ -42,12 +44,12 @@ export function daemonSetRunner(oc: OcRunner, options: DaemonSetOptions): NodeRu
     },
     pending: () => namespace.pending(),
     abandon: () => namespace.abandon(),
+    prepare: () => void chooseImage(),
     async run(request) {
       if (request.nodes.length === 0 || request.signal.aborted) return { namespace: null, cleanedUp: true, notices: [] };
-      const notices: string[] = [];
       const runId = await newRunId();
       request.onStatus?.('creating a namespace and the DaemonSets');
-      const image = await podImage(oc, options, notices);
+      const { image, notices } = await chooseImage();
       // Named before it exists: whatever happens from here, the finally removes it.
       const name = namespace.made(runNamespaceName(runId));
       let cleanedUp: boolean;
@@ -57,8 +59,8 @@ export function daemonSetRunner(oc: OcRunner, options: DaemonSetOptions): NodeRu
         await followAll(oc, name, runId, request, options.pollMs ?? 250);
       } finally {
         request.onStatus?.(`deleting namespace ${name}`);
-        await oc.run(deleteDaemonSetsArgs(name, runId));
-        cleanedUp = await namespace.remove();
+        // The DaemonSets go at once, so their pods stop while the namespace is being emptied.
+        [, cleanedUp] = await Promise.all([oc.run(deleteDaemonSetsArgs(name, runId)), namespace.remove()]);
       }
       return { namespace: name, cleanedUp, notices };
     },
@@ -69,14 +71,18 @@ export function daemonSetRunner(oc: OcRunner, options: DaemonSetOptions): NodeRu
  * --image, else the cluster's tools image stream, else the support-tools image, as oc debug picks
  * them (openshift/oc pkg/cli/debug/debug.go); with either client, since the pods are ours.
  */
-async function podImage(oc: OcRunner, options: DaemonSetOptions, notices: string[]): Promise<string> {
-  if (options.image) return options.image;
+interface ChosenImage {
+  image: string;
+  notices: string[];
+}
+
+async function podImage(oc: OcRunner, options: DaemonSetOptions): Promise<ChosenImage> {
+  if (options.image) return { image: options.image, notices: [] };
   const found = await oc.run(TOOLS_IMAGE_ARGS);
   const image = found.exitCode === 0 ? found.stdout.trim() : '';
-  if (image) return image;
+  if (image) return { image, notices: [] };
   const fallback = await fallbackDebugImage(oc);
-  notices.push(`no openshift/tools image stream: the DaemonSet uses ${fallback}, as oc debug would; pass --image where it is not mirrored`);
-  return fallback;
+  return { image: fallback, notices: [`no openshift/tools image stream: the DaemonSet uses ${fallback}, as oc debug would; pass --image where it is not mirrored`] };
 }
 
 /** Follows the pods' states and logs, ends each node once, stops everything at the end. */

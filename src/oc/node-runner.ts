@@ -56,6 +56,8 @@ export interface NodeRunner {
   /** How nodes are reached, for messages: "oc debug", "kubectl debug". */
   readonly strategy: string;
   plan(nodes: string[], command: string[]): PlannedCall[];
+  /** Starts the reads a run will need (an image to use, say) beside the caller's own; run waits for them. */
+  prepare?(): void;
   run(request: NodeRunRequest): Promise<NodeRunOutcome>;
   /** What this run created and has not yet removed, e.g. `namespace/oc-icsp-x7k2p`. */
   pending(): string[];
@@ -174,6 +176,8 @@ export function autoRunner(small: NodeRunner, large: NodeRunner, threshold: numb
       return chosen?.strategy ?? `auto (${small.strategy} up to ${threshold} nodes, else ${large.strategy})`;
     },
     plan: (nodes, command) => pick(nodes.length).plan(nodes, command),
+    // Before the nodes are known: the large run's reads are the ones that delay it.
+    prepare: () => large.prepare?.(),
     run: (request) => pick(request.nodes.length).run(request),
     pending: () => chosen?.pending() ?? [],
     abandon: () => chosen?.abandon(),
