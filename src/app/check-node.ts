@@ -85,7 +85,6 @@ export function startNodeCheck(node: string, context: NodeCheckContext): NodeChe
     clientTalk(line) {
       log?.write(`[${context.clientName}] ${line}`);
     },
-    finished: () => reader.finished,
     async finish(end) {
       const logError = await log?.close();
       if (logError) context.warn(`${node}: its --log-dir file is incomplete: ${logError.message}`);

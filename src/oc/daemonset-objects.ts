@@ -1,7 +1,7 @@
 // What a DaemonSet run creates, and the client calls that read and remove it. One `create -f -`
 // makes it all, in order: the run's namespace (named by the run id, so nothing needs its
 // generated name first), a RoleBinding that lets the namespace's `default` account use the
-// privileged SCC, and one DaemonSet per shard of at most PODS_PER_FOLLOWER nodes. The objects
+// privileged SCC, and one DaemonSet per shard of at most PODS_PER_SHARD nodes. The objects
 // are JSON documents one after the other, each validated on the server (a List would be
 // validated on the client against /openapi/v2 instead, k8s.io/cli-runtime
 // pkg/resource/query_param_verifier_v3.go).
@@ -11,34 +11,61 @@ import { MANAGED_BY, RUN_ID_LABEL, RUN_NAMESPACE_PREFIX, runNamespaceObject } fr
 export const CONTAINER = 'probe';
 const DAEMONSET_PREFIX = 'oc-icsp-probe';
 export const SHARD_LABEL = 'oc-icsp/shard';
+/** The pod's one container: it only keeps the pod up once the probe has run, so the DaemonSet does not run it again. */
+export const STAY_CONTAINER = 'stay';
+const STAY = `trap '[ -z "$p" ] || kill "$p" 2>/dev/null; exit 0' TERM; while :; do sleep 3600 & p=$!; wait "$p"; p=; done`;
+
 /**
- * Keeps the pod alive after the node script, so the DaemonSet does not run it again. The kubelet's
- * SIGTERM reaches this shell only (the pod's own process), so it passes it on to the node script,
- * whose trap removes what its pull wrote, and waits for it: a shell runs a trap at once only
- * during wait, hence the background jobs.
+ * What the probe's termination message starts with: the node script's exit status and its whole
+ * output, gzipped and in base64, follow. The kubelet keeps the last 4096 bytes a container writes
+ * there (kubernetes pkg/kubelet/container/runtime.go MaxContainerTerminationMessageLength, read by
+ * pkg/kubelet/kuberuntime/kuberuntime_container.go getTerminationMessage), so a longer output is
+ * not written and is read from the log instead.
  */
-const STAY = `trap 'kill "$!" 2>/dev/null; wait "$!"; exit 143' TERM; "$@" & wait "$!"; while :; do sleep 3600 & wait "$!"; done`;
+export const REPORT_PREFIX = 'oc-icsp/1';
+export const TERMINATION_MESSAGE_BYTES = 4096;
+
+/**
+ * The probe, an init container: the node script's output goes to the log as it comes (a tee
+ * through a FIFO) and to a file, and the whole of it to the termination message when it fits
+ * (the longest exit status is 3 digits). The kubelet's SIGTERM reaches this shell only (the
+ * container's own process), so it passes it on to the node script, whose trap removes what its
+ * pull wrote; a shell runs a trap at once only during wait, hence the background jobs. A PID is
+ * forgotten once waited for: the pod shares the host's PIDs, and a freed one can be reused. Without a
+ * temporary directory, the script runs with its output in the log only. The shell always exits
+ * 0 once the script has: an init container that fails is run again, the pod being the
+ * DaemonSet's (restartPolicy Always).
+ */
+const REPORT = [
+  `trap '[ -z "$p" ] || { kill "$p" 2>/dev/null; wait "$p"; }; rm -rf "$d"; exit 143' TERM`,
+  'if d=$(mktemp -d) && mkfifo "$d/f"; then',
+  '  tee "$d/out" <"$d/f" &',
+  '  "$@" >"$d/f" 2>&1 & p=$!; wait "$p"; status=$?; p=; wait',
+  `  m=$(gzip -9c <"$d/out" | base64 -w 0) && [ \${#m} -le ${TERMINATION_MESSAGE_BYTES - REPORT_PREFIX.length - 5} ] && printf '%s %s %s' ${REPORT_PREFIX} "$status" "$m" >/dev/termination-log`,
+  '  rm -rf "$d"',
+  'else',
+  '  "$@" 2>&1 & p=$!; wait "$p"; p=',
+  'fi',
+  'exit 0',
+].join('\n');
 export const PRIVILEGED_SCC_ROLE = 'system:openshift:scc:privileged';
 
 /**
- * The pods one log follower takes. kubectl follows each pod of a selector with a request of its
- * own (staging/src/k8s.io/kubectl/pkg/cmd/logs/logs.go parallelConsumeRequest), and every
- * request of a kubectl process passes client-go's rate limiter, 5 a second after a burst of 10
- * (k8s.io/client-go/rest/config.go: QPS and Burst default to DefaultQPS 5, DefaultBurst 10; seen
- * here as "Waited for 1.198s due to client-side throttling" at -v=1). One follower for 500 pods
- * waits about 100 s; 15 pods a follower wait about 1 s, the followers side by side. Fewer pods
- * a follower mean more kubectl processes starting at once: at 500 nodes (npm run bench, two
- * cores) 10, 12, 15, 20 and 25 pods a follower took 7.3, 7.0, 6.4, 6.9 and 7.6 s.
+ * The nodes one DaemonSet takes: a shard. A shard's probes whose reports do not fit their
+ * termination messages have their logs read by one client process, whose requests pass
+ * client-go's rate limiter, 5 a second after a burst of 10 (k8s.io/client-go/rest/config.go:
+ * DefaultQPS 5, DefaultBurst 10; seen here as "Waited for 1.198s due to client-side throttling"
+ * at -v=1): 15 pods take about a second.
  */
-export const PODS_PER_FOLLOWER = 15;
+export const PODS_PER_SHARD = 15;
 
 export const runNamespaceName = (runId: string) => `${RUN_NAMESPACE_PREFIX}${runId}`;
 export const daemonSetName = (shard: number) => `${DAEMONSET_PREFIX}-${shard}`;
 
-/** The nodes, in shards of at most PODS_PER_FOLLOWER, each its own DaemonSet and follower. */
+/** The nodes, in shards of at most PODS_PER_SHARD, each its own DaemonSet. */
 export function shardsOf(nodes: string[]): string[][] {
   const shards: string[][] = [];
-  for (let i = 0; i < nodes.length; i += PODS_PER_FOLLOWER) shards.push(nodes.slice(i, i + PODS_PER_FOLLOWER));
+  for (let i = 0; i < nodes.length; i += PODS_PER_SHARD) shards.push(nodes.slice(i, i + PODS_PER_SHARD));
   return shards;
 }
 
@@ -64,13 +91,22 @@ export function daemonSet(runId: string, namespace: string, shard: number, nodes
       template: {
         metadata: { labels, annotations: { [REQUIRED_SCC]: 'privileged' } },
         spec: {
-          ...hostPodSpec({ container: CONTAINER, image, command: ['/bin/sh', '-c', STAY, 'oc-icsp-probe', ...command] }),
+          ...probePodSpec(image, command),
           // Exactly the shard's nodes (-l or --nodes, Ready ones), by name.
           affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: nodes }] }] } } },
         },
       },
     },
   };
+}
+
+/**
+ * The host pod's container runs first, as an init container, and reports through its termination
+ * message; a container that only stays follows it.
+ */
+function probePodSpec(image: string, command: string[]) {
+  const { containers, ...spec } = hostPodSpec({ container: CONTAINER, image, command: ['/bin/sh', '-c', REPORT, 'oc-icsp-probe', ...command] });
+  return { ...spec, initContainers: containers, containers: [{ name: STAY_CONTAINER, image, command: ['/bin/sh', '-c', STAY] }] };
 }
 
 /** Everything the run creates, one JSON document a line, in the order it must be created. */
@@ -84,7 +120,8 @@ const selector = (runId: string, shard?: number) => `--selector=${RUN_ID_LABEL}=
 
 /**
  * Each pod as it changes, one line each (kubectl get --watch): name, node, the node its affinity
- * pins it to (before the scheduler binds it), the container's state and the PodScheduled condition.
+ * pins it to (before the scheduler binds it), the probe's state (its termination message once it
+ * has ended) and the PodScheduled condition.
  * The fields are parted by the unit separator (0x1f): a watch prints through a tabwriter
  * (staging/src/k8s.io/kubectl/pkg/cmd/get/get.go, printers.GetNewTabWriter), which turns tabs into
  * runs of spaces (seen here with the real kubectl), and a waiting message may hold spaces.
@@ -94,19 +131,22 @@ export const POD_FIELDS = [
   '{.metadata.name}',
   '{.spec.nodeName}',
   '{.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchFields[0].values[0]}',
-  '{.status.containerStatuses[0].state}',
+  '{.status.initContainerStatuses[0].state}',
   '{.status.conditions[?(@.type=="PodScheduled")]}',
 ];
 export const watchPodsArgs = (namespace: string, runId: string) => ['get', 'pods', '-n', namespace, selector(runId), '--watch', '-o', `jsonpath=${POD_FIELDS.join('{"\\x1f"}')}{"\\n"}`];
 
+/** An ended probe's log, read when its termination message holds no report (too long). */
+export const probeLogArgs = (namespace: string, pod: string) => ['logs', '-n', namespace, `pod/${pod}`, '--prefix', '-c', CONTAINER];
+
 /**
- * One shard's pods' logs, from their first line: picking pods by selector, kubectl asks for only
- * the last 10 lines unless told (--tail's default, staging/src/k8s.io/kubectl/pkg/cmd/logs/logs.go).
+ * What one shard's probes have logged so far, read once when the run times out. Picking pods by
+ * selector, kubectl asks for only the last 10 lines unless told (--tail's default,
+ * staging/src/k8s.io/kubectl/pkg/cmd/logs/logs.go).
  */
-export const followShardArgs = (namespace: string, runId: string, shard: number, pods: number) => [
-  'logs', '-f', '-n', namespace, selector(runId, shard), '--tail=-1', '--prefix', '--all-containers', '--ignore-errors', `--max-log-requests=${Math.max(pods, 1)}`,
+export const shardLogArgs = (namespace: string, runId: string, shard: number) => [
+  'logs', '-n', namespace, selector(runId, shard), '--tail=-1', '--prefix', '-c', CONTAINER, '--ignore-errors',
 ];
-export const followOneArgs = (namespace: string, pod: string) => ['logs', '-f', '-n', namespace, `pod/${pod}`, '--prefix', '-c', CONTAINER];
 export const deleteDaemonSetsArgs = (namespace: string, runId: string) => ['delete', 'daemonsets', '-n', namespace, selector(runId), '--ignore-not-found', '--wait=false'];
 export const FAILED_CREATE_ARGS = (namespace: string) => ['get', 'events', '-n', namespace, '--field-selector=involvedObject.kind=DaemonSet,reason=FailedCreate', '-o', 'json'];
 export const NODE_NAMES_ARGS = ['get', 'nodes', '-o', 'name'];

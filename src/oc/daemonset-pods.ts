@@ -1,17 +1,54 @@
-// What the DaemonSet run reads back: each pod's state from the pod watch, and why a node got no
-// pod at all (the controller's FailedCreate events, or the node is gone).
+// What the DaemonSet run reads back: each pod's state from the pod watch, the probe's report in
+// its termination message, and why a node got no pod at all (the controller's FailedCreate
+// events, or the node is gone).
+import { gunzipSync } from 'node:zlib';
 import type { ContainerState } from './host-pod.js';
 import { stuckContainer } from './host-pod.js';
-import { CONTAINER, daemonSetName, FAILED_CREATE_ARGS, NODE_NAMES_ARGS, POD_FIELD_SEPARATOR } from './daemonset-objects.js';
+import { CONTAINER, daemonSetName, FAILED_CREATE_ARGS, NODE_NAMES_ARGS, POD_FIELD_SEPARATOR, REPORT_PREFIX } from './daemonset-objects.js';
 import type { OcRunner } from './runner.js';
 
 export interface PodState {
   name: string;
   node: string;
+  /** The probe (the pod's init container) is running. */
   running: boolean;
   /** Why it is not running: a waiting reason, or the scheduler's. */
   problem: string | null;
+  /** The probe has ended: its exit code and termination message. */
+  ended: { exitCode: number; message: string } | null;
 }
+
+/** What the probe's wrapper wrote to its termination message (daemonset-objects.ts REPORT). */
+export interface ProbeReport {
+  /** The node script's exit status. */
+  exitCode: number;
+  /** Its output, stdout and stderr merged, as its log holds it. */
+  lines: string[];
+}
+
+/**
+ * The node script's exit status and output from the probe's termination message, or null when
+ * the message holds none (the output did not fit, or the image lacks gzip or base64): then the
+ * probe's log is read instead.
+ */
+export function probeReport(message: string): ProbeReport | null {
+  const [prefix, status, encoded, ...rest] = message.split(' ');
+  if (prefix !== REPORT_PREFIX || !/^\d{1,3}$/.test(status ?? '') || !encoded || rest.length > 0) return null;
+  try {
+    const text = gunzipSync(Buffer.from(encoded, 'base64')).toString('utf8');
+    const lines = text.split('\n');
+    if (lines.at(-1) === '') lines.pop();
+    return { exitCode: Number(status), lines };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Waiting reasons of a container on its way: being created, or, in a pod with init containers,
+ * not started yet (kubernetes pkg/kubelet/kubelet_pods.go convertToAPIContainerStatuses).
+ */
+const ON_ITS_WAY = new Set(['ContainerCreating', 'PodInitializing']);
 
 /** A line of the pod watch (daemonset-objects.ts POD_FIELDS), or null for one that is not. */
 export function podStateLine(line: string): PodState | null {
@@ -21,13 +58,15 @@ export function podStateLine(line: string): PodState | null {
   const state = parse<ContainerState>(stateText);
   const scheduled = parse<{ status?: string; reason?: string; message?: string }>(scheduledText);
   const waiting = state?.waiting;
-  // A container still being created is on its way; any other waiting reason is worth saying.
-  const problem = waiting?.reason && waiting.reason !== 'ContainerCreating'
+  // Any waiting reason but these is worth saying.
+  const problem = waiting?.reason && !ON_ITS_WAY.has(waiting.reason)
     ? (stuckContainer(CONTAINER, state) ?? [waiting.reason, waiting.message].filter(Boolean).join(': '))
     : scheduled?.status === 'False'
       ? [scheduled.reason, scheduled.message].filter(Boolean).join(': ')
       : null;
-  return { name, node, running: Boolean(state?.running), problem };
+  const terminated = state?.terminated;
+  const ended = terminated ? { exitCode: terminated.exitCode ?? 0, message: terminated.message ?? '' } : null;
+  return { name, node, running: Boolean(state?.running), problem, ended };
 }
 
 function parse<T>(text: string): T | undefined {

@@ -1,8 +1,9 @@
 // Every node at once: DaemonSets in the run's namespace put a privileged pod on each selected
-// node (tolerating every taint, so control-plane and infra nodes too); one watch follows the
-// pods' states, and one log follower per shard of pods follows their output. A DaemonSet pod
-// restarts when its command ends, so the command stays asleep after the node script: a node is
-// done when its output says so (NodeSink.finished).
+// node (tolerating every taint, so control-plane and infra nodes too). The node script runs in
+// the pod's init container and reports in its termination message, which the one pod watch
+// delivers: no log is read unless a report is too long for it (then the probe's log), or the run
+// times out (what the late probes have logged so far). A DaemonSet pod restarts what ends, so
+// the pod's one container only stays.
 // The DaemonSet controller, not the user, creates the pods, so OpenShift's SCC admission checks
 // the pods' service account (`default` in the run's namespace): a RoleBinding in that namespace to
 // ClusterRole system:openshift:scc:privileged lets it use the privileged SCC, and goes with the
@@ -11,9 +12,9 @@
 // (kubernetes pkg/controller/daemon/daemon_controller.go), which is read when pods are missing.
 import { clientError } from './client-talk.js';
 import {
-  deleteDaemonSetsArgs, followOneArgs, followShardArgs, runNamespaceName, runObjectsManifest, shardsOf, TOOLS_IMAGE_ARGS, watchPodsArgs,
+  deleteDaemonSetsArgs, probeLogArgs, runNamespaceName, runObjectsManifest, shardLogArgs, shardsOf, TOOLS_IMAGE_ARGS, watchPodsArgs,
 } from './daemonset-objects.js';
-import { type PodState, podStateLine, refusedPods } from './daemonset-pods.js';
+import { type PodState, podStateLine, probeReport, refusedPods } from './daemonset-pods.js';
 import { fallbackDebugImage } from './kubectl-pod.js';
 import { CREATE_FROM_STDIN, deleteNamespaceArgs, NamespaceLifecycle, newRunId } from './namespace.js';
 import type { NodeEnd, NodeRunner, NodeRunRequest, NodeSink, PlannedCall } from './node-runner.js';
@@ -24,6 +25,11 @@ export interface DaemonSetOptions {
   /** How often the run looks at its pods' states while they start. */
   pollMs?: number;
 }
+
+/** How long a probe that ended without a report waits for the rest of its shard before its log is read. */
+const SHARD_PATIENCE_MS = 3000;
+/** How long the late probes' logs are read for at the timeout. */
+const LATE_READ_MS = 10_000;
 
 export function daemonSetRunner(oc: OcRunner, options: DaemonSetOptions): NodeRunner {
   const namespace = new NamespaceLifecycle(oc);
@@ -37,7 +43,6 @@ export function daemonSetRunner(oc: OcRunner, options: DaemonSetOptions): NodeRu
       return [
         { node: null, argv: oc.commandLine(CREATE_FROM_STDIN), stdin: runObjectsManifest(runId, nodes, options.image ?? '<the openshift/tools image>', command) },
         { node: null, argv: oc.commandLine(watchPodsArgs(ns, runId)) },
-        ...shardsOf(nodes).map((shard, i) => ({ node: null, argv: oc.commandLine(followShardArgs(ns, runId, i, shard.length)) })),
         { node: null, argv: oc.commandLine(deleteDaemonSetsArgs(ns, runId)) },
         { node: null, argv: oc.commandLine(deleteNamespaceArgs(ns)) },
       ] satisfies PlannedCall[];
@@ -85,7 +90,10 @@ async function podImage(oc: OcRunner, options: DaemonSetOptions): Promise<Chosen
   return { image: fallback, notices: [`no openshift/tools image stream: the DaemonSet uses ${fallback}, as oc debug would; pass --image where it is not mirrored`] };
 }
 
-/** Follows the pods' states and logs, ends each node once, stops everything at the end. */
+/**
+ * Follows the pods' states and ends each node once: with its probe's report when the probe has
+ * ended (its log when the report did not fit), and at the timeout with what it has logged so far.
+ */
 async function followAll(oc: OcRunner, namespace: string, runId: string, request: NodeRunRequest, pollMs: number): Promise<void> {
   const started = Date.now();
   const shards = shardsOf(request.nodes);
@@ -93,8 +101,8 @@ async function followAll(oc: OcRunner, namespace: string, runId: string, request
   const sinks = new Map<string, NodeSink>(request.nodes.map((n) => [n, request.start(n)]));
   const podToNode = new Map<string, string>();
   const states = new Map<string, PodState>();
-  const followed = new Set<string>();
-  const shardFollowed = new Set<number>();
+  /** Nodes whose probe's log is being read. */
+  const reading = new Set<string>();
   const ended = new Set<string>();
   const processes: RunningProcess[] = [];
   let wake: () => void = () => {};
@@ -108,16 +116,50 @@ async function followAll(oc: OcRunner, namespace: string, runId: string, request
   const toEveryNode = (line: string) => {
     if (line.trim()) for (const s of sinks.values()) s.clientTalk(line);
   };
-  const route: StreamHandlers = {
+  // A prefixed line of a log read ([pod/NAME/CONTAINER] text) goes to the pod's node.
+  const logLines = (talk: (line: string) => void): StreamHandlers => ({
     onStdoutLine(line) {
       const m = /^\[pod\/([^/\]]+)\/[^\]]+\] ?(.*)$/.exec(line);
       const node = m ? podToNode.get(m[1]!) : undefined;
-      if (!m || !node) return toEveryNode(line);
-      const sink = sinks.get(node)!;
-      sink.output(m[2]!);
-      if (sink.finished()) void end(node, { status: 'exited', exitCode: 0, clientSaid: null });
+      if (!m || !node) return talk(line);
+      if (!ended.has(node)) sinks.get(node)!.output(m[2]!);
     },
-    onStderrLine: toEveryNode,
+    onStderrLine: talk,
+  });
+  // A probe that ended without a report in its message (its output too long) is read from its
+  // log: once per shard when the shard's probes have ended or it has waited long enough (one
+  // client process, kubectl's requests one after another), else on its own.
+  const unreported = new Map<string, { pod: string; exitCode: number; since: number }>();
+  const shardRead = new Set<number>();
+  const probeEnded = (pod: PodState) => {
+    if (ended.has(pod.node) || reading.has(pod.node) || unreported.has(pod.node)) return;
+    const report = probeReport(pod.ended!.message);
+    if (!report) return void unreported.set(pod.node, { pod: pod.name, exitCode: pod.ended!.exitCode, since: Date.now() });
+    const sink = sinks.get(pod.node)!;
+    for (const line of report.lines) sink.output(line);
+    void end(pod.node, { status: 'exited', exitCode: report.exitCode, clientSaid: null });
+  };
+  const readLogs = (args: string[], nodes: string[], talk: (line: string) => void) => {
+    for (const n of nodes) reading.add(n);
+    const log = oc.stream(args, logLines(talk));
+    processes.push(log);
+    void log.done.then(async () => {
+      for (const n of nodes) await end(n, { status: 'exited', exitCode: unreported.get(n)!.exitCode, clientSaid: null });
+    });
+  };
+  const readUnreported = () => {
+    shards.forEach((shard, i) => {
+      const waiting = shard.filter((n) => unreported.has(n) && !reading.has(n));
+      if (waiting.length === 0) return;
+      if (shardRead.has(i)) {
+        for (const n of waiting) readLogs(probeLogArgs(namespace, unreported.get(n)!.pod), [n], (line) => line.trim() && sinks.get(n)!.clientTalk(line));
+        return;
+      }
+      const settled = shard.every((n) => ended.has(n) || unreported.has(n) || states.get(n)?.problem);
+      if (!settled && Date.now() - Math.min(...waiting.map((n) => unreported.get(n)!.since)) < SHARD_PATIENCE_MS) return;
+      shardRead.add(i);
+      readLogs(shardLogArgs(namespace, runId, i), waiting, toEveryNode);
+    });
   };
   // The watch ends only if the client or the API server ends it: then it is started again.
   let watchEnded = false;
@@ -131,12 +173,23 @@ async function followAll(oc: OcRunner, namespace: string, runId: string, request
         if (!pod || !shardOf.has(pod.node)) return;
         podToNode.set(pod.name, pod.node);
         states.set(pod.node, pod);
+        if (pod.ended) probeEnded(pod);
         wake();
       },
       onStderrLine: toEveryNode,
     });
     void watch.done.then(() => ((watchEnded = true), wake()));
     processes.push(watch);
+  };
+  // What the probes still running at the timeout have logged, one read a shard, for a few
+  // seconds at most (a node's kubelet may not answer).
+  const readSoFar = async (nodes: string[]) => {
+    const running = nodes.filter((n) => (states.get(n)?.running || unreported.has(n)) && !reading.has(n));
+    const reads = [...new Set(running.map((n) => shardOf.get(n)!))].map((i) => oc.stream(shardLogArgs(namespace, runId, i), logLines(toEveryNode)));
+    processes.push(...reads);
+    let bound: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(reads.map((r) => r.done)), new Promise((resolve) => (bound = setTimeout(resolve, LATE_READ_MS)))]);
+    clearTimeout(bound);
   };
   const onAbort = () => wake();
   request.signal.addEventListener('abort', onAbort);
@@ -146,39 +199,28 @@ async function followAll(oc: OcRunner, namespace: string, runId: string, request
     startWatch();
     while (ended.size < request.nodes.length && !request.signal.aborted) {
       if (watchEnded && Date.now() - watchStarted > 1000) startWatch();
-      // Logs are read from the start whenever followed, so waiting for a shard's pods to settle
-      // loses nothing and keeps it to one client process a shard; stragglers are followed one by one.
-      const patience = Math.min(request.timeoutMs / 3, 30_000);
-      shards.forEach((shard, i) => {
-        const pods = shard.map((n) => states.get(n)).filter((p): p is PodState => Boolean(p));
-        const running = pods.filter((p) => p.running && !followed.has(p.name) && !ended.has(p.node));
-        if (running.length === 0) return;
-        if (!shardFollowed.has(i)) {
-          const settled = pods.length >= shard.length && pods.every((p) => p.running || p.problem);
-          if (!settled && Date.now() - started <= patience) return;
-          shardFollowed.add(i);
-          for (const p of running) followed.add(p.name);
-          processes.push(oc.stream(followShardArgs(namespace, runId, i, shard.length), route));
-          return;
-        }
-        for (const p of running) {
-          followed.add(p.name);
-          processes.push(oc.stream(followOneArgs(namespace, p.name), route));
-        }
-      });
+      readUnreported();
       const podless = request.nodes.filter((n) => !ended.has(n) && !states.has(n));
       if (podless.length > 0 && Date.now() >= nextEventRead) {
         nextEventRead = Date.now() + 1000;
         const refused = await refusedPods(oc, namespace, podless, (n) => shardOf.get(n)!, Date.now() - started > 5000);
         for (const [node, said] of refused) await end(node, { status: 'could-not-start', exitCode: null, clientSaid: said });
       }
-      for (const node of request.nodes) {
-        if (ended.has(node) || Date.now() - started < request.timeoutMs) continue;
-        const state = states.get(node);
-        const said = state
-          ? (state.problem ?? (state.running ? null : 'the pod is still Pending'))
-          : 'no pod was created for the node (a quota or an admission webhook refused it, or the node is gone): see the DaemonSet\'s events';
-        await end(node, { status: 'timed-out', exitCode: null, clientSaid: said });
+      if (Date.now() - started >= request.timeoutMs) {
+        const late = request.nodes.filter((n) => !ended.has(n));
+        await readSoFar(late);
+        for (const node of late) {
+          // Its probe has ended, its log just read.
+          if (unreported.has(node)) {
+            await end(node, { status: 'exited', exitCode: unreported.get(node)!.exitCode, clientSaid: null });
+            continue;
+          }
+          const state = states.get(node);
+          const said = state
+            ? (state.problem ?? (state.running || state.ended ? null : 'the pod is still Pending'))
+            : 'no pod was created for the node (a quota or an admission webhook refused it, or the node is gone): see the DaemonSet\'s events';
+          await end(node, { status: 'timed-out', exitCode: null, clientSaid: said });
+        }
       }
       if (ended.size < request.nodes.length) await new Promise<void>((resolve) => ((wake = resolve), setTimeout(resolve, pollMs)));
     }

@@ -39,7 +39,7 @@ export function hostPodSpec({ container, image, command }: HostPodRequest) {
 
 export interface ContainerState {
   running?: unknown;
-  terminated?: unknown;
+  terminated?: { exitCode?: number; message?: string };
   waiting?: { reason?: string; message?: string };
 }
 

@@ -10,8 +10,6 @@ export interface NodeSink {
   output(line: string): void;
   /** A line of the client's own talk about the pod. */
   clientTalk(line: string): void;
-  /** The command has said all it will (for a pod that keeps running after it, as a DaemonSet's does). */
-  finished(): boolean;
 }
 
 export type NodeEndStatus = 'exited' | 'timed-out' | 'interrupted' | 'could-not-start';

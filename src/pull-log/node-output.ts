@@ -83,11 +83,6 @@ export class NodeOutputReader {
   private configMtime: number | null = null;
   private image: string | null = null;
 
-  /** The script has said all it will say (a DaemonSet pod keeps running after it). */
-  get finished(): boolean {
-    return this.complete;
-  }
-
   feed(line: string): void {
     if (line.startsWith(MARKER)) {
       this.marker(line.slice(MARKER.length).trim());

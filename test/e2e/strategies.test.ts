@@ -79,6 +79,18 @@ describe.skipIf(!canRunSandbox)('debug pods and a DaemonSet agree', () => {
     expect(pods.sort()).toEqual(['in-sync', 'lagging', 'no-credentials', 'not-on-mirror', 'pod-fails', 'untrusted-tls', 'with-credentials']);
   });
 
+  it("two images: reports too long for the probes' termination messages are read from their logs, with the verdicts debug pods give", async () => {
+    const args = [s.image, s.tagImage, '--nodes', 'in-sync,no-credentials', '--check', 'manifest', '--timeout', '20s', '-o', 'json'];
+    const before = sandbox.ledger(s.dir).length;
+    const viaDaemonSet = JSON.parse(runVerify(s, [...args, '--strategy', 'daemonset']).stdout) as Doc;
+    const logReads = sandbox.ledger(s.dir).slice(before).filter((e) => e.event === 'request' && /\/log$/.test(String(e.path)));
+    const viaDebug = JSON.parse(runVerify(s, [...args, '--strategy', 'debug']).stdout) as Doc;
+    expect(logReads.length).toBeGreaterThan(0);
+    expect(viaDaemonSet.nodes).toHaveLength(4);
+    expect(verdicts(viaDaemonSet)).toEqual(verdicts(viaDebug));
+    expect(await sandbox.settled(s.dir)).toEqual({ pods: [], namespaces: [], daemonsets: [] });
+  });
+
   it('manifest checks write nothing to node storage', () => {
     const before = spawnSync('sh', ['-c', `find ${s.dir}/nodes/in-sync/storage -type f | wc -l`], { encoding: 'utf8' }).stdout.trim();
     runVerify(s, [s.image, '--nodes', 'in-sync', '--check', 'manifest', '--keep-image']);

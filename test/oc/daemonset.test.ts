@@ -1,16 +1,24 @@
 // The DaemonSet way, decided without a cluster: what it creates, how it reads its pods' states,
 // how it tells a refused pod from a node that is gone, and a whole run against the table-driven
 // client (its calls in order, each prefixed log line routed to its node).
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { daemonSetRunner } from '../../src/oc/daemonset.js';
-import { FAILED_CREATE_ARGS, NODE_NAMES_ARGS, PODS_PER_FOLLOWER, runObjectsManifest, shardsOf, TOOLS_IMAGE_ARGS, watchPodsArgs } from '../../src/oc/daemonset-objects.js';
-import { podStateLine, refusedPods } from '../../src/oc/daemonset-pods.js';
+import { FAILED_CREATE_ARGS, NODE_NAMES_ARGS, PODS_PER_SHARD, runObjectsManifest, shardsOf, TOOLS_IMAGE_ARGS, watchPodsArgs } from '../../src/oc/daemonset-objects.js';
+import { podStateLine, probeReport, refusedPods } from '../../src/oc/daemonset-pods.js';
 import { RHEL8_NODE_DEBUG_IMAGE, SERVER_VERSION_ARGS } from '../../src/oc/kubectl-pod.js';
 import { type Expected, fakeRunner } from '../fake-runner.js';
 import { hostPodShape } from './host-pod-shape.js';
 
+/** The probe's termination message as its wrapper writes it (daemonset-objects.ts REPORT). */
+const report = (lines: string[], status = 0) => `oc-icsp/1 ${status} ${gzipSync(lines.map((l) => `${l}\n`).join('')).toString('base64')}`;
+const RUNNING = '{"running":{"startedAt":"2026-11-30T06:00:00Z"}}';
+const ended = (message: string, exitCode = 0) => JSON.stringify({ terminated: { exitCode, reason: 'Completed', ...(message ? { message } : {}) } });
+/** A line of the pod watch: name, node, pinned node, the probe's state, PodScheduled. */
+const probeLine = (pod: string, node: string, state: string, scheduled = '{"status":"True","type":"PodScheduled"}') => [pod, node, node, state, scheduled].join('\x1f');
+
 describe('what a DaemonSet run creates, in one create -f -', () => {
-  const nodes = Array.from({ length: PODS_PER_FOLLOWER + 2 }, (_, i) => `w${i}`);
+  const nodes = Array.from({ length: PODS_PER_SHARD + 2 }, (_, i) => `w${i}`);
   const [namespace, binding, ...sets] = runObjectsManifest('r1', nodes, 'tools:1', ['true']).trim().split('\n').map((l) => JSON.parse(l));
 
   it('first the namespace, named by the run id, labelled as ours', () => {
@@ -37,19 +45,19 @@ describe('what a DaemonSet run creates, in one create -f -', () => {
     expect(first.spec.template.metadata.annotations).toEqual({ 'openshift.io/required-scc': 'privileged' });
     expect(first.spec.template.spec.priorityClassName).toBeUndefined();
     expect(first.spec.template.spec.serviceAccountName).toBeUndefined();
-    expect(first.spec.template.spec.containers[0].securityContext).toEqual({ privileged: true, runAsUser: 0 });
+    expect(first.spec.template.spec.initContainers[0].securityContext).toEqual({ privileged: true, runAsUser: 0 });
     const pinned = (d: typeof first) => d.spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchFields[0].values;
-    expect(pinned(first)).toEqual(nodes.slice(0, PODS_PER_FOLLOWER));
+    expect(pinned(first)).toEqual(nodes.slice(0, PODS_PER_SHARD));
     expect(pinned(second)).toEqual(['w15', 'w16']);
   });
 
-  it('shards hold at most PODS_PER_FOLLOWER nodes, every node once', () => {
-    for (const n of [1, PODS_PER_FOLLOWER, PODS_PER_FOLLOWER + 1, 500]) {
+  it('shards hold at most PODS_PER_SHARD nodes, every node once', () => {
+    for (const n of [1, PODS_PER_SHARD, PODS_PER_SHARD + 1, 500]) {
       const list = Array.from({ length: n }, (_, i) => `n${i}`);
       const shards = shardsOf(list);
       expect(shards.flat()).toEqual(list);
-      expect(Math.max(...shards.map((s) => s.length))).toBeLessThanOrEqual(PODS_PER_FOLLOWER);
-      expect(shards).toHaveLength(Math.ceil(n / PODS_PER_FOLLOWER));
+      expect(Math.max(...shards.map((s) => s.length))).toBeLessThanOrEqual(PODS_PER_SHARD);
+      expect(shards).toHaveLength(Math.ceil(n / PODS_PER_SHARD));
     }
   });
 });
@@ -57,18 +65,29 @@ describe('what a DaemonSet run creates, in one create -f -', () => {
 describe('a line of the pod watch', () => {
   const line = (...fields: string[]) => fields.join('\x1f');
   it.each([
-    ['running, bound', line('p-1', 'w0', 'w0', '{"running":{"startedAt":"2026-11-30T06:00:00Z"}}', '{"status":"True","type":"PodScheduled"}'), { name: 'p-1', node: 'w0', running: true, problem: null }],
-    ['not bound yet: the node its affinity pins', line('p-2', '', 'w1', '', ''), { name: 'p-2', node: 'w1', running: false, problem: null }],
-    ['still being created', line('p-3', 'w2', 'w2', '{"waiting":{"reason":"ContainerCreating"}}', ''), { name: 'p-3', node: 'w2', running: false, problem: null }],
+    ['running, bound', line('p-1', 'w0', 'w0', '{"running":{"startedAt":"2026-11-30T06:00:00Z"}}', '{"status":"True","type":"PodScheduled"}'), { name: 'p-1', node: 'w0', running: true, problem: null, ended: null }],
+    ['not bound yet: the node its affinity pins', line('p-2', '', 'w1', '', ''), { name: 'p-2', node: 'w1', running: false, problem: null, ended: null }],
+    ['still being created', line('p-3', 'w2', 'w2', '{"waiting":{"reason":"ContainerCreating"}}', ''), { name: 'p-3', node: 'w2', running: false, problem: null, ended: null }],
+    ['not started, behind nothing but its turn', line('p-3', 'w2', 'w2', '{"waiting":{"reason":"PodInitializing"}}', ''), { name: 'p-3', node: 'w2', running: false, problem: null, ended: null }],
+    [
+      'ended, with its termination message',
+      line('p-6', 'w5', 'w5', '{"terminated":{"exitCode":0,"finishedAt":"2026-11-30T06:00:01Z","message":"oc-icsp/1 0 H4sI","reason":"Completed","startedAt":"2026-11-30T06:00:00Z"}}', ''),
+      { name: 'p-6', node: 'w5', running: false, problem: null, ended: { exitCode: 0, message: 'oc-icsp/1 0 H4sI' } },
+    ],
+    [
+      'failing again and again: said',
+      line('p-7', 'w6', 'w6', '{"waiting":{"message":"back-off 10s restarting failed container=probe pod=p-7_ns(u)","reason":"CrashLoopBackOff"}}', ''),
+      { name: 'p-7', node: 'w6', running: false, problem: 'CrashLoopBackOff: back-off 10s restarting failed container=probe pod=p-7_ns(u)', ended: null },
+    ],
     [
       'stuck pulling its image: in oc debug\'s words',
       line('p-4', 'w3', 'w3', '{"waiting":{"message":"Back-off pulling image \\"tools:1\\"","reason":"ImagePullBackOff"}}', ''),
-      { name: 'p-4', node: 'w3', running: false, problem: 'Container probe is unable to start due to an error: ImagePullBackOff: Back-off pulling image "tools:1"' },
+      { name: 'p-4', node: 'w3', running: false, problem: 'Container probe is unable to start due to an error: ImagePullBackOff: Back-off pulling image "tools:1"', ended: null },
     ],
     [
       'unschedulable',
       line('p-5', '', 'w4', '', '{"message":"0/3 nodes are available","reason":"Unschedulable","status":"False","type":"PodScheduled"}'),
-      { name: 'p-5', node: 'w4', running: false, problem: 'Unschedulable: 0/3 nodes are available' },
+      { name: 'p-5', node: 'w4', running: false, problem: 'Unschedulable: 0/3 nodes are available', ended: null },
     ],
   ])('%s', (_, text, state) => expect(podStateLine(text)).toEqual(state));
 
@@ -120,46 +139,59 @@ describe('a DaemonSet run, its calls and its log routing', () => {
   const NS = /^oc-icsp-[0-9a-f]{8}$/;
   const selector = /^--selector=oc-icsp\/run-id=[0-9a-f]{8}$/;
   const shard0 = /^--selector=oc-icsp\/run-id=[0-9a-f]{8},oc-icsp\/shard=0$/;
-  const watchLine = (pod: string, node: string) => [pod, node, node, '{"running":{}}', '{"status":"True","type":"PodScheduled"}'].join('\x1f');
   const CREATE_NS = { args: ['create', '-f', '-', '-o', 'name'], result: { stdout: 'namespace/x\n' } };
+  const DELETES = [
+    { args: ['delete', 'daemonsets', '-n', NS, selector, '--ignore-not-found', '--wait=false'] },
+    { args: ['delete', 'namespace', NS, '--ignore-not-found', '--wait=false'] },
+  ];
+  const WATCH = (lines: string[], later: [number, string][] = []) => ({ args: ['get', 'pods', '-n', NS, selector, '--watch', '-o', /^jsonpath=\{\.metadata\.name\}/], result: { stdout: lines.join('\n') }, later, hang: true });
   const request = (nodes: string[], over: object = {}) => {
     const seen: Record<string, string[]> = Object.fromEntries(nodes.map((n) => [n, []]));
     const talk: string[] = [];
-    const ends: [string, string][] = [];
+    const ends: Record<string, { status: string; exitCode: number | null }> = {};
     return {
       seen, talk, ends,
       request: {
         nodes, command: ['true'], parallel: 25, timeoutMs: 60_000, signal: new AbortController().signal,
-        start: (node: string) => ({ output: (l: string) => seen[node]!.push(l), clientTalk: (l: string) => talk.push(`${node}: ${l}`), finished: () => seen[node]!.at(-1) === 'END' }),
-        end: (node: string, e: { status: string }) => void ends.push([node, e.status]),
+        start: (node: string) => ({ output: (l: string) => seen[node]!.push(l), clientTalk: (l: string) => talk.push(`${node}: ${l}`) }),
+        end: (node: string, e: { status: string; exitCode: number | null }) => void (ends[node] = { status: e.status, exitCode: e.exitCode }),
         ...over,
       },
     };
   };
 
-  it('one create, one pod watch, one follower for the shard whose prefixed lines reach each node, then the removals', async () => {
+  it("one create, one pod watch, then the removals: each node's output and exit status come in its probe's termination message", async () => {
     let created = '';
     const oc = fakeRunner([
       { args: ['create', '-f', '-', '-o', 'name'], input: (t) => (created = t), result: { stdout: 'namespace/oc-icsp-abcdef01\nrolebinding.rbac.authorization.k8s.io/oc-icsp-privileged-scc\ndaemonset.apps/oc-icsp-probe-0\n' } },
-      { args: ['get', 'pods', '-n', NS, selector, '--watch', '-o', /^jsonpath=\{\.metadata\.name\}/], result: { stdout: [watchLine('oc-icsp-probe-0-aaaaa', 'w0'), watchLine('oc-icsp-probe-0-bbbbb', 'w1')].join('\n') }, hang: true },
-      {
-        args: ['logs', '-f', '-n', NS, shard0, '--tail=-1', '--prefix', '--all-containers', '--ignore-errors', '--max-log-requests=2'],
-        result: { stdout: ['[pod/oc-icsp-probe-0-aaaaa/probe] one', '[pod/oc-icsp-probe-0-bbbbb/probe] two', '[pod/oc-icsp-probe-0-bbbbb/probe] END', "error: a line of kubectl's own", '[pod/oc-icsp-probe-0-aaaaa/probe] END'].join('\n') },
-        hang: true,
-      },
-      { args: ['delete', 'daemonsets', '-n', NS, selector, '--ignore-not-found', '--wait=false'] },
-      { args: ['delete', 'namespace', NS, '--ignore-not-found', '--wait=false'] },
+      WATCH([probeLine('oc-icsp-probe-0-aaaaa', 'w0', RUNNING), probeLine('oc-icsp-probe-0-bbbbb', 'w1', ended(report(['two', 'END'], 3)))], [[20, probeLine('oc-icsp-probe-0-aaaaa', 'w0', ended(report(['one', '', 'END'])))]]),
+      ...DELETES,
     ]);
     const run = request(['w0', 'w1']);
     const outcome = await daemonSetRunner(oc, { image: 'tools:1', pollMs: 5 }).run(run.request);
-    expect(run.seen).toEqual({ w0: ['one', 'END'], w1: ['two', 'END'] });
-    // kubectl's own words reach every node as talk; they are no node's output.
-    // (The fake runner says oc debug's "Removing debug pod ..." when any stream is stopped.)
-    expect(run.talk.filter((l) => !l.endsWith('Removing debug pod ...'))).toEqual(["w0: error: a line of kubectl's own", "w1: error: a line of kubectl's own"]);
-    expect(run.ends.sort()).toEqual([['w0', 'exited'], ['w1', 'exited']]);
+    expect(run.seen).toEqual({ w0: ['one', '', 'END'], w1: ['two', 'END'] });
+    expect(run.ends).toEqual({ w0: { status: 'exited', exitCode: 0 }, w1: { status: 'exited', exitCode: 3 } });
     const namespace = JSON.parse(created.split('\n')[0]!).metadata.name;
     expect(outcome).toEqual({ namespace, cleanedUp: true, notices: [] });
-    expect(oc.stopped.map((a) => a.slice(0, 2))).toEqual([['get', 'pods'], ['logs', '-f']]);
+    expect(oc.stopped.map((a) => a.slice(0, 2))).toEqual([['get', 'pods']]);
+  });
+
+  it("reports that did not fit are read from the probes' logs, one read for the shard once its probes have ended; kubectl's own words reach every node", async () => {
+    const oc = fakeRunner([
+      CREATE_NS,
+      WATCH([probeLine('p-a', 'w0', ended('')), probeLine('p-b', 'w1', ended('', 0)), probeLine('p-c', 'w2', ended(report(['three'])))]),
+      {
+        args: ['logs', '-n', NS, shard0, '--tail=-1', '--prefix', '-c', 'probe', '--ignore-errors'],
+        result: { stdout: ['[pod/p-a/probe] one', '[pod/p-b/probe] two', "error: a line of kubectl's own", '[pod/p-a/probe] END', '[pod/p-z/probe] stray'].join('\n') },
+      },
+      ...DELETES,
+    ]);
+    const run = request(['w0', 'w1', 'w2']);
+    await daemonSetRunner(oc, { image: 'tools:1', pollMs: 5 }).run(run.request);
+    expect(run.seen).toEqual({ w0: ['one', 'END'], w1: ['two'], w2: ['three'] });
+    expect(run.ends).toEqual({ w0: { status: 'exited', exitCode: 0 }, w1: { status: 'exited', exitCode: 0 }, w2: { status: 'exited', exitCode: 0 } });
+    // (The fake runner says oc debug's "Removing debug pod ..." when any stream is stopped.)
+    expect(run.talk.filter((l) => l.startsWith('w0') && !l.endsWith('Removing debug pod ...'))).toEqual(["w0: error: a line of kubectl's own", 'w0: [pod/p-z/probe] stray']);
   });
 
   /** One node, no --image: the image the DaemonSet's pods got, after these lookups, and the run's notices. */
@@ -168,14 +200,12 @@ describe('a DaemonSet run, its calls and its log routing', () => {
     const oc = fakeRunner([
       ...lookups,
       { args: ['create', '-f', '-', '-o', 'name'], input: (text) => (objects = text), result: { stdout: 'namespace/x\n' } },
-      { args: ['get', 'pods', '-n', NS, selector, '--watch', '-o', /^jsonpath=/], result: { stdout: watchLine('oc-icsp-probe-0-aaaaa', 'w0') }, hang: true },
-      { args: ['logs', '-f', '-n', NS, shard0, '--tail=-1', '--prefix', '--all-containers', '--ignore-errors', '--max-log-requests=1'], result: { stdout: '[pod/oc-icsp-probe-0-aaaaa/probe] END' }, hang: true },
-      { args: ['delete', 'daemonsets', '-n', NS, selector, '--ignore-not-found', '--wait=false'] },
-      { args: ['delete', 'namespace', NS, '--ignore-not-found', '--wait=false'] },
+      WATCH([probeLine('oc-icsp-probe-0-aaaaa', 'w0', ended(report(['END'])))]),
+      ...DELETES,
     ]);
     const outcome = await daemonSetRunner(oc, { image: undefined, pollMs: 5 }).run(request(['w0']).request);
     const ds = objects.trim().split('\n').map((l) => JSON.parse(l)).find((o) => o.kind === 'DaemonSet');
-    return { image: ds.spec.template.spec.containers[0].image, notices: outcome.notices };
+    return { image: ds.spec.template.spec.initContainers[0].image, notices: outcome.notices };
   };
 
   it('no --image and no tools image stream: the support-tools image oc debug would use, and the run\'s outcome says so', async () => {
@@ -195,6 +225,23 @@ describe('a DaemonSet run, its calls and its log routing', () => {
     expect(await withoutImage([{ args: TOOLS_IMAGE_ARGS, result: { stdout: `${tools}\n` } }])).toEqual({ image: tools, notices: [] });
   });
 
+  it('prepared before the run: the image is looked up once, and the run waits for it', async () => {
+    const tools = 'registry.example/openshift/tools:4';
+    let objects = '';
+    const oc = fakeRunner([
+      { args: TOOLS_IMAGE_ARGS, result: { stdout: tools } },
+      { args: ['create', '-f', '-', '-o', 'name'], input: (text) => (objects = text), result: { stdout: 'namespace/x\n' } },
+      WATCH([probeLine('p-a', 'w0', ended(report(['END'])))]),
+      ...DELETES,
+    ]);
+    const runner = daemonSetRunner(oc, { image: undefined, pollMs: 5 });
+    runner.prepare!();
+    runner.prepare!();
+    await runner.run(request(['w0']).request);
+    expect(oc.calls.filter((c) => c[1] === 'imagestreamtag')).toHaveLength(1);
+    expect(objects).toContain(tools);
+  });
+
   it('no node, or stopped before it began: nothing is created and no client runs', async () => {
     const oc = fakeRunner([]);
     expect(await daemonSetRunner(oc, { image: 'tools:1', pollMs: 5 }).run(request([]).request)).toEqual({ namespace: null, cleanedUp: true, notices: [] });
@@ -204,30 +251,10 @@ describe('a DaemonSet run, its calls and its log routing', () => {
     expect(oc.calls).toEqual([]);
   });
 
-  it("a prefixed line of a pod no node is known by is kubectl's talk to every node, not output", async () => {
-    const oc = fakeRunner([
-      CREATE_NS,
-      { args: ['get', 'pods', '-n', NS, selector, '--watch', '-o', /^jsonpath=/], result: { stdout: [watchLine('oc-icsp-probe-0-aaaaa', 'w0'), watchLine('oc-icsp-probe-0-zzzzz', 'gone')].join('\n') }, hang: true },
-      {
-        args: ['logs', '-f', '-n', NS, shard0, '--tail=-1', '--prefix', '--all-containers', '--ignore-errors', '--max-log-requests=1'],
-        result: { stdout: ['[pod/oc-icsp-probe-0-zzzzz/probe] stray', '[pod/oc-icsp-probe-0-aaaaa/probe]', '[pod/oc-icsp-probe-0-aaaaa/probe] END'].join('\n') },
-        hang: true,
-      },
-      { args: ['delete', 'daemonsets', '-n', NS, selector, '--ignore-not-found', '--wait=false'] },
-      { args: ['delete', 'namespace', NS, '--ignore-not-found', '--wait=false'] },
-    ]);
-    const run = request(['w0']);
-    await daemonSetRunner(oc, { image: 'tools:1', pollMs: 5 }).run(run.request);
-    // An empty line of the pod's own is its output (a blank line of the node script).
-    expect(run.seen).toEqual({ w0: ['', 'END'] });
-    expect(run.talk.filter((l) => !l.endsWith('Removing debug pod ...'))).toEqual(['w0: [pod/oc-icsp-probe-0-zzzzz/probe] stray']);
-  });
-
   it('the create refused: the error says what failed, and the named namespace is removed all the same', async () => {
     const oc = fakeRunner([
       { args: ['create', '-f', '-', '-o', 'name'], result: { exitCode: 1, stderr: 'Error from server (Forbidden): namespaces is forbidden: User "developer" cannot create resource "namespaces"' } },
-      { args: ['delete', 'daemonsets', '-n', NS, selector, '--ignore-not-found', '--wait=false'] },
-      { args: ['delete', 'namespace', NS, '--ignore-not-found', '--wait=false'] },
+      ...DELETES,
     ]);
     await expect(daemonSetRunner(oc, { image: 'tools:1' }).run(request(['w0']).request)).rejects.toThrow(
       /^cannot create the namespace, the DaemonSets and their SCC binding: Error from server \(Forbidden\).*: log in as a cluster administrator$/,
@@ -235,15 +262,39 @@ describe('a DaemonSet run, its calls and its log routing', () => {
   });
 });
 
+describe("the probe's report, from its termination message", () => {
+  it('the node script\'s exit status and every line it printed, blank ones too', () => {
+    expect(probeReport(report(['first', '', 'last'], 3))).toEqual({ exitCode: 3, lines: ['first', '', 'last'] });
+    expect(probeReport(report([]))).toEqual({ exitCode: 0, lines: [] });
+  });
+
+  it.each([
+    ['nothing (the report did not fit)', ''],
+    ['another writer\'s message', 'Sleep expired'],
+    ['another version of the format', report(['x']).replace('oc-icsp/1', 'oc-icsp/2')],
+    ['no exit status', report(['x']).replace(' 0 ', ' x ')],
+    ['cut short by the kubelet (it keeps the last 4096 bytes)', report(['x']).slice(0, -6)],
+    ['more than three fields', `${report(['x'])} more`],
+  ])('none from %s', (_, message) => expect(probeReport(message)).toBeNull());
+});
+
 describe('the pod watch, as the real kubectl prints it (test/fixtures/kubectl-watch)', () => {
-  it('every line is a pod: first being created, then running, on its own node', async () => {
+  it('every line is a pod: first unbound, then its probe waiting, running, and ended with its report', async () => {
     const { readFileSync } = await import('node:fs');
     const lines = readFileSync('test/fixtures/kubectl-watch/daemonset-pods.txt', 'utf8').trim().split('\n');
     const states = lines.map(podStateLine);
     expect(states.every(Boolean)).toBe(true);
-    expect(states.slice(0, 6).map((s) => [s!.node, s!.running, s!.problem])).toEqual(['worker-0', 'worker-1', 'worker-2', 'worker-3', 'worker-4', 'infra-0'].map((n) => [n, false, null]));
+    const nodes = ['worker-0', 'worker-1', 'worker-2', 'worker-3', 'worker-4', 'infra-0'];
+    expect(states.slice(0, 6).map((s) => [s!.node, s!.running, s!.problem, s!.ended])).toEqual(nodes.map((n) => [n, false, null, null]));
+    expect(states.some((s) => s!.running)).toBe(true);
     const last = new Map(states.map((s) => [s!.node, s!]));
-    expect([...last.values()].every((s) => s.running && s.name.startsWith('oc-icsp-probe-0-'))).toBe(true);
+    expect([...last.keys()].sort()).toEqual([...nodes].sort());
+    for (const s of last.values()) {
+      expect(s.name.startsWith('oc-icsp-probe-0-')).toBe(true);
+      const report = probeReport(s.ended!.message);
+      expect(report?.exitCode).toBe(0);
+      expect(report!.lines.length).toBeGreaterThan(10);
+    }
   });
 });
 
@@ -251,7 +302,7 @@ describe('a DaemonSet run: its plan, late pods, refused pods, pods that never ru
   const NS = /^oc-icsp-[0-9a-f]{8}$/;
   const selector = /^--selector=oc-icsp\/run-id=[0-9a-f]{8}$/;
   const shard = (n: number) => new RegExp(`^--selector=oc-icsp/run-id=[0-9a-f]{8},oc-icsp/shard=${n}$`);
-  const watchLine = (pod: string, node: string, state = '{"running":{}}', scheduled = '{"status":"True","type":"PodScheduled"}') => [pod, node, node, state, scheduled].join('\x1f');
+  const watchLine = (pod: string, node: string, state = RUNNING, scheduled = '{"status":"True","type":"PodScheduled"}') => probeLine(pod, node, state, scheduled);
   const CREATE = { args: ['create', '-f', '-', '-o', 'name'], result: { stdout: 'namespace/x\n' } };
   const DELETES = [
     { args: ['delete', 'daemonsets', '-n', NS, selector, '--ignore-not-found', '--wait=false'] },
@@ -263,38 +314,48 @@ describe('a DaemonSet run: its plan, late pods, refused pods, pods that never ru
     const ends: Record<string, { status: string; clientSaid: string | null }> = {};
     const done = daemonSetRunner(oc, { image: 'tools:1', pollMs: 5 }).run({
       nodes, command: ['true'], parallel: 25, timeoutMs, signal: new AbortController().signal,
-      start: (node) => ({ output: (l) => seen[node]!.push(l), clientTalk: () => {}, finished: () => seen[node]!.at(-1) === 'END' }),
+      start: (node) => ({ output: (l) => seen[node]!.push(l), clientTalk: () => {} }),
       end: (node, e) => void (ends[node] = { status: e.status, clientSaid: e.clientSaid }),
     });
     return { done, seen, ends };
   };
 
-  it('the plan: one create, the watch, a follower per shard of nodes, the removals; nothing run', () => {
+  it('the plan: one create, the watch, the removals; nothing run', () => {
     const oc = fakeRunner([]);
     const nodes = Array.from({ length: 20 }, (_, i) => `w${i}`);
     const plan = daemonSetRunner(oc, { image: 'tools:1' }).plan(nodes, ['true']);
-    expect(plan.map((c) => [c.node, c.argv.slice(1, 3).join(' ')])).toEqual([
-      [null, 'create -f'], [null, 'get pods'], [null, 'logs -f'], [null, 'logs -f'], [null, 'delete daemonsets'], [null, 'delete namespace'],
-    ]);
-    expect(plan[2]!.argv.at(-1)).toBe('--max-log-requests=15');
-    expect(plan[3]!.argv.at(-1)).toBe('--max-log-requests=5');
+    expect(plan.map((c) => [c.node, c.argv.slice(1, 3).join(' ')])).toEqual([[null, 'create -f'], [null, 'get pods'], [null, 'delete daemonsets'], [null, 'delete namespace']]);
     expect(plan[0]!.stdin!.trim().split('\n').map((l) => JSON.parse(l).kind)).toEqual(['Namespace', 'RoleBinding', 'DaemonSet', 'DaemonSet']);
     expect(oc.calls).toEqual([]);
   });
 
-  it("a pod that runs after its shard's follower started is followed on its own", async () => {
+  it("a report that did not fit, while the rest of its shard still runs: the shard is read once it has waited long enough, a later one on its own", async () => {
     const oc = fakeRunner([
       CREATE,
-      WATCH(watchLine('p-a', 'w0'), [[150, watchLine('p-b', 'w1')]]),
-      { args: ['logs', '-f', '-n', NS, shard(0), '--tail=-1', '--prefix', '--all-containers', '--ignore-errors', '--max-log-requests=2'], result: { stdout: '[pod/p-a/probe] END' }, hang: true },
-      { args: ['logs', '-f', '-n', NS, 'pod/p-b', '--prefix', '-c', 'probe'], result: { stdout: '[pod/p-b/probe] END' }, hang: true },
+      WATCH([watchLine('p-a', 'w0', ended('')), watchLine('p-b', 'w1')].join('\n'), [[3500, watchLine('p-b', 'w1', ended(''))]]),
+      { args: ['logs', '-n', NS, shard(0), '--tail=-1', '--prefix', '-c', 'probe', '--ignore-errors'], result: { stdout: '[pod/p-a/probe] END' } },
+      { args: ['logs', '-n', NS, 'pod/p-b', '--prefix', '-c', 'probe'], result: { stdout: '[pod/p-b/probe] END' } },
       ...DELETES,
     ]);
-    // Patience is a third of the timeout: the follower starts with w0's pod alone.
-    const { done, seen, ends } = run(oc, ['w0', 'w1'], 300);
+    const started = Date.now();
+    const { done, seen, ends } = run(oc, ['w0', 'w1'], 20_000);
     await done;
     expect(seen).toEqual({ w0: ['END'], w1: ['END'] });
     expect(ends).toEqual({ w0: { status: 'exited', clientSaid: null }, w1: { status: 'exited', clientSaid: null } });
+    expect(Date.now() - started).toBeLessThan(10_000);
+  }, 15_000);
+
+  it('at the timeout, what the late probes have logged so far reaches their nodes, which end as timed out', async () => {
+    const oc = fakeRunner([
+      CREATE,
+      WATCH([watchLine('p-a', 'w0'), watchLine('p-b', 'w1', ended(report(['END'])))].join('\n')),
+      { args: ['logs', '-n', NS, shard(0), '--tail=-1', '--prefix', '-c', 'probe', '--ignore-errors'], result: { stdout: ['[pod/p-a/probe] half', '[pod/p-b/probe] END'].join('\n') } },
+      ...DELETES,
+    ]);
+    const { done, seen, ends } = run(oc, ['w0', 'w1'], 200);
+    await done;
+    expect(seen).toEqual({ w0: ['half'], w1: ['END'] });
+    expect(ends).toEqual({ w0: { status: 'timed-out', clientSaid: null }, w1: { status: 'exited', clientSaid: null } });
   });
 
   it('a pod that never runs ends its node at the timeout with its waiting reason; one that never came, with where to look', async () => {
@@ -360,8 +421,21 @@ describe('the objects, field by field (what the API is sent)', () => {
     });
   });
 
-  it('the DaemonSet', () => {
+  it('the DaemonSet: the probe, an init container, reports in its termination message; a container stays after it', () => {
     const shardLabels = { ...labels, 'oc-icsp/shard': '0' };
+    const wrapper = [
+      `trap '[ -z "$p" ] || { kill "$p" 2>/dev/null; wait "$p"; }; rm -rf "$d"; exit 143' TERM`,
+      'if d=$(mktemp -d) && mkfifo "$d/f"; then',
+      '  tee "$d/out" <"$d/f" &',
+      '  "$@" >"$d/f" 2>&1 & p=$!; wait "$p"; status=$?; p=; wait',
+      `  m=$(gzip -9c <"$d/out" | base64 -w 0) && [ \${#m} -le 4082 ] && printf '%s %s %s' oc-icsp/1 "$status" "$m" >/dev/termination-log`,
+      '  rm -rf "$d"',
+      'else',
+      '  "$@" 2>&1 & p=$!; wait "$p"; p=',
+      'fi',
+      'exit 0',
+    ].join('\n');
+    const { containers: probe, ...shape } = hostPodShape('probe', 'tools:1', ['/bin/sh', '-c', wrapper, 'oc-icsp-probe', 'echo', 'hi']);
     expect(ds).toEqual({
       apiVersion: 'apps/v1',
       kind: 'DaemonSet',
@@ -371,7 +445,9 @@ describe('the objects, field by field (what the API is sent)', () => {
         template: {
           metadata: { labels: shardLabels, annotations: { 'openshift.io/required-scc': 'privileged' } },
           spec: {
-            ...hostPodShape('probe', 'tools:1', ['/bin/sh', '-c', `trap 'kill "$!" 2>/dev/null; wait "$!"; exit 143' TERM; "$@" & wait "$!"; while :; do sleep 3600 & wait "$!"; done`, 'oc-icsp-probe', 'echo', 'hi']),
+            ...shape,
+            initContainers: probe,
+            containers: [{ name: 'stay', image: 'tools:1', command: ['/bin/sh', '-c', `trap '[ -z "$p" ] || kill "$p" 2>/dev/null; exit 0' TERM; while :; do sleep 3600 & p=$!; wait "$p"; p=; done`] }],
             affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['w0'] }] }] } } },
           },
         },
@@ -385,7 +461,7 @@ describe('the objects, field by field (what the API is sent)', () => {
     // The jsonpath the fixture in test/fixtures/kubectl-watch was printed with.
     expect(watchPodsArgs('ns', 'r')).toEqual([
       'get', 'pods', '-n', 'ns', '--selector=oc-icsp/run-id=r', '--watch', '-o',
-      'jsonpath={.metadata.name}{"\\x1f"}{.spec.nodeName}{"\\x1f"}{.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchFields[0].values[0]}{"\\x1f"}{.status.containerStatuses[0].state}{"\\x1f"}{.status.conditions[?(@.type=="PodScheduled")]}{"\\n"}',
+      'jsonpath={.metadata.name}{"\\x1f"}{.spec.nodeName}{"\\x1f"}{.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchFields[0].values[0]}{"\\x1f"}{.status.initContainerStatuses[0].state}{"\\x1f"}{.status.conditions[?(@.type=="PodScheduled")]}{"\\n"}',
     ]);
     expect(TOOLS_IMAGE_ARGS).toEqual(['get', 'imagestreamtag', 'tools:latest', '-n', 'openshift', '-o', 'jsonpath={.image.dockerImageReference}']);
   });

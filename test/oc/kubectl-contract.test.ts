@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { planVerify, verify } from '../../src/app/verify.js';
 import { openClient } from '../../src/oc/client.js';
+import { probeLogArgs } from '../../src/oc/daemonset-objects.js';
 import type { OcRunner, ProcessEnd } from '../../src/oc/runner.js';
 
 const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
@@ -60,10 +61,13 @@ function recordingKubectl(): OcRunner & { recorded: { args: string[]; input: str
       recorded.push({ args, input: '' });
       let end: (e: ProcessEnd) => void = () => {};
       const done = new Promise<ProcessEnd>((resolve) => (end = resolve));
-      if (args.includes('pod/answers-icsp-x1')) setImmediate(() => end({ exitCode: 0, signal: null }));
-      // The DaemonSet's pod watch: both pods running, so a log follower starts too.
+      // A log read without -f ends by itself.
+      if (args.includes('pod/answers-icsp-x1') || (args[0] === 'logs' && !args.includes('-f'))) setImmediate(() => end({ exitCode: 0, signal: null }));
+      // The DaemonSet's pod watch: one probe ended with no report in its message (its log is
+      // read), the other still running at the timeout (what it has logged so far is read).
       if (args.includes('--watch') && args[1] === 'pods') {
-        setImmediate(() => ['answers', 'hangs'].forEach((n, i) => handlers.onStdoutLine([`oc-icsp-probe-0-${i}`, n, n, '{"running":{}}', ''].join('\x1f'))));
+        const states = ['{"terminated":{"exitCode":0}}', '{"running":{}}'];
+        setImmediate(() => ['answers', 'hangs'].forEach((n, i) => handlers.onStdoutLine([`oc-icsp-probe-0-${i}`, n, n, states[i], ''].join('\x1f'))));
       }
       return { stop: () => end({ exitCode: 1, signal: null }), done: done.then((e) => (handlers.onStderrLine(''), e)) };
     },
@@ -78,6 +82,8 @@ async function kubectlCommandLines(): Promise<{ args: string[]; input: string }[
   await verify(request, { client, nodeRunner, signal: new AbortController().signal, logSink: undefined });
   const plan = await planVerify(request, { client, nodeRunner });
   for (const call of plan.calls) runner.recorded.push({ args: call.argv.slice(1), input: call.stdin ?? '' });
+  // A probe whose report did not fit, read on its own once its shard has been read.
+  runner.recorded.push({ args: probeLogArgs('oc-icsp-abcdef01', 'oc-icsp-probe-0-x1'), input: '' });
   // The DaemonSet way, run for real (its plan names a run id no selector accepts: not sent).
   await verify(request, { client, nodeRunner: client.nodeRunner({ image: 'registry.example.com/tools:1', strategy: 'daemonset' }), signal: new AbortController().signal, logSink: undefined });
   const seen = new Set<string>();
@@ -104,6 +110,7 @@ describe.skipIf(!haveKubectl)('kubectl accepts every command line the plugin bui
       'get pod',
       'get pods',
       'logs -f',
+      'logs -n',
     ]);
   });
 

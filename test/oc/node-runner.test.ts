@@ -29,7 +29,7 @@ describe('the node runner chosen with the client', () => {
     ]);
     const runner = openClient('oc', oc).nodeRunner({ image: undefined });
     const controller = new AbortController();
-    const run = runner.run({ nodes: ['w0'], command: ['true'], parallel: 1, timeoutMs: 60_000, signal: controller.signal, start: () => ({ output() {}, clientTalk() {}, finished: () => false }), end() {} });
+    const run = runner.run({ nodes: ['w0'], command: ['true'], parallel: 1, timeoutMs: 60_000, signal: controller.signal, start: () => ({ output() {}, clientTalk() {} }), end() {} });
     for (let i = 0; i < 1000 && oc.running() === 0; i++) await new Promise((r) => setTimeout(r, 1));
     expect(runner.pending()).toEqual(['namespace/oc-icsp-abcde']);
     runner.abandon();
@@ -40,7 +40,7 @@ describe('the node runner chosen with the client', () => {
 
   it('no nodes, or already interrupted: nothing is created', async () => {
     const runner = openClient('oc', fakeRunner([])).nodeRunner({ image: undefined });
-    const request = { command: ['true'], parallel: 1, timeoutMs: 1, start: () => ({ output() {}, clientTalk() {}, finished: () => false }), end() {} };
+    const request = { command: ['true'], parallel: 1, timeoutMs: 1, start: () => ({ output() {}, clientTalk() {} }), end() {} };
     expect(await runner.run({ ...request, nodes: [], signal: new AbortController().signal })).toEqual({ namespace: null, cleanedUp: true, notices: [] });
     expect(await runner.run({ ...request, nodes: ['w0'], signal: AbortSignal.abort() })).toEqual({ namespace: null, cleanedUp: true, notices: [] });
   });
@@ -60,7 +60,7 @@ describe('the node runner chosen with the client', () => {
     const runner = openClient('oc', oc).nodeRunner({ image: undefined });
     const run = runner.run({
       nodes, command: ['true'], parallel: nodes.length, timeoutMs: 60_000, signal: controller.signal,
-      start: () => ({ output() {}, clientTalk() {}, finished: () => false }),
+      start: () => ({ output() {}, clientTalk() {} }),
       end: (node, e) => void ends.push(`${node} ${e.status}`),
     });
     for (let i = 0; i < 1000 && oc.running() < nodes.length; i++) await new Promise((r) => setTimeout(r, 1));
@@ -86,7 +86,7 @@ describe('--strategy auto', () => {
     };
     return { runner, seen };
   };
-  const request = (n: number) => ({ nodes: Array.from({ length: n }, (_, i) => `w${i}`), command: [], parallel: 1, timeoutMs: 1, signal: new AbortController().signal, start: () => ({ output() {}, clientTalk() {}, finished: () => false }), end() {} });
+  const request = (n: number) => ({ nodes: Array.from({ length: n }, (_, i) => `w${i}`), command: [], parallel: 1, timeoutMs: 1, signal: new AbortController().signal, start: () => ({ output() {}, clientTalk() {} }), end() {} });
 
   it('before it chooses: says both, has nothing pending, abandons nothing', () => {
     const small = fake('oc debug');

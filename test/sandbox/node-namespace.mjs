@@ -15,12 +15,17 @@ export const NODE_MOUNTS = [
   ['sbin', '/usr/local/sbin'],
 ];
 
-// The node's files over the host's paths, then the whole tree at /host, as a debug pod sees
-// the node: `chroot /host` works for real. A node short of disk (a `disk-low` file in its
-// folder) has a 64 MiB filesystem at /var/tmp and under its image store, as df sees them.
+// The node's files over the host's paths, then the container's own files (its termination
+// log), then the whole tree at /host, as a debug pod sees the node: `chroot /host` works for
+// real. A node short of disk (a `disk-low` file in its folder) has a 64 MiB filesystem at
+// /var/tmp and under its image store, as df sees them. A container file's mount point is made
+// when missing, as a runtime makes it in a container's root (/dev/termination-log is then left
+// on this machine, empty).
 const MOUNT_SCRIPT = `set -e
 node="$1"; shift
 while [ "$1" != "--" ]; do mount --bind "$node/$1" "$2"; shift 2; done
+shift
+while [ "$1" != "--" ]; do [ -e "$2" ] || : >"$2"; mount --bind "$1" "$2"; shift 2; done
 if [ -f "$node/disk-low" ]; then
   mount -t tmpfs -o size=64m tmpfs /var/tmp
   mount -t tmpfs -o size=64m tmpfs /var/lib/containers/storage
@@ -29,12 +34,13 @@ shift
 mount --rbind / /host
 exec "$@"`;
 
-export function runInNode(nodeDir, command, onSpawn, onOutput) {
+/** `files`: [host file, path in the container] pairs, bound in the container only. */
+export function runInNode(nodeDir, command, onSpawn, onOutput, files = []) {
   return new Promise((resolve) => {
     const mountArgs = NODE_MOUNTS.flatMap(([from, to]) => [from, to]);
     const c = spawn(
       'unshare',
-      ['--mount', '--propagation', 'private', '--', '/bin/sh', '-c', MOUNT_SCRIPT, 'sh', nodeDir, ...mountArgs, '--', ...command],
+      ['--mount', '--propagation', 'private', '--', '/bin/sh', '-c', MOUNT_SCRIPT, 'sh', nodeDir, ...mountArgs, '--', ...files.flat(), '--', ...command],
       // A container's PATH, whatever the client's was.
       { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' } },
     );

@@ -39,8 +39,11 @@ const SCC_REFUSAL =
   'provider "hostaccess": Forbidden: not usable by user or serviceaccount, provider "privileged": Forbidden: not usable by user or serviceaccount]';
 
 export function needsPrivileged(pod: KubeObject): boolean {
-  const spec = (pod.spec ?? {}) as { hostPID?: boolean; hostNetwork?: boolean; hostIPC?: boolean; volumes?: { hostPath?: unknown }[]; containers?: { securityContext?: { privileged?: boolean } }[] };
-  return Boolean(spec.hostPID || spec.hostNetwork || spec.hostIPC || spec.volumes?.some((v) => v.hostPath) || spec.containers?.some((c) => c.securityContext?.privileged));
+  type Containers = { securityContext?: { privileged?: boolean } }[];
+  const spec = (pod.spec ?? {}) as { hostPID?: boolean; hostNetwork?: boolean; hostIPC?: boolean; volumes?: { hostPath?: unknown }[]; containers?: Containers; initContainers?: Containers };
+  // Init containers are checked as the others (openshift/apiserver-library-go pkg/securitycontextconstraints/sccmatching: every container of the pod).
+  const containers = [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
+  return Boolean(spec.hostPID || spec.hostNetwork || spec.hostIPC || spec.volumes?.some((v) => v.hostPath) || containers.some((c) => c.securityContext?.privileged));
 }
 
 export function admitPod(store: Store, resources: Resource[], state: ClusterState, pod: KubeObject, creator: Creator): void {

@@ -10,12 +10,12 @@
 //   (daemon_controller.go, FailedPlacementReason / FailedCreatePodReason);
 // - garbage collection: a deleted DaemonSet's pods go with it (background propagation, kubectl
 //   delete's default).
-import { DEFAULT_TERMINATION_GRACE_SECONDS } from './pod-deletion.js';
+import { withPodDefaults } from './pod-defaults.js';
 import { admitPod, affinityNodeNames, pinnedNode } from './admission.js';
 import type { ClusterState } from './cluster-state.js';
 import type { Resource } from './resources.js';
 import { now, type Store } from './store.js';
-import { ApiError, type KubeObject } from './types.js';
+import { ApiError, type KubeObject, type PodSpec } from './types.js';
 
 export class Controllers {
   private readonly timer: NodeJS.Timeout;
@@ -101,12 +101,11 @@ export class Controllers {
           labels: template.metadata?.labels ?? {},
           ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: ds.metadata.name!, uid: ds.metadata.uid!, controller: true }],
         },
-        spec: {
-          terminationGracePeriodSeconds: DEFAULT_TERMINATION_GRACE_SECONDS,
-          ...structuredClone(template.spec),
+        spec: withPodDefaults({
+          ...(structuredClone(template.spec) as unknown as PodSpec),
           restartPolicy: 'Always',
           affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [node] }] }] } } },
-        } as KubeObject['spec'],
+        }) as KubeObject['spec'],
       };
       try {
         admitPod(this.store, this.resources, this.state, pod, { user: 'system:serviceaccount:kube-system:daemon-set-controller', groups: ['system:serviceaccounts'], controller: true });

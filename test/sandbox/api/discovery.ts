@@ -1,8 +1,13 @@
 // Discovery and OpenAPI, as kubectl reads them.
-// - /api, /apis and each group-version's APIResourceList: legacy discovery (k8s.io/apimachinery
+// - /api and /apis in one answer each, aggregated discovery, when kubectl's Accept header asks
+//   for it (k8s.io/client-go discovery/discovery_client.go: v2, then v2beta1, then plain JSON;
+//   the Content-Type says which came back): apidiscovery.k8s.io/v2beta1 from Kubernetes 1.27
+//   (the AggregatedDiscoveryEndpoint gate, beta and on), v2 from 1.30 (k8s.io/api
+//   apidiscovery/v2 types.go; k8s.io/apiserver pkg/endpoints/discovery/aggregated/handler.go).
+// - Legacy discovery otherwise, and always per group-version (k8s.io/apimachinery
 //   pkg/apis/meta/v1 types.go APIVersions, APIGroupList, APIResourceList). A server that answers
-//   plain application/json to kubectl's aggregated-discovery Accept header is read this way
-//   (k8s.io/client-go discovery/discovery_client.go, fetchGroupVersionResources fallback).
+//   plain application/json to the aggregated Accept header is read this way, a request per
+//   group-version (discovery_client.go, fetchGroupVersionResources fallback).
 // - /openapi/v2, the one Swagger 2.0 document every API server serves: kubectl validates on the
 //   client against it what the server cannot validate (a List, k8s.io/cli-runtime
 //   pkg/resource/query_param_verifier_v3.go HasSupport); a kind without a definition there is not
@@ -38,6 +43,46 @@ export function apiGroupList(resources: Resource[]) {
       const sorted = [...versions].sort((a, b) => rank(b) - rank(a));
       return { name, versions: sorted.map((v) => ({ groupVersion: `${name}/${v}`, version: v })), preferredVersion: { groupVersion: `${name}/${sorted[0]}`, version: sorted[0] } };
     }),
+  };
+}
+
+/** The aggregated discovery version the server answers this Accept header with, if any. */
+export function aggregatedVersion(accept: string | undefined, kubeMinor: number): 'v2' | 'v2beta1' | null {
+  const offered = (accept ?? '').split(',').map((t) => t.split(';').map((p) => p.trim()));
+  const asked = (v: string) => offered.some((p) => p[0] === 'application/json' && p.includes('g=apidiscovery.k8s.io') && p.includes(`v=${v}`) && p.includes('as=APIGroupDiscoveryList'));
+  if (kubeMinor >= 30 && asked('v2')) return 'v2';
+  if (kubeMinor >= 27 && asked('v2beta1')) return 'v2beta1';
+  return null;
+}
+
+export const aggregatedContentType = (version: string) => `application/json;g=apidiscovery.k8s.io;v=${version};as=APIGroupDiscoveryList`;
+
+/** /api (the core group) or /apis (every other group) as one APIGroupDiscoveryList. */
+export function aggregatedDiscovery(resources: Resource[], version: string, core: boolean) {
+  const served = resources.filter((r) => (r.group === '') === core);
+  const byGroup = new Map<string, Resource[]>();
+  for (const r of served) byGroup.set(r.group, [...(byGroup.get(r.group) ?? []), r]);
+  return {
+    kind: 'APIGroupDiscoveryList',
+    apiVersion: `apidiscovery.k8s.io/${version}`,
+    metadata: {},
+    items: [...byGroup].map(([group, list]) => ({
+      metadata: { name: group, creationTimestamp: null },
+      // The preferred version first.
+      versions: [...new Set(list.map((r) => r.version))].sort((a, b) => rank(b) - rank(a)).map((v) => ({
+        version: v,
+        resources: list.filter((r) => r.version === v).map((r) => ({
+          resource: r.name,
+          responseKind: { group, version: v, kind: r.kind },
+          scope: r.namespaced ? 'Namespaced' : 'Cluster',
+          singularResource: r.singular,
+          verbs: r.verbs,
+          ...(r.shortNames ? { shortNames: r.shortNames } : {}),
+          ...(r.subresources ? { subresources: r.subresources.map((sub) => ({ subresource: sub, responseKind: { group: '', version: 'v1', kind: sub === 'log' ? 'Pod' : 'NodeProxyOptions' }, verbs: ['get'] })) } : {}),
+        })),
+        freshness: 'Current',
+      })),
+    })),
   };
 }
 

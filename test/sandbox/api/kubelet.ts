@@ -10,14 +10,17 @@
 // once (grace 0) is stopped the same way.
 // A NotReady node has no kubelet: its pods stay Pending without a status.
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { REPORT_PREFIX, TERMINATION_MESSAGE_BYTES } from '../../../src/oc/daemonset-objects.js';
 import { runInNode } from '../node-namespace.mjs';
 import type { ClusterState } from './cluster-state.js';
 import { killWindowSeconds } from './pod-deletion.js';
 import type { PodLogs } from './pod-logs.js';
 import type { Resource } from './resources.js';
 import { now, type Store } from './store.js';
-import type { KubeObject } from './types.js';
+import type { Container, KubeObject, PodSpec } from './types.js';
 
 interface Running {
   child?: ChildProcess;
@@ -56,65 +59,136 @@ export class Kubelets {
     });
   }
 
+  /** Statuses set and not yet sent, by pod uid. */
+  private readonly unsent = new Map<string, { pod: KubeObject; status: Record<string, unknown> }>();
+
+  /**
+   * The status manager keeps a pod's latest status and sends it in its next batch: changes made
+   * before then go in one update (pkg/kubelet/status/status_manager.go updateStatusInternal,
+   * syncBatch).
+   */
   private setStatus(pod: KubeObject, status: Record<string, unknown>): void {
-    if (this.running.get(pod.metadata.uid!)?.stopped) return;
-    try {
-      this.store.update(this.pods, pod.metadata.namespace, pod.metadata.name!, (p) => {
-        p.status = { ...p.status, ...status };
-      });
-    } catch {
-      // deleted meanwhile
-    }
+    const uid = pod.metadata.uid!;
+    if (this.running.get(uid)?.stopped) return;
+    const waiting = this.unsent.get(uid);
+    if (waiting) return void (waiting.status = { ...waiting.status, ...status });
+    this.unsent.set(uid, { pod, status });
+    setImmediate(() => {
+      const latest = this.unsent.get(uid)!;
+      this.unsent.delete(uid);
+      if (this.running.get(uid)?.stopped) return;
+      try {
+        this.store.update(this.pods, pod.metadata.namespace, pod.metadata.name!, (p) => {
+          p.status = { ...p.status, ...latest.status };
+        });
+      } catch {
+        // deleted meanwhile
+      }
+    });
   }
 
   private start(pod: KubeObject): void {
     const uid = pod.metadata.uid!;
-    const node = pod.spec!.nodeName!;
+    const spec = pod.spec as PodSpec;
+    const node = spec.nodeName!;
     const behaviour = this.state.behaviour(node);
     if (behaviour === 'not-ready') return;
     const run: Running = { stopped: false };
     this.running.set(uid, run);
-    const container = pod.spec!.containers![0]!;
-    const scheduled = { conditions: [{ type: 'PodScheduled', status: 'True' }], hostIP: '127.0.0.1', startTime: now() };
-    const state = (s: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
-      containerStatuses: [{ name: container.name, image: container.image, imageID: '', ready: 'running' in s, restartCount: 0, started: 'running' in s, state: s, ...extra }],
-    });
-    this.setStatus(pod, { phase: 'Pending', ...scheduled, ...state({ waiting: { reason: 'ContainerCreating' } }) });
+    const inits = spec.initContainers ?? [];
+    const main = spec.containers[0]!;
+    const sequence = [...inits, main];
+    // Before it runs, a container waits: being created, or, in a pod with init containers,
+    // PodInitializing (pkg/kubelet/kubelet_pods.go convertToAPIContainerStatuses).
+    const notYet = { waiting: { reason: inits.length > 0 ? 'PodInitializing' : 'ContainerCreating' } };
+    const statuses = new Map(sequence.map((c) => [c.name, containerStatus(c, notYet)]));
+    const set = (c: Container, state: ContainerState, extra: Partial<ContainerStatus> = {}) => {
+      const was = statuses.get(c.name)!;
+      statuses.set(c.name, { ...containerStatus(c, state), restartCount: was.restartCount, ...extra });
+    };
+    const startTime = now();
+    const publish = () => this.setStatus(pod, podStatus(spec, inits, main, statuses, startTime));
+    publish();
     const latency = this.state.settings.podLatencyMs;
-    if (behaviour === 'pod-fails' || container.image.includes('does-not-exist')) {
-      const pullError = `rpc error: code = Unknown desc = reading manifest latest in ${container.image.replace(/[:@].*$/, '')}: manifest unknown`;
-      setTimeout(() => this.setStatus(pod, state({ waiting: { reason: 'ErrImagePull', message: pullError } })), latency);
-      setTimeout(() => this.setStatus(pod, state({ waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${container.image}"` } })), latency * 2);
+    const first = sequence[0]!;
+    if (behaviour === 'pod-fails' || first.image.includes('does-not-exist')) {
+      const pullError = `rpc error: code = Unknown desc = reading manifest latest in ${first.image.replace(/[:@].*$/, '')}: manifest unknown`;
+      setTimeout(() => (set(first, { waiting: { reason: 'ErrImagePull', message: pullError } }), publish()), latency);
+      setTimeout(() => (set(first, { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${first.image}"` } }), publish()), latency * 2);
       return;
     }
-    setTimeout(() => {
-      if (run.stopped) return;
+    // Init containers one after the other, each to its end, then the container
+    // (pkg/kubelet/kuberuntime/kuberuntime_manager.go computePodActions).
+    const runFrom = (i: number) => {
+      const c = sequence[i];
+      if (!c || run.stopped) return;
       const startedAt = now();
-      this.setStatus(pod, { phase: 'Running', conditions: [{ type: 'PodScheduled', status: 'True' }, { type: 'Ready', status: 'True' }], ...state({ running: { startedAt } }) });
-      const finish = (exitCode: number) => {
-        this.logs.close(uid, container.name);
-        if (pod.spec!.restartPolicy === 'Always' || pod.spec!.restartPolicy === undefined) return;
-        this.setStatus(pod, {
-          phase: exitCode === 0 ? 'Succeeded' : 'Failed',
-          ...state({ terminated: { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', startedAt, finishedAt: now() } }),
-        });
-      };
-      const light = this.state.settings.light;
-      if (light) {
-        this.logs.append(uid, container.name, readFileSync(light.log, 'utf8'));
-        if (pod.spec!.restartPolicy === 'Never') finish(0);
-        return;
-      }
-      if (behaviour === 'hang' || behaviour === 'slow-stop') return;
-      const command = [...(container.command ?? []), ...(container.args ?? [])];
-      const spawned = (child: ChildProcess) => {
-        run.child = child;
-        child.once('exit', () => (run.ended = true));
-      };
-      run.exited = runInNode(this.state.nodeDir(node), command, spawned, (chunk) => this.logs.append(uid, container.name, chunk.toString('utf8'))).then((code) => {
-        if (!run.stopped) finish(code);
+      set(c, { running: { startedAt } });
+      publish();
+      void this.runContainer(pod, c, i === 0, run).then((ended) => {
+        if (run.stopped || !ended) return;
+        this.logs.close(uid, c.name);
+        const terminated = { exitCode: ended.exitCode, reason: ended.exitCode === 0 ? 'Completed' : 'Error', ...(ended.message ? { message: ended.message } : {}), startedAt, finishedAt: now() };
+        const restarts = spec.restartPolicy !== 'Never';
+        if (c === main) {
+          // A container that restarts is not modelled: it stays as it was.
+          if (spec.restartPolicy === 'Always') return;
+          set(c, { terminated });
+          return publish();
+        }
+        if (ended.exitCode === 0 || !restarts) {
+          set(c, { terminated });
+          publish();
+          if (ended.exitCode === 0) runFrom(i + 1);
+          return;
+        }
+        // A failed init container runs again after a back-off, 10 s the first time
+        // (pkg/kubelet/kubelet.go backOffPeriod; kuberuntime_manager.go doBackOff).
+        const was = statuses.get(c.name)!;
+        set(c, { waiting: { reason: 'CrashLoopBackOff', message: `back-off 10s restarting failed container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${uid})` } }, { lastState: { terminated }, restartCount: was.restartCount + 1 });
+        publish();
+        setTimeout(() => runFrom(i), 10_000);
       });
-    }, latency);
+    };
+    setTimeout(() => runFrom(0), latency);
+  }
+
+  /**
+   * Runs one container to its end: its exit code and termination message, or null for one that
+   * never ends (a hung node's, or one that only stays). The message is the last 4096 bytes of its
+   * terminationMessagePath, or with FallbackToLogsOnError and a failure and no message, the
+   * end of its log (pkg/kubelet/kuberuntime/kuberuntime_container.go getTerminationMessage,
+   * readLastStringFromContainerLogs; pkg/kubelet/container/runtime.go for the limits).
+   */
+  private async runContainer(pod: KubeObject, c: Container, first: boolean, run: Running): Promise<{ exitCode: number; message: string } | null> {
+    const uid = pod.metadata.uid!;
+    const node = pod.spec!.nodeName!;
+    const light = this.state.settings.light;
+    if (light) {
+      // Light mode replays a recorded node script's output in the pod's first container.
+      if (!first) return null;
+      const output = readFileSync(light.log, 'utf8');
+      this.logs.append(uid, c.name, output);
+      return { exitCode: 0, message: pod.spec!.initContainers?.length ? reportAsWritten(output) : '' };
+    }
+    const behaviour = this.state.behaviour(node);
+    if (behaviour === 'hang' || behaviour === 'slow-stop') return null;
+    const command = [...(c.command ?? []), ...(c.args ?? [])];
+    const dir = join(this.state.nodeDir(node), 'pods', uid);
+    const messageFile = join(dir, `${c.name}.termination-log`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(messageFile, '');
+    const spawned = (child: ChildProcess) => {
+      run.child = child;
+      run.ended = false;
+      child.once('exit', () => (run.ended = true));
+    };
+    const files: [string, string][] = [[messageFile, c.terminationMessagePath ?? '/dev/termination-log']];
+    run.exited = runInNode(this.state.nodeDir(node), command, spawned, (chunk) => this.logs.append(uid, c.name, chunk.toString('utf8')), files);
+    const exitCode = await run.exited;
+    let message = readFileSync(messageFile).subarray(-MAX_MESSAGE_BYTES).toString('utf8');
+    if (!message && exitCode !== 0 && c.terminationMessagePolicy === 'FallbackToLogsOnError') message = logTail(this.logs.text(uid, c.name));
+    return { exitCode: exitCode as number, message };
   }
 
   /** Stops a deleted pod's container (SIGTERM, SIGKILL after its window), then removes the pod. */
@@ -124,13 +198,13 @@ export class Kubelets {
     if (run.stopped) return Promise.resolve();
     run.stopped = true;
     this.running.set(uid, run);
-    const container = pod.spec?.containers?.[0]?.name;
+    const containers = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].map((c) => c.name);
     const slow = pod.spec?.nodeName && this.state.behaviour(pod.spec.nodeName) === 'slow-stop';
     const stopped = run.child && run.exited && !run.ended ? this.terminate(run, run.child, run.exited, killWindowSeconds(pod)) : (run.exited ?? Promise.resolve());
     return stopped.then(
       () =>
         new Promise<void>((done) => {
-          if (container) this.logs.close(uid, container);
+          for (const c of containers) this.logs.close(uid, c);
           setTimeout(() => {
             try {
               this.store.delete(this.pods, pod.metadata.namespace, pod.metadata.name!);
@@ -138,6 +212,7 @@ export class Kubelets {
               // already removed
             }
             this.running.delete(uid);
+            if (pod.spec?.nodeName) rmSync(join(this.state.nodeDir(pod.spec.nodeName), 'pods', uid), { recursive: true, force: true });
             done();
           }, slow ? 3000 : 50);
         }),
@@ -193,4 +268,70 @@ export class Kubelets {
       }
     }
   }
+}
+
+/** pkg/kubelet/container/runtime.go: MaxContainerTerminationMessageLength, and the log fallback's. */
+const MAX_MESSAGE_BYTES = 4096;
+const MAX_LOG_MESSAGE_BYTES = 2048;
+const MAX_LOG_MESSAGE_LINES = 80;
+
+function logTail(text: string): string {
+  const lines = text.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  const tail = lines.slice(-MAX_LOG_MESSAGE_LINES).join('\n');
+  return Buffer.from(tail).subarray(-MAX_LOG_MESSAGE_BYTES).toString('utf8');
+}
+
+/**
+ * Light mode stands in for the node script and the DaemonSet probe that wraps it: what the
+ * wrapper writes to the termination message (src/oc/daemonset-objects.ts REPORT), nothing when
+ * the report does not fit.
+ */
+function reportAsWritten(output: string): string {
+  const encoded = gzipSync(output, { level: 9 }).toString('base64');
+  const message = `${REPORT_PREFIX} 0 ${encoded}`;
+  return message.length <= TERMINATION_MESSAGE_BYTES ? message : '';
+}
+
+interface ContainerState {
+  waiting?: { reason: string; message?: string };
+  running?: { startedAt: string };
+  terminated?: { exitCode: number; reason: string; message?: string; startedAt: string; finishedAt: string };
+}
+
+interface ContainerStatus {
+  name: string;
+  image: string;
+  imageID: string;
+  ready: boolean;
+  restartCount: number;
+  started: boolean;
+  state: ContainerState;
+  lastState?: ContainerState;
+}
+
+function containerStatus(c: Container, state: ContainerState): ContainerStatus {
+  return { name: c.name, image: c.image, imageID: '', ready: Boolean(state.running), restartCount: 0, started: Boolean(state.running), state };
+}
+
+/**
+ * The pod's status from its containers' (pkg/kubelet/kubelet_pods.go getPhase and
+ * generateAPIPodStatus; pkg/kubelet/status/generate.go for the conditions): Pending until the
+ * init containers have ended well and the container runs; Failed when an init container fails
+ * in a pod that does not restart; Succeeded or Failed when a container that does not restart ends.
+ */
+function podStatus(spec: PodSpec, inits: Container[], main: Container, statuses: Map<string, ContainerStatus>, startTime: string): Record<string, unknown> {
+  const initialized = inits.every((c) => statuses.get(c.name)!.state.terminated?.exitCode === 0);
+  const initFailed = spec.restartPolicy === 'Never' && inits.some((c) => (statuses.get(c.name)!.state.terminated?.exitCode ?? 0) !== 0);
+  const state = statuses.get(main.name)!.state;
+  const phase = state.terminated ? (state.terminated.exitCode === 0 ? 'Succeeded' : 'Failed') : initFailed ? 'Failed' : state.running ? 'Running' : 'Pending';
+  const condition = (type: string, ok: boolean) => ({ type, status: ok ? 'True' : 'False' });
+  return {
+    phase,
+    conditions: [condition('Initialized', initialized), condition('Ready', Boolean(state.running)), condition('ContainersReady', Boolean(state.running)), condition('PodScheduled', true)],
+    hostIP: '127.0.0.1',
+    startTime,
+    ...(inits.length > 0 ? { initContainerStatuses: inits.map((c) => statuses.get(c.name)!) } : {}),
+    containerStatuses: [statuses.get(main.name)!],
+  };
 }

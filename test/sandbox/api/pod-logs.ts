@@ -43,15 +43,27 @@ export class PodLogs {
     }
   }
 
-  /** Checks the request as the API server and kubelet do; returns the container to read. */
+  /** Everything the container has written. */
+  text(uid: string, container: string): string {
+    return this.log(uid, container).text;
+  }
+
+  /**
+   * Checks the request as the API server and kubelet do; returns the container to read. Init
+   * containers count, named after the containers when a name is asked for
+   * (pkg/registry/core/pod/strategy.go validateContainer, podutil.VisitContainers; the kubelet
+   * looks in both status lists, kubelet_pods.go validateContainerLogStatus).
+   */
   static check(pod: KubeObject, container: string | null): string {
     const name = pod.metadata.name!;
     const containers = pod.spec?.containers ?? [];
+    const every = [...(pod.spec?.initContainers ?? []), ...containers];
     const chosen = container ?? (containers.length === 1 ? containers[0]!.name : null);
-    if (!chosen) throw badRequest(`a container name must be specified for pod ${name}, choose one of: [${containers.map((c) => c.name).join(' ')}]`);
-    if (!containers.some((c) => c.name === chosen)) throw badRequest(`container ${chosen} is not valid for pod ${name}`);
+    if (!chosen) throw badRequest(`a container name must be specified for pod ${name}, choose one of: [${every.map((c) => c.name).join(' ')}]`);
+    if (!every.some((c) => c.name === chosen)) throw badRequest(`container ${chosen} is not valid for pod ${name}`);
     if (!pod.spec?.nodeName) throw badRequest(`pod ${name} does not have a host assigned`);
-    const statuses = (pod.status?.containerStatuses ?? []) as { name: string; state?: { running?: unknown; terminated?: unknown; waiting?: { reason?: string } } }[];
+    type Status = { name: string; state?: { running?: unknown; terminated?: unknown; waiting?: { reason?: string } } };
+    const statuses = [...((pod.status?.containerStatuses ?? []) as Status[]), ...((pod.status?.initContainerStatuses ?? []) as Status[])];
     const status = statuses.find((s) => s.name === chosen);
     if (!status) throw badRequest(`container "${chosen}" in pod "${name}" is not available`);
     const { running, terminated, waiting } = status.state ?? {};

@@ -11,16 +11,17 @@ import { admitPod, pinnedNode } from './admission.js';
 import { authenticate, authorize, type Credentials, type User } from './auth.js';
 import type { ClusterState } from './cluster-state.js';
 import { Controllers } from './controllers.js';
-import { apiGroupList, apiResourceList, apiVersions, openApiDocument, openApiRoot, openApiV2, versionInfo } from './discovery.js';
+import { aggregatedContentType, aggregatedDiscovery, aggregatedVersion, apiGroupList, apiResourceList, apiVersions, openApiDocument, openApiRoot, openApiV2, versionInfo } from './discovery.js';
 import { journalQuery, streamJournal } from './journal.js';
 import { Kubelets } from './kubelet.js';
 import { PodLogs } from './pod-logs.js';
 import { groupVersion, KUBE_MINOR_OF_OPENSHIFT, type Resource, servedResources } from './resources.js';
 import { fieldSelector, labelSelector } from './selectors.js';
-import { DEFAULT_TERMINATION_GRACE_SECONDS, deletionGraceSeconds, shortenedGraceSeconds } from './pod-deletion.js';
+import { withPodDefaults } from './pod-defaults.js';
+import { deletionGraceSeconds, shortenedGraceSeconds } from './pod-deletion.js';
 import { now, Store } from './store.js';
 import { table } from './tables.js';
-import { ApiError, badRequest, forbidden, type KubeObject, notFound } from './types.js';
+import { ApiError, badRequest, forbidden, type KubeObject, notFound, type PodSpec } from './types.js';
 
 export interface ServerOptions {
   state: ClusterState;
@@ -98,7 +99,8 @@ export class ApiServer {
     if (r.name === 'rolebindings' && type === 'ADDED') record({ event: 'rolebinding-created', rolebinding: m.name, namespace: m.namespace, roleRef: o.roleRef, subjects: o.subjects });
     if (r.name === 'clusterrolebindings' && type === 'ADDED') record({ event: 'clusterrolebinding-created', clusterrolebinding: m.name, roleRef: o.roleRef });
     if (r.name === 'pods' && type === 'ADDED') {
-      const c = o.spec?.containers?.[0];
+      // The container that does the work: a DaemonSet probe's is its init container.
+      const c = o.spec?.initContainers?.[0] ?? o.spec?.containers?.[0];
       record({
         event: 'pod-created', pod: m.name, namespace: m.namespace, node: o.spec?.nodeName ?? pinnedNode(o) ?? null, image: c?.image ?? null,
         daemonset: m.ownerReferences?.[0]?.name ?? null, privileged: c?.securityContext?.privileged === true,
@@ -168,6 +170,12 @@ export class ApiServer {
 
   private async route(req: http.IncomingMessage, res: http.ServerResponse, url: URL, user: User, send: (code: number, body: unknown) => void): Promise<void> {
     const path = url.pathname.replace(/\/$/, '');
+    const aggregated = path === '/api' || path === '/apis' ? aggregatedVersion(req.headers.accept, this.kubeMinor) : null;
+    if (aggregated) {
+      const text = JSON.stringify(aggregatedDiscovery(this.resources, aggregated, path === '/api'));
+      res.writeHead(200, { 'content-type': aggregatedContentType(aggregated), 'content-length': Buffer.byteLength(text) }).end(text);
+      return;
+    }
     if (path === '/api') return send(200, apiVersions(this.address));
     if (path === '/apis') return send(200, apiGroupList(this.resources));
     if (path === '/openapi/v3') return send(200, openApiRoot(this.resources));
@@ -279,7 +287,7 @@ export class ApiServer {
     }
     if (!object.metadata.name && !object.metadata.generateName) throw new ApiError(422, 'Invalid', `${r.kind} "" is invalid: metadata.name: Required value: name or generateName is required`);
     if (r.name === 'pods') {
-      object.spec = { terminationGracePeriodSeconds: DEFAULT_TERMINATION_GRACE_SECONDS, ...object.spec } as KubeObject['spec'];
+      object.spec = withPodDefaults(object.spec as PodSpec) as KubeObject['spec'];
       admitPod(this.store, this.resources, this.options.state, object, { user: user.name, groups: user.groups, controller: false });
     }
     if (r.name === 'namespaces') object.status = { phase: 'Active' };

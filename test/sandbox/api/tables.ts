@@ -19,7 +19,8 @@ function age(o: KubeObject): string {
 const name: Column = { name: 'Name', type: 'string', format: 'name', cell: (o) => o.metadata.name ?? '' };
 const ageColumn: Column = { name: 'Age', type: 'string', cell: age };
 
-type PodStatus = { phase?: string; containerStatuses?: { ready?: boolean; restartCount?: number; state?: { waiting?: { reason?: string }; terminated?: { reason?: string } } }[] };
+type ContainerStatus = { ready?: boolean; restartCount?: number; state?: { waiting?: { reason?: string }; terminated?: { reason?: string; exitCode?: number } } };
+type PodStatus = { phase?: string; containerStatuses?: ContainerStatus[]; initContainerStatuses?: ContainerStatus[] };
 
 const COLUMNS: Record<string, Column[]> = {
   Node: [
@@ -32,7 +33,7 @@ const COLUMNS: Record<string, Column[]> = {
   Pod: [
     name,
     { name: 'Ready', type: 'string', cell: (o) => { const cs = (o.status as PodStatus | undefined)?.containerStatuses ?? []; return `${cs.filter((c) => c.ready).length}/${o.spec?.containers?.length ?? 0}`; } },
-    { name: 'Status', type: 'string', cell: (o) => { const s = o.status as PodStatus | undefined; const c = s?.containerStatuses?.[0]?.state; return o.metadata.deletionTimestamp ? 'Terminating' : (c?.waiting?.reason ?? c?.terminated?.reason ?? s?.phase ?? 'Pending'); } },
+    { name: 'Status', type: 'string', cell: podStatusCell },
     { name: 'Restarts', type: 'integer', cell: (o) => (o.status as PodStatus | undefined)?.containerStatuses?.[0]?.restartCount ?? 0 },
     ageColumn,
     { name: 'Node', type: 'string', priority: 1, cell: (o) => o.spec?.nodeName ?? '<none>' },
@@ -60,4 +61,23 @@ export function table(resource: Resource, objects: KubeObject[], resourceVersion
       object: { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata },
     })),
   };
+}
+
+/**
+ * The Status column as kubectl's printer makes it (kubernetes pkg/printers/internalversion/
+ * printers.go printPod): an init container not done shows as Init:N/M, or Init: and its reason.
+ */
+function podStatusCell(o: KubeObject): string {
+  const s = o.status as PodStatus | undefined;
+  if (o.metadata.deletionTimestamp) return 'Terminating';
+  const inits = s?.initContainerStatuses ?? [];
+  for (const [i, init] of inits.entries()) {
+    const t = init.state?.terminated;
+    if (t && t.exitCode === 0) continue;
+    if (t) return `Init:${t.reason ?? `ExitCode:${t.exitCode}`}`;
+    const reason = init.state?.waiting?.reason;
+    return reason && reason !== 'PodInitializing' ? `Init:${reason}` : `Init:${i}/${o.spec?.initContainers?.length ?? inits.length}`;
+  }
+  const c = s?.containerStatuses?.[0]?.state;
+  return c?.waiting?.reason ?? c?.terminated?.reason ?? s?.phase ?? 'Pending';
 }

@@ -30,6 +30,8 @@ export interface Container {
   command?: string[];
   args?: string[];
   securityContext?: { privileged?: boolean; runAsUser?: number };
+  terminationMessagePath?: string;
+  terminationMessagePolicy?: 'File' | 'FallbackToLogsOnError';
 }
 
 export interface PodSpec {
@@ -37,6 +39,9 @@ export interface PodSpec {
   serviceAccountName?: string;
   priorityClassName?: string;
   containers: Container[];
+  initContainers?: Container[];
+  restartPolicy?: 'Always' | 'OnFailure' | 'Never';
+  terminationGracePeriodSeconds?: number;
   affinity?: unknown;
   hostPID?: boolean;
   hostNetwork?: boolean;
