@@ -11,9 +11,12 @@ import { MANAGED_BY, RUN_ID_LABEL, RUN_NAMESPACE_PREFIX, runNamespaceObject } fr
 export const CONTAINER = 'probe';
 const DAEMONSET_PREFIX = 'oc-icsp-probe';
 export const SHARD_LABEL = 'oc-icsp/shard';
-/** The pod's one container: it only keeps the pod up once the probe has run, so the DaemonSet does not run it again. */
+/**
+ * The pod's one container: it only keeps the pod up once the probe has run, so the DaemonSet does
+ * not run it again. sleep on its own, which SIGTERM ends (about 68 years otherwise).
+ */
 export const STAY_CONTAINER = 'stay';
-const STAY = `trap '[ -z "$p" ] || kill "$p" 2>/dev/null; exit 0' TERM; while :; do sleep 3600 & p=$!; wait "$p"; p=; done`;
+const STAY = ['sleep', '2147483647'];
 
 /**
  * What the probe's termination message starts with: the node script's exit status and its whole
@@ -30,21 +33,25 @@ export const TERMINATION_MESSAGE_BYTES = 4096;
  * through a FIFO) and to a file, and the whole of it to the termination message when it fits
  * (the longest exit status is 3 digits). The kubelet's SIGTERM reaches this shell only (the
  * container's own process), so it passes it on to the node script, whose trap removes what its
- * pull wrote; a shell runs a trap at once only during wait, hence the background jobs. A PID is
- * forgotten once waited for: the pod shares the host's PIDs, and a freed one can be reused. Without a
+ * pull wrote; a shell runs a trap at once only during wait, hence the background jobs. A SIGTERM
+ * that comes while the script is being started (dash can run the trap before $! is known) is
+ * acted on once its PID is known, and sent again a second later: a process signalled between its
+ * fork and its exec can lose the signal (both seen here under load). A PID
+ * is forgotten once waited for: the pod shares the host's PIDs, and a freed one can be reused. Without a
  * temporary directory, the script runs with its output in the log only. The shell always exits
  * 0 once the script has: an init container that fails is run again, the pod being the
  * DaemonSet's (restartPolicy Always).
  */
 const REPORT = [
-  `trap '[ -z "$p" ] || { kill "$p" 2>/dev/null; wait "$p"; }; rm -rf "$d"; exit 143' TERM`,
+  'stop() { [ -z "$p" ] || { kill "$p" 2>/dev/null; (sleep 1; kill "$p" 2>/dev/null) & again=$!; wait "$p"; kill "$again" 2>/dev/null; }; rm -rf "$d"; exit 143; }',
+  `p=; forking=; stopping=; trap 'stopping=1; [ -n "$forking" ] || stop' TERM`,
   'if d=$(mktemp -d) && mkfifo "$d/f"; then',
   '  tee "$d/out" <"$d/f" &',
-  '  "$@" >"$d/f" 2>&1 & p=$!; wait "$p"; status=$?; p=; wait',
+  '  forking=1; "$@" >"$d/f" 2>&1 & p=$!; forking=; [ -z "$stopping" ] || stop; wait "$p"; status=$?; p=; wait',
   `  m=$(gzip -9c <"$d/out" | base64 -w 0) && [ \${#m} -le ${TERMINATION_MESSAGE_BYTES - REPORT_PREFIX.length - 5} ] && printf '%s %s %s' ${REPORT_PREFIX} "$status" "$m" >/dev/termination-log`,
   '  rm -rf "$d"',
   'else',
-  '  "$@" 2>&1 & p=$!; wait "$p"; p=',
+  '  forking=1; "$@" 2>&1 & p=$!; forking=; [ -z "$stopping" ] || stop; wait "$p"; p=',
   'fi',
   'exit 0',
 ].join('\n');
@@ -106,7 +113,7 @@ export function daemonSet(runId: string, namespace: string, shard: number, nodes
  */
 function probePodSpec(image: string, command: string[]) {
   const { containers, ...spec } = hostPodSpec({ container: CONTAINER, image, command: ['/bin/sh', '-c', REPORT, 'oc-icsp-probe', ...command] });
-  return { ...spec, initContainers: containers, containers: [{ name: STAY_CONTAINER, image, command: ['/bin/sh', '-c', STAY] }] };
+  return { ...spec, initContainers: containers, containers: [{ name: STAY_CONTAINER, image, command: STAY }] };
 }
 
 /** Everything the run creates, one JSON document a line, in the order it must be created. */

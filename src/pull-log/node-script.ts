@@ -53,10 +53,11 @@ room() {
 # Told to stop (the kubelet's SIGTERM to a deleted pod, SIGKILL a few seconds later), the script
 # stops what it waits on and removes its directory at once. A shell runs a trap only when its
 # foreground command returns, but at once during wait: long commands run in the background.
-work=""; store=""; child=""; downloads=/var/tmp
+work=""; store=""; child=""; forking=""; stopping=""; downloads=/var/tmp
 # Once waited for, the child's PID is free for any process of the node: forget it, so that stop
-# never signals a stranger.
-run() { "$@" & child=$!; wait "$child"; set -- $?; child=""; return "$1"; }
+# never signals a stranger. A signal that comes while a command is being started (dash can run
+# the trap before $! is known, seen here under load) is acted on once its PID is known.
+run() { forking=1; "$@" & child=$!; forking=""; [ -z "$stopping" ] || { stop; exit 130; }; wait "$child"; set -- $?; child=""; return "$1"; }
 # The store's overlay home is a mount of its own (containers/storage drivers/overlay/overlay.go
 # Init, mount.MakePrivate) that podman leaves in place: unmounted first, or rm cannot remove it.
 clean() {
@@ -64,8 +65,16 @@ clean() {
   awk -v w="$work/" 'index($5, w) == 1 {print $5}' /proc/self/mountinfo | sort -r | while read -r m; do umount "$m" 2>/dev/null || umount -l "$m"; done
   rm -rf "$work"
 }
-stop() { if [ -n "$child" ] && kill "$child" 2>/dev/null; then wait "$child"; fi; clean; }
-trap 'stop; exit 130' INT TERM HUP
+# A child signalled between its fork and its exec can lose the signal (seen here under load): it
+# is signalled again a second later, unless it has ended by then.
+stop() {
+  if [ -n "$child" ] && kill "$child" 2>/dev/null; then
+    (sleep 1; kill "$child" 2>/dev/null) & again=$!
+    wait "$child"; kill "$again" 2>/dev/null
+  fi
+  clean
+}
+trap 'stopping=1; [ -n "$forking" ] || { stop; exit 130; }' INT TERM HUP
 if [ "$check" = pull ]; then
   # The run's own directory holds what a pull writes outside the node's image store: the
   # throwaway store, and podman's downloads (TMPDIR, podman(1); /var/tmp otherwise).

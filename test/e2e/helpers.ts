@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { sandboxSkipReason } from '../sandbox-support.js';
 // @ts-expect-error plain JavaScript module shared with npm run sandbox
-import { clientEnv, createSandbox, destroySandbox, kubeconfigText as kubeconfigOf, leftovers, ledgerEvents, settled as settledJs } from '../sandbox/sandbox.mjs';
+import { clientEnv, createSandbox, destroySandbox, kubeconfigText as kubeconfigOf, leftovers, ledgerEvents, settled as settledJs, editNodeConfig } from '../sandbox/sandbox.mjs';
 
 export const BIN = join(process.cwd(), 'dist/oc-icsp');
 
@@ -55,6 +55,8 @@ export const sandbox = {
   /** What is left once accepted deletions have run their course (up to 15 s). */
   settled: (dir: string): Promise<{ pods: string[]; namespaces: string[]; daemonsets: string[] }> => settledJs(dir),
   ledger: (dir: string): Record<string, unknown>[] => ledgerEvents(dir),
+  /** A hand edit of a node's registries.conf: one of the sandbox's named configs (sandbox.mjs nodeConfigs). */
+  editConfig: (dir: string, node: string, config: string): void => editNodeConfig(dir, node, config),
 };
 
 /** A kubeconfig for the sandbox's API with the named credentials (admin, developer, prod); the first is current. */

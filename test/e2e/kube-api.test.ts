@@ -2,7 +2,7 @@
 // OpenAPI-validated creates, generateName, whoami, Status errors, and pod logs that refuse a
 // container still waiting and stream one that runs.
 import { spawnSync } from 'node:child_process';
-import { unlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, canRunSandbox, envFor, requests, sandbox, type Sandbox, suiteDir, useSandbox, waitFor } from './helpers.js';
@@ -20,6 +20,14 @@ describe.skipIf(!canRunSandbox)('the real kubectl against the sandbox', () => {
     const r = kubectl(['get', 'nodes']);
     expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
     expect(r.stdout).toMatch(/^NAME +STATUS +ROLES +AGE +VERSION\nworker-0 +Ready +worker +\S+ +v1\.31\.\d+\ninfra-0 +Ready +infra /);
+  });
+
+  it("discovery: /api and /apis once each, aggregated, as an API server of Kubernetes 1.27 and later answers kubectl", () => {
+    const before = requests(s).length;
+    const cache = mkdtempSync(join(work, 'kube-cache-'));
+    const r = spawnSync('kubectl', ['get', 'daemonsets', '-A', '-o', 'name'], { encoding: 'utf8', env: { ...envFor(s), KUBECACHEDIR: cache } });
+    expect(r.status).toBe(0);
+    expect(requests(s, before).map((q) => q.path)).toEqual(['/api', '/apis', '/apis/apps/v1/daemonsets']);
   });
 
   it('get imagecontentsourcepolicies,imagedigestmirrorsets', () => {

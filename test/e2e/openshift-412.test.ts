@@ -2,6 +2,8 @@
 // and oc debug of that release falls back to rhel8/support-tools. The real kubectl and the thin oc
 // against it.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, canRunSandbox, envFor, sandbox, type Sandbox, suiteDir, useSandbox } from './helpers.js';
 
@@ -18,6 +20,15 @@ describe.skipIf(!canRunSandbox)('OpenShift 4.12', () => {
     const r = run('kubectl', ['auth', 'whoami']);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/the selfsubjectreviews API is not enabled in the cluster/);
+  });
+
+  it('discovery is legacy there (no aggregated discovery before Kubernetes 1.27): a request per group-version', () => {
+    const before = sandbox.ledger(s.dir).length;
+    const cache = mkdtempSync(join(work, 'kube-cache-'));
+    const r = spawnSync('kubectl', ['get', 'daemonsets', '-A', '-o', 'name'], { encoding: 'utf8', env: { ...envFor(s), KUBECACHEDIR: cache } });
+    expect(r.status).toBe(0);
+    const paths = sandbox.ledger(s.dir).slice(before).filter((e) => e.event === 'request').map((e) => String(e.path));
+    expect(paths).toEqual(expect.arrayContaining(['/api', '/apis', '/api/v1', '/apis/apps/v1', '/apis/apps/v1/daemonsets']));
   });
 
   it('kubectl icsp verify still proves the login, and checks the node', () => {

@@ -424,14 +424,15 @@ describe('the objects, field by field (what the API is sent)', () => {
   it('the DaemonSet: the probe, an init container, reports in its termination message; a container stays after it', () => {
     const shardLabels = { ...labels, 'oc-icsp/shard': '0' };
     const wrapper = [
-      `trap '[ -z "$p" ] || { kill "$p" 2>/dev/null; wait "$p"; }; rm -rf "$d"; exit 143' TERM`,
+      'stop() { [ -z "$p" ] || { kill "$p" 2>/dev/null; (sleep 1; kill "$p" 2>/dev/null) & again=$!; wait "$p"; kill "$again" 2>/dev/null; }; rm -rf "$d"; exit 143; }',
+      `p=; forking=; stopping=; trap 'stopping=1; [ -n "$forking" ] || stop' TERM`,
       'if d=$(mktemp -d) && mkfifo "$d/f"; then',
       '  tee "$d/out" <"$d/f" &',
-      '  "$@" >"$d/f" 2>&1 & p=$!; wait "$p"; status=$?; p=; wait',
+      '  forking=1; "$@" >"$d/f" 2>&1 & p=$!; forking=; [ -z "$stopping" ] || stop; wait "$p"; status=$?; p=; wait',
       `  m=$(gzip -9c <"$d/out" | base64 -w 0) && [ \${#m} -le 4082 ] && printf '%s %s %s' oc-icsp/1 "$status" "$m" >/dev/termination-log`,
       '  rm -rf "$d"',
       'else',
-      '  "$@" 2>&1 & p=$!; wait "$p"; p=',
+      '  forking=1; "$@" 2>&1 & p=$!; forking=; [ -z "$stopping" ] || stop; wait "$p"; p=',
       'fi',
       'exit 0',
     ].join('\n');
@@ -447,7 +448,7 @@ describe('the objects, field by field (what the API is sent)', () => {
           spec: {
             ...shape,
             initContainers: probe,
-            containers: [{ name: 'stay', image: 'tools:1', command: ['/bin/sh', '-c', `trap '[ -z "$p" ] || kill "$p" 2>/dev/null; exit 0' TERM; while :; do sleep 3600 & p=$!; wait "$p"; p=; done`] }],
+            containers: [{ name: 'stay', image: 'tools:1', command: ['sleep', '2147483647'] }],
             affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['w0'] }] }] } } },
           },
         },

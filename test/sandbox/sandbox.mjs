@@ -4,6 +4,7 @@
 // (test/sandbox/oc). kubectl is the machine's own.
 import { chmodSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -68,7 +69,20 @@ export function nodeConfigs(reg) {
     proxied: mirrorEntry([proxied]),
     'quay-missing': mirrorEntry([quayMissing]),
     cluster: clusterConfig(reg),
+    'many-mirrors': mirrorEntry([open]) + operatorMirrors(reg, 300),
   };
+}
+
+/**
+ * What a cluster that mirrors a whole operator catalog carries (oc-mirror writes an IDMS entry
+ * per repository): `count` more entries, each its own repository, rendered as the MCO does. The
+ * names are hashes so that they compress as poorly as real repository names.
+ */
+function operatorMirrors(reg, count) {
+  return Array.from({ length: count }, (_, i) => {
+    const name = `operators-${createHash('sha256').update(String(i)).digest('hex').slice(0, 8)}/bundle`;
+    return `\n[[registry]]\n  prefix = ""\n  location = "quay.io/${name}"\n\n  [[registry.mirror]]\n    location = "${reg.open.host}/mirror/${name}"\n    insecure = true\n    pull-from-mirror = "digest-only"\n`;
+  }).join('');
 }
 
 /**
