@@ -43,7 +43,7 @@ export const TERMINATION_MESSAGE_BYTES = 4096;
  * DaemonSet's (restartPolicy Always).
  */
 const REPORT = [
-  'stop() { [ -z "$p" ] || { kill "$p" 2>/dev/null; (sleep 1; kill "$p" 2>/dev/null) & again=$!; wait "$p"; kill "$again" 2>/dev/null; }; rm -rf "$d"; exit 143; }',
+  'stop() { [ -z "$p" ] || { kill "$p" 2>/dev/null; (sleep 1; kill "$p" 2>/dev/null) & wait "$p"; }; rm -rf "$d"; exit 143; }',
   `p=; forking=; stopping=; trap 'stopping=1; [ -n "$forking" ] || stop' TERM`,
   'if d=$(mktemp -d) && mkfifo "$d/f"; then',
   '  tee "$d/out" <"$d/f" &',

@@ -66,11 +66,12 @@ clean() {
   rm -rf "$work"
 }
 # A child signalled between its fork and its exec can lose the signal (seen here under load): it
-# is signalled again a second later, unless it has ended by then.
+# is signalled again a second later. (Its PID could have been reused within that second only if
+# the node went through all of pid_max, 4194304 on RHCOS.)
 stop() {
   if [ -n "$child" ] && kill "$child" 2>/dev/null; then
-    (sleep 1; kill "$child" 2>/dev/null) & again=$!
-    wait "$child"; kill "$again" 2>/dev/null
+    (sleep 1; kill "$child" 2>/dev/null) &
+    wait "$child"
   fi
   clean
 }

@@ -424,7 +424,7 @@ describe('the objects, field by field (what the API is sent)', () => {
   it('the DaemonSet: the probe, an init container, reports in its termination message; a container stays after it', () => {
     const shardLabels = { ...labels, 'oc-icsp/shard': '0' };
     const wrapper = [
-      'stop() { [ -z "$p" ] || { kill "$p" 2>/dev/null; (sleep 1; kill "$p" 2>/dev/null) & again=$!; wait "$p"; kill "$again" 2>/dev/null; }; rm -rf "$d"; exit 143; }',
+      'stop() { [ -z "$p" ] || { kill "$p" 2>/dev/null; (sleep 1; kill "$p" 2>/dev/null) & wait "$p"; }; rm -rf "$d"; exit 143; }',
       `p=; forking=; stopping=; trap 'stopping=1; [ -n "$forking" ] || stop' TERM`,
       'if d=$(mktemp -d) && mkfifo "$d/f"; then',
       '  tee "$d/out" <"$d/f" &',
