@@ -311,14 +311,84 @@ describe('a DaemonSet run: its plan, late pods, refused pods, pods that never ru
   const WATCH = (stdout: string, later: [number, string][] = []) => ({ args: ['get', 'pods', '-n', NS, selector, '--watch', '-o', /^jsonpath=/], result: { stdout }, later, hang: true });
   const run = (oc: ReturnType<typeof fakeRunner>, nodes: string[], timeoutMs: number) => {
     const seen: Record<string, string[]> = Object.fromEntries(nodes.map((n) => [n, []]));
+    const talk: Record<string, string[]> = Object.fromEntries(nodes.map((n) => [n, []]));
     const ends: Record<string, { status: string; clientSaid: string | null }> = {};
+    const exitCodes: Record<string, number | null> = {};
+    let endCalls = 0;
     const done = daemonSetRunner(oc, { image: 'tools:1', pollMs: 5 }).run({
       nodes, command: ['true'], parallel: 25, timeoutMs, signal: new AbortController().signal,
-      start: (node) => ({ output: (l) => seen[node]!.push(l), clientTalk: () => {} }),
-      end: (node, e) => void (ends[node] = { status: e.status, clientSaid: e.clientSaid }),
+      start: (node) => ({ output: (l) => seen[node]!.push(l), clientTalk: (l) => talk[node]!.push(l) }),
+      end: (node, e) => void ((ends[node] = { status: e.status, clientSaid: e.clientSaid }), (exitCodes[node] = e.exitCode), endCalls++),
     });
-    return { done, seen, ends };
+    return { done, seen, talk, ends, exitCodes, endCalls: () => endCalls };
   };
+
+  it("a report the watch delivers twice (again as the pod's container starts) reaches its node once; a pod of a node not in the run is ignored", async () => {
+    const twice = watchLine('p-a', 'w0', ended(report(['END'])));
+    const oc = fakeRunner([CREATE, WATCH([twice, twice, watchLine('p-z', 'elsewhere', ended(report(['stray'])))].join('\n')), ...DELETES]);
+    const { done, seen, endCalls } = run(oc, ['w0'], 20_000);
+    await done;
+    expect(seen).toEqual({ w0: ['END'] });
+    expect(endCalls()).toBe(1);
+  });
+
+  it('a watch the API server ends is started again, and its pods are read from it', async () => {
+    const oc = fakeRunner([
+      CREATE,
+      { args: ['get', 'pods', '-n', NS, selector, '--watch', '-o', /^jsonpath=/], result: { stdout: watchLine('p-a', 'w0') } },
+      WATCH(watchLine('p-a', 'w0', ended(report(['END'])))),
+      ...DELETES,
+    ]);
+    const { done, seen } = run(oc, ['w0'], 20_000);
+    await done;
+    expect(seen).toEqual({ w0: ['END'] });
+  });
+
+  it("a probe read on its own: kubectl's words about it go to its node alone, and the node ends with the probe's exit code", async () => {
+    const oc = fakeRunner([
+      CREATE,
+      WATCH([watchLine('p-a', 'w0', ended('')), watchLine('p-b', 'w1'), watchLine('p-c', 'w2', ended(report(['END'])))].join('\n'), [[3300, watchLine('p-b', 'w1', ended('', 2))]]),
+      { args: ['logs', '-n', NS, shard(0), '--tail=-1', '--prefix', '-c', 'probe', '--ignore-errors'], result: { stdout: '[pod/p-a/probe] END' } },
+      { args: ['logs', '-n', NS, 'pod/p-b', '--prefix', '-c', 'probe'], result: { stdout: '[pod/p-b/probe] half', stderr: 'error: unexpected EOF' } },
+      ...DELETES,
+    ]);
+    const { done, seen, talk, ends, exitCodes } = run(oc, ['w0', 'w1', 'w2'], 20_000);
+    await done;
+    expect(seen).toEqual({ w0: ['END'], w1: ['half'], w2: ['END'] });
+    // (The fake runner says oc debug's "Removing debug pod ..." when any stream is stopped: the watch's, to every node.)
+    const own = (lines: string[]) => lines.filter((l) => l !== 'Removing debug pod ...');
+    expect({ w0: own(talk.w0!), w1: own(talk.w1!), w2: own(talk.w2!) }).toEqual({ w0: [], w1: ['error: unexpected EOF'], w2: [] });
+    expect(ends.w1).toEqual({ status: 'exited', clientSaid: null });
+    expect(exitCodes).toEqual({ w0: 0, w1: 2, w2: 0 });
+  }, 15_000);
+
+  it("at the timeout, a probe that ended without its report, its shard not yet read: its log so far, and it ends as exited with the probe's exit code", async () => {
+    const oc = fakeRunner([
+      CREATE,
+      WATCH([watchLine('p-a', 'w0', ended('', 3)), watchLine('p-b', 'w1')].join('\n')),
+      { args: ['logs', '-n', NS, shard(0), '--tail=-1', '--prefix', '-c', 'probe', '--ignore-errors'], result: { stdout: ['[pod/p-a/probe] END', '[pod/p-b/probe] half'].join('\n') } },
+      ...DELETES,
+    ]);
+    const { done, seen, ends, exitCodes } = run(oc, ['w0', 'w1'], 200);
+    await done;
+    expect(seen).toEqual({ w0: ['END'], w1: ['half'] });
+    expect(ends).toEqual({ w0: { status: 'exited', clientSaid: null }, w1: { status: 'timed-out', clientSaid: null } });
+    expect(exitCodes).toEqual({ w0: 3, w1: null });
+  });
+
+  it('a shard whose other probe cannot start is read at once: that probe will not end by itself', async () => {
+    const started = Date.now();
+    const oc = fakeRunner([
+      CREATE,
+      WATCH([watchLine('p-a', 'w0', ended('')), watchLine('p-b', 'w1', '{"waiting":{"reason":"ErrImagePull","message":"manifest unknown"}}')].join('\n')),
+      { args: ['logs', '-n', NS, shard(0), '--tail=-1', '--prefix', '-c', 'probe', '--ignore-errors'], result: { stdout: '[pod/p-a/probe] END' } },
+      ...DELETES,
+    ]);
+    const { done, seen } = run(oc, ['w0', 'w1'], 1000);
+    await done;
+    expect(seen.w0).toEqual(['END']);
+    expect(Date.now() - started).toBeLessThan(2500);
+  });
 
   it('the plan: one create, the watch, the removals; nothing run', () => {
     const oc = fakeRunner([]);
