@@ -46,7 +46,7 @@ export async function buildBundle(outfile = 'dist/oc-icsp.cjs', define = {}, ent
     banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
     plugins: [lazyStringWidth],
     // import() of node: built-ins becomes require(): the bundle also runs in a vm.Script
-    // (bundle-loader.cjs), which has no dynamic-import hook.
+    // (src/cli/bundle-entry.ts), which has no dynamic-import hook.
     supported: { 'dynamic-import': false },
     logLevel: 'warning',
   });
@@ -73,7 +73,7 @@ export async function renderHelpTexts(work = 'dist') {
   return texts;
 }
 
-/** The flags the loader's shebang and the launchers give node (see bundle-loader.cjs). */
+/** The flags the first script's shebang and the launchers give node (see src/cli/bundle-entry.ts). */
 // (--optimize-for-size, which verify and audit need, is set when they start: src/cli/heap.ts.)
 export const NODE_FLAGS = ['--max-semi-space-size=4'];
 
@@ -100,7 +100,8 @@ export function recordCodeCache(bundle, node = [process.execPath]) {
 }
 
 /**
- * dist/oc-icsp: the loader; dist/oc-icsp.cjs: the bundle, help texts inside, and its code cache;
+ * dist/oc-icsp: the first script (help texts inside; it runs the bundle for anything else);
+ * dist/oc-icsp.cjs: the bundle, help texts inside, and its code cache;
  * dist/oc-icsp-sea.cjs: the single binaries' first script (src/cli/sea-entry.ts), help texts inside.
  */
 export async function buildAll(dir = 'dist') {
@@ -109,10 +110,12 @@ export async function buildAll(dir = 'dist') {
   await buildBundle(bundle, { __HELP_TEXTS__: texts });
   await buildBundle(join(dir, 'oc-icsp-sea.cjs'), { __HELP_TEXTS__: texts, __SEA_ASSETS__: JSON.stringify(SEA_ASSETS) }, 'src/cli/sea-entry.ts');
   recordCodeCache(bundle);
-  // The shebang carries NODE_FLAGS, the same flags the code cache was recorded with.
-  const loader = readFileSync('scripts/bundle-loader.cjs', 'utf8').replace(/^#!.*\n/, `#!/usr/bin/env -S node ${NODE_FLAGS.join(' ')}\n`);
-  writeFileSync(join(dir, 'oc-icsp'), loader);
-  chmodSync(join(dir, 'oc-icsp'), 0o755);
+  // The first script (src/cli/bundle-entry.ts); its shebang carries NODE_FLAGS, the same flags
+  // the code cache was recorded with.
+  const first = join(dir, 'oc-icsp');
+  await buildBundle(first, { __HELP_TEXTS__: texts }, 'src/cli/bundle-entry.ts');
+  writeFileSync(first, `#!/usr/bin/env -S node ${NODE_FLAGS.join(' ')}\n${readFileSync(first, 'utf8')}`);
+  chmodSync(first, 0o755);
   return bundle;
 }
 
