@@ -425,11 +425,14 @@ async function startApiServer(dir) {
   const child = spawn(process.execPath, [API, dir], { detached: true, stdio: ['ignore', log, log], env });
   child.unref();
   const deadline = Date.now() + 10_000;
-  while (!existsSync(join(dir, 'api.port'))) {
+  // The server writes its port once it listens (renamed into place whole; a port of 0 would be
+  // a file read while being written, which once left a whole suite talking to 127.0.0.1:0).
+  const portNow = () => (existsSync(join(dir, 'api.port')) ? Number(readFileSync(join(dir, 'api.port'), 'utf8')) : 0);
+  let port;
+  while (!((port = portNow()) > 0)) {
     if (Date.now() > deadline) throw new Error(`the sandbox API server did not start; see ${join(dir, 'api.log')}`);
     await new Promise((r) => setTimeout(r, 20));
   }
-  const port = Number(readFileSync(join(dir, 'api.port'), 'utf8'));
   const kubeconfig = join(dir, 'kubeconfig');
   writeFileSync(kubeconfig, kubeconfigText(port, readFileSync(join(dir, 'api-tls.crt'))));
   return { pid: child.pid, port, kubeconfig };

@@ -1,7 +1,7 @@
 // The sandbox's API server process: `node sandbox-api.mjs DIR` serves the cluster described in
 // DIR (cluster/objects.json, credentials.json, settings.json), writes its port to DIR/api.port
 // once it listens, and records object events and requests in DIR/ledger.jsonl.
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ClusterState } from './cluster-state.js';
 import { ApiServer } from './server.js';
@@ -20,7 +20,9 @@ const server = new ApiServer({
 });
 server.seed(JSON.parse(readFileSync(join(dir, 'cluster', 'objects.json'), 'utf8')));
 const port = await server.listen(Number(process.argv[3] ?? 0));
-writeFileSync(join(dir, 'api.port'), String(port));
+// Written whole, then renamed: a reader polling for the file never sees it empty.
+writeFileSync(join(dir, 'api.port.tmp'), String(port));
+renameSync(join(dir, 'api.port.tmp'), join(dir, 'api.port'));
 for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
   process.on(signal, () => {
     server.close();
