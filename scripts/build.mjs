@@ -101,13 +101,13 @@ export function recordCodeCache(bundle, node = [process.execPath]) {
 
 /**
  * dist/oc-icsp: the first script (help texts inside; it runs the bundle for anything else);
- * dist/oc-icsp.cjs: the bundle, help texts inside, and its code cache;
+ * dist/oc-icsp.cjs: the bundle, and its code cache;
  * dist/oc-icsp-sea.cjs: the single binaries' first script (src/cli/sea-entry.ts), help texts inside.
  */
 export async function buildAll(dir = 'dist') {
   const bundle = join(dir, 'oc-icsp.cjs');
   const texts = JSON.stringify(await renderHelpTexts(dir));
-  await buildBundle(bundle, { __HELP_TEXTS__: texts });
+  await buildBundle(bundle);
   await buildBundle(join(dir, 'oc-icsp-sea.cjs'), { __HELP_TEXTS__: texts, __SEA_ASSETS__: JSON.stringify(SEA_ASSETS) }, 'src/cli/sea-entry.ts');
   recordCodeCache(bundle);
   // The first script (src/cli/bundle-entry.ts); its shebang carries NODE_FLAGS, the same flags
