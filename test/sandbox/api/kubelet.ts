@@ -129,14 +129,13 @@ export class Kubelets {
         if (run.stopped || !ended) return;
         this.logs.close(uid, c.name);
         const terminated = { exitCode: ended.exitCode, reason: ended.exitCode === 0 ? 'Completed' : 'Error', ...(ended.message ? { message: ended.message } : {}), startedAt, finishedAt: now() };
-        const restarts = spec.restartPolicy !== 'Never';
         if (c === main) {
           // A container that restarts is not modelled: it stays as it was.
           if (spec.restartPolicy === 'Always') return;
           set(c, { terminated });
           return publish();
         }
-        if (ended.exitCode === 0 || !restarts) {
+        if (ended.exitCode === 0 || spec.restartPolicy === 'Never') {
           set(c, { terminated });
           publish();
           if (ended.exitCode === 0) runFrom(i + 1);
@@ -174,6 +173,8 @@ export class Kubelets {
     const behaviour = this.state.behaviour(node);
     if (behaviour === 'hang' || behaviour === 'slow-stop') return null;
     const command = [...(c.command ?? []), ...(c.args ?? [])];
+    // The kubelet makes the file in the pod's directory and binds it at the container's
+    // terminationMessagePath (kuberuntime_container.go makeMounts).
     const dir = join(this.state.nodeDir(node), 'pods', uid);
     const messageFile = join(dir, `${c.name}.termination-log`);
     mkdirSync(dir, { recursive: true });
