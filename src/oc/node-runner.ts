@@ -48,7 +48,16 @@ export interface PlannedCall {
   node: string | null;
   argv: string[];
   stdin?: string;
+  /**
+   * A node's call as it is for any node: built with NODE_PLACEHOLDER as the node, so that only
+   * the fields that hold the node's name say NODE (a node named `worker` or `crio` leaves the
+   * image, the pod's other fields and the script alone).
+   */
+  template?: { argv: string[]; stdin?: string };
 }
+
+/** What a planned call shows where a node's name goes. */
+export const NODE_PLACEHOLDER = 'NODE';
 
 export interface NodeRunner {
   /** How nodes are reached, for messages: "oc debug", "kubectl debug". */
@@ -71,6 +80,13 @@ export interface PodStrategy {
   plan(node: string, namespace: string, command: string[]): PlannedCall[];
 }
 
+/** Each node's calls, each with its template: the same call made for NODE_PLACEHOLDER (built once). */
+function withTemplates(nodes: string[], plan: (node: string) => PlannedCall[]): PlannedCall[] {
+  if (nodes.length === 0) return [];
+  const templates = plan(NODE_PLACEHOLDER).map(({ argv, stdin }) => ({ argv, stdin }));
+  return nodes.flatMap((node) => plan(node).map((call, i) => ({ ...call, template: templates[i] })));
+}
+
 /** One pod per node, `parallel` at a time, in a namespace made for the run. */
 export function podPerNodeRunner(oc: OcRunner, strategy: PodStrategy): NodeRunner {
   const namespace = new NamespaceLifecycle(oc);
@@ -79,7 +95,7 @@ export function podPerNodeRunner(oc: OcRunner, strategy: PodStrategy): NodeRunne
     plan(nodes, command) {
       return [
         { node: null, argv: oc.commandLine(CREATE_FROM_STDIN), stdin: runNamespaceManifest('<run-id>') },
-        ...nodes.flatMap((node) => strategy.plan(node, NAMESPACE_PLACEHOLDER, command)),
+        ...withTemplates(nodes, (node) => strategy.plan(node, NAMESPACE_PLACEHOLDER, command)),
         { node: null, argv: oc.commandLine(deleteNamespaceArgs(NAMESPACE_PLACEHOLDER)) },
       ];
     },

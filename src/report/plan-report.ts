@@ -6,15 +6,20 @@ import { isDocumentFormat, type OutputFormat, renderDocument } from './document.
 
 /**
  * The table form opens with what a run would do and for how many nodes, then the run's own calls
- * and the calls for one node, once, with NODE where the node's name goes (the node is all that
- * varies between them). -o json keeps every call of every node, in full.
+ * and the calls for one node, once, as their templates give them: NODE in the fields that hold
+ * the node's name (the node is all that varies between them). -o json keeps every call of every node, in full.
  */
 export async function renderPlan(plan: VerifyPlan, format: OutputFormat): Promise<string> {
-  if (isDocumentFormat(format)) return renderDocument('VerifyPlan', plan, format);
+  if (isDocumentFormat(format)) {
+    // Every call of every node in full; the templates are the table's shorthand.
+    const calls = plan.calls.map(({ node, argv, stdin }) => ({ node, argv, ...(stdin === undefined ? {} : { stdin }) }));
+    return renderDocument('VerifyPlan', { ...plan, calls }, format);
+  }
   const nodes = [...new Set(plan.calls.map((c) => c.node).filter((n): n is string => n !== null))];
   const own = plan.calls.filter((c) => c.node === null);
   const first = nodes[0];
-  const perNode = first === undefined ? [] : plan.calls.filter((c) => c.node === first).map((c) => ({ ...c, argv: c.argv.map((a) => a.replaceAll(first, 'NODE')), stdin: c.stdin?.replaceAll(first, 'NODE') }));
+  // A call without a template is shown for the first node, its name in full.
+  const perNode = first === undefined ? [] : plan.calls.filter((c) => c.node === first).map((c) => ({ node: c.node, ...(c.template ?? c) }));
   const named = nodes.length > 6 ? `${nodes.slice(0, 5).join(', ')} and ${nodes.length - 5} more` : nodes.join(', ');
   const lines: string[] = [
     `# ${plan.strategy}: nothing below has run`,

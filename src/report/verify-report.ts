@@ -132,10 +132,15 @@ async function renderGroups(result: VerifyResult, paint: Paint, width?: number):
   return hints.length ? `${table}\n${hints.join('\n')}\n` : table;
 }
 
-/** One line for stderr under the table. */
+/**
+ * One line for stderr under the table. It counts nodes (a node checked for two images is one
+ * node); with several images the verdicts counted are each node's for each image.
+ */
 export function summaryLine(result: VerifyResult): string {
   const parts = (Object.entries(result.summary) as [Verdict, number][]).filter(([, n]) => n > 0).map(([v, n]) => `${n} ${v}`);
-  return `${result.nodes.length} node(s): ${parts.join(', ') || 'none checked'}`;
+  const nodes = new Set(result.nodes.map((n) => n.name)).size;
+  const images = result.images.length > 1 ? ` x ${result.images.length} images` : '';
+  return `${nodes} node(s)${images}: ${parts.join(', ') || 'none checked'}`;
 }
 
 /** Header lines for stderr: which policies cover the image. */

@@ -3,6 +3,9 @@ import type { VerifyResult } from '../../src/app/verify.js';
 import { renderPlan, shellQuote } from '../../src/report/plan-report.js';
 import { policyHeader, renderVerify, summaryLine, verifyDocument } from '../../src/report/verify-report.js';
 import { ansi, plain } from '../../src/report/colors.js';
+import { openClient } from '../../src/oc/client.js';
+import { nodeCommand } from '../../src/pull-log/node-script.js';
+import { fakeRunner } from '../fake-runner.js';
 
 const IMAGE = 'registry.example.com/team/app@sha256:' + 'e'.repeat(64);
 const result: VerifyResult = {
@@ -109,6 +112,10 @@ describe('verify report', () => {
       '  ImageContentSourcePolicy/mirrors: registry.example.com/team -> mirror.example:5000/team [digest pulls]',
     ]);
     expect(summaryLine(result)).toBe('2 node(s): 1 mirrored, 1 skipped');
+    // Nodes, not results: three nodes checked for two images are three nodes.
+    const OTHER = 'registry.example.com/team/db@sha256:' + 'f'.repeat(64);
+    const twice = { ...result, images: [IMAGE, OTHER], nodes: ['a', 'b', 'c'].flatMap((name) => [IMAGE, OTHER].map((image) => ({ ...result.nodes[0]!, name, image }))), summary: { ...result.summary, mirrored: 5, skipped: 1 } };
+    expect(summaryLine(twice)).toBe('3 node(s) x 2 images: 5 mirrored, 1 skipped');
     expect(policyHeader({ ...result, policies: [] })).toEqual([`image ${IMAGE}: no mirror policy covers it`]);
   });
 });
@@ -120,7 +127,11 @@ describe('dry-run plan', () => {
         strategy: 'oc debug',
         calls: [
           { node: null, argv: ['/usr/bin/oc', 'create', '-f', '-', '-o', 'name'], stdin: '{"kind":"Namespace"}' },
-          { node: 'w0', argv: ['/usr/bin/oc', 'debug', 'node/w0', '--to-namespace=oc-icsp-<generated>', '--', 'sh', '-c', "echo 'hi' $1", 'x'] },
+          {
+            node: 'w0',
+            argv: ['/usr/bin/oc', 'debug', 'node/w0', '--to-namespace=oc-icsp-<generated>', '--', 'sh', '-c', "echo 'hi' $1", 'x'],
+            template: { argv: ['/usr/bin/oc', 'debug', 'node/NODE', '--to-namespace=oc-icsp-<generated>', '--', 'sh', '-c', "echo 'hi' $1", 'x'] },
+          },
           { node: null, argv: ['/usr/bin/oc', 'delete', 'namespace', 'oc-icsp-<generated>'] },
         ],
         skipped: ['w1'],
@@ -145,12 +156,30 @@ describe('dry-run plan', () => {
     );
   });
   it('many nodes: the calls once, NODE for the name; the json keeps every node\'s', async () => {
-    const call = (node: string) => ({ node, argv: ['/usr/bin/oc', 'debug', `node/${node}`, '--', 'chroot', '/host', 'sh', '-c', 'a long node script'] });
+    const argv = (node: string) => ['/usr/bin/oc', 'debug', `node/${node}`, '--', 'chroot', '/host', 'sh', '-c', 'a long node script'];
+    const call = (node: string) => ({ node, argv: argv(node), template: { argv: argv('NODE') } });
     const plan = { strategy: 'oc debug', calls: ['w0', 'w1', 'w2', 'w3', 'w4', 'w5', 'w6'].map(call), skipped: [] };
     const text = await renderPlan(plan, 'table');
     expect(text.match(/a long node script/g)).toHaveLength(1);
     expect(text).toContain('# a run would make nothing of its own and reach 7 node(s): w0, w1, w2, w3, w4 and 2 more\n# for each NODE (7 of them)\n/usr/bin/oc debug node/NODE');
-    expect(JSON.parse(await renderPlan(plan, 'json')).calls).toHaveLength(7);
+    const calls = JSON.parse(await renderPlan(plan, 'json')).calls;
+    expect(calls).toHaveLength(7);
+    expect(calls[6]).toEqual({ node: 'w6', argv: argv('w6') });
+  });
+  // Small clusters name nodes with common words: only the fields that hold the node's name may
+  // say NODE, never a substring of the image, the pod's other fields or the script.
+  it.each([
+    ['oc', 'node/NODE', '/usr/bin/oc'],
+    ['kubectl', '"nodeName":"NODE"', '/usr/bin/kubectl'],
+  ] as const)('%s: nodes named node, worker and crio leave the image, the pod and the script whole', async (client, nodeField, binary) => {
+    const image = 'quay.io/node/worker@sha256:' + 'c'.repeat(64);
+    const command = nodeCommand({ images: [image], check: 'pull', keepImage: false, repositories: ['mirror.node.example/worker'] });
+    const runner = openClient(client, fakeRunner([], binary)).nodeRunner({ image: 'mirror.node.example/crio/tools:1' });
+    const text = await renderPlan({ strategy: runner.strategy, calls: runner.plan(['node', 'worker', 'crio'], command), skipped: [] }, 'table');
+    expect(text).toContain('reach 3 node(s): node, worker, crio');
+    expect(text).toContain(nodeField);
+    for (const whole of [image, 'mirror.node.example/worker', 'mirror.node.example/crio/tools:1', 'journalctl -u crio', '/var/lib/kubelet/config.json']) expect(text).toContain(whole);
+    expect(text).not.toMatch(/quay\.io\/NODE|NODE\/tools|-u NODE|kubelet\/NODE/);
   });
   it('quotes what a shell would read otherwise', () => {
     expect(['a', 'node/w0', '$(id)', "it's", '', 'a b'].map(shellQuote)).toEqual(['a', 'node/w0', "'$(id)'", "'it'\\''s'", "''", "'a b'"]);
