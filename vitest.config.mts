@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
+import { textModules } from './scripts/text-modules.mjs';
 
 export default defineConfig({
+  plugins: [textModules],
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],

@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { textLoaders } from './text-modules.mjs';
 
 // string-width builds Intl.Segmenter and Unicode property regexes when it is loaded, and yargs
 // loads it (through cliui and wrap-ansi) on every start. Its behaviour is kept; only its
@@ -45,6 +46,7 @@ export async function buildBundle(outfile = 'dist/oc-icsp.cjs', define = {}, ent
     define: { 'import.meta.url': '__bundleUrl', __OC_ICSP_VERSION__: JSON.stringify(VERSION), ...define },
     banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
     plugins: [lazyStringWidth],
+    loader: textLoaders,
     // import() of node: built-ins becomes require(): the bundle also runs in a vm.Script
     // (src/cli/bundle-entry.ts), which has no dynamic-import hook.
     supported: { 'dynamic-import': false },
@@ -58,6 +60,7 @@ export async function renderHelpTexts(work = 'dist') {
   const renderer = join(resolve(work), '.help-renderer.cjs');
   await build({
     entryPoints: ['src/cli/help-texts.ts'],
+    loader: textLoaders,
     outfile: renderer,
     bundle: true,
     platform: 'node',
@@ -125,7 +128,7 @@ export async function buildAll(dir = 'dist') {
  */
 export async function buildSandbox(dir = 'dist/sandbox') {
   for (const [entry, out] of [['test/sandbox/api/main.ts', 'api.mjs'], ['test/sandbox/oc/main.ts', 'oc.mjs']]) {
-    await build({ entryPoints: [entry], outfile: join(dir, out), bundle: true, platform: 'node', target: 'node20', format: 'esm', logLevel: 'warning',
+    await build({ entryPoints: [entry], outfile: join(dir, out), bundle: true, platform: 'node', target: 'node20', format: 'esm', logLevel: 'warning', loader: textLoaders,
       // yaml's CommonJS parts ask for require(); an ES module has none of its own.
       banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } });
   }

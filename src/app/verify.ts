@@ -6,7 +6,7 @@ import { type ClusterNode, listNodes, listPodImages } from '../oc/cluster.js';
 import { listMachineConfigPools } from '../oc/machine-config.js';
 import type { NodeRunner, PlannedCall } from '../oc/node-runner.js';
 import type { Verdict } from '../pull-log/evidence.js';
-import { nodeCommand } from '../pull-log/node-script.js';
+import { nodeCommand } from '../node-check/node-script.js';
 import { type CheckChoice, type CheckMode, checkModeFor, type Engine, SCALE_THRESHOLD } from '../pull-log/engines.js';
 import type { PolicySet } from '../registries/policies.js';
 import { parseReference, pullString, referenceName, wasNormalized } from '../registries/reference.js';

@@ -5,6 +5,8 @@
 // are JSON documents one after the other, each validated on the server (a List would be
 // validated on the client against /openapi/v2 instead, k8s.io/cli-runtime
 // pkg/resource/query_param_verifier_v3.go).
+import PROBE_WRAPPER from '../node-check/probe-wrapper.sh';
+import { withoutComments } from '../node-check/shell-text.js';
 import { hostPodSpec, REQUIRED_SCC } from './host-pod.js';
 import { MANAGED_BY, RUN_ID_LABEL, RUN_NAMESPACE_PREFIX, runNamespaceObject } from './namespace.js';
 
@@ -28,36 +30,13 @@ const STAY = ['sleep', '2147483647'];
 export const REPORT_PREFIX = 'oc-icsp/1';
 export const TERMINATION_MESSAGE_BYTES = 4096;
 
-/**
- * The probe, an init container. The node script's output goes to the log as it comes (a tee
- * through a FIFO) and to a file, and the whole of it to the termination message when it fits.
- * Without a temporary directory, the script runs with its output in the log only.
- * - The kubelet's SIGTERM reaches this shell only (the container's own process), so it passes it
- *   on to the node script, whose trap removes what its pull wrote. A shell runs a trap at once
- *   only during wait, hence the background jobs.
- * - A SIGTERM that comes while the script is being started (dash can run the trap before $! is
- *   known) is acted on once its PID is known, and sent again a second later: a process signalled
- *   between its fork and its exec can lose the signal (both seen here under load).
- * - A PID is forgotten once waited for: the pod shares the host's PIDs, and a freed one can be
- *   reused.
- * - The shell exits 0 once the script has: an init container that fails is run again, the pod
- *   being the DaemonSet's (restartPolicy Always).
- */
 /** The longest report that fits: the prefix, a space, the exit status (3 digits at most), a space. */
-const REPORT_ROOM = TERMINATION_MESSAGE_BYTES - REPORT_PREFIX.length - 5;
-const REPORT = [
-  'stop() { [ -z "$p" ] || { kill "$p" 2>/dev/null; (sleep 1; kill "$p" 2>/dev/null) & wait "$p"; }; rm -rf "$d"; exit 143; }',
-  `p=; forking=; stopping=; trap 'stopping=1; [ -n "$forking" ] || stop' TERM`,
-  'if d=$(mktemp -d) && mkfifo "$d/f"; then',
-  '  tee "$d/out" <"$d/f" &',
-  '  forking=1; "$@" >"$d/f" 2>&1 & p=$!; forking=; [ -z "$stopping" ] || stop; wait "$p"; status=$?; p=; wait',
-  `  m=$(gzip -9c <"$d/out" | base64 -w 0) && [ \${#m} -le ${REPORT_ROOM} ] && printf '%s %s %s' ${REPORT_PREFIX} "$status" "$m" >/dev/termination-log`,
-  '  rm -rf "$d"',
-  'else',
-  '  forking=1; "$@" 2>&1 & p=$!; forking=; [ -z "$stopping" ] || stop; wait "$p"; p=',
-  'fi',
-  'exit 0',
-].join('\n');
+export const REPORT_ROOM = TERMINATION_MESSAGE_BYTES - REPORT_PREFIX.length - 5;
+/**
+ * The probe, an init container: probe-wrapper.sh runs the node script, logs its output as it
+ * comes, and puts the whole of it in the termination message when it fits in REPORT_ROOM.
+ */
+export const REPORT = withoutComments(PROBE_WRAPPER);
 export const PRIVILEGED_SCC_ROLE = 'system:openshift:scc:privileged';
 
 /**

@@ -7,7 +7,7 @@ import { planVerify, verify, verifyOutcome, type VerifyRequest } from '../../src
 
 import { openClient } from '../../src/oc/client.js';
 import { debugNodeArgs } from '../../src/oc/oc-debug.js';
-import { nodeCommand } from '../../src/pull-log/node-script.js';
+import { nodeCommand } from '../../src/node-check/node-script.js';
 import { type Expected, fakeRunner } from '../fake-runner.js';
 
 const DIGEST = 'sha256:ed0758f0c3025b18efd9a6be002cb052ea209fee69fabe818979512ae18433c0';

@@ -28,13 +28,18 @@ interface Run {
   left: string[];
 }
 
-function runProbe(nodeCommand: string[], onLog: (log: string, stop: () => void) => void = () => {}): Promise<Run> {
+/** The POSIX shells a node's /bin/sh may be: the wrapper must behave the same under each. */
+const SHELLS = [['dash'], ['bash', '--posix']];
+
+function runProbe(nodeCommand: string[], onLog: (log: string, stop: () => void) => void = () => {}, shell = ['/bin/sh']): Promise<Run> {
   const dir = mkdtempSync(join(work, 'run-'));
   const message = join(dir, 'termination-log');
   const tmp = join(dir, 'tmp');
   writeFileSync(message, '');
   const bind = 'set -e; [ -e /dev/termination-log ] || : >/dev/termination-log; mount --bind "$0" /dev/termination-log; exec "$@"';
-  const child = spawn('unshare', ['--mount', '--propagation', 'private', '--', 'sh', '-c', bind, message, ...probeCommand(nodeCommand)], {
+  const [sh, ...wrapper] = probeCommand(nodeCommand);
+  expect(sh).toBe('/bin/sh');
+  const child = spawn('unshare', ['--mount', '--propagation', 'private', '--', 'sh', '-c', bind, message, ...shell, ...wrapper], {
     env: { ...process.env, TMPDIR: (rmSync(tmp, { force: true, recursive: true }), mkdtempSync(tmp)) },
   });
   let log = '';
@@ -52,9 +57,9 @@ const FIXTURE = 'test/fixtures/node-logs/digest-mirrored.log';
 const ANOTHER = 'test/fixtures/node-logs/digest-proxy-down.log';
 
 describe.skipIf(!isRoot)('the DaemonSet probe, run for real (root: a mount namespace of its own)', () => {
-  it("logs the node script's output as it comes and puts it all, with the exit status, in the termination message", async () => {
+  it.each(SHELLS)("%s: logs the node script's output as it comes and puts it all, with the exit status, in the termination message", async (...shell) => {
     const text = readFileSync(FIXTURE, 'utf8');
-    const run = await runProbe(['sh', '-c', 'cat "$0"; exit 3', FIXTURE]);
+    const run = await runProbe(['sh', '-c', 'cat "$0"; exit 3', FIXTURE], undefined, shell);
     expect(run.code).toBe(0);
     expect(run.log).toBe(text);
     expect(run.message.length).toBeLessThanOrEqual(4096);
@@ -62,9 +67,9 @@ describe.skipIf(!isRoot)('the DaemonSet probe, run for real (root: a mount names
     expect(run.left).toEqual([]);
   });
 
-  it('an output too long for the message: nothing in the message, all of it in the log', async () => {
+  it.each(SHELLS)('%s: an output too long for the message: nothing in the message, all of it in the log', async (...shell) => {
     const text = readFileSync(FIXTURE, 'utf8') + readFileSync(ANOTHER, 'utf8');
-    const run = await runProbe(['cat', FIXTURE, ANOTHER]);
+    const run = await runProbe(['cat', FIXTURE, ANOTHER], undefined, shell);
     expect(run.code).toBe(0);
     expect(run.log).toBe(text);
     expect(run.message).toBe('');

@@ -4,7 +4,7 @@ import { renderPlan, shellQuote } from '../../src/report/plan-report.js';
 import { policyHeader, renderVerify, summaryLine, verifyDocument } from '../../src/report/verify-report.js';
 import { ansi, plain } from '../../src/report/colors.js';
 import { openClient } from '../../src/oc/client.js';
-import { nodeCommand } from '../../src/pull-log/node-script.js';
+import { nodeCommand } from '../../src/node-check/node-script.js';
 import { fakeRunner } from '../fake-runner.js';
 
 const IMAGE = 'registry.example.com/team/app@sha256:' + 'e'.repeat(64);

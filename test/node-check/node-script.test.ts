@@ -1,7 +1,7 @@
 // The node script and its reader share one protocol: every marker word and section the script
 // writes is one the reader knows, and the reader knows no word the script has stopped writing.
 import { describe, expect, it } from 'vitest';
-import { NODE_SCRIPT, nodeCommand } from '../../src/pull-log/node-script.js';
+import { NODE_SCRIPT, nodeCommand } from '../../src/node-check/node-script.js';
 import { LEGACY_MARKS, MARKS, SECTIONS } from '../../src/pull-log/node-output.js';
 import { checkModeFor, refusedCombination, SCALE_THRESHOLD } from '../../src/pull-log/engines.js';
 

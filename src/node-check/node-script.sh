@@ -1,43 +1,47 @@
-// What runs on each node under `chroot /host`: the writer of the marker protocol whose reader
-// is node-output.ts. Images and repositories travel as positional arguments, never inside the
-// script text, so nothing the user typed is ever parsed by a shell.
-import type { CheckMode, Engine } from './engines.js';
-import { MARKER } from './node-output.js';
-
-/** The node's pull secret: CRI-O reads it (global_auth_file), podman does not unless told. */
-export const NODE_AUTHFILE = '/var/lib/kubelet/config.json';
-/** The cluster proxy, as the MCO gives it to CRI-O (an EnvironmentFile of crio.service). */
-export const NODE_PROXY_ENV = '/etc/mco/proxy.env';
-
-// Arguments: CHECK KEEP ENGINE IMAGE... -- REPOSITORY...
-//   CHECK       pull: podman pulls each image, as the kubelet would have CRI-O pull it;
-//               manifest: skopeo reads only its manifest (same containers/image code and files:
-//               the mirror is chosen then), writing nothing to the node's storage
-//   KEEP        yes: pull into the node's own image store (CRI-O's) and leave the image there;
-//               no: pull into a throwaway store under /var/tmp that the script removes (a trap,
-//               and the next run removes any a killed run left), so the probe never adds to
-//               CRI-O's store; when no such store can be made, read the manifest instead
-// Before any pull, the script checks the free space where it would write: below 5 GiB or 20 %
-// free (the kubelet evicts pods at 15 % free on imagefs and 10 % on nodefs by default,
-// pkg/kubelet/eviction/defaults_linux.go), it reads the manifest instead (skopeo writes nothing)
-// and says so.
-//   ENGINE      podman: podman pulls (the node's files, read now); crictl: CRI-O pulls (what it
-//               loaded, its proxy, the global pull secret), its attempts read back from its
-//               journal; both: podman, then CRI-O
-//   IMAGE       each image to pull, in turn
-//   REPOSITORY  mirror repositories whose credentials the pull secret is asked about (hosts
-//               and yes/no only: no secret ever leaves the node)
-export const NODE_SCRIPT = `set -u
+# shellcheck shell=sh
+# What runs on each node under `chroot /host`: the writer of the marker protocol whose reader is
+# src/pull-log/node-output.ts (every line it reads starts with "::oc-icsp:: ", MARKER there).
+# Images and repositories travel as positional arguments, never inside the script text, so
+# nothing the user typed is ever parsed by a shell. Whole-line comments are dropped when it is
+# bundled (node-script.ts), so they cost nothing on the wire.
+#
+# Arguments: CHECK KEEP ENGINE IMAGE... -- REPOSITORY...
+#   CHECK       pull: podman pulls each image, as the kubelet would have CRI-O pull it;
+#               manifest: skopeo reads only its manifest (same containers/image code and files:
+#               the mirror is chosen then), writing nothing to the node's storage
+#   KEEP        yes: pull into the node's own image store (CRI-O's) and leave the image there;
+#               no: pull into a throwaway store under /var/tmp that the script removes (a trap,
+#               and the next run removes any a killed run left), so the probe never adds to
+#               CRI-O's store; when no such store can be made, read the manifest instead
+#   ENGINE      podman: podman pulls (the node's files, read now); crictl: CRI-O pulls (what it
+#               loaded, its proxy, the global pull secret), its attempts read back from its
+#               journal; both: podman, then CRI-O
+#   IMAGE       each image to pull, in turn
+#   REPOSITORY  mirror repositories whose credentials the pull secret is asked about (hosts
+#               and yes/no only: no secret ever leaves the node)
+# Before any pull, the script checks the free space where it would write: below 5 GiB or 20 %
+# free (the kubelet evicts pods at 15 % free on imagefs and 10 % on nodefs by default,
+# pkg/kubelet/eviction/defaults_linux.go), it reads the manifest instead (skopeo writes nothing)
+# and says so.
+#
+# The node's files it reads: /var/lib/kubelet/config.json, the pull secret CRI-O reads
+# (global_auth_file; podman reads it only when told); /etc/mco/proxy.env, the cluster proxy as
+# the MCO gives it to CRI-O (an EnvironmentFile of crio.service).
+set -u
 check="$1"; keep="$2"; engine="$3"; shift 3
-mark() { printf '\\n${MARKER} %s\\n' "$*"; }
+mark() { printf '\n::oc-icsp:: %s\n' "$*"; }
 redact() { printf '%s' "$1" | sed 's#://[^@/]*@#://***@#'; }
 mark section node
-printf 'podman %s\\n' "$(podman --version 2>&1 | head -n 1)"
-if [ -f ${NODE_PROXY_ENV} ]; then
-  set -a; . ${NODE_PROXY_ENV}; set +a
-  mark proxy HTTP_PROXY "$(redact "\${HTTP_PROXY:-\${http_proxy:-}}")"
-  mark proxy HTTPS_PROXY "$(redact "\${HTTPS_PROXY:-\${https_proxy:-}}")"
-  mark proxy NO_PROXY "\${NO_PROXY:-\${no_proxy:-}}"
+printf 'podman %s\n' "$(podman --version 2>&1 | head -n 1)"
+if [ -f /etc/mco/proxy.env ]; then
+  set -a
+  # The node's own file, read as crio.service reads it.
+  # shellcheck source=/dev/null
+  . /etc/mco/proxy.env
+  set +a
+  mark proxy HTTP_PROXY "$(redact "${HTTP_PROXY:-${http_proxy:-}}")"
+  mark proxy HTTPS_PROXY "$(redact "${HTTPS_PROXY:-${https_proxy:-}}")"
+  mark proxy NO_PROXY "${NO_PROXY:-${no_proxy:-}}"
 fi
 # When CRI-O last loaded registries.conf, and when the files last changed.
 mark config-mtime "$(stat -c %Y /etc/containers/registries.conf /etc/containers/registries.conf.d/*.conf 2>/dev/null | sort -n | tail -n 1)"
@@ -45,6 +49,8 @@ mark config-mtime "$(stat -c %Y /etc/containers/registries.conf /etc/containers/
 find /var/tmp -maxdepth 1 -name 'oc-icsp-*' -mmin +60 -exec rm -rf {} + 2>/dev/null
 # room PATH: enough free space to write an image there without pushing the node toward eviction.
 room() {
+  # Split on purpose: df's two numbers become $1 and $2.
+  # shellcheck disable=SC2046
   set -- $(df -Pk "$1" 2>/dev/null | awk 'NR==2 {print $2, $4}')
   [ "$#" -eq 2 ] || return 1
   mark disk "$2" "$1"
@@ -92,7 +98,7 @@ if [ "$check" = pull ]; then
   fi
 fi
 if [ "$check" = pull ]; then
-  if ! room "\${store:-/var/lib/containers/storage}"; then check=manifest; mark low-disk; fi
+  if ! room "${store:-/var/lib/containers/storage}"; then check=manifest; mark low-disk; fi
 fi
 mark section crio-events
 journalctl -u crio --no-pager -o short-precise -n 5 --grep 'Starting CRI-O|pplied new registry configuration' 2>/dev/null
@@ -116,13 +122,15 @@ while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do
   fi
   if [ "$check" = manifest ]; then
     mark section pull
-    run skopeo --debug inspect --raw --authfile ${NODE_AUTHFILE} "docker://$image" 2>&1 >/dev/null
+    # skopeo's debug talk (stderr) is the log read back; the manifest itself (stdout) is not.
+    # shellcheck disable=SC2069
+    run skopeo --debug inspect --raw --authfile /var/lib/kubelet/config.json "docker://$image" 2>&1 >/dev/null
     mark pull-exit "$?"
     continue
   fi
   if [ -n "$store" ]; then
     mark section pull
-    run env TMPDIR="$downloads" podman --root "$store/root" --runroot "$store/run" pull --log-level=debug --authfile ${NODE_AUTHFILE} "$image" 2>&1
+    run env TMPDIR="$downloads" podman --root "$store/root" --runroot "$store/run" pull --log-level=debug --authfile /var/lib/kubelet/config.json "$image" 2>&1
     mark pull-exit "$?"
     continue
   fi
@@ -130,12 +138,12 @@ while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do
   if podman image exists "$image" >/dev/null 2>&1; then present=yes; fi
   mark image-present "$present"
   mark section pull
-  run env TMPDIR="$downloads" podman pull --log-level=debug --authfile ${NODE_AUTHFILE} "$image" 2>&1
+  run env TMPDIR="$downloads" podman pull --log-level=debug --authfile /var/lib/kubelet/config.json "$image" 2>&1
   mark pull-exit "$?"
 done
 [ "$#" -gt 0 ] && shift
 for repository in "$@"; do
-  if podman login --get-login --authfile ${NODE_AUTHFILE} "$repository" >/dev/null 2>&1; then
+  if podman login --get-login --authfile /var/lib/kubelet/config.json "$repository" >/dev/null 2>&1; then
     mark credentials "$repository" yes
   else
     mark credentials "$repository" no
@@ -147,19 +155,3 @@ for f in /etc/containers/registries.conf /etc/containers/registries.conf.d/*.con
   cat "$f"
 done
 mark end
-`;
-
-
-export interface NodeCommandRequest {
-  images: string[];
-  check: CheckMode;
-  engine?: Engine;
-  keepImage: boolean;
-  /** Mirror repositories (and hosts) to ask the pull secret about. */
-  repositories: string[];
-}
-
-/** argv after `oc debug node/N ... --`: chroot into the host and run the script there. */
-export function nodeCommand({ images, check, engine = 'podman', keepImage, repositories }: NodeCommandRequest): string[] {
-  return ['chroot', '/host', '/bin/sh', '-c', NODE_SCRIPT, 'oc-icsp', check, keepImage ? 'yes' : 'no', engine, ...images, '--', ...repositories];
-}
