@@ -4,6 +4,7 @@
 import type { NodeEnd, NodeSink } from '../oc/node-runner.js';
 import type { Expectation, NodeVerdict } from '../pull-log/evidence.js';
 import { proxyFor, hostOf } from '../pull-log/hints.js';
+import { clientProblemOf } from '../oc/client-talk.js';
 import { asCrioReport } from '../pull-log/crio-pull.js';
 import { NodeOutputReader, type NodeReport, pullOf } from '../pull-log/node-output.js';
 import { type Engine, ENGINES } from '../pull-log/engines.js';
@@ -34,12 +35,27 @@ export interface NodeResult extends NodeVerdict {
   /** Mirror repositories asked about: does the node pull secret hold credentials for them (no secrets). */
   credentials: Record<string, boolean>;
   /** --engine both: what each engine did, and why they may differ. */
-  engines: Partial<Record<'podman' | 'crictl', { verdict: NodeVerdict['verdict']; pulledFrom: string | null }>> | null;
-  disagreement: string | null;
+  engines: Partial<Record<'podman' | 'crictl', EngineOutcome>> | null;
+  disagreement: Disagreement | null;
   /** registries.conf against what CRI-O last loaded; stale: the files changed after. */
   crioConfig: { loadedAt: string; fileChangedAt: string; stale: boolean } | null;
   /** Too little free space to pull: the node's manifest was read instead (KiB). */
   lowDisk: { availableKb: number; totalKb: number } | null;
+}
+
+export interface EngineOutcome {
+  verdict: NodeVerdict['verdict'];
+  pulledFrom: string | null;
+}
+
+/**
+ * podman (the files now) and CRI-O (what it loaded) pulled differently: crio-not-reloaded when the
+ * files changed after CRI-O last loaded them, engines-differ otherwise.
+ */
+export interface Disagreement {
+  code: 'crio-not-reloaded' | 'engines-differ';
+  podman: EngineOutcome;
+  crio: EngineOutcome;
 }
 
 export interface LogSink {
@@ -89,7 +105,7 @@ export function startNodeCheck(node: string, context: NodeCheckContext): NodeChe
       const logError = await log?.close();
       if (logError) context.warn(`${node}: its --log-dir file is incomplete: ${logError.message}`);
       const report = reader.result();
-      const runEnd = { status: end.status, clientSaid: end.clientSaid, clientName: context.clientName, invokedAs: context.invokedAs, timeoutMs: context.timeoutMs };
+      const runEnd = { status: end.status, clientSaid: end.clientSaid, clientProblem: clientProblemOf(end.clientSaid), timeoutMs: context.timeoutMs };
       const crioConfig = crioConfigState(report);
       return context.images.map(({ image, ref, expectation }) => {
         const config = compareNodeConfig(report.registriesConf, context.expected, ref);
@@ -120,7 +136,7 @@ export function startNodeCheck(node: string, context: NodeCheckContext): NodeChe
   };
 }
 
-const pick = (v: NodeVerdict) => ({ verdict: v.verdict, pulledFrom: v.pulledFrom });
+const pick = (v: NodeVerdict): EngineOutcome => ({ verdict: v.verdict, pulledFrom: v.pulledFrom });
 
 function crioConfigState(report: NodeReport): NodeResult['crioConfig'] {
   if (report.configMtime === null || report.crioLoadedAt === null) return null;
@@ -130,12 +146,10 @@ function crioConfigState(report: NodeReport): NodeResult['crioConfig'] {
   return { loadedAt: new Date(loaded).toISOString(), fileChangedAt: new Date(changed).toISOString(), stale: changed > loaded };
 }
 
-/** Why podman (the files now) and CRI-O (what it loaded) may have pulled differently. */
-function disagreement(podman: NodeVerdict, crio: NodeVerdict, config: NodeResult['crioConfig']): string | null {
+/** Whether podman (the files now) and CRI-O (what it loaded) pulled differently, and the likely why. */
+function disagreement(podman: NodeVerdict, crio: NodeVerdict, config: NodeResult['crioConfig']): Disagreement | null {
   if (podman.verdict === crio.verdict && podman.pulledFrom === crio.pulledFrom) return null;
-  const what = `podman ${podman.verdict}${podman.pulledFrom ? ` from ${podman.pulledFrom}` : ''}, CRI-O ${crio.verdict}${crio.pulledFrom ? ` from ${crio.pulledFrom}` : ''}`;
-  if (config?.stale) return `${what}: CRI-O has not reloaded registries.conf since it changed (${config.fileChangedAt} > ${config.loadedAt}): systemctl reload crio, or find why the MCO did not`;
-  return `${what}: compare their attempts (-o json); CRI-O uses the cluster proxy, the global pull secret only, and no short names`;
+  return { code: config?.stale ? 'crio-not-reloaded' : 'engines-differ', podman: pick(podman), crio: pick(crio) };
 }
 
 function proxyReport(report: NodeReport, mirrorHosts: string[]): ProxyReport | null {
@@ -149,17 +163,15 @@ function proxyReport(report: NodeReport, mirrorHosts: string[]): ProxyReport | n
   };
 }
 
-/** A node that was not checked, or whose check could not begin. */
-export function resultWithoutRun(name: string, image: string, verdict: NodeVerdict['verdict'], detail: string, summary: string): NodeResult {
+/** A node that was not checked: it is not Ready (why: the node's own words). */
+export function resultWithoutRun(name: string, image: string, why: string): NodeResult {
   return {
     name,
     image,
-    verdict,
+    verdict: 'skipped',
     pulledFrom: null,
     attempts: [],
-    detail,
-    summary,
-    hint: null,
+    reason: { code: 'node-not-ready', why },
     durationMs: 0,
     podman: null,
     imageWasPresent: null,

@@ -11,7 +11,7 @@ import { type CheckChoice, type CheckMode, checkModeFor, type Engine, SCALE_THRE
 import type { PolicySet } from '../registries/policies.js';
 import { parseReference, pullString, referenceName, wasNormalized } from '../registries/reference.js';
 import { leftoverWarning } from './cleanup.js';
-import { type ImageCheck, type LogSinkFactory, type NodeCheck, type NodeResult, resultWithoutRun, startNodeCheck } from './check-node.js';
+import { type Disagreement, type ImageCheck, type LogSinkFactory, type NodeCheck, type NodeResult, resultWithoutRun, startNodeCheck } from './check-node.js';
 import { readClusterPolicies } from './cluster-policies.js';
 import { clusterConf, sourcesOf } from './node-config.js';
 import { pickImages } from './pick-images.js';
@@ -45,6 +45,9 @@ export interface VerifyDeps {
 }
 
 export interface VerifyResult {
+  /** The client driven, and the plugin as the user started it: the words quote them. */
+  clientName: string;
+  invokedAs: string;
   /** The first image checked (the only one, when IMAGE was given). */
   image: string;
   /** How each node checked: pulled the image, or read its manifest. */
@@ -56,12 +59,21 @@ export interface VerifyResult {
   picked: boolean;
   policies: PolicyRow[];
   warnings: string[];
+  /** What a node showed beside its verdict, as codes (report/reasons.ts words them). */
+  nodeWarnings: NodeWarning[];
   nodes: NodeResult[];
   summary: Record<Verdict, number>;
   namespace: string | null;
   namespaceDeleted: boolean;
   interrupted: boolean;
 }
+
+/** Something a node showed that is not its verdict, but must be said. */
+export type NodeWarning =
+  | { code: 'crio-config-stale'; node: string; loadedAt: string; fileChangedAt: string }
+  | { code: 'engines-disagree'; node: string; disagreement: Disagreement; crioConfig: NodeResult['crioConfig'] }
+  | { code: 'low-disk'; node: string; availableKb: number; totalKb: number }
+  | { code: 'config-differs'; node: string; image: string | null };
 
 interface Preparation {
   checks: ImageCheck[];
@@ -164,7 +176,7 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
 
   const results = new Map<string, NodeResult[]>();
   for (const node of nodes.filter((n) => !n.ready)) {
-    results.set(node.name, checks.map((c) => resultWithoutRun(node.name, c.image, 'skipped', `node is not Ready: ${node.notReadyReason}`, 'not Ready')));
+    results.set(node.name, checks.map((c) => resultWithoutRun(node.name, c.image, node.notReadyReason ?? 'unknown')));
   }
   const ready = nodes.filter((n) => n.ready);
   const byName = new Map(ready.map((n) => [n.name, n]));
@@ -212,6 +224,8 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
 
   warnings.push(...outcome.notices);
   const result: VerifyResult = {
+    clientName: client.name,
+    invokedAs: deps.invokedAs ?? `${client.name} icsp`,
     image: checks[0]!.image,
     check,
     strategy: nodeRunner.strategy,
@@ -219,6 +233,7 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
     picked: request.images.length === 0,
     policies: dedupe(checks.flatMap((c) => policyRows(policies.rules, c.ref))),
     warnings,
+    nodeWarnings: [],
     nodes: [],
     summary: { mirrored: 0, 'mirror-failed': 0, 'not-mirrored': 0, error: 0, skipped: 0 },
     namespace: outcome.namespace,
@@ -231,26 +246,23 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
       result.summary[nodeResult.verdict] += 1;
     }
   }
-  for (const n of result.nodes) {
-    if (n.crioConfig?.stale) {
-      warnings.push(`${n.name}: registries.conf changed after CRI-O last loaded it (${n.crioConfig.fileChangedAt} > ${n.crioConfig.loadedAt}): CRI-O still pulls by the old one; systemctl reload crio on the node, or find why the MCO did not reload it`);
-    }
-    if (n.disagreement) warnings.push(`${n.name}: ${n.disagreement}`);
-    if (n.lowDisk) {
-      const gib = (kb: number) => (kb / 1048576).toFixed(1);
-      warnings.push(`${n.name}: only ${gib(n.lowDisk.availableKb)} GiB of ${gib(n.lowDisk.totalKb)} GiB free where a pull writes: its manifest was read instead of pulling, so the check adds nothing to the disk (free space on the node to pull)`);
-    }
-    if (n.verdict === 'mirrored' && n.config?.matchesCluster === false) {
-      const which = result.images.length > 1 ? ` (for ${n.image})` : '';
-      warnings.push(`${n.name}: its registries.conf differs from what the cluster's policies render${which}; the MCO will bring it in line`);
-    }
-  }
+  result.nodeWarnings = result.nodes.flatMap((n) => nodeWarnings(n, result.images.length > 1));
   if (outcome.namespace && !outcome.cleanedUp) {
     warnings.push(`could not delete namespace ${outcome.namespace}: run \`${client.name} delete namespace ${outcome.namespace}\``);
   }
   return result;
 }
 
+
+function nodeWarnings(n: NodeResult, severalImages: boolean): NodeWarning[] {
+  const node = n.name;
+  const found: NodeWarning[] = [];
+  if (n.crioConfig?.stale) found.push({ code: 'crio-config-stale', node, loadedAt: n.crioConfig.loadedAt, fileChangedAt: n.crioConfig.fileChangedAt });
+  if (n.disagreement) found.push({ code: 'engines-disagree', node, disagreement: n.disagreement, crioConfig: n.crioConfig });
+  if (n.lowDisk) found.push({ code: 'low-disk', node, ...n.lowDisk });
+  if (n.verdict === 'mirrored' && n.config?.matchesCluster === false) found.push({ code: 'config-differs', node, image: severalImages ? n.image : null });
+  return found;
+}
 
 function dedupe(rows: PolicyRow[]): PolicyRow[] {
   const seen = new Set<string>();

@@ -1,6 +1,7 @@
 // What the client said on stderr while it ran a node's pod, boiled down to the one line that
 // explains a failure. oc's progress talk is not that line.
 import { UserError } from '../errors.js';
+import type { ClientProblem } from '../pull-log/evidence.js';
 import type { OcRunner, RunResult } from './runner.js';
 
 const CHATTER = /^(Starting pod\/|To use host binaries|Removing debug pod|Temporary namespace|Pod IP:|$)/;
@@ -17,6 +18,17 @@ export function summarizeClientTalk(lines: string[]): string | null {
   const errorText = error?.replace(/^error:\s*/, '');
   if (errorText && warningText) return `${warningText} (${errorText})`;
   return errorText ?? warningText ?? meaningful.at(-1) ?? null;
+}
+
+/**
+ * What the client's words about a node's pod say went wrong, read once here: its image could not
+ * be pulled (the kubelet's and oc's words for it), or the user may not create it.
+ */
+export function clientProblemOf(said: string | null): ClientProblem | null {
+  if (said === null) return null;
+  if (/ImagePullBackOff|ErrImagePull|Back-off pulling image|unable to start/i.test(said)) return 'debug-image-unreachable';
+  if (/forbidden/i.test(said)) return 'forbidden';
+  return null;
 }
 
 export function firstErrorLine(stderr: string): string {

@@ -36,7 +36,7 @@ export const REPORT_ROOM = TERMINATION_MESSAGE_BYTES - REPORT_PREFIX.length - 5;
  * The probe, an init container: probe-wrapper.sh runs the node script, logs its output as it
  * comes, and puts the whole of it in the termination message when it fits in REPORT_ROOM.
  */
-export const REPORT = withoutComments(PROBE_WRAPPER);
+export const REPORT = withoutComments(PROBE_WRAPPER).trimEnd();
 export const PRIVILEGED_SCC_ROLE = 'system:openshift:scc:privileged';
 
 /**

@@ -1,5 +1,6 @@
 // The vocabulary of a node's verdict: what the node runner reports, what the cluster expects,
 // and what is decided. verdict.ts decides it; hints.ts says what to do next.
+import type { FailureReason } from './classify.js';
 import type { Attempt } from './pull-log.js';
 
 export const VERDICTS = ['mirrored', 'mirror-failed', 'not-mirrored', 'error', 'skipped'] as const;
@@ -13,23 +14,95 @@ export interface NodeVerdict {
   verdict: Verdict;
   pulledFrom: string | null;
   attempts: VerdictAttempt[];
-  /** What happened, in full. */
-  detail: string;
-  /** The same, short enough for a table cell. */
-  summary: string;
-  /** What to do next, for a verdict other than mirrored; chosen from the evidence. */
-  hint: string | null;
+  /** Why, as data: report/reasons.ts makes its words (detail, summary, hint) from the code and its fields. */
+  reason: Reason;
 }
+
+/** What became of the source where no mirror served: it served, it failed (why), or it was not tried. */
+export type SourceOutcome = 'served' | 'not-tried' | FailureReason | 'error';
+
+/** The first mirror failed: its failure, and what the node knows that says what to do about it. */
+export interface MirrorFailure {
+  code: MirrorFailureCode;
+  /** The failing mirror's host (with port). */
+  mirror: string;
+  /** How many mirrors were tried. */
+  mirrors: number;
+  source: SourceOutcome;
+  /** The node pull secret holds credentials for the mirror's repository (null: not asked). */
+  credentials: boolean | null;
+  /** The cluster proxy the node reaches the mirror through (null: direct). */
+  proxy: string | null;
+}
+
+/**
+ * The first mirror's failure, finer than the attempt's FailureReason where the words differ:
+ * a plain-HTTP mirror (tls), blobs missing after the manifest (other).
+ */
+export const MIRROR_FAILURE_CODES = [
+  'mirror-manifest-unknown',
+  'mirror-unauthorized',
+  'mirror-tls',
+  'mirror-plain-http',
+  'mirror-dns',
+  'mirror-connection-refused',
+  'mirror-timeout',
+  'mirror-blocked',
+  'mirror-blob-missing',
+  'mirror-other',
+] as const;
+export type MirrorFailureCode = (typeof MIRROR_FAILURE_CODES)[number];
+
+/** Why no mirror was tried. */
+export type NoMirrorCode = 'tag-pull-digest-mirrors' | 'digest-pull-tag-mirrors' | 'rollout-pending' | 'config-lags' | 'node-config' | 'no-policy';
+
+/** What a client's own words said went wrong with a node's pod, classified where they are read (oc/client-talk.ts). */
+export type ClientProblem = 'debug-image-unreachable' | 'forbidden';
+
+/**
+ * Why a node has its verdict: a code with fields, one of each verdict's. The words are made in
+ * report/reasons.ts, whose catalogue is keyed by code (TypeScript rejects a code without words).
+ */
+export type Reason =
+  | { code: 'served-by-mirror'; failedFirst: (FailureReason | null)[] }
+  | MirrorFailure
+  | NoMirror
+  | RunFailure
+  | { code: 'node-not-ready'; why: string };
+
+/** No mirror was tried: why, what the source did (first attempt; lastFailure: the last one's reason), and the policies. */
+export interface NoMirror {
+  code: NoMirrorCode;
+  source: SourceOutcome;
+  lastFailure: FailureReason | null;
+  coveredBy: string[];
+  mismatchPolicies: string[];
+  rolloutPending: string | null;
+}
+
+/** The check did not finish: how it ended, the client's words and what they meant, who had served by then. */
+export interface RunFailure {
+  code: 'pod-could-not-start' | 'timed-out' | 'interrupted' | 'no-result' | 'pull-refused';
+  said: string | null;
+  problem: ClientProblem | null;
+  servedBefore: ServedBy;
+  /** timed-out: after how long. */
+  afterMs?: number;
+  /** pull-refused: podman's error. */
+  error?: string;
+}
+export type ReasonCode = Reason['code'];
+
+/** Who had served the image when a check broke off (null: nobody yet). */
+export type ServedBy = 'mirror' | 'source' | null;
 
 /** How the node's run ended, as the node runner reports it. */
 export interface RunEnd {
   status: 'exited' | 'timed-out' | 'interrupted' | 'could-not-start';
   /** The client's words that explain a failure, or why the pod could not start. */
   clientSaid: string | null;
-  /** oc or kubectl, to quote it by name. */
-  clientName: string;
-  /** How the user started the plugin (`oc icsp`, `kubectl icsp`), for advice to run a command of it. */
-  invokedAs?: string;
+  /** What those words say went wrong, classified where they were read. */
+  clientProblem?: ClientProblem | null;
   timeoutMs: number;
 }
 

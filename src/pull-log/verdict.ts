@@ -1,8 +1,20 @@
-// One node's verdict from what its debug pod printed and how the debug run ended.
-import { formatDuration } from '../durations.js';
-import { type Expectation, NO_EXPECTATION, type NodeVerdict, type RunEnd } from './evidence.js';
-import { coveredWords, mismatchWords } from './expectation-words.js';
-import { hintFor } from './hints.js';
+// One node's verdict from what its debug pod printed and how the debug run ended: the verdict,
+// and its reason as a code with fields (report/reasons.ts says it in words).
+import { type FailureReason } from './classify.js';
+import {
+  type Expectation,
+  type MirrorFailure,
+  type MirrorFailureCode,
+  NO_EXPECTATION,
+  type NodeVerdict,
+  type NoMirrorCode,
+  type RunEnd,
+  type RunFailure,
+  type ServedBy,
+  type SourceOutcome,
+  type VerdictAttempt,
+} from './evidence.js';
+import { credentialsFor, hostOf, proxyFor, repositoryOf } from './hints.js';
 import { type ImagePull, type NodeReport, pullOf } from './node-output.js';
 
 /** `image` is the exact string podman pulled: an attempt at anything else is a mirror. */
@@ -13,83 +25,73 @@ export function decideVerdict(image: string, report: NodeReport, end: RunEnd, ex
   const served = pull?.log.pulled ? (attempts.findLast((a) => a.ok) ?? null) : null;
   const source = attempts.find((a) => !a.mirror) ?? null;
   const base = { pulledFrom: served?.reference ?? null, attempts };
-  const evidence = { image, report, end, expectation, attempts, served, source };
 
-  const broken = runProblem(report, pull, end);
-  if (broken) {
-    // The check did not finish: no PULLED FROM beside verdict error; what it saw goes in the detail.
-    const seen = served ? `; ${served.mirror ? 'a mirror' : 'the source'} had served the image by then` : '';
-    return { ...base, pulledFrom: null, verdict: 'error', detail: `${broken.detail}${seen}`, summary: broken.summary, hint: hintFor({ ...evidence, verdict: 'error' }) };
-  }
+  const broken = runProblem(report, pull, end, served ? (served.mirror ? 'mirror' : 'source') : null);
+  // The check did not finish: no PULLED FROM beside verdict error; what it saw goes in the reason.
+  if (broken) return { ...base, pulledFrom: null, verdict: 'error', reason: broken };
 
   if (served?.mirror) {
-    const failedBefore = mirrors.filter((a) => !a.ok);
-    const note = failedBefore.length ? `; ${failedBefore.length} mirror(s) failed first: ${failedBefore.map((a) => a.reason).join(', ')}` : '';
-    return {
-      ...base,
-      verdict: 'mirrored',
-      // "served": a manifest check (--check manifest) pulls nothing, and the words hold for both.
-      detail: `served by a mirror${note}`,
-      summary: failedBefore.length ? `from a mirror, ${failedBefore.length} failed first` : 'served by a mirror',
-      hint: null,
-    };
+    return { ...base, verdict: 'mirrored', reason: { code: 'served-by-mirror', failedFirst: mirrors.filter((a) => !a.ok).map((a) => a.reason) } };
   }
-  const sourceOutcome = served ? 'served it' : source ? (source.reason ?? 'error') : 'not tried';
+  const sourceOutcome: SourceOutcome = served ? 'served' : source ? (source.reason ?? 'error') : 'not-tried';
   if (mirrors.length > 0) {
     const first = mirrors.find((a) => !a.ok)!;
-    const fallback = served ? 'the source served it instead' : source ? `the source failed too (${source.reason ?? 'error'})` : 'the pull failed';
-    return {
-      ...base,
-      verdict: 'mirror-failed',
-      // What happened only: the advice is the hint's, stated once (hints.ts).
-      detail: `mirror ${first.reason}${mirrors.length > 1 ? ` (first of ${mirrors.length} mirrors)` : ''}; ${fallback}`,
-      summary: `${first.reason} on mirror, source: ${sourceOutcome}`,
-      hint: hintFor({ ...evidence, verdict: 'mirror-failed' }),
-    };
+    const reason = mirrorFailure(first, mirrors.length, sourceOutcome, report);
+    return { ...base, verdict: 'mirror-failed', reason };
   }
-  const outcome = served ? 'pulled from the source' : `the source failed (${attempts.at(-1)?.reason ?? 'no attempt'})`;
   return {
     ...base,
     verdict: 'not-mirrored',
-    detail: `${whyNoMirror(expectation, end)}; ${outcome}`,
-    summary: `no mirror tried (${whyNoMirrorShort(expectation)}), source: ${sourceOutcome}`,
-    hint: hintFor({ ...evidence, verdict: 'not-mirrored' }),
+    reason: {
+      code: whyNoMirror(expectation),
+      source: sourceOutcome,
+      lastFailure: served ? null : (attempts.at(-1)?.reason ?? null),
+      coveredBy: expectation.coveredBy,
+      mismatchPolicies: expectation.mismatch?.policies ?? [],
+      rolloutPending: expectation.rolloutPending ?? null,
+    },
   };
 }
 
-function whyNoMirrorShort({ coveredBy, mismatch, rolloutPending, configMatches }: Expectation): string {
-  if (mismatch) return mismatch.kind === 'tag-pull-digest-mirrors' ? 'tag pull' : 'only tag mirrors';
-  if (coveredBy.length && rolloutPending) return 'rollout pending';
-  if (coveredBy.length && configMatches === false) return 'config lags';
-  if (coveredBy.length) return 'node config';
-  return 'no policy';
+/** The first failing mirror, with what the node knows of it: its credentials, its proxy. */
+function mirrorFailure(first: VerdictAttempt, mirrors: number, source: SourceOutcome, report: NodeReport): MirrorFailure {
+  const mirror = hostOf(first.reference);
+  const code = mirrorFailureCode(first.reason, first.message ?? '');
+  // Where a proxy can be the cause, the node says whether it goes through one (CRI-O would too).
+  const network = code === 'mirror-dns' || code === 'mirror-connection-refused' || code === 'mirror-timeout' || code === 'mirror-other' || code === 'mirror-blob-missing';
+  return {
+    code,
+    mirror,
+    mirrors,
+    source,
+    credentials: code === 'mirror-unauthorized' ? (credentialsFor(report.credentials, repositoryOf(first.reference)) ?? null) : null,
+    proxy: network ? proxyFor(report.proxy, mirror) : null,
+  };
 }
 
-function whyNoMirror(expectation: Expectation, end: RunEnd): string {
-  const mismatch = mismatchWords(expectation);
-  if (mismatch) return `no mirror was tried: ${mismatch}`;
-  if (expectation.coveredBy.length && expectation.rolloutPending) {
-    return `no mirror was tried although ${coveredWords(expectation)}: the node is still updating its MachineConfig (${expectation.rolloutPending})`;
-  }
-  if (expectation.coveredBy.length) {
-    return `no mirror was tried although ${coveredWords(expectation)}: the node's registries.conf lags (see ${end.clientName} get mcp)`;
-  }
-  return 'no mirror was tried: no mirror policy covers this image';
+/** The attempt's reason, split where the message says more (read once, here, from podman's words). */
+export function mirrorFailureCode(reason: FailureReason | null, message: string): MirrorFailureCode {
+  if (reason === 'tls' && /HTTP response to HTTPS client/.test(message)) return 'mirror-plain-http';
+  if ((reason === 'other' || reason === null) && /fetching blob|blob unknown|reading blob/i.test(message)) return 'mirror-blob-missing';
+  return `mirror-${reason ?? 'other'}`;
 }
 
-function runProblem(report: NodeReport, pull: ImagePull | null, end: RunEnd): { detail: string; summary: string } | null {
-  const client = end.clientSaid;
-  if (end.status === 'could-not-start') return { detail: client ?? 'the node pod could not start', summary: 'could not start' };
-  if (end.status === 'timed-out') {
-    const after = formatDuration(end.timeoutMs);
-    return { detail: `timed out after ${after}${client ? `; ${end.clientName} said: ${client}` : ''}`, summary: `timed out after ${after}` };
-  }
-  if (end.status === 'interrupted') return { detail: 'interrupted', summary: 'interrupted' };
-  if (pull === null || pull.exitCode === null) {
-    return { detail: client ? `debug pod failed: ${client}` : 'the debug pod printed no pull result', summary: 'debug pod failed' };
-  }
+function whyNoMirror({ coveredBy, mismatch, rolloutPending, configMatches }: Expectation): NoMirrorCode {
+  if (mismatch) return mismatch.kind;
+  if (coveredBy.length && rolloutPending) return 'rollout-pending';
+  if (coveredBy.length && configMatches === false) return 'config-lags';
+  if (coveredBy.length) return 'node-config';
+  return 'no-policy';
+}
+
+function runProblem(report: NodeReport, pull: ImagePull | null, end: RunEnd, servedBefore: ServedBy): RunFailure | null {
+  const base = { said: end.clientSaid, problem: end.clientProblem ?? null, servedBefore };
+  if (end.status === 'could-not-start') return { code: 'pod-could-not-start', ...base };
+  if (end.status === 'timed-out') return { code: 'timed-out', ...base, afterMs: end.timeoutMs };
+  if (end.status === 'interrupted') return { code: 'interrupted', ...base };
+  if (pull === null || pull.exitCode === null) return { code: 'no-result', ...base };
   if (pull.log.attempts.length === 0) {
-    return { detail: `podman could not pull: ${pull.log.error ?? report.strayTail.at(-1) ?? `exit code ${pull.exitCode}`}`, summary: 'podman could not pull' };
+    return { code: 'pull-refused', ...base, error: pull.log.error ?? report.strayTail.at(-1) ?? `exit code ${pull.exitCode}` };
   }
   return null;
 }

@@ -3,8 +3,22 @@
 // The fields of each kind: docs/output.md. yaml loads only when asked for.
 export type OutputFormat = 'table' | 'wide' | 'json' | 'yaml';
 
-export const DOCUMENT_API_VERSION = 'oc-icsp/v1';
 export type DocumentKind = 'Verify' | 'VerifyPlan' | 'Audit' | 'Status' | 'Cleanup' | 'Explain' | 'PolicyList' | 'Version';
+
+/**
+ * Each kind's version, as kubectl's kinds each have theirs. Verify is v2: every node's reason is a
+ * code with fields beside its words, node warnings are codes, and `disagreement` is an object.
+ */
+export const DOCUMENT_VERSIONS: Record<DocumentKind, string> = {
+  Verify: 'oc-icsp/v2',
+  VerifyPlan: 'oc-icsp/v1',
+  Audit: 'oc-icsp/v1',
+  Status: 'oc-icsp/v1',
+  Cleanup: 'oc-icsp/v1',
+  Explain: 'oc-icsp/v1',
+  PolicyList: 'oc-icsp/v1',
+  Version: 'oc-icsp/v1',
+};
 
 /** -o json or -o yaml: one document. */
 export const isDocumentFormat = (format: OutputFormat): format is 'json' | 'yaml' => format === 'json' || format === 'yaml';
@@ -12,7 +26,7 @@ export const isDocumentFormat = (format: OutputFormat): format is 'json' | 'yaml
 export const isTableFormat = (format: OutputFormat): format is 'table' | 'wide' => format === 'table' || format === 'wide';
 
 export async function renderDocument(kind: DocumentKind, value: object, format: 'json' | 'yaml'): Promise<string> {
-  const document = { apiVersion: DOCUMENT_API_VERSION, kind, ...value };
+  const document = { apiVersion: DOCUMENT_VERSIONS[kind], kind, ...value };
   if (format === 'json') return `${JSON.stringify(document, null, 2)}\n`;
   const { stringify } = await import('yaml');
   return stringify(document, { lineWidth: 0 });

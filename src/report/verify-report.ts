@@ -4,6 +4,7 @@ import type { Verdict } from '../pull-log/evidence.js';
 import { type Paint, plain } from './colors.js';
 import { isDocumentFormat, type OutputFormat, renderDocument } from './document.js';
 import { foldNames } from './fold.js';
+import { disagreementWords, nodeWarningWords, type ReasonWords, reasonWords, type Speaker } from './reasons.js';
 import { fitRows, fits, renderTable } from './table.js';
 
 const VERDICT_COLOR: Record<Verdict, Parameters<Paint>[1]> = {
@@ -15,6 +16,7 @@ const VERDICT_COLOR: Record<Verdict, Parameters<Paint>[1]> = {
 };
 
 export function verifyDocument(result: VerifyResult): unknown {
+  const speaker = speakerOf(result);
   return {
     image: result.image,
     images: result.images,
@@ -22,20 +24,22 @@ export function verifyDocument(result: VerifyResult): unknown {
     check: result.check,
     strategy: result.strategy,
     policies: result.policies,
-    warnings: result.warnings,
+    warnings: warningLines(result),
+    nodeWarnings: result.nodeWarnings.map((w) => ({ ...w, message: nodeWarningWords(w) })),
     nodes: result.nodes.map((n) => ({
       name: n.name,
       image: n.image,
       verdict: n.verdict,
+      code: n.reason.code,
+      reason: n.reason,
       pulledFrom: n.pulledFrom,
       attempts: n.attempts.map((a) => ({ reference: a.reference, mirror: a.mirror, ok: a.ok, reason: a.reason, message: a.message })),
-      detail: n.detail,
-      hint: n.hint,
+      ...(({ detail, hint }) => ({ detail, hint }))(reasonWords(n.reason, speaker)),
       config: n.config,
       proxy: n.proxy,
       credentials: n.credentials,
       engines: n.engines,
-      disagreement: n.disagreement,
+      disagreement: n.disagreement && { code: n.disagreement.code, message: disagreementWords(n.disagreement, n.crioConfig) },
       crioConfig: n.crioConfig,
       lowDisk: n.lowDisk,
       durationMs: n.durationMs,
@@ -47,6 +51,17 @@ export function verifyDocument(result: VerifyResult): unknown {
   };
 }
 
+/** A node's result with its reason's words. */
+type WordedNode = VerifyResult['nodes'][number] & ReasonWords;
+
+const speakerOf = (result: VerifyResult): Speaker => ({ clientName: result.clientName, invokedAs: result.invokedAs });
+const worded = (result: VerifyResult): WordedNode[] => result.nodes.map((n) => ({ ...n, ...reasonWords(n.reason, speakerOf(result)) }));
+
+/** The warnings to print on stderr: the cluster's, then each node's, in words. */
+export function warningLines(result: VerifyResult): string[] {
+  return [...result.warnings, ...result.nodeWarnings.map((w) => nodeWarningWords(w))];
+}
+
 /**
  * table: one short line per node, cut to `width` (the terminal's) so no row wraps: the detail
  * gives way first, then where the image came from, and where even that is too wide the PULLED
@@ -56,11 +71,12 @@ export function verifyDocument(result: VerifyResult): unknown {
  */
 export async function renderVerify(result: VerifyResult, format: OutputFormat, paint: Paint = plain, width?: number, group = false): Promise<string> {
   if (isDocumentFormat(format)) return renderDocument('Verify', verifyDocument(result) as object, format);
-  if (group && format === 'table') return renderGroups(result, paint, width);
+  const nodes = worded(result);
+  if (group && format === 'table') return renderGroups(result, nodes, paint, width);
   // Images picked from the cluster are named on every row, one or several.
   const several = result.images.length > 1 || result.picked;
-  if (format === 'wide') return renderWide(result, paint, several);
-  const row = (n: VerifyResult['nodes'][number], withSource: boolean) => [
+  if (format === 'wide') return renderWide(nodes, paint, several);
+  const row = (n: WordedNode, withSource: boolean) => [
     n.name,
     ...(several ? [n.image] : []),
     paint(n.verdict, VERDICT_COLOR[n.verdict]),
@@ -68,18 +84,18 @@ export async function renderVerify(result: VerifyResult, format: OutputFormat, p
     n.summary,
   ];
   let headers = ['node', ...(several ? ['image'] : []), 'verdict', 'pulled from', 'detail'];
-  let full = result.nodes.map((n) => row(n, true));
+  let full = nodes.map((n) => row(n, true));
   // The detail gives way first, then where the image came from.
   let fit = { maxWidth: width, shrinkable: [headers.length - 1, headers.length - 2] };
   if (width !== undefined && !fits(headers, full, fit)) {
     headers = headers.filter((h) => h !== 'pulled from');
-    full = result.nodes.map((n) => row(n, false));
+    full = nodes.map((n) => row(n, false));
     fit = { maxWidth: width, shrinkable: [headers.length - 1] };
   }
   const shown = fitRows(headers, full, fit);
   const table = await renderTable(headers, shown, {});
   const lines: string[] = [];
-  result.nodes.forEach((n, i) => {
+  nodes.forEach((n, i) => {
     const label = `${n.name}${several ? ` ${n.image}` : ''}`;
     const lost = (!headers.includes('pulled from') && n.pulledFrom !== null) || shown[i]!.some((cell, j) => cell !== full[i]![j]);
     // One line a node at most: what the row lost, in full, then its advice.
@@ -90,9 +106,9 @@ export async function renderVerify(result: VerifyResult, format: OutputFormat, p
 }
 
 /** -o wide: the detail and hint in full, and each attempt on its own line under its node, indented. */
-async function renderWide(result: VerifyResult, paint: Paint, several: boolean): Promise<string> {
+async function renderWide(nodes: WordedNode[], paint: Paint, several: boolean): Promise<string> {
   const headers = ['node', ...(several ? ['image'] : []), 'verdict', 'pulled from', 'attempts', 'detail'];
-  const rows = result.nodes.map((n) => [
+  const rows = nodes.map((n) => [
     n.name,
     ...(several ? [n.image] : []),
     paint(n.verdict, VERDICT_COLOR[n.verdict]),
@@ -102,7 +118,7 @@ async function renderWide(result: VerifyResult, paint: Paint, several: boolean):
   ]);
   const lines = (await renderTable(headers, rows, {})).trimEnd().split('\n');
   const out = [lines[0]!];
-  result.nodes.forEach((n, i) => {
+  nodes.forEach((n, i) => {
     out.push(lines[i + 1]!);
     for (const a of n.attempts) out.push(`    ${a.mirror ? 'mirror' : 'source'} ${shortReference(a.reference, n.image)}: ${a.ok ? 'ok' : (a.reason ?? 'not reached')}`);
     if (n.hint) out.push(`    hint: ${n.hint}`);
@@ -114,11 +130,12 @@ async function renderWide(result: VerifyResult, paint: Paint, several: boolean):
 const ORDER: Record<Verdict, number> = { error: 0, 'mirror-failed': 1, 'not-mirrored': 2, skipped: 3, mirrored: 4 };
 
 /** One row per outcome: verdict, where it came from (or what failed), how many nodes, which. */
-async function renderGroups(result: VerifyResult, paint: Paint, width?: number): Promise<string> {
+async function renderGroups(result: VerifyResult, worded: WordedNode[], paint: Paint, width?: number): Promise<string> {
   const several = result.images.length > 1 || result.picked;
-  const groups = new Map<string, { nodes: VerifyResult['nodes'] }>();
-  for (const n of result.nodes) {
-    const key = JSON.stringify([n.verdict, n.image, shortReference(n.pulledFrom, n.image), n.summary, n.hint]);
+  const groups = new Map<string, { nodes: WordedNode[] }>();
+  for (const n of worded) {
+    // Rows that would read alike are one: the reason's code and the words the row shows.
+    const key = JSON.stringify([n.verdict, n.image, shortReference(n.pulledFrom, n.image), n.reason.code, n.summary, n.hint]);
     (groups.get(key) ?? groups.set(key, { nodes: [] }).get(key)!).nodes.push(n);
   }
   const sorted = [...groups.values()].sort((a, b) => ORDER[a.nodes[0]!.verdict] - ORDER[b.nodes[0]!.verdict] || b.nodes.length - a.nodes.length);

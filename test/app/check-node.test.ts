@@ -7,6 +7,8 @@ import type { Engine } from '../../src/pull-log/engines.js';
 import { parseReference } from '../../src/registries/reference.js';
 import { readPolicies } from '../../src/registries/policies.js';
 import { clusterConf } from '../../src/app/node-config.js';
+import { said } from '../words.js';
+import { disagreementWords } from '../../src/report/reasons.js';
 
 const IMAGE = 'registry.sandbox.invalid/team/app@sha256:ed0758f0c3025b18efd9a6be002cb052ea209fee69fabe818979512ae18433c0';
 const FIXTURE: Record<string, string> = { tight: 'node-logs-low-disk/tight.log', proxied: 'node-logs/digest-proxied.log' };
@@ -39,7 +41,8 @@ describe('--engine both', () => {
       crictl: { verdict: 'not-mirrored', pulledFrom: null },
     });
     expect(result!.crioConfig).toMatchObject({ stale: true });
-    expect(result!.disagreement).toMatch(/^podman mirrored from 127\.0\.0\.1:\d+\/mirror\/team\/app@sha256:\w+, CRI-O not-mirrored: CRI-O has not reloaded registries.conf since it changed \(.+ > .+\): systemctl reload crio, or find why the MCO did not$/);
+    expect(result!.disagreement?.code).toBe('crio-not-reloaded');
+    expect(disagreementWords(result!.disagreement!, result!.crioConfig)).toMatch(/^podman mirrored from 127\.0\.0\.1:\d+\/mirror\/team\/app@sha256:\w+, CRI-O not-mirrored: CRI-O has not reloaded registries.conf since it changed \(.+ > .+\): systemctl reload crio, or find why the MCO did not$/);
     expect(result!).toMatchObject({ name: 'not-reloaded', image: IMAGE, durationMs: 1234, lowDisk: null });
     expect(result!.credentials).toMatchObject({ [result!.engines!.podman!.pulledFrom!.split('/')[0]!]: false });
   });
@@ -75,7 +78,7 @@ describe('the node check around the verdict', () => {
 
   it('a rollout still pending is part of the expectation the verdict explains a missing mirror with', async () => {
     const [result] = await check('not-reloaded', 'crictl', { rolloutPending: 'rendered-worker-1 -> rendered-worker-2' }).sink.finish(END);
-    expect(result!.detail).toMatch(/^no mirror was tried although ImageContentSourcePolicy\/sandbox covers it: the node is still updating its MachineConfig \(rendered-worker-1 -> rendered-worker-2\)/);
+    expect(said(result!).detail).toMatch(/^no mirror was tried although ImageContentSourcePolicy\/sandbox covers it: the node is still updating its MachineConfig \(rendered-worker-1 -> rendered-worker-2\)/);
   });
 
   it('too little room to pull: the manifest stood for the pull, and the result says how much room there was', async () => {

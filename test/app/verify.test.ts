@@ -9,6 +9,8 @@ import { openClient } from '../../src/oc/client.js';
 import { debugNodeArgs } from '../../src/oc/oc-debug.js';
 import { nodeCommand } from '../../src/node-check/node-script.js';
 import { type Expected, fakeRunner } from '../fake-runner.js';
+import { said } from '../words.js';
+import { warningLines } from '../../src/report/verify-report.js';
 
 const DIGEST = 'sha256:ed0758f0c3025b18efd9a6be002cb052ea209fee69fabe818979512ae18433c0';
 const IMAGE = `registry.sandbox.invalid/team/app@${DIGEST}`;
@@ -75,7 +77,7 @@ describe('verify over the fake client', () => {
       DELETE_NS,
     ]);
     const result = await verify(request(), { client, nodeRunner, signal: new AbortController().signal, logSink: undefined });
-    expect(result.nodes.map((n) => [n.name, n.verdict, n.detail])).toEqual([
+    expect(result.nodes.map((n) => [n.name, n.verdict, said(n).detail])).toEqual([
       ['w0', 'mirrored', 'served by a mirror'],
       [
         'w1',
@@ -102,7 +104,7 @@ describe('verify over the fake client', () => {
     const result = await verify(request({ parallel: 2, timeoutMs: 20 }), { client, nodeRunner, signal: new AbortController().signal, logSink: undefined });
     clearInterval(watch);
     expect(most).toBe(2);
-    expect(result.nodes.map((n) => n.detail)).toEqual(names.map(() => 'timed out after 20ms'));
+    expect(result.nodes.map((n) => said(n).detail)).toEqual(names.map(() => 'timed out after 20ms'));
     expect(runner.stopped).toHaveLength(5);
   });
 
@@ -118,7 +120,7 @@ describe('verify over the fake client', () => {
       DELETE_NS,
     ]);
     const result = await verify(request({ timeoutMs: 50 }), { client, nodeRunner, signal: new AbortController().signal, logSink: undefined });
-    expect(result.nodes.map((n) => [n.name, n.verdict, n.detail])).toEqual([
+    expect(result.nodes.map((n) => [n.name, n.verdict, said(n).detail])).toEqual([
       ['slow', 'error', 'timed out after 50ms; oc said: Container container-00 is unable to start due to an error: Back-off pulling image "tools"'],
       ['w0', 'mirrored', 'served by a mirror'],
     ]);
@@ -132,7 +134,7 @@ describe('verify over the fake client', () => {
       DELETE_NS,
     ]);
     const result = await verify(request(), { client, nodeRunner, signal: new AbortController().signal, logSink: undefined });
-    expect(result.nodes[0]).toMatchObject({ verdict: 'error', detail: 'could not run the client: spawn /usr/bin/oc EACCES' });
+    expect(said(result.nodes[0]!)).toMatchObject({ verdict: 'error', detail: 'could not run the client: spawn /usr/bin/oc EACCES' });
   });
 
   it('interruption stops the running pods, starts no more, and still deletes the namespace', async () => {
@@ -157,7 +159,7 @@ describe('verify over the fake client', () => {
     controller.abort();
     const result = await running;
     expect(result).toMatchObject({ interrupted: true, namespaceDeleted: true });
-    expect(result.nodes.map((n) => [n.name, n.detail])).toEqual([['a', 'interrupted']]);
+    expect(result.nodes.map((n) => [n.name, said(n).detail])).toEqual([['a', 'interrupted']]);
     expect(runner.stopped.map((c) => c[1])).toEqual(['node/a']);
     expect(nodeRunner.pending()).toEqual([]);
   });
@@ -309,7 +311,8 @@ describe('verify at scale, and the warnings its results bring', () => {
   it('a stale CRI-O config and the engines disagreeing: each a warning', async () => {
     const { client, nodeRunner } = setup([...clusterCalls([nodeItem('stale')]), CREATE_NS, callWith('stale', 'pull', 'both', { result: fixture('node-logs-both/not-reloaded.log') }), DELETE_NS]);
     const result = await verify(request({ engine: 'both' }), { client, nodeRunner, signal: new AbortController().signal, logSink: undefined });
-    expect(result.warnings.filter((w) => w.startsWith('stale: '))).toEqual([
+    expect(result.nodeWarnings.map((w) => w.code)).toEqual(['crio-config-stale', 'engines-disagree']);
+    expect(warningLines(result).filter((w) => w.startsWith('stale: '))).toEqual([
       expect.stringMatching(/^stale: registries\.conf changed after CRI-O last loaded it \(2026-11-30T08:36:47\.000Z > 2026-11-30T06:36:47\.132Z\): CRI-O still pulls by the old one; systemctl reload crio on the node, or find why the MCO did not reload it$/),
       expect.stringMatching(/^stale: podman mirrored from 127\.0\.0\.1:\d+\/mirror\/team\/app@sha256:\w+, CRI-O not-mirrored: CRI-O has not reloaded/),
     ]);
@@ -320,7 +323,8 @@ describe('verify at scale, and the warnings its results bring', () => {
     const { client, nodeRunner } = setup([...clusterCalls([nodeItem('tight')]), CREATE_NS, callWith('tight', 'pull', 'podman', { result: fixture('node-logs-low-disk/tight.log') }), DELETE_NS]);
     const result = await verify(request(), { client, nodeRunner, signal: new AbortController().signal, logSink: undefined });
     expect(result.nodes[0]!.verdict).toBe('mirrored');
-    expect(result.warnings.filter((w) => w.startsWith('tight: '))).toEqual([
+    expect(result.nodeWarnings.map((w) => w.code)).toEqual(['low-disk', 'config-differs']);
+    expect(warningLines(result).filter((w) => w.startsWith('tight: '))).toEqual([
       'tight: only 0.1 GiB of 0.1 GiB free where a pull writes: its manifest was read instead of pulling, so the check adds nothing to the disk (free space on the node to pull)',
       "tight: its registries.conf differs from what the cluster's policies render; the MCO will bring it in line",
     ]);

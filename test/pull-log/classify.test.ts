@@ -1,7 +1,8 @@
 // Error texts copied from real podman runs (shared podman-logs, sandbox captures) and from the
 // containers/image sources listed in vectors/podman-log-lines.json.
 import { describe, expect, it } from 'vitest';
-import { adviceFor, classifyFailure } from '../../src/pull-log/classify.js';
+import { classifyFailure } from '../../src/pull-log/classify.js';
+import { mirrorFailureCode } from '../../src/pull-log/verdict.js';
 
 const cases: [string, string][] = [
   ['reading manifest sha256:2cc6 in 127.0.0.1:32915/not-there/team/app: manifest unknown: manifest unknown', 'manifest-unknown'],
@@ -32,30 +33,16 @@ describe('classifyFailure', () => {
   }
 });
 
-describe('adviceFor', () => {
-  it('tells plain-HTTP mirrors from untrusted certificates', () => {
-    expect(adviceFor('tls', 'http: server gave HTTP response to HTTPS client')).toMatch(/insecureRegistries/);
-    expect(adviceFor('tls', 'x509: certificate signed by unknown authority')).toMatch(/additionalTrustedCA/);
-  });
-  it('says what a blob failure after the manifest means', () => {
-    expect(adviceFor('other', 'parsing image configuration: Error fetching blob: invalid status code from registry 500 (Internal Server Error)')).toMatch(/mirror the image again/);
-  });
-  it('points credentials at the cluster pull secret', () => {
-    expect(adviceFor('unauthorized', '')).toMatch(/openshift-config\/pull-secret/);
-  });
-});
-
-describe('what to do about each failure', () => {
+describe('a mirror failure, read finer where podman\'s words say more', () => {
   it.each([
-    ['manifest-unknown', '', 'the image is not on this mirror: mirror it there (oc mirror, or oc image mirror)'],
-    ['unauthorized', '', 'the mirror needs credentials: add them to the cluster pull secret (openshift-config/pull-secret)'],
-    ['tls', 'http: server gave HTTP response to HTTPS client', 'the mirror speaks plain HTTP: add it to image.config.openshift.io/cluster spec.registrySources.insecureRegistries'],
-    ['tls', 'x509: certificate signed by unknown authority', "the node does not trust the mirror's certificate: add its CA to image.config.openshift.io/cluster spec.additionalTrustedCA"],
-    ['dns', '', 'the node cannot resolve the host: check the mirror host name and the cluster DNS'],
-    ['connection-refused', '', 'nothing listens there: check the mirror host, port and that the registry is running'],
-    ['timeout', '', 'the connection timed out: check firewalls and proxy settings between the node and the registry'],
-    ['blocked', '', 'registries.conf blocks this registry (NeverContactSource or image.config blockedRegistries)'],
-    ['other', 'fetching blob sha256:x: 404', 'the registry served the manifest but not its blobs: mirror the image again'],
-    ['other', 'something else', 'see the raw log (--log-dir) for the full error'],
-  ] as const)('%s (%s)', (reason, message, advice) => expect(adviceFor(reason, message)).toBe(advice));
+    ['tls', 'http: server gave HTTP response to HTTPS client', 'mirror-plain-http'],
+    ['tls', 'x509: certificate signed by unknown authority', 'mirror-tls'],
+    ['other', 'parsing image configuration: Error fetching blob: invalid status code from registry 500 (Internal Server Error)', 'mirror-blob-missing'],
+    ['other', 'fetching blob sha256:x: 404', 'mirror-blob-missing'],
+    [null, 'reading blob sha256:x: 404', 'mirror-blob-missing'],
+    ['other', 'something else', 'mirror-other'],
+    [null, 'something else', 'mirror-other'],
+    ['unauthorized', '', 'mirror-unauthorized'],
+    ['manifest-unknown', 'fetching blob', 'mirror-manifest-unknown'],
+  ] as const)('%s (%s): %s', (reason, message, code) => expect(mirrorFailureCode(reason, message)).toBe(code));
 });

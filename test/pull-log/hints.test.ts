@@ -3,7 +3,10 @@
 // coverage, the cluster proxy, the policies' expectation, how the run ended.
 import { describe, expect, it } from 'vitest';
 import type { Expectation, RunEnd } from '../../src/pull-log/evidence.js';
-import { hintFor, proxyFor } from '../../src/pull-log/hints.js';
+import { clientProblemOf } from '../../src/oc/client-talk.js';
+import { proxyFor } from '../../src/pull-log/hints.js';
+import { type Speaker } from '../../src/report/reasons.js';
+import { said } from '../words.js';
 import type { NodeReport } from '../../src/pull-log/node-output.js';
 import { readPullLog } from '../../src/pull-log/pull-log.js';
 import { decideVerdict } from '../../src/pull-log/verdict.js';
@@ -13,7 +16,7 @@ const IMAGE = 'registry.example.com/team/app@sha256:2cc61de807ab6eb22a0587fb00fd
 const MIRROR = '127.0.0.1:32915';
 // The capture's basic-auth registry (index.json).
 const AUTH = '127.0.0.1:35943';
-const EXITED: RunEnd = { status: 'exited', clientSaid: null, clientName: 'oc', timeoutMs: 300_000 };
+const EXITED: RunEnd = { status: 'exited', clientSaid: null, timeoutMs: 300_000 };
 const COVERED: Expectation = { coveredBy: ['ImageContentSourcePolicy/x'] };
 
 function report(capture: string, exitCode: number, extra: Partial<NodeReport> = {}): NodeReport {
@@ -21,7 +24,7 @@ function report(capture: string, exitCode: number, extra: Partial<NodeReport> = 
   return { podman: '4.3.1', pulls: [{ image: null, presentBefore: false, exitCode, removed: null, log }], crio: [], crioLoadedAt: null, configMtime: null, proxy: null, credentials: {}, registriesConf: [], strayTail: [], disk: null, complete: true, ...extra };
 }
 
-const hint = (r: NodeReport, image = IMAGE, end: RunEnd = EXITED, expectation: Expectation = COVERED) => decideVerdict(image, r, end, expectation).hint;
+const hint = (r: NodeReport, image = IMAGE, end: RunEnd = EXITED, expectation: Expectation = COVERED, speaker: Partial<Speaker> = {}) => said(decideVerdict(image, r, end, expectation), speaker).hint;
 
 describe('mirror-failed: the first mirror failure says what to do', () => {
   it('401 and no credentials for the mirror in the pull secret', () => {
@@ -146,10 +149,10 @@ describe('not-mirrored: why no mirror was tried', () => {
     );
   });
   it('the node lags: its registries.conf does not resolve as the policies do; the advice names the plugin as typed, not the client driven', () => {
-    expect(hint(noEntry, IMAGE, { ...EXITED, clientName: 'kubectl', invokedAs: 'oc icsp' }, { ...COVERED, configMatches: false })).toBe(
+    expect(hint(noEntry, IMAGE, EXITED, { ...COVERED, configMatches: false }, { clientName: 'kubectl', invokedAs: 'oc icsp' })).toBe(
       "the node's registries.conf lags the cluster's policies: let its MachineConfigPool finish the rollout (oc icsp status)",
     );
-    expect(hint(noEntry, IMAGE, { ...EXITED, clientName: 'oc', invokedAs: 'kubectl icsp' }, { ...COVERED, configMatches: false })).toMatch(/\(kubectl icsp status\)$/);
+    expect(hint(noEntry, IMAGE, EXITED, { ...COVERED, configMatches: false }, { clientName: 'oc', invokedAs: 'kubectl icsp' })).toMatch(/\(kubectl icsp status\)$/);
   });
   it('covered, config unknown', () => {
     expect(hint(noEntry)).toBe("check the node's MachineConfig rollout (oc icsp status) and its registries.conf.d drop-ins");
@@ -175,37 +178,38 @@ describe('not-mirrored: why no mirror was tried', () => {
 
 describe('error: the check itself', () => {
   const empty: NodeReport = { podman: null, pulls: [], crio: [], crioLoadedAt: null, configMtime: null, proxy: null, credentials: {}, registriesConf: [], strayTail: [], disk: null, complete: false };
-  const base = { image: IMAGE, report: empty, expectation: COVERED, attempts: [], served: null, source: null, verdict: 'error' as const };
+  // The client's words are classified where they are read (oc/client-talk.ts), as check-node does.
+  const errorHint = (end: RunEnd, r: NodeReport = empty) => said(decideVerdict(IMAGE, r, { ...end, clientProblem: clientProblemOf(end.clientSaid) }, COVERED)).hint;
   it("the debug image cannot be pulled (oc's warning, as the sandbox's oc prints it)", () => {
     const said = 'Container container-00 is unable to start due to an error: Back-off pulling image "registry.redhat.io/rhel9/support-tools" (timed out waiting for the condition)';
-    expect(hintFor({ ...base, end: { ...EXITED, status: 'timed-out', clientSaid: said } })).toBe(
+    expect(errorHint({ ...EXITED, status: 'timed-out', clientSaid: said })).toBe(
       "the node pod's image cannot be pulled: pass --image with a tools image your mirror serves",
     );
   });
   it('forbidden: needs cluster-admin', () => {
     const said = 'cannot create the debug pod on w0: Error from server (Forbidden): pods is forbidden: User "dev" cannot create resource "pods": log in as a cluster administrator';
-    expect(hintFor({ ...base, end: { ...EXITED, status: 'could-not-start', clientSaid: said } })).toBe('log in as a cluster administrator: verify creates a namespace and privileged pods');
+    expect(errorHint({ ...EXITED, status: 'could-not-start', clientSaid: said })).toBe('log in as a cluster administrator: verify creates a namespace and privileged pods');
   });
   it('a plain timeout', () => {
-    expect(hintFor({ ...base, end: { ...EXITED, status: 'timed-out' } })).toMatch(/^the check did not finish in time: raise --timeout/);
+    expect(errorHint({ ...EXITED, status: 'timed-out' })).toMatch(/^the check did not finish in time: raise --timeout/);
   });
   it('podman refused the pull before any source', () => {
     const refused = report('no-matching-entry', 125);
     const r = { ...refused, pulls: [{ ...refused.pulls[0]!, log: { ...refused.pulls[0]!.log, attempts: [] } }] };
-    expect(hintFor({ ...base, report: r, end: EXITED })).toMatch(/^podman refused the pull before trying any source/);
+    expect(errorHint(EXITED, r)).toMatch(/^podman refused the pull before trying any source/);
   });
   it('interrupted: no hint, whatever the client said', () => {
-    expect(hintFor({ ...base, end: { ...EXITED, status: 'interrupted', clientSaid: 'error: forbidden' } })).toBeNull();
+    expect(errorHint({ ...EXITED, status: 'interrupted', clientSaid: 'error: forbidden' })).toBeNull();
   });
   it('a pod that could not be created for another reason; a pod that ended with nothing to read', () => {
-    expect(hintFor({ ...base, end: { ...EXITED, status: 'could-not-start', clientSaid: 'exceeded quota' } })).toBe("the node's pod could not be created: read the reason above");
-    expect(hintFor({ ...base, end: EXITED })).toBe('the node pod ended without a result: rerun with --log-dir and read the log');
+    expect(errorHint({ ...EXITED, status: 'could-not-start', clientSaid: 'exceeded quota' })).toBe("the node's pod could not be created: read the reason above");
+    expect(errorHint(EXITED)).toBe('the node pod ended without a result: rerun with --log-dir and read the log');
     // A pull with no exit code yet is not one podman refused.
     const open = { ...empty, pulls: [{ image: null, presentBefore: null, exitCode: null, removed: null, log: { attempts: [], pulled: false, error: null, registriesFiles: [] } }] };
-    expect(hintFor({ ...base, report: open, end: EXITED })).toBe('the node pod ended without a result: rerun with --log-dir and read the log');
+    expect(errorHint(EXITED, open)).toBe('the node pod ended without a result: rerun with --log-dir and read the log');
   });
   it.each(['ImagePullBackOff', 'ErrImagePull', 'back-off pulling image "x"'])('the pod image cannot be pulled: %s', (said) => {
-    expect(hintFor({ ...base, end: { ...EXITED, status: 'timed-out', clientSaid: said } })).toMatch(/^the node pod's image cannot be pulled/);
+    expect(errorHint({ ...EXITED, status: 'timed-out', clientSaid: said })).toMatch(/^the node pod's image cannot be pulled/);
   });
   it('mirrored: no hint', () => {
     expect(hint(report('mirrored-digest', 0))).toBeNull();

@@ -6,11 +6,14 @@ import type { RunEnd } from '../../src/pull-log/evidence.js';
 import { decideVerdict } from '../../src/pull-log/verdict.js';
 import { applyPullError } from '../../src/pull-log/crio-journal.js';
 import { asCrioReport, crioImagePull } from '../../src/pull-log/crio-pull.js';
+import { said } from '../words.js';
+
+const saidVerdict = (...args: Parameters<typeof decideVerdict>) => said(decideVerdict(...args));
 
 const DIGEST = 'sha256:ed0758f0c3025b18efd9a6be002cb052ea209fee69fabe818979512ae18433c0';
 const IMAGE = `registry.sandbox.invalid/team/app@${DIGEST}`;
 const TAG_IMAGE = 'registry.sandbox.invalid/team/app:v1';
-const END: RunEnd = { status: 'exited', clientSaid: null, clientName: 'oc', timeoutMs: 300_000 };
+const END: RunEnd = { status: 'exited', clientSaid: null, timeoutMs: 300_000 };
 
 function fixture(name: string) {
   const text = readFileSync(`test/fixtures/node-logs/${name}.log`, 'utf8');
@@ -53,7 +56,7 @@ describe('node outputs captured in the sandbox', () => {
       const report = fixture(name);
       expect(report.podman).toBe('4.3.1');
       expect(report.pulls.map((p) => p.presentBefore)).toEqual([false]);
-      const result = decideVerdict(image, report, END);
+      const result = saidVerdict(image, report, END);
       expect(result.verdict).toBe(verdict);
       if (pulledFrom) expect(result.pulledFrom).toContain(pulledFrom);
       else expect(result.pulledFrom).toBeNull();
@@ -64,7 +67,7 @@ describe('node outputs captured in the sandbox', () => {
   }
 
   it('a mirror that answers 401 to a node that has its credentials: no advice to add them', () => {
-    const result = decideVerdict(IMAGE, fixture('digest-quay-missing'), END);
+    const result = saidVerdict(IMAGE, fixture('digest-quay-missing'), END);
     expect(`${result.detail} ${result.hint}`).not.toMatch(/add them to the cluster pull secret/);
   });
 
@@ -88,7 +91,7 @@ describe('node outputs captured in the sandbox', () => {
   it('an older log without image markers is still one pull', () => {
     const legacy = fixture('legacy-digest-mirrored');
     expect(legacy.pulls).toMatchObject([{ image: null, exitCode: 0, removed: 'yes' }]);
-    expect(decideVerdict(IMAGE, legacy, END).verdict).toBe('mirrored');
+    expect(saidVerdict(IMAGE, legacy, END).verdict).toBe('mirrored');
   });
 
   it("carries the node's registries.conf for the diagnosis", () => {
@@ -99,7 +102,7 @@ describe('node outputs captured in the sandbox', () => {
   });
 
   it('marks each attempt as mirror or source', () => {
-    const result = decideVerdict(IMAGE, fixture('digest-missing-credentials'), END);
+    const result = saidVerdict(IMAGE, fixture('digest-missing-credentials'), END);
     expect(result.attempts.map((a) => [a.mirror, a.ok, a.reason])).toEqual([
       [true, false, 'unauthorized'],
       [false, false, 'dns'],
@@ -113,14 +116,14 @@ describe('runs that did not complete', () => {
 
   it('an output cut before the pull result is an error, never a verdict on the mirror', () => {
     const cut = lines.slice(0, lines.findIndex((l) => l.includes('pull-exit')));
-    const result = decideVerdict(IMAGE, readNodeOutput(cut.join('\n')), { ...END, clientSaid: 'non-zero exit code from debug container' });
+    const result = saidVerdict(IMAGE, readNodeOutput(cut.join('\n')), { ...END, clientSaid: 'non-zero exit code from debug container' });
     expect(result.verdict).toBe('error');
     expect(result.detail).toBe('debug pod failed: non-zero exit code from debug container; a mirror had served the image by then');
     expect(result.pulledFrom).toBeNull();
   });
 
   it('a timeout says so, in the words the client last said', () => {
-    const result = decideVerdict(IMAGE, readNodeOutput(''), {
+    const result = saidVerdict(IMAGE, readNodeOutput(''), {
       ...END,
       status: 'timed-out',
       timeoutMs: 90_000,
@@ -133,23 +136,23 @@ describe('runs that did not complete', () => {
   });
 
   it('an interrupted node is interrupted, whatever it printed', () => {
-    expect(decideVerdict(IMAGE, fixture('digest-mirrored'), { ...END, status: 'interrupted' })).toMatchObject({ verdict: 'error', pulledFrom: null, detail: 'interrupted; a mirror had served the image by then' });
+    expect(saidVerdict(IMAGE, fixture('digest-mirrored'), { ...END, status: 'interrupted' })).toMatchObject({ verdict: 'error', pulledFrom: null, detail: 'interrupted; a mirror had served the image by then' });
   });
 
   it('podman failing before any attempt is an error with its message', () => {
     const output = ['::oc-icsp:: section pull', 'Error: credential file is not accessible: stat /var/lib/kubelet/config.json: no such file or directory', '::oc-icsp:: pull-exit 125', '::oc-icsp:: end'];
-    const result = decideVerdict(IMAGE, readNodeOutput(output.join('\n')), END);
+    const result = saidVerdict(IMAGE, readNodeOutput(output.join('\n')), END);
     expect(result).toMatchObject({ verdict: 'error', detail: 'podman could not pull: credential file is not accessible: stat /var/lib/kubelet/config.json: no such file or directory' });
   });
 
   it('a node without podman says so', () => {
     const output = ['::oc-icsp:: section pull', '/bin/sh: 1: podman: not found', '::oc-icsp:: pull-exit 127', '::oc-icsp:: end'];
-    const result = decideVerdict(IMAGE, readNodeOutput(output.join('\n')), END);
+    const result = saidVerdict(IMAGE, readNodeOutput(output.join('\n')), END);
     expect(result).toMatchObject({ verdict: 'error', detail: 'podman could not pull: /bin/sh: 1: podman: not found' });
   });
 
   it('a client that could not start is an error', () => {
-    const result = decideVerdict(IMAGE, readNodeOutput(''), { ...END, status: 'could-not-start', clientSaid: 'could not run the client: spawn oc ENOENT' });
+    const result = saidVerdict(IMAGE, readNodeOutput(''), { ...END, status: 'could-not-start', clientSaid: 'could not run the client: spawn oc ENOENT' });
     expect(result).toMatchObject({ verdict: 'error', detail: 'could not run the client: spawn oc ENOENT' });
   });
 });
@@ -157,12 +160,12 @@ describe('runs that did not complete', () => {
 describe('expectations explain a node that tried no mirror', () => {
   const report = fixture('digest-no-entry');
   it('policy covers it but the node lacks the entry', () => {
-    const result = decideVerdict(IMAGE, report, END, { coveredBy: ['ImageContentSourcePolicy/x', 'ImageDigestMirrorSet/y'] });
+    const result = saidVerdict(IMAGE, report, END, { coveredBy: ['ImageContentSourcePolicy/x', 'ImageDigestMirrorSet/y'] });
     expect(result.detail).toMatch(/^no mirror was tried although ImageContentSourcePolicy\/x, ImageDigestMirrorSet\/y covers it: the node.s registries.conf lags \(see oc get mcp\)/);
-    expect(decideVerdict(IMAGE, report, { ...END, clientName: 'kubectl' }, { coveredBy: ['ImageContentSourcePolicy/x'] }).detail).toMatch(/\(see kubectl get mcp\)/);
+    expect(said(decideVerdict(IMAGE, report, END, { coveredBy: ['ImageContentSourcePolicy/x'] }), { clientName: 'kubectl' }).detail).toMatch(/\(see kubectl get mcp\)/);
   });
   it('tag pull under digest-only mirrors', () => {
-    const result = decideVerdict(TAG_IMAGE, fixture('tag-mirrored'), END, { coveredBy: [], mismatch: { kind: 'tag-pull-digest-mirrors', policies: ['ImageContentSourcePolicy/x'] } });
+    const result = saidVerdict(TAG_IMAGE, fixture('tag-mirrored'), END, { coveredBy: [], mismatch: { kind: 'tag-pull-digest-mirrors', policies: ['ImageContentSourcePolicy/x'] } });
     expect(result.detail).toMatch(/^no mirror was tried: a tag pull, and ImageContentSourcePolicy\/x mirror digest pulls only: pull by digest or add an ImageTagMirrorSet; /);
     expect(result.summary).toMatch(/^no mirror tried \(tag pull\)/);
   });

@@ -6,17 +6,19 @@ import type { NodeReport } from '../../src/pull-log/node-output.js';
 import { readPullLog } from '../../src/pull-log/pull-log.js';
 import { decideVerdict } from '../../src/pull-log/verdict.js';
 import { readReference } from '../reference-data.js';
+import type { Speaker } from '../../src/report/reasons.js';
+import { said } from '../words.js';
 
 const IMAGE = 'registry.example.com/team/app@sha256:2cc61de807ab6eb22a0587fb00fdf82d0627e1739b64b4b63e79cdcfc933ac34';
-const EXITED: RunEnd = { status: 'exited', clientSaid: null, clientName: 'oc', timeoutMs: 300_000 };
+const EXITED: RunEnd = { status: 'exited', clientSaid: null, timeoutMs: 300_000 };
 const COVERED: Expectation = { coveredBy: ['ImageContentSourcePolicy/x'] };
 
 function report(capture: string | null, exitCode: number | null, extra: Partial<NodeReport> = {}): NodeReport {
   const pulls = capture === null ? [] : [{ image: null, presentBefore: false, exitCode, removed: null, log: readPullLog(readReference(`podman-logs/${capture}.stderr`), exitCode) }];
   return { podman: '4.3.1', pulls, crio: [], crioLoadedAt: null, configMtime: null, proxy: null, credentials: {}, registriesConf: [], strayTail: [], disk: null, complete: true, ...extra };
 }
-const verdict = (r: NodeReport, end: RunEnd = EXITED, expectation: Expectation = COVERED) => {
-  const v = decideVerdict(IMAGE, r, end, expectation);
+const verdict = (r: NodeReport, end: RunEnd = EXITED, expectation: Expectation = COVERED, speaker: Partial<Speaker> = {}) => {
+  const v = said(decideVerdict(IMAGE, r, end, expectation), speaker);
   return [v.verdict, v.pulledFrom === null ? null : v.pulledFrom.split('/')[0], v.detail, v.summary];
 };
 
@@ -52,12 +54,13 @@ describe('a check that ended early is an error, saying how', () => {
   it.each([
     ['could not start, with the client\'s words', { ...EXITED, status: 'could-not-start', clientSaid: 'spawn oc ENOENT' }, report(null, null), 'spawn oc ENOENT', 'could not start'],
     ['could not start, silent', { ...EXITED, status: 'could-not-start' }, report(null, null), 'the node pod could not start', 'could not start'],
-    ['timed out, quoting the client by name', { ...EXITED, status: 'timed-out', timeoutMs: 90_000, clientName: 'kubectl', clientSaid: 'Back-off pulling image' }, report(null, null), 'timed out after 1m30s; kubectl said: Back-off pulling image', 'timed out after 1m30s'],
+    ['timed out, quoting the client by name', { ...EXITED, status: 'timed-out', timeoutMs: 90_000, clientSaid: 'Back-off pulling image' }, report(null, null), 'timed out after 1m30s; kubectl said: Back-off pulling image', 'timed out after 1m30s'],
     ['interrupted', { ...EXITED, status: 'interrupted' }, report(null, null), 'interrupted', 'interrupted'],
     ['no pull result, the client\'s words', { ...EXITED, clientSaid: 'error: pod deleted' }, report(null, null), 'debug pod failed: error: pod deleted', 'debug pod failed'],
     ['no pull result, silent', EXITED, report(null, null), 'the debug pod printed no pull result', 'debug pod failed'],
   ] as const)('%s', (_, end, r, detail, summary) => {
-    const [v, from, gotDetail, gotSummary] = verdict(r, end as RunEnd);
+    // Quoted by name: the client the run drove.
+    const [v, from, gotDetail, gotSummary] = verdict(r, end as RunEnd, COVERED, { clientName: 'kubectl' });
     expect([v, from, gotDetail, gotSummary]).toEqual(['error', null, detail, summary]);
   });
 

@@ -52,10 +52,12 @@ const D = `sha256:${'e'.repeat(64)}`;
 const IMAGE = `registry.example.com/team/app@${D}`;
 const attempt = { reference: `mirror.example:5000/team/app@${D}`, mirror: true, ok: true, reason: null, message: null };
 const verify = {
+  clientName: 'oc', invokedAs: 'oc icsp',
   image: IMAGE, images: [IMAGE], picked: false, check: 'pull', strategy: 'oc debug', warnings: ['w'], namespace: null, namespaceDeleted: true, interrupted: false,
+  nodeWarnings: [{ code: 'low-disk', node: 'w0', availableKb: 1, totalKb: 2 }],
   policies: [{ kind: 'ImageContentSourcePolicy', name: 'm', source: 'registry.example.com/team', mirrors: ['mirror.example:5000/team'], pull: 'digest', sourcePolicy: 'AllowContactingSource' }],
   nodes: [{
-    name: 'w0', image: IMAGE, verdict: 'mirrored', pulledFrom: attempt.reference, detail: 'served by a mirror', summary: 'served by a mirror', hint: null, attempts: [attempt],
+    name: 'w0', image: IMAGE, verdict: 'mirrored', pulledFrom: attempt.reference, reason: { code: 'served-by-mirror', failedFirst: [] }, attempts: [attempt],
     config: null, proxy: null, credentials: {}, engines: null, disagreement: null, crioConfig: null, lowDisk: null, durationMs: 1, podman: '4.3.1', imageWasPresent: false, imageRemoved: false,
   }],
   summary: { mirrored: 1, 'mirror-failed': 0, 'not-mirrored': 0, error: 0, skipped: 0 },
@@ -88,7 +90,7 @@ describe('docs/output.md and the documents', () => {
   for (const [kind, render] of Object.entries(documents)) {
     it(`${kind}: its version and kind, and every field documented`, async () => {
       const doc = JSON.parse(await render());
-      expect([doc.apiVersion, doc.kind]).toEqual(['oc-icsp/v1', kind]);
+      expect([doc.apiVersion, doc.kind]).toEqual([kind === 'Verify' ? 'oc-icsp/v2' : 'oc-icsp/v1', kind]);
       const fields = sections.get(kind) ?? [];
       expect(fields.length).toBeGreaterThan(1);
       expect(fields.filter((f) => !has(doc, f))).toEqual([]);

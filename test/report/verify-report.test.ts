@@ -9,6 +9,8 @@ import { fakeRunner } from '../fake-runner.js';
 
 const IMAGE = 'registry.example.com/team/app@sha256:' + 'e'.repeat(64);
 const result: VerifyResult = {
+  clientName: 'oc',
+  invokedAs: 'oc icsp',
   image: IMAGE,
   images: [IMAGE],
   picked: false,
@@ -16,15 +18,16 @@ const result: VerifyResult = {
   strategy: 'oc debug',
   policies: [{ kind: 'ImageContentSourcePolicy', name: 'mirrors', source: 'registry.example.com/team', mirrors: ['mirror.example:5000/team'], pull: 'digest', sourcePolicy: 'AllowContactingSource' }],
   warnings: [],
+  nodeWarnings: [],
   nodes: [
     {
-      name: 'worker-0', verdict: 'mirrored', pulledFrom: `mirror.example:5000/team/app@sha256:${'e'.repeat(64)}`, detail: 'served by a mirror', durationMs: 412,
+      name: 'worker-0', verdict: 'mirrored', pulledFrom: `mirror.example:5000/team/app@sha256:${'e'.repeat(64)}`, reason: { code: 'served-by-mirror', failedFirst: [] }, durationMs: 412,
       attempts: [{ reference: `mirror.example:5000/team/app@sha256:${'e'.repeat(64)}`, mirror: true, ok: true, reason: null, message: null }],
-      podman: '4.3.1', imageWasPresent: false, imageRemoved: true, image: IMAGE, summary: 'served by a mirror', hint: null, config: null, proxy: null, credentials: {}, engines: null, disagreement: null, crioConfig: null, lowDisk: null,
+      podman: '4.3.1', imageWasPresent: false, imageRemoved: true, image: IMAGE, config: null, proxy: null, credentials: {}, engines: null, disagreement: null, crioConfig: null, lowDisk: null,
     },
     {
-      name: 'worker-1', verdict: 'skipped', pulledFrom: null, detail: 'node is not Ready: Kubelet stopped posting node status.', summary: 'not Ready', durationMs: 0,
-      attempts: [], podman: null, imageWasPresent: null, imageRemoved: false, image: IMAGE, hint: null, config: null, proxy: null, credentials: {},
+      name: 'worker-1', verdict: 'skipped', pulledFrom: null, reason: { code: 'node-not-ready', why: 'Kubelet stopped posting node status.' }, durationMs: 0,
+      attempts: [], podman: null, imageWasPresent: null, imageRemoved: false, image: IMAGE, config: null, proxy: null, credentials: {},
       engines: null, disagreement: null, crioConfig: null, lowDisk: null,
     },
   ],
@@ -61,8 +64,7 @@ describe('verify report', () => {
         {
           ...result.nodes[1]!,
           verdict: 'mirror-failed' as const,
-          summary: 'manifest-unknown on mirror, source: dns',
-          hint: 'mirror.example:5000: the image is not on this mirror: mirror it there (oc mirror, or oc image mirror)',
+          reason: { code: 'mirror-manifest-unknown' as const, mirror: 'mirror.example:5000', mirrors: 1, source: 'dns' as const, credentials: null, proxy: null },
         },
       ],
     };
@@ -95,16 +97,16 @@ describe('verify report', () => {
   });
   it('json: one document, the contract fields', async () => {
     const doc = JSON.parse(await renderVerify(result, 'json'));
-    expect(doc).toEqual({ apiVersion: 'oc-icsp/v1', kind: 'Verify', ...(verifyDocument(result) as object) });
-    expect(Object.keys(doc)).toEqual(['apiVersion', 'kind', 'image', 'images', 'picked', 'check', 'strategy', 'policies', 'warnings', 'nodes', 'summary']);
+    expect(doc).toEqual({ apiVersion: 'oc-icsp/v2', kind: 'Verify', ...(verifyDocument(result) as object) });
+    expect(Object.keys(doc)).toEqual(['apiVersion', 'kind', 'image', 'images', 'picked', 'check', 'strategy', 'policies', 'warnings', 'nodeWarnings', 'nodes', 'summary']);
     expect(Object.keys(doc.nodes[0])).toEqual([
-      'name', 'image', 'verdict', 'pulledFrom', 'attempts', 'detail', 'hint', 'config', 'proxy', 'credentials', 'engines', 'disagreement', 'crioConfig',
+      'name', 'image', 'verdict', 'code', 'reason', 'pulledFrom', 'attempts', 'detail', 'hint', 'config', 'proxy', 'credentials', 'engines', 'disagreement', 'crioConfig',
       'lowDisk', 'durationMs', 'podman', 'imageWasPresent', 'imageRemoved',
     ]);
   });
   it('yaml: the same document', async () => {
     const { parse } = await import('yaml');
-    expect(parse(await renderVerify(result, 'yaml'))).toEqual({ apiVersion: 'oc-icsp/v1', kind: 'Verify', ...(verifyDocument(result) as object) });
+    expect(parse(await renderVerify(result, 'yaml'))).toEqual({ apiVersion: 'oc-icsp/v2', kind: 'Verify', ...(verifyDocument(result) as object) });
   });
   it('header and summary lines for stderr', () => {
     expect(policyHeader(result)).toEqual([
@@ -188,19 +190,19 @@ describe('dry-run plan', () => {
 
 describe('grouped', () => {
   it('one row per outcome, findings first, names folded', async () => {
-    const n = (name: string, verdict: 'mirrored' | 'mirror-failed', summary: string) => ({
+    const failed = { code: 'mirror-manifest-unknown' as const, mirror: 'mirror.example:5000', mirrors: 1, source: 'dns' as const, credentials: null, proxy: null };
+    const n = (name: string, verdict: 'mirrored' | 'mirror-failed') => ({
       ...result.nodes[0]!,
       name,
       verdict,
-      summary,
+      reason: verdict === 'mirrored' ? result.nodes[0]!.reason : failed,
       pulledFrom: verdict === 'mirrored' ? result.nodes[0]!.pulledFrom : null,
-      hint: verdict === 'mirrored' ? null : 'mirror it there',
     });
     const nodes = [
-      ...Array.from({ length: 197 }, (_, i) => n(`worker-${i}`, 'mirrored', 'served by a mirror')),
-      n('infra-1', 'mirrored', 'served by a mirror'),
-      n('worker-197', 'mirror-failed', 'manifest-unknown on mirror, source: dns'),
-      n('worker-199', 'mirror-failed', 'manifest-unknown on mirror, source: dns'),
+      ...Array.from({ length: 197 }, (_, i) => n(`worker-${i}`, 'mirrored')),
+      n('infra-1', 'mirrored'),
+      n('worker-197', 'mirror-failed'),
+      n('worker-199', 'mirror-failed'),
     ];
     const text = await renderVerify({ ...result, nodes }, 'table', plain, undefined, true);
     expect(text.split('\n')).toEqual([
@@ -208,7 +210,7 @@ describe('grouped', () => {
       'mirror-failed   2       -                              manifest-unknown on mirror, source: dns   worker-[197,199]',
       'mirrored        198     mirror.example:5000/team/app   served by a mirror                        infra-1, worker-[0-196]',
       '',
-      'worker-[197,199]: mirror it there',
+      'worker-[197,199]: mirror.example:5000: the image is not on this mirror: mirror it there (oc mirror, or oc image mirror)',
       '',
     ]);
   });

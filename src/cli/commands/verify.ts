@@ -135,7 +135,7 @@ export async function runVerify(invocation: VerifyInvocation, io: Io): Promise<n
     });
     spinner?.stop();
     if (table) io.err(`${report.policyHeader(result).join('\n')}\n`);
-    for (const warning of result.warnings) io.err(`warning: ${warning}\n`);
+    for (const warning of report.warningLines(result)) io.err(`warning: ${warning}\n`);
     if (result.interrupted) {
       io.err(`interrupted${result.namespaceDeleted ? `: namespace ${result.namespace} removed` : ''}\n`);
       return EXIT.interrupted;

@@ -1,0 +1,8 @@
+// A verdict with its reason's words, as the report says them (report/reasons.ts): the tests that
+// decide verdicts assert on the words a user reads.
+import type { Reason } from '../src/pull-log/evidence.js';
+import { reasonWords, type ReasonWords, type Speaker } from '../src/report/reasons.js';
+
+export const OC: Speaker = { clientName: 'oc', invokedAs: 'oc icsp' };
+
+export const said = <V extends { reason: Reason }>(v: V, speaker: Partial<Speaker> = {}): V & ReasonWords => ({ ...v, ...reasonWords(v.reason, { ...OC, ...speaker }) });
