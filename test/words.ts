@@ -1,8 +1,14 @@
 // A verdict with its reason's words, as the report says them (report/reasons.ts): the tests that
 // decide verdicts assert on the words a user reads.
+import type { Warning } from '../src/app/warnings.js';
 import type { Reason } from '../src/pull-log/evidence.js';
+import { warningWords } from '../src/report/warning-words.js';
 import { reasonWords, type ReasonWords, type Speaker } from '../src/report/reasons.js';
 
 export const OC: Speaker = { clientName: 'oc', invokedAs: 'oc icsp' };
 
 export const said = <V extends { reason: Reason }>(v: V, speaker: Partial<Speaker> = {}): V & ReasonWords => ({ ...v, ...reasonWords(v.reason, { ...OC, ...speaker }) });
+
+/** A warning, or each of a list, in the words verify prints. */
+export const warned = (w: Warning, speaker: Partial<Speaker> = {}): string => warningWords(w, { ...OC, ...speaker });
+export const warnedAll = (ws: Warning[], speaker: Partial<Speaker> = {}): string[] => ws.map((w) => warned(w, speaker));

@@ -12,6 +12,7 @@ import { decideVerdict } from '../pull-log/verdict.js';
 import type { ImageReference } from '../registries/reference.js';
 import type { RegistriesConf } from '../registries/registries-conf.js';
 import { type ConfigComparison, compareNodeConfig } from './node-config.js';
+import type { Warning } from './warnings.js';
 
 export interface ProxyReport {
   used: boolean;
@@ -87,7 +88,7 @@ export interface NodeCheckContext {
   rolloutPending: string | null;
   log: LogSink | undefined;
   /** A problem that is not the node's verdict, but must be said (the log file failed). */
-  warn(text: string): void;
+  warn(warning: Warning): void;
 }
 
 export function startNodeCheck(node: string, context: NodeCheckContext): NodeCheck {
@@ -103,7 +104,7 @@ export function startNodeCheck(node: string, context: NodeCheckContext): NodeChe
     },
     async finish(end) {
       const logError = await log?.close();
-      if (logError) context.warn(`${node}: its --log-dir file is incomplete: ${logError.message}`);
+      if (logError) context.warn({ code: 'log-file-incomplete', node, error: logError.message });
       const report = reader.result();
       const runEnd = { status: end.status, clientSaid: end.clientSaid, clientProblem: clientProblemOf(end.clientSaid), timeoutMs: context.timeoutMs };
       const crioConfig = crioConfigState(report);

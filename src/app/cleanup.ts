@@ -3,6 +3,7 @@
 import type { Client } from '../oc/client.js';
 import { deleteRunNamespace, listRunNamespaces, namespaceContents, type RunNamespace } from '../oc/leftovers.js';
 import { type Outcome, outcomeOf } from './outcome.js';
+import type { Warning } from './warnings.js';
 
 export const LEFTOVER_AGE_MS = 3_600_000;
 
@@ -35,7 +36,7 @@ export async function cleanup(client: Client, request: CleanupRequest): Promise<
 }
 
 /** verify's warning: leftovers older than an hour, and the command that removes them. */
-export async function leftoverWarning(client: Client, invokedAs = `${client.name} icsp`, now = new Date()): Promise<string | null> {
+export async function leftoverWarning(client: Client, now = new Date()): Promise<Warning | null> {
   let all: RunNamespace[];
   try {
     all = await listRunNamespaces(client.runner);
@@ -44,7 +45,7 @@ export async function leftoverWarning(client: Client, invokedAs = `${client.name
   }
   const old = all.filter((n) => (age(n, now) ?? 0) >= LEFTOVER_AGE_MS);
   if (old.length === 0) return null;
-  return `${old.length} namespace(s) of earlier oc icsp runs are over an hour old (${old.map((n) => n.name).join(', ')}): remove them with \`${invokedAs} cleanup\``;
+  return { code: 'leftover-namespaces', namespaces: old.map((n) => n.name) };
 }
 
 function age(ns: RunNamespace, now: Date): number | null {

@@ -1,7 +1,7 @@
 // Which policies cover an image, and what that means before any node is asked.
 import { type MirrorRule, rulesCovering, type SourcePolicy } from '../registries/policies.js';
 import type { Expectation } from '../pull-log/evidence.js';
-import { mismatchWords } from '../pull-log/expectation-words.js';
+import type { Warning } from './warnings.js';
 import { type ImageReference, isDigested, pullString } from '../registries/reference.js';
 
 /** One policy entry, as `list` and verify's header show it. */
@@ -40,10 +40,10 @@ export function expectationFor(rules: MirrorRule[], ref: ImageReference): Expect
   return { coveredBy: [], mismatch: { kind: digested ? 'digest-pull-tag-mirrors' : 'tag-pull-digest-mirrors', policies: names(covering) } };
 }
 
-export function mirrorWarnings(rules: MirrorRule[], ref: ImageReference): string[] {
-  const expectation = expectationFor(rules, ref);
-  const mismatch = mismatchWords(expectation);
-  if (mismatch) return [`${pullString(ref)}: ${mismatch}`];
-  if (expectation.coveredBy.length === 0) return [`no ImageContentSourcePolicy, ImageDigestMirrorSet or ImageTagMirrorSet covers ${pullString(ref)}: nodes pull it from its source`];
+export function mirrorWarnings(rules: MirrorRule[], ref: ImageReference): Warning[] {
+  const { coveredBy, mismatch } = expectationFor(rules, ref);
+  const image = pullString(ref);
+  if (mismatch) return [mismatch.kind === 'tag-pull-digest-mirrors' ? { code: mismatch.kind, image, policies: mismatch.policies } : { code: mismatch.kind, image, policies: mismatch.policies }];
+  if (coveredBy.length === 0) return [{ code: 'image-not-covered', image }];
   return [];
 }

@@ -2,6 +2,7 @@
 // about before any pod starts.
 import type { ClusterNode } from '../oc/cluster.js';
 import type { LabelSelector, MachineConfigPool } from '../oc/machine-config.js';
+import type { Warning } from './warnings.js';
 
 /**
  * Whether a pool's node selector selects the node: matchLabels and matchExpressions, as
@@ -38,17 +39,12 @@ export function pendingRollout(node: ClusterNode): string | null {
   return `${node.currentConfig} -> ${node.desiredConfig}`;
 }
 
-export function poolWarnings(pools: MachineConfigPool[], invokedAs: string): string[] {
-  const warnings: string[] = [];
+export function poolWarnings(pools: MachineConfigPool[]): Warning[] {
+  const warnings: Warning[] = [];
   for (const p of pools) {
-    if (p.degraded?.status) {
-      warnings.push(`MachineConfigPool ${p.name} is degraded${p.degraded.message ? `: ${p.degraded.message}` : ''}; its nodes may keep an old registries.conf (${invokedAs} status)`);
-    } else if (p.updating?.status) {
-      warnings.push(
-        `MachineConfigPool ${p.name} is still updating (${p.updatedMachineCount}/${p.machineCount} machines updated): nodes may not have the latest mirror configuration yet (${invokedAs} status)`,
-      );
-    }
-    if (p.paused) warnings.push(`MachineConfigPool ${p.name} is paused: policy changes do not reach its nodes until it is unpaused`);
+    if (p.degraded?.status) warnings.push({ code: 'pool-degraded', pool: p.name, message: p.degraded.message });
+    else if (p.updating?.status) warnings.push({ code: 'pool-updating', pool: p.name, updated: p.updatedMachineCount, machines: p.machineCount });
+    if (p.paused) warnings.push({ code: 'pool-paused', pool: p.name });
   }
   return warnings;
 }

@@ -11,13 +11,14 @@ import { type CheckChoice, type CheckMode, checkModeFor, type Engine, SCALE_THRE
 import type { PolicySet } from '../registries/policies.js';
 import { parseReference, pullString, referenceName, wasNormalized } from '../registries/reference.js';
 import { leftoverWarning } from './cleanup.js';
-import { type Disagreement, type ImageCheck, type LogSinkFactory, type NodeCheck, type NodeResult, resultWithoutRun, startNodeCheck } from './check-node.js';
+import { type ImageCheck, type LogSinkFactory, type NodeCheck, type NodeResult, resultWithoutRun, startNodeCheck } from './check-node.js';
 import { readClusterPolicies } from './cluster-policies.js';
 import { clusterConf, sourcesOf } from './node-config.js';
 import { pickImages } from './pick-images.js';
 import { expectationFor, mirrorWarnings, type PolicyRow, policyRows } from './policy-summary.js';
 import { pendingRollout, poolOf, poolWarnings } from './rollout.js';
 import { type Outcome, outcomeOf } from './outcome.js';
+import type { NodeWarning, Warning } from './warnings.js';
 
 export interface VerifyRequest {
   /** The images to check; none: the ones the cluster runs that a mirror policy covers. */
@@ -58,9 +59,8 @@ export interface VerifyResult {
   /** The images were picked from the cluster's running pods (no IMAGE given). */
   picked: boolean;
   policies: PolicyRow[];
-  warnings: string[];
-  /** What a node showed beside its verdict, as codes (report/reasons.ts words them). */
-  nodeWarnings: NodeWarning[];
+  /** What is said beside the verdicts, as codes (report/warning-words.ts words them), in order. */
+  warnings: Warning[];
   nodes: NodeResult[];
   summary: Record<Verdict, number>;
   namespace: string | null;
@@ -68,16 +68,9 @@ export interface VerifyResult {
   interrupted: boolean;
 }
 
-/** Something a node showed that is not its verdict, but must be said. */
-export type NodeWarning =
-  | { code: 'crio-config-stale'; node: string; loadedAt: string; fileChangedAt: string }
-  | { code: 'engines-disagree'; node: string; disagreement: Disagreement; crioConfig: NodeResult['crioConfig'] }
-  | { code: 'low-disk'; node: string; availableKb: number; totalKb: number }
-  | { code: 'config-differs'; node: string; image: string | null };
-
 interface Preparation {
   checks: ImageCheck[];
-  warnings: string[];
+  warnings: Warning[];
   nodes: ClusterNode[];
   policies: PolicySet;
   /** Mirror repositories whose credentials each node's pull secret is asked about. */
@@ -86,7 +79,7 @@ interface Preparation {
 
 /** What every verify does before any pod: the session, nodes, policies, pools, warnings. */
 async function prepare(request: VerifyRequest, client: Client, invokedAs = `${client.name} icsp`, nodeRunner?: NodeRunner): Promise<Preparation> {
-  const warnings: string[] = [];
+  const warnings: Warning[] = [];
   // Independent reads at once (each is a client process); a failure is reported in this order,
   // so a session that has expired says so first. The node runner starts its own reads beside them.
   nodeRunner?.prepare?.();
@@ -94,7 +87,7 @@ async function prepare(request: VerifyRequest, client: Client, invokedAs = `${cl
     client.whoAmI(),
     listNodes(client.runner, request.selector),
     readClusterPolicies(client.runner),
-    leftoverWarning(client, invokedAs),
+    leftoverWarning(client),
     listMachineConfigPools(client.runner),
   ] as const);
   const nodes = selectNodes(listed, request.nodeNames, client.name);
@@ -105,14 +98,14 @@ async function prepare(request: VerifyRequest, client: Client, invokedAs = `${cl
       throw new UserError(`no running pod uses an image that a mirror policy covers: name an IMAGE (${invokedAs} verify IMAGE)`);
     }
     images = picked.map((p) => p.image);
-    for (const p of picked) warnings.push(`checking ${p.image} (runs in ${p.seenIn}) for ${p.source}`);
+    for (const p of picked) warnings.push({ code: 'image-picked', image: p.image, seenIn: p.seenIn, source: p.source });
   }
   const expected = clusterConf(policies);
   const repositories = new Set<string>();
   const checks = images.map((text): ImageCheck => {
     const ref = parseReference(text);
     const image = pullString(ref);
-    if (wasNormalized(text, ref)) warnings.push(`${text} is pulled as ${image}`);
+    if (wasNormalized(text, ref)) warnings.push({ code: 'image-normalized', typed: text, pulled: image });
     warnings.push(...mirrorWarnings(policies.rules, ref));
     if (expected) {
       // Repositories and their hosts: a pull secret may key credentials by either.
@@ -128,7 +121,7 @@ async function prepare(request: VerifyRequest, client: Client, invokedAs = `${cl
   if (leftovers) warnings.push(leftovers);
   // Only the pools of the nodes being checked.
   const ours = new Set(nodes.map((n) => poolOf(n, pools)?.name).filter(Boolean));
-  warnings.push(...poolWarnings(pools.filter((p) => ours.has(p.name)), invokedAs));
+  warnings.push(...poolWarnings(pools.filter((p) => ours.has(p.name))));
   return { checks, warnings, nodes, policies, repositories: [...repositories] };
 }
 
@@ -183,11 +176,7 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
   const engine = request.engine ?? 'podman';
   const check = checkModeFor(engine, request.check, ready.length);
   if (request.check === 'auto' && ready.length > SCALE_THRESHOLD) {
-    warnings.push(
-      check === 'manifest'
-        ? `${ready.length} nodes: reading manifests only (--check manifest): blob failures after the manifest are not seen; --check pull to pull`
-        : `${ready.length} nodes: --engine ${engine} pulls on every node (CRI-O has no manifest-only read); --engine podman --check manifest writes nothing to nodes`,
-    );
+    warnings.push(check === 'manifest' ? { code: 'manifest-only-at-scale', nodes: ready.length } : { code: 'crio-pulls-at-scale', nodes: ready.length, engine });
   }
   const running = new Map<string, NodeCheck>();
   let done = 0;
@@ -209,7 +198,7 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
         expected,
         rolloutPending: pendingRollout(byName.get(node)!),
         log: openLog(deps.logSink, node, warnings),
-        warn: (text) => warnings.push(text),
+        warn: (warning) => warnings.push(warning),
       });
       running.set(node, check);
       return check;
@@ -233,7 +222,6 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
     picked: request.images.length === 0,
     policies: dedupe(checks.flatMap((c) => policyRows(policies.rules, c.ref))),
     warnings,
-    nodeWarnings: [],
     nodes: [],
     summary: { mirrored: 0, 'mirror-failed': 0, 'not-mirrored': 0, error: 0, skipped: 0 },
     namespace: outcome.namespace,
@@ -246,9 +234,9 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
       result.summary[nodeResult.verdict] += 1;
     }
   }
-  result.nodeWarnings = result.nodes.flatMap((n) => nodeWarnings(n, result.images.length > 1));
+  warnings.push(...result.nodes.flatMap((n) => nodeWarnings(n, result.images.length > 1)));
   if (outcome.namespace && !outcome.cleanedUp) {
-    warnings.push(`could not delete namespace ${outcome.namespace}: run \`${client.name} delete namespace ${outcome.namespace}\``);
+    warnings.push({ code: 'namespace-left', namespace: outcome.namespace });
   }
   return result;
 }
@@ -270,12 +258,12 @@ function dedupe(rows: PolicyRow[]): PolicyRow[] {
 }
 
 // A log file that cannot be opened costs that node its log, never its check.
-function openLog(factory: LogSinkFactory | undefined, node: string, warnings: string[]) {
+function openLog(factory: LogSinkFactory | undefined, node: string, warnings: Warning[]) {
   if (!factory) return undefined;
   try {
     return factory(node);
   } catch (error) {
-    warnings.push(`${node}: no --log-dir file: ${(error as Error).message}`);
+    warnings.push({ code: 'log-file-failed', node, error: (error as Error).message });
     return undefined;
   }
 }

@@ -15,7 +15,7 @@ import { deleteDaemonSetsArgs, runNamespaceName, runObjectsManifest, TOOLS_IMAGE
 import { DaemonSetFollow } from './daemonset-follow.js';
 import { fallbackDebugImage } from './kubectl-pod.js';
 import { CREATE_FROM_STDIN, deleteNamespaceArgs, NamespaceLifecycle, newRunId } from './namespace.js';
-import type { NodeRunner, PlannedCall } from './node-runner.js';
+import type { NodeRunner, PlannedCall, RunnerNotice } from './node-runner.js';
 import type { OcRunner } from './runner.js';
 
 export interface DaemonSetOptions {
@@ -71,7 +71,7 @@ export function daemonSetRunner(oc: OcRunner, options: DaemonSetOptions): NodeRu
  */
 interface ChosenImage {
   image: string;
-  notices: string[];
+  notices: RunnerNotice[];
 }
 
 async function podImage(oc: OcRunner, options: DaemonSetOptions): Promise<ChosenImage> {
@@ -80,5 +80,5 @@ async function podImage(oc: OcRunner, options: DaemonSetOptions): Promise<Chosen
   const image = found.exitCode === 0 ? found.stdout.trim() : '';
   if (image) return { image, notices: [] };
   const fallback = await fallbackDebugImage(oc);
-  return { image: fallback, notices: [`no openshift/tools image stream: the DaemonSet uses ${fallback}, as oc debug would; pass --image where it is not mirrored`] };
+  return { image: fallback, notices: [{ code: 'no-tools-image-stream', image: fallback }] };
 }

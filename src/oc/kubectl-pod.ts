@@ -92,7 +92,7 @@ export function kubectlPodStrategy(kubectl: OcRunner, image: string | undefined)
   const podImage = () => (image ? Promise.resolve(image) : (fallback ??= fallbackDebugImage(kubectl)));
   return {
     name: 'kubectl pods',
-    notices: image ? [] : ['kubectl has no default node-debug image: using the support-tools image oc debug would (rhel8 up to OpenShift 4.15, rhel9 from 4.16); pass --image where it is not mirrored'],
+    notices: image ? [] : [{ code: 'kubectl-default-image' }],
     start: (node, namespace, command, handlers) => deferred(podImage().then((chosen) => runNodePod(kubectl, { node, namespace, image: chosen, command }, handlers))),
     plan(node, namespace, command): PlannedCall[] {
       const pod = `${node.replaceAll('.', '')}-icsp-<generated>`;

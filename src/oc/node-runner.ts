@@ -40,8 +40,15 @@ export interface NodeRunOutcome {
   /** Everything the run created is gone (or on its way: deletion was accepted). */
   cleanedUp: boolean;
   /** What the user should know about how the nodes were reached (a default image, say). */
-  notices: string[];
+  notices: RunnerNotice[];
 }
+
+/**
+ * How the nodes' pods got their image, where the user should know: kubectl has no default debug
+ * image (the support-tools one oc would use is taken); the cluster has no openshift/tools image
+ * stream (the DaemonSet takes the support-tools image).
+ */
+export type RunnerNotice = { code: 'kubectl-default-image' } | { code: 'no-tools-image-stream'; image: string };
 
 /** One client call of a run, for --dry-run. `node` is null for the run's own setup and teardown. */
 export interface PlannedCall {
@@ -75,7 +82,7 @@ export interface NodeRunner {
 /** What differs between ways of running one pod per node. */
 export interface PodStrategy {
   readonly name: string;
-  readonly notices: string[];
+  readonly notices: RunnerNotice[];
   start(node: string, namespace: string, command: string[], handlers: StreamHandlers): RunningProcess;
   plan(node: string, namespace: string, command: string[]): PlannedCall[];
 }

@@ -5,7 +5,6 @@ import { formatDuration } from '../durations.js';
 import { coveredWords, mismatchWords } from '../pull-log/expectation-words.js';
 import type { FailureReason } from '../pull-log/classify.js';
 import type { Disagreement, NodeResult } from '../app/check-node.js';
-import type { NodeWarning } from '../app/verify.js';
 import type { MirrorFailure, MirrorFailureCode, NoMirror, NoMirrorCode, Reason, ReasonCode, RunFailure, SourceOutcome } from '../pull-log/evidence.js';
 
 /** Who is speaking to the user: the client quoted, and the plugin as they started it. */
@@ -174,22 +173,6 @@ export function disagreementWords({ code, podman, crio }: Disagreement, config: 
     return `${what}: CRI-O has not reloaded registries.conf since it changed (${config?.fileChangedAt} > ${config?.loadedAt}): systemctl reload crio, or find why the MCO did not`;
   }
   return `${what}: compare their attempts (-o json); CRI-O uses the cluster proxy, the global pull secret only, and no short names`;
-}
-
-const gib = (kb: number) => (kb / 1048576).toFixed(1);
-
-/** A node's warning, in the words verify prints on stderr (after `warning: `). */
-export function nodeWarningWords(w: NodeWarning): string {
-  switch (w.code) {
-    case 'crio-config-stale':
-      return `${w.node}: registries.conf changed after CRI-O last loaded it (${w.fileChangedAt} > ${w.loadedAt}): CRI-O still pulls by the old one; systemctl reload crio on the node, or find why the MCO did not reload it`;
-    case 'engines-disagree':
-      return `${w.node}: ${disagreementWords(w.disagreement, w.crioConfig)}`;
-    case 'low-disk':
-      return `${w.node}: only ${gib(w.availableKb)} GiB of ${gib(w.totalKb)} GiB free where a pull writes: its manifest was read instead of pulling, so the check adds nothing to the disk (free space on the node to pull)`;
-    case 'config-differs':
-      return `${w.node}: its registries.conf differs from what the cluster's policies render${w.image ? ` (for ${w.image})` : ''}; the MCO will bring it in line`;
-  }
 }
 
 /** Every reason code, as the catalogue has them (README's table is held to this list). */

@@ -4,7 +4,8 @@ import type { Verdict } from '../pull-log/evidence.js';
 import { type Paint, plain } from './colors.js';
 import { isDocumentFormat, type OutputFormat, renderDocument } from './document.js';
 import { foldNames } from './fold.js';
-import { disagreementWords, nodeWarningWords, type ReasonWords, reasonWords, type Speaker } from './reasons.js';
+import { disagreementWords, type ReasonWords, reasonWords, type Speaker } from './reasons.js';
+import { warningWords } from './warning-words.js';
 import { fitRows, fits, renderTable } from './table.js';
 
 const VERDICT_COLOR: Record<Verdict, Parameters<Paint>[1]> = {
@@ -25,7 +26,8 @@ export function verifyDocument(result: VerifyResult): unknown {
     strategy: result.strategy,
     policies: result.policies,
     warnings: warningLines(result),
-    nodeWarnings: result.nodeWarnings.map((w) => ({ ...w, message: nodeWarningWords(w) })),
+    // The same warnings as codes, in the same order, each with its words.
+    warningReasons: result.warnings.map((w) => ({ ...w, message: warningWords(w, speaker) })),
     nodes: result.nodes.map((n) => ({
       name: n.name,
       image: n.image,
@@ -57,9 +59,10 @@ type WordedNode = VerifyResult['nodes'][number] & ReasonWords;
 const speakerOf = (result: VerifyResult): Speaker => ({ clientName: result.clientName, invokedAs: result.invokedAs });
 const worded = (result: VerifyResult): WordedNode[] => result.nodes.map((n) => ({ ...n, ...reasonWords(n.reason, speakerOf(result)) }));
 
-/** The warnings to print on stderr: the cluster's, then each node's, in words. */
+/** The warnings to print on stderr, in words, in the order they were found. */
 export function warningLines(result: VerifyResult): string[] {
-  return [...result.warnings, ...result.nodeWarnings.map((w) => nodeWarningWords(w))];
+  const speaker = speakerOf(result);
+  return result.warnings.map((w) => warningWords(w, speaker));
 }
 
 /**

@@ -7,7 +7,7 @@ import type { Engine } from '../../src/pull-log/engines.js';
 import { parseReference } from '../../src/registries/reference.js';
 import { readPolicies } from '../../src/registries/policies.js';
 import { clusterConf } from '../../src/app/node-config.js';
-import { said } from '../words.js';
+import { said, warned } from '../words.js';
 import { disagreementWords } from '../../src/report/reasons.js';
 
 const IMAGE = 'registry.sandbox.invalid/team/app@sha256:ed0758f0c3025b18efd9a6be002cb052ea209fee69fabe818979512ae18433c0';
@@ -20,7 +20,7 @@ function check(node: string, engine: Engine, over: Partial<NodeCheckContext> = {
   const context: NodeCheckContext = {
     images: [{ image: IMAGE, ref: parseReference(IMAGE), expectation: { coveredBy: ['ImageContentSourcePolicy/sandbox'] } }],
     engine, clientName: 'oc', invokedAs: 'oc icsp', timeoutMs: 60_000, expected: null, rolloutPending: null, log: undefined,
-    warn: (t) => warnings.push(t),
+    warn: (w) => warnings.push(warned(w)),
     ...over,
   };
   const sink = startNodeCheck(node, context);

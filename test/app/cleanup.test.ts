@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { cleanup, cleanupOutcome, leftoverWarning } from '../../src/app/cleanup.js';
 import { openClient } from '../../src/oc/client.js';
 import { type Expected, fakeRunner } from '../fake-runner.js';
+import { warned } from '../words.js';
 
 const NAMESPACES = readFileSync('test/fixtures/cluster/leftover-namespaces.json', 'utf8');
 const CONTENTS = readFileSync('test/fixtures/cluster/leftover-contents.txt', 'utf8');
@@ -42,12 +43,12 @@ describe('cleanup', () => {
 
 describe("verify's leftover warning", () => {
   it('an hour old or more: how many, which, and the command as the user typed the plugin', async () => {
-    expect(await leftoverWarning(openClient('oc', fakeRunner([LIST])), 'kubectl icsp', hours(1))).toBe(
+    expect(warned((await leftoverWarning(openClient('oc', fakeRunner([LIST])), hours(1)))!, { invokedAs: 'kubectl icsp' })).toBe(
       `1 namespace(s) of earlier oc icsp runs are over an hour old (${NS}): remove them with \`kubectl icsp cleanup\``,
     );
   });
   it('younger, or the list refused: no warning', async () => {
-    expect(await leftoverWarning(openClient('oc', fakeRunner([LIST])), 'oc icsp', hours(0.99))).toBeNull();
-    expect(await leftoverWarning(openClient('oc', fakeRunner([{ ...LIST, result: { exitCode: 1, stderr: 'Error from server (Forbidden)' } }])), 'oc icsp', hours(5))).toBeNull();
+    expect(await leftoverWarning(openClient('oc', fakeRunner([LIST])), hours(0.99))).toBeNull();
+    expect(await leftoverWarning(openClient('oc', fakeRunner([{ ...LIST, result: { exitCode: 1, stderr: 'Error from server (Forbidden)' } }])), hours(5))).toBeNull();
   });
 });

@@ -9,6 +9,7 @@ import type { LabelSelector, MachineConfigPool } from '../../src/oc/machine-conf
 import { readPolicies } from '../../src/registries/policies.js';
 import { parseReference } from '../../src/registries/reference.js';
 import { renderRegistriesConf } from '../../src/registries/render.js';
+import { warnedAll } from '../words.js';
 
 const D = `sha256:${'a'.repeat(64)}`;
 const icsp = {
@@ -145,20 +146,19 @@ describe('pools and rollout', () => {
     expect(poolOf(node({ other: '' }, 'a', 'a'), [pool('worker', { 'node-role.kubernetes.io/worker': '' })])).toBeNull();
   });
   it('a degraded pool without a message; a pool neither updating nor degraded says nothing', () => {
-    expect(poolWarnings([pool('infra', {}, { degraded: { status: true, message: null }, updating: { status: true, message: 'x' } })], 'kubectl icsp')).toEqual([
+    expect(warnedAll(poolWarnings([pool('infra', {}, { degraded: { status: true, message: null }, updating: { status: true, message: 'x' } })]), { invokedAs: 'kubectl icsp' })).toEqual([
       'MachineConfigPool infra is degraded; its nodes may keep an old registries.conf (kubectl icsp status)',
     ]);
-    expect(poolWarnings([pool('worker', {}, { degraded: null, updating: null })], 'oc icsp')).toEqual([]);
+    expect(poolWarnings([pool('worker', {}, { degraded: null, updating: null })])).toEqual([]);
   });
   it('warnings: updating, degraded, paused', () => {
     expect(
-      poolWarnings(
-        [
+      warnedAll(
+        poolWarnings([
           pool('worker', {}, { updating: { status: true, message: null }, updatedMachineCount: 1 }),
           pool('infra', {}, { degraded: { status: true, message: 'Node n is reporting: "unexpected on-disk state"' } }),
           pool('edge', {}, { paused: true }),
-        ],
-        'oc icsp',
+        ]),
       ),
     ).toEqual([
       'MachineConfigPool worker is still updating (1/3 machines updated): nodes may not have the latest mirror configuration yet (oc icsp status)',

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { expectationFor, mirrorWarnings, policyRows } from '../../src/app/policy-summary.js';
 import { readPolicies } from '../../src/registries/policies.js';
 import { parseReference } from '../../src/registries/reference.js';
+import { warnedAll } from '../words.js';
 
 const D = `sha256:${'a'.repeat(64)}`;
 const icsp = (name: string, entries: { source: string; mirrors: string[] }[]) => ({ apiVersion: 'operator.openshift.io/v1alpha1', kind: 'ImageContentSourcePolicy', metadata: { name }, spec: { repositoryDigestMirrors: entries } });
@@ -35,7 +36,7 @@ describe('mirrorWarnings', () => {
     ['q.io/team/app:1', ['q.io/team/app:1: a tag pull, and ImageContentSourcePolicy/a, ImageContentSourcePolicy/b mirror digest pulls only: pull by digest or add an ImageTagMirrorSet']],
     [`q.io/ops/db@${D}`, [`q.io/ops/db@${D}: only ImageTagMirrorSets cover it (ImageTagMirrorSet/tags) and they serve tag pulls only`]],
     [`elsewhere.io/x@${D}`, [`no ImageContentSourcePolicy, ImageDigestMirrorSet or ImageTagMirrorSet covers elsewhere.io/x@${D}: nodes pull it from its source`]],
-  ])('%s', (image, warnings) => expect(mirrorWarnings(rules, ref(image))).toEqual(warnings));
+  ])('%s', (image, warnings) => expect(warnedAll(mirrorWarnings(rules, ref(image)))).toEqual(warnings));
 });
 
 describe('policyRows', () => {

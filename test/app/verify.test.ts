@@ -173,7 +173,7 @@ describe('verify over the fake client', () => {
     ]);
     const result = await verify(request(), { client, nodeRunner, signal: new AbortController().signal, logSink: undefined });
     expect(result.namespaceDeleted).toBe(false);
-    expect(result.warnings).toContain(`could not delete namespace ${NS}: run \`oc delete namespace ${NS}\``);
+    expect(warningLines(result)).toContain(`could not delete namespace ${NS}: run \`oc delete namespace ${NS}\``);
   });
 
   it('a log file that cannot be opened costs that node its log, not its check', async () => {
@@ -183,7 +183,7 @@ describe('verify over the fake client', () => {
     };
     const result = await verify(request(), { client, nodeRunner, signal: new AbortController().signal, logSink });
     expect(result.nodes[0]!.verdict).toBe('mirrored');
-    expect(result.warnings).toContain('w0: no --log-dir file: /logs/w0.log is a symbolic link: not followed');
+    expect(warningLines(result)).toContain('w0: no --log-dir file: /logs/w0.log is a symbolic link: not followed');
   });
 
   it('--dry-run lists the calls and creates nothing', async () => {
@@ -215,7 +215,7 @@ describe('verify: images, nodes and outcomes', () => {
     const result = await verify(request({ images: [] }), { client, nodeRunner, signal: new AbortController().signal, logSink: undefined });
     expect(result.images).toEqual([IMAGE]);
     expect(result.picked).toBe(true);
-    expect(result.warnings).toContain(`checking ${IMAGE} (runs in shop/web-1) for registry.sandbox.invalid/team`);
+    expect(warningLines(result)).toContain(`checking ${IMAGE} (runs in shop/web-1) for registry.sandbox.invalid/team`);
     expect(verifyOutcome(result)).toBe('clean');
   });
 
@@ -240,7 +240,7 @@ describe('verify: images, nodes and outcomes', () => {
       DELETE_NS,
     ]);
     const result = await verify(request({ images: [tag] }), { client, nodeRunner, signal: new AbortController().signal, logSink: undefined });
-    expect(result.warnings[0]).toBe(`${tag}: a tag pull, and ImageContentSourcePolicy/sandbox-mirrors mirror digest pulls only: pull by digest or add an ImageTagMirrorSet`);
+    expect(warningLines(result)[0]).toBe(`${tag}: a tag pull, and ImageContentSourcePolicy/sandbox-mirrors mirror digest pulls only: pull by digest or add an ImageTagMirrorSet`);
     expect(verifyOutcome(result)).toBe('findings');
   });
 
@@ -266,7 +266,7 @@ describe('verify: images, nodes and outcomes', () => {
     ], '/usr/bin/kubectl');
     const client = openClient('kubectl', runner);
     const result = await verify(request(), { client, nodeRunner: client.nodeRunner({ image: undefined }), signal: new AbortController().signal, logSink: undefined });
-    expect(result.warnings).toContain('kubectl has no default node-debug image: using the support-tools image oc debug would (rhel8 up to OpenShift 4.15, rhel9 from 4.16); pass --image where it is not mirrored');
+    expect(warningLines(result)).toContain('kubectl has no default node-debug image: using the support-tools image oc debug would (rhel8 up to OpenShift 4.15, rhel9 from 4.16); pass --image where it is not mirrored');
     expect(result.nodes[0]).toMatchObject({ verdict: 'error' });
   });
 });
@@ -288,7 +288,7 @@ describe('verify at scale, and the warnings its results bring', () => {
     const progress: string[] = [];
     const result = await verify(request({ check: 'auto', parallel: 26 }), { client, nodeRunner, signal: new AbortController().signal, logSink: undefined, onNodeDone: (d, t) => void progress.push(`${d}/${t}`) });
     expect(result.check).toBe('manifest');
-    expect(result.warnings).toContain('26 nodes: reading manifests only (--check manifest): blob failures after the manifest are not seen; --check pull to pull');
+    expect(warningLines(result)).toContain('26 nodes: reading manifests only (--check manifest): blob failures after the manifest are not seen; --check pull to pull');
     expect(progress[0]).toBe('0/26');
     expect(progress.at(-1)).toBe('26/26');
     expect(progress).toHaveLength(27);
@@ -298,20 +298,20 @@ describe('verify at scale, and the warnings its results bring', () => {
     const { client, nodeRunner } = setup([...clusterCalls(many.map((n) => nodeItem(n))), CREATE_NS, ...many.map((n) => callWith(n, 'pull', 'crictl', { result: captured('digest-mirrored') })), DELETE_NS]);
     const result = await verify(request({ check: 'auto', engine: 'crictl', parallel: 26 }), { client, nodeRunner, signal: new AbortController().signal, logSink: undefined });
     expect(result.check).toBe('pull');
-    expect(result.warnings).toContain('26 nodes: --engine crictl pulls on every node (CRI-O has no manifest-only read); --engine podman --check manifest writes nothing to nodes');
+    expect(warningLines(result)).toContain('26 nodes: --engine crictl pulls on every node (CRI-O has no manifest-only read); --engine podman --check manifest writes nothing to nodes');
   });
 
   it('25 nodes or fewer with --check auto: pulls, no such warning', async () => {
     const { client, nodeRunner } = setup([...clusterCalls([nodeItem('w0')]), CREATE_NS, callWith('w0', 'pull', 'podman', { result: captured('digest-mirrored') }), DELETE_NS]);
     const result = await verify(request({ check: 'auto' }), { client, nodeRunner, signal: new AbortController().signal, logSink: undefined });
     expect(result.check).toBe('pull');
-    expect(result.warnings.filter((w) => /nodes: /.test(w))).toEqual([]);
+    expect(warningLines(result).filter((w) => /nodes: /.test(w))).toEqual([]);
   });
 
   it('a stale CRI-O config and the engines disagreeing: each a warning', async () => {
     const { client, nodeRunner } = setup([...clusterCalls([nodeItem('stale')]), CREATE_NS, callWith('stale', 'pull', 'both', { result: fixture('node-logs-both/not-reloaded.log') }), DELETE_NS]);
     const result = await verify(request({ engine: 'both' }), { client, nodeRunner, signal: new AbortController().signal, logSink: undefined });
-    expect(result.nodeWarnings.map((w) => w.code)).toEqual(['crio-config-stale', 'engines-disagree']);
+    expect(result.warnings.filter((w) => 'node' in w && w.node === 'stale').map((w) => w.code)).toEqual(['crio-config-stale', 'engines-disagree']);
     expect(warningLines(result).filter((w) => w.startsWith('stale: '))).toEqual([
       expect.stringMatching(/^stale: registries\.conf changed after CRI-O last loaded it \(2026-11-30T08:36:47\.000Z > 2026-11-30T06:36:47\.132Z\): CRI-O still pulls by the old one; systemctl reload crio on the node, or find why the MCO did not reload it$/),
       expect.stringMatching(/^stale: podman mirrored from 127\.0\.0\.1:\d+\/mirror\/team\/app@sha256:\w+, CRI-O not-mirrored: CRI-O has not reloaded/),
@@ -323,7 +323,7 @@ describe('verify at scale, and the warnings its results bring', () => {
     const { client, nodeRunner } = setup([...clusterCalls([nodeItem('tight')]), CREATE_NS, callWith('tight', 'pull', 'podman', { result: fixture('node-logs-low-disk/tight.log') }), DELETE_NS]);
     const result = await verify(request(), { client, nodeRunner, signal: new AbortController().signal, logSink: undefined });
     expect(result.nodes[0]!.verdict).toBe('mirrored');
-    expect(result.nodeWarnings.map((w) => w.code)).toEqual(['low-disk', 'config-differs']);
+    expect(result.warnings.filter((w) => 'node' in w && w.node === 'tight').map((w) => w.code)).toEqual(['low-disk', 'config-differs']);
     expect(warningLines(result).filter((w) => w.startsWith('tight: '))).toEqual([
       'tight: only 0.1 GiB of 0.1 GiB free where a pull writes: its manifest was read instead of pulling, so the check adds nothing to the disk (free space on the node to pull)',
       "tight: its registries.conf differs from what the cluster's policies render; the MCO will bring it in line",

@@ -31,7 +31,7 @@ interface Doc {
     pulledFrom: string | null;
     attempts: { reference: string; mirror: boolean; reason: string | null }[];
     engines: Record<string, { verdict: string; pulledFrom: string | null }> | null;
-    disagreement: string | null;
+    disagreement: { code: string; message: string } | null;
     crioConfig: { stale: boolean } | null;
   }[];
 }
@@ -63,7 +63,8 @@ describe.skipIf(!canRunSandbox)('--engine both', () => {
     });
     expect(node.verdict).toBe('not-mirrored');
     expect(node.crioConfig!.stale).toBe(true);
-    expect(node.disagreement).toMatch(/^podman mirrored from .*, CRI-O not-mirrored: CRI-O has not reloaded registries\.conf since it changed/);
+    expect(node.disagreement!.code).toBe('crio-not-reloaded');
+    expect(node.disagreement!.message).toMatch(/^podman mirrored from .*, CRI-O not-mirrored: CRI-O has not reloaded registries\.conf since it changed/);
     expect(d.nodes.find((n) => n.name === 'in-sync')).toMatchObject({ disagreement: null, crioConfig: { stale: false } });
     expect(d.warnings.some((w) => w.startsWith('not-reloaded: registries.conf changed after CRI-O last loaded it'))).toBe(true);
   });

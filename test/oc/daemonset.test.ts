@@ -216,7 +216,7 @@ describe('a DaemonSet run, its calls and its log routing', () => {
       ]),
     ).toEqual({
       image: RHEL8_NODE_DEBUG_IMAGE,
-      notices: [`no openshift/tools image stream: the DaemonSet uses ${RHEL8_NODE_DEBUG_IMAGE}, as oc debug would; pass --image where it is not mirrored`],
+      notices: [{ code: 'no-tools-image-stream', image: RHEL8_NODE_DEBUG_IMAGE }],
     });
   });
 

@@ -140,7 +140,7 @@ describe('node pod for the kubectl path', () => {
   it('without --image it says which image it uses; the plan is create, watch, follow, delete', () => {
     const kubectl = fakeRunner([], '/usr/bin/kubectl');
     expect(kubectlPodStrategy(kubectl, undefined).notices).toEqual([
-      'kubectl has no default node-debug image: using the support-tools image oc debug would (rhel8 up to OpenShift 4.15, rhel9 from 4.16); pass --image where it is not mirrored',
+      { code: 'kubectl-default-image' },
     ]);
     expect(kubectlPodStrategy(kubectl, 'm.io/tools:1').notices).toEqual([]);
     const plan = kubectlPodStrategy(kubectl, 'm.io/tools:1').plan('w0', 'ns', ['true']);

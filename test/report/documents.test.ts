@@ -53,8 +53,8 @@ const IMAGE = `registry.example.com/team/app@${D}`;
 const attempt = { reference: `mirror.example:5000/team/app@${D}`, mirror: true, ok: true, reason: null, message: null };
 const verify = {
   clientName: 'oc', invokedAs: 'oc icsp',
-  image: IMAGE, images: [IMAGE], picked: false, check: 'pull', strategy: 'oc debug', warnings: ['w'], namespace: null, namespaceDeleted: true, interrupted: false,
-  nodeWarnings: [{ code: 'low-disk', node: 'w0', availableKb: 1, totalKb: 2 }],
+  image: IMAGE, images: [IMAGE], picked: false, check: 'pull', strategy: 'oc debug', namespace: null, namespaceDeleted: true, interrupted: false,
+  warnings: [{ code: 'low-disk', node: 'w0', availableKb: 1, totalKb: 2 }],
   policies: [{ kind: 'ImageContentSourcePolicy', name: 'm', source: 'registry.example.com/team', mirrors: ['mirror.example:5000/team'], pull: 'digest', sourcePolicy: 'AllowContactingSource' }],
   nodes: [{
     name: 'w0', image: IMAGE, verdict: 'mirrored', pulledFrom: attempt.reference, reason: { code: 'served-by-mirror', failedFirst: [] }, attempts: [attempt],

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { clientProblemOf } from '../../src/oc/client-talk.js';
 import { MIRROR_FAILURE_CODES, type MirrorFailure, type Reason } from '../../src/pull-log/evidence.js';
 import { REASON_CODES, reasonWords } from '../../src/report/reasons.js';
+import { WARNING_CODES } from '../../src/report/warning-words.js';
 import { OC } from '../words.js';
 
 const failure = (code: MirrorFailure['code'], extra: Partial<MirrorFailure> = {}): MirrorFailure => ({ code, mirror: 'm.example:5000', mirrors: 1, source: 'not-tried', credentials: null, proxy: null, ...extra });
@@ -69,15 +70,17 @@ describe("the README's table of reason codes", () => {
   it('an example of every code', () => expect(examples.map((r) => r.code).sort()).toEqual([...REASON_CODES].sort()));
   const readme = readFileSync('README.md', 'utf8');
   const table = readme.slice(readme.indexOf('### Reason codes'));
-  const rows = new Set([...table.matchAll(/^\| `([a-z-]+)` \|/gm)].map((m) => m[1]!));
+  const rows = new Set([...table.matchAll(/^\| `([a-z-]+)`(?:, `([a-z-]+)`)? \|/gm)].flatMap((m) => [m[1]!, ...(m[2] ? [m[2]] : [])]));
   it.each(examples.map((r) => [r.code, r] as const))('%s: has words, and a row in the README', (code, reason) => {
     const words = reasonWords(reason, OC);
     expect(words.detail.length).toBeGreaterThan(0);
     expect(words.summary.length).toBeGreaterThan(0);
     expect(rows.has(code)).toBe(true);
   });
+  const disagreements = ['crio-not-reloaded', 'engines-differ'];
+  it.each([...WARNING_CODES, ...disagreements])('warning %s: a row in the README', (code) => expect(rows.has(code)).toBe(true));
   it('and no row for a code that does not exist', () => {
-    const nodeWarnings = ['crio-config-stale', 'engines-disagree', 'low-disk', 'config-differs', 'crio-not-reloaded', 'engines-differ'];
-    expect([...rows].filter((r) => !(REASON_CODES as readonly string[]).includes(r) && !nodeWarnings.includes(r))).toEqual([]);
+    const known = new Set<string>([...REASON_CODES, ...WARNING_CODES, ...disagreements]);
+    expect([...rows].filter((r) => !known.has(r))).toEqual([]);
   });
 });

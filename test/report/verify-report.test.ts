@@ -18,7 +18,6 @@ const result: VerifyResult = {
   strategy: 'oc debug',
   policies: [{ kind: 'ImageContentSourcePolicy', name: 'mirrors', source: 'registry.example.com/team', mirrors: ['mirror.example:5000/team'], pull: 'digest', sourcePolicy: 'AllowContactingSource' }],
   warnings: [],
-  nodeWarnings: [],
   nodes: [
     {
       name: 'worker-0', verdict: 'mirrored', pulledFrom: `mirror.example:5000/team/app@sha256:${'e'.repeat(64)}`, reason: { code: 'served-by-mirror', failedFirst: [] }, durationMs: 412,
@@ -98,7 +97,7 @@ describe('verify report', () => {
   it('json: one document, the contract fields', async () => {
     const doc = JSON.parse(await renderVerify(result, 'json'));
     expect(doc).toEqual({ apiVersion: 'oc-icsp/v2', kind: 'Verify', ...(verifyDocument(result) as object) });
-    expect(Object.keys(doc)).toEqual(['apiVersion', 'kind', 'image', 'images', 'picked', 'check', 'strategy', 'policies', 'warnings', 'nodeWarnings', 'nodes', 'summary']);
+    expect(Object.keys(doc)).toEqual(['apiVersion', 'kind', 'image', 'images', 'picked', 'check', 'strategy', 'policies', 'warnings', 'warningReasons', 'nodes', 'summary']);
     expect(Object.keys(doc.nodes[0])).toEqual([
       'name', 'image', 'verdict', 'code', 'reason', 'pulledFrom', 'attempts', 'detail', 'hint', 'config', 'proxy', 'credentials', 'engines', 'disagreement', 'crioConfig',
       'lowDisk', 'durationMs', 'podman', 'imageWasPresent', 'imageRemoved',

@@ -1,0 +1,34 @@
+// What verify says beside the verdicts, as codes with fields: report/warning-words.ts makes the
+// words (`warning: ...` on stderr, `warnings[]` in the document) from one catalogue keyed by code.
+import type { RunnerNotice } from '../oc/node-runner.js';
+import type { Disagreement, NodeResult } from './check-node.js';
+
+export type Warning =
+  // Before any pod: the images, the policies, the pools, earlier runs.
+  | { code: 'image-picked'; image: string; seenIn: string; source: string }
+  | { code: 'image-normalized'; typed: string; pulled: string }
+  | { code: 'tag-pull-digest-mirrors'; image: string; policies: string[] }
+  | { code: 'digest-pull-tag-mirrors'; image: string; policies: string[] }
+  | { code: 'image-not-covered'; image: string }
+  | { code: 'leftover-namespaces'; namespaces: string[] }
+  | { code: 'pool-degraded'; pool: string; message: string | null }
+  | { code: 'pool-updating'; pool: string; updated: number; machines: number }
+  | { code: 'pool-paused'; pool: string }
+  // How the run goes.
+  | { code: 'manifest-only-at-scale'; nodes: number }
+  | { code: 'crio-pulls-at-scale'; nodes: number; engine: string }
+  | RunnerNotice
+  | { code: 'log-file-failed'; node: string; error: string }
+  | { code: 'log-file-incomplete'; node: string; error: string }
+  | { code: 'namespace-left'; namespace: string }
+  // What a node showed beside its verdict.
+  | NodeWarning;
+
+/** Something a node showed that is not its verdict, but must be said. */
+export type NodeWarning =
+  | { code: 'crio-config-stale'; node: string; loadedAt: string; fileChangedAt: string }
+  | { code: 'engines-disagree'; node: string; disagreement: Disagreement; crioConfig: NodeResult['crioConfig'] }
+  | { code: 'low-disk'; node: string; availableKb: number; totalKb: number }
+  | { code: 'config-differs'; node: string; image: string | null };
+
+export type WarningCode = Warning['code'];
