@@ -4,7 +4,7 @@
 export default {
   testRunner: 'vitest',
   vitest: { configFile: 'vitest.unit.config.ts' },
-  mutate: ['src/oc/**/*.ts', 'src/app/**/*.ts', 'src/pull-log/**/*.ts'],
+  mutate: ['src/oc/**/*.ts', 'src/app/**/*.ts', 'src/pull-log/**/*.ts', 'src/node-check/**/*.ts'],
   // A static mutant (a module-level constant) needs every test re-run: slow, and rarely telling.
   ignoreStatic: true,
   coverageAnalysis: 'perTest',

@@ -1,47 +1,33 @@
 // One node's check, as the node runner drives it: its lines go through the readers (and to
-// its log file); its end becomes a verdict per image, with the node's own configuration
-// compared against the cluster's.
-import type { NodeEnd, NodeSink } from '../oc/node-runner.js';
-import type { Expectation, NodeVerdict } from '../pull-log/evidence.js';
-import { proxyFor, hostOf } from '../pull-log/hints.js';
+// its log file); its end becomes a verdict per image, with each node fact's result for it.
 import { clientProblemOf } from '../oc/client-talk.js';
-import { asCrioReport } from '../pull-log/crio-pull.js';
-import { NodeOutputReader, type NodeReport, pullOf } from '../pull-log/node-output.js';
+import type { NodeEnd, NodeSink } from '../oc/node-runner.js';
+import type { ImageBase } from '../node-check/fact.js';
+import { ALL_FACTS, type FactWarning, type NodeFacts, type RawFacts } from '../node-check/facts/index.js';
+import { evidenceOf, NodeOutputReader } from '../node-check/node-output.js';
+import { asCrioEvidence } from '../pull-log/crio-pull.js';
 import { type Engine, ENGINES } from '../pull-log/engines.js';
+import { type Expectation, type NodeVerdict, pullOf, type RunEnd } from '../pull-log/evidence.js';
 import { decideVerdict } from '../pull-log/verdict.js';
 import type { ImageReference } from '../registries/reference.js';
 import type { RegistriesConf } from '../registries/registries-conf.js';
-import { type ConfigComparison, compareNodeConfig } from './node-config.js';
 import type { Warning } from './warnings.js';
-
-export interface ProxyReport {
-  used: boolean;
-  httpsProxy: string | null;
-  noProxy: string | null;
-  /** Mirrors this node reaches through the proxy (not in NO_PROXY). */
-  mirrorsThroughProxy: string[];
-}
 
 export interface NodeResult extends NodeVerdict {
   name: string;
   image: string;
+  /** Each node fact's result for this image (node-check/facts/). */
+  facts: NodeFacts;
+  /** What the facts say of the node beside its verdict. */
+  factWarnings: FactWarning[];
   durationMs: number;
-  podman: string | null;
   /** The image was in the node's storage before the check (so it was left there). */
   imageWasPresent: boolean | null;
   /** The check removed the image it pulled. */
   imageRemoved: boolean;
-  config: ConfigComparison | null;
-  proxy: ProxyReport | null;
-  /** Mirror repositories asked about: does the node pull secret hold credentials for them (no secrets). */
-  credentials: Record<string, boolean>;
   /** --engine both: what each engine did, and why they may differ. */
   engines: Partial<Record<'podman' | 'crictl', EngineOutcome>> | null;
   disagreement: Disagreement | null;
-  /** registries.conf against what CRI-O last loaded; stale: the files changed after. */
-  crioConfig: { loadedAt: string; fileChangedAt: string; stale: boolean } | null;
-  /** Too little free space to pull: the node's manifest was read instead (KiB). */
-  lowDisk: { availableKb: number; totalKb: number } | null;
 }
 
 export interface EngineOutcome {
@@ -106,83 +92,59 @@ export function startNodeCheck(node: string, context: NodeCheckContext): NodeChe
       const logError = await log?.close();
       if (logError) context.warn({ code: 'log-file-incomplete', node, error: logError.message });
       const report = reader.result();
-      const runEnd = { status: end.status, clientSaid: end.clientSaid, clientProblem: clientProblemOf(end.clientSaid), timeoutMs: context.timeoutMs };
-      const crioConfig = crioConfigState(report);
+      const runEnd: RunEnd = { status: end.status, clientSaid: end.clientSaid, clientProblem: clientProblemOf(end.clientSaid), timeoutMs: context.timeoutMs };
+      const evidence = evidenceOf(report);
+      const severalImages = context.images.length > 1;
       return context.images.map(({ image, ref, expectation }) => {
-        const config = compareNodeConfig(report.registriesConf, context.expected, ref);
-        const expect = { ...expectation, rolloutPending: context.rolloutPending, configMatches: config?.matchesCluster ?? null };
-        const podman = !ENGINES[context.engine].podman ? null : decideVerdict(image, report, runEnd, expect);
-        const crio = !ENGINES[context.engine].crio ? null : decideVerdict(image, asCrioReport(report), runEnd, expect);
+        const base: ImageBase = { node, image, ref, expected: context.expected, severalImages };
+        // What the policies expect, then what the node's facts add (its registries.conf resolving otherwise, say).
+        const expect = { ...expectation, rolloutPending: context.rolloutPending, ...factExpectations(report.facts, base) };
+        const podman = !ENGINES[context.engine].podman ? null : decideVerdict(image, evidence, runEnd, expect);
+        const crio = !ENGINES[context.engine].crio ? null : decideVerdict(image, asCrioEvidence(evidence, report.crio), runEnd, expect);
         // CRI-O's verdict is what workloads get; podman's is kept beside it when both ran.
         const verdict = (crio ?? podman)!;
+        const { facts, warnings } = factResults(report.facts, { ...base, verdict });
         const pull = pullOf(report, image);
         return {
           name: node,
           image,
           ...verdict,
+          facts,
+          factWarnings: warnings,
           durationMs: end.durationMs,
-          podman: report.podman,
           imageWasPresent: pull?.presentBefore ?? null,
           imageRemoved: pull?.removed === 'yes',
-          config,
-          proxy: proxyReport(report, verdict.attempts.filter((a) => a.mirror).map((a) => hostOf(a.reference))),
-          credentials: report.credentials,
           engines: podman && crio ? { podman: pick(podman), crictl: pick(crio) } : null,
-          disagreement: podman && crio ? disagreement(podman, crio, crioConfig) : null,
-          crioConfig,
-          lowDisk: report.disk?.low ? { availableKb: report.disk.availableKb, totalKb: report.disk.totalKb } : null,
+          disagreement: podman && crio ? disagreement(podman, crio, facts.crioConfig?.stale ?? false) : null,
         };
       });
     },
   };
 }
 
+function factExpectations(raw: RawFacts, image: ImageBase): Partial<Expectation> {
+  return Object.assign({}, ...ALL_FACTS.map((f) => f.expectation?.(raw[f.key], image) ?? {}));
+}
+
+/** Each fact's result for one image, and the warnings they give. */
+function factResults(raw: RawFacts, image: Parameters<(typeof ALL_FACTS)[number]['result']>[1]): { facts: NodeFacts; warnings: FactWarning[] } {
+  const facts = Object.fromEntries(ALL_FACTS.map((f) => [f.key, f.result(raw[f.key], image)])) as NodeFacts;
+  const warnings = ALL_FACTS.flatMap((f) => f.warnings?.(facts[f.key], image) ?? []);
+  return { facts, warnings };
+}
+
 const pick = (v: NodeVerdict): EngineOutcome => ({ verdict: v.verdict, pulledFrom: v.pulledFrom });
 
-function crioConfigState(report: NodeReport): NodeResult['crioConfig'] {
-  if (report.configMtime === null || report.crioLoadedAt === null) return null;
-  const loaded = Date.parse(report.crioLoadedAt.replace(' ', 'T'));
-  if (Number.isNaN(loaded)) return null;
-  const changed = report.configMtime * 1000;
-  return { loadedAt: new Date(loaded).toISOString(), fileChangedAt: new Date(changed).toISOString(), stale: changed > loaded };
-}
-
 /** Whether podman (the files now) and CRI-O (what it loaded) pulled differently, and the likely why. */
-function disagreement(podman: NodeVerdict, crio: NodeVerdict, config: NodeResult['crioConfig']): Disagreement | null {
+function disagreement(podman: NodeVerdict, crio: NodeVerdict, crioStale: boolean): Disagreement | null {
   if (podman.verdict === crio.verdict && podman.pulledFrom === crio.pulledFrom) return null;
-  return { code: config?.stale ? 'crio-not-reloaded' : 'engines-differ', podman: pick(podman), crio: pick(crio) };
+  return { code: crioStale ? 'crio-not-reloaded' : 'engines-differ', podman: pick(podman), crio: pick(crio) };
 }
 
-function proxyReport(report: NodeReport, mirrorHosts: string[]): ProxyReport | null {
-  if (!report.proxy) return null;
-  const httpsProxy = report.proxy.HTTPS_PROXY || report.proxy.HTTP_PROXY || null;
-  return {
-    used: httpsProxy !== null,
-    httpsProxy,
-    noProxy: report.proxy.NO_PROXY || null,
-    mirrorsThroughProxy: [...new Set(mirrorHosts.filter((h) => proxyFor(report.proxy, h) !== null))],
-  };
-}
-
-/** A node that was not checked: it is not Ready (why: the node's own words). */
-export function resultWithoutRun(name: string, image: string, why: string): NodeResult {
-  return {
-    name,
-    image,
-    verdict: 'skipped',
-    pulledFrom: null,
-    attempts: [],
-    reason: { code: 'node-not-ready', why },
-    durationMs: 0,
-    podman: null,
-    imageWasPresent: null,
-    imageRemoved: false,
-    config: null,
-    proxy: null,
-    credentials: {},
-    engines: null,
-    disagreement: null,
-    crioConfig: null,
-    lowDisk: null,
-  };
+/** A node that was not checked: it is not Ready (why: the node's own words). Its facts are those of a node that said nothing. */
+export function resultWithoutRun(name: string, image: string, ref: ImageReference, why: string): NodeResult {
+  const verdict: NodeVerdict = { verdict: 'skipped', pulledFrom: null, attempts: [], reason: { code: 'node-not-ready', why } };
+  const silent = new NodeOutputReader().result().facts;
+  const { facts } = factResults(silent, { node: name, image, ref, expected: null, severalImages: false, verdict });
+  return { name, image, ...verdict, facts, factWarnings: [], durationMs: 0, imageWasPresent: null, imageRemoved: false, engines: null, disagreement: null };
 }

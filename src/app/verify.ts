@@ -169,7 +169,7 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
 
   const results = new Map<string, NodeResult[]>();
   for (const node of nodes.filter((n) => !n.ready)) {
-    results.set(node.name, checks.map((c) => resultWithoutRun(node.name, c.image, node.notReadyReason ?? 'unknown')));
+    results.set(node.name, checks.map((c) => resultWithoutRun(node.name, c.image, c.ref, node.notReadyReason ?? 'unknown')));
   }
   const ready = nodes.filter((n) => n.ready);
   const byName = new Map(ready.map((n) => [n.name, n]));
@@ -234,7 +234,7 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
       result.summary[nodeResult.verdict] += 1;
     }
   }
-  warnings.push(...result.nodes.flatMap((n) => nodeWarnings(n, result.images.length > 1)));
+  warnings.push(...result.nodes.flatMap(nodeWarnings));
   if (outcome.namespace && !outcome.cleanedUp) {
     warnings.push({ code: 'namespace-left', namespace: outcome.namespace });
   }
@@ -242,14 +242,10 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
 }
 
 
-function nodeWarnings(n: NodeResult, severalImages: boolean): NodeWarning[] {
-  const node = n.name;
-  const found: NodeWarning[] = [];
-  if (n.crioConfig?.stale) found.push({ code: 'crio-config-stale', node, loadedAt: n.crioConfig.loadedAt, fileChangedAt: n.crioConfig.fileChangedAt });
-  if (n.disagreement) found.push({ code: 'engines-disagree', node, disagreement: n.disagreement, crioConfig: n.crioConfig });
-  if (n.lowDisk) found.push({ code: 'low-disk', node, ...n.lowDisk });
-  if (n.verdict === 'mirrored' && n.config?.matchesCluster === false) found.push({ code: 'config-differs', node, image: severalImages ? n.image : null });
-  return found;
+/** What the node's facts say beside its verdict, then whether its engines disagreed. */
+function nodeWarnings(n: NodeResult): NodeWarning[] {
+  const disagreed: NodeWarning[] = n.disagreement ? [{ code: 'engines-disagree', node: n.name, disagreement: n.disagreement, crioConfig: n.facts.crioConfig }] : [];
+  return [...n.factWarnings, ...disagreed];
 }
 
 function dedupe(rows: PolicyRow[]): PolicyRow[] {
@@ -282,6 +278,6 @@ function selectNodes(nodes: ClusterNode[], names: string[] | undefined, clientNa
 /** Clean only when every selected node pulled through a mirror, with no stale or disagreeing engine. */
 export function verifyOutcome(result: VerifyResult): Outcome {
   if (result.interrupted) return 'interrupted';
-  const clean = result.nodes.length > 0 && result.nodes.every((n) => n.verdict === 'mirrored' && !n.crioConfig?.stale && !n.disagreement);
+  const clean = result.nodes.length > 0 && result.nodes.every((n) => n.verdict === 'mirrored' && !n.facts.crioConfig?.stale && !n.disagreement);
   return outcomeOf(!clean);
 }

@@ -1,7 +1,9 @@
 // What verify says beside the verdicts, as codes with fields: report/warning-words.ts makes the
 // words (`warning: ...` on stderr, `warnings[]` in the document) from one catalogue keyed by code.
 import type { RunnerNotice } from '../oc/node-runner.js';
-import type { Disagreement, NodeResult } from './check-node.js';
+import type { FactWarning } from '../node-check/facts/index.js';
+import type { CrioConfig } from '../node-check/facts/crio-config.js';
+import type { Disagreement } from './check-node.js';
 
 export type Warning =
   // Before any pod: the images, the policies, the pools, earlier runs.
@@ -24,11 +26,7 @@ export type Warning =
   // What a node showed beside its verdict.
   | NodeWarning;
 
-/** Something a node showed that is not its verdict, but must be said. */
-export type NodeWarning =
-  | { code: 'crio-config-stale'; node: string; loadedAt: string; fileChangedAt: string }
-  | { code: 'engines-disagree'; node: string; disagreement: Disagreement; crioConfig: NodeResult['crioConfig'] }
-  | { code: 'low-disk'; node: string; availableKb: number; totalKb: number }
-  | { code: 'config-differs'; node: string; image: string | null };
+/** Something a node showed that is not its verdict, but must be said: its facts' warnings, and its engines disagreeing. */
+export type NodeWarning = FactWarning | { code: 'engines-disagree'; node: string; disagreement: Disagreement; crioConfig: CrioConfig | null };
 
 export type WarningCode = Warning['code'];

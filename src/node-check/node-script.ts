@@ -1,13 +1,27 @@
-// What runs on each node under `chroot /host`: node-script.sh, the writer of the marker protocol
-// whose reader is pull-log/node-output.ts, and the argv that carries it. Images and repositories
-// travel as positional arguments, never inside the script text, so nothing the user typed is ever
-// parsed by a shell.
+// What runs on each node under `chroot /host`: the node script, put together from its parts, the
+// writer of the marker protocol whose reader is node-output.ts, and the argv that carries it.
+// Images and repositories travel as positional arguments, never inside the script text, so
+// nothing the user typed is ever parsed by a shell.
 import type { CheckMode, Engine } from '../pull-log/engines.js';
-import SCRIPT from './node-script.sh';
+import { ALL_FACTS } from './facts/index.js';
+import HEAD from './head.sh';
+import PULLS from './pulls.sh';
 import { withoutComments } from './shell-text.js';
 
-/** The script as it goes to the node: node-script.sh without its whole-line comments. */
-export const NODE_SCRIPT = withoutComments(SCRIPT);
+/**
+ * The whole script, comments and all (what shellcheck reads): the head, the facts that run before
+ * the pulls, the pulls, the facts that run after them, and the end marker.
+ */
+export const NODE_SCRIPT_SOURCE = [
+  HEAD,
+  ...ALL_FACTS.filter((f) => f.stage === 'prelude').map((f) => f.script),
+  PULLS,
+  ...ALL_FACTS.filter((f) => f.stage === 'epilogue').map((f) => f.script),
+  'mark end\n',
+].join('');
+
+/** The script as it goes to the node: without its whole-line comments. */
+export const NODE_SCRIPT = withoutComments(NODE_SCRIPT_SOURCE);
 
 export interface NodeCommandRequest {
   images: string[];

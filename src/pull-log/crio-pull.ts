@@ -2,7 +2,7 @@
 // journal, their errors from CRI-O's own error text (Mirrors also failed: …), its outcome from
 // crictl's exit. Then the same verdicts and reasons as a podman pull.
 import { applyPullError } from './crio-journal.js';
-import type { CrioImagePull, ImagePull, NodeReport } from './node-output.js';
+import type { CrioImagePull, ImagePull, PullEvidence } from './evidence.js';
 
 export function crioImagePull(c: CrioImagePull): ImagePull {
   const attempts = (c.journal?.attempts ?? []).map((a) => ({ ...a }));
@@ -26,7 +26,7 @@ export function crioImagePull(c: CrioImagePull): ImagePull {
   };
 }
 
-/** The report as if CRI-O's pulls were the node's pulls. */
-export function asCrioReport(report: NodeReport): NodeReport {
-  return { ...report, pulls: report.crio.map(crioImagePull) };
+/** The evidence as if CRI-O's pulls were the node's pulls. */
+export function asCrioEvidence(evidence: PullEvidence, crio: CrioImagePull[]): PullEvidence {
+  return { ...evidence, pulls: crio.map(crioImagePull) };
 }

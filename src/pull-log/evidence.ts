@@ -1,7 +1,44 @@
 // The vocabulary of a node's verdict: what the node runner reports, what the cluster expects,
 // and what is decided. verdict.ts decides it; hints.ts says what to do next.
 import type { FailureReason } from './classify.js';
-import type { Attempt } from './pull-log.js';
+import type { CrioPull } from './crio-journal.js';
+import type { Attempt, PullLog } from './pull-log.js';
+
+/** One image's pull (or manifest read) on a node, as its output reported it. */
+export interface ImagePull {
+  /** null in logs written before the script named its images (one image per run). */
+  image: string | null;
+  presentBefore: boolean | null;
+  exitCode: number | null;
+  removed: 'yes' | 'failed' | null;
+  log: PullLog;
+}
+
+/** One image pulled through CRI-O (crictl): its exit, its error, and what the journal says it did. */
+export interface CrioImagePull {
+  image: string;
+  exitCode: number | null;
+  /** crictl's error text (CRI-O's, with Mirrors also failed). */
+  error: string | null;
+  journal: CrioPull | null;
+}
+
+/**
+ * What a verdict is decided from: the node's pulls, the last lines that were not part of a
+ * section (to explain a failure), and the node facts a failing mirror's reason carries: the
+ * cluster proxy's variables and the pull secret's answers.
+ */
+export interface PullEvidence {
+  pulls: ImagePull[];
+  strayTail: string[];
+  proxy: Record<string, string> | null;
+  credentials: Record<string, boolean>;
+}
+
+/** The report of one image's pull: the one named so, or the only one of an older log. */
+export function pullOf(report: { pulls: ImagePull[] }, image: string): ImagePull | null {
+  return report.pulls.find((p) => p.image === image) ?? report.pulls.find((p) => p.image === null) ?? null;
+}
 
 export const VERDICTS = ['mirrored', 'mirror-failed', 'not-mirrored', 'error', 'skipped'] as const;
 export type Verdict = (typeof VERDICTS)[number];

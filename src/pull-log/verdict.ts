@@ -8,6 +8,9 @@ import {
   NO_EXPECTATION,
   type NodeVerdict,
   type NoMirrorCode,
+  type ImagePull,
+  type PullEvidence,
+  pullOf,
   type RunEnd,
   type RunFailure,
   type ServedBy,
@@ -15,10 +18,9 @@ import {
   type VerdictAttempt,
 } from './evidence.js';
 import { credentialsFor, hostOf, proxyFor, repositoryOf } from './hints.js';
-import { type ImagePull, type NodeReport, pullOf } from './node-output.js';
 
 /** `image` is the exact string podman pulled: an attempt at anything else is a mirror. */
-export function decideVerdict(image: string, report: NodeReport, end: RunEnd, expectation: Expectation = NO_EXPECTATION): NodeVerdict {
+export function decideVerdict(image: string, report: PullEvidence, end: RunEnd, expectation: Expectation = NO_EXPECTATION): NodeVerdict {
   const pull = pullOf(report, image);
   const attempts = (pull?.log.attempts ?? []).map((a) => ({ ...a, mirror: a.reference !== image }));
   const mirrors = attempts.filter((a) => a.mirror);
@@ -54,7 +56,7 @@ export function decideVerdict(image: string, report: NodeReport, end: RunEnd, ex
 }
 
 /** The first failing mirror, with what the node knows of it: its credentials, its proxy. */
-function mirrorFailure(first: VerdictAttempt, mirrors: number, source: SourceOutcome, report: NodeReport): MirrorFailure {
+function mirrorFailure(first: VerdictAttempt, mirrors: number, source: SourceOutcome, report: PullEvidence): MirrorFailure {
   const mirror = hostOf(first.reference);
   const code = mirrorFailureCode(first.reason, first.message ?? '');
   // Where a proxy can be the cause, the node says whether it goes through one (CRI-O would too).
@@ -84,7 +86,7 @@ function whyNoMirror({ coveredBy, mismatch, rolloutPending, configMatches }: Exp
   return 'no-policy';
 }
 
-function runProblem(report: NodeReport, pull: ImagePull | null, end: RunEnd, servedBefore: ServedBy): RunFailure | null {
+function runProblem(report: PullEvidence, pull: ImagePull | null, end: RunEnd, servedBefore: ServedBy): RunFailure | null {
   const base = { said: end.clientSaid, problem: end.clientProblem ?? null, servedBefore };
   if (end.status === 'could-not-start') return { code: 'pod-could-not-start', ...base };
   if (end.status === 'timed-out') return { code: 'timed-out', ...base, afterMs: end.timeoutMs };

@@ -4,7 +4,8 @@
 import { formatDuration } from '../durations.js';
 import { coveredWords, mismatchWords } from '../pull-log/expectation-words.js';
 import type { FailureReason } from '../pull-log/classify.js';
-import type { Disagreement, NodeResult } from '../app/check-node.js';
+import type { Disagreement } from '../app/check-node.js';
+import type { CrioConfig } from '../node-check/facts/crio-config.js';
 import type { MirrorFailure, MirrorFailureCode, NoMirror, NoMirrorCode, Reason, ReasonCode, RunFailure, SourceOutcome } from '../pull-log/evidence.js';
 
 /** Who is speaking to the user: the client quoted, and the plugin as they started it. */
@@ -167,7 +168,7 @@ const CATALOGUE: Catalogue = {
 };
 
 /** Why podman (the files now) and CRI-O (what it loaded) pulled differently, and what to do. */
-export function disagreementWords({ code, podman, crio }: Disagreement, config: NodeResult['crioConfig']): string {
+export function disagreementWords({ code, podman, crio }: Disagreement, config: CrioConfig | null): string {
   const what = `podman ${podman.verdict}${podman.pulledFrom ? ` from ${podman.pulledFrom}` : ''}, CRI-O ${crio.verdict}${crio.pulledFrom ? ` from ${crio.pulledFrom}` : ''}`;
   if (code === 'crio-not-reloaded') {
     return `${what}: CRI-O has not reloaded registries.conf since it changed (${config?.fileChangedAt} > ${config?.loadedAt}): systemctl reload crio, or find why the MCO did not`;

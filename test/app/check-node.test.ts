@@ -40,16 +40,16 @@ describe('--engine both', () => {
       podman: { verdict: 'mirrored', pulledFrom: expect.stringMatching(/^127\.0\.0\.1:\d+\/mirror\/team\/app@sha256:/) },
       crictl: { verdict: 'not-mirrored', pulledFrom: null },
     });
-    expect(result!.crioConfig).toMatchObject({ stale: true });
+    expect(result!.facts.crioConfig).toMatchObject({ stale: true });
     expect(result!.disagreement?.code).toBe('crio-not-reloaded');
-    expect(disagreementWords(result!.disagreement!, result!.crioConfig)).toMatch(/^podman mirrored from 127\.0\.0\.1:\d+\/mirror\/team\/app@sha256:\w+, CRI-O not-mirrored: CRI-O has not reloaded registries.conf since it changed \(.+ > .+\): systemctl reload crio, or find why the MCO did not$/);
-    expect(result!).toMatchObject({ name: 'not-reloaded', image: IMAGE, durationMs: 1234, lowDisk: null });
-    expect(result!.credentials).toMatchObject({ [result!.engines!.podman!.pulledFrom!.split('/')[0]!]: false });
+    expect(disagreementWords(result!.disagreement!, result!.facts.crioConfig)).toMatch(/^podman mirrored from 127\.0\.0\.1:\d+\/mirror\/team\/app@sha256:\w+, CRI-O not-mirrored: CRI-O has not reloaded registries.conf since it changed \(.+ > .+\): systemctl reload crio, or find why the MCO did not$/);
+    expect(result!).toMatchObject({ name: 'not-reloaded', image: IMAGE, durationMs: 1234, facts: { lowDisk: null } });
+    expect(result!.facts.credentials).toMatchObject({ [result!.engines!.podman!.pulledFrom!.split('/')[0]!]: false });
   });
 
   it('a node in sync: both mirrored alike, no disagreement, its CRI-O config not stale', async () => {
     const [result] = await check('in-sync', 'both').sink.finish(END);
-    expect([result!.verdict, result!.disagreement, result!.crioConfig?.stale]).toEqual(['mirrored', null, false]);
+    expect([result!.verdict, result!.disagreement, result!.facts.crioConfig?.stale]).toEqual(['mirrored', null, false]);
     expect(result!.engines!.podman).toEqual(result!.engines!.crictl);
   });
 });
@@ -83,17 +83,17 @@ describe('the node check around the verdict', () => {
 
   it('too little room to pull: the manifest stood for the pull, and the result says how much room there was', async () => {
     const [result] = await check('tight', 'podman').sink.finish(END);
-    expect([result!.verdict, result!.lowDisk]).toEqual(['mirrored', { availableKb: 65536, totalKb: 65536 }]);
+    expect([result!.verdict, result!.facts.lowDisk]).toEqual(['mirrored', { availableKb: 65536, totalKb: 65536 }]);
   });
 
   it('through the cluster proxy: the proxy, NO_PROXY and the mirrors reached through it; the image left as it was found', async () => {
     const [result] = await check('proxied', 'podman').sink.finish(END);
     expect(result!.verdict).toBe('mirrored');
-    expect(result!.proxy).toEqual({ used: true, httpsProxy: 'http://127.0.0.1:43761', noProxy: '.cluster.local,.svc,localhost', mirrorsThroughProxy: ['proxied.sandbox.invalid:42257'] });
+    expect(result!.facts.proxy).toEqual({ used: true, httpsProxy: 'http://127.0.0.1:43761', noProxy: '.cluster.local,.svc,localhost', mirrorsThroughProxy: ['proxied.sandbox.invalid:42257'] });
     expect([result!.imageWasPresent, result!.imageRemoved]).toEqual([false, true]);
-    expect(result!.credentials['127.0.0.1:36193']).toBe(true);
+    expect(result!.facts.credentials['127.0.0.1:36193']).toBe(true);
     // No CRI-O events in this older capture: nothing to say about what CRI-O loaded.
-    expect(result!.crioConfig).toBeNull();
+    expect(result!.facts.crioConfig).toBeNull();
   });
 
   it("the node's registries.conf against what the cluster's policies render: the same, or not", async () => {
@@ -102,9 +102,9 @@ describe('the node check around the verdict', () => {
     const icsp = (source: string, mirror: string) => ({ apiVersion: 'operator.openshift.io/v1alpha1', kind: 'ImageContentSourcePolicy', metadata: { name: 'x' }, spec: { repositoryDigestMirrors: [{ source, mirrors: [mirror] }] } });
     const policies = (source: string, mirror: string) => readPolicies([icsp(source, mirror), image].map((object) => ({ origin: 't', object })));
     const same = await check('proxied', 'podman', { expected: clusterConf(policies('registry.sandbox.invalid/team', 'proxied.sandbox.invalid:42257/mirror/team')) }).sink.finish(END);
-    expect(same[0]!.config).toMatchObject({ matchesCluster: true });
+    expect(same[0]!.facts.config).toMatchObject({ matchesCluster: true });
     const other = await check('proxied', 'podman', { expected: clusterConf(policies('registry.sandbox.invalid/team', 'elsewhere.example/team')) }).sink.finish(END);
-    expect(other[0]!.config).toMatchObject({ matchesCluster: false });
+    expect(other[0]!.facts.config).toMatchObject({ matchesCluster: false });
     // The verdict's expectation knows the file lags: not a mirror problem then, but still mirrored here.
     expect(other[0]!.verdict).toBe('mirrored');
   });

@@ -1,6 +1,7 @@
 // The pure parts of diagnosis: node config against the cluster's render, image picking, pools.
 import { describe, expect, it } from 'vitest';
-import { clusterConf, compareNodeConfig } from '../../src/app/node-config.js';
+import { clusterConf } from '../../src/app/node-config.js';
+import { compareNodeConfig } from '../../src/node-check/facts/registries-conf.js';
 import { pickImages } from '../../src/app/pick-images.js';
 import { isUpToDate, pendingRollout, poolOf, poolWarnings, selects } from '../../src/app/rollout.js';
 import { decodeContents, sameMirrorBehaviour } from '../../src/app/status.js';

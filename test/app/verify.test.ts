@@ -245,13 +245,13 @@ describe('verify: images, nodes and outcomes', () => {
   });
 
   it('outcomes: clean only when every node is mirrored with nothing stale; interrupted wins', () => {
-    const node = { verdict: 'mirrored', crioConfig: null, disagreement: null };
+    const node = { verdict: 'mirrored', facts: { crioConfig: null }, disagreement: null };
     const of = (nodes: object[], interrupted = false) => verifyOutcome({ nodes, interrupted } as unknown as Parameters<typeof verifyOutcome>[0]);
     expect(of([node, node])).toBe('clean');
     expect(of([])).toBe('findings');
     expect(of([node, { ...node, verdict: 'skipped' }])).toBe('findings');
-    expect(of([{ ...node, crioConfig: { stale: true } }])).toBe('findings');
-    expect(of([{ ...node, disagreement: 'podman and CRI-O differ' }])).toBe('findings');
+    expect(of([{ ...node, facts: { crioConfig: { stale: true } } }])).toBe('findings');
+    expect(of([{ ...node, disagreement: { code: 'engines-differ' } }])).toBe('findings');
     expect(of([node], true)).toBe('interrupted');
   });
 
@@ -323,10 +323,10 @@ describe('verify at scale, and the warnings its results bring', () => {
     const { client, nodeRunner } = setup([...clusterCalls([nodeItem('tight')]), CREATE_NS, callWith('tight', 'pull', 'podman', { result: fixture('node-logs-low-disk/tight.log') }), DELETE_NS]);
     const result = await verify(request(), { client, nodeRunner, signal: new AbortController().signal, logSink: undefined });
     expect(result.nodes[0]!.verdict).toBe('mirrored');
-    expect(result.warnings.filter((w) => 'node' in w && w.node === 'tight').map((w) => w.code)).toEqual(['low-disk', 'config-differs']);
+    expect(result.warnings.filter((w) => 'node' in w && w.node === 'tight').map((w) => w.code)).toEqual(['config-differs', 'low-disk']);
     expect(warningLines(result).filter((w) => w.startsWith('tight: '))).toEqual([
-      'tight: only 0.1 GiB of 0.1 GiB free where a pull writes: its manifest was read instead of pulling, so the check adds nothing to the disk (free space on the node to pull)',
       "tight: its registries.conf differs from what the cluster's policies render; the MCO will bring it in line",
+      'tight: only 0.1 GiB of 0.1 GiB free where a pull writes: its manifest was read instead of pulling, so the check adds nothing to the disk (free space on the node to pull)',
     ]);
   });
 

@@ -2,7 +2,7 @@
 // writes is one the reader knows, and the reader knows no word the script has stopped writing.
 import { describe, expect, it } from 'vitest';
 import { NODE_SCRIPT, nodeCommand } from '../../src/node-check/node-script.js';
-import { LEGACY_MARKS, MARKS, SECTIONS } from '../../src/pull-log/node-output.js';
+import { LEGACY_MARKS, MARKS, SECTIONS } from '../../src/node-check/node-output.js';
 import { checkModeFor, refusedCombination, SCALE_THRESHOLD } from '../../src/pull-log/engines.js';
 
 const written = (pattern: RegExp) => new Set([...NODE_SCRIPT.matchAll(pattern)].map((m) => m[1]!));

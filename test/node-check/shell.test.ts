@@ -7,18 +7,28 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPORT, REPORT_PREFIX, REPORT_ROOM } from '../../src/oc/daemonset-objects.js';
-import { NODE_SCRIPT, nodeCommand } from '../../src/node-check/node-script.js';
+import { NODE_SCRIPT, NODE_SCRIPT_SOURCE, nodeCommand } from '../../src/node-check/node-script.js';
 import { withoutComments } from '../../src/node-check/shell-text.js';
-import { MARKER, NodeOutputReader } from '../../src/pull-log/node-output.js';
+import { MARKER, NodeOutputReader } from '../../src/node-check/node-output.js';
 
 const has = (command: string) => spawnSync('sh', ['-c', 'command -v "$0"', command]).status === 0;
 const isRoot = process.getuid?.() === 0;
 const shellFiles = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? shellFiles(join(dir, e.name)) : e.name.endsWith('.sh') ? [join(dir, e.name)] : []));
 
+// The node script's parts use what the parts before them define: they are read put together.
+const nodeScriptParts = shellFiles('src').filter((file) => NODE_SCRIPT_SOURCE.includes(readFileSync(file, 'utf8')));
+const shellcheck = (args: string[], input?: string) => spawnSync('shellcheck', ['--shell=sh', '--severity=style', ...args], { encoding: 'utf8', input });
+
 describe.skipIf(!has('shellcheck'))('shellcheck', () => {
-  it.each(shellFiles('src'))('%s: no finding', (file) => {
-    const run = spawnSync('shellcheck', ['--shell=sh', '--severity=style', file], { encoding: 'utf8' });
+  it.each(shellFiles('src').filter((f) => !nodeScriptParts.includes(f)))('%s: no finding', (file) => {
+    const run = shellcheck([file]);
+    expect(run.stdout + run.stderr).toBe('');
+    expect(run.status).toBe(0);
+  });
+  it(`the node script, put together from ${nodeScriptParts.length} parts: no finding`, () => {
+    expect(nodeScriptParts.length).toBeGreaterThan(2);
+    const run = shellcheck(['-'], NODE_SCRIPT_SOURCE);
     expect(run.stdout + run.stderr).toBe('');
     expect(run.status).toBe(0);
   });
@@ -32,7 +42,8 @@ describe('the scripts as shipped', () => {
     expect(withoutComments('#!/bin/sh\n# why\n  # indented why\necho "#not" # kept\n')).toBe('#!/bin/sh\necho "#not" # kept\n');
     expect(withoutComments('# a\ncat <<EOF\n# text\nEOF\n# b\n')).toBe('cat <<EOF\n# text\nEOF\n# b\n');
     expect(NODE_SCRIPT).not.toMatch(/^\s*#/m);
-    expect(NODE_SCRIPT.length).toBeLessThan(readFileSync('src/node-check/node-script.sh', 'utf8').length);
+    expect(NODE_SCRIPT.length).toBeLessThan(NODE_SCRIPT_SOURCE.length);
+    expect(withoutComments(NODE_SCRIPT_SOURCE)).toBe(NODE_SCRIPT);
   });
   it("say the protocol's words as the TypeScript side does", () => {
     expect(NODE_SCRIPT).toContain(`printf '\\n${MARKER} %s\\n'`);
@@ -67,8 +78,8 @@ describe.skipIf(!tools)('the node script, run for real under each POSIX shell', 
     const { status, report } = runNodeScript(shell, 'manifest');
     expect(status).toBe(0);
     expect(report.complete).toBe(true);
-    expect(report.podman).toMatch(/^\d+\.\d+/);
-    expect(report.credentials).toEqual({ '127.0.0.1:1/team': false });
+    expect(report.facts.podman).toMatch(/^\d+\.\d+/);
+    expect(report.facts.credentials).toEqual({ '127.0.0.1:1/team': false });
     expect(report.pulls).toHaveLength(1);
     expect(report.pulls[0]!.exitCode).toBe(1);
     expect(report.pulls[0]!.log.attempts.map((a) => [a.reference, a.ok, a.reason])).toEqual([[IMAGE, false, 'connection-refused']]);
@@ -81,7 +92,7 @@ describe.skipIf(!tools)('the node script, run for real under each POSIX shell', 
       const { status, report } = runNodeScript(shell, 'pull', varTmp);
       expect(status).toBe(0);
       expect(report.complete).toBe(true);
-      expect(report.disk).not.toBeNull();
+      expect(report.facts.lowDisk).not.toBeNull();
       expect(report.pulls[0]!.exitCode).toBe(125);
       expect(report.pulls[0]!.log.error).toContain('/var/lib/kubelet/config.json: no such file or directory');
       expect(readdirSync(varTmp)).toEqual([]);

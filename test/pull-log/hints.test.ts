@@ -7,7 +7,7 @@ import { clientProblemOf } from '../../src/oc/client-talk.js';
 import { proxyFor } from '../../src/pull-log/hints.js';
 import { type Speaker } from '../../src/report/reasons.js';
 import { said } from '../words.js';
-import type { NodeReport } from '../../src/pull-log/node-output.js';
+import type { PullEvidence as NodeReport } from '../../src/pull-log/evidence.js';
 import { readPullLog } from '../../src/pull-log/pull-log.js';
 import { decideVerdict } from '../../src/pull-log/verdict.js';
 import { readReference } from '../reference-data.js';
@@ -21,7 +21,7 @@ const COVERED: Expectation = { coveredBy: ['ImageContentSourcePolicy/x'] };
 
 function report(capture: string, exitCode: number, extra: Partial<NodeReport> = {}): NodeReport {
   const log = readPullLog(readReference(`podman-logs/${capture}.stderr`), exitCode);
-  return { podman: '4.3.1', pulls: [{ image: null, presentBefore: false, exitCode, removed: null, log }], crio: [], crioLoadedAt: null, configMtime: null, proxy: null, credentials: {}, registriesConf: [], strayTail: [], disk: null, complete: true, ...extra };
+  return { pulls: [{ image: null, presentBefore: false, exitCode, removed: null, log }], proxy: null, credentials: {}, strayTail: [], ...extra };
 }
 
 const hint = (r: NodeReport, image = IMAGE, end: RunEnd = EXITED, expectation: Expectation = COVERED, speaker: Partial<Speaker> = {}) => said(decideVerdict(image, r, end, expectation), speaker).hint;
@@ -177,7 +177,7 @@ describe('not-mirrored: why no mirror was tried', () => {
 });
 
 describe('error: the check itself', () => {
-  const empty: NodeReport = { podman: null, pulls: [], crio: [], crioLoadedAt: null, configMtime: null, proxy: null, credentials: {}, registriesConf: [], strayTail: [], disk: null, complete: false };
+  const empty: NodeReport = { pulls: [], proxy: null, credentials: {}, strayTail: [] };
   // The client's words are classified where they are read (oc/client-talk.ts), as check-node does.
   const errorHint = (end: RunEnd, r: NodeReport = empty) => said(decideVerdict(IMAGE, r, { ...end, clientProblem: clientProblemOf(end.clientSaid) }, COVERED)).hint;
   it("the debug image cannot be pulled (oc's warning, as the sandbox's oc prints it)", () => {

@@ -2,7 +2,7 @@
 // (the captures in test/fixtures/reference/podman-logs) and for each way a check can end early.
 import { describe, expect, it } from 'vitest';
 import type { Expectation, RunEnd } from '../../src/pull-log/evidence.js';
-import type { NodeReport } from '../../src/pull-log/node-output.js';
+import type { PullEvidence as NodeReport } from '../../src/pull-log/evidence.js';
 import { readPullLog } from '../../src/pull-log/pull-log.js';
 import { decideVerdict } from '../../src/pull-log/verdict.js';
 import { readReference } from '../reference-data.js';
@@ -15,7 +15,7 @@ const COVERED: Expectation = { coveredBy: ['ImageContentSourcePolicy/x'] };
 
 function report(capture: string | null, exitCode: number | null, extra: Partial<NodeReport> = {}): NodeReport {
   const pulls = capture === null ? [] : [{ image: null, presentBefore: false, exitCode, removed: null, log: readPullLog(readReference(`podman-logs/${capture}.stderr`), exitCode) }];
-  return { podman: '4.3.1', pulls, crio: [], crioLoadedAt: null, configMtime: null, proxy: null, credentials: {}, registriesConf: [], strayTail: [], disk: null, complete: true, ...extra };
+  return { pulls, proxy: null, credentials: {}, strayTail: [], ...extra };
 }
 const verdict = (r: NodeReport, end: RunEnd = EXITED, expectation: Expectation = COVERED, speaker: Partial<Speaker> = {}) => {
   const v = said(decideVerdict(IMAGE, r, end, expectation), speaker);

@@ -22,12 +22,13 @@ const result: VerifyResult = {
     {
       name: 'worker-0', verdict: 'mirrored', pulledFrom: `mirror.example:5000/team/app@sha256:${'e'.repeat(64)}`, reason: { code: 'served-by-mirror', failedFirst: [] }, durationMs: 412,
       attempts: [{ reference: `mirror.example:5000/team/app@sha256:${'e'.repeat(64)}`, mirror: true, ok: true, reason: null, message: null }],
-      podman: '4.3.1', imageWasPresent: false, imageRemoved: true, image: IMAGE, config: null, proxy: null, credentials: {}, engines: null, disagreement: null, crioConfig: null, lowDisk: null,
+      imageWasPresent: false, imageRemoved: true, image: IMAGE, engines: null, disagreement: null,
+      facts: { config: null, proxy: null, credentials: {}, crioConfig: null, lowDisk: null, podman: '4.3.1' }, factWarnings: [],
     },
     {
       name: 'worker-1', verdict: 'skipped', pulledFrom: null, reason: { code: 'node-not-ready', why: 'Kubelet stopped posting node status.' }, durationMs: 0,
-      attempts: [], podman: null, imageWasPresent: null, imageRemoved: false, image: IMAGE, config: null, proxy: null, credentials: {},
-      engines: null, disagreement: null, crioConfig: null, lowDisk: null,
+      attempts: [], imageWasPresent: null, imageRemoved: false, image: IMAGE, engines: null, disagreement: null,
+      facts: { config: null, proxy: null, credentials: {}, crioConfig: null, lowDisk: null, podman: null }, factWarnings: [],
     },
   ],
   summary: { mirrored: 1, 'mirror-failed': 0, 'not-mirrored': 0, error: 0, skipped: 1 },
@@ -99,8 +100,8 @@ describe('verify report', () => {
     expect(doc).toEqual({ apiVersion: 'oc-icsp/v2', kind: 'Verify', ...(verifyDocument(result) as object) });
     expect(Object.keys(doc)).toEqual(['apiVersion', 'kind', 'image', 'images', 'picked', 'check', 'strategy', 'policies', 'warnings', 'warningReasons', 'nodes', 'summary']);
     expect(Object.keys(doc.nodes[0])).toEqual([
-      'name', 'image', 'verdict', 'code', 'reason', 'pulledFrom', 'attempts', 'detail', 'hint', 'config', 'proxy', 'credentials', 'engines', 'disagreement', 'crioConfig',
-      'lowDisk', 'durationMs', 'podman', 'imageWasPresent', 'imageRemoved',
+      'name', 'image', 'verdict', 'code', 'reason', 'pulledFrom', 'attempts', 'detail', 'hint', 'config', 'proxy', 'credentials', 'crioConfig', 'lowDisk', 'podman',
+      'engines', 'disagreement', 'durationMs', 'imageWasPresent', 'imageRemoved',
     ]);
   });
   it('yaml: the same document', async () => {

@@ -1,14 +1,14 @@
 // Whole node outputs as `oc icsp verify --log-dir` saved them from the sandbox (scripts/capture-fixtures.mjs).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readNodeOutput } from '../../src/pull-log/node-output.js';
-import type { RunEnd } from '../../src/pull-log/evidence.js';
+import { evidenceOf, type NodeReport, readNodeOutput } from '../../src/node-check/node-output.js';
+import type { Expectation, RunEnd } from '../../src/pull-log/evidence.js';
 import { decideVerdict } from '../../src/pull-log/verdict.js';
 import { applyPullError } from '../../src/pull-log/crio-journal.js';
-import { asCrioReport, crioImagePull } from '../../src/pull-log/crio-pull.js';
+import { asCrioEvidence, crioImagePull } from '../../src/pull-log/crio-pull.js';
 import { said } from '../words.js';
 
-const saidVerdict = (...args: Parameters<typeof decideVerdict>) => said(decideVerdict(...args));
+const saidVerdict = (image: string, report: NodeReport, end: RunEnd, expectation?: Expectation) => said(decideVerdict(image, evidenceOf(report), end, expectation));
 
 const DIGEST = 'sha256:ed0758f0c3025b18efd9a6be002cb052ea209fee69fabe818979512ae18433c0';
 const IMAGE = `registry.sandbox.invalid/team/app@${DIGEST}`;
@@ -54,7 +54,7 @@ describe('node outputs captured in the sandbox', () => {
   for (const [name, image, verdict, pulledFrom, detail, advice] of cases) {
     it(name, () => {
       const report = fixture(name);
-      expect(report.podman).toBe('4.3.1');
+      expect(report.facts.podman).toBe('4.3.1');
       expect(report.pulls.map((p) => p.presentBefore)).toEqual([false]);
       const result = saidVerdict(image, report, END);
       expect(result.verdict).toBe(verdict);
@@ -78,14 +78,14 @@ describe('node outputs captured in the sandbox', () => {
 
   it("reads the node's proxy.env, with no password in it, and the pull-secret answers", () => {
     const proxied = fixture('digest-proxied');
-    expect(Object.keys(proxied.proxy!)).toEqual(['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY']);
-    expect(proxied.proxy!.NO_PROXY).toBe('.cluster.local,.svc,localhost');
-    expect(proxied.proxy!.HTTPS_PROXY).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(fixture('digest-mirrored').proxy).toBeNull();
-    const quay = fixture('digest-quay-missing').credentials;
+    expect(Object.keys(proxied.facts.proxy!)).toEqual(['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY']);
+    expect(proxied.facts.proxy!.NO_PROXY).toBe('.cluster.local,.svc,localhost');
+    expect(proxied.facts.proxy!.HTTPS_PROXY).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(fixture('digest-mirrored').facts.proxy).toBeNull();
+    const quay = fixture('digest-quay-missing').facts.credentials;
     expect(Object.values(quay)).toContain(true);
     expect(Object.keys(quay).every((k) => /^127\.0\.0\.1:\d+(\/[a-z/]+)?$/.test(k))).toBe(true);
-    expect(fixture('digest-missing-credentials').credentials).toSatisfy((c: Record<string, boolean>) => Object.values(c).includes(false));
+    expect(fixture('digest-missing-credentials').facts.credentials).toSatisfy((c: Record<string, boolean>) => Object.values(c).includes(false));
   });
 
   it('an older log without image markers is still one pull', () => {
@@ -96,9 +96,9 @@ describe('node outputs captured in the sandbox', () => {
 
   it("carries the node's registries.conf for the diagnosis", () => {
     const report = fixture('digest-untrusted-tls');
-    expect(report.registriesConf.map((f) => f.path)).toEqual(['/etc/containers/registries.conf']);
-    expect(report.registriesConf[0]!.text).toContain('[[registry.mirror]]');
-    expect(report.registriesConf[0]!.text).toContain('pull-from-mirror = "digest-only"');
+    expect(report.facts.config.map((f) => f.path)).toEqual(['/etc/containers/registries.conf']);
+    expect(report.facts.config[0]!.text).toContain('[[registry.mirror]]');
+    expect(report.facts.config[0]!.text).toContain('pull-from-mirror = "digest-only"');
   });
 
   it('marks each attempt as mirror or source', () => {
@@ -162,7 +162,7 @@ describe('expectations explain a node that tried no mirror', () => {
   it('policy covers it but the node lacks the entry', () => {
     const result = saidVerdict(IMAGE, report, END, { coveredBy: ['ImageContentSourcePolicy/x', 'ImageDigestMirrorSet/y'] });
     expect(result.detail).toMatch(/^no mirror was tried although ImageContentSourcePolicy\/x, ImageDigestMirrorSet\/y covers it: the node.s registries.conf lags \(see oc get mcp\)/);
-    expect(said(decideVerdict(IMAGE, report, END, { coveredBy: ['ImageContentSourcePolicy/x'] }), { clientName: 'kubectl' }).detail).toMatch(/\(see kubectl get mcp\)/);
+    expect(said(decideVerdict(IMAGE, evidenceOf(report), END, { coveredBy: ['ImageContentSourcePolicy/x'] }), { clientName: 'kubectl' }).detail).toMatch(/\(see kubectl get mcp\)/);
   });
   it('tag pull under digest-only mirrors', () => {
     const result = saidVerdict(TAG_IMAGE, fixture('tag-mirrored'), END, { coveredBy: [], mismatch: { kind: 'tag-pull-digest-mirrors', policies: ['ImageContentSourcePolicy/x'] } });
@@ -217,7 +217,7 @@ describe('a pull through CRI-O, as the verdict reads it (crio-pull.ts)', () => {
   it('no journal: no attempts; the report\'s pulls become CRI-O\'s', () => {
     expect(crioImagePull({ image: 'x', exitCode: 1, error: 'boom', journal: null }).log).toEqual({ attempts: [], pulled: false, error: 'boom', registriesFiles: [] });
     const report = readNodeOutput('');
-    const crio = asCrioReport({ ...report, crio: [{ image: 'x', exitCode: 0, error: null, journal: null }] });
+    const crio = asCrioEvidence(evidenceOf(report), [{ image: 'x', exitCode: 0, error: null, journal: null }]);
     expect(crio.pulls.map((p) => [p.image, p.exitCode, p.log.pulled])).toEqual([['x', 0, true]]);
   });
 });
@@ -227,17 +227,17 @@ describe('a --engine both run, read whole (test/fixtures/node-logs-both/not-relo
   const report = readNodeOutput(text);
 
   it("each section to its field: podman's version, CRI-O's start, the files' time, the free space, the credentials", () => {
-    expect(report.podman).toBe('4.3.1');
-    expect(report.crioLoadedAt).toBe('2026-11-30 06:36:47.132000000Z');
-    expect(report.configMtime).toBe(1796027807);
-    expect(report.disk).toEqual({ availableKb: 81206032, totalKb: 264212084, low: false });
-    expect(report.proxy).toBeNull();
-    expect(Object.entries(report.credentials).filter(([, yes]) => yes).map(([k]) => k.replace(/:\d+/, ':PORT'))).toEqual([
+    expect(report.facts.podman).toBe('4.3.1');
+    expect(report.facts.crioConfig.loadedAt).toBe('2026-11-30 06:36:47.132000000Z');
+    expect(report.facts.crioConfig.configMtime).toBe(1796027807);
+    expect(report.facts.lowDisk).toEqual({ availableKb: 81206032, totalKb: 264212084, low: false });
+    expect(report.facts.proxy).toBeNull();
+    expect(Object.entries(report.facts.credentials).filter(([, yes]) => yes).map(([k]) => k.replace(/:\d+/, ':PORT'))).toEqual([
       '127.0.0.1:PORT/secure/team/app', '127.0.0.1:PORT', '127.0.0.1:PORT/secure/team/app', '127.0.0.1:PORT',
     ]);
-    expect(report.registriesConf.map((f) => f.path)).toEqual(['/etc/containers/registries.conf']);
-    expect(report.registriesConf[0]!.text).toMatch(/^unqualified-search-registries = \["registry\.access\.redhat\.com", "docker\.io"\]\n/);
-    expect(report.registriesConf[0]!.text).toContain('\n[[registry]]\n  prefix = ""\n  location = "registry.sandbox.invalid/team"\n');
+    expect(report.facts.config.map((f) => f.path)).toEqual(['/etc/containers/registries.conf']);
+    expect(report.facts.config[0]!.text).toMatch(/^unqualified-search-registries = \["registry\.access\.redhat\.com", "docker\.io"\]\n/);
+    expect(report.facts.config[0]!.text).toContain('\n[[registry]]\n  prefix = ""\n  location = "registry.sandbox.invalid/team"\n');
     expect([report.strayTail, report.complete]).toEqual([[], true]);
   });
 
@@ -262,7 +262,7 @@ const IMAGE_OF_SANDBOX = `registry.sandbox.invalid/team/app@${DIGEST}`;
 describe('a node with too little room to pull (test/fixtures/node-logs-low-disk/tight.log)', () => {
   const report = readNodeOutput(readFileSync('test/fixtures/node-logs-low-disk/tight.log', 'utf8').split('\n').filter((l) => !l.startsWith('[oc] ')).join('\n'));
   it('the free space and total, marked low; the manifest read by skopeo stands for the pull', () => {
-    expect(report.disk).toEqual({ availableKb: 65536, totalKb: 65536, low: true });
+    expect(report.facts.lowDisk).toEqual({ availableKb: 65536, totalKb: 65536, low: true });
     expect(report.pulls.map((p) => [p.exitCode, p.log.pulled, p.log.attempts.map((a) => a.reference.replace(/:\d+/, ':PORT'))])).toEqual([
       [0, true, [`127.0.0.1:PORT/mirror/team/app@${DIGEST}`]],
     ]);
