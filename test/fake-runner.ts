@@ -1,6 +1,7 @@
 // A table-driven client runner: each expected argv gets a canned answer and is consumed once;
 // any other argv fails the test, and so does an expected call the test never made.
 import { onTestFinished } from 'vitest';
+import { type Clock, systemClock } from '../src/clock.js';
 import type { OcRunner, ProcessEnd, RunResult, StreamHandlers } from '../src/oc/runner.js';
 
 export interface Expected {
@@ -25,7 +26,8 @@ export interface FakeRunner extends OcRunner {
   running(): number;
 }
 
-export function fakeRunner(table: Expected[], binary = '/usr/bin/oc'): FakeRunner {
+/** `clock` times the `later` lines (a FakeClock steps them); the wall clock by default. */
+export function fakeRunner(table: Expected[], binary = '/usr/bin/oc', clock: Clock = systemClock): FakeRunner {
   const remaining = [...table];
   const calls: string[][] = [];
   const stopped: string[][] = [];
@@ -67,7 +69,7 @@ export function fakeRunner(table: Expected[], binary = '/usr/bin/oc'): FakeRunne
         if (hit.failedToStart) return release({ exitCode: null, signal: null, failedToStart: hit.failedToStart });
         for (const line of lines(hit.result?.stdout)) handlers.onStdoutLine(line);
         for (const line of lines(hit.result?.stderr)) handlers.onStderrLine(line);
-        for (const [ms, line] of hit.later ?? []) setTimeout(() => handlers.onStdoutLine(line), ms).unref();
+        for (const [ms, line] of hit.later ?? []) clock.setTimer(ms, () => handlers.onStdoutLine(line));
         if (!hit.hang) release({ exitCode: hit.result?.exitCode ?? 0, signal: null });
       });
       return {

@@ -6,6 +6,7 @@ import type { Client } from '../oc/client.js';
 import { type ClusterNode, listNodes } from '../oc/cluster.js';
 import { endpointTime, followNodeLogs } from '../oc/node-logs.js';
 import { JournalSlices } from './journal-slices.js';
+import { type Clock, systemClock } from '../clock.js';
 import { type AbortStopper, forEachLimited, stopOnAbort } from '../oc/node-runner.js';
 import { type CrioAttempt, CrioJournalReader, type CrioPull, journalLineTime } from '../pull-log/crio-journal.js';
 import type { MirrorRule } from '../registries/policies.js';
@@ -67,17 +68,17 @@ export interface AuditResult {
 /** Answers asked of one node's journal at the most; each is cut at the kubelet's 30 s. */
 const MAX_SLICES = 20;
 
-export async function audit(request: AuditRequest, client: Client, signal: AbortSignal): Promise<AuditResult> {
+export async function audit(request: AuditRequest, client: Client, signal: AbortSignal, clock: Clock = systemClock): Promise<AuditResult> {
   if (!client.nodeLogs) throw new UserError('audit reads node journals with `oc adm node-logs`, which kubectl lacks: run it with oc (--client oc)');
   await client.whoAmI();
   const all = await listNodes(client.runner, request.selector);
   const nodes = pick(all, request.nodeNames);
   const rules = (await readClusterPolicies(client.runner)).rules;
   const byNode = new Map<string, Omit<NodeAudit, 'name'>>();
-  const live = stopOnAbort(signal);
+  const live = stopOnAbort(signal, clock);
   try {
     await forEachLimited(nodes, request.parallel, signal, async (node) => {
-      byNode.set(node.name, await readNode(client, node, request, live));
+      byNode.set(node.name, await readNode(client, node, request, live, clock));
     });
   } finally {
     live.dispose();
@@ -92,12 +93,12 @@ export async function audit(request: AuditRequest, client: Client, signal: Abort
   return result;
 }
 
-async function readNode(client: Client, node: ClusterNode, request: AuditRequest, live: AbortStopper): Promise<Omit<NodeAudit, 'name'>> {
+async function readNode(client: Client, node: ClusterNode, request: AuditRequest, live: AbortStopper, clock: Clock): Promise<Omit<NodeAudit, 'name'>> {
   if (!node.ready) return { pulls: [], error: `node is not Ready: ${node.notReadyReason}`, complete: false, readUpTo: null };
   const reader = new CrioJournalReader();
   const slices = new JournalSlices(request.until, (l) => reader.feed(l));
   const until = endpointTime(request.until);
-  const deadline = Date.now() + request.timeoutMs;
+  const deadline = clock.now() + request.timeoutMs;
   let from: string | null = endpointTime(request.since);
   let error: string | null = null;
   let answers = 0;
@@ -105,7 +106,7 @@ async function readNode(client: Client, node: ClusterNode, request: AuditRequest
     const talk: string[] = [];
     slices.begin();
     const proc = followNodeLogs(client.runner, node.name, from, until, { onStdoutLine: (l) => slices.feed(l), onStderrLine: (l) => talk.push(l) });
-    const { end, timedOut } = await live.wait(proc, Math.max(1, deadline - Date.now()));
+    const { end, timedOut } = await live.wait(proc, Math.max(1, deadline - clock.now()));
     answers++;
     error = end.failedToStart ?? (timedOut ? null : end.exitCode !== 0 ? (talk.filter(Boolean).join(' ').trim() || `exit code ${end.exitCode}`) : null);
     if (timedOut || end.signal) break;

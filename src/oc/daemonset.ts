@@ -12,6 +12,7 @@
 // (kubernetes pkg/controller/daemon/daemon_controller.go), which is read when pods are missing.
 import { clientError } from './client-talk.js';
 import { deleteDaemonSetsArgs, runNamespaceName, runObjectsManifest, TOOLS_IMAGE_ARGS, watchPodsArgs } from './daemonset-objects.js';
+import { type Clock, systemClock } from '../clock.js';
 import { DaemonSetFollow } from './daemonset-follow.js';
 import { fallbackDebugImage } from './kubectl-pod.js';
 import { CREATE_FROM_STDIN, deleteNamespaceArgs, NamespaceLifecycle, newRunId } from './namespace.js';
@@ -20,8 +21,8 @@ import type { OcRunner } from './runner.js';
 
 export interface DaemonSetOptions {
   image: string | undefined;
-  /** How often the run looks at its pods' states while they start. */
-  pollMs?: number;
+  /** The run's time (tests step a fake one). */
+  clock?: Clock;
 }
 
 export function daemonSetRunner(oc: OcRunner, options: DaemonSetOptions): NodeRunner {
@@ -54,7 +55,7 @@ export function daemonSetRunner(oc: OcRunner, options: DaemonSetOptions): NodeRu
       try {
         const made = await oc.run(CREATE_FROM_STDIN, { input: runObjectsManifest(runId, request.nodes, image, request.command) });
         if (made.exitCode !== 0) throw clientError(oc, 'create the namespace, the DaemonSets and their SCC binding', made);
-        await new DaemonSetFollow(oc, name, runId, request, options.pollMs ?? 250).run();
+        await new DaemonSetFollow(oc, name, runId, request, options.clock ?? systemClock).run();
       } finally {
         request.onStatus?.(`deleting namespace ${name}`);
         // The DaemonSets go at once, so their pods stop while the namespace is being emptied.

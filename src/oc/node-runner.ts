@@ -1,6 +1,7 @@
 // "Run this command on these nodes": the one seam every way of reaching nodes plugs into.
 // It starts the nodes' pods, bounded; streams each node's lines to that node's sink; reports
 // each node's end; stops everything on request; and removes all it created, whatever happens.
+import { type Clock, systemClock } from '../clock.js';
 import { summarizeClientTalk, TALK_TAIL } from './client-talk.js';
 import { CREATE_FROM_STDIN, createRunNamespace, deleteNamespaceArgs, NAMESPACE_PLACEHOLDER, NamespaceLifecycle, newRunId, runNamespaceManifest } from './namespace.js';
 import type { OcRunner, ProcessEnd, RunningProcess, StreamHandlers } from './runner.js';
@@ -95,7 +96,7 @@ function withTemplates(nodes: string[], plan: (node: string) => PlannedCall[]): 
 }
 
 /** One pod per node, `parallel` at a time, in a namespace made for the run. */
-export function podPerNodeRunner(oc: OcRunner, strategy: PodStrategy): NodeRunner {
+export function podPerNodeRunner(oc: OcRunner, strategy: PodStrategy, clock: Clock = systemClock): NodeRunner {
   const namespace = new NamespaceLifecycle(oc);
   return {
     strategy: strategy.name,
@@ -112,10 +113,10 @@ export function podPerNodeRunner(oc: OcRunner, strategy: PodStrategy): NodeRunne
       if (request.nodes.length === 0 || request.signal.aborted) return { namespace: null, cleanedUp: true, notices: [] };
       request.onStatus?.('creating a namespace for the node pods');
       const name = namespace.made(await createRunNamespace(oc, await newRunId()));
-      const live = stopOnAbort(request.signal);
+      const live = stopOnAbort(request.signal, clock);
       let cleanedUp: boolean;
       try {
-        await forEachLimited(request.nodes, request.parallel, request.signal, (node) => runOne(strategy, name, node, request, live));
+        await forEachLimited(request.nodes, request.parallel, request.signal, (node) => runOne(strategy, name, node, request, live, clock));
       } finally {
         live.dispose();
         request.onStatus?.(`deleting namespace ${name}`);
@@ -126,8 +127,8 @@ export function podPerNodeRunner(oc: OcRunner, strategy: PodStrategy): NodeRunne
   };
 }
 
-async function runOne(strategy: PodStrategy, namespace: string, node: string, request: NodeRunRequest, live: AbortStopper): Promise<void> {
-  const started = Date.now();
+async function runOne(strategy: PodStrategy, namespace: string, node: string, request: NodeRunRequest, live: AbortStopper, clock: Clock): Promise<void> {
+  const started = clock.now();
   const sink = request.start(node);
   const talk: string[] = [];
   const proc = strategy.start(node, namespace, request.command, {
@@ -139,13 +140,23 @@ async function runOne(strategy: PodStrategy, namespace: string, node: string, re
     },
   });
   const { end: exit, timedOut } = await live.wait(proc, request.timeoutMs);
-  const status: NodeEndStatus = exit.failedToStart ? 'could-not-start' : timedOut ? 'timed-out' : request.signal.aborted ? 'interrupted' : 'exited';
+  const status = podEndStatus(exit, timedOut, request.signal.aborted);
   await request.end(node, {
     status,
     exitCode: exit.exitCode,
     clientSaid: exit.failedToStart ?? summarizeClientTalk(talk),
-    durationMs: Date.now() - started,
+    durationMs: clock.now() - started,
   });
+}
+
+/**
+ * How a node's pod ended: its client could not start, the run's timeout stopped it, the interrupt
+ * did, or it exited (the pod-per-node strategies' whole state: started, then one of these).
+ */
+export function podEndStatus(exit: ProcessEnd, timedOut: boolean, interrupted: boolean): NodeEndStatus {
+  if (exit.failedToStart) return 'could-not-start';
+  if (timedOut) return 'timed-out';
+  return interrupted ? 'interrupted' : 'exited';
 }
 
 export interface AbortStopper {
@@ -156,19 +167,19 @@ export interface AbortStopper {
 
 /** Stops the processes it waits for when signal aborts: one listener for all of them, because an
  * AbortSignal warns past 10 listeners and --parallel runs more at once. */
-export function stopOnAbort(signal: AbortSignal): AbortStopper {
+export function stopOnAbort(signal: AbortSignal, clock: Clock = systemClock): AbortStopper {
   const live = new Set<RunningProcess>();
   const stopAll = () => live.forEach((p) => p.stop());
   signal.addEventListener('abort', stopAll);
   return {
     async wait(p, timeoutMs) {
       let timedOut = false;
-      const timer = setTimeout(() => ((timedOut = true), p.stop()), timeoutMs);
+      const cancel = clock.setTimer(timeoutMs, () => ((timedOut = true), p.stop()));
       live.add(p);
       try {
         return { end: await p.done, timedOut };
       } finally {
-        clearTimeout(timer);
+        cancel();
         live.delete(p);
       }
     },

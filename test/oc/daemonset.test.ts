@@ -9,6 +9,11 @@ import { podStateLine, probeReport, refusedPods } from '../../src/oc/daemonset-p
 import { RHEL8_NODE_DEBUG_IMAGE, SERVER_VERSION_ARGS } from '../../src/oc/kubectl-pod.js';
 import { type Expected, fakeRunner } from '../fake-runner.js';
 import { hostPodShape } from './host-pod-shape.js';
+import { FakeClock } from '../fake-clock.js';
+
+// The runs here move on a clock the test steps (clock.runUntil): no test waits on the wall clock.
+const clock = new FakeClock();
+const fake = (table: Expected[], binary = '/usr/bin/oc') => fakeRunner(table, binary, clock);
 
 /** The probe's termination message as its wrapper writes it (daemonset-objects.ts REPORT). */
 const report = (lines: string[], status = 0) => `oc-icsp/1 ${status} ${gzipSync(lines.map((l) => `${l}\n`).join('')).toString('base64')}`;
@@ -104,7 +109,7 @@ describe('nodes that get no pod', () => {
   const shardOf = (node: string) => (node === 'w9' ? 1 : 0);
 
   it("a FailedCreate event: each node without a pod gets its own DaemonSet's latest message; a node no longer listed is gone", async () => {
-    const oc = fakeRunner([
+    const oc = fake([
       { args: FAILED_CREATE_ARGS('ns'), result: { stdout: events([['oc-icsp-probe-0', 'Error creating: older'], ['oc-icsp-probe-0', REFUSED]]) } },
       { args: NODE_NAMES_ARGS, result: { stdout: 'node/w0\nnode/w1\nnode/w9\n' } },
     ]);
@@ -115,19 +120,19 @@ describe('nodes that get no pod', () => {
   });
 
   it("a new namespace's default account not made yet is retried by the controller: it ends no node", async () => {
-    const oc = fakeRunner([
+    const oc = fake([
       { args: FAILED_CREATE_ARGS('ns'), result: { stdout: events([['oc-icsp-probe-0', 'Error creating: pods "oc-icsp-probe-0-" is forbidden: error looking up service account ns/default: serviceaccount "default" not found']]) } },
     ]);
     expect(await refusedPods(oc, 'ns', ['w1'], shardOf, false)).toEqual(new Map());
   });
 
   it('no event yet and too early to ask about nodes: nothing, and one call', async () => {
-    const oc = fakeRunner([{ args: FAILED_CREATE_ARGS('ns'), result: { stdout: '{"items":[]}' } }]);
+    const oc = fake([{ args: FAILED_CREATE_ARGS('ns'), result: { stdout: '{"items":[]}' } }]);
     expect(await refusedPods(oc, 'ns', ['w1'], shardOf, false)).toEqual(new Map());
   });
 
   it('no event, later: only the nodes that are gone', async () => {
-    const oc = fakeRunner([
+    const oc = fake([
       { args: FAILED_CREATE_ARGS('ns'), result: { stdout: '{"items":[]}' } },
       { args: NODE_NAMES_ARGS, result: { stdout: 'node/w1\n' } },
     ]);
@@ -162,13 +167,13 @@ describe('a DaemonSet run, its calls and its log routing', () => {
 
   it("one create, one pod watch, then the removals: each node's output and exit status come in its probe's termination message", async () => {
     let created = '';
-    const oc = fakeRunner([
+    const oc = fake([
       { args: ['create', '-f', '-', '-o', 'name'], input: (t) => (created = t), result: { stdout: 'namespace/oc-icsp-abcdef01\nrolebinding.rbac.authorization.k8s.io/oc-icsp-privileged-scc\ndaemonset.apps/oc-icsp-probe-0\n' } },
       WATCH([probeLine('oc-icsp-probe-0-aaaaa', 'w0', RUNNING), probeLine('oc-icsp-probe-0-bbbbb', 'w1', ended(report(['two', 'END'], 3)))], [[20, probeLine('oc-icsp-probe-0-aaaaa', 'w0', ended(report(['one', '', 'END'])))]]),
       ...DELETES,
     ]);
     const run = request(['w0', 'w1']);
-    const outcome = await daemonSetRunner(oc, { image: 'tools:1', pollMs: 5 }).run(run.request);
+    const outcome = await clock.runUntil(daemonSetRunner(oc, { image: 'tools:1', clock }).run(run.request));
     expect(run.seen).toEqual({ w0: ['one', '', 'END'], w1: ['two', 'END'] });
     expect(run.ends).toEqual({ w0: { status: 'exited', exitCode: 0 }, w1: { status: 'exited', exitCode: 3 } });
     const namespace = JSON.parse(created.split('\n')[0]!).metadata.name;
@@ -177,7 +182,7 @@ describe('a DaemonSet run, its calls and its log routing', () => {
   });
 
   it("reports that did not fit are read from the probes' logs, one read for the shard once its probes have ended; kubectl's own words reach every node", async () => {
-    const oc = fakeRunner([
+    const oc = fake([
       CREATE_NS,
       WATCH([probeLine('p-a', 'w0', ended('')), probeLine('p-b', 'w1', ended('', 0)), probeLine('p-c', 'w2', ended(report(['three'])))]),
       {
@@ -187,7 +192,7 @@ describe('a DaemonSet run, its calls and its log routing', () => {
       ...DELETES,
     ]);
     const run = request(['w0', 'w1', 'w2']);
-    await daemonSetRunner(oc, { image: 'tools:1', pollMs: 5 }).run(run.request);
+    await clock.runUntil(daemonSetRunner(oc, { image: 'tools:1', clock }).run(run.request));
     expect(run.seen).toEqual({ w0: ['one', 'END'], w1: ['two'], w2: ['three'] });
     expect(run.ends).toEqual({ w0: { status: 'exited', exitCode: 0 }, w1: { status: 'exited', exitCode: 0 }, w2: { status: 'exited', exitCode: 0 } });
     // (The fake runner says oc debug's "Removing debug pod ..." when any stream is stopped.)
@@ -197,13 +202,13 @@ describe('a DaemonSet run, its calls and its log routing', () => {
   /** One node, no --image: the image the DaemonSet's pods got, after these lookups, and the run's notices. */
   const withoutImage = async (lookups: Expected[]) => {
     let objects = '';
-    const oc = fakeRunner([
+    const oc = fake([
       ...lookups,
       { args: ['create', '-f', '-', '-o', 'name'], input: (text) => (objects = text), result: { stdout: 'namespace/x\n' } },
       WATCH([probeLine('oc-icsp-probe-0-aaaaa', 'w0', ended(report(['END'])))]),
       ...DELETES,
     ]);
-    const outcome = await daemonSetRunner(oc, { image: undefined, pollMs: 5 }).run(request(['w0']).request);
+    const outcome = await clock.runUntil(daemonSetRunner(oc, { image: undefined, clock }).run(request(['w0']).request));
     const ds = objects.trim().split('\n').map((l) => JSON.parse(l)).find((o) => o.kind === 'DaemonSet');
     return { image: ds.spec.template.spec.initContainers[0].image, notices: outcome.notices };
   };
@@ -228,13 +233,13 @@ describe('a DaemonSet run, its calls and its log routing', () => {
   it('prepared before the run: the image is looked up once, and the run waits for it', async () => {
     const tools = 'registry.example/openshift/tools:4';
     let objects = '';
-    const oc = fakeRunner([
+    const oc = fake([
       { args: TOOLS_IMAGE_ARGS, result: { stdout: tools } },
       { args: ['create', '-f', '-', '-o', 'name'], input: (text) => (objects = text), result: { stdout: 'namespace/x\n' } },
       WATCH([probeLine('p-a', 'w0', ended(report(['END'])))]),
       ...DELETES,
     ]);
-    const runner = daemonSetRunner(oc, { image: undefined, pollMs: 5 });
+    const runner = daemonSetRunner(oc, { image: undefined, clock });
     runner.prepare!();
     runner.prepare!();
     await runner.run(request(['w0']).request);
@@ -243,16 +248,16 @@ describe('a DaemonSet run, its calls and its log routing', () => {
   });
 
   it('no node, or stopped before it began: nothing is created and no client runs', async () => {
-    const oc = fakeRunner([]);
-    expect(await daemonSetRunner(oc, { image: 'tools:1', pollMs: 5 }).run(request([]).request)).toEqual({ namespace: null, cleanedUp: true, notices: [] });
+    const oc = fake([]);
+    expect(await clock.runUntil(daemonSetRunner(oc, { image: 'tools:1', clock }).run(request([]).request))).toEqual({ namespace: null, cleanedUp: true, notices: [] });
     const stopped = new AbortController();
     stopped.abort();
-    expect(await daemonSetRunner(oc, { image: 'tools:1', pollMs: 5 }).run(request(['w0'], { signal: stopped.signal }).request)).toEqual({ namespace: null, cleanedUp: true, notices: [] });
+    expect(await clock.runUntil(daemonSetRunner(oc, { image: 'tools:1', clock }).run(request(['w0'], { signal: stopped.signal }).request))).toEqual({ namespace: null, cleanedUp: true, notices: [] });
     expect(oc.calls).toEqual([]);
   });
 
   it('the create refused: the error says what failed, and the named namespace is removed all the same', async () => {
-    const oc = fakeRunner([
+    const oc = fake([
       { args: ['create', '-f', '-', '-o', 'name'], result: { exitCode: 1, stderr: 'Error from server (Forbidden): namespaces is forbidden: User "developer" cannot create resource "namespaces"' } },
       ...DELETES,
     ]);
@@ -315,7 +320,7 @@ describe('a DaemonSet run: its plan, late pods, refused pods, pods that never ru
     const ends: Record<string, { status: string; clientSaid: string | null }> = {};
     const exitCodes: Record<string, number | null> = {};
     let endCalls = 0;
-    const done = daemonSetRunner(oc, { image: 'tools:1', pollMs: 5 }).run({
+    const done = daemonSetRunner(oc, { image: 'tools:1', clock }).run({
       nodes, command: ['true'], parallel: 25, timeoutMs, signal: new AbortController().signal,
       start: (node) => ({ output: (l) => seen[node]!.push(l), clientTalk: (l) => talk[node]!.push(l) }),
       end: (node, e) => void ((ends[node] = { status: e.status, clientSaid: e.clientSaid }), (exitCodes[node] = e.exitCode), endCalls++),
@@ -325,27 +330,27 @@ describe('a DaemonSet run: its plan, late pods, refused pods, pods that never ru
 
   it("a report the watch delivers twice (again as the pod's container starts) reaches its node once; a pod of a node not in the run is ignored", async () => {
     const twice = watchLine('p-a', 'w0', ended(report(['END'])));
-    const oc = fakeRunner([CREATE, WATCH([twice, twice, watchLine('p-z', 'elsewhere', ended(report(['stray'])))].join('\n')), ...DELETES]);
+    const oc = fake([CREATE, WATCH([twice, twice, watchLine('p-z', 'elsewhere', ended(report(['stray'])))].join('\n')), ...DELETES]);
     const { done, seen, endCalls } = run(oc, ['w0'], 20_000);
-    await done;
+    await clock.runUntil(done);
     expect(seen).toEqual({ w0: ['END'] });
     expect(endCalls()).toBe(1);
   });
 
   it('a watch the API server ends is started again, and its pods are read from it', async () => {
-    const oc = fakeRunner([
+    const oc = fake([
       CREATE,
       { args: ['get', 'pods', '-n', NS, selector, '--watch', '-o', /^jsonpath=/], result: { stdout: watchLine('p-a', 'w0') } },
       WATCH(watchLine('p-a', 'w0', ended(report(['END'])))),
       ...DELETES,
     ]);
     const { done, seen } = run(oc, ['w0'], 20_000);
-    await done;
+    await clock.runUntil(done);
     expect(seen).toEqual({ w0: ['END'] });
   });
 
   it("a probe read on its own: kubectl's words about it go to its node alone, and the node ends with the probe's exit code", async () => {
-    const oc = fakeRunner([
+    const oc = fake([
       CREATE,
       WATCH([watchLine('p-a', 'w0', ended('')), watchLine('p-b', 'w1'), watchLine('p-c', 'w2', ended(report(['END'])))].join('\n'), [[3300, watchLine('p-b', 'w1', ended('', 2))]]),
       { args: ['logs', '-n', NS, shard(0), '--tail=-1', '--prefix', '-c', 'probe', '--ignore-errors'], result: { stdout: '[pod/p-a/probe] END' } },
@@ -353,7 +358,7 @@ describe('a DaemonSet run: its plan, late pods, refused pods, pods that never ru
       ...DELETES,
     ]);
     const { done, seen, talk, ends, exitCodes } = run(oc, ['w0', 'w1', 'w2'], 20_000);
-    await done;
+    await clock.runUntil(done);
     expect(seen).toEqual({ w0: ['END'], w1: ['half'], w2: ['END'] });
     // (The fake runner says oc debug's "Removing debug pod ..." when any stream is stopped: the watch's, to every node.)
     const own = (lines: string[]) => lines.filter((l) => l !== 'Removing debug pod ...');
@@ -363,35 +368,35 @@ describe('a DaemonSet run: its plan, late pods, refused pods, pods that never ru
   }, 15_000);
 
   it("at the timeout, a probe that ended without its report, its shard not yet read: its log so far, and it ends as exited with the probe's exit code", async () => {
-    const oc = fakeRunner([
+    const oc = fake([
       CREATE,
       WATCH([watchLine('p-a', 'w0', ended('', 3)), watchLine('p-b', 'w1')].join('\n')),
       { args: ['logs', '-n', NS, shard(0), '--tail=-1', '--prefix', '-c', 'probe', '--ignore-errors'], result: { stdout: ['[pod/p-a/probe] END', '[pod/p-b/probe] half'].join('\n') } },
       ...DELETES,
     ]);
     const { done, seen, ends, exitCodes } = run(oc, ['w0', 'w1'], 200);
-    await done;
+    await clock.runUntil(done);
     expect(seen).toEqual({ w0: ['END'], w1: ['half'] });
     expect(ends).toEqual({ w0: { status: 'exited', clientSaid: null }, w1: { status: 'timed-out', clientSaid: null } });
     expect(exitCodes).toEqual({ w0: 3, w1: null });
   });
 
   it('a shard whose other probe cannot start is read at once: that probe will not end by itself', async () => {
-    const started = Date.now();
-    const oc = fakeRunner([
+    const started = clock.now();
+    const oc = fake([
       CREATE,
       WATCH([watchLine('p-a', 'w0', ended('')), watchLine('p-b', 'w1', '{"waiting":{"reason":"ErrImagePull","message":"manifest unknown"}}')].join('\n')),
       { args: ['logs', '-n', NS, shard(0), '--tail=-1', '--prefix', '-c', 'probe', '--ignore-errors'], result: { stdout: '[pod/p-a/probe] END' } },
       ...DELETES,
     ]);
     const { done, seen } = run(oc, ['w0', 'w1'], 1000);
-    await done;
+    await clock.runUntil(done);
     expect(seen.w0).toEqual(['END']);
-    expect(Date.now() - started).toBeLessThan(2500);
+    expect(clock.elapsed(started)).toBeLessThan(2500);
   });
 
   it('the plan: one create, the watch, the removals; nothing run', () => {
-    const oc = fakeRunner([]);
+    const oc = fake([]);
     const nodes = Array.from({ length: 20 }, (_, i) => `w${i}`);
     const plan = daemonSetRunner(oc, { image: 'tools:1' }).plan(nodes, ['true']);
     expect(plan.map((c) => [c.node, c.argv.slice(1, 3).join(' ')])).toEqual([[null, 'create -f'], [null, 'get pods'], [null, 'delete daemonsets'], [null, 'delete namespace']]);
@@ -400,42 +405,42 @@ describe('a DaemonSet run: its plan, late pods, refused pods, pods that never ru
   });
 
   it("a report that did not fit, while the rest of its shard still runs: the shard is read once it has waited long enough, a later one on its own", async () => {
-    const oc = fakeRunner([
+    const oc = fake([
       CREATE,
       WATCH([watchLine('p-a', 'w0', ended('')), watchLine('p-b', 'w1')].join('\n'), [[3500, watchLine('p-b', 'w1', ended(''))]]),
       { args: ['logs', '-n', NS, shard(0), '--tail=-1', '--prefix', '-c', 'probe', '--ignore-errors'], result: { stdout: '[pod/p-a/probe] END' } },
       { args: ['logs', '-n', NS, 'pod/p-b', '--prefix', '-c', 'probe'], result: { stdout: '[pod/p-b/probe] END' } },
       ...DELETES,
     ]);
-    const started = Date.now();
+    const started = clock.now();
     const { done, seen, ends } = run(oc, ['w0', 'w1'], 20_000);
-    await done;
+    await clock.runUntil(done);
     expect(seen).toEqual({ w0: ['END'], w1: ['END'] });
     expect(ends).toEqual({ w0: { status: 'exited', clientSaid: null }, w1: { status: 'exited', clientSaid: null } });
-    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(clock.elapsed(started)).toBeLessThan(10_000);
   }, 15_000);
 
   it('at the timeout, what the late probes have logged so far reaches their nodes, which end as timed out', async () => {
-    const oc = fakeRunner([
+    const oc = fake([
       CREATE,
       WATCH([watchLine('p-a', 'w0'), watchLine('p-b', 'w1', ended(report(['END'])))].join('\n')),
       { args: ['logs', '-n', NS, shard(0), '--tail=-1', '--prefix', '-c', 'probe', '--ignore-errors'], result: { stdout: ['[pod/p-a/probe] half', '[pod/p-b/probe] END'].join('\n') } },
       ...DELETES,
     ]);
     const { done, seen, ends } = run(oc, ['w0', 'w1'], 200);
-    await done;
+    await clock.runUntil(done);
     expect(seen).toEqual({ w0: ['half'], w1: ['END'] });
     expect(ends).toEqual({ w0: { status: 'timed-out', clientSaid: null }, w1: { status: 'exited', clientSaid: null } });
   });
 
   it('a pod that never runs ends its node at the timeout with its waiting reason; one that never came, with where to look', async () => {
-    const oc = fakeRunner([
+    const oc = fake([
       CREATE,
       WATCH(watchLine('p-a', 'w0', '{"waiting":{"reason":"ErrImagePull","message":"manifest unknown"}}')),
       ...DELETES,
     ]);
     const { done, ends } = run(oc, ['w0', 'w1'], 200);
-    await done;
+    await clock.runUntil(done);
     expect(ends).toEqual({
       w0: { status: 'timed-out', clientSaid: 'Container probe is unable to start due to an error: ErrImagePull: manifest unknown' },
       w1: { status: 'timed-out', clientSaid: "no pod was created for the node (a quota or an admission webhook refused it, or the node is gone): see the DaemonSet's events" },
@@ -444,18 +449,18 @@ describe('a DaemonSet run: its plan, late pods, refused pods, pods that never ru
 
   it("a pod the API refuses: its node ends as could-not-start with the DaemonSet's event, once the controller had a moment", async () => {
     const refused = 'Error creating: pods "oc-icsp-probe-0-" is forbidden: exceeded quota: pods-quota';
-    const oc = fakeRunner([
+    const oc = fake([
       CREATE,
       WATCH(''),
       { args: FAILED_CREATE_ARGS('oc-icsp-x').map((a, i) => (i === 3 ? NS : a)), result: { stdout: JSON.stringify({ items: [{ message: refused, involvedObject: { name: 'oc-icsp-probe-0' } }] }) } },
       { args: NODE_NAMES_ARGS, result: { stdout: 'node/w0\n' } },
       ...DELETES,
     ]);
-    const started = Date.now();
+    const started = clock.now();
     const { done, ends } = run(oc, ['w0'], 10_000);
-    await done;
+    await clock.runUntil(done);
     expect(ends).toEqual({ w0: { status: 'could-not-start', clientSaid: `the DaemonSet controller could not create the pod: ${refused}` } });
-    expect(Date.now() - started).toBeLessThan(5000);
+    expect(clock.elapsed(started)).toBeLessThan(5000);
   });
 });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { containerProgress, fallbackDebugImage, followLogsArgs, SERVER_VERSION_ARGS, kubectlPodStrategy, nodePodManifest, runNodePod, watchContainerArgs } from '../../src/oc/kubectl-pod.js';
 import { fakeRunner } from '../fake-runner.js';
 import { hostPodShape } from './host-pod-shape.js';
+import { settleUntil } from '../fake-clock.js';
 
 const request = { node: 'worker-0.example.com', namespace: 'oc-icsp-abcde', image: undefined, command: ['chroot', '/host', 'sh', '-c', 'x', 'sh', 'img'] };
 
@@ -96,7 +97,7 @@ describe('node pod for the kubectl path', () => {
     );
     const err: string[] = [];
     const run = runNodePod(kubectl, request, { onStdoutLine: () => {}, onStderrLine: (l) => err.push(l) });
-    await new Promise((r) => setTimeout(r, 10));
+    await settleUntil(() => kubectl.calls.length >= 2);
     run.stop();
     await run.done;
     expect(kubectl.stopped).toEqual([watchContainerArgs(pod, 'oc-icsp-abcde')]);

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { openClient } from '../../src/oc/client.js';
-import { autoRunner, type NodeRunner } from '../../src/oc/node-runner.js';
+import { ocDebugStrategy } from '../../src/oc/oc-debug.js';
+import { autoRunner, type NodeRunner, podEndStatus, podPerNodeRunner } from '../../src/oc/node-runner.js';
+import { FakeClock, settleUntil } from '../fake-clock.js';
 import { fakeRunner } from '../fake-runner.js';
 
 describe('the node runner chosen with the client', () => {
@@ -30,7 +32,7 @@ describe('the node runner chosen with the client', () => {
     const runner = openClient('oc', oc).nodeRunner({ image: undefined });
     const controller = new AbortController();
     const run = runner.run({ nodes: ['w0'], command: ['true'], parallel: 1, timeoutMs: 60_000, signal: controller.signal, start: () => ({ output() {}, clientTalk() {} }), end() {} });
-    for (let i = 0; i < 1000 && oc.running() === 0; i++) await new Promise((r) => setTimeout(r, 1));
+    await settleUntil(() => oc.running() > 0);
     expect(runner.pending()).toEqual(['namespace/oc-icsp-abcde']);
     runner.abandon();
     expect(oc.detached).toEqual([['delete', 'namespace', 'oc-icsp-abcde', '--ignore-not-found', '--wait=false']]);
@@ -63,7 +65,7 @@ describe('the node runner chosen with the client', () => {
       start: () => ({ output() {}, clientTalk() {} }),
       end: (node, e) => void ends.push(`${node} ${e.status}`),
     });
-    for (let i = 0; i < 1000 && oc.running() < nodes.length; i++) await new Promise((r) => setTimeout(r, 1));
+    await settleUntil(() => oc.running() === nodes.length);
     expect(oc.running()).toBe(nodes.length);
     controller.abort();
     expect(await run).toEqual({ namespace: 'oc-icsp-abcde', cleanedUp: true, notices: [] });
@@ -71,6 +73,35 @@ describe('the node runner chosen with the client', () => {
     process.off('warning', onWarning);
     expect(ends.sort()).toEqual(nodes.map((n) => `${n} interrupted`).sort());
     expect(warnings.map((w) => w.name)).toEqual([]);
+  });
+});
+
+describe('a node pod on the clock', () => {
+  it('its timeout stops it on the run\'s clock: timed out after exactly --timeout, the others as they ended', async () => {
+    const clock = new FakeClock();
+    const oc = fakeRunner([
+      { args: ['create', '-f', '-', '-o', 'name'], result: { stdout: 'namespace/oc-icsp-abcde\n' } },
+      { args: ['debug', 'node/slow', '--to-namespace=oc-icsp-abcde', '--', 'true'], hang: true },
+      { args: ['debug', 'node/quick', '--to-namespace=oc-icsp-abcde', '--', 'true'], result: { stdout: 'done' } },
+      { args: ['delete', 'namespace', 'oc-icsp-abcde', '--ignore-not-found', '--wait=false'] },
+    ]);
+    const ends: Record<string, [string, number]> = {};
+    const run = podPerNodeRunner(oc, ocDebugStrategy(oc, undefined), clock).run({
+      nodes: ['slow', 'quick'], command: ['true'], parallel: 2, timeoutMs: 90_000, signal: new AbortController().signal,
+      start: () => ({ output() {}, clientTalk() {} }),
+      end: (node, e) => void (ends[node] = [e.status, e.durationMs]),
+    });
+    await clock.runUntil(run);
+    expect(ends).toEqual({ quick: ['exited', 0], slow: ['timed-out', 90_000] });
+  });
+
+  it.each([
+    [{ exitCode: null, signal: null, failedToStart: 'spawn oc ENOENT' }, true, true, 'could-not-start'],
+    [{ exitCode: 1, signal: null }, true, true, 'timed-out'],
+    [{ exitCode: 1, signal: null }, false, true, 'interrupted'],
+    [{ exitCode: 0, signal: null }, false, false, 'exited'],
+  ] as const)('a pod that ended %j, timed out %s, interrupted %s: %s', (exit, timedOut, interrupted, status) => {
+    expect(podEndStatus(exit, timedOut, interrupted)).toBe(status);
   });
 });
 
