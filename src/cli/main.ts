@@ -10,6 +10,7 @@ import { cleanupCommand } from './commands/cleanup.js';
 import { statusCommand } from './commands/status.js';
 import { versionCommand } from './commands/version.js';
 import { type VerifyAction, verifyCommand } from './commands/verify.js';
+import type { Command } from './command.js';
 
 /** Commands whose doing can be swapped, so argv → request is tested without running anything. */
 export interface Actions {
@@ -21,18 +22,19 @@ export async function main(argv: string[], io: Io, actions: Actions = {}): Promi
   const setExit = (code: number) => {
     exitCode = code;
   };
-  const commands: Record<CommandName, CommandModule<object, never>> = {
-    verify: verifyCommand(io, setExit, actions.verify) as CommandModule<object, never>,
-    explain: explainCommand(io, setExit) as CommandModule<object, never>,
-    render: renderCommand(io, setExit) as CommandModule<object, never>,
-    list: listCommand(io, setExit) as CommandModule<object, never>,
-    migrate: migrateCommand(io, setExit) as CommandModule<object, never>,
-    audit: auditCommand(io, setExit) as CommandModule<object, never>,
-    status: statusCommand(io, setExit) as CommandModule<object, never>,
-    cleanup: cleanupCommand(io, setExit) as CommandModule<object, never>,
-    completion: completionCommand(io, setExit) as CommandModule<object, never>,
-    version: versionCommand(io, setExit) as CommandModule<object, never>,
+  const defined: Record<CommandName, Command> = {
+    verify: verifyCommand(actions.verify),
+    explain: explainCommand,
+    render: renderCommand,
+    list: listCommand,
+    migrate: migrateCommand,
+    audit: auditCommand,
+    status: statusCommand,
+    cleanup: cleanupCommand,
+    completion: completionCommand,
+    version: versionCommand,
   };
+  const commands = Object.fromEntries(Object.entries(defined).map(([name, command]) => [name, command(io, setExit)])) as Record<CommandName, CommandModule>;
   // `oc icsp verify ...` runs a parser that knows only verify, as its default command: yargs
   // renders the whole help text before running any named command (cacheHelpMessage), which
   // costs more start-up than the rest of the run.

@@ -1,5 +1,6 @@
 // Options shared by every command, declared once.
 import type { Argv, Options } from 'yargs';
+import { parseDuration } from '../durations.js';
 import { UserError } from '../errors.js';
 import { type Client, clientTraits, findClient, openClient } from '../oc/client.js';
 import { execaRunner, type OcRunner } from '../oc/runner.js';
@@ -25,9 +26,8 @@ export function withClientOptions<T>(yargs: Argv<T>) {
       throw new UserError('-n/--namespace has no use here: the plugin creates a namespace of its own for each run and deletes it at the end; drop the flag');
     }
     const timeout = argv.requestTimeout as string | undefined;
-    if (timeout !== undefined && timeout !== '0' && !/^\d+(ms|s|m|h)?$|^(\d+h)?(\d+m)?(\d+s)?$/.test(timeout)) {
-      throw new UserError(`--request-timeout ${JSON.stringify(timeout)} is not a duration: use e.g. 30s, 1m or 0`);
-    }
+    // Handed to the client as it is: read by the same grammar, less days, which Go's parser lacks.
+    if (timeout !== undefined) parseDuration(timeout, '--request-timeout', { zero: true, days: false });
     return true;
   });
 }
@@ -46,8 +46,6 @@ export function ownOptions<O extends Record<string, Options>>(options: O): O {
 export function clusterCommandBuilder<O extends Record<string, Options>>(options: O, exitCodes: string) {
   return (yargs: Argv) => withOutputOption(withClientOptions(yargs)).options(ownOptions(options)).epilog(exitCodes);
 }
-
-export type ArgsOf<B> = B extends (yargs: Argv) => Argv<infer T> ? T : never;
 
 /** The client, built from --client/--kubeconfig/--context: the one place a runner is made. */
 export function openClientFrom(options: ClientOptions, io: Pick<Io, 'env' | 'invocation'>): Client {

@@ -72,7 +72,7 @@ describe('verify: bad input is one error line, exit 2, and nothing is run', () =
     [['verify', 'quay.io/a;touch /tmp/pwned'], /^error: .*white space\n$/],
     [['verify', 'quay.io/a$(id)'], /^error: .*path component "a\$\(id\)"/],
     [['verify', `quay.io/a:${'x'.repeat(129)}`], /tag is 129 characters long/],
-    [['verify', IMG, '--timeout', 'soon'], 'error: --timeout "soon" is not a duration: use e.g. 90s, 5m, 1h or plain seconds\n'],
+    [['verify', IMG, '--timeout', 'soon'], 'error: --timeout "soon" is not a duration: use e.g. 90s, 5m, 1h, 2d or plain seconds\n'],
     [['verify', IMG, '--timeout', '0'], 'error: --timeout "0" must be more than zero\n'],
     [['verify', IMG, '--parallel', '0'], 'error: --parallel must be a whole number of at least 1, not 0\n'],
     [['verify', IMG, '--parallel', '2.5'], 'error: --parallel must be a whole number of at least 1, not 2.5\n'],
@@ -92,7 +92,7 @@ describe('verify: bad input is one error line, exit 2, and nothing is run', () =
     [['verify', IMG, '--image', 'Bad Image'], 'error: --image: invalid image reference "Bad Image": it contains white space\n'],
     [['verify', IMG, '-n', 'default'], 'error: -n/--namespace has no use here: the plugin creates a namespace of its own for each run and deletes it at the end; drop the flag\n'],
     [['verify', IMG, '--namespace=openshift-debug'], /^error: -n\/--namespace has no use here/],
-    [['verify', IMG, '--request-timeout', 'soon'], 'error: --request-timeout "soon" is not a duration: use e.g. 30s, 1m or 0\n'],
+    [['verify', IMG, '--request-timeout', 'soon'], 'error: --request-timeout "soon" is not a duration: use e.g. 90s, 5m, 1h or plain seconds\n'],
   ];
   for (const [argv, message] of cases) {
     it(argv.join(' ').slice(0, 80), async () => {

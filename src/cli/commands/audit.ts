@@ -1,10 +1,10 @@
 // `oc icsp audit`: CRI-O's own record of pulls, from each node's journal. Read-only.
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
+import { colorOf, defineCommand } from '../command.js';
 import { exitCodesHelp, UserError } from '../../errors.js';
 import { exitFor } from '../exit-code.js';
 import { parseDuration } from '../../durations.js';
 import { isTableFormat } from '../../report/document.js';
-import type { Io } from '../io.js';
 import { countOption, nodeNamesOption, openClientFrom, ownOptions, withClientOptions, withOutputOption } from '../options.js';
 import { COMMANDS } from '../spec.js';
 import { preferSmallHeap } from '../heap.js';
@@ -14,7 +14,6 @@ const builder = (yargs: Argv) =>
     .positional('FILTER', { type: 'string', describe: 'only pulls of this image, or of repositories under this prefix' })
     .options(ownOptions(COMMANDS.audit.options))
     .epilog(exitCodesHelp('no finding', 'findings (silent fallbacks, tag pulls under digest-only policies, pulls that failed on every mirror), or a journal not read to its end', true));
-type BuiltArgs = ReturnType<typeof builder> extends Argv<infer T> ? T : never;
 
 /**
  * The start of the window from --since: a duration back from now (24h, 90m, 2d), or a UTC time
@@ -36,11 +35,11 @@ export function sinceTime(text: string, now: Date): Date {
   return new Date(now.getTime() - ms);
 }
 
-export const auditCommand = (io: Io, setExit: (code: number) => void): CommandModule<object, BuiltArgs> => ({
+export const auditCommand = defineCommand({
   command: 'audit [FILTER]',
   describe: COMMANDS.audit.describe,
   builder,
-  handler: async (args: ArgumentsCamelCase<BuiltArgs>) => {
+  handler: async (args, io) => {
     const until = new Date();
     const since = sinceTime(args.since, until);
     countOption(args.parallel, '--parallel');
@@ -58,12 +57,12 @@ export const auditCommand = (io: Io, setExit: (code: number) => void): CommandMo
     const interrupts = watchInterrupts(io, { pending: () => [], abandon: () => {} }, client.name);
     try {
       const result = await audit({ filter: args.FILTER, since, until, selector: args.selector, nodeNames, parallel: args.parallel, timeoutMs }, client, interrupts.signal);
-      const terminal = decideTerminal({ noColor: (args as { color?: boolean }).color === false, output: args.output }, io.env);
+      const terminal = decideTerminal({ noColor: !colorOf(args), output: args.output }, io.env);
       io.out(await renderAudit(result, args.output, terminal.paint, io.columns));
       if (isTableFormat(args.output)) {
         io.err(`${result.nodes.length} node(s), ${result.nodes.reduce((n, x) => n + x.pulls.length, 0)} pull(s) since ${args.since}, ${result.findings.length} finding(s)\n`);
       }
-      setExit(exitFor(auditOutcome(result)));
+      return exitFor(auditOutcome(result));
     } finally {
       interrupts.dispose();
     }

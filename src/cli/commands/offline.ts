@@ -1,101 +1,83 @@
 // explain, render, list, migrate: decided from files or the cluster's policies, no node involved.
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
+import { defineCommand } from '../command.js';
 import { EXIT, exitCodesHelp, UserError } from '../../errors.js';
 import { exitFor } from '../exit-code.js';
 import { parseReference } from '../../registries/reference.js';
 import { isTableFormat } from '../../report/document.js';
-import type { Io } from '../io.js';
 import { COMMANDS, EXPLAIN_OPTIONS, FILES_OPTION } from '../spec.js';
 import { clientRunner, withClientOptions, withOutputOption } from '../options.js';
 
 const withFiles = <T>(yargs: Argv<T>) => yargs.options(FILES_OPTION);
 
-function command<T>(
-  io: Io,
-  setExit: (code: number) => void,
-  spec: { command: string; describe: string; builder: (y: Argv) => Argv<T>; handler: (args: ArgumentsCamelCase<T>, io: Io) => Promise<number> },
-): CommandModule<object, T> {
-  return {
-    command: spec.command,
-    describe: spec.describe,
-    builder: spec.builder,
-    handler: async (args) => setExit(await spec.handler(args, io)),
-  };
-}
+export const explainCommand = defineCommand({
+  command: 'explain <IMAGE>',
+  describe: COMMANDS.explain.describe,
+  builder: (y) =>
+    withOutputOption(withClientOptions(withFiles(y)))
+      .positional('IMAGE', { type: 'string', demandOption: true })
+      .options(EXPLAIN_OPTIONS)
+      .epilog(exitCodesHelp('explained', 'the pull cannot work (podman fails before any source, or every source is blocked)')),
+  handler: async (args, io) => {
+    parseReference(args.IMAGE);
+    const [{ explain, explainOutcome }, { renderExplain }] = await Promise.all([import('../../app/explain.js'), import('../../report/explain-report.js')]);
+    const result = await explain(
+      { image: args.IMAGE, files: args.filename, registriesConf: args.registriesConf, registriesConfD: args.registriesConfD },
+      () => clientRunner(args, io),
+    );
+    io.out(await renderExplain(result, args.output, io.columns));
+    return exitFor(explainOutcome(result));
+  },
+});
 
-export const explainCommand = (io: Io, setExit: (code: number) => void) =>
-  command(io, setExit, {
-    command: 'explain <IMAGE>',
-    describe: COMMANDS.explain.describe,
-    builder: (y) =>
-      withOutputOption(withClientOptions(withFiles(y)))
-        .positional('IMAGE', { type: 'string', demandOption: true })
-        .options(EXPLAIN_OPTIONS)
-        .epilog(exitCodesHelp('explained', 'the pull cannot work (podman fails before any source, or every source is blocked)')),
-    handler: async (args, io) => {
-      parseReference(args.IMAGE);
-      const [{ explain, explainOutcome }, { renderExplain }] = await Promise.all([import('../../app/explain.js'), import('../../report/explain-report.js')]);
-      const result = await explain(
-        { image: args.IMAGE, files: args.filename, registriesConf: args.registriesConf, registriesConfD: args.registriesConfD },
-        () => clientRunner(args, io),
-      );
-      io.out(await renderExplain(result, args.output, io.columns));
-      return exitFor(explainOutcome(result));
-    },
-  });
+export const renderCommand = defineCommand({
+  command: 'render',
+  describe: COMMANDS.render.describe,
+  builder: (y) => withClientOptions(withFiles(y)),
+  handler: async (args, io) => {
+    const { loadPolicies, renderText, renderAsides } = await import('../../app/policies.js');
+    const set = await loadPolicies(args.filename, () => clientRunner(args, io));
+    io.out(renderText(set));
+    for (const aside of renderAsides(set)) io.err(`note: ${aside}\n`);
+    return EXIT.ok;
+  },
+});
 
-export const renderCommand = (io: Io, setExit: (code: number) => void) =>
-  command(io, setExit, {
-    command: 'render',
-    describe: COMMANDS.render.describe,
-    builder: (y) => withClientOptions(withFiles(y)),
-    handler: async (args, io) => {
-      const { loadPolicies, renderText, renderAsides } = await import('../../app/policies.js');
-      const set = await loadPolicies(args.filename, () => clientRunner(args, io));
-      io.out(renderText(set));
-      for (const aside of renderAsides(set)) io.err(`note: ${aside}\n`);
-      return EXIT.ok;
-    },
-  });
+export const listCommand = defineCommand({
+  command: 'list',
+  describe: COMMANDS.list.describe,
+  builder: (y) => withOutputOption(withClientOptions(withFiles(y))),
+  handler: async (args, io) => {
+    const [{ loadPolicies, listRows }, { renderList }] = await Promise.all([import('../../app/policies.js'), import('../../report/list-report.js')]);
+    const rows = listRows(await loadPolicies(args.filename, () => clientRunner(args, io)));
+    if (rows.length === 0 && isTableFormat(args.output)) io.err('no mirror policies found\n');
+    else io.out(await renderList(rows, args.output, io.columns));
+    return EXIT.ok;
+  },
+});
 
-export const listCommand = (io: Io, setExit: (code: number) => void) =>
-  command(io, setExit, {
-    command: 'list',
-    describe: COMMANDS.list.describe,
-    builder: (y) => withOutputOption(withClientOptions(withFiles(y))),
-    handler: async (args, io) => {
-      const [{ loadPolicies, listRows }, { renderList }] = await Promise.all([import('../../app/policies.js'), import('../../report/list-report.js')]);
-      const rows = listRows(await loadPolicies(args.filename, () => clientRunner(args, io)));
-      if (rows.length === 0 && isTableFormat(args.output)) io.err('no mirror policies found\n');
-      else io.out(await renderList(rows, args.output, io.columns));
-      return EXIT.ok;
-    },
-  });
+export const migrateCommand = defineCommand({
+  command: 'migrate',
+  describe: COMMANDS.migrate.describe,
+  builder: (y) => y.options(COMMANDS.migrate.options),
+  handler: async (args, io) => {
+    if (args.filename.length === 0) throw new UserError('migrate needs -f FILE with ImageContentSourcePolicy objects');
+    const { migrateToIdms } = await import('../../app/policies.js');
+    const { readManifestFiles } = await import('../../app/manifests.js');
+    const { yaml, untouched } = await migrateToIdms(await readManifestFiles(args.filename));
+    io.out(yaml);
+    if (untouched.length) io.err(`note: left out, as they need no migrating: ${untouched.join(', ')}\n`);
+    return EXIT.ok;
+  },
+});
 
-export const migrateCommand = (io: Io, setExit: (code: number) => void) =>
-  command(io, setExit, {
-    command: 'migrate',
-    describe: COMMANDS.migrate.describe,
-    builder: (y) => y.options(COMMANDS.migrate.options),
-    handler: async (args, io) => {
-      if (args.filename.length === 0) throw new UserError('migrate needs -f FILE with ImageContentSourcePolicy objects');
-      const { migrateToIdms } = await import('../../app/policies.js');
-      const { readManifestFiles } = await import('../../app/manifests.js');
-      const { yaml, untouched } = await migrateToIdms(await readManifestFiles(args.filename));
-      io.out(yaml);
-      if (untouched.length) io.err(`note: left out, as they need no migrating: ${untouched.join(', ')}\n`);
-      return EXIT.ok;
-    },
-  });
-
-export const completionCommand = (io: Io, setExit: (code: number) => void) =>
-  command(io, setExit, {
-    command: 'completion <SHELL>',
-    describe: COMMANDS.completion.describe,
-    builder: (y) => y.positional('SHELL', { choices: ['bash', 'zsh'] as const, demandOption: true }),
-    handler: async (args, io) => {
-      const { completionScript } = await import('../completion-scripts.js');
-      io.out(completionScript(args.SHELL));
-      return EXIT.ok;
-    },
-  });
+export const completionCommand = defineCommand({
+  command: 'completion <SHELL>',
+  describe: COMMANDS.completion.describe,
+  builder: (y) => y.positional('SHELL', { choices: ['bash', 'zsh'] as const, demandOption: true }),
+  handler: async (args, io) => {
+    const { completionScript } = await import('../completion-scripts.js');
+    io.out(completionScript(args.SHELL));
+    return EXIT.ok;
+  },
+});

@@ -1,5 +1,6 @@
 // `oc icsp verify`: argv → a checked request (pure, table-tested), then one action that does it.
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
+import { colorOf, defineCommand } from '../command.js';
 import { EXIT, exitCodesHelp, UserError } from '../../errors.js';
 import { exitFor } from '../exit-code.js';
 import type { VerifyRequest } from '../../app/verify.js';
@@ -64,7 +65,6 @@ const builder = (yargs: Argv) =>
     .options(VERIFY_OPTIONS)
     .epilog(`Verdicts: mirrored, mirror-failed, not-mirrored, error, skipped (node not Ready).\n${exitCodesHelp('every selected node is mirrored', 'findings', true)}`);
 
-type BuiltArgs = ReturnType<typeof builder> extends Argv<infer T> ? T : never;
 /** The parsed arguments; --color is the root's. */
 export interface VerifyArgs extends CommonOptions {
   IMAGE?: string;
@@ -83,16 +83,14 @@ export interface VerifyArgs extends CommonOptions {
   dryRun: boolean;
 }
 
-export const verifyCommand = (io: Io, setExit: (code: number) => void, action: VerifyAction = runVerify): CommandModule<object, BuiltArgs> => ({
-  command: 'verify [IMAGE]',
-  describe: COMMANDS.verify.describe,
-  builder,
-  handler: async (args: ArgumentsCamelCase<BuiltArgs>) => setExit(await action(verifyInvocation({ ...args, color: rootColor(args) }), io)),
-});
-
-function rootColor(args: object): boolean {
-  return (args as { color?: boolean }).color !== false;
-}
+/** verify, doing `action` with what argv asked (tests give an action that runs nothing). */
+export const verifyCommand = (action: VerifyAction = runVerify) =>
+  defineCommand({
+    command: 'verify [IMAGE]',
+    describe: COMMANDS.verify.describe,
+    builder,
+    handler: (args, io) => action(verifyInvocation({ ...args, color: colorOf(args) }), io),
+  });
 
 /** The doing: client, log directory, signals, spinner, report. */
 export async function runVerify(invocation: VerifyInvocation, io: Io): Promise<number> {

@@ -1,8 +1,7 @@
 // `oc icsp version`: the plugin's version, the Node.js runtime it runs on (the single binary
 // embeds one), and the platform.
-import type { CommandModule } from 'yargs';
 import { EXIT } from '../../errors.js';
-import type { Io } from '../io.js';
+import { defineCommand } from '../command.js';
 import { withOutputOption } from '../options.js';
 import { COMMANDS } from '../spec.js';
 
@@ -10,13 +9,13 @@ import { COMMANDS } from '../spec.js';
 declare const __OC_ICSP_VERSION__: string | undefined;
 export const VERSION = typeof __OC_ICSP_VERSION__ === 'string' ? __OC_ICSP_VERSION__ : 'unbundled';
 
-export const versionCommand = (io: Io, setExit: (code: number) => void): CommandModule<object, { output: 'table' | 'wide' | 'json' | 'yaml' }> => ({
+export const versionCommand = defineCommand({
   command: 'version',
   describe: COMMANDS.version.describe,
-  builder: (yargs) => withOutputOption(yargs) as never,
-  handler: async (args) => {
+  builder: (yargs) => withOutputOption(yargs),
+  handler: async (args, io) => {
     const { renderVersion } = await import('../../report/version-report.js');
     io.out(await renderVersion({ version: VERSION, node: process.version, platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}` }, args.output));
-    setExit(EXIT.ok);
+    return EXIT.ok;
   },
 });
