@@ -5,7 +5,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { clientEnv, createSandbox, destroySandbox } from '../test/sandbox/sandbox.mjs';
+import { clientEnv, createSandbox, destroySandbox } from '../dist/sandbox/sandbox.mjs';
 
 if (process.getuid?.() !== 0) {
   console.log('scale bench skipped: the sandbox needs root');

@@ -123,11 +123,13 @@ export async function buildAll(dir = 'dist') {
 }
 
 /**
- * The sandbox's API server and thin oc (test/sandbox/api, test/sandbox/oc), as two ES modules
- * for node: the e2e suites and `npm run sandbox` run them as processes.
+ * The sandbox (test/sandbox, TypeScript), as ES modules for node: its API server, thin oc, small
+ * services and the nodes' CRI-O tools, which it runs as processes; and the sandbox itself, which
+ * `npm run sandbox`, the benches and the fixture capture import (the e2e suites import its source).
  */
 export async function buildSandbox(dir = 'dist/sandbox') {
-  for (const [entry, out] of [['test/sandbox/api/main.ts', 'api.mjs'], ['test/sandbox/oc/main.ts', 'oc.mjs']]) {
+  const programs = [['test/sandbox/api/main.ts', 'api.mjs'], ['test/sandbox/oc/main.ts', 'oc.mjs'], ['test/sandbox/services.ts', 'services.mjs'], ['test/sandbox/crio.ts', 'crio.mjs'], ['test/sandbox/sandbox.ts', 'sandbox.mjs']];
+  for (const [entry, out] of programs) {
     await build({ entryPoints: [entry], outfile: join(dir, out), bundle: true, platform: 'node', target: 'node20', format: 'esm', logLevel: 'warning', loader: textLoaders,
       // yaml's CommonJS parts ask for require(); an ES module has none of its own.
       banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } });

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { clientEnv, createSandbox, destroySandbox } from '../test/sandbox/sandbox.mjs';
+import { clientEnv, createSandbox, destroySandbox } from '../dist/sandbox/sandbox.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = join(root, 'test/fixtures/node-logs');

@@ -21,7 +21,10 @@ if (process.getuid?.() !== 0) {
   process.exit(2);
 }
 
-const { clientEnv, createSandbox, destroySandbox, settled } = await import('../test/sandbox/sandbox.mjs');
+// The sandbox is TypeScript (test/sandbox), run from its build: made first, whatever the mode.
+const { buildSandbox } = await import('./build.mjs');
+await buildSandbox(join(root, 'dist/sandbox'));
+const { clientEnv, createSandbox, destroySandbox, settled } = await import('../dist/sandbox/sandbox.mjs');
 // Earlier workload pulls through each node's CRI-O give `audit` something to read.
 const NODES = [
   { name: 'worker-0', config: 'cluster', credentials: false, workloads: ['mirrored', 'fallback', 'tag'] },

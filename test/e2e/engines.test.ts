@@ -4,8 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-// @ts-expect-error plain JavaScript module shared with npm run sandbox
-import { editNodeConfig, reloadCrio } from '../sandbox/sandbox.mjs';
+import { editNodeConfig, reloadCrio } from '../sandbox/sandbox.js';
 import { canRunSandbox, runVerify, type Sandbox, suiteDir, useSandbox } from './helpers.js';
 
 let s: Sandbox;

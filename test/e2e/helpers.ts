@@ -6,61 +6,48 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { sandboxSkipReason } from '../sandbox-support.js';
-// @ts-expect-error plain JavaScript module shared with npm run sandbox
-import { clientEnv, createSandbox, destroySandbox, kubeconfigText as kubeconfigOf, leftovers, ledgerEvents, settled as settledJs, editNodeConfig } from '../sandbox/sandbox.mjs';
+import {
+  clearFault,
+  clientEnv,
+  createSandbox,
+  destroySandbox,
+  editNodeConfig,
+  type Fault,
+  kubeconfigText,
+  ledgerEvents,
+  type Leftovers,
+  leftovers,
+  type NodeBehaviour,
+  type NodeSpec,
+  type Sandbox,
+  type SandboxOptions,
+  setFault,
+  setNodeBehaviour,
+  settled,
+} from '../sandbox/sandbox.js';
+
+export type { NodeSpec, Sandbox, SandboxOptions };
+export { kubeconfigText };
 
 export const BIN = join(process.cwd(), 'dist/oc-icsp');
 
 /** Root and the Debian packages; otherwise the suites are skipped (the reason is printed once). */
 export const canRunSandbox = sandboxSkipReason() === null;
 
-export interface Sandbox {
-  dir: string;
-  image: string;
-  tagImage: string;
-  digest: string;
-  fallbackImage: string;
-  registries: Record<'open' | 'auth' | 'tls' | 'quay', { host: string; port: number }>;
-  proxy: { host: string; port: number };
-  api: { pid: number; port: number; kubeconfig: string };
-}
-
-export interface NodeSpec {
-  name: string;
-  config?: string;
-  behaviour?: 'normal' | 'not-ready' | 'pod-fails' | 'hang' | 'slow-stop';
-  credentials?: boolean;
-  role?: string;
-  rollout?: boolean;
-  proxy?: 'working' | 'dead';
-  /** Images pulled through the node's CRI-O when the sandbox starts (its journal keeps them). */
-  workloads?: ('mirrored' | 'fallback' | 'tag' | 'failed' | 'replicas')[];
-  /** low: 64 MiB free where pulls write. */
-  disk?: 'low';
-  /** Lines of a busy CRI-O in the node's journal, before its workload pulls. */
-  journalNoise?: number;
-}
-
-export interface SandboxOptions {
-  /** settings.json: the OpenShift release it plays, pod latency, the journal's deadline and speed. */
-  settings?: Record<string, unknown>;
-  /** More objects the cluster starts with. */
-  objects?: Record<string, unknown>[];
-}
-
 export const sandbox = {
   create: (dir: string, nodes: NodeSpec[], options: SandboxOptions = {}): Promise<Sandbox> => createSandbox(dir, nodes, options),
   destroy: (s: Sandbox): void => destroySandbox(s),
-  leftovers: (dir: string): { pods: string[]; namespaces: string[]; daemonsets: string[] } => leftovers(dir),
+  leftovers: (dir: string): Leftovers => leftovers(dir),
   /** What is left once accepted deletions have run their course (up to 15 s). */
-  settled: (dir: string): Promise<{ pods: string[]; namespaces: string[]; daemonsets: string[] }> => settledJs(dir),
-  ledger: (dir: string): Record<string, unknown>[] => ledgerEvents(dir),
-  /** A hand edit of a node's registries.conf: one of the sandbox's named configs (sandbox.mjs nodeConfigs). */
+  settled: (dir: string): Promise<Leftovers> => settled(dir),
+  ledger: (dir: string) => ledgerEvents(dir),
+  /** A hand edit of a node's registries.conf: one of the sandbox's named configs (sandbox.ts nodeConfigs). */
   editConfig: (dir: string, node: string, config: string): void => editNodeConfig(dir, node, config),
+  /** A fault switched on, or off, while the sandbox runs (model.ts Fault). */
+  fault: (s: Sandbox, fault: Fault): void => setFault(s.dir, fault),
+  clearFault: (s: Sandbox, kind: Fault['kind']): void => clearFault(s.dir, kind),
+  behaviour: (dir: string, node: string, behaviour: NodeBehaviour): void => setNodeBehaviour(dir, node, behaviour),
 };
-
-/** A kubeconfig for the sandbox's API with the named credentials (admin, developer, prod); the first is current. */
-export const kubeconfigText: (port: number, ca: Buffer, contexts?: string[]) => string = kubeconfigOf;
 
 /** The sandbox's kubeconfig and discovery cache, its thin oc first on PATH. */
 const clientEnvOf: (s: Sandbox) => NodeJS.ProcessEnv = clientEnv;

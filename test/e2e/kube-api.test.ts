@@ -2,7 +2,7 @@
 // OpenAPI-validated creates, generateName, whoami, Status errors, and pod logs that refuse a
 // container still waiting and stream one that runs.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, canRunSandbox, envFor, requests, sandbox, type Sandbox, suiteDir, useSandbox, waitFor } from './helpers.js';
@@ -79,11 +79,11 @@ describe.skipIf(!canRunSandbox)('the real kubectl against the sandbox', () => {
       'Error from server (Forbidden): nodes is forbidden: User "developer" cannot list resource "nodes" in API group "" at the cluster scope\n',
     );
     expect(kubectl(['create', 'namespace', 'default']).stderr).toBe('Error from server (AlreadyExists): namespaces "default" already exists\n');
-    writeFileSync(join(s.dir, 'logged-out'), '');
+    sandbox.fault(s, { kind: 'logged-out' });
     try {
       expect(kubectl(['get', 'nodes']).stderr).toMatch(/error: You must be logged in to the server \(Unauthorized\)\n$/);
     } finally {
-      unlinkSync(join(s.dir, 'logged-out'));
+      sandbox.clearFault(s, 'logged-out');
     }
   });
 

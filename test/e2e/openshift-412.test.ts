@@ -39,15 +39,13 @@ describe.skipIf(!canRunSandbox)('OpenShift 4.12', () => {
   });
 
   it('logged out there: the users/~ answer says so, exit 2', async () => {
-    const { writeFileSync, unlinkSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    writeFileSync(join(s.dir, 'logged-out'), '');
+    sandbox.fault(s, { kind: 'logged-out' });
     try {
       const r = run(BIN, ['verify', s.image, '--client', 'kubectl']);
       expect(r.status).toBe(2);
       expect(r.stderr).toMatch(/^error: not logged in to a cluster \(.*Unauthorized.*\)/);
     } finally {
-      unlinkSync(join(s.dir, 'logged-out'));
+      sandbox.clearFault(s, 'logged-out');
     }
   });
 

@@ -3,7 +3,7 @@
 // cluster throws (a registry going down, pods refused by quota, a node deleted after listing,
 // a generated namespace name that collides).
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { canRunSandbox, envFor, nodeProcesses, runVerify, sandbox, type Sandbox, suiteDir, useSandbox, waitFor } from './helpers.js';
@@ -106,11 +106,10 @@ describe.skipIf(!canRunSandbox)('debug pods and a DaemonSet agree', () => {
 describe.skipIf(!canRunSandbox)('faults, under both strategies', () => {
   for (const strategy of ['debug', 'daemonset']) {
     it(`${strategy}: pods refused by quota, a node deleted after listing, a namespace name that collides`, async () => {
-      writeFileSync(join(s.dir, 'namespace-collisions'), '1');
-      const extra = join(s.dir, 'nodes');
+      sandbox.fault(s, { kind: 'namespace-collisions', count: 1 });
       // lagging's pods are refused by a quota; untrusted-tls is deleted just after the run lists the nodes.
-      writeFileSync(join(extra, 'lagging', 'behaviour.json'), JSON.stringify({ behaviour: 'refused' }));
-      writeFileSync(join(s.dir, 'delete-node-after-list'), 'untrusted-tls');
+      sandbox.behaviour(s.dir, 'lagging', 'refused');
+      sandbox.fault(s, { kind: 'delete-node-after-list', node: 'untrusted-tls' });
       const node = spawnSync('kubectl', ['get', 'node', 'untrusted-tls', '-o', 'json'], { encoding: 'utf8', env: envFor(s) }).stdout;
       try {
         const r = runVerify(s, [s.image, '--strategy', strategy, '--nodes', 'in-sync,lagging,untrusted-tls', '--timeout', '20s', '-o', 'json']);
@@ -128,7 +127,7 @@ describe.skipIf(!canRunSandbox)('faults, under both strategies', () => {
         }
         expect(await sandbox.settled(s.dir)).toEqual({ pods: [], namespaces: [], daemonsets: [] });
       } finally {
-        writeFileSync(join(extra, 'lagging', 'behaviour.json'), JSON.stringify({ behaviour: 'normal' }));
+        sandbox.behaviour(s.dir, 'lagging', 'normal');
         const again = JSON.parse(node) as { metadata: Record<string, unknown> };
         for (const k of ['uid', 'resourceVersion', 'creationTimestamp']) delete again.metadata[k];
         spawnSync('kubectl', ['create', '-f', '-'], { input: JSON.stringify(again), env: envFor(s) });

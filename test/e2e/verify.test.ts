@@ -1,5 +1,5 @@
 // `oc icsp verify` end to end: the built binary, the sandbox's oc, real podman, real registries.
-import { readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -236,13 +236,13 @@ describe.skipIf(!canRunSandbox)('flags that shape the run', () => {
   });
 
   it('no session: exit 2 with advice, before any node', () => {
-    writeFileSync(join(s.dir, 'logged-out'), '');
+    sandbox.fault(s, { kind: 'logged-out' });
     try {
       const run = runVerify(s, [s.image]);
       expect(run.code).toBe(2);
       expect(run.stderr).toBe('error: not logged in to a cluster (You must be logged in to the server (Unauthorized)): run `oc login` first\n');
     } finally {
-      unlinkSync(join(s.dir, 'logged-out'));
+      sandbox.clearFault(s, 'logged-out');
     }
   });
 });

@@ -3,21 +3,14 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export type NodeBehaviour = 'normal' | 'not-ready' | 'pod-fails' | 'hang' | 'slow-stop' | 'refused' | 'deleted';
+import { DEFAULT_SETTINGS, type FaultKind, type NodeBehaviour, type Settings } from '../model.js';
 
-export interface Settings {
-  /** OpenShift release the API plays (which APIs it serves, which Kubernetes version it reports). */
-  openshift: string;
-  /** How long a pod takes from creation to running. */
-  podLatencyMs: number;
-  /** The fan-out bench: pods replay a recorded node log instead of running anything. */
-  light?: { log: string };
-  /** How long the kubelet lets journalctl run (30 s on a real kubelet), and how fast it reads. */
-  journalDeadlineMs: number;
-  journalLinesPerSecond?: number;
-}
+export type { NodeBehaviour, Settings };
+export { DEFAULT_SETTINGS };
 
-export const DEFAULT_SETTINGS: Settings = { openshift: '4.18', podLatencyMs: 300, journalDeadlineMs: 30_000 };
+/** Where a fault and a node's behaviour travel: files in the sandbox's folder (sandbox.ts writes them). */
+export const faultFile = (dir: string, kind: FaultKind): string => join(dir, kind);
+export const behaviourFile = (nodeDir: string): string => join(nodeDir, 'behaviour.json');
 
 export class ClusterState {
   readonly settings: Settings;
@@ -41,20 +34,20 @@ export class ClusterState {
     const now = Date.now();
     const known = this.behaviours.get(node);
     if (known && now - known.readAt < 100) return known.behaviour;
-    const path = join(this.nodeDir(node), 'behaviour.json');
+    const path = behaviourFile(this.nodeDir(node));
     const behaviour: NodeBehaviour = existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')).behaviour : 'normal';
     this.behaviours.set(node, { readAt: now, behaviour });
     return behaviour;
   }
 
-  /** A fault a test switches on by writing a file in the sandbox folder. */
-  flag(name: string): boolean {
-    return existsSync(join(this.dir, name));
+  /** A fault a test switched on (model.ts Fault). */
+  flag(kind: 'logged-out'): boolean {
+    return existsSync(faultFile(this.dir, kind));
   }
 
-  /** A counted fault: true (and one fewer left) while the count in the file is above zero. */
-  takeCounted(name: string): boolean {
-    const path = join(this.dir, name);
+  /** A counted fault: true (and one fewer left) while its count is above zero. */
+  takeCounted(kind: 'namespace-collisions'): boolean {
+    const path = faultFile(this.dir, kind);
     if (!existsSync(path)) return false;
     const left = Number(readFileSync(path, 'utf8'));
     if (!(left > 0)) return false;
@@ -62,9 +55,9 @@ export class ClusterState {
     return true;
   }
 
-  /** A named fault, taken once: the file's content, then the file is gone. */
-  takeNamed(name: string): string | null {
-    const path = join(this.dir, name);
+  /** A fault that names a node, taken once: its node, then the fault is gone. */
+  takeNamed(kind: 'delete-node-after-list'): string | null {
+    const path = faultFile(this.dir, kind);
     if (!existsSync(path)) return null;
     const value = readFileSync(path, 'utf8').trim();
     rmSync(path, { force: true });

@@ -9,7 +9,7 @@
 //   first, and says nothing of the cut.
 // oc adm node-logs sends unit and query (the unit), since, until, grep and pattern, and
 // case-sensitive (openshift/oc pkg/cli/admin/node/logs.go RunLogs).
-import { journalctl } from '../crio.mjs';
+import { journalctl } from '../crio.js';
 import { badRequest } from './types.js';
 
 const UNSAFE = /[^a-zA-Z\-_.0-9\s@]+/;

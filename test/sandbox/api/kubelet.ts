@@ -14,7 +14,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { REPORT_PREFIX, TERMINATION_MESSAGE_BYTES } from '../../../src/oc/daemonset-objects.js';
-import { runInNode } from '../node-namespace.mjs';
+import { runInNode } from '../node-namespace.js';
 import type { ClusterState } from './cluster-state.js';
 import { killWindowSeconds } from './pod-deletion.js';
 import type { PodLogs } from './pod-logs.js';

@@ -1,9 +1,9 @@
 // A node's mount namespace: the host with the node's own files (registries.conf, drop-ins,
 // pull secret, container storage, proxy.env, CRI-O's tools) mounted over the host's paths,
 // and the whole tree at /host, as a debug pod sees the node.
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 
-export const NODE_MOUNTS = [
+export const NODE_MOUNTS: [from: string, to: string][] = [
   ['registries.conf', '/etc/containers/registries.conf'],
   ['registries.conf.d', '/etc/containers/registries.conf.d'],
   ['kubelet', '/var/lib/kubelet'],
@@ -35,7 +35,7 @@ mount --rbind / /host
 exec "$@"`;
 
 /** `files`: [host file, path in the container] pairs, bound in the container only. */
-export function runInNode(nodeDir, command, onSpawn, onOutput, files = []) {
+export function runInNode(nodeDir: string, command: string[], onSpawn: (child: ChildProcess) => void, onOutput?: (chunk: Buffer) => void, files: [string, string][] = []): Promise<number> {
   return new Promise((resolve) => {
     const mountArgs = NODE_MOUNTS.flatMap(([from, to]) => [from, to]);
     const c = spawn(

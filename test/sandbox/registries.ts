@@ -10,19 +10,19 @@ import https from 'node:https';
 export const REGISTRY_USER = 'mirror-reader';
 export const REGISTRY_PASSWORD = 'sandbox-secret';
 
-export function freePort() {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
+      const { port } = server.address() as import('node:net').AddressInfo;
       server.close(() => resolve(port));
     });
   });
 }
 
-function configYaml({ port, dataDir, auth, tls }) {
+function configYaml({ port, dataDir, auth, tls }: { port: number; dataDir: string; auth?: string; tls?: { cert: string; key: string } }): string {
   return [
     'version: 0.1',
     'log:',
@@ -41,16 +41,27 @@ function configYaml({ port, dataDir, auth, tls }) {
 }
 
 /** Starts one registry; resolves once it answers on /v2/. */
-export async function startRegistry(stateDir, name, { auth = false, tls = false } = {}) {
+/** A running registry of the sandbox. */
+export interface Registry {
+  name: string;
+  port: number;
+  host: string;
+  pid: number;
+  auth: boolean;
+  tls: boolean;
+  cert?: string;
+}
+
+export async function startRegistry(stateDir: string, name: string, { auth = false, tls = false } = {}): Promise<Registry> {
   const dir = join(stateDir, 'registries', name);
   const dataDir = join(dir, 'data');
   mkdirSync(dataDir, { recursive: true });
-  let htpasswd;
+  let htpasswd: string | undefined;
   if (auth) {
     htpasswd = join(dir, 'htpasswd');
     execFileSync('htpasswd', ['-Bbc', htpasswd, REGISTRY_USER, REGISTRY_PASSWORD], { stdio: 'ignore' });
   }
-  let certs;
+  let certs: { cert: string; key: string } | undefined;
   if (tls) {
     certs = { cert: join(dir, 'tls.crt'), key: join(dir, 'tls.key') };
     execFileSync(
@@ -75,7 +86,7 @@ export async function startRegistry(stateDir, name, { auth = false, tls = false 
     writeFileSync(join(dir, 'pid'), String(child.pid));
     try {
       await waitForRegistry(port, tls, () => exited);
-      return { name, port, host: `127.0.0.1:${port}`, pid: child.pid, auth, tls, cert: certs?.cert };
+      return { name, port, host: `127.0.0.1:${port}`, pid: child.pid!, auth, tls, cert: certs?.cert };
     } catch (error) {
       if (!exited || attempt >= 3) throw error;
     }
@@ -83,11 +94,11 @@ export async function startRegistry(stateDir, name, { auth = false, tls = false 
 }
 
 /** Until a registry answers on /v2/ as docker-registry does (its API version header), not any server. */
-async function waitForRegistry(port, tls, exited) {
+async function waitForRegistry(port: number, tls: boolean, exited: () => boolean): Promise<void> {
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
     if (exited()) throw new Error(`docker-registry on 127.0.0.1:${port} exited; see its registry.log`);
-    const ok = await new Promise((resolve) => {
+    const ok = await new Promise<boolean>((resolve) => {
       const get = tls ? https.get : http.get;
       const req = get({ host: '127.0.0.1', port, path: '/v2/', rejectUnauthorized: false, timeout: 1000 }, (res) => {
         res.resume();
@@ -105,7 +116,7 @@ async function waitForRegistry(port, tls, exited) {
   throw new Error(`docker-registry on 127.0.0.1:${port} did not come up; see its registry.log`);
 }
 
-export function stopRegistry(registry) {
+export function stopRegistry(registry: { pid: number }): void {
   try {
     process.kill(registry.pid, 'SIGTERM');
   } catch {

@@ -10,17 +10,17 @@ import { appendFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 
-const [, , kind, portText, arg] = process.argv;
+const [, , kind, portText, arg = ''] = process.argv;
 const port = Number(portText);
 
-const sandboxHost = (host) => host.endsWith('.sandbox.invalid');
+const sandboxHost = (host: string) => host.endsWith('.sandbox.invalid');
 
 if (kind === 'proxy') {
-  const log = (event) => appendFileSync(arg, `${JSON.stringify({ time: Date.now(), ...event })}\n`);
+  const log = (event: Record<string, unknown>) => appendFileSync(arg, `${JSON.stringify({ time: Date.now(), ...event })}\n`);
   const server = http.createServer((req, res) => {
     let url;
     try {
-      url = new URL(req.url);
+      url = new URL(req.url ?? '');
     } catch {
       res.writeHead(400).end();
       return;
@@ -41,7 +41,7 @@ if (kind === 'proxy') {
     req.pipe(upstream);
   });
   server.on('connect', (req, socket, head) => {
-    const [host, targetPort] = req.url.split(':');
+    const [host = '', targetPort] = (req.url ?? '').split(':');
     log({ method: 'CONNECT', host: req.url });
     if (!sandboxHost(host)) {
       socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
@@ -59,11 +59,16 @@ if (kind === 'proxy') {
   server.listen(port, '127.0.0.1');
 } else if (kind === 'quay-front') {
   const [upHost, upPort] = arg.split(':');
-  const forward = (method, path, headers, body) =>
-    new Promise((resolve, reject) => {
+  interface Answer {
+    status: number;
+    headers: http.IncomingHttpHeaders;
+    body: Buffer;
+  }
+  const forward = (method: string, path: string, headers: http.OutgoingHttpHeaders, body?: Buffer) =>
+    new Promise<Answer>((resolve, reject) => {
       const up = http.request({ host: upHost, port: Number(upPort), method, path, headers }, (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) }));
       });
       up.on('error', reject);
@@ -71,11 +76,11 @@ if (kind === 'proxy') {
     });
   http
     .createServer(async (req, res) => {
-      const chunks = [];
-      for await (const c of req) chunks.push(c);
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
       try {
-        const up = await forward(req.method, req.url, req.headers, Buffer.concat(chunks));
-        const manifest = /^\/v2\/(.+)\/manifests\/[^/]+$/.exec(req.url);
+        const up = await forward(req.method ?? 'GET', req.url ?? '/', req.headers, Buffer.concat(chunks));
+        const manifest = /^\/v2\/(.+)\/manifests\/[^/]+$/.exec(req.url ?? '');
         if (up.status === 404 && manifest) {
           // Quay's answer for a repository that does not exist: 401, not 404.
           const tags = await forward('GET', `/v2/${manifest[1]}/tags/list`, { authorization: req.headers.authorization ?? '' });

@@ -14,8 +14,8 @@ const CRIO_PID = 1484;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** One journal line: journalctl's short-precise prefix, then CRI-O's logrus text. */
-export function journalLine(node, level, msg, fields = {}, when = new Date()) {
-  const pad = (n, w = 2) => String(n).padStart(w, '0');
+export function journalLine(node: string, level: string, msg: string, fields: Record<string, string> = {}, when = new Date()): string {
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
   const micros = pad(when.getUTCMilliseconds() * 1000, 6);
   const prefix = `${MONTHS[when.getUTCMonth()]} ${pad(when.getUTCDate())} ${pad(when.getUTCHours())}:${pad(when.getUTCMinutes())}:${pad(when.getUTCSeconds())}.${micros}`;
   const time = `${when.toISOString().slice(0, 10)} ${prefix.slice(7)}000Z`;
@@ -24,7 +24,7 @@ export function journalLine(node, level, msg, fields = {}, when = new Date()) {
   return `${prefix} ${node} crio[${CRIO_PID}]: time="${time}" level=${level} msg=${quoted}${extra}\n`;
 }
 
-export function crioStarted(nodeDir, node, when) {
+export function crioStarted(nodeDir: string, node: string, when: Date): void {
   // The file CRI-O loaded was written before it started.
   const before = new Date(when.getTime() - 60_000);
   utimesSync(join(nodeDir, 'registries.conf'), before, before);
@@ -33,7 +33,7 @@ export function crioStarted(nodeDir, node, when) {
 }
 
 /** `systemctl reload crio`: CRI-O reads registries.conf again. */
-export function crioReloaded(nodeDir, node) {
+export function crioReloaded(nodeDir: string, node: string): void {
   copyFileSync(join(nodeDir, 'registries.conf'), join(nodeDir, 'crio-loaded.conf'));
   appendFileSync(join(nodeDir, 'journal.log'), journalLine(node, 'info', 'Applied new registry configuration: &{Registries:[...]}'));
 }
@@ -48,20 +48,23 @@ export function crioReloaded(nodeDir, node) {
  *   the image is already stored;
  * - a failed pull leaves no line at info level (its error is a debug line).
  */
-export async function crictlPull(nodeDir, node, image) {
+/** What one pull did: its digest, or its error. */
+type PullResult = { ok: true; digest: string } | { ok: false; error: string | null };
+
+export async function crictlPull(nodeDir: string, node: string, image: string): Promise<{ code: number; output: string }> {
   const journal = join(nodeDir, 'journal.log');
   const id = randomUUID();
   const fields = { id, name: '/runtime.v1.ImageService/PullImage' };
   appendFileSync(journal, journalLine(node, 'info', `Pulling image: ${image}`, fields));
   mkdirSync(join(nodeDir, 'pulls'), { recursive: true });
   const lock = join(nodeDir, 'pulls', createHash('sha256').update(image).digest('hex'));
-  let result;
+  let result: PullResult;
   try {
     writeFileSync(`${lock}.lock`, String(process.pid), { flag: 'wx' });
   } catch {
     // Joined: the pull in flight answers for this request too, once it ends.
     while (existsSync(`${lock}.lock`)) await new Promise((r) => setTimeout(r, 20));
-    result = JSON.parse(readFileSync(`${lock}.done`, 'utf8'));
+    result = JSON.parse(readFileSync(`${lock}.done`, 'utf8')) as PullResult;
     return finish(journal, node, image, fields, result);
   }
   try {
@@ -73,16 +76,16 @@ export async function crictlPull(nodeDir, node, image) {
   return finish(journal, node, image, fields, result);
 }
 
-function pullOnce(nodeDir, node, image, journal) {
+function pullOnce(nodeDir: string, node: string, image: string, journal: string): PullResult {
   const stored = spawnSync('podman', ['image', 'exists', image]).status === 0;
   const run = spawnSync('podman', ['pull', '--log-level=debug', '--authfile', '/var/lib/kubelet/config.json', image], {
     encoding: 'utf8',
     env: { ...process.env, CONTAINERS_REGISTRIES_CONF: join(nodeDir, 'crio-loaded.conf') },
   });
-  const tried = [];
+  const tried: string[] = [];
   for (const line of run.stderr.split('\n')) {
     const trying = /msg="Trying to access \\"(.*)\\""$/.exec(line);
-    if (trying) tried.push(trying[1]);
+    if (trying) tried.push(trying[1]!);
   }
   for (let pass = stored ? 1 : 2; pass > 0; pass--) for (const ref of tried) appendFileSync(journal, journalLine(node, 'info', `Trying to access "${ref}"`));
   // podman's error is the rest of its stderr from `Error: ` (the mirrors' errors are on lines of their own).
@@ -93,7 +96,7 @@ function pullOnce(nodeDir, node, image, journal) {
   return { ok: true, digest };
 }
 
-function finish(journal, node, image, fields, result) {
+function finish(journal: string, node: string, image: string, fields: Record<string, string>, result: PullResult): { code: number; output: string } {
   if (result.ok) {
     const name = image.includes('@') ? image.split('@')[0] : image.replace(/:[^/:]+$/, '');
     appendFileSync(journal, journalLine(node, 'info', `Pulled image: ${name}@${result.digest}`, fields));
@@ -104,16 +107,16 @@ function finish(journal, node, image, fields, result) {
 }
 
 /** Lines of a busy CRI-O that audit does not read (server/image_status.go, at info), `count` of them. */
-export function journalNoise(nodeDir, node, count, image) {
-  const lines = [];
+export function journalNoise(nodeDir: string, node: string, count: number, image: string): void {
+  const lines: string[] = [];
   const start = Date.now() - 3_600_000;
   for (let i = 0; i < count; i++) lines.push(journalLine(node, 'info', `Checking image status: ${image}`, { id: randomUUID(), name: '/runtime.v1.ImageService/ImageStatus' }, new Date(start + i * 1000)));
   appendFileSync(join(nodeDir, 'journal.log'), lines.join(''));
 }
 
 /** journalctl -u crio [--since WHEN] [--grep RE] over the node's journal. */
-export function journalctl(nodeDir, args) {
-  const value = (flag) => {
+export function journalctl(nodeDir: string, args: string[]): string {
+  const value = (flag: string): string | undefined => {
     const joined = args.find((a) => a.startsWith(`${flag}=`));
     if (joined) return joined.slice(flag.length + 1);
     const at = args.indexOf(flag);
@@ -132,32 +135,32 @@ export function journalctl(nodeDir, args) {
   return (last ? lines.slice(-Number(last)) : lines).map((l) => `${l}\n`).join('');
 }
 
-function lineTime(line) {
+function lineTime(line: string): number {
   const m = /time="([^"]+)"/.exec(line);
-  return m ? new Date(m[1].replace(' ', 'T')).getTime() : 0;
+  return m ? new Date(m[1]!.replace(' ', 'T')).getTime() : 0;
 }
 
 /** journalctl's --since and --until (systemd.time(7)): "-24h", "+5m", or "YYYY-MM-DD HH:MM:SS[.ffffff]", UTC (the kubelet runs it with --utc). */
-function parseSince(text) {
+function parseSince(text: string | undefined): number | null {
   if (!text) return null;
   const rel = /^([+-]?)(\d+)([smhd])$/.exec(text);
-  if (rel) return Date.now() + (rel[1] === '+' ? 1 : -1) * Number(rel[2]) * { s: 1e3, m: 6e4, h: 3.6e6, d: 8.64e7 }[rel[3]];
+  if (rel) return Date.now() + (rel[1] === '+' ? 1 : -1) * Number(rel[2]) * { s: 1e3, m: 6e4, h: 3.6e6, d: 8.64e7 }[rel[3] as 's' | 'm' | 'h' | 'd'];
   return new Date(`${text.replace(' ', 'T')}Z`).getTime();
 }
 
 // Node-side entry: `crictl pull|rmi|inspecti IMAGE`, `journalctl ...`, with the node's directory.
 // (Only as its own program: the API server's bundle includes this module too.)
 if (process.argv[1] && basename(process.argv[1]) === 'crio.mjs' && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const [, , nodeDir, tool, ...args] = process.argv;
+  const [, , nodeDir = '', tool, ...args] = process.argv;
   const node = basename(nodeDir);
   if (tool === 'crictl' && args[0] === 'pull') {
-    const r = await crictlPull(nodeDir, node, args[1]);
+    const r = await crictlPull(nodeDir, node, args[1]!);
     process[r.code === 0 ? 'stdout' : 'stderr'].write(r.output);
     process.exit(r.code);
   } else if (tool === 'crictl' && args[0] === 'rmi') {
-    process.exit(spawnSync('podman', ['rmi', args[1]], { stdio: 'ignore' }).status ?? 1);
+    process.exit(spawnSync('podman', ['rmi', args[1]!], { stdio: 'ignore' }).status ?? 1);
   } else if (tool === 'crictl' && args[0] === 'inspecti') {
-    process.exit(spawnSync('podman', ['image', 'exists', args[1]]).status ?? 1);
+    process.exit(spawnSync('podman', ['image', 'exists', args[1]!]).status ?? 1);
   } else if (tool === 'journalctl') {
     process.stdout.write(journalctl(nodeDir, args));
   } else {

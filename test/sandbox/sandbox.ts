@@ -2,24 +2,49 @@
 // registries.conf files and pull secrets, the sandbox's Kubernetes API server (test/sandbox/api,
 // served over TLS with a kubeconfig the real kubectl reads), and a bin/ with the thin `oc`
 // (test/sandbox/oc). kubectl is the machine's own.
-import { chmodSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { freePort, REGISTRY_PASSWORD, REGISTRY_USER, startRegistry, stopRegistry } from './registries.mjs';
-import { buildOciLayout, pushImage } from './image.mjs';
-import { crioReloaded, crioStarted, journalNoise } from './crio.mjs';
-import { runInNode } from './node-namespace.mjs';
-import { readLedger } from './ledger.mjs';
+import { behaviourFile, faultFile } from './api/cluster-state.js';
+import { crioReloaded, crioStarted, journalNoise } from './crio.js';
+import { buildOciLayout, pushImage } from './image.js';
+import { readLedger } from './ledger.js';
+import type { Fault, FaultKind, LedgerEvent, NodeBehaviour, NodeSpec, Sandbox, SandboxOptions, Service, Settings } from './model.js';
+import { runInNode } from './node-namespace.js';
+import { freePort, type Registry, REGISTRY_PASSWORD, REGISTRY_USER, startRegistry, stopRegistry } from './registries.js';
 
-const API = fileURLToPath(new URL('../../dist/sandbox/api.mjs', import.meta.url));
-const THIN_OC = fileURLToPath(new URL('../../dist/sandbox/oc.mjs', import.meta.url));
-const PLUGIN = fileURLToPath(new URL('../../dist/oc-icsp', import.meta.url));
-const SERVICES = fileURLToPath(new URL('./services.mjs', import.meta.url));
-const CRIO = fileURLToPath(new URL('./crio.mjs', import.meta.url));
+export type { Fault, NodeBehaviour, NodeSpec, Sandbox, SandboxOptions, Settings };
+
+/** The project's root, from this module, whether it runs as its source (test/sandbox) or bundled (dist/sandbox). */
+function projectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('the sandbox cannot find the project it belongs to');
+    dir = up;
+  }
+  return dir;
+}
+// The sandbox's programs, built by scripts/build.mjs (buildSandbox) into dist/sandbox.
+const ROOT = projectRoot();
+const API = join(ROOT, 'dist/sandbox/api.mjs');
+const THIN_OC = join(ROOT, 'dist/sandbox/oc.mjs');
+const SERVICES = join(ROOT, 'dist/sandbox/services.mjs');
+const CRIO = join(ROOT, 'dist/sandbox/crio.mjs');
+const PLUGIN = join(ROOT, 'dist/oc-icsp');
+
+/** The sandbox's registries, by role; quay is the Quay-like front of the auth registry. */
+type Registries = Sandbox['registries'];
+/** A registry the nodes' files name. */
+interface MirrorConf {
+  location: string;
+  insecure?: boolean;
+  pullFromMirror?: string;
+}
 /** A host only the sandbox proxy can reach (nodes cannot resolve .invalid). */
 export const PROXIED_HOST = 'proxied.sandbox.invalid';
 
@@ -41,7 +66,7 @@ const HOST_MOUNT_POINTS = [
 
 const HEADER = 'unqualified-search-registries = ["registry.access.redhat.com", "docker.io"]\nshort-name-mode = ""\n';
 
-function mirrorEntry(mirrors, { blocked = false } = {}) {
+function mirrorEntry(mirrors: MirrorConf[], { blocked = false } = {}): string {
   const lines = [HEADER, '[[registry]]', '  prefix = ""', `  location = "${SOURCE}"`];
   if (blocked) lines.push('  blocked = true');
   for (const m of mirrors) {
@@ -53,7 +78,7 @@ function mirrorEntry(mirrors, { blocked = false } = {}) {
 }
 
 /** The node states the sandbox can play; each is a real registries.conf against real registries. */
-export function nodeConfigs(reg) {
+export function nodeConfigs(reg: Registries): Record<string, string> {
   const open = { location: `${reg.open.host}/mirror/team`, insecure: true };
   const auth = { location: `${reg.auth.host}/secure/team`, insecure: true };
   const missing = { location: `${reg.open.host}/not-there/team`, insecure: true };
@@ -78,7 +103,7 @@ export function nodeConfigs(reg) {
  * per repository): `count` more entries, each its own repository, rendered as the MCO does. The
  * names are hashes so that they compress as poorly as real repository names.
  */
-function operatorMirrors(reg, count) {
+function operatorMirrors(reg: Registries, count: number): string {
   return Array.from({ length: count }, (_, i) => {
     const name = `operators-${createHash('sha256').update(String(i)).digest('hex').slice(0, 8)}/bundle`;
     return `\n[[registry]]\n  prefix = ""\n  location = "quay.io/${name}"\n\n  [[registry.mirror]]\n    location = "${reg.open.host}/mirror/${name}"\n    insecure = true\n    pull-from-mirror = "digest-only"\n`;
@@ -89,9 +114,9 @@ function operatorMirrors(reg, count) {
  * What the MCO writes for clusterPolicies() and the image.config below, in its own layout:
  * the ICSP's source with both mirrors (digest pulls), the IDMS's, and the insecure registries.
  */
-export function clusterConfig(reg) {
+export function clusterConfig(reg: Registries): string {
   const lines = [HEADER];
-  const entry = (location, mirrors, { insecure = false } = {}) => {
+  const entry = (location: string, mirrors: string[], { insecure = false } = {}) => {
     lines.push('[[registry]]', '  prefix = ""', `  location = "${location}"`);
     if (insecure) lines.push('  insecure = true');
     for (const m of mirrors) {
@@ -109,14 +134,14 @@ export function clusterConfig(reg) {
   return `${lines.join('\n')}`;
 }
 
-const insecureRegistries = (reg) => [reg.open.host, reg.auth.host, reg.quay.host];
+const insecureRegistries = (reg: Registries) => [reg.open.host, reg.auth.host, reg.quay.host];
 /** A source repository on the open registry, reachable from the nodes. */
-export const fallbackSource = (reg) => `${reg.open.host}/fallback/team`;
+export const fallbackSource = (reg: Registries) => `${reg.open.host}/fallback/team`;
 
 /** The ICSP's mirrors, in order: open, basic auth, and the Quay-like front of the auth registry. */
-const clusterMirrors = (reg) => [`${reg.open.host}/mirror/team`, `${reg.auth.host}/secure/team`, `${reg.quay.host}/secure/team`];
+const clusterMirrors = (reg: Registries) => [`${reg.open.host}/mirror/team`, `${reg.auth.host}/secure/team`, `${reg.quay.host}/secure/team`];
 
-export function clusterPolicies(reg) {
+export function clusterPolicies(reg: Registries) {
   return {
     imagecontentsourcepolicies: [
       {
@@ -144,7 +169,7 @@ export function clusterPolicies(reg) {
   };
 }
 
-function nodeObject(name, { ready = true, role = 'worker', rollout = false } = {}) {
+function nodeObject(name: string, { ready = true, role = 'worker', rollout = false } = {}) {
   return {
     apiVersion: 'v1',
     kind: 'Node',
@@ -166,14 +191,8 @@ function nodeObject(name, { ready = true, role = 'worker', rollout = false } = {
   };
 }
 
-/**
- * nodes: [{ name, config: key of nodeConfigs, behaviour?: normal|not-ready|pod-fails|hang|slow-stop,
- *           credentials?: boolean (pull secret holds the auth mirror's credentials), role?,
- *           rollout?: boolean (its MachineConfig update is still pending),
- *           proxy?: 'working'|'dead' (an /etc/mco/proxy.env, as the MCO writes for a cluster proxy) }]
- */
 /** One pool per role, as the MCO keeps them: rolled out to rendered-<role>-2 unless a node lags. */
-function machineConfigPools(nodes) {
+function machineConfigPools(nodes: NodeSpec[]) {
   const roles = [...new Set(nodes.map((n) => n.role ?? 'worker'))];
   return roles.map((role) => {
     const members = nodes.filter((n) => (n.role ?? 'worker') === role);
@@ -206,20 +225,22 @@ function machineConfigPools(nodes) {
 }
 
 /** The rendered MachineConfigs: -1 from before the mirror policies, -2 with them. */
-function renderedMachineConfigs(nodes, registries) {
+function renderedMachineConfigs(nodes: NodeSpec[], registries: Registries) {
   const roles = [...new Set(nodes.map((n) => n.role ?? 'worker'))];
   // The later render gzip-compresses the file, as Ignition 3.1+ allows (the MCO reads both forms).
-  const file = (text, gzip) => ({
+  const file = (text: string, gzip: boolean) => ({
     path: '/etc/containers/registries.conf',
     mode: 420,
     overwrite: true,
     contents: gzip ? { source: `data:;base64,${gzipSync(text).toString('base64')}`, compression: 'gzip' } : { source: `data:text/plain;charset=utf-8;base64,${Buffer.from(text).toString('base64')}` },
   });
   return roles.flatMap((role) =>
-    [
-      [1, HEADER],
-      [2, clusterConfig(registries)],
-    ].map(([n, text]) => ({
+    (
+      [
+        [1, HEADER],
+        [2, clusterConfig(registries)],
+      ] as const
+    ).map(([n, text]) => ({
       apiVersion: 'machineconfiguration.openshift.io/v1',
       kind: 'MachineConfig',
       metadata: { name: `rendered-${role}-${n}` },
@@ -229,8 +250,8 @@ function renderedMachineConfigs(nodes, registries) {
 }
 
 /** Running pods, for verify without IMAGE: one from a mirrored repository by tag (its digest in imageID), one from elsewhere. */
-function runningPods(sandbox) {
-  const pod = (namespace, name, image, imageID) => ({
+function runningPods(sandbox: Pick<Sandbox, 'tagImage' | 'digest'>) {
+  const pod = (namespace: string, name: string, image: string, imageID: string) => ({
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { namespace, name },
@@ -244,11 +265,11 @@ function runningPods(sandbox) {
 }
 
 /**
- * One of services.mjs, detached, on a free port. The port is free when picked, not when the
+ * One of services.ts (built: dist/sandbox/services.mjs), detached, on a free port. The port is free when picked, not when the
  * service binds it: another sandbox's process may take it between (suites run side by side), and
  * then the service exits on EADDRINUSE: it is started again on another port.
  */
-async function startService(dir, kind, arg) {
+async function startService(dir: string, kind: string, arg: string): Promise<Service> {
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
     const log = openSync(join(dir, `${kind}.log`), 'a');
@@ -259,7 +280,7 @@ async function startService(dir, kind, arg) {
     const deadline = Date.now() + 10_000;
     let up = false;
     while (!up && !exited) {
-      up = await new Promise((resolve) => {
+      up = await new Promise<boolean>((resolve) => {
         const socket = connect(port, '127.0.0.1', () => (socket.end(), resolve(true)));
         socket.on('error', () => resolve(false));
       });
@@ -268,23 +289,25 @@ async function startService(dir, kind, arg) {
     }
     // What answered may be another process on the port: ours is still running if it bound it.
     await new Promise((r) => setTimeout(r, 100));
-    if (!exited) return { name: kind, port, host: `127.0.0.1:${port}`, pid: child.pid };
+    if (!exited) return { name: kind, port, host: `127.0.0.1:${port}`, pid: child.pid! };
     if (attempt >= 3) throw new Error(`the sandbox ${kind} could not bind a port; see ${join(dir, `${kind}.log`)}`);
   }
 }
 
-export async function createSandbox(dir, nodes, { settings = {}, objects = [] } = {}) {
+export async function createSandbox(dir: string, nodes: NodeSpec[], { settings = {}, objects = [] }: SandboxOptions = {}): Promise<Sandbox> {
   if (process.getuid?.() !== 0) throw new Error('the sandbox needs root: it mounts node files in private mount namespaces');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'cluster'), { recursive: true });
   mkdirSync(join(dir, 'bin'), { recursive: true });
   for (const p of HOST_MOUNT_POINTS) mkdirSync(p, { recursive: true });
-  const registries = {
+  const started: Record<'open' | 'auth' | 'tls', Registry> = {
     open: await startRegistry(dir, 'open'),
     auth: await startRegistry(dir, 'auth', { auth: true }),
     tls: await startRegistry(dir, 'tls', { tls: true }),
   };
-  const sandbox = { dir, registries, services: [] };
+  // Filled in as it starts; destroySandbox removes whatever had started when a step fails.
+  const sandbox = { dir, registries: started, services: [] } as unknown as Sandbox;
+  const registries = sandbox.registries;
   try {
     const proxy = await startService(dir, 'proxy', join(dir, 'proxy-ledger.jsonl'));
     const quay = await startService(dir, 'quay-front', registries.auth.host);
@@ -330,7 +353,7 @@ export async function createSandbox(dir, nodes, { settings = {}, objects = [] } 
   return sandbox;
 }
 
-function writeNode(dir, node, configs, registries, proxy) {
+function writeNode(dir: string, node: NodeSpec, configs: Record<string, string>, registries: Registries, proxy: Service): void {
   const nodeDir = join(dir, 'nodes', node.name);
   for (const sub of ['registries.conf.d', 'kubelet', 'storage', 'cache', 'run', 'libpod', 'mco', 'sbin']) mkdirSync(join(nodeDir, sub), { recursive: true });
   // CRI-O's tools on the node, reading and writing the node's own journal.
@@ -346,7 +369,7 @@ function writeNode(dir, node, configs, registries, proxy) {
   const config = configs[node.config ?? 'mirrored'];
   if (config === undefined) throw new Error(`unknown node config ${node.config}`);
   writeFileSync(join(nodeDir, 'registries.conf'), config);
-  const auths = {};
+  const auths: Record<string, { auth: string }> = {};
   if (node.credentials !== false) {
     const auth = Buffer.from(`${REGISTRY_USER}:${REGISTRY_PASSWORD}`).toString('base64');
     auths[registries.auth.host] = { auth };
@@ -354,7 +377,7 @@ function writeNode(dir, node, configs, registries, proxy) {
   }
   auths['quay.io'] = { auth: Buffer.from('sandbox:not-used').toString('base64') };
   writeJson(join(nodeDir, 'kubelet', 'config.json'), { auths });
-  writeJson(join(nodeDir, 'behaviour.json'), { behaviour: node.behaviour ?? 'normal' });
+  setNodeBehaviour(dir, node.name, node.behaviour ?? 'normal');
   if (node.disk === 'low') writeFileSync(join(nodeDir, 'disk-low'), '');
   // CRI-O started two hours ago and loaded the registries.conf the node had then.
   crioStarted(nodeDir, node.name, new Date(Date.now() - 2 * 3_600_000));
@@ -365,7 +388,7 @@ function writeNode(dir, node, configs, registries, proxy) {
  * is kubectl's code, as in oc, so it goes to the real kubectl without another process between.
  * The plugin and kubectl users also get `oc icsp` / `kubectl icsp` (plugin lookup by name).
  */
-function writeClient(dir) {
+function writeClient(dir: string): void {
   const path = join(dir, 'bin', 'oc');
   // A verb that names an oc-VERB program on PATH is a plugin (kubectl's plugin handler, which oc
   // vendors with the prefix oc: k8s.io/kubectl pkg/cmd/cmd.go HandlePluginCommand).
@@ -382,8 +405,8 @@ function writeClient(dir) {
 }
 
 /** Every object the cluster starts with, as an administrator and the operators made them. */
-function clusterObjects(sandbox, nodes, registries, extra) {
-  const namespace = (name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name }, status: { phase: 'Active' } });
+function clusterObjects(sandbox: Pick<Sandbox, 'tagImage' | 'digest'>, nodes: NodeSpec[], registries: Registries, extra: Record<string, unknown>[]) {
+  const namespace = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name }, status: { phase: 'Active' } });
   return [
     ...['default', 'kube-system', 'openshift', 'openshift-config', 'openshift-dns', 'team'].map(namespace),
     // openshift/cluster-kube-apiserver-operator bindata/bootkube/scc-manifests/0000_20_kube-apiserver-operator_00_cr-scc-privileged.yaml
@@ -413,7 +436,7 @@ const CREDENTIALS = {
 };
 
 /** The API server, detached; its kubeconfig (TLS: kubectl sends a bearer token over TLS only). */
-async function startApiServer(dir) {
+async function startApiServer(dir: string): Promise<Sandbox['api']> {
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
     '-keyout', join(dir, 'api-tls.key'), '-out', join(dir, 'api-tls.crt')], { stdio: 'ignore' });
   writeJson(join(dir, 'credentials.json'), CREDENTIALS);
@@ -428,28 +451,28 @@ async function startApiServer(dir) {
   // The server writes its port once it listens (renamed into place whole; a port of 0 would be
   // a file read while being written, which once left a whole suite talking to 127.0.0.1:0).
   const portNow = () => (existsSync(join(dir, 'api.port')) ? Number(readFileSync(join(dir, 'api.port'), 'utf8')) : 0);
-  let port;
+  let port: number;
   while (!((port = portNow()) > 0)) {
     if (Date.now() > deadline) throw new Error(`the sandbox API server did not start; see ${join(dir, 'api.log')}`);
     await new Promise((r) => setTimeout(r, 20));
   }
   const kubeconfig = join(dir, 'kubeconfig');
   writeFileSync(kubeconfig, kubeconfigText(port, readFileSync(join(dir, 'api-tls.crt'))));
-  return { pid: child.pid, port, kubeconfig };
+  return { pid: child.pid!, port, kubeconfig };
 }
 
-export function kubeconfigText(port, ca, contexts = ['admin', 'developer', 'prod']) {
+export function kubeconfigText(port: number, ca: Buffer | string, contexts = ['admin', 'developer', 'prod']): string {
   const caData = Buffer.from(ca).toString('base64');
   const lines = ['apiVersion: v1', 'kind: Config', 'clusters:', '- name: sandbox', '  cluster:', `    server: https://127.0.0.1:${port}`, `    certificate-authority-data: ${caData}`, 'users:'];
   for (const c of contexts) lines.push(`- name: ${c}`, '  user:', `    token: sandbox-${c}-token`);
   lines.push('contexts:');
-  const contextName = (c) => (c === 'admin' ? 'sandbox' : c);
+  const contextName = (c: string) => (c === 'admin' ? 'sandbox' : c);
   for (const c of contexts) lines.push(`- name: ${contextName(c)}`, '  context:', '    cluster: sandbox', `    user: ${c}`, '    namespace: default');
-  lines.push(`current-context: ${contextName(contexts[0])}`, '');
+  lines.push(`current-context: ${contextName(contexts[0] ?? 'admin')}`, '');
   return lines.join('\n');
 }
 
-function writeJson(path, value) {
+function writeJson(path: string, value: unknown): void {
   writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
 }
 
@@ -458,22 +481,24 @@ function writeJson(path, value) {
  * machine's kubectl after them. Each sandbox is another cluster on a port an earlier one may have
  * had, so kubectl's discovery cache (kept by host and port) is the sandbox's own.
  */
-export function clientEnv(sandbox, base = process.env) {
+export function clientEnv(sandbox: Pick<Sandbox, 'api' | 'dir'>, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   return { ...base, KUBECONFIG: sandbox.api.kubeconfig, KUBECACHEDIR: join(sandbox.dir, 'kube-cache'), PATH: `${join(sandbox.dir, 'bin')}:${base.PATH}` };
 }
 
 /** `systemctl reload crio` on a node. */
-export function reloadCrio(dir, node) {
+export function reloadCrio(dir: string, node: string): void {
   crioReloaded(join(dir, 'nodes', node), node);
 }
 
 /** A hand edit of a node's registries.conf (CRI-O keeps what it loaded until a reload). */
-export function editNodeConfig(dir, node, configName) {
+export function editNodeConfig(dir: string, node: string, configName: string): void {
   const configs = nodeConfigs(JSON.parse(readFileSync(join(dir, 'sandbox.json'), 'utf8')).registries);
-  writeFileSync(join(dir, 'nodes', node, 'registries.conf'), configs[configName]);
+  const config = configs[configName];
+  if (config === undefined) throw new Error(`unknown node config ${configName}`);
+  writeFileSync(join(dir, 'nodes', node, 'registries.conf'), config);
 }
 
-export function destroySandbox(sandbox) {
+export function destroySandbox(sandbox: Pick<Sandbox, 'dir'> & Partial<Pick<Sandbox, 'api' | 'registries' | 'services'>>): void {
   // The API server stops the pods its kubelets still run.
   if (sandbox.api?.pid) {
     try {
@@ -482,7 +507,7 @@ export function destroySandbox(sandbox) {
       // gone
     }
   }
-  for (const registry of Object.values(sandbox.registries ?? {})) if (registry.pid) stopRegistry(registry);
+  for (const registry of Object.values(sandbox.registries ?? {}) as { pid?: number }[]) if (registry.pid) stopRegistry({ pid: registry.pid });
   for (const service of sandbox.services ?? []) stopRegistry(service);
   // Images pulled into node storage hold overlay mounts only inside their (gone) namespaces.
   try {
@@ -493,16 +518,23 @@ export function destroySandbox(sandbox) {
 }
 
 /** Pods, namespaces and DaemonSets created and not deleted, from the API server's ledger. */
-export function leftovers(dir) {
+/** What a run left on the cluster. */
+export interface Leftovers {
+  pods: string[];
+  namespaces: string[];
+  daemonsets: string[];
+}
+
+export function leftovers(dir: string): Leftovers {
   const file = join(dir, 'ledger.jsonl');
-  const pods = new Map();
-  const namespaces = new Set();
-  const daemonsets = new Set();
-  for (const e of readLedger(file)) {
-    if (e.event === 'pod-created') pods.set(e.pod, e);
-    if (e.event === 'pod-deleted') pods.delete(e.pod);
-    if (e.event === 'namespace-created') namespaces.add(e.namespace);
-    if (e.event === 'namespace-deleted') namespaces.delete(e.namespace);
+  const pods = new Map<string, LedgerEvent>();
+  const namespaces = new Set<string>();
+  const daemonsets = new Set<string>();
+  for (const e of readLedger<LedgerEvent>(file)) {
+    if (e.event === 'pod-created') pods.set(e.pod!, e);
+    if (e.event === 'pod-deleted') pods.delete(e.pod!);
+    if (e.event === 'namespace-created') namespaces.add(e.namespace!);
+    if (e.event === 'namespace-deleted') namespaces.delete(e.namespace!);
     if (e.event === 'daemonset-created') daemonsets.add(`${e.namespace}/${e.daemonset}`);
     if (e.event === 'daemonset-deleted') daemonsets.delete(`${e.namespace}/${e.daemonset}`);
   }
@@ -513,7 +545,7 @@ export function leftovers(dir) {
  * What is left once the deletions that were accepted have run their course (a namespace is
  * Terminating until the pods in it are gone): waits up to 15 s for nothing to be left.
  */
-export async function settled(dir) {
+export async function settled(dir: string): Promise<Leftovers> {
   const deadline = Date.now() + 15_000;
   for (;;) {
     const left = leftovers(dir);
@@ -522,6 +554,21 @@ export async function settled(dir) {
   }
 }
 
-export function ledgerEvents(dir) {
-  return readLedger(join(dir, 'ledger.jsonl'));
+export function ledgerEvents(dir: string): LedgerEvent[] {
+  return readLedger<LedgerEvent>(join(dir, 'ledger.jsonl'));
+}
+
+/** Switches a fault on while the sandbox runs (model.ts Fault); the API server reads it at once. */
+export function setFault(dir: string, fault: Fault): void {
+  const value = fault.kind === 'namespace-collisions' ? String(fault.count) : fault.kind === 'delete-node-after-list' ? fault.node : '';
+  writeFileSync(faultFile(dir, fault.kind), value);
+}
+
+export function clearFault(dir: string, kind: FaultKind): void {
+  if (existsSync(faultFile(dir, kind))) unlinkSync(faultFile(dir, kind));
+}
+
+/** Changes how a node behaves while the sandbox runs (the API server reads it within 100 ms). */
+export function setNodeBehaviour(dir: string, node: string, behaviour: NodeBehaviour): void {
+  writeJson(behaviourFile(join(dir, 'nodes', node)), { behaviour });
 }

@@ -5,12 +5,12 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-const sha256 = (data) => createHash('sha256').update(data).digest('hex');
+const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 
 // A one-file tar archive (ustar), enough for a layer.
-function tarOneFile(name, content) {
+function tarOneFile(name: string, content: Buffer): Buffer {
   const header = Buffer.alloc(512);
-  const write = (text, offset, length) => header.write(text, offset, length, 'ascii');
+  const write = (text: string, offset: number, length: number) => header.write(text, offset, length, 'ascii');
   write(name, 0, 100);
   write('0000644\0', 100, 8);
   write('0000000\0', 108, 8);
@@ -30,10 +30,10 @@ function tarOneFile(name, content) {
 }
 
 /** Writes an OCI image layout at dir with tag `tag`; returns the manifest digest. */
-export function buildOciLayout(dir, tag, message) {
+export function buildOciLayout(dir: string, tag: string, message: string): string {
   const blobs = join(dir, 'blobs', 'sha256');
   mkdirSync(blobs, { recursive: true });
-  const putBlob = (data) => {
+  const putBlob = (data: Buffer) => {
     const digest = sha256(data);
     writeFileSync(join(blobs, digest), data);
     return { digest: `sha256:${digest}`, size: data.length };
@@ -72,7 +72,7 @@ export function buildOciLayout(dir, tag, message) {
 }
 
 /** Pushes the layout to registry/repo:tag and returns the digest the registry serves. */
-export function pushImage(layoutDir, tag, registry, repo, { creds } = {}) {
+export function pushImage(layoutDir: string, tag: string, registry: { port: number; host: string }, repo: string, { creds }: { creds?: string } = {}): string {
   const digestFile = join(layoutDir, `pushed-${registry.port}.digest`);
   const args = ['copy', '--quiet', '--digestfile', digestFile];
   if (creds) args.push('--dest-creds', creds);

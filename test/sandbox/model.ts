@@ -1,0 +1,103 @@
+// The sandbox's types, declared once: what a node plays, what the cluster plays (its settings),
+// the faults a test switches on while it runs, and the running sandbox. The launcher and the
+// tests make a sandbox with them (sandbox.ts); the API server reads them back from the sandbox's
+// folder (api/cluster-state.ts), where they travel as files because it is another process.
+import type { Registry } from './registries.js';
+
+/** How a node's kubelet and its pods behave; a test may change it while the sandbox runs. */
+export type NodeBehaviour =
+  /** Runs pods as a kubelet does. */
+  | 'normal'
+  /** Its Ready condition is Unknown: verify skips it. */
+  | 'not-ready'
+  /** Its pods' containers cannot start (ImagePullBackOff). */
+  | 'pod-fails'
+  /** Its pods never run: the kubelet never answers. */
+  | 'hang'
+  /** Its pods take 3 s to stop, and a log request to it waits 3 s. */
+  | 'slow-stop'
+  /** Admission refuses pods for it (the DaemonSet controller's FailedCreate). */
+  | 'refused'
+  /** Deleted from the cluster: the DaemonSet controller makes no pod for it. */
+  | 'deleted';
+
+/** A node of the sandbox, with real files: its registries.conf, pull secret, proxy, journal. */
+export interface NodeSpec {
+  name: string;
+  /** One of nodeConfigs' names (sandbox.ts): which registries.conf it has. */
+  config?: string;
+  behaviour?: NodeBehaviour;
+  /** The pull secret holds the auth mirror's credentials (default true). */
+  credentials?: boolean;
+  role?: string;
+  /** Its MachineConfig update is still pending. */
+  rollout?: boolean;
+  /** An /etc/mco/proxy.env, as the MCO writes for a cluster proxy: one that works, or one nothing listens on. */
+  proxy?: 'working' | 'dead';
+  /** Images pulled through the node's CRI-O when the sandbox starts (its journal keeps them). */
+  workloads?: ('mirrored' | 'fallback' | 'tag' | 'failed' | 'replicas')[];
+  /** low: 64 MiB free where pulls write. */
+  disk?: 'low';
+  /** Lines of a busy CRI-O in the node's journal, before its workload pulls. */
+  journalNoise?: number;
+}
+
+/** What the cluster plays (settings.json). */
+export interface Settings {
+  /** OpenShift release the API plays (which APIs it serves, which Kubernetes version it reports). */
+  openshift: string;
+  /** How long a pod takes from creation to running. */
+  podLatencyMs: number;
+  /** The fan-out bench: pods replay a recorded node log instead of running anything. */
+  light?: { log: string };
+  /** How long the kubelet lets journalctl run (30 s on a real kubelet), and how fast it reads. */
+  journalDeadlineMs: number;
+  journalLinesPerSecond?: number;
+}
+
+export const DEFAULT_SETTINGS: Settings = { openshift: '4.18', podLatencyMs: 300, journalDeadlineMs: 30_000 };
+
+/**
+ * Faults a test switches on while the sandbox runs:
+ * - logged-out: every request is answered 401, as for an expired token;
+ * - namespace-collisions: the next `count` namespaces made by generateName collide (409);
+ * - delete-node-after-list: `node` is deleted just after the next list of nodes.
+ */
+export type Fault = { kind: 'logged-out' } | { kind: 'namespace-collisions'; count: number } | { kind: 'delete-node-after-list'; node: string };
+export type FaultKind = Fault['kind'];
+
+export interface SandboxOptions {
+  settings?: Partial<Settings>;
+  /** More objects the cluster starts with. */
+  objects?: Record<string, unknown>[];
+}
+
+/** A running sandbox. */
+export interface Sandbox {
+  dir: string;
+  image: string;
+  tagImage: string;
+  digest: string;
+  fallbackImage: string;
+  registries: Record<'open' | 'auth' | 'tls', Registry> & { quay: Pick<Registry, 'name' | 'host' | 'port'> };
+  proxy: Service;
+  services: Service[];
+  api: { pid: number; port: number; kubeconfig: string };
+}
+
+/** One of services.ts, running. */
+export interface Service {
+  name: string;
+  port: number;
+  host: string;
+  pid: number;
+}
+
+/** What the API server's ledger records: each object event and request, one JSON line each. */
+export interface LedgerEvent {
+  event?: string;
+  pod?: string;
+  namespace?: string;
+  daemonset?: string;
+  [field: string]: unknown;
+}
