@@ -13,7 +13,6 @@ import type { MirrorRule } from '../registries/policies.js';
 import { parseReference, referenceName } from '../registries/reference.js';
 import { readClusterPolicies } from './cluster-policies.js';
 import { expectationFor } from './policy-summary.js';
-import { coveredWords, mismatchWords } from '../pull-log/expectation-words.js';
 import { type Outcome, outcomeOf } from './outcome.js';
 
 export interface AuditRequest {
@@ -41,13 +40,13 @@ export interface AuditPull {
 
 export type FindingKind = 'silent-fallback' | 'tag-under-digest-only' | 'failed-on-every-mirror';
 
-export interface Finding {
-  kind: FindingKind;
-  node: string;
-  image: string;
-  at: string;
-  detail: string;
-}
+/** A finding is a code (its kind) with fields; report/finding-words.ts says it in words. */
+export type Finding = { node: string; image: string; at: string } & (
+  | { kind: 'tag-under-digest-only'; policies: string[] }
+  /** Served by the source although policies cover the image: the mirrors tried first (hosts), and the policies. */
+  | { kind: 'silent-fallback'; mirrorsTried: string[]; coveredBy: string[] }
+  | { kind: 'failed-on-every-mirror'; mirrors: number; error: string | null }
+);
 
 export interface NodeAudit {
   name: string;
@@ -142,14 +141,13 @@ function findingsFor(node: string, pull: AuditPull, rules: MirrorRule[]): Findin
   const base = { node, image: pull.image, at: pull.at };
   const mirrorsTried = pull.attempts.filter((a) => a.mirror);
   if (expectation.mismatch?.kind === 'tag-pull-digest-mirrors') {
-    return [{ ...base, kind: 'tag-under-digest-only', detail: mismatchWords(expectation)! }];
+    return [{ ...base, kind: 'tag-under-digest-only', policies: expectation.mismatch.policies }];
   }
   if (pull.outcome === 'succeeded' && pull.mirror === false && expectation.coveredBy.length) {
-    const tried = mirrorsTried.length ? `after ${mirrorsTried.length} mirror(s) failed (${mirrorsTried.map((a) => a.reference.split('/')[0]).join(', ')})` : 'with no mirror tried';
-    return [{ ...base, kind: 'silent-fallback', detail: `served by the source ${tried}, although ${coveredWords(expectation)}` }];
+    return [{ ...base, kind: 'silent-fallback', mirrorsTried: mirrorsTried.map((a) => a.reference.split('/')[0]!), coveredBy: expectation.coveredBy }];
   }
   if (pull.outcome === 'failed' && mirrorsTried.length > 0) {
-    return [{ ...base, kind: 'failed-on-every-mirror', detail: `${mirrorsTried.length} mirror(s) tried, none served it${pull.error ? `: ${pull.error}` : ''}` }];
+    return [{ ...base, kind: 'failed-on-every-mirror', mirrors: mirrorsTried.length, error: pull.error }];
   }
   return [];
 }

@@ -3,6 +3,7 @@
 import type { AuditResult } from '../app/audit.js';
 import { type Paint, plain } from './colors.js';
 import { isDocumentFormat, type OutputFormat, renderDocument } from './document.js';
+import { findingWords } from './finding-words.js';
 import { auditDocument } from './public-documents.js';
 import { fits, renderTable } from './table.js';
 
@@ -30,7 +31,7 @@ export async function renderAudit(result: AuditResult, format: OutputFormat, pai
   const headers = ['node', 'image', 'pulls', 'last served by', 'source', wide ? 'when' : 'age'];
   // Where the table is wider than the terminal, one block a node: folded, nothing cut.
   const table = rows.length === 0 ? '' : fits(headers, rows, { maxWidth: wide ? undefined : width }) ? await renderTable(headers, rows) : blocks(rows);
-  const findings = result.findings.map((f) => `${f.node}: ${f.kind}: ${f.image}: ${f.detail}`);
+  const findings = result.findings.map((f) => `${f.node}: ${f.kind}: ${f.image}: ${findingWords(f)}`);
   for (const node of result.nodes) {
     if (node.complete || node.error) continue;
     const upTo = node.readUpTo ? `only up to ${node.readUpTo}` : 'not at all';

@@ -4,6 +4,7 @@
 import type { AuditResult } from '../app/audit.js';
 import type { Leftover } from '../app/cleanup.js';
 import type { StatusResult } from '../app/status.js';
+import { findingWords } from './finding-words.js';
 
 export interface AuditDocument {
   since: string;
@@ -45,7 +46,7 @@ export function auditDocument(result: AuditResult): AuditDocument {
         error: p.error,
       })),
     })),
-    findings: result.findings.map((f) => ({ kind: f.kind, node: f.node, image: f.image, at: f.at, detail: f.detail })),
+    findings: result.findings.map((f) => ({ kind: f.kind, node: f.node, image: f.image, at: f.at, detail: findingWords(f) })),
   };
 }
 

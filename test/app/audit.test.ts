@@ -7,6 +7,7 @@ import { audit, auditOutcome, isoTime } from '../../src/app/audit.js';
 import { openClient } from '../../src/oc/client.js';
 import { POLICY_RESOURCES } from '../../src/oc/cluster.js';
 import { type Expected, fakeRunner } from '../fake-runner.js';
+import { findingsSaid } from '../words.js';
 
 const JOURNAL = readFileSync('test/fixtures/crio-journal/openshift-docs-35283.log', 'utf8');
 const SOURCE = 'quay.io/openshift-release-dev/ocp-release';
@@ -65,7 +66,7 @@ describe('audit', () => {
         error: null,
       },
     ]);
-    expect(result.findings).toEqual([
+    expect(findingsSaid(result.findings)).toEqual([
       { kind: 'tag-under-digest-only', node: 'w0', image: TAG_PULL, at: '2021-08-05T10:33:21.594Z', detail: expect.stringContaining('ImageContentSourcePolicy/release mirror digest pulls only') },
     ]);
     expect(auditOutcome(result)).toBe('findings');
@@ -83,7 +84,7 @@ describe('audit', () => {
       ['w0', 0, null, true],
       ['w1', 0, 'node is not Ready: PLEG is not healthy', false],
     ]);
-    expect(result.findings).toEqual([]);
+    expect(findingsSaid(result.findings)).toEqual([]);
     // A node that could not be read leaves no "no findings" to give.
     expect(auditOutcome(result)).toBe('findings');
     expect(auditOutcome({ ...result, nodes: [result.nodes[0]!] })).toBe('clean');
@@ -138,7 +139,7 @@ describe('audit findings, from pulls built as the crio-journal tests build them'
   it('served by the source although a policy covers it, after the mirror failed: a silent fallback, naming the mirror', async () => {
     const result = await run([line(`Pulling image: ${SRC}`, 'a'), line(`Trying to access "${MIRROR}"`), line(`Trying to access "${SRC}"`), line(`Pulled image: ${SRC}`, 'a')].join('\n'));
     expect(result.nodes[0]!.pulls[0]).toMatchObject({ outcome: 'succeeded', servedBy: SRC, mirror: false });
-    expect(result.findings).toEqual([
+    expect(findingsSaid(result.findings)).toEqual([
       { kind: 'silent-fallback', node: 'w0', image: SRC, at: expect.any(String), detail: 'served by the source after 1 mirror(s) failed (mirror.corp.example:5000), although ImageContentSourcePolicy/release covers it' },
     ]);
   });
@@ -150,7 +151,7 @@ describe('audit findings, from pulls built as the crio-journal tests build them'
     expect(auditOutcome(served)).toBe('clean');
     const error = `initializing source docker://${SRC}: (Mirrors also failed: [${MIRROR}: reading manifest ${D} in mirror.corp.example:5000/ocp/release: manifest unknown]): ${SRC}: pinging container registry quay.io: Get "https://quay.io/v2/": dial tcp: lookup quay.io: no such host`;
     const failed = await run([line(`Pulling image: ${SRC}`, 'b'), line(`Trying to access "${MIRROR}"`), line(`Trying to access "${SRC}"`), line(`Error pulling image ${SRC}: ${error}`, 'b')].join('\n'));
-    expect(failed.findings).toEqual([{ kind: 'failed-on-every-mirror', node: 'w0', image: SRC, at: expect.any(String), detail: `1 mirror(s) tried, none served it: ${error}` }]);
+    expect(findingsSaid(failed.findings)).toEqual([{ kind: 'failed-on-every-mirror', node: 'w0', image: SRC, at: expect.any(String), detail: `1 mirror(s) tried, none served it: ${error}` }]);
     expect(failed.nodes[0]!.pulls[0]!.attempts.map((a) => [a.mirror, a.reason])).toEqual([[true, 'manifest-unknown'], [false, 'dns']]);
   });
 });

@@ -66,7 +66,7 @@ const verify = {
 const audit: AuditResult = {
   since: '2026-11-29T06:00:00.000Z', until: '2026-11-30T06:00:00.000Z',
   nodes: [{ name: 'w0', error: null, complete: true, readUpTo: '2026-11-30T05:00:00.000Z', pulls: [{ image: IMAGE, at: '2026-11-30T05:00:00.000Z', outcome: 'succeeded', servedBy: attempt.reference, mirror: true, attempts: [{ ...attempt, at: '2026-11-30T05:00:00.000Z', reason: null }], error: null }] }],
-  findings: [{ kind: 'silent-fallback', node: 'w0', image: IMAGE, at: '2026-11-30T05:00:00.000Z', detail: 'x' }],
+  findings: [{ kind: 'silent-fallback', node: 'w0', image: IMAGE, at: '2026-11-30T05:00:00.000Z', mirrorsTried: [], coveredBy: ['ImageContentSourcePolicy/m'] }],
 };
 const status: StatusResult = {
   pools: [{ name: 'worker', machineCount: 1, updatedMachineCount: 1, readyMachineCount: 1, degradedMachineCount: 0, unavailableMachineCount: 0, updating: false, degraded: false, message: null, currentConfig: 'r', desiredConfig: 'r', registries: null }],
