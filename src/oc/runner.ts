@@ -2,6 +2,7 @@
 // and reads the answer; tests inject a runner that checks the argv against a table.
 // execa, child_process and readline load lazily: most invocations (help, explain, render)
 // never start a process. child_process is kept for runDetached, which must not wait.
+import { type Clock, systemClock } from '../clock.js';
 let childProcess: typeof import('node:child_process') | undefined;
 const loadExeca = () =>
   Promise.all([import('execa'), import('node:child_process')]).then(([m, cp]) => {
@@ -158,19 +159,19 @@ export function execaRunner({ binary, loginAdvice, globalArgs, stopGraceMs = STO
 }
 
 /** SIGINT, then SIGTERM and SIGKILL if the process is still there after each grace period. */
-export function escalator(signal: (sig: NodeJS.Signals) => void, grace = STOP_GRACE_MS): { start(): void; cancel(): void } {
-  const timers: NodeJS.Timeout[] = [];
+export function escalator(signal: (sig: NodeJS.Signals) => void, grace = STOP_GRACE_MS, clock: Clock = systemClock): { start(): void; cancel(): void } {
+  const cancels: (() => void)[] = [];
   let started = false;
   return {
     start() {
       if (started) return;
       started = true;
       signal('SIGINT');
-      timers.push(setTimeout(() => signal('SIGTERM'), grace.term));
-      timers.push(setTimeout(() => signal('SIGKILL'), grace.term + grace.kill));
+      cancels.push(clock.setTimer(grace.term, () => signal('SIGTERM')));
+      cancels.push(clock.setTimer(grace.term + grace.kill, () => signal('SIGKILL')));
     },
     cancel() {
-      timers.forEach(clearTimeout);
+      cancels.forEach((cancel) => cancel());
     },
   };
 }

@@ -11,6 +11,7 @@ import { nodeCommand } from '../../src/node-check/node-script.js';
 import { type Expected, fakeRunner } from '../fake-runner.js';
 import { said } from '../words.js';
 import { warningLines } from '../../src/report/verify-report.js';
+import { settleUntil } from '../fake-clock.js';
 
 const DIGEST = 'sha256:ed0758f0c3025b18efd9a6be002cb052ea209fee69fabe818979512ae18433c0';
 const IMAGE = `registry.sandbox.invalid/team/app@${DIGEST}`;
@@ -154,7 +155,7 @@ describe('verify over the fake client', () => {
       onNodeDone: () => {},
       onStatus: (text) => started.push(text),
     });
-    for (let i = 0; i < 1000 && runner.running() === 0; i++) await new Promise((r) => setTimeout(r, 1));
+    await settleUntil(() => runner.running() > 0);
     expect(nodeRunner.pending()).toEqual([`namespace/${NS}`]);
     controller.abort();
     const result = await running;

@@ -1,13 +1,35 @@
 // The process layer against real processes: /bin/sh stands in for the client binary.
 import { describe, expect, it } from 'vitest';
-import { execaRunner, liveClientCount } from '../../src/oc/runner.js';
+import { existsSync, watch } from 'node:fs';
+import { escalator, execaRunner, liveClientCount } from '../../src/oc/runner.js';
+import { FakeClock } from '../fake-clock.js';
 
 const sh = (grace = { term: 200, kill: 200 }) => execaRunner({ binary: '/bin/sh', loginAdvice: 'run `oc login`', globalArgs: [], stopGraceMs: grace });
 
+/** A process's lines, and a promise for a line to come (the tests wait on the process, never on time). */
 function collect() {
   const out: string[] = [];
   const err: string[] = [];
-  return { out, err, handlers: { onStdoutLine: (l: string) => out.push(l), onStderrLine: (l: string) => err.push(l) } };
+  const waiting: [string, () => void][] = [];
+  const onStdoutLine = (l: string) => {
+    out.push(l);
+    for (const [line, resolve] of waiting) if (line === l) resolve();
+  };
+  const line = (text: string) => (out.includes(text) ? Promise.resolve() : new Promise<void>((resolve) => waiting.push([text, resolve])));
+  return { out, err, line, handlers: { onStdoutLine, onStderrLine: (l: string) => err.push(l) } };
+}
+
+/** Until `name` exists in `dir`, by the file system's own event. */
+function fileAppears(dir: string, name: string): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      if (!existsSync(`${dir}/${name}`)) return;
+      watcher.close();
+      resolve();
+    };
+    const watcher = watch(dir, done);
+    done();
+  });
 }
 
 describe('execaRunner', () => {
@@ -36,9 +58,9 @@ describe('execaRunner', () => {
   });
 
   it('stop: SIGINT first, and a client that cleans up on it exits its own way', async () => {
-    const { out, handlers } = collect();
+    const { out, line, handlers } = collect();
     const proc = sh().stream(['-c', "trap 'echo removing pod; exit 1' INT; echo started; while :; do sleep 0.05; done"], handlers);
-    while (!out.includes('started')) await new Promise((r) => setTimeout(r, 10));
+    await line('started');
     expect(liveClientCount()).toBe(1);
     proc.stop();
     expect(await proc.done).toEqual({ exitCode: 1, signal: null });
@@ -47,15 +69,31 @@ describe('execaRunner', () => {
   });
 
   it('stop: then SIGTERM, then SIGKILL for a client that ignores both', async () => {
-    const { out, handlers } = collect();
+    const { out, line, handlers } = collect();
     const proc = sh({ term: 100, kill: 100 }).stream(['-c', "trap '' INT; trap 'echo term' TERM; echo started; while :; do sleep 0.05; done"], handlers);
-    while (!out.includes('started')) await new Promise((r) => setTimeout(r, 10));
-    const before = Date.now();
+    await line('started');
     proc.stop();
     const end = await proc.done;
     expect(end.signal).toBe('SIGKILL');
     expect(out).toContain('term');
-    expect(Date.now() - before).toBeGreaterThanOrEqual(150);
+  });
+
+  it('the escalation on the clock: SIGINT at once, SIGTERM after the first grace period, SIGKILL after both; none once cancelled', async () => {
+    const clock = new FakeClock();
+    const sent: [number, string][] = [];
+    const start = clock.now();
+    const stopping = escalator((sig) => sent.push([clock.now() - start, sig]), { term: 3000, kill: 2000 }, clock);
+    stopping.start();
+    stopping.start();
+    await clock.step(10_000);
+    expect(sent).toEqual([[0, 'SIGINT'], [3000, 'SIGTERM'], [5000, 'SIGKILL']]);
+    const cancelled: string[] = [];
+    const other = escalator((sig) => cancelled.push(sig), { term: 3000, kill: 2000 }, clock);
+    other.start();
+    await clock.step(3000);
+    other.cancel();
+    await clock.step(10_000);
+    expect(cancelled).toEqual(['SIGINT', 'SIGTERM']);
   });
 
   it('a stream that could not start says so', async () => {
@@ -64,30 +102,28 @@ describe('execaRunner', () => {
   });
 
   it('runDetached: the call outlives us and waits for nothing; the client runs with NO_COLOR where we wait for it', async () => {
-    const { mkdtempSync, readFileSync, existsSync, rmSync } = await import('node:fs');
+    const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
     const { join } = await import('node:path');
     const { tmpdir } = await import('node:os');
     const dir = mkdtempSync(join(tmpdir(), 'oc-icsp-detached-'));
     const runner = sh();
     // A run first: child_process is loaded with execa.
     expect((await runner.run(['-c', 'printf %s "$NO_COLOR"'])).stdout).toBe('1');
-    const started = Date.now();
-    runner.runDetached(['-c', `sleep 0.2; echo done > "${join(dir, 'out')}"`]);
-    expect(Date.now() - started).toBeLessThan(150);
-    expect(existsSync(join(dir, 'out'))).toBe(false);
-    for (let i = 0; i < 100 && !existsSync(join(dir, 'out')); i++) await new Promise((r) => setTimeout(r, 20));
-    expect(readFileSync(join(dir, 'out'), 'utf8')).toBe('done\n');
+    const appears = fileAppears(dir, 'done');
+    runner.runDetached(['-c', `sleep 0.2; echo done > "${join(dir, 'out')}"; mv "${join(dir, 'out')}" "${join(dir, 'done')}"`]);
+    // It returned before the call did its work (the call sleeps first).
+    expect(existsSync(join(dir, 'done'))).toBe(false);
+    await appears;
+    expect(readFileSync(join(dir, 'done'), 'utf8')).toBe('done\n');
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('stopped before it started: it is stopped as soon as it starts', async () => {
     const proc = sh().stream(['-c', "trap 'echo stopped; exit 7' INT; echo started; while :; do sleep 0.05; done"], collect().handlers);
-    const asked = Date.now();
     proc.stop();
     const end = await proc.done;
-    // SIGINT reached it before or after its trap was set; either way it ended at once.
+    // SIGINT reached it before or after its trap was set; either way it ended on it (not on a later SIGTERM or SIGKILL).
     expect([7, 'SIGINT']).toContain(end.exitCode === 7 ? 7 : end.signal);
-    expect(Date.now() - asked).toBeLessThan(2000);
     expect(liveClientCount()).toBe(0);
   });
 });
