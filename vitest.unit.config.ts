@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 import { textModules } from './scripts/text-modules.mjs';
 
 export const UNIT_SUITES = [
-  'test/registries', 'test/pull-log', 'test/node-check', 'test/report', 'test/app', 'test/oc', 'test/durations.test.ts',
+  'test/registries', 'test/pull-log', 'test/node-check', 'test/report', 'test/app', 'test/oc', 'test/durations.test.ts', 'test/clock.test.ts',
   // The in-process cli suites (the others run the built binary).
   'test/cli/offline.test.ts', 'test/cli/verify-args.test.ts', 'test/cli/completion.test.ts', 'test/cli/terminal.test.ts',
 ];
