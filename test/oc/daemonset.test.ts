@@ -24,14 +24,17 @@ const probeLine = (pod: string, node: string, state: string, scheduled = '{"stat
 
 describe('what a DaemonSet run creates, in one create -f -', () => {
   const nodes = Array.from({ length: PODS_PER_SHARD + 2 }, (_, i) => `w${i}`);
-  const [namespace, binding, ...sets] = runObjectsManifest('r1', nodes, 'tools:1', ['true']).trim().split('\n').map((l) => JSON.parse(l));
+  // Made in each test, not when the suite is collected: mutation testing credits a test only with what runs in it.
+  const made = () => runObjectsManifest('r1', nodes, 'tools:1', ['true']).trim().split('\n').map((l) => JSON.parse(l));
 
   it('first the namespace, named by the run id, labelled as ours', () => {
+    const [namespace] = made();
     expect(namespace).toMatchObject({ kind: 'Namespace', metadata: { name: 'oc-icsp-r1', labels: { 'app.kubernetes.io/managed-by': 'oc-icsp', 'oc-icsp/run-id': 'r1' } } });
     expect(namespace.metadata.generateName).toBeUndefined();
   });
 
   it("a RoleBinding in the run's namespace lets its default account use the privileged SCC, and goes with the namespace", () => {
+    const [, binding] = made();
     expect(binding).toMatchObject({
       kind: 'RoleBinding',
       metadata: { namespace: 'oc-icsp-r1' },
@@ -41,6 +44,7 @@ describe('what a DaemonSet run creates, in one create -f -', () => {
   });
 
   it('one DaemonSet per shard of nodes, each selecting its own pods; the pods ask for the privileged SCC, preempt nothing, and go only to their nodes', () => {
+    const [, , ...sets] = made();
     expect(sets.map((d) => [d.kind, d.metadata.name, d.spec.selector.matchLabels])).toEqual([
       ['DaemonSet', 'oc-icsp-probe-0', { 'oc-icsp/run-id': 'r1', 'oc-icsp/shard': '0' }],
       ['DaemonSet', 'oc-icsp-probe-1', { 'oc-icsp/run-id': 'r1', 'oc-icsp/shard': '1' }],
@@ -465,10 +469,11 @@ describe('a DaemonSet run: its plan, late pods, refused pods, pods that never ru
 });
 
 describe('the objects, field by field (what the API is sent)', () => {
-  const [namespace, binding, ds] = runObjectsManifest('r1', ['w0'], 'tools:1', ['echo', 'hi']).trim().split('\n').map((l) => JSON.parse(l));
+  const made = () => runObjectsManifest('r1', ['w0'], 'tools:1', ['echo', 'hi']).trim().split('\n').map((l) => JSON.parse(l));
   const labels = { 'app.kubernetes.io/managed-by': 'oc-icsp', 'oc-icsp/run-id': 'r1' };
 
   it('the namespace', () => {
+    const [namespace] = made();
     expect(namespace).toEqual({
       apiVersion: 'v1',
       kind: 'Namespace',
@@ -487,6 +492,7 @@ describe('the objects, field by field (what the API is sent)', () => {
   });
 
   it('the binding', () => {
+    const [, binding] = made();
     expect(binding).toEqual({
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'RoleBinding',
@@ -512,6 +518,7 @@ describe('the objects, field by field (what the API is sent)', () => {
       'exit 0',
     ].join('\n');
     const { containers: probe, ...shape } = hostPodShape('probe', 'tools:1', ['/bin/sh', '-c', wrapper, 'oc-icsp-probe', 'echo', 'hi']);
+    const [, , ds] = made();
     expect(ds).toEqual({
       apiVersion: 'apps/v1',
       kind: 'DaemonSet',
