@@ -158,8 +158,10 @@ describe('runs that did not complete', () => {
 });
 
 describe('expectations explain a node that tried no mirror', () => {
-  const report = fixture('digest-no-entry');
+  // Made in each test: mutation testing credits a test only with the code that runs in it.
+  const reportOf = () => fixture('digest-no-entry');
   it('policy covers it but the node lacks the entry', () => {
+    const report = reportOf();
     const result = saidVerdict(IMAGE, report, END, { coveredBy: ['ImageContentSourcePolicy/x', 'ImageDigestMirrorSet/y'] });
     expect(result.detail).toMatch(/^no mirror was tried although ImageContentSourcePolicy\/x, ImageDigestMirrorSet\/y covers it: the node.s registries.conf lags \(see oc get mcp\)/);
     expect(said(decideVerdict(IMAGE, evidenceOf(report), END, { coveredBy: ['ImageContentSourcePolicy/x'] }), { clientName: 'kubectl' }).detail).toMatch(/\(see kubectl get mcp\)/);
@@ -224,9 +226,11 @@ describe('a pull through CRI-O, as the verdict reads it (crio-pull.ts)', () => {
 
 describe('a --engine both run, read whole (test/fixtures/node-logs-both/not-reloaded.log)', () => {
   const text = readFileSync('test/fixtures/node-logs-both/not-reloaded.log', 'utf8').split('\n').filter((l) => !l.startsWith('[oc] ')).join('\n');
-  const report = readNodeOutput(text);
+  // Made in each test: mutation testing credits a test only with the code that runs in it.
+  const reportOf = () => readNodeOutput(text);
 
   it("each section to its field: podman's version, CRI-O's start, the files' time, the free space, the credentials", () => {
+    const report = reportOf();
     expect(report.facts.podman).toBe('4.3.1');
     expect(report.facts.crioConfig.loadedAt).toBe('2026-11-30 06:36:47.132000000Z');
     expect(report.facts.crioConfig.configMtime).toBe(1796027807);
@@ -242,6 +246,7 @@ describe('a --engine both run, read whole (test/fixtures/node-logs-both/not-relo
   });
 
   it("CRI-O's pull: crictl's exit and its error without the rpc wrapping; the journal's attempts, counted once over CRI-O 1.30's two passes", () => {
+    const report = reportOf();
     expect(report.crio).toHaveLength(1);
     const [crio] = report.crio;
     expect(crio!.image).toBe(IMAGE_OF_SANDBOX);
@@ -251,6 +256,7 @@ describe('a --engine both run, read whole (test/fixtures/node-logs-both/not-relo
   });
 
   it("podman's pull beside it, from the mirror", () => {
+    const report = reportOf();
     expect(report.pulls.map((p) => [p.image, p.exitCode, p.log.pulled, p.log.attempts.map((a) => a.reference.replace(/:\d+/, ':PORT'))])).toEqual([
       [IMAGE_OF_SANDBOX, 0, true, [`127.0.0.1:PORT/mirror/team/app@${DIGEST}`]],
     ]);

@@ -142,19 +142,23 @@ describe('the cluster proxy, by Go\'s rules (golang.org/x/net http/httpproxy)', 
 });
 
 describe('not-mirrored: why no mirror was tried', () => {
-  const noEntry = report('no-matching-entry', 125);
+  // Made in each test: mutation testing credits a test only with the code that runs in it.
+  const noEntryOf = () => report('no-matching-entry', 125);
   it('the node lags: its rollout is pending', () => {
+    const noEntry = noEntryOf();
     expect(hint(noEntry, IMAGE, EXITED, { ...COVERED, rolloutPending: 'rendered-worker-1 -> rendered-worker-2' })).toBe(
       "the node's registries.conf lags the cluster's policies: let its MachineConfigPool finish the rollout (oc icsp status)",
     );
   });
   it('the node lags: its registries.conf does not resolve as the policies do; the advice names the plugin as typed, not the client driven', () => {
+    const noEntry = noEntryOf();
     expect(hint(noEntry, IMAGE, EXITED, { ...COVERED, configMatches: false }, { clientName: 'kubectl', invokedAs: 'oc icsp' })).toBe(
       "the node's registries.conf lags the cluster's policies: let its MachineConfigPool finish the rollout (oc icsp status)",
     );
     expect(hint(noEntry, IMAGE, EXITED, { ...COVERED, configMatches: false }, { clientName: 'oc', invokedAs: 'kubectl icsp' })).toMatch(/\(kubectl icsp status\)$/);
   });
   it('covered, config unknown', () => {
+    const noEntry = noEntryOf();
     expect(hint(noEntry)).toBe("check the node's MachineConfig rollout (oc icsp status) and its registries.conf.d drop-ins");
   });
   it('a tag under digest-only policies', () => {
@@ -165,11 +169,13 @@ describe('not-mirrored: why no mirror was tried', () => {
     );
   });
   it('a digest under tag-only policies', () => {
+    const noEntry = noEntryOf();
     expect(hint(noEntry, IMAGE, EXITED, { coveredBy: [], mismatch: { kind: 'digest-pull-tag-mirrors', policies: ['ImageTagMirrorSet/t'] } })).toBe(
       'add an ImageDigestMirrorSet for the repository: ImageTagMirrorSets serve tag pulls only',
     );
   });
   it('no policy covers it', () => {
+    const noEntry = noEntryOf();
     expect(hint(noEntry, IMAGE, EXITED, { coveredBy: [] })).toBe(
       'no mirror policy covers this image: add an ImageDigestMirrorSet (digest pulls) or an ImageTagMirrorSet (tag pulls) for its repository',
     );

@@ -38,13 +38,15 @@ describe('real pulls', () => {
 });
 
 describe('no mirror tried: the short reason by what the cluster expects', () => {
-  const r = report('no-matching-entry', 125);
+  // Made in each test: mutation testing credits a test only with the code that runs in it.
+  const rOf = () => report('no-matching-entry', 125);
   it.each([
     [{ coveredBy: [] } as Expectation, 'no mirror was tried: no mirror policy covers this image; the source failed (dns)', 'no mirror tried (no policy), source: dns'],
     [{ ...COVERED, rolloutPending: 'r1 -> r2' }, 'no mirror was tried although ImageContentSourcePolicy/x covers it: the node is still updating its MachineConfig (r1 -> r2); the source failed (dns)', 'no mirror tried (rollout pending), source: dns'],
     [{ ...COVERED, configMatches: false }, "no mirror was tried although ImageContentSourcePolicy/x covers it: the node's registries.conf lags (see oc get mcp); the source failed (dns)", 'no mirror tried (config lags), source: dns'],
     [{ coveredBy: [], mismatch: { kind: 'digest-pull-tag-mirrors', policies: ['ImageTagMirrorSet/t'] } } as Expectation, 'no mirror was tried: only ImageTagMirrorSets cover it (ImageTagMirrorSet/t) and they serve tag pulls only; the source failed (dns)', 'no mirror tried (only tag mirrors), source: dns'],
   ])('%j', (expectation, detail, summary) => {
+    const r = rOf();
     const [v, , gotDetail, gotSummary] = verdict(r, EXITED, expectation);
     expect([v, gotDetail, gotSummary]).toEqual(['not-mirrored', detail, summary]);
   });
