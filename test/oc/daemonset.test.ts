@@ -318,19 +318,68 @@ describe('a DaemonSet run: its plan, late pods, refused pods, pods that never ru
     { args: ['delete', 'namespace', NS, '--ignore-not-found', '--wait=false'] },
   ];
   const WATCH = (stdout: string, later: [number, string][] = []) => ({ args: ['get', 'pods', '-n', NS, selector, '--watch', '-o', /^jsonpath=/], result: { stdout }, later, hang: true });
-  const run = (oc: ReturnType<typeof fakeRunner>, nodes: string[], timeoutMs: number) => {
+  const run = (oc: ReturnType<typeof fakeRunner>, nodes: string[], timeoutMs: number, signal = new AbortController().signal) => {
     const seen: Record<string, string[]> = Object.fromEntries(nodes.map((n) => [n, []]));
     const talk: Record<string, string[]> = Object.fromEntries(nodes.map((n) => [n, []]));
     const ends: Record<string, { status: string; clientSaid: string | null }> = {};
     const exitCodes: Record<string, number | null> = {};
+    const durations: Record<string, number> = {};
     let endCalls = 0;
     const done = daemonSetRunner(oc, { image: 'tools:1', clock }).run({
-      nodes, command: ['true'], parallel: 25, timeoutMs, signal: new AbortController().signal,
+      nodes, command: ['true'], parallel: 25, timeoutMs, signal,
       start: (node) => ({ output: (l) => seen[node]!.push(l), clientTalk: (l) => talk[node]!.push(l) }),
-      end: (node, e) => void ((ends[node] = { status: e.status, clientSaid: e.clientSaid }), (exitCodes[node] = e.exitCode), endCalls++),
+      end: (node, e) => void ((ends[node] = { status: e.status, clientSaid: e.clientSaid }), (exitCodes[node] = e.exitCode), (durations[node] = e.durationMs), endCalls++),
     });
-    return { done, seen, talk, ends, exitCodes, endCalls: () => endCalls };
+    return { done, seen, talk, ends, exitCodes, durations, endCalls: () => endCalls };
   };
+
+  it('Ctrl-C while a probe runs and another\'s log is being read: the watch and the read are stopped, and both nodes end as interrupted', async () => {
+    const controller = new AbortController();
+    const oc = fake([
+      CREATE,
+      WATCH([watchLine('p-a', 'w0'), watchLine('p-b', 'w1', ended(''))].join('\n')),
+      { args: ['logs', '-n', NS, shard(0), '--tail=-1', '--prefix', '-c', 'probe', '--ignore-errors'], result: { stdout: '[pod/p-b/probe] half' }, hang: true },
+      ...DELETES,
+    ]);
+    const { done, ends, seen } = run(oc, ['w0', 'w1'], 60_000, controller.signal);
+    // w1's shard waits for w0, then for SHARD_PATIENCE_MS: then the shard's log is read.
+    await clock.step(3100);
+    expect(oc.running()).toBe(2);
+    controller.abort();
+    await clock.runUntil(done);
+    expect(ends).toEqual({ w0: { status: 'interrupted', clientSaid: null }, w1: { status: 'interrupted', clientSaid: null } });
+    expect(seen.w1).toEqual(['half']);
+    expect(oc.stopped.map((a) => a[0])).toEqual(['get', 'logs']);
+  });
+
+  it('a run interrupted while its objects were being created ends every node so, at once', async () => {
+    const controller = new AbortController();
+    const oc = fake([{ ...CREATE, input: () => controller.abort() }, WATCH(''), ...DELETES]);
+    const { done, ends, durations } = run(oc, ['w0'], 60_000, controller.signal);
+    await clock.runUntil(done);
+    expect(ends).toEqual({ w0: { status: 'interrupted', clientSaid: null } });
+    expect(durations).toEqual({ w0: 0 });
+  });
+
+  it("each node's duration is from the run's start to its end, on the run's clock", async () => {
+    const oc = fake([CREATE, WATCH(watchLine('p-a', 'w0'), [[4200, watchLine('p-a', 'w0', ended(report(['END'])))]]), ...DELETES]);
+    const { done, durations } = run(oc, ['w0'], 60_000);
+    await clock.runUntil(done);
+    expect(durations).toEqual({ w0: 4200 });
+  });
+
+  it('a refusal check the client cannot answer is no refusal: asked again a second later, and the pod comes', async () => {
+    const oc = fake([
+      CREATE,
+      WATCH('', [[3000, watchLine('p-a', 'w0', ended(report(['END'])))]]),
+      { args: FAILED_CREATE_ARGS('oc-icsp-x').map((a, i) => (i === 3 ? NS : a)), result: { exitCode: 1, stdout: 'not json' } },
+      { args: FAILED_CREATE_ARGS('oc-icsp-x').map((a, i) => (i === 3 ? NS : a)), result: { stdout: JSON.stringify({ items: [] }) } },
+      ...DELETES,
+    ]);
+    const { done, ends } = run(oc, ['w0'], 60_000);
+    await clock.runUntil(done);
+    expect(ends).toEqual({ w0: { status: 'exited', clientSaid: null } });
+  });
 
   it("a report the watch delivers twice (again as the pod's container starts) reaches its node once; a pod of a node not in the run is ignored", async () => {
     const twice = watchLine('p-a', 'w0', ended(report(['END'])));

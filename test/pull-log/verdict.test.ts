@@ -1,7 +1,8 @@
 // The verdict's detail and summary, as the table and -o json show them, for real podman pulls
 // (the captures in test/fixtures/reference/podman-logs) and for each way a check can end early.
 import { describe, expect, it } from 'vitest';
-import type { Expectation, RunEnd } from '../../src/pull-log/evidence.js';
+import type { FailureReason } from '../../src/pull-log/classify.js';
+import type { Expectation, PullEvidence, RunEnd } from '../../src/pull-log/evidence.js';
 import type { PullEvidence as NodeReport } from '../../src/pull-log/evidence.js';
 import { readPullLog } from '../../src/pull-log/pull-log.js';
 import { decideVerdict } from '../../src/pull-log/verdict.js';
@@ -76,5 +77,40 @@ describe('a check that ended early is an error, saying how', () => {
   it('a mirror had served the image when the check was cut short: said, but no PULLED FROM', () => {
     const [v, from, detail] = verdict(report('mirrored-digest', 0), { ...EXITED, status: 'timed-out', timeoutMs: 5000 });
     expect([v, from, detail]).toEqual(['error', null, 'timed out after 5s; a mirror had served the image by then']);
+  });
+});
+
+describe("a failing mirror's reason carries what decides its advice, and only that", () => {
+  // An attempt list as the reader gives it: the first mirror fails, the source is not reached.
+  const MIRROR = 'mirror.corp.example:5000/team/app@sha256:' + 'b'.repeat(64);
+  const evidence = (reason: FailureReason, message: string): PullEvidence => ({
+    pulls: [{ image: IMAGE, presentBefore: false, exitCode: 125, removed: null, log: { attempts: [{ reference: MIRROR, ok: false, reason, message }, { reference: IMAGE, ok: false, reason: 'dns', message: 'no such host' }], pulled: false, error: 'failed', registriesFiles: [] } }],
+    strayTail: [],
+    // The node reaches mirror.corp.example through the cluster proxy, and holds no credentials for it.
+    proxy: { HTTPS_PROXY: 'http://proxy.corp:3128', NO_PROXY: '.svc' },
+    credentials: { 'mirror.corp.example:5000': false },
+  });
+  it.each([
+    ['manifest-unknown', 'manifest unknown', 'mirror-manifest-unknown', null, null],
+    ['unauthorized', 'unauthorized: authentication required', 'mirror-unauthorized', null, false],
+    ['tls', 'x509: certificate signed by unknown authority', 'mirror-tls', null, null],
+    ['tls', 'http: server gave HTTP response to HTTPS client', 'mirror-plain-http', null, null],
+    ['dns', 'no such host', 'mirror-dns', 'http://proxy.corp:3128', null],
+    ['connection-refused', 'connection refused', 'mirror-connection-refused', 'http://proxy.corp:3128', null],
+    ['timeout', 'i/o timeout', 'mirror-timeout', 'http://proxy.corp:3128', null],
+    ['blocked', 'is blocked in registries.conf', 'mirror-blocked', null, null],
+    ['other', 'reading blob sha256:x: 404', 'mirror-blob-missing', 'http://proxy.corp:3128', null],
+    ['other', 'something else', 'mirror-other', 'http://proxy.corp:3128', null],
+  ] as const)('%s (%s): %s, proxy %s, credentials %s', (reason, message, code, proxy, credentials) => {
+    const v = decideVerdict(IMAGE, evidence(reason, message), EXITED, COVERED);
+    expect(v.verdict).toBe('mirror-failed');
+    expect(v.reason).toEqual({ code, mirror: 'mirror.corp.example:5000', mirrors: 1, source: 'dns', proxy, credentials });
+  });
+  it('where no mirror was tried: the source\'s first and last outcome, the policies that cover it, the rollout', () => {
+    const noMirror: PullEvidence = { ...evidence('dns', 'x'), pulls: [{ image: IMAGE, presentBefore: false, exitCode: 125, removed: null, log: { attempts: [{ reference: IMAGE, ok: false, reason: null, message: null }, { reference: IMAGE, ok: false, reason: 'timeout', message: 'i/o timeout' }], pulled: false, error: 'failed', registriesFiles: [] } }] };
+    expect(decideVerdict(IMAGE, noMirror, EXITED, { coveredBy: ['ImageDigestMirrorSet/x'], rolloutPending: 'a -> b' }).reason).toEqual({
+      code: 'rollout-pending', source: 'error', lastFailure: 'timeout', coveredBy: ['ImageDigestMirrorSet/x'], mismatchPolicies: [], rolloutPending: 'a -> b',
+    });
+    expect(decideVerdict(IMAGE, noMirror, EXITED, { coveredBy: [], mismatch: { kind: 'digest-pull-tag-mirrors', policies: ['ImageTagMirrorSet/t'] } }).reason).toMatchObject({ code: 'digest-pull-tag-mirrors', mismatchPolicies: ['ImageTagMirrorSet/t'], rolloutPending: null });
   });
 });
