@@ -8,6 +8,7 @@ import { openClient } from '../../src/oc/client.js';
 import { POLICY_RESOURCES } from '../../src/oc/cluster.js';
 import { type Expected, fakeRunner } from '../fake-runner.js';
 import { findingsSaid } from '../words.js';
+import { FakeClock } from '../fake-clock.js';
 
 const JOURNAL = readFileSync('test/fixtures/crio-journal/openshift-docs-35283.log', 'utf8');
 const SOURCE = 'quay.io/openshift-release-dev/ocp-release';
@@ -96,6 +97,54 @@ describe('audit', () => {
     );
     const result = await audit(request(), openClient('oc', runner), new AbortController().signal);
     expect(result.nodes[0]).toMatchObject({ error: 'error: the server could not find the requested resource', complete: false });
+  });
+
+  it('--nodes: only those, in the order given; a name the cluster lacks is refused, all of them named', async () => {
+    const calls = (names: string[]) => cluster([readyNode('w0'), readyNode('w1'), readyNode('w2')], {}, names.flatMap((n) => [nodeLogs(n, /^--since=2021-08-05 00:00:00\.000000$/, '')]));
+    const result = await audit(request({ nodeNames: ['w2', 'w0'] }), openClient('oc', fakeRunner(calls(['w2', 'w0']))), new AbortController().signal);
+    expect(result.nodes.map((n) => [n.name, n.complete])).toEqual([['w0', true], ['w2', true]]);
+    // Refused as soon as the nodes are listed: the policies are not read.
+    const missing = fakeRunner(cluster([readyNode('w0')], {}, []).slice(0, 2));
+    await expect(audit(request({ nodeNames: ['w0', 'x1', 'x2'] }), openClient('oc', missing), new AbortController().signal)).rejects.toThrow('no such nodes: x1, x2 (see `oc get nodes`)');
+    const one = fakeRunner(cluster([readyNode('w0')], {}, []).slice(0, 2));
+    await expect(audit(request({ nodeNames: ['x1'] }), openClient('oc', one), new AbortController().signal)).rejects.toThrow(/^no such node: x1 /);
+  });
+
+  it('a filter keeps an image named exactly, or the repositories under a prefix (with or without its slash), and nothing beside it', async () => {
+    const read = async (filter: string) => {
+      const runner = fakeRunner(
+        cluster([readyNode('w0')], { icsp: [icsp] }, [
+          nodeLogs('w0', /^--since=2021-08-05 00:00:00\.000000$/, JOURNAL),
+          nodeLogs('w0', /^--since=2021-08-05 10:33:21\.597931$/, JOURNAL.trim().split('\n').at(-1)!),
+        ]),
+      );
+      return (await audit(request({ filter }), openClient('oc', runner), new AbortController().signal)).nodes[0]!.pulls.map((p) => p.image);
+    };
+    expect(await read(TAG_PULL)).toEqual([TAG_PULL]);
+    expect(await read('quay.io/openshift-release-dev/')).toEqual([TAG_PULL]);
+    expect(await read('quay.io/openshift-release-dev')).toEqual([TAG_PULL]);
+    expect(await read('quay.io/openshift-release')).toEqual([]);
+    expect(await read(SOURCE)).toEqual([TAG_PULL]);
+  });
+
+  it('a read the client ends with no word: its exit code; a read cut at the deadline: no error, not complete', async () => {
+    const silent = fakeRunner(cluster([readyNode('w0')], {}, [nodeLogs('w0', /^--since=/, '', { result: { exitCode: 3, stdout: '', stderr: '' } })]));
+    expect((await audit(request(), openClient('oc', silent), new AbortController().signal)).nodes[0]).toMatchObject({ error: 'exit code 3', complete: false });
+    const clock = new FakeClock();
+    const slow = fakeRunner(cluster([readyNode('w0')], {}, [nodeLogs('w0', /^--since=/, '', { hang: true })]), '/usr/bin/oc', clock);
+    const running = audit(request({ timeoutMs: 45_000 }), openClient('oc', slow), new AbortController().signal, clock);
+    const result = await clock.runUntil(running);
+    expect(result.nodes[0]).toMatchObject({ error: null, complete: false });
+    expect(slow.stopped).toHaveLength(1);
+    expect(auditOutcome(result)).toBe('findings');
+  });
+
+  it('interrupted before a node was read: it says so', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const runner = fakeRunner(cluster([readyNode('w0')], {}, []));
+    const result = await audit(request(), openClient('oc', runner), controller.signal);
+    expect(result.nodes[0]).toMatchObject({ name: 'w0', error: 'interrupted', complete: false, pulls: [] });
   });
 
   it('kubectl has no adm node-logs: refused before any call, saying to use oc', async () => {
