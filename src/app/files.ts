@@ -2,7 +2,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
 
-const PROBLEM: Record<string, string> = { ENOENT: 'no such file or directory', EISDIR: 'is a directory', EACCES: 'permission denied' };
 
 /** `-` is standard input, as oc and kubectl read `-f -`. */
 export function readText(path: string): string {
@@ -21,7 +20,20 @@ export function listDir(dir: string): string[] {
   }
 }
 
+/** The system's error, in the words ls and cat use for it; any other as Node says it. */
+function problemOf(error: unknown): string {
+  switch ((error as NodeJS.ErrnoException).code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'EACCES':
+      return 'permission denied';
+    default:
+      return (error as Error).message;
+  }
+}
+
 function fileError(path: string, error: unknown): UserError {
-  const code = (error as NodeJS.ErrnoException).code ?? '';
-  return new UserError(`${path}: ${PROBLEM[code] ?? (error as Error).message}`, { cause: error });
+  return new UserError(`${path}: ${problemOf(error)}`, { cause: error });
 }

@@ -25,3 +25,17 @@ describe('files', () => {
     expect(() => listDir(join(dir, 'a.conf'))).toThrow(new RegExp(`^${join(dir, 'a.conf').replace(/[.]/g, '\\.')}: ENOTDIR`));
   });
 });
+
+describe('what a failure says', () => {
+  it('a path under a missing folder: no such file; a path under a file: any other error in Node\'s words', () => {
+    const path = join(dir, 'missing-folder', 'x');
+    expect(() => readText(path)).toThrow(`${path}: no such file or directory`);
+    expect(() => readText(`${join(dir, 'a.conf')}/below`)).toThrow(new RegExp(`^${join(dir, 'a.conf').replace(/[.]/g, '\\.')}/below: ENOTDIR`));
+  });
+  // Root may read anything: CI runs this as another user's test would only where it is not root.
+  it.skipIf(process.getuid?.() === 0)('a file it may not read: permission denied, in the words cat uses', () => {
+    const path = join(dir, 'secret.conf');
+    writeFileSync(path, 'x', { mode: 0o000 });
+    expect(() => readText(path)).toThrow(`${path}: permission denied`);
+  });
+});
