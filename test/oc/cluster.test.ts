@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KUBECTL_WHOAMI, openClient, USERS_TILDE } from '../../src/oc/client.js';
-import { getImageConfig, listNodeNames, listNodes, listPolicyObjects } from '../../src/oc/cluster.js';
+import { getImageConfig, listNodeNames, listNodes, listPodImages, listPolicyObjects } from '../../src/oc/cluster.js';
 import { endpointTime, nodeLogsArgs } from '../../src/oc/node-logs.js';
 import { createRunNamespace, deleteNamespace } from '../../src/oc/namespace.js';
 import { debugNodeArgs } from '../../src/oc/oc-debug.js';
@@ -38,6 +38,45 @@ describe('listNodes', () => {
   it('turns forbidden into advice', async () => {
     const oc = fakeRunner([{ args: ['get', 'nodes', '-o', 'json'], result: { exitCode: 1, stderr: 'Error from server (Forbidden): nodes is forbidden: User "dev" cannot list resource "nodes"' } }]);
     await expect(listNodes(oc, undefined)).rejects.toThrow(/cannot list nodes: .*forbidden.*: log in as a cluster administrator/);
+  });
+});
+
+describe('more of what the cluster answers', () => {
+  it('a node with no conditions, or only a reason: why it is not Ready; nodes with nothing but a name', async () => {
+    const oc = fakeRunner([
+      {
+        args: ['get', 'nodes', '-o', 'json'],
+        result: { stdout: JSON.stringify({ items: [{ metadata: { name: 'bare' } }, { metadata: { name: 'r' }, status: { conditions: [{ type: 'Ready', status: 'False', reason: 'KubeletNotReady' }] } }] }) },
+      },
+    ]);
+    expect(await listNodes(oc, undefined)).toEqual([
+      { name: 'bare', labels: {}, ready: false, notReadyReason: 'no Ready condition', currentConfig: null, desiredConfig: null, mcoState: null },
+      { name: 'r', labels: {}, ready: false, notReadyReason: 'KubeletNotReady', currentConfig: null, desiredConfig: null, mcoState: null },
+    ]);
+    expect(await listNodes(fakeRunner([{ args: ['get', 'nodes', '-o', 'json'], result: { stdout: '{}' } }]), undefined)).toEqual([]);
+  });
+
+  it("running pods' images: each container's and init container's, with the runtime's id; missing fields empty", async () => {
+    const pods = {
+      items: [
+        { metadata: { namespace: 'team', name: 'app' }, status: { containerStatuses: [{ image: 'q.io/a:1', imageID: 'q.io/a@sha256:1' }], initContainerStatuses: [{ image: 'q.io/init:1', imageID: '' }] } },
+        { metadata: {}, status: { containerStatuses: [{}] } },
+        { status: {} },
+      ],
+    };
+    const oc = fakeRunner([{ args: ['get', 'pods', '--all-namespaces', '-o', 'json', '--field-selector=status.phase=Running'], result: { stdout: JSON.stringify(pods) } }]);
+    expect(await listPodImages(oc)).toEqual([
+      { namespace: 'team', pod: 'app', image: 'q.io/a:1', imageID: 'q.io/a@sha256:1' },
+      { namespace: 'team', pod: 'app', image: 'q.io/init:1', imageID: '' },
+      { namespace: '', pod: '', image: '', imageID: '' },
+    ]);
+  });
+
+  it('image.config: the object; a refusal is an error that says what could not be read', async () => {
+    const config = { kind: 'Image', metadata: { name: 'cluster' } };
+    expect(await getImageConfig(fakeRunner([{ args: ['get', 'images.config.openshift.io', 'cluster', '-o', 'json', '--ignore-not-found'], result: { stdout: JSON.stringify(config) } }]))).toEqual(config);
+    const refused = fakeRunner([{ args: ['get', 'images.config.openshift.io', 'cluster', '-o', 'json', '--ignore-not-found'], result: { exitCode: 1, stderr: 'Error from server (Forbidden): images.config.openshift.io "cluster" is forbidden' } }]);
+    await expect(getImageConfig(refused)).rejects.toThrow(/^cannot read image\.config\.openshift\.io\/cluster: .*forbidden.*: log in as a cluster administrator$/);
   });
 });
 
