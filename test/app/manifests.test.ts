@@ -40,6 +40,13 @@ describe('readManifestFiles', () => {
     expect(await names([scalars], false)).toEqual([]);
   });
 
+  it('only a kind that ends in List is a list; an Image without metadata is not the cluster one', async () => {
+    const listing = write('listing.yaml', `kind: PolicyListing\nitems:\n- ${IDMS('inner').trim().split('\n').join('\n  ')}\n`);
+    await expect(readManifestFiles([listing])).rejects.toThrow(/no ImageContentSourcePolicy, ImageDigestMirrorSet, ImageTagMirrorSet or images\.config\.openshift\.io\/cluster in it$/);
+    const nameless = write('nameless.yaml', 'apiVersion: config.openshift.io/v1\nkind: Image\nspec: {}\n');
+    expect(await names([nameless], false)).toEqual([]);
+  });
+
   it('a parse error: one line, the parser\'s words without their position, and the last line with text up to where it stopped', async () => {
     const bad = write('bad.yaml', `${IDMS('ok')}---\nkind: [unclosed\n\n\n`);
     await expect(readManifestFiles([bad])).rejects.toThrow(/^[^\n]*bad\.yaml: not valid YAML or JSON: [^\n]*[^:] \(line 10: "kind: \[unclosed"\)$/);
