@@ -16,6 +16,19 @@ export interface ExplainRequest {
   registriesConfD: string | undefined;
 }
 
+/** What the sources explain shows mean, as codes with fields. */
+export type ExplainNote =
+  | { code: 'fails-before-any-source'; error: string; prefix: string | null }
+  | { code: 'no-policy' }
+  | { code: 'no-mirrors'; prefix: string }
+  | { code: 'digest-only-mirrors-skipped'; skipped: number; mirrorsApply: boolean }
+  | { code: 'tag-only-mirrors-skipped' }
+  | { code: 'source-blocked'; mirrorsApply: boolean }
+  | { code: 'mirror-blocked'; mirror: string }
+  | { code: 'prefix-defined-twice'; file: string; prefix: string }
+  | { code: 'shorter-prefix-ignored'; prefix: string; applies: string }
+  | { code: 'mirror-by-digest-only'; prefix: string };
+
 export interface ExplainResult {
   image: string;
   /** Where the configuration came from: the files, a node's registries.conf, or the cluster. */
@@ -25,7 +38,8 @@ export interface ExplainResult {
   sources: PullSource[];
   /** Set when podman fails before trying any source. */
   error: string | null;
-  notes: string[];
+  /** What the sources mean, as codes (report/explain-notes.ts words them). */
+  notes: ExplainNote[];
 }
 
 export async function explain(request: ExplainRequest, oc: () => OcRunner): Promise<ExplainResult> {
@@ -47,42 +61,28 @@ export function explainWith(conf: RegistriesConf, ref: ImageReference, from: str
       matched: entry?.prefix ?? null,
       sources: [],
       error: error.message,
-      notes: [`podman fails before trying any source: ${error.message} (check the location and mirrors of ${entry?.prefix ?? 'the matching entry'})`],
+      notes: [{ code: 'fails-before-any-source', error: error.message, prefix: entry?.prefix ?? null }],
     };
   }
   const { entry, sources, skipped } = resolution;
-  const notes: string[] = [];
-  if (!entry) notes.push('no policy covers this reference: it is pulled from its source only');
-  if (entry && entry.mirrors.length === 0 && !entry.blocked) notes.push(`${entry.prefix} has no mirrors here`);
-  if (skipped.length > 0 && !isDigested(ref)) {
-    // The tag mirrors listed above do apply: only the digest-only ones are skipped.
-    notes.push(
-      sources.length > 1
-        ? `tag reference: ${skipped.length} digest-only mirror(s) skipped; the tag mirrors above (ImageTagMirrorSet) apply`
-        : 'tag reference: ICSP/IDMS mirrors apply only to digest pulls; use a digest or an ImageTagMirrorSet',
-    );
-  }
-  if (skipped.length > 0 && isDigested(ref)) {
-    notes.push('digest reference: ImageTagMirrorSet mirrors apply only to tag pulls; an ImageDigestMirrorSet covers digest pulls');
-  }
+  const notes: ExplainNote[] = [];
+  if (!entry) notes.push({ code: 'no-policy' });
+  if (entry && entry.mirrors.length === 0 && !entry.blocked) notes.push({ code: 'no-mirrors', prefix: entry.prefix });
+  // A tag pull: the tag mirrors listed do apply (mirrorsApply), only the digest-only ones are skipped.
+  if (skipped.length > 0 && !isDigested(ref)) notes.push({ code: 'digest-only-mirrors-skipped', skipped: skipped.length, mirrorsApply: sources.length > 1 });
+  if (skipped.length > 0 && isDigested(ref)) notes.push({ code: 'tag-only-mirrors-skipped' });
   const source = sources.at(-1)!;
-  if (source.blocked) {
-    notes.push(
-      sources.length > 1
-        ? 'source is blocked (NeverContactSource or blockedRegistries): if every mirror fails the pull fails'
-        : 'source is blocked and no mirror applies: this pull always fails',
-    );
-  }
-  for (const s of sources.slice(0, -1)) if (s.blocked) notes.push(`mirror ${s.reference} lies in a blocked registry: that attempt always fails`);
+  if (source.blocked) notes.push({ code: 'source-blocked', mirrorsApply: sources.length > 1 });
+  for (const s of sources.slice(0, -1)) if (s.blocked) notes.push({ code: 'mirror-blocked', mirror: s.reference });
   for (const dropped of conf.ignored ?? []) {
-    if (dropped.prefix === entry?.prefix) notes.push(`${dropped.file} defines prefix ${dropped.prefix} more than once: containers/image uses the first and ignores the rest`);
+    if (dropped.prefix === entry?.prefix) notes.push({ code: 'prefix-defined-twice', file: dropped.file, prefix: dropped.prefix });
   }
   // Only the longest matching prefix counts; a broader entry's mirrors are not merged in.
   for (const other of conf.registries) {
     if (other === entry || other.mirrors.length === 0 || matchPrefix(referenceName(ref), other.prefix) === -1) continue;
-    notes.push(`${other.prefix} has mirrors too, but only the longest matching prefix (${entry!.prefix}) applies`);
+    notes.push({ code: 'shorter-prefix-ignored', prefix: other.prefix, applies: entry!.prefix });
   }
-  if (entry?.mirrorByDigestOnly) notes.push(`${entry.prefix} uses mirror-by-digest-only = true (as OpenShift 4.12 and earlier render ICSPs)`);
+  if (entry?.mirrorByDigestOnly) notes.push({ code: 'mirror-by-digest-only', prefix: entry.prefix });
   return { image: pullString(ref), from, matched: entry?.prefix ?? null, sources, error: null, notes };
 }
 

@@ -1,5 +1,6 @@
 import type { ExplainResult } from '../app/explain.js';
 import { isDocumentFormat, type OutputFormat, renderDocument } from './document.js';
+import { explainNoteWords } from './explain-notes.js';
 import { renderTable } from './table.js';
 
 /**
@@ -17,7 +18,9 @@ export async function renderExplain(result: ExplainResult, format: OutputFormat,
         matched: result.matched,
         sources: result.sources.map((s) => ({ reference: s.reference, mirror: s.mirror, insecure: s.insecure, blocked: s.blocked, why: s.why })),
         error: result.error,
-        notes: result.notes,
+        notes: result.notes.map(explainNoteWords),
+        // The same notes as codes, in the same order, each with its words.
+        noteReasons: result.notes.map((n) => ({ ...n, message: explainNoteWords(n) })),
       },
       format,
     );
@@ -33,7 +36,7 @@ export async function renderExplain(result: ExplainResult, format: OutputFormat,
     if (wide) row.push(s.why);
     return row;
   });
-  const notes = result.notes.map((n) => `note: ${n}\n`).join('');
+  const notes = result.notes.map((n) => `note: ${explainNoteWords(n)}\n`).join('');
   if (rows.length === 0) return notes;
   const title = shared ? `sources a pull of ${result.image} tries, in order (each ${suffix.startsWith('@') ? 'by that digest' : 'with that tag'}):\n` : '';
   const table = await renderTable(headers, rows, { maxWidth: wide ? undefined : width, shrinkable: [1] });

@@ -72,7 +72,7 @@ const status: StatusResult = {
   pools: [{ name: 'worker', machineCount: 1, updatedMachineCount: 1, readyMachineCount: 1, degradedMachineCount: 0, unavailableMachineCount: 0, updating: false, degraded: false, message: null, currentConfig: 'r', desiredConfig: 'r', registries: null }],
   nodes: [{ name: 'w0', pool: 'worker', currentConfig: 'r', desiredConfig: 'r', state: 'Done', upToDate: true }],
 };
-const explain: ExplainResult = { image: IMAGE, from: 'files', matched: 'registry.example.com/team', sources: [{ reference: IMAGE, mirror: false, insecure: false, blocked: false, why: 'the source' }] as ExplainResult['sources'], error: null, notes: [] };
+const explain: ExplainResult = { image: IMAGE, from: 'files', matched: 'registry.example.com/team', sources: [{ reference: IMAGE, mirror: false, insecure: false, blocked: false, why: 'the source' }] as ExplainResult['sources'], error: null, notes: [{ code: 'no-mirrors', prefix: 'registry.example.com/team' }] };
 
 const documents: Record<string, () => Promise<string>> = {
   Verify: () => renderVerify(verify, 'json'),

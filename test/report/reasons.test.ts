@@ -6,6 +6,7 @@ import { clientProblemOf } from '../../src/oc/client-talk.js';
 import { MIRROR_FAILURE_CODES, type MirrorFailure, type Reason } from '../../src/pull-log/evidence.js';
 import { REASON_CODES, reasonWords } from '../../src/report/reasons.js';
 import { WARNING_CODES } from '../../src/report/warning-words.js';
+import { EXPLAIN_NOTE_CODES } from '../../src/report/explain-notes.js';
 import { OC } from '../words.js';
 
 const failure = (code: MirrorFailure['code'], extra: Partial<MirrorFailure> = {}): MirrorFailure => ({ code, mirror: 'm.example:5000', mirrors: 1, source: 'not-tried', credentials: null, proxy: null, ...extra });
@@ -78,9 +79,10 @@ describe("the README's table of reason codes", () => {
     expect(rows.has(code)).toBe(true);
   });
   const disagreements = ['crio-not-reloaded', 'engines-differ'];
+  it.each(EXPLAIN_NOTE_CODES)("explain's note %s: a row in the README", (code) => expect(rows.has(code)).toBe(true));
   it.each([...WARNING_CODES, ...disagreements])('warning %s: a row in the README', (code) => expect(rows.has(code)).toBe(true));
   it('and no row for a code that does not exist', () => {
-    const known = new Set<string>([...REASON_CODES, ...WARNING_CODES, ...disagreements]);
+    const known = new Set<string>([...REASON_CODES, ...WARNING_CODES, ...disagreements, ...EXPLAIN_NOTE_CODES]);
     expect([...rows].filter((r) => !known.has(r))).toEqual([]);
   });
 });
