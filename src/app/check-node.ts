@@ -2,7 +2,7 @@
 // its log file); its end becomes a verdict per image, with each node fact's result for it.
 import { clientProblemOf } from '../oc/client-talk.js';
 import type { NodeEnd, NodeSink } from '../oc/node-runner.js';
-import type { ImageBase } from '../node-check/fact.js';
+import type { ImageBase, ImageContext } from '../node-check/fact.js';
 import { ALL_FACTS, type FactWarning, type NodeFacts, type RawFacts } from '../node-check/facts/index.js';
 import { evidenceOf, NodeOutputReader } from '../node-check/node-output.js';
 import { asCrioEvidence } from '../pull-log/crio-pull.js';
@@ -127,7 +127,7 @@ function factExpectations(raw: RawFacts, image: ImageBase): Partial<Expectation>
 }
 
 /** Each fact's result for one image, and the warnings they give. */
-function factResults(raw: RawFacts, image: Parameters<(typeof ALL_FACTS)[number]['result']>[1]): { facts: NodeFacts; warnings: FactWarning[] } {
+function factResults(raw: RawFacts, image: ImageContext): { facts: NodeFacts; warnings: FactWarning[] } {
   const facts = Object.fromEntries(ALL_FACTS.map((f) => [f.key, f.result(raw[f.key], image)])) as NodeFacts;
   const warnings = ALL_FACTS.flatMap((f) => f.warnings?.(facts[f.key], image) ?? []);
   return { facts, warnings };

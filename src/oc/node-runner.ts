@@ -139,8 +139,7 @@ async function runOne(strategy: PodStrategy, namespace: string, node: string, re
       sink.clientTalk(line);
     },
   });
-  const { end: exit, timedOut } = await live.wait(proc, request.timeoutMs);
-  const status = podEndStatus(exit, timedOut, request.signal.aborted);
+  const { end: exit, status } = await live.wait(proc, request.timeoutMs);
   await request.end(node, {
     status,
     exitCode: exit.exitCode,
@@ -159,28 +158,59 @@ export function podEndStatus(exit: ProcessEnd, timedOut: boolean, interrupted: b
   return interrupted ? 'interrupted' : 'exited';
 }
 
+/** One node pod's run: running, stopping (its timeout or the interrupt came), ended with a status. */
+export interface PodRun {
+  phase: 'running' | 'stopping' | 'ended';
+  timedOut: boolean;
+  interrupted: boolean;
+  status: NodeEndStatus | null;
+}
+export type PodEvent = { type: 'timeout' } | { type: 'interrupt' } | { type: 'exited'; exit: ProcessEnd };
+export type PodAction = { type: 'stop' } | { type: 'end'; status: NodeEndStatus };
+
+export const POD_STARTED: PodRun = { phase: 'running', timedOut: false, interrupted: false, status: null };
+
+/** The pure step of a node pod's run: the first of the timeout and the interrupt stops it; its client's end ends it. */
+export function podStep(run: PodRun, event: PodEvent): { run: PodRun; actions: PodAction[] } {
+  if (run.phase === 'ended') return { run, actions: [] };
+  if (event.type === 'exited') {
+    const status = podEndStatus(event.exit, run.timedOut, run.interrupted);
+    return { run: { ...run, phase: 'ended', status }, actions: [{ type: 'end', status }] };
+  }
+  if (run.phase === 'stopping') return { run, actions: [] };
+  const stopping = { ...run, phase: 'stopping' as const, timedOut: event.type === 'timeout', interrupted: event.type === 'interrupt' };
+  return { run: stopping, actions: [{ type: 'stop' }] };
+}
+
 export interface AbortStopper {
-  /** Waits for p to end, stopping it at its deadline or when the signal aborts. */
-  wait(p: RunningProcess, timeoutMs: number): Promise<{ end: ProcessEnd; timedOut: boolean }>;
+  /** Waits for p to end, stopping it at its deadline or when the signal aborts (podStep decides). */
+  wait(p: RunningProcess, timeoutMs: number): Promise<{ end: ProcessEnd; timedOut: boolean; status: NodeEndStatus }>;
   dispose(): void;
 }
 
 /** Stops the processes it waits for when signal aborts: one listener for all of them, because an
  * AbortSignal warns past 10 listeners and --parallel runs more at once. */
 export function stopOnAbort(signal: AbortSignal, clock: Clock = systemClock): AbortStopper {
-  const live = new Set<RunningProcess>();
-  const stopAll = () => live.forEach((p) => p.stop());
+  const live = new Set<(event: PodEvent) => void>();
+  const stopAll = () => live.forEach((feed) => feed({ type: 'interrupt' }));
   signal.addEventListener('abort', stopAll);
   return {
     async wait(p, timeoutMs) {
-      let timedOut = false;
-      const cancel = clock.setTimer(timeoutMs, () => ((timedOut = true), p.stop()));
-      live.add(p);
+      let run = POD_STARTED;
+      const feed = (event: PodEvent) => {
+        const step = podStep(run, event);
+        run = step.run;
+        for (const action of step.actions) if (action.type === 'stop') p.stop();
+      };
+      const cancel = clock.setTimer(timeoutMs, () => feed({ type: 'timeout' }));
+      live.add(feed);
       try {
-        return { end: await p.done, timedOut };
+        const end = await p.done;
+        feed({ type: 'exited', exit: end });
+        return { end, timedOut: run.timedOut, status: run.status! };
       } finally {
         cancel();
-        live.delete(p);
+        live.delete(feed);
       }
     },
     dispose: () => signal.removeEventListener('abort', stopAll),

@@ -91,7 +91,7 @@ export const MIRROR_FAILURE_CODES = [
 export type MirrorFailureCode = (typeof MIRROR_FAILURE_CODES)[number];
 
 /** Why no mirror was tried. */
-export type NoMirrorCode = 'tag-pull-digest-mirrors' | 'digest-pull-tag-mirrors' | 'rollout-pending' | 'config-lags' | 'node-config' | 'no-policy';
+export type NoMirrorCode = MirrorMismatch | 'rollout-pending' | 'config-lags' | 'node-config' | 'no-policy';
 
 /** What a client's own words said went wrong with a node's pod, classified where they are read (oc/client-talk.ts). */
 export type ClientProblem = 'debug-image-unreachable' | 'forbidden';

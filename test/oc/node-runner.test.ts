@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openClient } from '../../src/oc/client.js';
 import { ocDebugStrategy } from '../../src/oc/oc-debug.js';
-import { autoRunner, type NodeRunner, podEndStatus, podPerNodeRunner } from '../../src/oc/node-runner.js';
+import { autoRunner, type NodeRunner, POD_STARTED, podEndStatus, type PodEvent, podPerNodeRunner, podStep } from '../../src/oc/node-runner.js';
 import { FakeClock, settleUntil } from '../fake-clock.js';
 import { fakeRunner } from '../fake-runner.js';
 
@@ -93,6 +93,25 @@ describe('a node pod on the clock', () => {
     });
     await clock.runUntil(run);
     expect(ends).toEqual({ quick: ['exited', 0], slow: ['timed-out', 90_000] });
+  });
+
+  it('a node pod\'s run as events: the first of the timeout and the interrupt stops it, once; its end says which came', () => {
+    const run = (events: PodEvent[]) => {
+      let state = POD_STARTED;
+      const actions: string[] = [];
+      for (const event of events) {
+        const step = podStep(state, event);
+        state = step.run;
+        actions.push(...step.actions.map((a) => (a.type === 'end' ? `end ${a.status}` : a.type)));
+      }
+      return actions;
+    };
+    const exit = { type: 'exited' as const, exit: { exitCode: 1, signal: null } };
+    expect(run([{ type: 'exited', exit: { exitCode: 0, signal: null } }])).toEqual(['end exited']);
+    expect(run([{ type: 'timeout' }, { type: 'interrupt' }, exit])).toEqual(['stop', 'end timed-out']);
+    expect(run([{ type: 'interrupt' }, { type: 'timeout' }, exit])).toEqual(['stop', 'end interrupted']);
+    expect(run([exit, { type: 'timeout' }, exit])).toEqual(['end exited']);
+    expect(run([{ type: 'timeout' }, { type: 'exited', exit: { exitCode: null, signal: null, failedToStart: 'spawn oc ENOENT' } }])).toEqual(['stop', 'end could-not-start']);
   });
 
   it.each([

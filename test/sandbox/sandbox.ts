@@ -558,7 +558,11 @@ export function ledgerEvents(dir: string): LedgerEvent[] {
   return readLedger<LedgerEvent>(join(dir, 'ledger.jsonl'));
 }
 
-/** Switches a fault on while the sandbox runs (model.ts Fault); the API server reads it at once. */
+/**
+ * Switches a fault on while the sandbox runs (model.ts Fault); the API server reads it at once.
+ * The transport (a file in the sandbox's folder) is the rig's own; each fault's behaviour names its
+ * upstream source where the API server plays it (api/server.ts, api/admission.ts).
+ */
 export function setFault(dir: string, fault: Fault): void {
   const value = fault.kind === 'namespace-collisions' ? String(fault.count) : fault.kind === 'delete-node-after-list' ? fault.node : '';
   writeFileSync(faultFile(dir, fault.kind), value);
