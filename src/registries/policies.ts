@@ -4,6 +4,7 @@
 // (machine-config-operator pkg/controller/container-runtime-config/helpers.go).
 import { InputError } from '../errors.js';
 
+import { type ImagePolicyKind, type ImagePolicyObject, isImagePolicyKind, readImagePolicy } from './image-policies.js';
 import { type ImageReference, referenceName } from './reference.js';
 import { matchPrefix } from './resolve.js';
 
@@ -31,8 +32,10 @@ export interface RegistrySources {
 export interface PolicySet {
   rules: MirrorRule[];
   registrySources: RegistrySources | null;
+  /** ClusterImagePolicy and ImagePolicy: the signatures pulls of their scopes need. */
+  imagePolicies: ImagePolicyObject[];
   /** The objects in input order, for `list` and `migrate`. */
-  objects: { kind: PolicyKind | 'Image'; name: string; object: Record<string, unknown> }[];
+  objects: { kind: PolicyKind | 'Image' | ImagePolicyKind; name: string; object: Record<string, unknown> }[];
 }
 
 export class PolicyError extends InputError {}
@@ -62,7 +65,7 @@ export function isPolicyKind(kind: unknown): kind is PolicyKind {
 
 /** Reads policy objects (already decoded from YAML/JSON); `origin` names the file for errors. */
 export function readPolicies(objects: { origin: string; object: unknown }[]): PolicySet {
-  const set: PolicySet = { rules: [], registrySources: null, objects: [] };
+  const set: PolicySet = { rules: [], registrySources: null, imagePolicies: [], objects: [] };
   for (const { origin, object } of objects) {
     if (typeof object !== 'object' || object === null) continue;
     const o = object as Record<string, unknown>;
@@ -76,6 +79,9 @@ export function readPolicies(objects: { origin: string; object: unknown }[]): Po
       checkApiVersion(o, kind, fail);
       set.objects.push({ kind, name, object: o });
       set.rules.push(...readRules(kind, name, o, fail));
+    } else if (isImagePolicyKind(kind)) {
+      set.objects.push({ kind, name, object: o });
+      set.imagePolicies.push(readImagePolicy(kind, o, fail));
     } else if (kind === 'Image' && name === 'cluster') {
       checkApiVersion(o, 'Image', fail);
       set.objects.push({ kind, name, object: o });
