@@ -94,3 +94,12 @@ function lines(text: string | undefined): string[] {
 function brief(args: string[]): string {
   return JSON.stringify(args.map((a) => (a.length > 60 ? `${a.slice(0, 20)}…` : a)));
 }
+
+/** The reads of ClusterImagePolicies and ImagePolicies on a cluster that does not serve them (before 4.20), as kubectl answers. */
+export function unservedImagePolicyReads(): Expected[] {
+  const unserved = (plural: string) => ({ exitCode: 1, stderr: `error: the server doesn't have a resource type "${plural}"\n` });
+  return [
+    { args: ['get', 'clusterimagepolicies.config.openshift.io', '-o', 'json'], result: unserved('clusterimagepolicies') },
+    { args: ['get', 'imagepolicies.config.openshift.io', '--all-namespaces', '-o', 'json'], result: unserved('imagepolicies') },
+  ];
+}

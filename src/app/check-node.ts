@@ -10,6 +10,7 @@ import { type Engine, ENGINES } from '../pull-log/engines.js';
 import { type Expectation, type NodeVerdict, pullOf, type RunEnd } from '../pull-log/evidence.js';
 import { decideVerdict } from '../pull-log/verdict.js';
 import type { ImageReference } from '../registries/reference.js';
+import type { ImagePolicyObject } from '../registries/image-policies.js';
 import type { RegistriesConf } from '../registries/registries-conf.js';
 import type { Warning } from './warnings.js';
 
@@ -71,6 +72,8 @@ export interface NodeCheckContext {
   timeoutMs: number;
   /** What the cluster's policies render to, or null when unknown. */
   expected: RegistriesConf | null;
+  /** The cluster's ClusterImagePolicies and ImagePolicies, or null when unknown. */
+  expectedSignatures?: { policies: ImagePolicyObject[] } | null;
   rolloutPending: string | null;
   log: LogSink | undefined;
   /** A problem that is not the node's verdict, but must be said (the log file failed). */
@@ -96,7 +99,7 @@ export function startNodeCheck(node: string, context: NodeCheckContext): NodeChe
       const evidence = evidenceOf(report);
       const severalImages = context.images.length > 1;
       return context.images.map(({ image, ref, expectation }) => {
-        const base: ImageBase = { node, image, ref, expected: context.expected, severalImages };
+        const base: ImageBase = { node, image, ref, expected: context.expected, expectedSignatures: context.expectedSignatures ?? null, severalImages };
         // What the policies expect, then what the node's facts add (its registries.conf resolving otherwise, say).
         const expect = { ...expectation, rolloutPending: context.rolloutPending, ...factExpectations(report.facts, base) };
         const podman = !ENGINES[context.engine].podman ? null : decideVerdict(image, evidence, runEnd, expect);

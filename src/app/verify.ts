@@ -196,6 +196,7 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
         invokedAs: deps.invokedAs ?? `${client.name} icsp`,
         timeoutMs: request.timeoutMs,
         expected,
+        expectedSignatures: { policies: policies.imagePolicies },
         rolloutPending: pendingRollout(byName.get(node)!),
         log: openLog(deps.logSink, node, warnings),
         warn: (warning) => warnings.push(warning),

@@ -5,6 +5,7 @@
 // is adding a module and its line in facts/index.ts.
 import type { Expectation, NodeVerdict } from '../pull-log/evidence.js';
 import type { ImageReference } from '../registries/reference.js';
+import type { ImagePolicyObject } from '../registries/image-policies.js';
 import type { RegistriesConf } from '../registries/registries-conf.js';
 
 /** Reads the lines of the fact's own marks and sections; one reader per node. */
@@ -25,6 +26,8 @@ export interface ImageBase {
   ref: ImageReference;
   /** What the cluster's policies render to, or null when unknown. */
   expected: RegistriesConf | null;
+  /** The cluster's ClusterImagePolicies and ImagePolicies, or null when unknown. */
+  expectedSignatures?: { policies: ImagePolicyObject[] } | null;
   /** The run checks several images: a node's warning names the image. */
   severalImages: boolean;
 }

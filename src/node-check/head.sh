@@ -61,3 +61,7 @@ stop() {
   clean
 }
 trap 'stopping=1; [ -n "$forking" ] || { stop; exit 130; }' INT TERM HUP
+# after_manifest IMAGE: what a fact adds once an image's manifest was read (a prelude fact may
+# define it again).
+# shellcheck disable=SC2317
+after_manifest() { :; }

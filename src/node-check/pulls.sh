@@ -42,7 +42,9 @@ while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do
     # skopeo's debug talk (stderr) is the log read back; the manifest itself (stdout) is not.
     # shellcheck disable=SC2069
     run skopeo --debug inspect --raw --authfile /var/lib/kubelet/config.json "docker://$image" 2>&1 >/dev/null
-    mark pull-exit "$?"
+    rc=$?
+    mark pull-exit "$rc"
+    [ "$rc" -eq 0 ] && after_manifest "$image"
     continue
   fi
   if [ -n "$store" ]; then

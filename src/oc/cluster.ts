@@ -1,5 +1,6 @@
 // One function per question about the cluster; each is one `oc get` with an argv array.
 import type { PolicyKind } from '../registries/policies.js';
+import type { ImagePolicyKind } from '../registries/image-policies.js';
 import { clientError, clientJson as parseJson, isUnservedType } from './client-talk.js';
 import type { OcRunner } from './runner.js';
 
@@ -20,6 +21,18 @@ export const POLICY_RESOURCES: Record<PolicyKind, string> = {
   ImageDigestMirrorSet: 'imagedigestmirrorsets.config.openshift.io',
   ImageTagMirrorSet: 'imagetagmirrorsets.config.openshift.io',
 };
+
+/** Signature policies: served from 4.20 (v1; v1alpha1 on a TechPreview 4.19), read at the version the cluster prefers. */
+export const IMAGE_POLICY_RESOURCES: Record<ImagePolicyKind, string> = {
+  ClusterImagePolicy: 'clusterimagepolicies.config.openshift.io',
+  ImagePolicy: 'imagepolicies.config.openshift.io',
+};
+
+/** The cluster's ClusterImagePolicies, or every namespace's ImagePolicies; none where the type is not served. */
+export async function listImagePolicyObjects(oc: OcRunner, kind: ImagePolicyKind): Promise<Record<string, unknown>[]> {
+  const args = ['get', IMAGE_POLICY_RESOURCES[kind], ...(kind === 'ImagePolicy' ? ['--all-namespaces'] : []), '-o', 'json'];
+  return (await getItems(oc, args, `list ${IMAGE_POLICY_RESOURCES[kind]}`)) ?? [];
+}
 
 export async function listNodes(oc: OcRunner, selector: string | undefined): Promise<ClusterNode[]> {
   // --selector=value: a selector that starts with '-' can never be taken for another flag.

@@ -9,6 +9,7 @@ export const FAILURE_REASONS = [
   'connection-refused',
   'timeout',
   'blocked',
+  'signature',
   'other',
 ] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];
@@ -16,6 +17,11 @@ export type FailureReason = (typeof FAILURE_REASONS)[number];
 // Order matters: a DNS lookup can itself time out, and a TLS error can mention a host.
 const RULES: [FailureReason, RegExp][] = [
   ['blocked', /\bis blocked in\b/],
+  // The policy refused the image after its manifest was read (containers/image copy/single.go
+  // "Source image rejected: %w"; signature/policy_eval*.go; CRI-O wraps it as
+  // SignatureValidationFailed, internal/storage/image.go). Before the network rules: a refused
+  // signature's reasons can name x509 or a host.
+  ['signature', /Source image rejected:|SignatureValidationFailed|[Ss]ignature (was required|for identity|for digest)|None of the signatures were accepted|is rejected by policy/],
   ['dns', /\blookup \S+( on \S+)?: (no such host|server misbehaving|i\/o timeout)|no such host/],
   ['tls', /x509: |tls: |server gave HTTP response to HTTPS client|certificate (is not valid|has expired|signed by unknown)/],
   ['connection-refused', /connection refused/],

@@ -101,11 +101,60 @@ export type ClientProblem = 'debug-image-unreachable' | 'forbidden';
  * report/reasons.ts, whose catalogue is keyed by code (TypeScript rejects a code without words).
  */
 export type Reason =
-  | { code: 'served-by-mirror'; failedFirst: (FailureReason | null)[] }
+  | { code: 'served-by-mirror'; failedFirst: (FailureReason | null)[]; signature?: SignatureSeen | null }
   | MirrorFailure
+  | SignatureFailure
   | NoMirror
   | RunFailure
   | { code: 'node-not-ready'; why: string };
+
+/**
+ * What a mirror that served showed of the signature the node's policy requires: a pull verified
+ * it; a manifest check found its attachment there (present, not verified).
+ */
+export type SignatureSeen = 'verified' | 'attachment-present';
+
+/** The node's policy.json requirement for the image's source (containers/image matches the source, never the mirror). */
+export interface SignatureRequirement {
+  /** The transports.docker scope; "" its default, null the global default. */
+  scope: string | null;
+  /** sigstoreSigned or signedBy. */
+  type: string;
+  /** sigstoreSigned's trust root: PublicKey, FulcioCAWithRekor or PKI. */
+  root: string | null;
+  identity: string | null;
+}
+
+/**
+ * The image's signature stopped the pull at the endpoint that served its manifest. containers/image
+ * checks the policy after choosing the first endpoint whose manifest loads, and does not try the
+ * next mirror or the source (docker/docker_image_src.go newImageSource, copy/single.go).
+ */
+export interface SignatureFailure {
+  code: 'signature-missing' | 'signature-rejected';
+  /** The repository the signature was read from: the one that served the manifest. */
+  endpoint: string;
+  /** That repository is a mirror (otherwise the source). */
+  mirror: boolean;
+  /** Its host, for grouping as a mirror's failure is grouped. */
+  host: string;
+  /** The attachment's tag (`sha256-<hex>.sig`), when the log names it. */
+  attachment: string | null;
+  requirement: SignatureRequirement | null;
+  /** A pull verified and refused it; a manifest check found no attachment. */
+  seenBy: 'pull' | 'attachment';
+  /** signature-rejected: containers/image's words for why. */
+  why: string | null;
+  /** Mirrors (and the source) after it that a pull would not try. */
+  untried: number;
+}
+
+/** What the node's signature policy says of this image, and what a manifest check's look for its attachment found. */
+export interface SignatureExpectation {
+  requirement: SignatureRequirement | null;
+  /** --check manifest: the attachment looked for at the endpoint that served (null: not looked for). */
+  lookup: { endpoint: string; tag: string; found: boolean | null } | null;
+}
 
 /** No mirror was tried: why, what the source did (first attempt; lastFailure: the last one's reason), and the policies. */
 export interface NoMirror {
@@ -156,6 +205,10 @@ export interface Expectation {
   rolloutPending?: string | null;
   /** Whether the node's registries.conf resolves the image as the cluster's policies do (null: unknown). */
   configMatches?: boolean | null;
+  /** The node's signature policy for the image (null: it has none, or it could not be read). */
+  signature?: SignatureExpectation | null;
+  /** The sources the node's own registries.conf gives the image, in order (null: unknown). */
+  nodeSources?: string[] | null;
 }
 
 /** A tag pull where only digest mirrors cover the image, or a digest pull where only tag mirrors do. */

@@ -12,8 +12,20 @@ export interface Attempt {
   message: string | null;
 }
 
+/** containers/image looked for a sigstore attachment (docker/docker_image_src.go getSigstoreAttachmentManifest). */
+export interface SignatureLookup {
+  /** The repository it looked in: the endpoint that served the manifest. */
+  endpoint: string;
+  /** The attachment's tag, `sha256-<hex>.sig`. */
+  tag: string;
+  /** It was there (null: the log ends before it says). */
+  found: boolean | null;
+}
+
 export interface PullLog {
   attempts: Attempt[];
+  /** Sigstore attachments looked for, in order (only where the node's policy needs signatures; absent where the log cannot say, as CRI-O's at info). */
+  signatureLookups?: SignatureLookup[];
   /** Rounds repeated by c/common's retry after a retryable failure. */
   pulled: boolean;
   /** podman's final `Error: …` line, if any. */
@@ -27,6 +39,9 @@ export const FAILED = /^Accessing "(.*?)" failed: ([\s\S]*)$/;
 const PULLED = /^Pulled candidate \S+ successfully$/;
 const RETRY = /^Failed, retrying in /;
 const LOADING = /^Loading registries configuration "(.*)"$/;
+const LOOKING = /^Looking for sigstore attachments in (.+):(sha256-[0-9a-f]+\.sig)$/;
+const FOUND = /^Found a sigstore attachment manifest with \d+ layers$/;
+const NOT_FOUND = /^Fetching sigstore attachment manifest failed, assuming it does not exist:/;
 
 export class PullLogReader {
   private attempts: Attempt[] = [];
@@ -34,6 +49,7 @@ export class PullLogReader {
   private error: string | null = null;
   private lastPlainLine: string | null = null;
   private registriesFiles: string[] = [];
+  private lookups: SignatureLookup[] = [];
 
   feed(rawLine: string): void {
     const { level, message } = readLogLine(rawLine);
@@ -59,6 +75,12 @@ export class PullLogReader {
     } else if (RETRY.test(message) && level === 'warning') {
       // The whole mirror sequence runs again; only the last round decides.
       this.attempts = [];
+      this.lookups = [];
+    } else if ((match = LOOKING.exec(message))) {
+      this.lookups.push({ endpoint: match[1]!, tag: match[2]!, found: null });
+    } else if (FOUND.test(message) || NOT_FOUND.test(message)) {
+      const lookup = this.lookups.at(-1);
+      if (lookup) lookup.found = FOUND.test(message);
     } else if ((match = LOADING.exec(message)) && !this.registriesFiles.includes(match[1]!)) {
       this.registriesFiles.push(match[1]!);
     }
@@ -78,7 +100,7 @@ export class PullLogReader {
     }
     // Without podman's own `Error:` line (podman missing, killed, ...), its last words are the error.
     const error = this.error ?? (pulled || attempts.length > 0 ? null : this.lastPlainLine);
-    return { attempts, pulled, error, registriesFiles: [...this.registriesFiles] };
+    return { attempts, signatureLookups: this.lookups.map((l) => ({ ...l })), pulled, error, registriesFiles: [...this.registriesFiles] };
   }
 
   private lastAttemptFor(reference: string): Attempt | undefined {

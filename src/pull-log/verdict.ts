@@ -14,6 +14,9 @@ import {
   type RunEnd,
   type RunFailure,
   type ServedBy,
+  type SignatureExpectation,
+  type SignatureFailure,
+  type SignatureSeen,
   type SourceOutcome,
   type VerdictAttempt,
 } from './evidence.js';
@@ -32,8 +35,15 @@ export function decideVerdict(image: string, report: PullEvidence, end: RunEnd, 
   // The check did not finish: no PULLED FROM beside verdict error; what it saw goes in the reason.
   if (broken) return { ...base, pulledFrom: null, verdict: 'error', reason: broken };
 
+  const signature = expectation.signature ?? null;
+  // The signature stopped it where its manifest was served: that endpoint's failure, whatever
+  // failed before it.
+  const refused = signatureRefusal(attempts, pull, signature, expectation.nodeSources ?? null);
+  if (refused) return { ...base, pulledFrom: null, verdict: refused.mirror ? 'mirror-failed' : 'not-mirrored', reason: refused };
+
   if (served?.mirror) {
-    return { ...base, verdict: 'mirrored', reason: { code: 'served-by-mirror', failedFirst: mirrors.filter((a) => !a.ok).map((a) => a.reason) } };
+    const reason = { code: 'served-by-mirror' as const, failedFirst: mirrors.filter((a) => !a.ok).map((a) => a.reason), signature: signatureSeen(served, pull, signature) };
+    return { ...base, verdict: 'mirrored', reason };
   }
   const sourceOutcome: SourceOutcome = served ? 'served' : source ? (source.reason ?? 'error') : 'not-tried';
   if (mirrors.length > 0) {
@@ -73,9 +83,46 @@ function mirrorFailure(first: VerdictAttempt, mirrors: number, source: SourceOut
 
 /** The attempt's reason, split where the message says more (read once, here, from podman's words). */
 export function mirrorFailureCode(reason: FailureReason | null, message: string): MirrorFailureCode {
+  // A refused signature ends the pull at that endpoint (signatureRefusal): never a first of several.
+  if (reason === 'signature') return 'mirror-other';
   if (reason === 'tls' && /HTTP response to HTTPS client/.test(message)) return 'mirror-plain-http';
   if ((reason === 'other' || reason === null) && /fetching blob|blob unknown|reading blob/i.test(message)) return 'mirror-blob-missing';
   return `mirror-${reason ?? 'other'}`;
+}
+
+/**
+ * The signature the node's policy needs was refused at the endpoint whose manifest was used: a
+ * pull says so in its error; a manifest check, by an attachment looked for and not found there.
+ */
+function signatureRefusal(attempts: VerdictAttempt[], pull: ImagePull | null, signature: SignatureExpectation | null, sources: string[] | null): SignatureFailure | null {
+  const last = attempts.at(-1);
+  if (!last) return null;
+  const endpoint = repositoryOf(last.reference);
+  // The node's sources after the one that served: a pull never reaches them.
+  const at = sources?.indexOf(last.reference) ?? -1;
+  const untried = sources && at !== -1 ? sources.length - at - 1 : 0;
+  const common = { endpoint, mirror: last.mirror, host: hostOf(last.reference), requirement: signature?.requirement ?? null, untried };
+  if (!last.ok && last.reason === 'signature') {
+    const message = last.message ?? '';
+    const lookup = pull?.log.signatureLookups?.findLast((l) => l.endpoint === endpoint) ?? null;
+    const missing = /no signature exists/.test(message);
+    const why = missing ? null : message.replace(/^(copying system image from manifest list: )?Source image rejected: /, '');
+    return { code: missing ? 'signature-missing' : 'signature-rejected', ...common, attachment: lookup?.tag ?? null, seenBy: 'pull', why };
+  }
+  const lookup = signature?.lookup;
+  if (last.ok && signature?.requirement && lookup?.endpoint === endpoint && lookup.found === false) {
+    return { code: 'signature-missing', ...common, attachment: lookup.tag, seenBy: 'attachment', why: null };
+  }
+  return null;
+}
+
+/** What the mirror that served showed of the signature required (null: none is required, or nothing was seen). */
+function signatureSeen(served: VerdictAttempt, pull: ImagePull | null, signature: SignatureExpectation | null): SignatureSeen | null {
+  if (!signature?.requirement) return null;
+  const endpoint = repositoryOf(served.reference);
+  if (signature.lookup?.endpoint === endpoint && signature.lookup.found) return 'attachment-present';
+  // A pull that went through with a signature required verified it.
+  return pull?.log.pulled && pull.log.signatureLookups?.some((l) => l.endpoint === endpoint && l.found) ? 'verified' : null;
 }
 
 function whyNoMirror({ coveredBy, mismatch, rolloutPending, configMatches }: Expectation): NoMirrorCode {

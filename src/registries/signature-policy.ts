@@ -16,6 +16,8 @@ export interface Requirement {
   root: TrustRoot | null;
   /** signedBy and sigstoreSigned: signedIdentity's type (matchRepoDigestOrExact when absent). */
   identity: string | null;
+  /** As the file has it, to compare with what the cluster renders. */
+  raw: unknown;
 }
 
 export interface SignaturePolicy {
@@ -45,7 +47,16 @@ function requirementOf(value: unknown): Requirement {
     else if (r.pki) root = 'PKI';
     else if (r.keyPath || r.keyData || r.keyPaths || r.keyDatas) root = 'PublicKey';
   }
-  return { type, root, identity };
+  return { type, root, identity, raw: value };
+}
+
+/** JSON with sorted keys: two requirements that say the same compare equal, whatever the writer's key order. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
 }
 
 function requirementsOf(value: unknown, where: string): Requirement[] {

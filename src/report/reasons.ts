@@ -6,7 +6,7 @@ import { coveredWords, mismatchWords } from '../pull-log/expectation-words.js';
 import type { FailureReason } from '../pull-log/classify.js';
 import type { Disagreement } from '../app/check-node.js';
 import type { CrioConfig } from '../node-check/facts/crio-config.js';
-import type { MirrorFailure, MirrorFailureCode, NoMirror, NoMirrorCode, Reason, ReasonCode, RunFailure, SourceOutcome } from '../pull-log/evidence.js';
+import type { MirrorFailure, MirrorFailureCode, NoMirror, NoMirrorCode, Reason, ReasonCode, RunFailure, SignatureFailure, SignatureRequirement, SourceOutcome } from '../pull-log/evidence.js';
 
 /** Who is speaking to the user: the client quoted, and the plugin as they started it. */
 export interface Speaker {
@@ -135,14 +135,49 @@ function runHint(r: RunFailure): string | null {
   return 'the node pod ended without a result: rerun with --log-dir and read the log';
 }
 
+/** The requirement in words: `sigstoreSigned (PublicKey) for registry.example/ns, policy.json`. */
+export function requirementWords(r: SignatureRequirement | null): string {
+  if (!r) return 'the node requires a signature';
+  const scope = r.scope === null ? 'the default requirement' : r.scope === '' ? 'the docker transport default' : `scope ${r.scope}`;
+  return `policy.json requires ${r.type}${r.root ? ` (${r.root})` : ''} for ${scope}`;
+}
+
+/** The attachment to copy, as oc copies it: the source repository's tag beside the image. */
+function copyAdvice(r: SignatureFailure): string {
+  const tag = r.attachment ?? 'sha256-<digest>.sig';
+  const source = r.requirement?.scope ? r.requirement.scope.replace(/[@:][^/]*$/, '') : 'SOURCE';
+  return `mirror the signature: oc image mirror ${source}:${tag} ${r.endpoint}:${tag} (oc-mirror v2 copies it unless --remove-signatures; oc adm release mirror does not)`;
+}
+
+function signatureFailed(r: SignatureFailure): ReasonWords {
+  const where = r.mirror ? `mirror ${r.endpoint}` : `the source ${r.endpoint}`;
+  const noFallback = r.mirror ? `; ${r.untried > 0 ? `the ${r.untried} source(s) after it are` : 'nothing else is'} not tried: CRI-O does not fall back on a signature` : '';
+  if (r.code === 'signature-missing') {
+    const seen = r.seenBy === 'attachment' ? `no signature attachment (${r.attachment ?? 'sha256-<digest>.sig'}) on ${where}` : `${where} served the image without its signature`;
+    return {
+      detail: `${seen}: ${requirementWords(r.requirement)}${noFallback}`,
+      summary: r.mirror ? 'signature missing on mirror' : 'signature missing on source',
+      hint: `${r.host}: ${copyAdvice(r)}; or, if the tag is there, check that registries.d reads sigstore attachments from ${r.endpoint}`,
+    };
+  }
+  return {
+    detail: `${where} has a signature, and it was refused: ${r.why ?? 'no reason given'}; ${requirementWords(r.requirement)}${noFallback}`,
+    summary: r.mirror ? 'signature refused on mirror' : 'signature refused on source',
+    hint: `${r.host}: the signature there was not made by the key (or CA) the policy trusts, or for another identity: mirror the signature the source carries, or check the ClusterImagePolicy's rootOfTrust and signedIdentity`,
+  };
+}
+
+const SEEN_WORDS = { verified: 'signature verified', 'attachment-present': 'signature attachment present (a manifest check does not verify it; --check pull does)' };
 
 const CATALOGUE: Catalogue = {
-  'served-by-mirror': ({ failedFirst }) => ({
+  'served-by-mirror': ({ failedFirst, signature }) => ({
     // "served": a manifest check (--check manifest) pulls nothing, and the words hold for both.
-    detail: `served by a mirror${failedFirst.length ? `; ${failedFirst.length} mirror(s) failed first: ${failedFirst.join(', ')}` : ''}`,
-    summary: failedFirst.length ? `from a mirror, ${failedFirst.length} failed first` : 'served by a mirror',
+    detail: `served by a mirror${failedFirst.length ? `; ${failedFirst.length} mirror(s) failed first: ${failedFirst.join(', ')}` : ''}${signature ? `; ${SEEN_WORDS[signature]}` : ''}`,
+    summary: failedFirst.length ? `from a mirror, ${failedFirst.length} failed first` : signature === 'attachment-present' ? 'served by a mirror, signature there' : 'served by a mirror',
     hint: null,
   }),
+  'signature-missing': signatureFailed,
+  'signature-rejected': signatureFailed,
   'mirror-manifest-unknown': mirrorFailed,
   'mirror-unauthorized': mirrorFailed,
   'mirror-tls': mirrorFailed,

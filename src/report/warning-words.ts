@@ -35,6 +35,10 @@ const CATALOGUE: Catalogue = {
   'low-disk': (w) =>
     `${w.node}: only ${gib(w.availableKb)} GiB of ${gib(w.totalKb)} GiB free where a pull writes: its manifest was read instead of pulling, so the check adds nothing to the disk (free space on the node to pull)`,
   'config-differs': (w) => `${w.node}: its registries.conf differs from what the cluster's policies render${w.image ? ` (for ${w.image})` : ''}; the MCO will bring it in line`,
+  'signature-policy-differs': (w, { invokedAs }) =>
+    `${w.node}: its policy.json or registries.d requires other signatures${w.image ? ` for ${w.image}` : ''} than the cluster's ClusterImagePolicies render: its MachineConfig rollout may not be done, or the files were edited (${invokedAs} status)`,
+  'signature-attachments-off': (w) =>
+    `${w.node}: its policy requires a sigstore signature, but registries.d does not tell it to read signatures from ${w.endpoint} (use-sigstore-attachments): every pull from there fails without one; the MCO adds each mirror of a ClusterImagePolicy scope to /etc/containers/registries.d/sigstore-registries.yaml`,
 };
 
 /** A warning in the words verify prints on stderr (after `warning: `). */

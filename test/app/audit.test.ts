@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { audit, auditOutcome, isoTime } from '../../src/app/audit.js';
 import { openClient } from '../../src/oc/client.js';
 import { POLICY_RESOURCES } from '../../src/oc/cluster.js';
-import { type Expected, fakeRunner } from '../fake-runner.js';
+import { type Expected, fakeRunner, unservedImagePolicyReads } from '../fake-runner.js';
 import { findingsSaid } from '../words.js';
 import { FakeClock } from '../fake-clock.js';
 
@@ -32,6 +32,7 @@ function cluster(nodes: object[], policies: { icsp?: object[]; itms?: object[] }
     { args: ['get', POLICY_RESOURCES.ImageContentSourcePolicy, '-o', 'json'], result: list(policies.icsp ?? []) },
     { args: ['get', POLICY_RESOURCES.ImageDigestMirrorSet, '-o', 'json'], result: list([]) },
     { args: ['get', POLICY_RESOURCES.ImageTagMirrorSet, '-o', 'json'], result: list(policies.itms ?? []) },
+    ...unservedImagePolicyReads(),
     { args: ['get', 'images.config.openshift.io', 'cluster', '-o', 'json', '--ignore-not-found'] },
     ...logs,
   ];

@@ -7,7 +7,7 @@ import { decodeContents, nodesBehind, status, statusOutcome } from '../../src/ap
 import { openClient } from '../../src/oc/client.js';
 import { POLICY_RESOURCES } from '../../src/oc/cluster.js';
 import { listMachineConfigPools, MC_RESOURCE, machineConfigFiles, MCP_RESOURCE } from '../../src/oc/machine-config.js';
-import { type Expected, fakeRunner } from '../fake-runner.js';
+import { type Expected, fakeRunner, unservedImagePolicyReads } from '../fake-runner.js';
 
 const fixture = (name: string) => readFileSync(`test/fixtures/cluster/${name}`, 'utf8');
 
@@ -19,6 +19,7 @@ function cluster(over: Partial<Record<'pools' | 'worker' | 'infra', Expected['re
     { args: ['get', POLICY_RESOURCES.ImageContentSourcePolicy, '-o', 'json'], result: { stdout: fixture('icsp.json') } },
     { args: ['get', POLICY_RESOURCES.ImageDigestMirrorSet, '-o', 'json'], result: { stdout: fixture('idms.json') } },
     { args: ['get', POLICY_RESOURCES.ImageTagMirrorSet, '-o', 'json'], result: { stdout: fixture('itms.json') } },
+    ...unservedImagePolicyReads(),
     { args: ['get', 'images.config.openshift.io', 'cluster', '-o', 'json', '--ignore-not-found'], result: { stdout: fixture('image-config.json') } },
     ...(over.pools ? [] : [
       { args: ['get', MC_RESOURCE, 'rendered-worker-2', '-o', 'json'], result: over.worker ?? { stdout: fixture('mc-rendered-worker-2.json') } },

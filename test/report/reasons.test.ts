@@ -67,6 +67,9 @@ describe("the README's table of reason codes", () => {
     ...noMirror.map((code) => ({ code, source: 'served' as const, lastFailure: null, coveredBy: ['ImageDigestMirrorSet/x'], mismatchPolicies: ['ImageDigestMirrorSet/x'], rolloutPending: 'a -> b' })),
     ...runFailures.map((code) => ({ code, said: null, problem: null, servedBefore: null })),
     { code: 'node-not-ready', why: 'Kubelet stopped posting node status.' },
+    ...(['signature-missing', 'signature-rejected'] as const).map((code) => ({
+      code, endpoint: 'mirror.example:5000/ocp/release', mirror: true, host: 'mirror.example:5000', attachment: null, requirement: null, seenBy: 'pull' as const, why: null, untried: 1,
+    })),
   ];
   it('an example of every code', () => expect(examples.map((r) => r.code).sort()).toEqual([...REASON_CODES].sort()));
   const readme = readFileSync('README.md', 'utf8');

@@ -23,12 +23,12 @@ const result: VerifyResult = {
       name: 'worker-0', verdict: 'mirrored', pulledFrom: `mirror.example:5000/team/app@sha256:${'e'.repeat(64)}`, reason: { code: 'served-by-mirror', failedFirst: [] }, durationMs: 412,
       attempts: [{ reference: `mirror.example:5000/team/app@sha256:${'e'.repeat(64)}`, mirror: true, ok: true, reason: null, message: null }],
       imageWasPresent: false, imageRemoved: true, image: IMAGE, engines: null, disagreement: null,
-      facts: { config: null, proxy: null, credentials: {}, crioConfig: null, lowDisk: null, podman: '4.3.1' }, factWarnings: [],
+      facts: { config: null, proxy: null, credentials: {}, crioConfig: null, lowDisk: null, signatures: null, podman: '4.3.1' }, factWarnings: [],
     },
     {
       name: 'worker-1', verdict: 'skipped', pulledFrom: null, reason: { code: 'node-not-ready', why: 'Kubelet stopped posting node status.' }, durationMs: 0,
       attempts: [], imageWasPresent: null, imageRemoved: false, image: IMAGE, engines: null, disagreement: null,
-      facts: { config: null, proxy: null, credentials: {}, crioConfig: null, lowDisk: null, podman: null }, factWarnings: [],
+      facts: { config: null, proxy: null, credentials: {}, crioConfig: null, lowDisk: null, signatures: null, podman: null }, factWarnings: [],
     },
   ],
   summary: { mirrored: 1, 'mirror-failed': 0, 'not-mirrored': 0, error: 0, skipped: 1 },
@@ -100,7 +100,7 @@ describe('verify report', () => {
     expect(doc).toEqual({ apiVersion: 'oc-icsp/v2', kind: 'Verify', ...(verifyDocument(result) as object) });
     expect(Object.keys(doc)).toEqual(['apiVersion', 'kind', 'image', 'images', 'picked', 'check', 'strategy', 'policies', 'warnings', 'warningReasons', 'nodes', 'summary']);
     expect(Object.keys(doc.nodes[0])).toEqual([
-      'name', 'image', 'verdict', 'code', 'reason', 'pulledFrom', 'attempts', 'detail', 'hint', 'config', 'proxy', 'credentials', 'crioConfig', 'lowDisk', 'podman',
+      'name', 'image', 'verdict', 'code', 'reason', 'pulledFrom', 'attempts', 'detail', 'hint', 'config', 'proxy', 'credentials', 'crioConfig', 'lowDisk', 'signatures', 'podman',
       'engines', 'disagreement', 'durationMs', 'imageWasPresent', 'imageRemoved',
     ]);
   });

@@ -9,6 +9,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { KUBE_MINOR_OF_OPENSHIFT } from './api/resources.js';
 
 const CRIO_PID = 1484;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -103,7 +104,28 @@ function finish(journal: string, node: string, image: string, fields: Record<str
     return { code: 0, output: `Image is up to date for ${name}@${result.digest}\n` };
   }
   // crictl's own words for a failed pull (its logrus fatal line), CRI-O's error behind them.
-  return { code: 1, output: `time="${new Date().toISOString()}" level=fatal msg=${JSON.stringify(`pulling image: rpc error: code = Unknown desc = ${result.error ?? 'pull failed'}`)}\n` };
+  const error = signatureWrapped(result.error ?? 'pull failed', crioMinor(journal));
+  return { code: 1, output: `time="${new Date().toISOString()}" level=fatal msg=${JSON.stringify(`pulling image: rpc error: code = Unknown desc = ${error}`)}\n` };
+}
+
+/**
+ * From CRI-O 1.32 a pull the signature policy refused is wrapped as SignatureValidationFailed
+ * (cri-o internal/storage/image.go WrapSignatureCRIErrorIfNeeded, `%w: %w` with
+ * k8s.io/cri-api pkg/errors ErrSignatureValidationFailed; absent before v1.32.0). The policy's
+ * refusal is containers/image's "Source image rejected: ..." (copy/single.go).
+ */
+export function signatureWrapped(error: string, minor: number): string {
+  return minor >= 32 && error.startsWith('Source image rejected: ') ? `SignatureValidationFailed: ${error}` : error;
+}
+
+/** The CRI-O minor the sandbox plays: the Kubernetes minor of its OpenShift (cri-o README compatibility matrix). */
+function crioMinor(journal: string): number {
+  try {
+    const settings = JSON.parse(readFileSync(join(journal, '..', '..', '..', 'settings.json'), 'utf8')) as { openshift?: string };
+    return Math.max(30, KUBE_MINOR_OF_OPENSHIFT[settings.openshift ?? ''] ?? 30);
+  } catch {
+    return 30;
+  }
 }
 
 /** Lines of a busy CRI-O that audit does not read (server/image_status.go, at info), `count` of them. */

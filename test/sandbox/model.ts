@@ -38,6 +38,12 @@ export interface NodeSpec {
   workloads?: ('mirrored' | 'fallback' | 'tag' | 'failed' | 'replicas')[];
   /** low: 64 MiB free where pulls write. */
   disk?: 'low';
+  /**
+   * Its /etc/containers/policy.json and registries.d: what the MCO renders for the cluster's
+   * ClusterImagePolicies (default), or the template of before them, as on a node whose rollout
+   * of them has not happened (lags).
+   */
+  signaturePolicy?: 'rendered' | 'lags';
   /** Lines of a busy CRI-O in the node's journal, before its workload pulls. */
   journalNoise?: number;
 }
@@ -46,6 +52,8 @@ export interface NodeSpec {
 export interface Settings {
   /** OpenShift release the API plays (which APIs it serves, which Kubernetes version it reports). */
   openshift: string;
+  /** The cluster's feature set: TechPreviewNoUpgrade serves what is gated off by default (ClusterImagePolicy on 4.19). */
+  featureSet?: 'Default' | 'TechPreviewNoUpgrade';
   /** How long a pod takes from creation to running. */
   podLatencyMs: number;
   /** The fan-out bench: pods replay a recorded node log instead of running anything. */
@@ -76,6 +84,8 @@ export interface SandboxOptions {
 export interface Sandbox {
   dir: string;
   image: string;
+  /** The payload-like image that the default `openshift` ClusterImagePolicy covers (4.21 and later). */
+  releaseImage: string;
   tagImage: string;
   digest: string;
   fallbackImage: string;

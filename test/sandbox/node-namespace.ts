@@ -1,11 +1,14 @@
 // A node's mount namespace: the host with the node's own files (registries.conf, drop-ins,
-// pull secret, container storage, proxy.env, CRI-O's tools) mounted over the host's paths,
+// policy.json, registries.d, CRI-O's namespace policies, pull secret, container storage, proxy.env, CRI-O's tools) mounted over the host's paths,
 // and the whole tree at /host, as a debug pod sees the node.
 import { type ChildProcess, spawn } from 'node:child_process';
 
 export const NODE_MOUNTS: [from: string, to: string][] = [
   ['registries.conf', '/etc/containers/registries.conf'],
   ['registries.conf.d', '/etc/containers/registries.conf.d'],
+  ['policy.json', '/etc/containers/policy.json'],
+  ['registries.d', '/etc/containers/registries.d'],
+  ['crio-policies', '/etc/crio/policies'],
   ['kubelet', '/var/lib/kubelet'],
   ['storage', '/var/lib/containers/storage'],
   ['cache', '/var/lib/containers/cache'],

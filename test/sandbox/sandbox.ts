@@ -6,7 +6,6 @@ import { chmodSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, symli
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { connect } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { behaviourFile, faultFile } from './api/cluster-state.js';
@@ -16,19 +15,12 @@ import { readLedger } from './ledger.js';
 import type { Fault, FaultKind, LedgerEvent, NodeBehaviour, NodeSpec, Sandbox, SandboxOptions, Service, Settings } from './model.js';
 import { runInNode } from './node-namespace.js';
 import { freePort, type Registry, REGISTRY_PASSWORD, REGISTRY_USER, startRegistry, stopRegistry } from './registries.js';
+import { KUBE_MINOR_OF_OPENSHIFT } from './api/resources.js';
+import { makeSigningKey, pushSigned } from './signing.js';
+import { projectRoot } from './project-root.js';
 
 export type { Fault, NodeBehaviour, NodeSpec, Sandbox, SandboxOptions, Settings };
 
-/** The project's root, from this module, whether it runs as its source (test/sandbox) or bundled (dist/sandbox). */
-function projectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('the sandbox cannot find the project it belongs to');
-    dir = up;
-  }
-  return dir;
-}
 // The sandbox's programs, built by scripts/build.mjs (buildSandbox) into dist/sandbox.
 const ROOT = projectRoot();
 const API = join(ROOT, 'dist/sandbox/api.mjs');
@@ -59,6 +51,8 @@ const HOST_MOUNT_POINTS = [
   '/run/containers/storage',
   '/run/libpod',
   '/etc/containers/registries.conf.d',
+  '/etc/containers/registries.d',
+  '/etc/crio/policies',
   '/etc/mco',
   '/host',
   '/usr/local/sbin',
@@ -66,8 +60,29 @@ const HOST_MOUNT_POINTS = [
 
 const HEADER = 'unqualified-search-registries = ["registry.access.redhat.com", "docker.io"]\nshort-name-mode = ""\n';
 
+/**
+ * The payload-like repository of the sandbox: what the default `openshift` ClusterImagePolicy
+ * covers from 4.21 (openshift/cluster-update-keys manifests.rhel/0000_90_openshift-cluster-image-policy.yaml
+ * scopes quay.io/openshift-release-dev/ocp-release; the sandbox's own source stands for it).
+ */
+export const RELEASE_SOURCE = 'registry.sandbox.invalid/openshift-release-dev/ocp-release';
+
+/** The release's mirrors, on the open registry: with its signature, without, signed by another key. */
+export const releaseMirrors = (reg: Pick<Registries, 'open'>) => ({
+  signed: `${reg.open.host}/signed/ocp-release`,
+  unsigned: `${reg.open.host}/unsigned/ocp-release`,
+  wrongKey: `${reg.open.host}/wrong-key/ocp-release`,
+});
+
+/** From 4.21 the cluster carries the default ClusterImagePolicy: the sandbox signs its release and the nodes check it. */
+export const playsSignedRelease = (openshift: string) => (KUBE_MINOR_OF_OPENSHIFT[openshift] ?? 0) >= 34;
+
 function mirrorEntry(mirrors: MirrorConf[], { blocked = false } = {}): string {
-  const lines = [HEADER, '[[registry]]', '  prefix = ""', `  location = "${SOURCE}"`];
+  return `${HEADER}${registryEntry(SOURCE, mirrors, { blocked })}`;
+}
+
+function registryEntry(source: string, mirrors: MirrorConf[], { blocked = false } = {}): string {
+  const lines = ['[[registry]]', '  prefix = ""', `  location = "${source}"`];
   if (blocked) lines.push('  blocked = true');
   for (const m of mirrors) {
     lines.push('', '  [[registry.mirror]]', `    location = "${m.location}"`);
@@ -85,7 +100,11 @@ export function nodeConfigs(reg: Registries): Record<string, string> {
   const tls = { location: `${reg.tls.host}/tls/team` };
   const proxied = { location: `${PROXIED_HOST}:${reg.open.port}/mirror/team`, insecure: true };
   const quayMissing = { location: `${reg.quay.host}/not-there/team`, insecure: true };
+  const release = releaseMirrors(reg);
+  const insecure = (location: string) => ({ location, insecure: true });
   return {
+    'release-unsigned-first': `${mirrorEntry([open])}\n${registryEntry(RELEASE_SOURCE, [insecure(release.unsigned), insecure(release.signed)])}`,
+    'release-wrong-key': `${mirrorEntry([open])}\n${registryEntry(RELEASE_SOURCE, [insecure(release.wrongKey), insecure(release.signed)])}`,
     mirrored: mirrorEntry([open]),
     'needs-credentials': mirrorEntry([auth]),
     'not-on-mirror': mirrorEntry([missing]),
@@ -94,6 +113,7 @@ export function nodeConfigs(reg: Registries): Record<string, string> {
     proxied: mirrorEntry([proxied]),
     'quay-missing': mirrorEntry([quayMissing]),
     cluster: clusterConfig(reg),
+    'cluster-with-release': clusterConfig(reg, { release: true }),
     'many-mirrors': mirrorEntry([open]) + operatorMirrors(reg, 300),
   };
 }
@@ -114,7 +134,7 @@ function operatorMirrors(reg: Registries, count: number): string {
  * What the MCO writes for clusterPolicies() and the image.config below, in its own layout:
  * the ICSP's source with both mirrors (digest pulls), the IDMS's, and the insecure registries.
  */
-export function clusterConfig(reg: Registries): string {
+export function clusterConfig(reg: Registries, { release = false } = {}): string {
   const lines = [HEADER];
   const entry = (location: string, mirrors: string[], { insecure = false } = {}) => {
     lines.push('[[registry]]', '  prefix = ""', `  location = "${location}"`);
@@ -127,6 +147,7 @@ export function clusterConfig(reg: Registries): string {
     lines.push('');
   };
   entry(SOURCE, clusterMirrors(reg));
+  if (release) entry(RELEASE_SOURCE, Object.values(releaseMirrors(reg)));
   entry(`${SOURCE}/tls-only`, [`${reg.tls.host}/tls/team`]);
   // Its source is on a registry listed as insecure: the MCO marks the entry so.
   entry(fallbackSource(reg), [`${reg.auth.host}/secure/team`], { insecure: true });
@@ -141,7 +162,13 @@ export const fallbackSource = (reg: Registries) => `${reg.open.host}/fallback/te
 /** The ICSP's mirrors, in order: open, basic auth, and the Quay-like front of the auth registry. */
 const clusterMirrors = (reg: Registries) => [`${reg.open.host}/mirror/team`, `${reg.auth.host}/secure/team`, `${reg.quay.host}/secure/team`];
 
-export function clusterPolicies(reg: Registries) {
+export function clusterPolicies(reg: Registries, { release = false } = {}) {
+  const releaseSet = {
+    apiVersion: 'config.openshift.io/v1',
+    kind: 'ImageDigestMirrorSet',
+    metadata: { name: 'sandbox-release' },
+    spec: { imageDigestMirrors: [{ source: RELEASE_SOURCE, mirrors: Object.values(releaseMirrors(reg)) }] },
+  };
   return {
     imagecontentsourcepolicies: [
       {
@@ -165,8 +192,42 @@ export function clusterPolicies(reg: Registries) {
         metadata: { name: 'sandbox-fallback' },
         spec: { imageDigestMirrors: [{ source: fallbackSource(reg), mirrors: [`${reg.auth.host}/secure/team`] }] },
       },
+      ...(release ? [releaseSet] : []),
     ],
   };
+}
+
+/**
+ * The default `openshift` ClusterImagePolicy of 4.21 and later, for the sandbox's release
+ * (cluster-update-keys manifests.rhel/0000_90_openshift-cluster-image-policy.yaml: policyType
+ * PublicKey, the release key's PEM as keyData).
+ */
+export function openshiftImagePolicy(publicKeyPem: string, apiVersion = 'config.openshift.io/v1') {
+  return {
+    apiVersion,
+    kind: 'ClusterImagePolicy',
+    metadata: { name: 'openshift' },
+    spec: { scopes: [RELEASE_SOURCE], policy: { rootOfTrust: { policyType: 'PublicKey', publicKey: { keyData: Buffer.from(publicKeyPem).toString('base64') } } } },
+  };
+}
+
+/** The MCO's policy.json template (templates/worker/01-worker-container-runtime/_base/files/policy.yaml). */
+const POLICY_TEMPLATE = { default: [{ type: 'insecureAcceptAnything' }], transports: { 'docker-daemon': { '': [{ type: 'insecureAcceptAnything' }] } } };
+
+/**
+ * What the MCO writes on each node for the openshift ClusterImagePolicy
+ * (machine-config-operator pkg/controller/container-runtime-config/helpers.go updatePolicyJSON:
+ * the scope under transports.docker and, having fewer than three slashes, transports.atomic;
+ * generateSigstoreRegistriesdConfig: use-sigstore-attachments for the scope and every mirror
+ * registries.conf has for it), or the template where no policy is rendered.
+ */
+function nodeSignatureFiles(reg: Registries, publicKeyPem: string | null): { policy: object; registriesD: string | null } {
+  if (!publicKeyPem) return { policy: POLICY_TEMPLATE, registriesD: null };
+  const requirement = [{ type: 'sigstoreSigned', keyData: Buffer.from(publicKeyPem).toString('base64'), signedIdentity: { type: 'matchRepoDigestOrExact' } }];
+  const scopes = { [RELEASE_SOURCE]: requirement };
+  const policy = { ...POLICY_TEMPLATE, transports: { atomic: scopes, docker: scopes, 'docker-daemon': POLICY_TEMPLATE.transports['docker-daemon'] } };
+  const attachments = [RELEASE_SOURCE, ...Object.values(releaseMirrors(reg))].sort();
+  return { policy, registriesD: `docker:\n${attachments.map((scope) => `  ${scope}:\n    use-sigstore-attachments: true\n`).join('')}` };
 }
 
 function nodeObject(name: string, { ready = true, role = 'worker', rollout = false } = {}) {
@@ -225,7 +286,7 @@ function machineConfigPools(nodes: NodeSpec[]) {
 }
 
 /** The rendered MachineConfigs: -1 from before the mirror policies, -2 with them. */
-function renderedMachineConfigs(nodes: NodeSpec[], registries: Registries) {
+function renderedMachineConfigs(nodes: NodeSpec[], registries: Registries, release: boolean) {
   const roles = [...new Set(nodes.map((n) => n.role ?? 'worker'))];
   // The later render gzip-compresses the file, as Ignition 3.1+ allows (the MCO reads both forms).
   const file = (text: string, gzip: boolean) => ({
@@ -238,7 +299,7 @@ function renderedMachineConfigs(nodes: NodeSpec[], registries: Registries) {
     (
       [
         [1, HEADER],
-        [2, clusterConfig(registries)],
+        [2, clusterConfig(registries, { release })],
       ] as const
     ).map(([n, text]) => ({
       apiVersion: 'machineconfiguration.openshift.io/v1',
@@ -324,14 +385,29 @@ export async function createSandbox(dir: string, nodes: NodeSpec[], { settings =
     sandbox.image = `${SOURCE}/app@${digest}`;
     sandbox.tagImage = `${SOURCE}/app:v1`;
     sandbox.fallbackImage = `${fallbackSource(registries)}/app@${digest}`;
+    sandbox.releaseImage = `${RELEASE_SOURCE}@${digest}`;
+    const openshift = settings.openshift ?? '4.18';
+    // The release and its mirrors, signed for real, where the cluster checks its signature.
+    let releaseKey: string | null = null;
+    if (playsSignedRelease(openshift)) {
+      const keys = join(dir, 'keys');
+      const key = makeSigningKey(keys, 'release');
+      const other = makeSigningKey(keys, 'other');
+      const mirrors = releaseMirrors(registries);
+      const repo = (location: string) => location.slice(registries.open.host.length + 1);
+      pushSigned(layout, 'v1', registries.open, repo(mirrors.signed), key, `${RELEASE_SOURCE}:v1`);
+      pushImage(layout, 'v1', registries.open, repo(mirrors.unsigned));
+      pushSigned(layout, 'v1', registries.open, repo(mirrors.wrongKey), other, `${RELEASE_SOURCE}:v1`);
+      releaseKey = key.publicKeyPem;
+    }
 
     const configs = nodeConfigs(registries);
-    for (const node of nodes) writeNode(dir, node, configs, registries, proxy);
+    for (const node of nodes) writeNode(dir, node, configs, registries, proxy, releaseKey);
     writeJson(join(dir, 'settings.json'), { podLatencyMs: 300, ...settings });
-    writeJson(join(dir, 'cluster', 'objects.json'), clusterObjects(sandbox, nodes, registries, objects));
+    writeJson(join(dir, 'cluster', 'objects.json'), clusterObjects(sandbox, nodes, registries, objects, releaseKey));
     sandbox.api = await startApiServer(dir);
     writeClient(dir);
-    writeJson(join(dir, 'sandbox.json'), { image: sandbox.image, tagImage: sandbox.tagImage, fallbackImage: sandbox.fallbackImage, digest, registries, proxy, kubeconfig: sandbox.api.kubeconfig });
+    writeJson(join(dir, 'sandbox.json'), { image: sandbox.image, releaseImage: sandbox.releaseImage, tagImage: sandbox.tagImage, fallbackImage: sandbox.fallbackImage, digest, registries, proxy, kubeconfig: sandbox.api.kubeconfig });
     // Earlier workload pulls, through each node's CRI-O, into its journal.
     for (const node of nodes) {
       const nodeDir = join(dir, 'nodes', node.name);
@@ -353,9 +429,9 @@ export async function createSandbox(dir: string, nodes: NodeSpec[], { settings =
   return sandbox;
 }
 
-function writeNode(dir: string, node: NodeSpec, configs: Record<string, string>, registries: Registries, proxy: Service): void {
+function writeNode(dir: string, node: NodeSpec, configs: Record<string, string>, registries: Registries, proxy: Service, releaseKey: string | null): void {
   const nodeDir = join(dir, 'nodes', node.name);
-  for (const sub of ['registries.conf.d', 'kubelet', 'storage', 'cache', 'run', 'libpod', 'mco', 'sbin']) mkdirSync(join(nodeDir, sub), { recursive: true });
+  for (const sub of ['registries.d', 'crio-policies', 'registries.conf.d', 'kubelet', 'storage', 'cache', 'run', 'libpod', 'mco', 'sbin']) mkdirSync(join(nodeDir, sub), { recursive: true });
   // CRI-O's tools on the node, reading and writing the node's own journal.
   for (const tool of ['crictl', 'journalctl']) {
     writeFileSync(join(nodeDir, 'sbin', tool), `#!/bin/sh\nexec "${process.execPath}" "${CRIO}" "${nodeDir}" ${tool} "$@"\n`);
@@ -369,6 +445,9 @@ function writeNode(dir: string, node: NodeSpec, configs: Record<string, string>,
   const config = configs[node.config ?? 'mirrored'];
   if (config === undefined) throw new Error(`unknown node config ${node.config}`);
   writeFileSync(join(nodeDir, 'registries.conf'), config);
+  const signatures = nodeSignatureFiles(registries, node.signaturePolicy === 'lags' ? null : releaseKey);
+  writeJson(join(nodeDir, 'policy.json'), signatures.policy);
+  if (signatures.registriesD) writeFileSync(join(nodeDir, 'registries.d', 'sigstore-registries.yaml'), signatures.registriesD);
   const auths: Record<string, { auth: string }> = {};
   if (node.credentials !== false) {
     const auth = Buffer.from(`${REGISTRY_USER}:${REGISTRY_PASSWORD}`).toString('base64');
@@ -405,7 +484,8 @@ function writeClient(dir: string): void {
 }
 
 /** Every object the cluster starts with, as an administrator and the operators made them. */
-function clusterObjects(sandbox: Pick<Sandbox, 'tagImage' | 'digest'>, nodes: NodeSpec[], registries: Registries, extra: Record<string, unknown>[]) {
+function clusterObjects(sandbox: Pick<Sandbox, 'tagImage' | 'digest'>, nodes: NodeSpec[], registries: Registries, extra: Record<string, unknown>[], releaseKey: string | null) {
+  const release = releaseKey !== null;
   const namespace = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name }, status: { phase: 'Active' } });
   return [
     ...['default', 'kube-system', 'openshift', 'openshift-config', 'openshift-dns', 'team'].map(namespace),
@@ -417,10 +497,11 @@ function clusterObjects(sandbox: Pick<Sandbox, 'tagImage' | 'digest'>, nodes: No
       rules: [{ apiGroups: ['security.openshift.io'], resourceNames: ['privileged'], resources: ['securitycontextconstraints'], verbs: ['use'] }],
     },
     ...nodes.map((n) => nodeObject(n.name, { ready: n.behaviour !== 'not-ready', role: n.role, rollout: n.rollout })),
-    ...Object.values(clusterPolicies(registries)).flat(),
+    ...Object.values(clusterPolicies(registries, { release })).flat(),
+    ...(releaseKey ? [openshiftImagePolicy(releaseKey)] : []),
     { apiVersion: 'config.openshift.io/v1', kind: 'Image', metadata: { name: 'cluster' }, spec: { registrySources: { insecureRegistries: insecureRegistries(registries) } } },
     ...machineConfigPools(nodes),
-    ...renderedMachineConfigs(nodes, registries),
+    ...renderedMachineConfigs(nodes, registries, release),
     ...runningPods(sandbox),
     // The release's tools image, as the openshift/tools image stream names it.
     { apiVersion: 'image.openshift.io/v1', kind: 'ImageStreamTag', metadata: { name: 'tools:latest', namespace: 'openshift' }, image: { dockerImageReference: `registry.sandbox.invalid/openshift/tools@${sandbox.digest}` } },

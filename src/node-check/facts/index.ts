@@ -7,8 +7,9 @@ import { disk } from './disk.js';
 import { podman } from './podman.js';
 import { proxy } from './proxy.js';
 import { registriesConf } from './registries-conf.js';
+import { signatures } from './signatures.js';
 
-export const FACTS = [registriesConf, proxy, credentials, crioConfig, disk, podman] as const;
+export const FACTS = [registriesConf, proxy, credentials, crioConfig, disk, signatures, podman] as const;
 
 type Fact = (typeof FACTS)[number];
 type RawOf<F> = F extends NodeFact<string, infer Raw, unknown, unknown> ? Raw : never;

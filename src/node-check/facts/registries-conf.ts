@@ -51,6 +51,17 @@ function nodeConf(files: ConfFile[]): RegistriesConf | Error {
   return conf;
 }
 
+/** The sources the node's own files give the image, in order (null: no files, or they cannot be read). */
+export function nodeSources(files: ConfFile[], ref: ImageReference): string[] | null {
+  if (files.length === 0) return null;
+  const conf = nodeConf(files);
+  try {
+    return conf instanceof Error ? null : sourcesOf(conf, ref).map((s) => s.reference);
+  } catch {
+    return null;
+  }
+}
+
 /** null when the node sent no files or the cluster's expectation is unknown. */
 export function compareNodeConfig(files: ConfFile[], expected: RegistriesConf | null, ref: ImageReference): ConfigComparison | null {
   if (files.length === 0 || expected === null) return null;
@@ -88,7 +99,10 @@ export const registriesConf: NodeFact<'config', ConfFile[], ConfigComparison | n
       result: () => files.map((f) => ({ ...f })),
     };
   },
-  expectation: (files, { expected, ref }) => ({ configMatches: compareNodeConfig(files, expected, ref)?.matchesCluster ?? null }),
+  expectation: (files, { expected, ref }) => ({
+    configMatches: compareNodeConfig(files, expected, ref)?.matchesCluster ?? null,
+    nodeSources: nodeSources(files, ref),
+  }),
   result: (files, { expected, ref }) => compareNodeConfig(files, expected, ref),
   warnings: (config, { node, image, verdict, severalImages }) =>
     verdict.verdict === 'mirrored' && config?.matchesCluster === false ? [{ code: 'config-differs', node, image: severalImages ? image : null }] : [],

@@ -2,7 +2,12 @@
 // (k8s.io/apimachinery pkg/apis/meta/v1 APIResourceList). Which OpenShift and Kubernetes
 // versions serve which: selfsubjectreviews from Kubernetes 1.27 (KEP-3325: beta and on by
 // default in 1.27, GA in 1.28); ImageDigestMirrorSet and ImageTagMirrorSet from OpenShift 4.13
-// (openshift/api config/v1 types_image_digest_mirrorset.go, added for 4.13).
+// (openshift/api config/v1 types_image_digest_mirrorset.go, added for 4.13); ClusterImagePolicy
+// and ImagePolicy behind the SigstoreImageVerification gate: config.openshift.io/v1alpha1 on a
+// TechPreviewNoUpgrade 4.19, config.openshift.io/v1 from 4.20, where the gate is on by default
+// (openshift/api features/features.go; config/v1 types_cluster_image_policy.go and
+// types_image_policy.go first in release-4.20; config/v1alpha1's gone from release-4.22). A
+// TechPreview 4.20 or 4.21 also serves v1alpha1; the sandbox does not play that.
 
 export interface Resource {
   group: string;
@@ -23,9 +28,22 @@ const CRUD = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'u
 const READ = ['get', 'list', 'watch'];
 
 /** Kubernetes minor version of each OpenShift release (openshift/kubernetes release-4.N branches). */
-export const KUBE_MINOR_OF_OPENSHIFT: Record<string, number> = { '4.12': 25, '4.13': 26, '4.14': 27, '4.15': 28, '4.16': 29, '4.17': 30, '4.18': 31 };
+// 4.19 to 5.0: machine-config-operator go.mod k8s.io/api v0.32 to v0.36 on release-4.19 to
+// release-5.0 (5.0 is the branch release-4.23 was).
+export const KUBE_MINOR_OF_OPENSHIFT: Record<string, number> = {
+  '4.12': 25, '4.13': 26, '4.14': 27, '4.15': 28, '4.16': 29, '4.17': 30, '4.18': 31, '4.19': 32, '4.20': 33, '4.21': 34, '4.22': 35, '5.0': 36,
+};
 
-export function servedResources(openshift: string): Resource[] {
+export type FeatureSet = 'Default' | 'TechPreviewNoUpgrade';
+
+/** The version ClusterImagePolicy and ImagePolicy are served at, or null. */
+export function imagePolicyVersion(openshift: string, featureSet: FeatureSet = 'Default'): string | null {
+  const kube = KUBE_MINOR_OF_OPENSHIFT[openshift] ?? 0;
+  if (kube >= 33) return 'v1';
+  return kube === 32 && featureSet === 'TechPreviewNoUpgrade' ? 'v1alpha1' : null;
+}
+
+export function servedResources(openshift: string, featureSet: FeatureSet = 'Default'): Resource[] {
   const kube = KUBE_MINOR_OF_OPENSHIFT[openshift];
   if (kube === undefined) throw new Error(`the sandbox knows OpenShift ${Object.keys(KUBE_MINOR_OF_OPENSHIFT).join(', ')}, not ${openshift}`);
   const list: Resource[] = [
@@ -56,6 +74,13 @@ export function servedResources(openshift: string): Resource[] {
     list.push(
       { group: 'config.openshift.io', version: 'v1', name: 'imagedigestmirrorsets', singular: 'imagedigestmirrorset', kind: 'ImageDigestMirrorSet', namespaced: false, shortNames: ['idms'], verbs: CRUD },
       { group: 'config.openshift.io', version: 'v1', name: 'imagetagmirrorsets', singular: 'imagetagmirrorset', kind: 'ImageTagMirrorSet', namespaced: false, shortNames: ['itms'], verbs: CRUD },
+    );
+  }
+  const policyVersion = imagePolicyVersion(openshift, featureSet);
+  if (policyVersion) {
+    list.push(
+      { group: 'config.openshift.io', version: policyVersion, name: 'clusterimagepolicies', singular: 'clusterimagepolicy', kind: 'ClusterImagePolicy', namespaced: false, verbs: CRUD },
+      { group: 'config.openshift.io', version: policyVersion, name: 'imagepolicies', singular: 'imagepolicy', kind: 'ImagePolicy', namespaced: true, verbs: CRUD },
     );
   }
   // SelfSubjectReview: v1beta1 from 1.27, v1 from 1.28 (kubernetes pkg/apis/authentication, KEP-3325).

@@ -43,7 +43,7 @@ export class ApiServer {
   private address = '';
 
   constructor(private readonly options: ServerOptions) {
-    this.resources = servedResources(options.state.settings.openshift);
+    this.resources = servedResources(options.state.settings.openshift, options.state.settings.featureSet);
     this.kubeMinor = KUBE_MINOR_OF_OPENSHIFT[options.state.settings.openshift]!;
     this.kubelets = new Kubelets(this.store, this.resource('', 'pods'), this.logs, options.state);
     this.controllers = new Controllers(this.store, this.resources, options.state, (r, ns, name) => this.remove(r, ns, name));

@@ -1,0 +1,31 @@
+# The node's signature policy, as CRI-O and podman read it: policy.json (which signatures each
+# source needs), registries.d (where signatures are read from: use-sigstore-attachments), and
+# CRI-O's per-namespace policies (cri-o server/image_pull.go contextForNamespace uses
+# /etc/crio/policies/<namespace>.json for a pod of that namespace, where it exists).
+for f in /etc/containers/policy.json /etc/containers/registries.d/*.yaml /etc/crio/policies/*.json; do
+  [ -f "$f" ] || continue
+  mark section signature-file "$f"
+  cat "$f"
+done
+sigstore=no
+grep -q sigstoreSigned /etc/containers/policy.json 2>/dev/null && sigstore=yes
+# A manifest check sees whether the signature is where a pull would read it, without verifying
+# it or writing anything but a folder of its own: skopeo copies the image under a policy that
+# needs a sigstore signature by a key nobody holds (made for this, its private half thrown
+# away), so containers/image reads the manifest, then the attachment from the endpoint that
+# served it, exactly as a pull would (the node's registries.conf, registries.d and pull
+# secret), and always refuses the image before copying a layer (copy/single.go checks the
+# policy first). Its log says whether the attachment was found.
+after_manifest() {
+  [ "$sigstore" = yes ] || return 0
+  if [ -z "$work" ]; then
+    work="$(mktemp -d /var/tmp/oc-icsp-XXXXXX)" || { work=""; return 0; }
+    trap clean EXIT
+  fi
+  printf '%s\n' '{"default":[{"type":"sigstoreSigned","keyData":"LS0tLS1CRUdJTiBQVUJMSUMgS0VZLS0tLS0KTUZrd0V3WUhLb1pJemowQ0FRWUlLb1pJemowREFRY0RRZ0FFbVNLNkJGNDJwUzc5SldPYnNoZFEvRkR3bWJwcgpsZVNFQ0lzOVl1UnZOTStKTDF3SVVVVlVtUTVIQmxzcklQUHNScVFFaGF2endMMHU4cnpDOE9kOUpBPT0KLS0tLS1FTkQgUFVCTElDIEtFWS0tLS0tCg==","signedIdentity":{"type":"matchRepoDigestOrExact"}}]}' >"$work/presence.json"
+  mark section signature-lookup "$1"
+  # shellcheck disable=SC2069
+  run skopeo --debug --policy "$work/presence.json" copy --src-authfile /var/lib/kubelet/config.json "docker://$1" "dir:$work/signature" 2>&1 >/dev/null
+  mark signature-lookup-exit "$?"
+  rm -rf "$work/signature"
+}
