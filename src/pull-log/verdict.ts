@@ -106,7 +106,7 @@ function signatureRefusal(attempts: VerdictAttempt[], pull: ImagePull | null, si
     const message = last.message ?? '';
     const lookup = pull?.log.signatureLookups?.findLast((l) => l.endpoint === endpoint) ?? null;
     const missing = /no signature exists/.test(message);
-    const why = missing ? null : message.replace(/^(copying system image from manifest list: )?Source image rejected: /, '');
+    const why = missing ? null : message.replace(/^(SignatureValidationFailed: )?(copying system image from manifest list: )?Source image rejected: /, '');
     return { code: missing ? 'signature-missing' : 'signature-rejected', ...common, attachment: lookup?.tag ?? null, seenBy: 'pull', why };
   }
   const lookup = signature?.lookup;
