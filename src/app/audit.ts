@@ -1,6 +1,6 @@
 // `oc icsp audit`: what CRI-O itself did, from each node's journal: every pull, which source
 // served it, and the findings that matter (silent fallbacks to the source, tag pulls under
-// digest-only policies, pulls that failed on every mirror). Read-only: no pod, no image.
+// digest-only policies, pulls that failed on every mirror, pulls a signature stopped). Read-only: no pod, no image.
 import { UserError } from '../errors.js';
 import type { Client } from '../oc/client.js';
 import { type ClusterNode, listNodes } from '../oc/cluster.js';
@@ -9,6 +9,7 @@ import { JournalSlices } from './journal-slices.js';
 import { type Clock, systemClock } from '../clock.js';
 import { type AbortStopper, forEachLimited, stopOnAbort } from '../oc/node-runner.js';
 import { type CrioAttempt, CrioJournalReader, type CrioPull, journalLineTime } from '../pull-log/crio-journal.js';
+import { repositoryOf } from '../pull-log/hints.js';
 import type { MirrorRule } from '../registries/policies.js';
 import { parseReference, referenceName } from '../registries/reference.js';
 import { readClusterPolicies } from './cluster-policies.js';
@@ -38,7 +39,7 @@ export interface AuditPull {
   error: string | null;
 }
 
-export type FindingKind = 'silent-fallback' | 'tag-under-digest-only' | 'failed-on-every-mirror';
+export type FindingKind = 'silent-fallback' | 'tag-under-digest-only' | 'failed-on-every-mirror' | 'signature-refused';
 
 /** A finding is a code (its kind) with fields; report/finding-words.ts says it in words. */
 export type Finding = { node: string; image: string; at: string } & (
@@ -46,6 +47,8 @@ export type Finding = { node: string; image: string; at: string } & (
   /** Served by the source although policies cover the image: the mirrors tried first (hosts), and the policies. */
   | { kind: 'silent-fallback'; mirrorsTried: string[]; coveredBy: string[] }
   | { kind: 'failed-on-every-mirror'; mirrors: number; error: string | null }
+  /** The signature policy stopped the pull where the manifest came from (CRI-O's SignatureValidationFailed): no other source was tried. */
+  | { kind: 'signature-refused'; endpoint: string; mirror: boolean; missing: boolean; error: string | null }
 );
 
 export interface NodeAudit {
@@ -145,6 +148,11 @@ function findingsFor(node: string, pull: AuditPull, rules: MirrorRule[]): Findin
   }
   if (pull.outcome === 'succeeded' && pull.mirror === false && expectation.coveredBy.length) {
     return [{ ...base, kind: 'silent-fallback', mirrorsTried: mirrorsTried.map((a) => a.reference.split('/')[0]!), coveredBy: expectation.coveredBy }];
+  }
+  const last = pull.attempts.at(-1);
+  if (pull.outcome === 'failed' && last?.reason === 'signature') {
+    const error = last.message ?? pull.error;
+    return [{ ...base, kind: 'signature-refused', endpoint: repositoryOf(last.reference), mirror: last.mirror, missing: /no signature exists/.test(error ?? ''), error }];
   }
   if (pull.outcome === 'failed' && mirrorsTried.length > 0) {
     return [{ ...base, kind: 'failed-on-every-mirror', mirrors: mirrorsTried.length, error: pull.error }];

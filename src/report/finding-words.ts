@@ -10,6 +10,8 @@ const CATALOGUE: { [K in Finding['kind']]: Words<Extract<Finding, { kind: K }>> 
     return `served by the source ${tried}, although ${coveredWords(f)}`;
   },
   'failed-on-every-mirror': (f) => `${f.mirrors} mirror(s) tried, none served it${f.error ? `: ${f.error}` : ''}`,
+  'signature-refused': (f) =>
+    `${f.missing ? 'no signature' : 'its signature was refused'} on ${f.mirror ? 'mirror' : 'the source'} ${f.endpoint}, which served the manifest: CRI-O tried nothing after it${f.error ? ` (${f.error})` : ''}`,
 };
 
 export function findingWords(finding: Finding): string {

@@ -204,5 +204,17 @@ describe('audit findings, from pulls built as the crio-journal tests build them'
     expect(findingsSaid(failed.findings)).toEqual([{ kind: 'failed-on-every-mirror', node: 'w0', image: SRC, at: expect.any(String), detail: `1 mirror(s) tried, none served it: ${error}` }]);
     expect(failed.nodes[0]!.pulls[0]!.attempts.map((a) => [a.mirror, a.reason])).toEqual([[true, 'manifest-unknown'], [false, 'dns']]);
   });
-});
 
+  it('a pull the signature policy stopped on the mirror that served: its own finding, missing or refused', async () => {
+    // The error as CRI-O 1.32+ returns it: cri-o internal/storage/image.go WrapSignatureCRIErrorIfNeeded
+    // over containers/image's copy/single.go and signature/policy_eval_sigstore.go texts.
+    const missing = 'SignatureValidationFailed: Source image rejected: A signature was required, but no signature exists';
+    const r = await run([line(`Pulling image: ${SRC}`, 'c'), line(`Trying to access "${MIRROR}"`), line(`Error pulling image ${SRC}: ${missing}`, 'c')].join('\n'));
+    expect(findingsSaid(r.findings)).toEqual([
+      { kind: 'signature-refused', node: 'w0', image: SRC, at: expect.any(String), detail: `no signature on mirror mirror.corp.example:5000/ocp/release, which served the manifest: CRI-O tried nothing after it (${missing})` },
+    ]);
+    const refused = 'SignatureValidationFailed: Source image rejected: None of the signatures were accepted, reasons: cryptographic signature verification failed';
+    const r2 = await run([line(`Pulling image: ${SRC}`, 'd'), line(`Trying to access "${MIRROR}"`), line(`Error pulling image ${SRC}: ${refused}`, 'd')].join('\n'));
+    expect(r2.findings[0]).toMatchObject({ kind: 'signature-refused', missing: false, mirror: true });
+  });
+});

@@ -129,7 +129,11 @@ describe('registries.conf', () => {
     const node = (text: string) => [{ path: '/etc/containers/registries.conf', text }];
     const same = registriesConf.result(node(conf('mirror.example/team')), context({ expected }));
     expect(same).toMatchObject({ matchesCluster: true, problem: null });
-    expect(registriesConf.expectation!(node(conf('mirror.example/team')), context({ expected }))).toEqual({ configMatches: true });
+    // And the node's own sources, in order: what a pull stopped at one of them leaves untried.
+    expect(registriesConf.expectation!(node(conf('mirror.example/team')), context({ expected }))).toEqual({
+      configMatches: true,
+      nodeSources: [IMAGE.replace('registry.example.com', 'mirror.example'), IMAGE],
+    });
     const other = registriesConf.result(node(conf('elsewhere.example/team')), context({ expected }));
     expect(other).toMatchObject({ matchesCluster: false });
     expect(registriesConf.warnings!(other, context({ expected }))).toEqual([{ code: 'config-differs', node: 'w0', image: null }]);
@@ -141,7 +145,8 @@ describe('registries.conf', () => {
 
   it('unknown without files or without the cluster\'s expectation; a file that does not parse is a problem', () => {
     expect(registriesConf.result([], context({ expected }))).toBeNull();
-    expect(registriesConf.expectation!([], context({ expected }))).toEqual({ configMatches: null });
+    expect(registriesConf.expectation!([], context({ expected }))).toEqual({ configMatches: null, nodeSources: null });
+    expect(registriesConf.expectation!([{ path: '/etc/containers/registries.conf', text: '[[registry' }], context({ expected }))).toMatchObject({ nodeSources: null });
     expect(compareNodeConfig([{ path: '/etc/containers/registries.conf', text: conf('m.example/team') }], null, parseReference(IMAGE))).toBeNull();
     const broken = compareNodeConfig([{ path: '/etc/containers/registries.conf', text: '[[registry' }], expected, parseReference(IMAGE));
     expect(broken).toMatchObject({ matchesCluster: false, sources: [] });

@@ -58,7 +58,7 @@ const verify = {
   policies: [{ kind: 'ImageContentSourcePolicy', name: 'm', source: 'registry.example.com/team', mirrors: ['mirror.example:5000/team'], pull: 'digest', sourcePolicy: 'AllowContactingSource' }],
   nodes: [{
     name: 'w0', image: IMAGE, verdict: 'mirrored', pulledFrom: attempt.reference, reason: { code: 'served-by-mirror', failedFirst: [] }, attempts: [attempt],
-    facts: { config: null, proxy: null, credentials: {}, crioConfig: null, lowDisk: null, podman: '4.3.1' }, factWarnings: [],
+    facts: { config: null, proxy: null, credentials: {}, crioConfig: null, lowDisk: null, signatures: null, podman: '4.3.1' }, factWarnings: [],
     engines: null, disagreement: null, durationMs: 1, imageWasPresent: false, imageRemoved: false,
   }],
   summary: { mirrored: 1, 'mirror-failed': 0, 'not-mirrored': 0, error: 0, skipped: 0 },
