@@ -6,7 +6,7 @@ import { chmodSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, symli
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { connect } from 'node:net';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { behaviourFile, faultFile } from './api/cluster-state.js';
 import { crioReloaded, crioStarted, journalNoise } from './crio.js';
