@@ -48,7 +48,11 @@ export function makeSigningKey(dir: string, name: string): SigningKey {
 
 /** argv of the signer's skopeo, installed first when missing (root only). */
 export function signerSkopeo(): string[] {
-  if (!existsSync(join(SIGNER_DIR, 'usr/bin/skopeo'))) execFileSync('sh', [INSTALL, SIGNER_DIR], { stdio: ['ignore', 'ignore', 'pipe'] });
+  if (!existsSync(join(SIGNER_DIR, 'usr/bin/skopeo'))) {
+    // Suites run side by side: one installs, the others wait for it (the script skips an install done).
+    mkdirSync(join(SIGNER_DIR, '..'), { recursive: true });
+    execFileSync('flock', [`${SIGNER_DIR}.lock`, 'sh', INSTALL, SIGNER_DIR], { stdio: ['ignore', 'ignore', 'pipe'] });
+  }
   const libDir = readdirSync(join(SIGNER_DIR, 'usr/lib')).map((d) => join(SIGNER_DIR, 'usr/lib', d)).find((d) => readdirSync(d).some((f) => f.startsWith('ld-linux')));
   if (!libDir) throw new Error(`no loader in ${SIGNER_DIR}: remove it and run the sandbox again`);
   const loader = readdirSync(libDir).find((f) => f.startsWith('ld-linux'))!;
