@@ -6,7 +6,8 @@ import { textModules } from './scripts/text-modules.mjs';
 export const UNIT_SUITES = [
   'test/registries', 'test/pull-log', 'test/node-check', 'test/report', 'test/app', 'test/oc', 'test/durations.test.ts', 'test/clock.test.ts',
   // The in-process cli suites (the others run the built binary).
-  'test/cli/offline.test.ts', 'test/cli/verify-args.test.ts', 'test/cli/completion.test.ts', 'test/cli/terminal.test.ts',
+  'test/cli/offline.test.ts',
+  'test/cli/signatures.test.ts', 'test/cli/verify-args.test.ts', 'test/cli/completion.test.ts', 'test/cli/terminal.test.ts',
 ];
 
 export default defineConfig({

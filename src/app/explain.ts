@@ -7,6 +7,10 @@ import { type ConfFile, loadRegistriesConf, type RegistriesConf } from '../regis
 import { findRegistry, matchPrefix, type PullSource, PullSourceError, resolvePullSources } from '../registries/resolve.js';
 import { listDir, readText } from './files.js';
 import { loadPolicies, renderText } from './policies.js';
+import type { PolicySet } from '../registries/policies.js';
+import { type RegistriesD, readRegistriesD, usesSigstoreAttachments } from '../registries/registries-d.js';
+import { MCO_BASE_POLICY_JSON, POLICY_JSON_PATH, renderPolicyJson, renderSigstoreRegistriesD, SIGSTORE_REGISTRIES_D_PATH } from '../registries/render-signatures.js';
+import { policyFor, readSignaturePolicy, rejectsAll, type SignaturePolicy, signatureRequirement } from '../registries/signature-policy.js';
 import { type Outcome, outcomeOf } from './outcome.js';
 
 export interface ExplainRequest {
@@ -14,6 +18,21 @@ export interface ExplainRequest {
   files: string[];
   registriesConf: string | undefined;
   registriesConfD: string | undefined;
+  /** A node's policy.json and registries.d, instead of what the policies render. */
+  policyJson?: string | undefined;
+  registriesD?: string | undefined;
+}
+
+/** What a pull of the image must show of its signature, and where each source's would be read. */
+export interface ExplainSignature {
+  /** The policy.json it comes from: a node's file, or what the cluster's ClusterImagePolicies render. */
+  from: string;
+  /** The requirement for the image's source (null: no signature needed). */
+  requirement: { scope: string | null; type: string; root: string | null; identity: string | null } | null;
+  /** policy.json rejects the image outright (allowedRegistries, blockedRegistries). */
+  rejected: boolean;
+  /** For each source, whether containers/image reads sigstore attachments from it (registries.d). */
+  sources: { reference: string; readsAttachments: boolean }[];
 }
 
 /** What the sources explain shows mean, as codes with fields. */
@@ -27,7 +46,10 @@ export type ExplainNote =
   | { code: 'mirror-blocked'; mirror: string }
   | { code: 'prefix-defined-twice'; file: string; prefix: string }
   | { code: 'shorter-prefix-ignored'; prefix: string; applies: string }
-  | { code: 'mirror-by-digest-only'; prefix: string };
+  | { code: 'mirror-by-digest-only'; prefix: string }
+  | { code: 'signature-required'; scope: string | null; type: string; root: string | null }
+  | { code: 'signature-not-read'; source: string }
+  | { code: 'policy-rejects'; scope: string | null };
 
 export interface ExplainResult {
   image: string;
@@ -40,12 +62,54 @@ export interface ExplainResult {
   error: string | null;
   /** What the sources mean, as codes (report/explain-notes.ts words them). */
   notes: ExplainNote[];
+  /** The signature policy for the image, where one was given or rendered (null: none to read). */
+  signature: ExplainSignature | null;
 }
 
 export async function explain(request: ExplainRequest, oc: () => OcRunner): Promise<ExplainResult> {
   const ref = parseReference(request.image);
-  const { conf, from } = await configuration(request, oc);
-  return explainWith(conf, ref, from);
+  const { conf, from, set } = await configuration(request, oc);
+  const result = explainWith(conf, ref, from);
+  const files = signatureFiles(request, set, conf);
+  return files ? withSignature(result, ref, files) : result;
+}
+
+interface SignatureFiles {
+  from: string;
+  policy: SignaturePolicy;
+  registriesD: RegistriesD;
+}
+
+/** The node's files, when given; otherwise what the policies render (nothing for a node's registries.conf alone). */
+function signatureFiles(request: ExplainRequest, set: PolicySet | null, conf: RegistriesConf): SignatureFiles | null {
+  if (request.policyJson !== undefined || request.registriesD !== undefined) {
+    const policyPath = request.policyJson ?? POLICY_JSON_PATH;
+    const policy = request.policyJson === undefined ? readSignaturePolicy(JSON.stringify(MCO_BASE_POLICY_JSON), 'the MCO template') : readSignaturePolicy(readText(policyPath), policyPath);
+    const dir = request.registriesD;
+    const registriesD = dir === undefined ? readRegistriesD([]) : readRegistriesD(listDir(dir).filter((n) => n.endsWith('.yaml')).map((n) => ({ path: join(dir, n), text: readText(join(dir, n)) })));
+    return { from: request.policyJson ?? 'the MCO template', policy, registriesD };
+  }
+  if (!set) return null;
+  const registries = { allowed: set.registrySources?.allowedRegistries ?? [], blocked: set.registrySources?.blockedRegistries ?? [] };
+  const policy = readSignaturePolicy(JSON.stringify(renderPolicyJson(set.imagePolicies, MCO_BASE_POLICY_JSON, registries)), 'rendered policy.json');
+  const rendered = renderSigstoreRegistriesD(set.imagePolicies, conf);
+  const names = set.imagePolicies.map((p) => `${p.kind}/${p.name}`);
+  return { from: names.length ? `policy.json rendered from ${names.join(', ')}` : 'policy.json rendered from the policies', policy, registriesD: readRegistriesD(rendered ? [{ path: SIGSTORE_REGISTRIES_D_PATH, text: rendered }] : []) };
+}
+
+/** The signature the node's policy needs of this image, and where each source's is read. */
+export function withSignature(result: ExplainResult, ref: ImageReference, files: SignatureFiles): ExplainResult {
+  const applied = policyFor(files.policy, ref);
+  const needed = signatureRequirement(applied);
+  const requirement = needed ? { scope: applied.scope, type: needed.type, root: needed.root, identity: needed.identity } : null;
+  const sources = result.sources.map((s) => ({ reference: s.reference, readsAttachments: usesSigstoreAttachments(files.registriesD, parseReference(s.reference)) }));
+  const notes = [...result.notes];
+  if (rejectsAll(applied)) notes.push({ code: 'policy-rejects', scope: applied.scope });
+  if (requirement) {
+    notes.push({ code: 'signature-required', scope: requirement.scope, type: requirement.type, root: requirement.root });
+    if (requirement.type === 'sigstoreSigned') for (const s of sources.filter((x) => !x.readsAttachments)) notes.push({ code: 'signature-not-read', source: s.reference });
+  }
+  return { ...result, notes, signature: { from: files.from, requirement, rejected: rejectsAll(applied), sources } };
 }
 
 export function explainWith(conf: RegistriesConf, ref: ImageReference, from: string): ExplainResult {
@@ -62,6 +126,7 @@ export function explainWith(conf: RegistriesConf, ref: ImageReference, from: str
       sources: [],
       error: error.message,
       notes: [{ code: 'fails-before-any-source', error: error.message, prefix: entry?.prefix ?? null }],
+      signature: null,
     };
   }
   const { entry, sources, skipped } = resolution;
@@ -83,22 +148,23 @@ export function explainWith(conf: RegistriesConf, ref: ImageReference, from: str
     notes.push({ code: 'shorter-prefix-ignored', prefix: other.prefix, applies: entry!.prefix });
   }
   if (entry?.mirrorByDigestOnly) notes.push({ code: 'mirror-by-digest-only', prefix: entry.prefix });
-  return { image: pullString(ref), from, matched: entry?.prefix ?? null, sources, error: null, notes };
+  return { image: pullString(ref), from, matched: entry?.prefix ?? null, sources, error: null, notes, signature: null };
 }
 
-async function configuration(request: ExplainRequest, oc: () => OcRunner): Promise<{ conf: RegistriesConf; from: string }> {
+async function configuration(request: ExplainRequest, oc: () => OcRunner): Promise<{ conf: RegistriesConf; from: string; set: PolicySet | null }> {
   if (request.registriesConf !== undefined && request.files.length > 0) {
     throw new UserError('use either -f (policy manifests) or --registries-conf (a node file), not both');
   }
   if (request.registriesConf !== undefined || request.registriesConfD !== undefined) {
     const main = request.registriesConf === undefined ? undefined : readConf(request.registriesConf);
     const dropIns = request.registriesConfD === undefined ? [] : readDropIns(request.registriesConfD);
-    return { conf: loadConf(main, dropIns), from: request.registriesConf ?? request.registriesConfD! };
+    return { conf: loadConf(main, dropIns), from: request.registriesConf ?? request.registriesConfD!, set: null };
   }
-  const text = renderText(await loadPolicies(request.files, oc));
+  const set = await loadPolicies(request.files, oc);
   return {
-    conf: loadConf({ path: 'rendered registries.conf', text }, []),
+    conf: loadConf({ path: 'rendered registries.conf', text: renderText(set) }, []),
     from: request.files.length > 0 ? request.files.join(', ') : 'the cluster',
+    set,
   };
 }
 

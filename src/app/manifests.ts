@@ -1,6 +1,7 @@
-// -f FILE: mirror-policy objects from YAML (multi-document) or JSON files, `kind: List` flattened.
+// -f FILE: mirror-policy and signature-policy objects from YAML (multi-document) or JSON files, `kind: List` flattened.
 import { UserError } from '../errors.js';
 import { readText } from './files.js';
+import { isImagePolicyKind } from '../registries/image-policies.js';
 import { isPolicyKind, type PolicySet, readPolicies } from '../registries/policies.js';
 
 export async function readManifestFiles(paths: string[], { requirePolicy = true } = {}): Promise<PolicySet> {
@@ -9,10 +10,10 @@ export async function readManifestFiles(paths: string[], { requirePolicy = true 
   const objects: { origin: string; object: unknown }[] = [];
   for (const path of paths) {
     const found = readManifestFile(path, parseAllDocuments);
-    const relevant = found.filter(({ object }) => isPolicyKind(kindOf(object)) || (kindOf(object) === 'Image' && nameOf(object) === 'cluster'));
+    const relevant = found.filter(({ object }) => isPolicyKind(kindOf(object)) || isImagePolicyKind(kindOf(object)) || (kindOf(object) === 'Image' && nameOf(object) === 'cluster'));
     if (relevant.length === 0 && requirePolicy) {
       throw new UserError(
-        `${path}: no ImageContentSourcePolicy, ImageDigestMirrorSet, ImageTagMirrorSet or images.config.openshift.io/cluster in it`,
+        `${path}: no ImageContentSourcePolicy, ImageDigestMirrorSet, ImageTagMirrorSet, ClusterImagePolicy, ImagePolicy or images.config.openshift.io/cluster in it`,
       );
     }
     objects.push(...relevant);

@@ -10,6 +10,7 @@ import type { MirrorRule } from '../registries/policies.js';
 import { parseReference } from '../registries/reference.js';
 import { loadRegistriesConf, type RegistriesConf } from '../registries/registries-conf.js';
 import { readClusterPolicies } from './cluster-policies.js';
+import { type SignaturePolicyRow, signaturePolicyRows } from './policies.js';
 import { clusterConf, MAIN_REGISTRIES_CONF, sourcesOf } from './node-config.js';
 import { isUpToDate, poolOf } from './rollout.js';
 import { type Outcome, outcomeOf } from './outcome.js';
@@ -42,6 +43,8 @@ export interface NodeStatus {
 export interface StatusResult {
   pools: PoolStatus[];
   nodes: NodeStatus[];
+  /** The ClusterImagePolicies and ImagePolicies the pools render into policy.json. */
+  signaturePolicies: SignaturePolicyRow[];
 }
 
 export async function status(client: Client, selector: string | undefined): Promise<StatusResult> {
@@ -51,6 +54,7 @@ export async function status(client: Client, selector: string | undefined): Prom
   const poolStatuses = await Promise.all(pools.map(async (p) => poolStatus(p, await registriesOf(client, p), expected, policies.rules)));
   return {
     pools: poolStatuses,
+    signaturePolicies: signaturePolicyRows(policies),
     nodes: nodes.map((n) => ({
       name: n.name,
       pool: poolOf(n, pools)?.name ?? null,

@@ -53,6 +53,16 @@ export const VERIFY_OPTIONS = {
 export const EXPLAIN_OPTIONS = {
   'registries-conf': { type: 'string', describe: "a node's registries.conf instead of policies" },
   'registries-conf-d': { type: 'string', describe: 'its registries.conf.d directory of drop-ins' },
+  'policy-json': { type: 'string', describe: "a node's /etc/containers/policy.json: which signatures pulls need (default: what the policies render)" },
+  'registries-d': { type: 'string', describe: "a node's /etc/containers/registries.d: where signatures are read from" },
+} as const satisfies Record<string, Options>;
+
+export const RENDER_OPTIONS = {
+  file: {
+    choices: ['registries.conf', 'policy.json', 'sigstore-registries.yaml'] as const,
+    default: 'registries.conf' as const,
+    describe: 'which file: /etc/containers/registries.conf, /etc/containers/policy.json, or /etc/containers/registries.d/sigstore-registries.yaml',
+  },
 } as const satisfies Record<string, Options>;
 
 export const ROOT_OPTIONS = {
@@ -70,6 +80,8 @@ export const VALUE_SOURCES: Record<string, ValueSource> = {
   filename: 'files',
   'registries-conf': 'files',
   'registries-conf-d': 'dirs',
+  'policy-json': 'files',
+  'registries-d': 'dirs',
   'log-dir': 'dirs',
 };
 
@@ -106,13 +118,14 @@ export const COMMANDS = {
     options: { ...FILES_OPTION, ...CLIENT_OPTIONS, ...OUTPUT_OPTION, ...EXPLAIN_OPTIONS },
   },
   render: {
-    describe: 'Print the registries.conf the machine-config-operator writes for the policies',
+    describe: 'Print the registries.conf (or policy.json, sigstore-registries.yaml) the machine-config-operator writes for the policies',
     examples: [
       ['render', "what the MCO writes on the nodes for the cluster's policies"],
       ['render -f idms.yaml -f itms.yaml', 'for manifests, before applying them'],
+      ['render --file policy.json', "the signature policy the cluster's ClusterImagePolicies give every node"],
     ],
     positionals: [],
-    options: { ...FILES_OPTION, ...CLIENT_OPTIONS },
+    options: { ...FILES_OPTION, ...CLIENT_OPTIONS, ...RENDER_OPTIONS },
   },
   list: {
     describe: 'List every ICSP, IDMS and ITMS entry: source, mirrors, which pulls, source policy',

@@ -15,6 +15,7 @@ import type { ImagePolicyObject } from './image-policies.js';
 import { parseReference } from './reference.js';
 import type { RegistriesConf } from './registries-conf.js';
 import { findRegistry, resolvePullSources } from './resolve.js';
+import { RenderError } from './render.js';
 
 /** The MCO's template (templates/worker/01-worker-container-runtime/_base/files/policy.yaml). */
 export const MCO_BASE_POLICY_JSON = {
@@ -48,10 +49,33 @@ export function namespaceScopes(policies: ImagePolicyObject[]): string[] {
   return [...new Set(scopes.filter((s) => !cluster.some((c) => scopeIsNestedInside(s, c))))];
 }
 
-/** policy.json's object; `base` is what the node had (the MCO's template by default). */
-export function renderPolicyJson(policies: ImagePolicyObject[], base: object = MCO_BASE_POLICY_JSON): Record<string, unknown> {
+/** image.config's registrySources that policy.json enforces. */
+export interface PolicyRegistries {
+  allowed: string[];
+  blocked: string[];
+}
+
+/**
+ * policy.json's object; `base` is what the node had (the MCO's template by default). With
+ * allowedRegistries the default is reject and each allowed scope accepts anything (unless a
+ * ClusterImagePolicy holds it); with blockedRegistries each blocked scope rejects. The MCO refuses
+ * both at once, unless the only allowed entry is the release payload's repository: that case,
+ * and the payload repository the MCO keeps out of blockedRegistries, are not played here.
+ */
+export function renderPolicyJson(policies: ImagePolicyObject[], base: object = MCO_BASE_POLICY_JSON, registries: PolicyRegistries = { allowed: [], blocked: [] }): Record<string, unknown> {
   const policy = structuredClone(base) as { transports?: Record<string, unknown> } & Record<string, unknown>;
-  const scopes = clusterScopePolicies(policies);
+  const cluster = clusterScopePolicies(policies);
+  if (registries.allowed.length && registries.blocked.length) throw new RenderError('invalid images config: only one of AllowedRegistries or BlockedRegistries may be specified');
+  const scopes = new Map<string, Requirements>();
+  if (registries.allowed.length) {
+    policy.default = [{ type: 'reject' }];
+    for (const reg of registries.allowed) if (!cluster.has(reg)) scopes.set(reg, [{ type: 'insecureAcceptAnything' }]);
+  }
+  if (registries.blocked.length) {
+    policy.default = [{ type: 'insecureAcceptAnything' }];
+    for (const reg of registries.blocked) scopes.set(reg, [{ type: 'reject' }]);
+  }
+  for (const [scope, requirements] of cluster) scopes.set(scope, [...(scopes.get(scope) ?? []), ...requirements]);
   if (scopes.size === 0) return policy;
   const docker = Object.fromEntries(scopes);
   const atomic = Object.fromEntries([...scopes].filter(([scope]) => scope.split('/').length - 1 < 3));

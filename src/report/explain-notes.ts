@@ -18,6 +18,10 @@ const CATALOGUE: { [C in ExplainNote['code']]: Words<Extract<ExplainNote, { code
   'prefix-defined-twice': (n) => `${n.file} defines prefix ${n.prefix} more than once: containers/image uses the first and ignores the rest`,
   'shorter-prefix-ignored': (n) => `${n.prefix} has mirrors too, but only the longest matching prefix (${n.applies}) applies`,
   'mirror-by-digest-only': (n) => `${n.prefix} uses mirror-by-digest-only = true (as OpenShift 4.12 and earlier render ICSPs)`,
+  'signature-required': (n) =>
+    `a signature is required: policy.json asks ${n.type}${n.root ? ` (${n.root})` : ''} for ${n.scope === null ? 'every image (its default)' : n.scope === '' ? 'every docker image' : n.scope}; it is read from the source that serves the manifest, and if that one lacks it (or it is refused) the pull fails there: no later mirror, nor the source, is tried`,
+  'signature-not-read': (n) => `registries.d does not read sigstore attachments from ${n.source}: a pull it serves fails for want of a signature`,
+  'policy-rejects': (n) => `policy.json rejects this image${n.scope ? ` (scope ${n.scope})` : ''}: allowedRegistries or blockedRegistries of image.config.openshift.io/cluster`,
 };
 
 export function explainNoteWords(note: ExplainNote): string {

@@ -21,6 +21,12 @@ export async function renderExplain(result: ExplainResult, format: OutputFormat,
         notes: result.notes.map(explainNoteWords),
         // The same notes as codes, in the same order, each with its words.
         noteReasons: result.notes.map((n) => ({ ...n, message: explainNoteWords(n) })),
+        signature: result.signature && {
+          from: result.signature.from,
+          requirement: result.signature.requirement && { ...result.signature.requirement },
+          rejected: result.signature.rejected,
+          sources: result.signature.sources.map((s) => ({ reference: s.reference, readsAttachments: s.readsAttachments })),
+        },
       },
       format,
     );

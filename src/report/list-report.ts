@@ -1,5 +1,6 @@
 // `list`: one row per policy entry, each mirror on a line of its own; where that table is wider
 // than the terminal, one block per entry instead, so nothing is cut.
+import type { SignaturePolicyRow } from '../app/policies.js';
 import type { PolicyRow } from '../app/policy-summary.js';
 import { isDocumentFormat, type OutputFormat, renderDocument } from './document.js';
 import { fits, renderTable } from './table.js';
@@ -7,8 +8,27 @@ import { fits, renderTable } from './table.js';
 /** The short names `oc api-resources` gives these kinds (openshift/api). */
 const SHORT: Record<string, string> = { ImageContentSourcePolicy: 'ICSP', ImageDigestMirrorSet: 'IDMS', ImageTagMirrorSet: 'ITMS' };
 
-export async function renderList(rows: PolicyRow[], format: OutputFormat, width?: number): Promise<string> {
-  if (isDocumentFormat(format)) return renderDocument('PolicyList', { policies: rows }, format);
+export async function renderList(rows: PolicyRow[], format: OutputFormat, width?: number, signatures: SignaturePolicyRow[] = []): Promise<string> {
+  if (isDocumentFormat(format)) return renderDocument('PolicyList', { policies: rows, signaturePolicies: signatures }, format);
+  const mirrors = rows.length ? await renderMirrors(rows, format, width) : '';
+  if (signatures.length === 0) return mirrors;
+  return `${mirrors}${mirrors ? '\n' : ''}${await renderSignatures(signatures, format)}`;
+}
+
+/**
+ * ClusterImagePolicy and ImagePolicy objects: the scopes whose pulls need a signature, and what
+ * it is checked against. The release's own `openshift` policy is named as such.
+ */
+async function renderSignatures(rows: SignaturePolicyRow[], format: OutputFormat): Promise<string> {
+  const headers = ['kind', 'name', 'scopes', 'trust root', ...(format === 'wide' ? ['api version'] : [])];
+  const table = rows.map((r) => {
+    const name = `${r.namespace ? `${r.namespace}/` : ''}${r.name}${r.builtIn ? ' (the release\'s own)' : ''}`;
+    return [r.kind, name, r.scopes.join('\n'), r.root ?? '-', ...(format === 'wide' ? [r.apiVersion] : [])];
+  });
+  return `signature policies (pulls of these scopes need a signature, on every node):\n${await renderTable(headers, table)}`;
+}
+
+async function renderMirrors(rows: PolicyRow[], format: OutputFormat, width?: number): Promise<string> {
   const headers = ['kind', 'name', 'source', 'mirrors', 'pull', 'source policy'];
   const table = rows.map((r) => [format === 'wide' ? r.kind : (SHORT[r.kind] ?? r.kind), r.name, r.source, r.mirrors.join('\n') || '-', r.pull, r.sourcePolicy]);
   // A folded cell is as wide as its longest line.

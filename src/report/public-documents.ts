@@ -66,6 +66,7 @@ export interface StatusDocument {
     registries: { present: boolean; matchesPolicies: boolean | null } | null;
   }[];
   nodes: { name: string; pool: string | null; currentConfig: string | null; desiredConfig: string | null; state: string | null; upToDate: boolean }[];
+  signaturePolicies: { kind: string; name: string; namespace: string | null; apiVersion: string; scopes: string[]; root: string | null; builtIn: boolean }[];
 }
 
 export function statusDocument(result: StatusResult): StatusDocument {
@@ -85,6 +86,7 @@ export function statusDocument(result: StatusResult): StatusDocument {
       registries: p.registries && { present: p.registries.present, matchesPolicies: p.registries.matchesPolicies },
     })),
     nodes: result.nodes.map((n) => ({ name: n.name, pool: n.pool, currentConfig: n.currentConfig, desiredConfig: n.desiredConfig, state: n.state, upToDate: n.upToDate })),
+    signaturePolicies: result.signaturePolicies.map((p) => ({ kind: p.kind, name: p.name, namespace: p.namespace, apiVersion: p.apiVersion, scopes: [...p.scopes], root: p.root, builtIn: p.builtIn })),
   };
 }
 

@@ -41,7 +41,17 @@ export async function renderStatus(result: StatusResult, format: OutputFormat, p
     { maxWidth: width, shrinkable: [4], minCell: 8 },
   );
   const updating = result.nodes.filter((n) => n.currentConfig !== n.desiredConfig).map((n) => `${n.name}: ${n.currentConfig ?? '-'} -> ${n.desiredConfig ?? '-'}`);
-  return `${result.pools.length ? `${pools}\n` : ''}${nodes}${updating.length ? `\n${updating.join('\n')}\n` : ''}`;
+  return `${result.pools.length ? `${pools}\n` : ''}${nodes}${updating.length ? `\n${updating.join('\n')}\n` : ''}${signatureLines(result)}`;
+}
+
+/** Which pulls every node verifies: the policies the pools render into policy.json. */
+function signatureLines(result: StatusResult): string {
+  if (result.signaturePolicies.length === 0) return '';
+  const lines = result.signaturePolicies.map((p) => {
+    const name = `${p.kind}/${p.namespace ? `${p.namespace}/` : ''}${p.name}${p.builtIn ? " (the release's own)" : ''}`;
+    return `  ${name}: ${p.scopes.join(', ')} (${p.root ?? 'no trust root'}, ${p.apiVersion})`;
+  });
+  return `\nsignatures required (a mirror must serve each image's sha256-<digest>.sig beside it):\n${lines.join('\n')}\n`;
 }
 
 function registriesText(r: StatusResult['pools'][number]['registries']): string {

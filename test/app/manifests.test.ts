@@ -34,7 +34,7 @@ describe('readManifestFiles', () => {
   it('image.config counts only as the cluster one; a file with nothing of ours is refused unless allowed', async () => {
     const image = (name: string) => write(`image-${name}.yaml`, `apiVersion: config.openshift.io/v1\nkind: Image\nmetadata:\n  name: ${name}\nspec: {}\n`);
     expect(await names([image('cluster')])).toEqual(['Image/cluster']);
-    await expect(readManifestFiles([image('other')])).rejects.toThrow(`${join(dir, 'image-other.yaml')}: no ImageContentSourcePolicy, ImageDigestMirrorSet, ImageTagMirrorSet or images.config.openshift.io/cluster in it`);
+    await expect(readManifestFiles([image('other')])).rejects.toThrow(`${join(dir, 'image-other.yaml')}: no ImageContentSourcePolicy, ImageDigestMirrorSet, ImageTagMirrorSet, ClusterImagePolicy, ImagePolicy or images.config.openshift.io/cluster in it`);
     expect(await names([image('other')], false)).toEqual([]);
     const scalars = write('scalars.yaml', '--- 3\n--- text\n');
     expect(await names([scalars], false)).toEqual([]);
@@ -42,7 +42,7 @@ describe('readManifestFiles', () => {
 
   it('only a kind that ends in List is a list; an Image without metadata is not the cluster one', async () => {
     const listing = write('listing.yaml', `kind: PolicyListing\nitems:\n- ${IDMS('inner').trim().split('\n').join('\n  ')}\n`);
-    await expect(readManifestFiles([listing])).rejects.toThrow(/no ImageContentSourcePolicy, ImageDigestMirrorSet, ImageTagMirrorSet or images\.config\.openshift\.io\/cluster in it$/);
+    await expect(readManifestFiles([listing])).rejects.toThrow(/no ImageContentSourcePolicy, ImageDigestMirrorSet, ImageTagMirrorSet, ClusterImagePolicy, ImagePolicy or images\.config\.openshift\.io\/cluster in it$/);
     const nameless = write('nameless.yaml', 'apiVersion: config.openshift.io/v1\nkind: Image\nspec: {}\n');
     expect(await names([nameless], false)).toEqual([]);
   });

@@ -176,12 +176,12 @@ describe('render, list, migrate', () => {
 describe('bad files: exit 2, one line', () => {
   const cases: [string[], RegExp][] = [
     [['render', '-f', join(dir, 'missing.yaml')], /^error: .*missing\.yaml: no such file or directory\n$/],
-    [['render', '-f', write('cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n')], /^error: .*cm\.yaml: no ImageContentSourcePolicy, ImageDigestMirrorSet, ImageTagMirrorSet or images\.config\.openshift\.io\/cluster in it\n$/],
+    [['render', '-f', write('cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n')], /^error: .*cm\.yaml: no ImageContentSourcePolicy, ImageDigestMirrorSet, ImageTagMirrorSet, ClusterImagePolicy, ImagePolicy or images\.config\.openshift\.io\/cluster in it\n$/],
     [['list', '-f', write('bad.yaml', 'kind: List\nitems:\n  - kind: [unclosed\n')], /^error: .*bad\.yaml: not valid YAML or JSON: .* \(line 3: "- kind: \[unclosed"\)\n$/],
     // Where yaml stops past the end, the last line with text is named.
     [['list', '-f', write('trailing.yaml', 'kind: List\nitems:\n  - kind: [unclosed\n\n\n')], /^error: .*trailing\.yaml: not valid YAML or JSON: Flow sequence in block collection must be sufficiently indented and end with a \] \(line 3: "- kind: \[unclosed"\)\n$/],
     [['list', '-f', write('nested.yaml', 'a: b\n  c: d\n')], /^error: .*nested\.yaml: not valid YAML or JSON: Nested mappings are not allowed in compact mappings \(line 1: "a: b"\)\n$/],
-    [['list', '-f', write('other-image.yaml', 'apiVersion: config.openshift.io/v1\nkind: Image\nmetadata: {name: not-cluster}\nspec: {}\n')], /^error: .*other-image\.yaml: no ImageContentSourcePolicy, ImageDigestMirrorSet, ImageTagMirrorSet or images\.config\.openshift\.io\/cluster in it\n$/],
+    [['list', '-f', write('other-image.yaml', 'apiVersion: config.openshift.io/v1\nkind: Image\nmetadata: {name: not-cluster}\nspec: {}\n')], /^error: .*other-image\.yaml: no ImageContentSourcePolicy, ImageDigestMirrorSet, ImageTagMirrorSet, ClusterImagePolicy, ImagePolicy or images\.config\.openshift\.io\/cluster in it\n$/],
     [['explain', 'q.io/a:1', '--registries-conf', write('bad.conf', '[[registry]\n')], /^error: .*bad\.conf: not valid TOML: /],
     [['explain', 'q.io/a:1', '--registries-conf', join(dir, 'nope.conf')], /^error: .*nope\.conf: no such file or directory\n$/],
     [['explain', 'q.io/a:1', '-f', POLICIES, '--registries-conf', join(dir, 'x.conf')], /^error: use either -f \(policy manifests\) or --registries-conf \(a node file\), not both\n$/],

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readPolicies } from '../../src/registries/policies.js';
 import { loadRegistriesConf } from '../../src/registries/registries-conf.js';
-import { namespaceScopes, renderPolicyJson, renderSigstoreRegistriesD, scopeIsNestedInside, sigstoreAttachmentScopes } from '../../src/registries/render-signatures.js';
+import { MCO_BASE_POLICY_JSON, namespaceScopes, renderPolicyJson, renderSigstoreRegistriesD, scopeIsNestedInside, sigstoreAttachmentScopes } from '../../src/registries/render-signatures.js';
 import { renderRegistriesConf } from '../../src/registries/render.js';
 import { parse } from 'yaml';
 
@@ -12,7 +12,11 @@ const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/m
 const CRS = fixture('cluster-image-policies.json') as Record<string, unknown>;
 type Mirrors = { source: string; mirrors: string[] }[];
 interface Case { name: string; policies: string[]; icsp?: Mirrors; idms?: Mirrors; itms?: Mirrors; expected: string[] }
-const VECTORS = fixture('vectors.json') as { sigstoreRegistriesConfig: Case[]; policyJson: { policies: string[]; expected: unknown } };
+const VECTORS = fixture('vectors.json') as {
+  sigstoreRegistriesConfig: Case[];
+  policyJson: { policies: string[]; expected: unknown };
+  updatePolicyJson: { name: string; allowed: string[]; blocked: string[]; expected: unknown }[];
+};
 
 function caseSet(c: Case) {
   const mirrorObject = (kind: string, apiVersion: string, field: string, rules: Mirrors | undefined) =>
@@ -47,6 +51,19 @@ describe('policy.json, on the MCO vector (TestGeneratePolicyJSON)', () => {
   it('adds each scope under docker, and under atomic when it has fewer than three slashes', () => {
     const set = caseSet({ name: 'policy', policies: VECTORS.policyJson.policies, expected: [] });
     expect(renderPolicyJson(set.imagePolicies)).toEqual(VECTORS.policyJson.expected);
+  });
+  for (const v of VECTORS.updatePolicyJson) {
+    it(`image.config registries, ${v.name} (TestUpdatePolicyJSON)`, () => {
+      expect(renderPolicyJson([], MCO_BASE_POLICY_JSON, { allowed: v.allowed, blocked: v.blocked })).toEqual(v.expected);
+    });
+  }
+  it('refuses allowed and blocked registries together, as the MCO does', () => {
+    expect(() => renderPolicyJson([], MCO_BASE_POLICY_JSON, { allowed: ['a.io'], blocked: ['b.io'] })).toThrow('only one of AllowedRegistries or BlockedRegistries may be specified');
+  });
+  it('a ClusterImagePolicy scope that is also allowed keeps only its signature requirement', () => {
+    const set = caseSet({ name: 'allowed', policies: ['test-cr0'], expected: [] });
+    const json = renderPolicyJson(set.imagePolicies, MCO_BASE_POLICY_JSON, { allowed: ['test0.com', 'other.io'], blocked: [] }) as { transports: { docker: Record<string, { type: string }[]> } };
+    expect(Object.fromEntries(Object.entries(json.transports.docker).map(([k, v]) => [k, v.map((r) => r.type)]))).toEqual({ 'test0.com': ['sigstoreSigned'], 'other.io': ['insecureAcceptAnything'] });
   });
   it('leaves the template as it is without a ClusterImagePolicy', () => {
     const base = { default: [{ type: 'reject' }] };

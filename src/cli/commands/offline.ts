@@ -5,7 +5,7 @@ import { EXIT, exitCodesHelp, UserError } from '../../errors.js';
 import { exitFor } from '../exit-code.js';
 import { parseReference } from '../../registries/reference.js';
 import { isTableFormat } from '../../report/document.js';
-import { COMMANDS, EXPLAIN_OPTIONS, FILES_OPTION } from '../spec.js';
+import { COMMANDS, EXPLAIN_OPTIONS, FILES_OPTION, RENDER_OPTIONS } from '../spec.js';
 import { clientRunner, withClientOptions, withOutputOption } from '../options.js';
 
 const withFiles = <T>(yargs: Argv<T>) => yargs.options(FILES_OPTION);
@@ -22,7 +22,7 @@ export const explainCommand = defineCommand({
     parseReference(args.IMAGE);
     const [{ explain, explainOutcome }, { renderExplain }] = await Promise.all([import('../../app/explain.js'), import('../../report/explain-report.js')]);
     const result = await explain(
-      { image: args.IMAGE, files: args.filename, registriesConf: args.registriesConf, registriesConfD: args.registriesConfD },
+      { image: args.IMAGE, files: args.filename, registriesConf: args.registriesConf, registriesConfD: args.registriesConfD, policyJson: args.policyJson, registriesD: args.registriesD },
       () => clientRunner(args, io),
     );
     io.out(await renderExplain(result, args.output, io.columns));
@@ -33,12 +33,13 @@ export const explainCommand = defineCommand({
 export const renderCommand = defineCommand({
   command: 'render',
   describe: COMMANDS.render.describe,
-  builder: (y) => withClientOptions(withFiles(y)),
+  builder: (y) => withClientOptions(withFiles(y)).options(RENDER_OPTIONS),
   handler: async (args, io) => {
-    const { loadPolicies, renderText, renderAsides } = await import('../../app/policies.js');
+    const { loadPolicies, renderFile, renderAsides } = await import('../../app/policies.js');
     const set = await loadPolicies(args.filename, () => clientRunner(args, io));
-    io.out(renderText(set));
-    for (const aside of renderAsides(set)) io.err(`note: ${aside}\n`);
+    io.out(renderFile(set, args.file));
+    if (args.file === 'registries.conf') for (const aside of renderAsides(set)) io.err(`note: ${aside}\n`);
+    else if (args.file === 'sigstore-registries.yaml' && set.imagePolicies.length === 0) io.err('note: no ClusterImagePolicy or ImagePolicy: the MCO writes no sigstore-registries.yaml\n');
     return EXIT.ok;
   },
 });
@@ -48,10 +49,11 @@ export const listCommand = defineCommand({
   describe: COMMANDS.list.describe,
   builder: (y) => withOutputOption(withClientOptions(withFiles(y))),
   handler: async (args, io) => {
-    const [{ loadPolicies, listRows }, { renderList }] = await Promise.all([import('../../app/policies.js'), import('../../report/list-report.js')]);
-    const rows = listRows(await loadPolicies(args.filename, () => clientRunner(args, io)));
-    if (rows.length === 0 && isTableFormat(args.output)) io.err('no mirror policies found\n');
-    else io.out(await renderList(rows, args.output, io.columns));
+    const [{ loadPolicies, listRows, signaturePolicyRows }, { renderList }] = await Promise.all([import('../../app/policies.js'), import('../../report/list-report.js')]);
+    const set = await loadPolicies(args.filename, () => clientRunner(args, io));
+    const [rows, signatures] = [listRows(set), signaturePolicyRows(set)];
+    if (rows.length === 0 && signatures.length === 0 && isTableFormat(args.output)) io.err('no mirror policies found\n');
+    else io.out(await renderList(rows, args.output, io.columns, signatures));
     return EXIT.ok;
   },
 });
