@@ -118,4 +118,19 @@ describe.skipIf(!canRunSandbox)('signatures through mirrors (4.21)', () => {
     expect(bad.status).not.toBe(0);
     expect(bad.stderr).toMatch(/Source image rejected: cryptographic signature verification failed: invalid signature when validating ASN.1 encoded signature/);
   });
+
+  it("list and status read the cluster's ClusterImagePolicy at the version it serves (v1 on 4.21), the release's own named", () => {
+    const list = JSON.parse(spawnSync(BIN, ['list', '-o', 'json'], { encoding: 'utf8', env: envFor(s) }).stdout);
+    expect(list.signaturePolicies).toEqual([
+      { kind: 'ClusterImagePolicy', name: 'openshift', namespace: null, apiVersion: 'config.openshift.io/v1', scopes: ['registry.sandbox.invalid/openshift-release-dev/ocp-release'], root: 'PublicKey', builtIn: true },
+    ]);
+    const status = spawnSync(BIN, ['status'], { encoding: 'utf8', env: envFor(s) });
+    expect(status.stdout).toContain("  ClusterImagePolicy/openshift (the release's own): registry.sandbox.invalid/openshift-release-dev/ocp-release (PublicKey, config.openshift.io/v1)");
+  });
+
+  it('render --file policy.json from the cluster is what the nodes that follow it carry', () => {
+    const rendered = JSON.parse(spawnSync(BIN, ['render', '--file', 'policy.json'], { encoding: 'utf8', env: envFor(s) }).stdout);
+    const node = JSON.parse(execFileSync('cat', [join(s.dir, 'nodes', 'signed', 'policy.json')], { encoding: 'utf8' }));
+    expect(rendered).toEqual(node);
+  });
 });
