@@ -70,7 +70,10 @@ export function fakeRunner(table: Expected[], binary = '/usr/bin/oc', clock: Clo
         for (const line of lines(hit.result?.stdout)) handlers.onStdoutLine(line);
         for (const line of lines(hit.result?.stderr)) handlers.onStderrLine(line);
         for (const [ms, line] of hit.later ?? []) clock.setTimer(ms, () => handlers.onStdoutLine(line));
-        if (!hit.hang) release({ exitCode: hit.result?.exitCode ?? 0, signal: null });
+        if (hit.hang) return;
+        const stdout = hit.result?.stdout ?? '';
+        handlers.onStdoutEnd?.(stdout === '' || stdout.endsWith('\n'));
+        release({ exitCode: hit.result?.exitCode ?? 0, signal: null });
       });
       return {
         stop() {

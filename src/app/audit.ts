@@ -4,7 +4,8 @@
 import { UserError } from '../errors.js';
 import type { Client } from '../oc/client.js';
 import { type ClusterNode, listNodes } from '../oc/cluster.js';
-import { endpointTime, followNodeLogs } from '../oc/node-logs.js';
+import { SERVER_VERSION_ARGS } from '../oc/kubectl-pod.js';
+import { endpointTime, followNodeLogs, nodeLogsArgs } from '../oc/node-logs.js';
 import { JournalSlices } from './journal-slices.js';
 import { type Clock, systemClock } from '../clock.js';
 import { type AbortStopper, forEachLimited, stopOnAbort } from '../oc/node-runner.js';
@@ -58,6 +59,11 @@ export interface NodeAudit {
   /** Whether the whole window was read; if not, up to when (the kubelet cut the answers short). */
   complete: boolean;
   readUpTo: string | null;
+  /**
+   * The window holds boots the kubelet does not read: OpenShift 4.12 and 4.13 answer with the
+   * previous and the current boot only (the old carry's Copy), so earlier pulls are missing.
+   */
+  olderBoots: boolean;
 }
 
 export interface AuditResult {
@@ -78,16 +84,18 @@ export async function audit(request: AuditRequest, client: Client, signal: Abort
   const rules = (await readClusterPolicies(client.runner)).rules;
   const byNode = new Map<string, Omit<NodeAudit, 'name'>>();
   const live = stopOnAbort(signal, clock);
+  const twoBootsOnly = (await serverMinor(client)) < NODE_LOG_QUERY_MINOR;
   try {
     await forEachLimited(nodes, request.parallel, signal, async (node) => {
-      byNode.set(node.name, await readNode(client, node, request, live, clock));
+      const read = await readNode(client, node, request, live, clock);
+      byNode.set(node.name, read.complete && twoBootsOnly ? await withOlderBoots(client, node.name, request, read) : read);
     });
   } finally {
     live.dispose();
   }
   const result: AuditResult = { since: request.since.toISOString(), until: request.until.toISOString(), nodes: [], findings: [] };
   for (const node of nodes) {
-    const read = byNode.get(node.name) ?? { pulls: [], error: 'interrupted', complete: false, readUpTo: null };
+    const read = byNode.get(node.name) ?? { pulls: [], error: 'interrupted', complete: false, readUpTo: null, olderBoots: false };
     const pulls = read.pulls.filter((p) => matches(p.image, request.filter));
     result.nodes.push({ name: node.name, ...read, pulls });
     for (const pull of pulls) result.findings.push(...findingsFor(node.name, pull, rules));
@@ -96,7 +104,7 @@ export async function audit(request: AuditRequest, client: Client, signal: Abort
 }
 
 async function readNode(client: Client, node: ClusterNode, request: AuditRequest, live: AbortStopper, clock: Clock): Promise<Omit<NodeAudit, 'name'>> {
-  if (!node.ready) return { pulls: [], error: `node is not Ready: ${node.notReadyReason}`, complete: false, readUpTo: null };
+  if (!node.ready) return { pulls: [], error: `node is not Ready: ${node.notReadyReason}`, complete: false, readUpTo: null, olderBoots: false };
   const reader = new CrioJournalReader();
   const slices = new JournalSlices(request.until, (l) => reader.feed(l));
   const until = endpointTime(request.until);
@@ -107,15 +115,50 @@ async function readNode(client: Client, node: ClusterNode, request: AuditRequest
   while (from !== null && answers < MAX_SLICES && !error) {
     const talk: string[] = [];
     slices.begin();
-    const proc = followNodeLogs(client.runner, node.name, from, until, { onStdoutLine: (l) => slices.feed(l), onStderrLine: (l) => talk.push(l) });
+    let ended = false;
+    const proc = followNodeLogs(client.runner, node.name, from, until, {
+      onStdoutLine: (l) => slices.feed(l),
+      onStderrLine: (l) => talk.push(l),
+      onStdoutEnd: (whole) => ((ended = true), slices.end(whole)),
+    });
     const { end, timedOut } = await live.wait(proc, Math.max(1, deadline - clock.now()));
+    // A client stopped before its output ended: what it held last may be cut.
+    if (!ended) slices.end(false);
     answers++;
     error = end.failedToStart ?? (timedOut ? null : end.exitCode !== 0 ? (talk.filter(Boolean).join(' ').trim() || `exit code ${end.exitCode}`) : null);
     if (timedOut || end.signal) break;
+    const unread = error ? null : slices.unread();
+    if (unread) {
+      error = `the kubelet did not read crio's journal (${unread}): its check that crio logs to the journal failed or ran out of time; run audit again`;
+      break;
+    }
     from = slices.next();
   }
   const pulls = reader.result().pulls.map((p) => toAuditPull(p, request.until));
-  return { pulls, error, complete: from === null && !error, readUpTo: slices.readUpTo() };
+  return { pulls, error, complete: from === null && !error, readUpTo: slices.readUpTo(), olderBoots: false };
+}
+
+/** Kubernetes 1.27 (OpenShift 4.14) serves NodeLogQuery, which reads every boot. */
+const NODE_LOG_QUERY_MINOR = 27;
+
+/** The API server's Kubernetes minor; unknown, the current code's (every boot read). */
+async function serverMinor(client: Client): Promise<number> {
+  const answer = await client.runner.run(SERVER_VERSION_ARGS);
+  try {
+    return Number.parseInt(JSON.parse(answer.stdout).serverVersion.minor, 10) || NODE_LOG_QUERY_MINOR;
+  } catch {
+    return NODE_LOG_QUERY_MINOR;
+  }
+}
+
+/**
+ * On the old carry, asks for one line of the boot before the previous one in the window: if there
+ * is one, the window spans boots the answers left out, and the node was not read whole.
+ */
+async function withOlderBoots(client: Client, node: string, request: AuditRequest, read: Omit<NodeAudit, 'name'>): Promise<Omit<NodeAudit, 'name'>> {
+  const answer = await client.runner.run([...nodeLogsArgs(node, endpointTime(request.since), endpointTime(request.until)), '--boot=-2', '--tail=1']);
+  const older = answer.exitCode === 0 && answer.stdout.split('\n').some((l) => journalLineTime(l, request.until) !== null);
+  return older ? { ...read, complete: false, olderBoots: true } : read;
 }
 
 function toAuditPull(pull: CrioPull, until: Date): AuditPull {

@@ -1,7 +1,13 @@
 // A node's journal read answer after answer: the kubelet cuts an answer at its deadline without
 // a word (src/oc/node-logs.ts), so each next request starts at the time of the last line read,
 // with the lines already read at that time skipped (journalctl's --since includes them), until an
-// answer brings nothing new. Pure: it sees lines and says where to ask from next.
+// answer brings nothing new. The kubelet kills journalctl mid-write, and its output to a pipe is
+// not flushed, so a cut answer usually ends in the middle of a line: a last line without its
+// newline is dropped, and read whole in the next answer. An answer with neither a journal line
+// nor journalctl's "-- No entries --" did not read the journal at all (the 4.14+ kubelet answers
+// 200 with only "options present and query resolved to log files for [crio crio]" when its
+// check that crio logs to the journal fails): that is said, never taken for an empty journal.
+// Pure: it sees lines and says where to ask from next.
 import { endpointTime } from '../oc/node-logs.js';
 import { journalLineTime } from '../pull-log/crio-journal.js';
 
@@ -14,6 +20,12 @@ export class JournalSlices {
   private atLast = new Map<string, number>();
   private repeats = new Map<string, number>();
   private fresh = 0;
+  /** The line last fed, held until the answer says whether it was whole. */
+  private held: string | null = null;
+  private journalLines = 0;
+  private noEntries = false;
+  /** What the answer said that is not the journal (the kubelet's own words). */
+  private said: string[] = [];
 
   constructor(
     private readonly until: Date,
@@ -24,12 +36,41 @@ export class JournalSlices {
   begin(): void {
     this.fresh = 0;
     this.repeats = new Map(this.atLast);
+    this.held = null;
+    this.journalLines = 0;
+    this.noEntries = false;
+    this.said = [];
   }
 
   feed(line: string): void {
+    if (this.held !== null) this.take(this.held);
+    this.held = line;
+  }
+
+  /** After an answer's last line: whether its output ended with a newline (a cut one did not). */
+  end(endedWithNewline: boolean): void {
+    if (this.held !== null && endedWithNewline) this.take(this.held);
+    this.held = null;
+  }
+
+  /**
+   * The kubelet's words when the answer read no journal at all (neither a line nor
+   * "-- No entries --"); null when it did.
+   */
+  unread(): string | null {
+    if (this.journalLines > 0 || this.noEntries) return null;
+    return this.said.join(' ') || 'an empty answer';
+  }
+
+  private take(line: string): void {
     const t = journalLineTime(line, this.until);
-    // "-- No entries --" and the like: journalctl's own words, not the journal.
-    if (!t) return;
+    // "-- No entries --", "-- Boot ... --": journalctl's own words, not the journal; anything else is the kubelet's.
+    if (!t) {
+      if (line.trim() === '-- No entries --') this.noEntries = true;
+      else if (line.trim() !== '' && !line.startsWith('-- ')) this.said.push(line.trim());
+      return;
+    }
+    this.journalLines++;
     const left = this.repeats.get(line) ?? 0;
     if (left > 0 && this.last && key(t) === key(this.last)) {
       this.repeats.set(line, left - 1);

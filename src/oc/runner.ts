@@ -21,6 +21,11 @@ export interface RunResult {
 export interface StreamHandlers {
   onStdoutLine(line: string): void;
   onStderrLine(line: string): void;
+  /**
+   * After the last stdout line: whether stdout ended with a newline. A process killed while writing
+   * (journalctl at the kubelet's deadline) leaves a cut line, which comes as the last line.
+   */
+  onStdoutEnd?(endedWithNewline: boolean): void;
 }
 
 export interface ProcessEnd {
@@ -143,9 +148,12 @@ export function execaRunner({ binary, loginAdvice, globalArgs, stopGraceMs = STO
           child = (await started).subprocess;
           for (const sig of pending) child.kill(sig);
           const { createInterface } = await import('node:readline');
+          let lastByte: number | undefined;
+          child.stdout?.on('data', (chunk: Buffer) => (lastByte = chunk.length ? chunk[chunk.length - 1] : lastByte));
           const drained = [lines(createInterface, child.stdout, handlers.onStdoutLine), lines(createInterface, child.stderr, handlers.onStderrLine)];
           const result = await child;
           await Promise.all(drained);
+          handlers.onStdoutEnd?.(lastByte === undefined || lastByte === 0x0a);
           const failedToStart = result.failed && result.exitCode === undefined && !result.signal ? `could not run the client: ${result.shortMessage}` : undefined;
           return { exitCode: result.exitCode ?? null, signal: result.signal ?? null, ...(failedToStart ? { failedToStart } : {}) };
         } finally {

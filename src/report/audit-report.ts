@@ -33,6 +33,10 @@ export async function renderAudit(result: AuditResult, format: OutputFormat, pai
   const table = rows.length === 0 ? '' : fits(headers, rows, { maxWidth: wide ? undefined : width }) ? await renderTable(headers, rows) : blocks(rows);
   const findings = result.findings.map((f) => `${f.node}: ${f.kind}: ${f.image}: ${findingWords(f)}`);
   for (const node of result.nodes) {
+    if (node.olderBoots) {
+      findings.push(`${node.name}: journal incomplete: the window spans boots before the previous one, and OpenShift 4.12 and 4.13 read only the previous and the current boot: pulls before them are not in this audit`);
+      continue;
+    }
     if (node.complete || node.error) continue;
     const upTo = node.readUpTo ? `only up to ${node.readUpTo}` : 'not at all';
     findings.push(`${node.name}: journal incomplete: read ${upTo}, not to ${result.until}; the kubelet cuts each answer at 30 s: narrow --since, or raise --timeout`);

@@ -14,6 +14,7 @@ export interface AuditDocument {
     error: string | null;
     complete: boolean;
     readUpTo: string | null;
+    olderBoots: boolean;
     pulls: {
       image: string;
       at: string;
@@ -36,6 +37,7 @@ export function auditDocument(result: AuditResult): AuditDocument {
       error: n.error,
       complete: n.complete,
       readUpTo: n.readUpTo,
+      olderBoots: n.olderBoots,
       pulls: n.pulls.map((p) => ({
         image: p.image,
         at: p.at,

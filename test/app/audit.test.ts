@@ -25,7 +25,10 @@ const list = (items: object[]) => ({ stdout: JSON.stringify({ items }) });
 const icsp = { apiVersion: 'operator.openshift.io/v1alpha1', metadata: { name: 'release' }, spec: { repositoryDigestMirrors: [{ source: SOURCE, mirrors: ['mirror.corp.example:5000/ocp/release'] }] } };
 const itms = { apiVersion: 'config.openshift.io/v1', metadata: { name: 'tags' }, spec: { imageTagMirrors: [{ source: SOURCE, mirrors: ['mirror.corp.example:5000/ocp/release'] }] } };
 
-function cluster(nodes: object[], policies: { icsp?: object[]; itms?: object[] }, logs: Expected[]): Expected[] {
+/** `oc version -o json` of a server of that Kubernetes minor (1.31: OpenShift 4.18). */
+const serverVersion = (minor = 31): Expected => ({ args: ['version', '-o', 'json'], result: { stdout: JSON.stringify({ serverVersion: { major: '1', minor: String(minor), gitVersion: `v1.${minor}.14` } }) } });
+
+function cluster(nodes: object[], policies: { icsp?: object[]; itms?: object[] }, logs: Expected[], minor = 31): Expected[] {
   return [
     { args: ['whoami'], result: { stdout: 'system:admin\n' } },
     { args: ['get', 'nodes', '-o', 'json'], result: list(nodes) },
@@ -34,12 +37,16 @@ function cluster(nodes: object[], policies: { icsp?: object[]; itms?: object[] }
     { args: ['get', POLICY_RESOURCES.ImageTagMirrorSet, '-o', 'json'], result: list(policies.itms ?? []) },
     ...unservedImagePolicyReads(),
     { args: ['get', 'images.config.openshift.io', 'cluster', '-o', 'json', '--ignore-not-found'] },
+    serverVersion(minor),
     ...logs,
   ];
 }
+// An answer as journalctl writes it: whole lines, each with its newline; "-- No entries --" when
+// nothing is in the window (systemd journalctl.c, `if (n_shown == 0 && !arg_quiet)`).
+const answer = (stdout: string) => (stdout === '' ? '-- No entries --\n' : stdout.endsWith('\n') ? stdout : `${stdout}\n`);
 const nodeLogs = (node: string, since: RegExp, stdout: string, extra: Partial<Expected> = {}): Expected => ({
   args: ['adm', 'node-logs', node, '-u', 'crio', since, '--until=2021-08-06 00:00:00.000000'],
-  result: { stdout },
+  result: { stdout: answer(stdout) },
   ...extra,
 });
 const request = (over: Partial<Parameters<typeof audit>[0]> = {}) => ({ filter: undefined, since: SINCE, until: UNTIL, selector: undefined, nodeNames: undefined, parallel: 5, timeoutMs: 10_000, ...over });
@@ -90,6 +97,34 @@ describe('audit', () => {
     // A node that could not be read leaves no "no findings" to give.
     expect(auditOutcome(result)).toBe('findings');
     expect(auditOutcome({ ...result, nodes: [result.nodes[0]!] })).toBe('clean');
+  });
+
+  it('4.12 and 4.13 read two boots: a window that holds an older one is said to, and the node is not complete', async () => {
+    const probe = (stdout: string): Expected => ({ args: ['adm', 'node-logs', 'w0', '-u', 'crio', /^--since=/, '--until=2021-08-06 00:00:00.000000', '--boot=-2', '--tail=1'], result: { stdout } });
+    const logs = [
+      nodeLogs('w0', /^--since=2021-08-05 00:00:00\.000000$/, JOURNAL),
+      nodeLogs('w0', /^--since=2021-08-05 10:33:21\.597931$/, JOURNAL.trim().split('\n').at(-1)!),
+    ];
+    const older = await audit(request(), openClient('oc', fakeRunner(cluster([readyNode('w0')], {}, [...logs, probe(`${JOURNAL.split('\n')[0]}\n`)], 25))), new AbortController().signal);
+    expect(older.nodes[0]).toMatchObject({ complete: false, olderBoots: true, error: null });
+    const none = await audit(request(), openClient('oc', fakeRunner(cluster([readyNode('w0')], {}, [...logs, probe('')], 25))), new AbortController().signal);
+    expect(none.nodes[0]).toMatchObject({ complete: true, olderBoots: false });
+    // 4.14 and later read every boot: nothing to ask.
+    const current = await audit(request(), openClient('oc', fakeRunner(cluster([readyNode('w0')], {}, logs, 27))), new AbortController().signal);
+    expect(current.nodes[0]).toMatchObject({ complete: true, olderBoots: false });
+  });
+
+  it('an answer in which the kubelet read no journal (its native-logger check failed) is an error, not a clean node', async () => {
+    // 4.14+: openshift/kubernetes pkg/kubelet/kubelet_server_journal.go copyForBoot answers 200 with only this.
+    const said = '\noptions present and query resolved to log files for [crio crio]\ntry without specifying options\n';
+    const runner = fakeRunner(cluster([readyNode('w0')], {}, [{ args: ['adm', 'node-logs', 'w0', '-u', 'crio', /^--since=/, '--until=2021-08-06 00:00:00.000000'], result: { stdout: said } }]));
+    const result = await audit(request(), openClient('oc', runner), new AbortController().signal);
+    expect(result.nodes[0]).toMatchObject({
+      complete: false,
+      pulls: [],
+      error: "the kubelet did not read crio's journal (options present and query resolved to log files for [crio crio] try without specifying options): its check that crio logs to the journal failed or ran out of time; run audit again",
+    });
+    expect(auditOutcome(result)).not.toBe('clean');
   });
 
   it('a journal the client could not read says why, and is not complete', async () => {

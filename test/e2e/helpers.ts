@@ -18,6 +18,7 @@ import {
   type Leftovers,
   leftovers,
   type NodeBehaviour,
+  rebootNode,
   type NodeSpec,
   type Sandbox,
   type SandboxOptions,
@@ -47,6 +48,8 @@ export const sandbox = {
   fault: (s: Sandbox, fault: Fault): void => setFault(s.dir, fault),
   clearFault: (s: Sandbox, kind: Fault['kind']): void => clearFault(s.dir, kind),
   behaviour: (dir: string, node: string, behaviour: NodeBehaviour): void => setNodeBehaviour(dir, node, behaviour),
+  /** The node reboots (its journal starts a new boot). */
+  reboot: (s: Sandbox, node: string): void => rebootNode(s.dir, node),
 };
 
 /** The sandbox's kubeconfig and discovery cache, its thin oc first on PATH. */

@@ -65,7 +65,7 @@ const verify = {
 } as unknown as VerifyResult;
 const audit: AuditResult = {
   since: '2026-11-29T06:00:00.000Z', until: '2026-11-30T06:00:00.000Z',
-  nodes: [{ name: 'w0', error: null, complete: true, readUpTo: '2026-11-30T05:00:00.000Z', pulls: [{ image: IMAGE, at: '2026-11-30T05:00:00.000Z', outcome: 'succeeded', servedBy: attempt.reference, mirror: true, attempts: [{ ...attempt, at: '2026-11-30T05:00:00.000Z', reason: null }], error: null }] }],
+  nodes: [{ name: 'w0', error: null, complete: true, readUpTo: '2026-11-30T05:00:00.000Z', olderBoots: false, pulls: [{ image: IMAGE, at: '2026-11-30T05:00:00.000Z', outcome: 'succeeded', servedBy: attempt.reference, mirror: true, attempts: [{ ...attempt, at: '2026-11-30T05:00:00.000Z', reason: null }], error: null }] }],
   findings: [{ kind: 'silent-fallback', node: 'w0', image: IMAGE, at: '2026-11-30T05:00:00.000Z', mirrorsTried: [], coveredBy: ['ImageContentSourcePolicy/m'] }],
 };
 const status: StatusResult = {

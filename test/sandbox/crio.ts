@@ -137,24 +137,62 @@ export function journalNoise(nodeDir: string, node: string, count: number, image
 }
 
 /** journalctl -u crio [--since WHEN] [--grep RE] over the node's journal. */
+/** A line of the node's journal file that starts a boot (the sandbox keeps its journal as text). */
+const BOOT = /^-- Boot ([0-9a-f]{32}) --$/;
+
+/**
+ * journalctl over the node's journal, as systemd's does (journalctl.c): --since/--until, --grep,
+ * -n/--lines, --boot N (0 the current boot, -1 the one before, ...; none that old: nothing, and
+ * an error on stderr), "-- Boot ID --" between lines of different boots, and "-- No entries --"
+ * when nothing is shown (`if (n_shown == 0 && !arg_quiet)`).
+ */
 export function journalctl(nodeDir: string, args: string[]): string {
-  const value = (flag: string): string | undefined => {
-    const joined = args.find((a) => a.startsWith(`${flag}=`));
-    if (joined) return joined.slice(flag.length + 1);
-    const at = args.indexOf(flag);
-    return at === -1 ? undefined : args[at + 1];
+  const value = (...flags: string[]): string | undefined => {
+    for (const flag of flags) {
+      const joined = args.find((a) => a.startsWith(`${flag}=`));
+      if (joined) return joined.slice(flag.length + 1);
+      const at = args.indexOf(flag);
+      if (at !== -1) return args[at + 1];
+    }
+    return undefined;
   };
   const path = join(nodeDir, 'journal.log');
-  if (!existsSync(path)) return '';
-  const since = parseSince(value('--since') ?? value('-S'));
-  const until = parseSince(value('--until') ?? value('-U'));
-  const grep = value('--grep') ?? value('-g');
+  const boots: { id: string; lines: string[] }[] = [{ id: 'f'.repeat(32), lines: [] }];
+  if (existsSync(path)) {
+    for (const line of readFileSync(path, 'utf8').split('\n')) {
+      const boot = BOOT.exec(line);
+      if (boot) boots.push({ id: boot[1]!, lines: [] });
+      else if (line) boots.at(-1)!.lines.push(line);
+    }
+  }
+  const since = parseSince(value('--since', '-S'));
+  const until = parseSince(value('--until', '-U'));
+  const grep = value('--grep', '-g');
   const pattern = grep ? new RegExp(grep) : null;
-  const lines = readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((l) => l && (!since || lineTime(l) >= since) && (!until || lineTime(l) <= until) && (!pattern || pattern.test(l.slice(l.indexOf('msg=')))));
-  const last = value('-n') ?? value('--lines');
-  return (last ? lines.slice(-Number(last)) : lines).map((l) => `${l}\n`).join('');
+  const bootArg = value('--boot', '-b');
+  const chosen = bootArg === undefined ? boots : [boots[boots.length - 1 + Number(bootArg)]].filter((b) => b !== undefined);
+  // "Data from the specified boot is not available": an error, and nothing on stdout.
+  if (chosen.length === 0) return '';
+  const shown = chosen.map((b) => ({
+    id: b.id,
+    lines: b.lines.filter((l) => (!since || lineTime(l) >= since) && (!until || lineTime(l) <= until) && (!pattern || pattern.test(l.slice(l.indexOf('msg='))))),
+  }));
+  const last = value('-n', '--lines');
+  let entries = shown.flatMap((b) => b.lines.map((line) => ({ boot: b.id, line })));
+  if (last) entries = entries.slice(-Number(last));
+  if (entries.length === 0) return '-- No entries --\n';
+  let out = '';
+  entries.forEach((e, i) => {
+    if (i > 0 && entries[i - 1]!.boot !== e.boot) out += `-- Boot ${e.boot} --\n`;
+    out += `${e.line}\n`;
+  });
+  return out;
+}
+
+/** The node reboots: its journal starts a new boot, and CRI-O starts again. */
+export function nodeRebooted(nodeDir: string, node: string, when = new Date()): void {
+  appendFileSync(join(nodeDir, 'journal.log'), `-- Boot ${randomUUID().replaceAll('-', '')} --\n`);
+  appendFileSync(join(nodeDir, 'journal.log'), journalLine(node, 'info', 'Starting CRI-O, version: 1.30.14-6.rhaos4.17.gitfa27f6f.el9, git: unknown(clean)', {}, when));
 }
 
 function lineTime(line: string): number {

@@ -61,6 +61,8 @@ export interface Settings {
   /** How long the kubelet lets journalctl run (30 s on a real kubelet), and how fast it reads. */
   journalDeadlineMs: number;
   journalLinesPerSecond?: number;
+  /** How long the 4.14+ kubelet's `journalctl --field _SYSTEMD_UNIT` check takes, each (it runs one per service, within the deadline). */
+  journalFieldCheckMs?: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = { openshift: '4.18', podLatencyMs: 300, journalDeadlineMs: 30_000 };
@@ -69,9 +71,15 @@ export const DEFAULT_SETTINGS: Settings = { openshift: '4.18', podLatencyMs: 300
  * Faults a test switches on while the sandbox runs:
  * - logged-out: every request is answered 401, as for an expired token;
  * - namespace-collisions: the next `count` namespaces made by generateName collide (409);
- * - delete-node-after-list: `node` is deleted just after the next list of nodes.
+ * - delete-node-after-list: `node` is deleted just after the next list of nodes;
+ * - journal-check-fails: on `node` the 4.14+ kubelet's check that crio logs to the journal
+ *   fails (until cleared), so it answers without reading the journal.
  */
-export type Fault = { kind: 'logged-out' } | { kind: 'namespace-collisions'; count: number } | { kind: 'delete-node-after-list'; node: string };
+export type Fault =
+  | { kind: 'logged-out' }
+  | { kind: 'namespace-collisions'; count: number }
+  | { kind: 'delete-node-after-list'; node: string }
+  | { kind: 'journal-check-fails'; node: string };
 export type FaultKind = Fault['kind'];
 
 export interface SandboxOptions {

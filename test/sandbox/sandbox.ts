@@ -9,7 +9,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { behaviourFile, faultFile } from './api/cluster-state.js';
-import { crioReloaded, crioStarted, journalNoise } from './crio.js';
+import { crioReloaded, crioStarted, journalNoise, nodeRebooted } from './crio.js';
 import { buildOciLayout, pushImage } from './image.js';
 import { readLedger } from './ledger.js';
 import type { Fault, FaultKind, LedgerEvent, NodeBehaviour, NodeSpec, Sandbox, SandboxOptions, Service, Settings } from './model.js';
@@ -571,6 +571,11 @@ export function reloadCrio(dir: string, node: string): void {
   crioReloaded(join(dir, 'nodes', node), node);
 }
 
+/** The node reboots: a new boot in its journal, CRI-O started again. */
+export function rebootNode(dir: string, node: string): void {
+  nodeRebooted(join(dir, 'nodes', node), node);
+}
+
 /** A hand edit of a node's registries.conf (CRI-O keeps what it loaded until a reload). */
 export function editNodeConfig(dir: string, node: string, configName: string): void {
   const configs = nodeConfigs(JSON.parse(readFileSync(join(dir, 'sandbox.json'), 'utf8')).registries);
@@ -645,7 +650,7 @@ export function ledgerEvents(dir: string): LedgerEvent[] {
  * upstream source where the API server plays it (api/server.ts, api/admission.ts).
  */
 export function setFault(dir: string, fault: Fault): void {
-  const value = fault.kind === 'namespace-collisions' ? String(fault.count) : fault.kind === 'delete-node-after-list' ? fault.node : '';
+  const value = fault.kind === 'namespace-collisions' ? String(fault.count) : fault.kind === 'delete-node-after-list' || fault.kind === 'journal-check-fails' ? fault.node : '';
   writeFileSync(faultFile(dir, fault.kind), value);
 }
 

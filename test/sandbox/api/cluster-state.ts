@@ -55,6 +55,12 @@ export class ClusterState {
     return true;
   }
 
+  /** The 4.14+ kubelet's check that crio logs to the journal fails on this node (Fault journal-check-fails). */
+  journalCheckFails(node: string): boolean {
+    const path = faultFile(this.dir, 'journal-check-fails');
+    return existsSync(path) && readFileSync(path, 'utf8').split('\n').includes(node);
+  }
+
   /** A fault that names a node, taken once: its node, then the fault is gone. */
   takeNamed(kind: 'delete-node-after-list'): string | null {
     const path = faultFile(this.dir, kind);

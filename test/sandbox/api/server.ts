@@ -12,7 +12,7 @@ import { authenticate, authorize, type Credentials, type User } from './auth.js'
 import type { ClusterState } from './cluster-state.js';
 import { Controllers } from './controllers.js';
 import { aggregatedContentType, aggregatedDiscovery, aggregatedVersion, apiGroupList, apiResourceList, apiVersions, openApiDocument, openApiRoot, openApiV2, versionInfo } from './discovery.js';
-import { journalQuery, streamJournal } from './journal.js';
+import { journalQuery, KubeletError, streamJournal } from './journal.js';
 import { Kubelets } from './kubelet.js';
 import { PodLogs } from './pod-logs.js';
 import { groupVersion, KUBE_MINOR_OF_OPENSHIFT, type Resource, servedResources } from './resources.js';
@@ -309,9 +309,18 @@ export class ApiServer {
   private journal(res: http.ServerResponse, url: URL, r: Resource, node: string): void {
     this.store.get(r, undefined, node);
     const state = this.options.state;
-    const query = journalQuery(url.searchParams, state.settings.journalDeadlineMs);
+    let query;
+    try {
+      query = journalQuery(url.searchParams, state.settings.journalDeadlineMs, this.kubeMinor);
+    } catch (error) {
+      if (!(error instanceof KubeletError)) throw error;
+      // Go's http.Error, through the API server's node proxy as it is.
+      res.writeHead(error.code, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' });
+      return void res.end(`${error.message}\n`);
+    }
     res.writeHead(200, { 'content-type': 'text/plain;charset=UTF-8', 'transfer-encoding': 'chunked' });
-    const stop = streamJournal(state.nodeDir(node), query, state.settings.journalLinesPerSecond, (chunk) => res.write(chunk), () => res.end());
+    const journal = { linesPerSecond: state.settings.journalLinesPerSecond, fieldCheckMs: state.settings.journalFieldCheckMs, fieldCheckFails: state.journalCheckFails(node) };
+    const stop = streamJournal(state.nodeDir(node), query, journal, (chunk) => res.write(chunk), () => res.end());
     res.on('close', stop);
   }
 

@@ -73,7 +73,7 @@ async function run(c: Connection): Promise<number> {
 }
 
 async function nodeLogs(c: Connection, rest: string[]): Promise<number> {
-  const nodes = rest.filter((a, i) => !a.startsWith('-') && !/^(-u|--unit|-g|--grep|--since|--until|--path|--tail)$/.test(rest[i - 1] ?? ''));
+  const nodes = rest.filter((a, i) => !a.startsWith('-') && !/^(-u|--unit|-g|--grep|--since|--until|--path|--tail|--boot)$/.test(rest[i - 1] ?? ''));
   const flags = flagsOf(rest);
   if (nodes.length !== 1) throw new ClientError('error: the sandbox oc reads one node at a time');
   const node = nodes[0]!;
@@ -83,7 +83,10 @@ async function nodeLogs(c: Connection, rest: string[]): Promise<number> {
   const unit = flags.get('-u') ?? flags.get('--unit');
   const grep = flags.get('-g') ?? flags.get('--grep');
   const tail = flags.get('--tail');
+  // boot only when --boot is given (RunLogs: `if o.BootChanaged`).
+  const boot = flags.get('--boot');
   const params: [string, string | undefined][] = [
+    ['boot', boot],
     ['unit', unit], ['query', unit],
     ['grep', grep], ['pattern', grep], ['case-sensitive', grep ? (flags.get('--case-sensitive') ?? 'true') : undefined],
     ['tail', tail], ['tailLines', tail],
