@@ -18,6 +18,14 @@
 // PrepareImage, then the copy; cri-o/cri-o#5039, gone in 1.31 with #8212), so one pull's
 // attempts come twice, in order. A pass over the sources beyond those is a new pull of the same
 // image: the earlier one ended without success (at info level a failure leaves no line).
+// From CRI-O 1.33 an image pull can also be an OCI-artifact pull (internal/storage/image.go at
+// each tag): 1.33.0 to 1.33.3 probe for an artifact first, then pull the image (two passes, the
+// artifact probe's error wrapped as `unable to try pulling possible OCI artifact: %w`); 1.33.4 to
+// 1.35.0 pull the image and, when that fails, try it as an artifact (a second pass, the error
+// `unable to pull image or OCI artifact: pull image err: %w; artifact err: %w`); from 1.35.1 the
+// fallback says so at info, with the image pull's error (`Falling back to pull %s as an OCI
+// artifact: %v`, with id=), and is skipped for network errors. The image pull's pass is the one
+// read; the wrappers are taken off the error before it is classified.
 import { classifyFailure, type FailureReason } from './classify.js';
 import { readLogLine } from './logrus.js';
 import { FAILED, TRYING } from './pull-log.js';
@@ -66,13 +74,27 @@ const JOURNAL = /^(\w{3} +\d+ \d\d:\d\d:\d\d(?:\.\d+)?) (\S+) crio\[\d+\]: (.*)$
 const PULLING = /^Pulling image: (.+)$/;
 const PULLED = /^Pulled image: (.+)$/;
 const ERROR = /^Error pulling image (\S+): ([\s\S]*)$/;
+const FALLING_BACK = /^Falling back to pull (\S+) as an OCI artifact: ([\s\S]*)$/;
 
-/** How many passes over the sources one pull makes: two on CRI-O 1.25 to 1.30, one from 1.31. */
+/** The image pull's own error inside CRI-O 1.33+'s OCI-artifact wrappers. */
+export function imagePullError(error: string): string {
+  const both = /^unable to pull image or OCI artifact: pull image err: ([\s\S]*); artifact err: [\s\S]*$/.exec(error);
+  if (both) return both[1]!;
+  return error.replace(/^unable to try pulling possible OCI artifact: /, '');
+}
+
+/**
+ * How many passes over the sources one pull makes: two on CRI-O 1.25 to 1.30 (the source opened
+ * twice) and 1.33.0 to 1.33.3 (the artifact probe, then the image), one from 1.31 (a failed pull
+ * of 1.33.4 and later adds its artifact pass, read as such).
+ */
 export function passesPerPull(version: string | null): number {
-  const m = /^(\d+)\.(\d+)/.exec(version ?? '');
+  const m = /^(\d+)\.(\d+)(?:\.(\d+))?/.exec(version ?? '');
   if (!m) return 2;
   const minor = Number(m[2]);
-  return Number(m[1]) === 1 && minor >= 25 && minor <= 30 ? 2 : 1;
+  const patch = Number(m[3] ?? 0);
+  if (Number(m[1]) !== 1) return 1;
+  return (minor >= 25 && minor <= 30) || (minor === 33 && patch <= 3) ? 2 : 1;
 }
 
 export class CrioJournalReader {
@@ -82,6 +104,8 @@ export class CrioJournalReader {
   private readonly joins = new Map<CrioPull, CrioPull[]>();
   private readonly passes = new Map<CrioPull, number>();
   private crioVersion: string | null = null;
+  /** Pulls whose image pull failed and that went on as an OCI artifact (CRI-O 1.35.1+ says so). */
+  private readonly fellBack = new Set<CrioPull>();
 
   feed(line: string): void {
     const journal = JOURNAL.exec(line);
@@ -109,6 +133,15 @@ export class CrioJournalReader {
     } else if ((m = ERROR.exec(message))) {
       const pull = this.byId(host, id) ?? this.bestFor(host, m[1]!);
       if (pull) this.fail(pull, m[2]!);
+    } else if ((m = FALLING_BACK.exec(message))) {
+      // The image pull failed with this error; the artifact pull that follows rarely serves.
+      const pull = this.byId(host, id) ?? this.bestFor(host, m[1]!);
+      if (pull) {
+        pull.error = m[2]!;
+        applyPullError(pull.attempts, imagePullError(m[2]!));
+        this.passes.set(pull, Math.max(this.passes.get(pull) ?? 1, passesPerPull(this.crioVersion)));
+        this.fellBack.add(pull);
+      }
     } else if ((m = TRYING.exec(message))) {
       this.attempt(host, m[1]!, at);
     } else if ((m = FAILED.exec(message))) {
@@ -130,6 +163,11 @@ export class CrioJournalReader {
     let pull = this.bestFor(host, reference);
     if (!pull) return;
     const first = pull.attempts[0]?.reference;
+    // After a fall back, the artifact pull goes over the sources again: not a new pull.
+    if (this.fellBack.has(pull) && first === reference) {
+      this.passes.set(pull, (this.passes.get(pull) ?? 1) + 1);
+      return;
+    }
     if (first === reference) {
       const passes = (this.passes.get(pull) ?? 1) + 1;
       const retry = this.joins.get(pull)?.at(-1);
@@ -161,6 +199,8 @@ export class CrioJournalReader {
     return {
       pulls: this.pulls.map((p) => {
         const primary = primaryOf.get(p);
+        // A fall back with no Pulled image after it: the artifact pull did not serve either.
+        if (!primary && this.fellBack.has(p) && p.outcome === 'open') return { ...copy(p), outcome: 'failed' as const };
         if (!primary) return copy(p);
         // A merged request: the attempts are its pull's; so is the error, where it has none of its own.
         return { ...copy(p), attempts: primary.attempts.map((a) => ({ ...a })), ...(p.outcome === 'open' && primary.outcome === 'failed' ? { outcome: 'failed' as const, error: primary.error } : {}) };
@@ -198,7 +238,7 @@ export class CrioJournalReader {
   private fail(pull: CrioPull, error: string): void {
     pull.outcome = 'failed';
     pull.error = error;
-    applyPullError(pull.attempts, error);
+    applyPullError(pull.attempts, imagePullError(error));
   }
 }
 

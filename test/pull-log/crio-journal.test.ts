@@ -255,10 +255,75 @@ describe('passes over the sources per pull, by CRI-O version', () => {
     ['1.28.4-3.rhaos4.15.git1', 2],
     ['1.30.14', 2],
     ['1.31.0', 1],
-    ['1.33.2', 1],
+    // 1.33.0 to 1.33.3 probe for an OCI artifact first (cri-o v1.33.0 internal/storage/image.go).
+    ['1.33.2', 2],
+    ['1.33.4', 1],
+    ['1.35.1', 1],
     ['2.26.0', 1],
     ['1.3.0', 1],
     [null, 2],
     ['v1.28.0', 2],
   ] as const)('%s: %i', (version, passes) => expect(passesPerPull(version)).toBe(passes));
 });
+
+// CRI-O 1.33 to 1.36's OCI-artifact fallback, in lines built from its format strings
+// (cri-o internal/storage/image.go at v1.33.0, v1.33.4, v1.35.1: "unable to try pulling possible
+// OCI artifact: %w", "unable to pull image or OCI artifact: pull image err: %w; artifact err: %w",
+// log.Infof "Falling back to pull %s as an OCI artifact: %v"; server/image_pull.go "Pulling
+// image: %s", "Pulled image: %v", "Error pulling image %s: %v"), and containers/image's
+// "Trying to access %q" (docker/docker_image_src.go).
+describe('the OCI-artifact fallback (CRI-O 1.33 to 1.36)', () => {
+  const D = `sha256:${'a'.repeat(64)}`;
+  const SRC = `quay.io/openshift-release-dev/ocp-v4.0-art-dev@${D}`;
+  const MIRROR = `mirror.corp.example:5000/ocp/art-dev@${D}`;
+  const start = (version: string) => line(`Starting CRI-O, version: ${version}, git: unknown(clean)`);
+  const c_image = `initializing source docker://${SRC}: (Mirrors also failed: [${MIRROR}: reading manifest ${D} in mirror.corp.example:5000/ocp/art-dev: manifest unknown]): ${SRC}: pinging container registry quay.io: Get "https://quay.io/v2/": dial tcp: lookup quay.io: no such host`;
+
+  it('1.33.4 to 1.35.0: a failed pull goes over the sources twice (image, then artifact): one pull, its attempts once, the image error read', () => {
+    const error = `unable to pull image or OCI artifact: pull image err: ${c_image}; artifact err: ${c_image}`;
+    const { pulls } = readCrioJournal(
+      [start('1.34.2'), line(`Pulling image: ${SRC}`, 'p1'), line(`Trying to access "${MIRROR}"`), line(`Trying to access "${SRC}"`), line(`Trying to access "${MIRROR}"`), line(`Trying to access "${SRC}"`), line(`Error pulling image ${SRC}: ${error}`, 'p1', 'debug')].join('\n'),
+    );
+    expect(pulls).toHaveLength(1);
+    expect(pulls[0]!.attempts.map((a) => [a.reference, a.reason])).toEqual([
+      [MIRROR, 'manifest-unknown'],
+      [SRC, 'dns'],
+    ]);
+    expect(pulls[0]).toMatchObject({ outcome: 'failed', error });
+  });
+
+  it('1.33.0 to 1.33.3: the artifact probe goes first, then the image pull: one pull, served', () => {
+    const { pulls } = readCrioJournal(
+      [start('1.33.2'), line(`Pulling image: ${SRC}`, 'p2'), line(`Trying to access "${MIRROR}"`), line(`Trying to access "${MIRROR}"`), line(`Pulled image: ${SRC}`, 'p2')].join('\n'),
+    );
+    expect(pulls.map((p) => [p.outcome, p.attempts.map((a) => a.reference)])).toEqual([['succeeded', [MIRROR]]]);
+    const probe = `unable to try pulling possible OCI artifact: ${c_image}`;
+    const failed = readCrioJournal([start('1.33.2'), line(`Pulling image: ${SRC}`, 'p3'), line(`Trying to access "${MIRROR}"`), line(`Trying to access "${SRC}"`), line(`Error pulling image ${SRC}: ${probe}`, 'p3', 'debug')].join('\n'));
+    expect(failed.pulls[0]!.attempts.map((a) => a.reason)).toEqual(['manifest-unknown', 'dns']);
+  });
+
+  it('1.35.1 and later: the fall back is said at info, with the image pull\'s error: failed, and the artifact pass is no new pull', () => {
+    const { pulls } = readCrioJournal(
+      [
+        start('1.35.3'),
+        line(`Pulling image: ${SRC}`, 'p4'),
+        line(`Trying to access "${MIRROR}"`),
+        line(`Trying to access "${SRC}"`),
+        line(`Falling back to pull ${SRC} as an OCI artifact: ${c_image}`, 'p4'),
+        line(`Trying to access "${MIRROR}"`),
+        line(`Trying to access "${SRC}"`),
+      ].join('\n'),
+    );
+    expect(pulls).toHaveLength(1);
+    expect(pulls[0]).toMatchObject({ outcome: 'failed', error: c_image });
+    expect(pulls[0]!.attempts.map((a) => a.reason)).toEqual(['manifest-unknown', 'dns']);
+  });
+
+  it('a fall back that the artifact pull then served: succeeded', () => {
+    const { pulls } = readCrioJournal(
+      [start('1.36.0'), line(`Pulling image: ${SRC}`, 'p5'), line(`Trying to access "${SRC}"`), line(`Falling back to pull ${SRC} as an OCI artifact: ${SRC}: manifest unknown`, 'p5'), line(`Trying to access "${SRC}"`), line(`Pulled image: ${SRC}`, 'p5')].join('\n'),
+    );
+    expect(pulls.map((p) => p.outcome)).toEqual(['succeeded']);
+  });
+});
+
