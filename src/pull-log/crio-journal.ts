@@ -76,11 +76,15 @@ const PULLED = /^Pulled image: (.+)$/;
 const ERROR = /^Error pulling image (\S+): ([\s\S]*)$/;
 const FALLING_BACK = /^Falling back to pull (\S+) as an OCI artifact: ([\s\S]*)$/;
 
-/** The image pull's own error inside CRI-O 1.33+'s OCI-artifact wrappers. */
+/**
+ * The image pull's own error inside CRI-O 1.33+'s OCI-artifact wrappers (a SignatureValidationFailed
+ * class before them is kept: server/image_pull.go wraps the whole error).
+ */
 export function imagePullError(error: string): string {
-  const both = /^unable to pull image or OCI artifact: pull image err: ([\s\S]*); artifact err: [\s\S]*$/.exec(error);
-  if (both) return both[1]!;
-  return error.replace(/^unable to try pulling possible OCI artifact: /, '');
+  const signature = error.startsWith('SignatureValidationFailed: ') ? 'SignatureValidationFailed: ' : '';
+  const rest = error.slice(signature.length);
+  const both = /^unable to pull image or OCI artifact: pull image err: ([\s\S]*); artifact err: [\s\S]*$/.exec(rest);
+  return signature + (both ? both[1]! : rest.replace(/^unable to try pulling possible OCI artifact: /, ''));
 }
 
 /**

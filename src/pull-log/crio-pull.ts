@@ -1,12 +1,13 @@
 // A pull made through CRI-O (crictl), as the verdict reads pulls: its attempts from CRI-O's
 // journal, their errors from CRI-O's own error text (Mirrors also failed: …), its outcome from
 // crictl's exit. Then the same verdicts and reasons as a podman pull.
-import { applyPullError } from './crio-journal.js';
+import { applyPullError, imagePullError } from './crio-journal.js';
 import type { CrioImagePull, ImagePull, PullEvidence } from './evidence.js';
 
 export function crioImagePull(c: CrioImagePull): ImagePull {
   const attempts = (c.journal?.attempts ?? []).map((a) => ({ ...a }));
-  if (c.exitCode !== 0 && c.error) applyPullError(attempts, c.error);
+  const error = c.error === null ? null : imagePullError(c.error);
+  if (c.exitCode !== 0 && error) applyPullError(attempts, error);
   const pulled = c.exitCode === 0;
   return {
     image: c.image,
@@ -20,7 +21,7 @@ export function crioImagePull(c: CrioImagePull): ImagePull {
         return { reference: a.reference, ok, reason: ok ? null : (a.reason ?? 'other'), message: a.message };
       }),
       pulled,
-      error: pulled ? null : c.error,
+      error: pulled ? null : error,
       registriesFiles: [],
     },
   };

@@ -30,7 +30,39 @@ export function crioStarted(nodeDir: string, node: string, when: Date): void {
   const before = new Date(when.getTime() - 60_000);
   utimesSync(join(nodeDir, 'registries.conf'), before, before);
   copyFileSync(join(nodeDir, 'registries.conf'), join(nodeDir, 'crio-loaded.conf'));
-  appendFileSync(join(nodeDir, 'journal.log'), journalLine(node, 'info', 'Starting CRI-O, version: 1.30.14-6.rhaos4.17.gitfa27f6f.el9, git: unknown(clean)', {}, when));
+  appendFileSync(join(nodeDir, 'journal.log'), journalLine(node, 'info', startLine(nodeDir), {}, when));
+}
+
+/**
+ * The CRI-O each release runs: its minor is the Kubernetes minor (cri-o README, compatibility
+ * matrix). The z-streams are the sandbox's own pick (which one each OpenShift release ships is
+ * not pinned anywhere public), chosen where the behaviours below hold.
+ */
+const CRIO_PATCH: Record<number, string> = { 25: '1.25.4', 26: '1.26.5', 27: '1.27.4', 28: '1.28.4', 29: '1.29.5', 30: '1.30.14', 31: '1.31.6', 32: '1.32.8', 33: '1.33.5', 34: '1.34.3', 35: '1.35.2', 36: '1.36.0' };
+
+export interface CrioProfile {
+  version: string;
+  /** 1.25 to 1.30 open the source twice for a new image (PrepareImage, then the copy; cri-o#5039, gone in 1.31). */
+  opensTwice: boolean;
+  /**
+   * The OCI-artifact fallback (internal/storage/image.go at each tag): 1.33.0-1.33.3 probe for an
+   * artifact first; 1.33.4-1.35.0 try one after any failed image pull; from 1.35.1 after one that
+   * did not fail on the network, saying so at info.
+   */
+  artifact: 'probe-first' | 'after-failure' | 'after-failure-logged' | null;
+  /** 1.32 and later wrap a refused signature as SignatureValidationFailed. */
+  wrapsSignatures: boolean;
+}
+
+export function crioProfile(minor: number): CrioProfile {
+  const version = CRIO_PATCH[minor] ?? CRIO_PATCH[30]!;
+  const [, m = 30, patch = 0] = version.split('.').map(Number);
+  const artifact = m < 33 ? null : m === 33 && patch <= 3 ? 'probe-first' : m < 35 || (m === 35 && patch === 0) ? 'after-failure' : 'after-failure-logged';
+  return { version, opensTwice: m <= 30, artifact, wrapsSignatures: m >= 32 };
+}
+
+function startLine(nodeDir: string): string {
+  return `Starting CRI-O, version: ${crioProfile(crioMinor(join(nodeDir, 'journal.log'))).version}, git: unknown(clean)`;
 }
 
 /** `systemctl reload crio`: CRI-O reads registries.conf again. */
@@ -69,7 +101,7 @@ export async function crictlPull(nodeDir: string, node: string, image: string): 
     return finish(journal, node, image, fields, result);
   }
   try {
-    result = pullOnce(nodeDir, node, image, journal);
+    result = pullOnce(nodeDir, node, image, journal, fields);
     writeFileSync(`${lock}.done`, JSON.stringify(result));
   } finally {
     rmSync(`${lock}.lock`, { force: true });
@@ -77,7 +109,8 @@ export async function crictlPull(nodeDir: string, node: string, image: string): 
   return finish(journal, node, image, fields, result);
 }
 
-function pullOnce(nodeDir: string, node: string, image: string, journal: string): PullResult {
+function pullOnce(nodeDir: string, node: string, image: string, journal: string, fields: Record<string, string>): PullResult {
+  const crio = crioProfile(crioMinor(journal));
   const stored = spawnSync('podman', ['image', 'exists', image]).status === 0;
   const run = spawnSync('podman', ['pull', '--log-level=debug', '--authfile', '/var/lib/kubelet/config.json', image], {
     encoding: 'utf8',
@@ -88,11 +121,14 @@ function pullOnce(nodeDir: string, node: string, image: string, journal: string)
     const trying = /msg="Trying to access \\"(.*)\\""$/.exec(line);
     if (trying) tried.push(trying[1]!);
   }
-  for (let pass = stored ? 1 : 2; pass > 0; pass--) for (const ref of tried) appendFileSync(journal, journalLine(node, 'info', `Trying to access "${ref}"`));
+  const pass = () => tried.forEach((ref) => appendFileSync(journal, journalLine(node, 'info', `Trying to access "${ref}"`)));
+  // The artifact probe goes over the sources first (1.33.0-1.33.3); 1.25-1.30 open a new image's source twice.
+  if (crio.artifact === 'probe-first' || (crio.opensTwice && !stored)) pass();
+  pass();
   // podman's error is the rest of its stderr from `Error: ` (the mirrors' errors are on lines of their own).
   const at = run.stderr.indexOf('\nError: ');
   const error = at === -1 ? null : run.stderr.slice(at + '\nError: '.length).trimEnd();
-  if (run.status !== 0) return { ok: false, error };
+  if (run.status !== 0) return { ok: false, error: artifactWrapped(crio, error ?? 'pull failed', node, image, journal, fields, pass) };
   const digest = spawnSync('podman', ['image', 'inspect', '--format', '{{.Digest}}', image], { encoding: 'utf8' }).stdout.trim();
   return { ok: true, digest };
 }
@@ -109,22 +145,40 @@ function finish(journal: string, node: string, image: string, fields: Record<str
 }
 
 /**
+ * A failed image pull, as CRI-O 1.33 and later report it after its OCI-artifact attempt (which
+ * goes over the same sources, and here fails as the image pull did: the sandbox has no
+ * artifacts). 1.35.1 and later skip the attempt after a network error (shouldTryArtifact:
+ * context errors and net.Error), and log the fall back at info, with the pull's id.
+ */
+function artifactWrapped(crio: CrioProfile, error: string, node: string, image: string, journal: string, fields: Record<string, string>, pass: () => void): string {
+  if (crio.artifact === 'probe-first') return `unable to try pulling possible OCI artifact: ${error}`;
+  if (crio.artifact === null) return error;
+  const network = /no such host|connection refused|i\/o timeout|dial tcp|context deadline exceeded/.test(error.split('): ').at(-1) ?? error);
+  if (crio.artifact === 'after-failure-logged') {
+    if (network) return error;
+    appendFileSync(journal, journalLine(node, 'info', `Falling back to pull ${image} as an OCI artifact: ${error}`, fields));
+  }
+  pass();
+  return `unable to pull image or OCI artifact: pull image err: ${error}; artifact err: ${error}`;
+}
+
+/**
  * From CRI-O 1.32 a pull the signature policy refused is wrapped as SignatureValidationFailed
  * (cri-o internal/storage/image.go WrapSignatureCRIErrorIfNeeded, `%w: %w` with
  * k8s.io/cri-api pkg/errors ErrSignatureValidationFailed; absent before v1.32.0). The policy's
  * refusal is containers/image's "Source image rejected: ..." (copy/single.go).
  */
 export function signatureWrapped(error: string, minor: number): string {
-  return minor >= 32 && error.startsWith('Source image rejected: ') ? `SignatureValidationFailed: ${error}` : error;
+  return crioProfile(minor).wrapsSignatures && error.includes('Source image rejected: ') ? `SignatureValidationFailed: ${error}` : error;
 }
 
 /** The CRI-O minor the sandbox plays: the Kubernetes minor of its OpenShift (cri-o README compatibility matrix). */
 function crioMinor(journal: string): number {
   try {
     const settings = JSON.parse(readFileSync(join(journal, '..', '..', '..', 'settings.json'), 'utf8')) as { openshift?: string };
-    return Math.max(30, KUBE_MINOR_OF_OPENSHIFT[settings.openshift ?? ''] ?? 30);
+    return KUBE_MINOR_OF_OPENSHIFT[settings.openshift ?? ''] ?? 31;
   } catch {
-    return 30;
+    return 31;
   }
 }
 
@@ -192,7 +246,7 @@ export function journalctl(nodeDir: string, args: string[]): string {
 /** The node reboots: its journal starts a new boot, and CRI-O starts again. */
 export function nodeRebooted(nodeDir: string, node: string, when = new Date()): void {
   appendFileSync(join(nodeDir, 'journal.log'), `-- Boot ${randomUUID().replaceAll('-', '')} --\n`);
-  appendFileSync(join(nodeDir, 'journal.log'), journalLine(node, 'info', 'Starting CRI-O, version: 1.30.14-6.rhaos4.17.gitfa27f6f.el9, git: unknown(clean)', {}, when));
+  appendFileSync(join(nodeDir, 'journal.log'), journalLine(node, 'info', startLine(nodeDir), {}, when));
 }
 
 function lineTime(line: string): number {

@@ -402,8 +402,9 @@ export async function createSandbox(dir: string, nodes: NodeSpec[], { settings =
     }
 
     const configs = nodeConfigs(registries);
-    for (const node of nodes) writeNode(dir, node, configs, registries, proxy, releaseKey);
+    // Before the nodes: their CRI-O is the release's.
     writeJson(join(dir, 'settings.json'), { podLatencyMs: 300, ...settings });
+    for (const node of nodes) writeNode(dir, node, configs, registries, proxy, releaseKey);
     writeJson(join(dir, 'cluster', 'objects.json'), clusterObjects(sandbox, nodes, registries, objects, releaseKey));
     sandbox.api = await startApiServer(dir);
     writeClient(dir);
