@@ -79,11 +79,21 @@ function parse<T>(text: string): T | undefined {
 }
 
 /**
- * A refusal the DaemonSet controller retries until it passes: a new namespace's `default` account
- * not made yet (kubernetes plugin/pkg/admission/serviceaccount/admission.go, "error looking up
- * service account"). It ends no node.
+ * Refusals the DaemonSet controller retries until they pass, which end no node: a new namespace's
+ * `default` account not made yet (kubernetes plugin/pkg/admission/serviceaccount/admission.go,
+ * "error looking up service account"); its SCC ranges not given yet by the cluster-policy-controller
+ * (apiserver-library-go sccmatching: "unable to find annotation openshift.io/sa.scc.uid-range",
+ * after a 10 s wait); the API server's namespace cache behind (OriginPodNodeEnvironment:
+ * `namespace "NAME" not found`).
  */
-const TRANSIENT = /error looking up service account/;
+const TRANSIENT = /error looking up service account|unable to find annotation openshift\.io\/sa\.scc|namespaces? "[^"]*" not found/;
+
+/**
+ * Any other refusal ends its nodes only once it repeats: the controller retries every refusal
+ * (daemon_controller.go processNextWorkItem, queue.AddRateLimited), and the event recorder counts
+ * a repeat on the same event (count 2 and more).
+ */
+const REPEATED = 2;
 
 /**
  * Nodes that will get no pod, and why: the API refused their DaemonSet's pods (its latest
@@ -93,18 +103,18 @@ const TRANSIENT = /error looking up service account/;
 export async function refusedPods(oc: OcRunner, namespace: string, podless: string[], shardOf: (node: string) => number, askNodes: boolean): Promise<Map<string, string>> {
   const found = new Map<string, string>();
   const events = await oc.run(FAILED_CREATE_ARGS(namespace));
-  const latest = new Map<string, string>();
+  const latest = new Map<string, { message: string; count: number }>();
   try {
-    const items = (JSON.parse(events.stdout).items ?? []) as { message?: string; lastTimestamp?: string; involvedObject?: { name?: string } }[];
+    const items = (JSON.parse(events.stdout).items ?? []) as { message?: string; count?: number; lastTimestamp?: string; involvedObject?: { name?: string } }[];
     for (const e of items.sort((a, b) => (a.lastTimestamp ?? '').localeCompare(b.lastTimestamp ?? ''))) {
-      if (e.message && e.involvedObject?.name) latest.set(e.involvedObject.name, e.message);
+      if (e.message && e.involvedObject?.name) latest.set(e.involvedObject.name, { message: e.message, count: e.count ?? 1 });
     }
   } catch {
     // no events to read
   }
   const messageFor = (node: string) => {
-    const message = latest.get(daemonSetName(shardOf(node)));
-    return message && !TRANSIENT.test(message) ? message : null;
+    const refusal = latest.get(daemonSetName(shardOf(node)));
+    return refusal && refusal.count >= REPEATED && !TRANSIENT.test(refusal.message) ? refusal.message : null;
   };
   if (!podless.some(messageFor) && !askNodes) return found;
   const names = await oc.run(NODE_NAMES_ARGS);

@@ -109,7 +109,9 @@ describe('a line of the pod watch', () => {
 describe('nodes that get no pod', () => {
   // The DaemonSet controller's words (kubernetes pkg/controller/daemon/daemon_controller.go), as the sandbox's API records them.
   const REFUSED = 'Error creating: pods "oc-icsp-probe-0-" is forbidden: exceeded quota: pods-quota, requested: pods=1, used: pods=10, limited: pods=10';
-  const events = (list: [string, string][]) => JSON.stringify({ items: list.map(([ds, message], i) => ({ message, involvedObject: { kind: 'DaemonSet', name: ds }, lastTimestamp: `2026-11-30T06:00:0${i}Z` })) });
+  // A refusal the controller met again is counted up on its event (count 2).
+  const events = (list: [string, string, number?][]) =>
+    JSON.stringify({ items: list.map(([ds, message, count = 2], i) => ({ message, count, involvedObject: { kind: 'DaemonSet', name: ds }, lastTimestamp: `2026-11-30T06:00:0${i}Z` })) });
   const shardOf = (node: string) => (node === 'w9' ? 1 : 0);
 
   it("a FailedCreate event: each node without a pod gets its own DaemonSet's latest message; a node no longer listed is gone", async () => {
@@ -127,6 +129,19 @@ describe('nodes that get no pod', () => {
     const oc = fake([
       { args: FAILED_CREATE_ARGS('ns'), result: { stdout: events([['oc-icsp-probe-0', 'Error creating: pods "oc-icsp-probe-0-" is forbidden: error looking up service account ns/default: serviceaccount "default" not found']]) } },
     ]);
+    expect(await refusedPods(oc, 'ns', ['w1'], shardOf, false)).toEqual(new Map());
+  });
+
+  it('a refusal met once is not final yet: the controller tries again, and it may pass', async () => {
+    const oc = fake([{ args: FAILED_CREATE_ARGS('ns'), result: { stdout: events([['oc-icsp-probe-0', REFUSED, 1]]) } }]);
+    expect(await refusedPods(oc, 'ns', ['w1'], shardOf, false)).toEqual(new Map());
+  });
+
+  it.each([
+    ['its SCC ranges not given yet', 'Error creating: pods "oc-icsp-probe-0-" is forbidden: error fetching namespace "ns": unable to find annotation openshift.io/sa.scc.uid-range'],
+    ["the API server's namespace cache behind", 'Error creating: pods "oc-icsp-probe-0-" is forbidden: namespace "ns" not found'],
+  ])('a refusal the controller retries until it passes (%s) ends no node, however often it repeats', async (_why, message) => {
+    const oc = fake([{ args: FAILED_CREATE_ARGS('ns'), result: { stdout: events([['oc-icsp-probe-0', message, 7]]) } }]);
     expect(await refusedPods(oc, 'ns', ['w1'], shardOf, false)).toEqual(new Map());
   });
 
@@ -505,7 +520,7 @@ describe('a DaemonSet run: its plan, late pods, refused pods, pods that never ru
     const oc = fake([
       CREATE,
       WATCH(''),
-      { args: FAILED_CREATE_ARGS('oc-icsp-x').map((a, i) => (i === 3 ? NS : a)), result: { stdout: JSON.stringify({ items: [{ message: refused, involvedObject: { name: 'oc-icsp-probe-0' } }] }) } },
+      { args: FAILED_CREATE_ARGS('oc-icsp-x').map((a, i) => (i === 3 ? NS : a)), result: { stdout: JSON.stringify({ items: [{ message: refused, count: 2, involvedObject: { name: 'oc-icsp-probe-0' } }] }) } },
       { args: NODE_NAMES_ARGS, result: { stdout: 'node/w0\n' } },
       ...DELETES,
     ]);

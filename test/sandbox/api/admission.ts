@@ -46,9 +46,28 @@ export function needsPrivileged(pod: KubeObject): boolean {
   return Boolean(spec.hostPID || spec.hostNetwork || spec.hostIPC || spec.volumes?.some((v) => v.hostPath) || containers.some((c) => c.securityContext?.privileged));
 }
 
-export function admitPod(store: Store, resources: Resource[], state: ClusterState, pod: KubeObject, creator: Creator): void {
+/**
+ * The annotation SCC admission needs on the pod's namespace, which OpenShift's
+ * cluster-policy-controller adds to each new namespace (namespace-security-allocation-controller;
+ * the sandbox's controllers.ts plays it). Admission waits up to 10 s for it
+ * (apiserver-library-go pkg/securitycontextconstraints/sccmatching CreateProvidersFromConstraints,
+ * polling the namespace lister on 4.13+), then refuses, even with required-scc: privileged.
+ */
+export const UID_RANGE_ANNOTATION = 'openshift.io/sa.scc.uid-range';
+export const SCC_ANNOTATION_WAIT_MS = 10_000;
+
+export function sccAnnotated(store: Store, resources: Resource[], namespace: string): boolean {
+  const ns = store.find(resources.find((r) => r.name === 'namespaces')!, undefined, namespace);
+  return Boolean(ns?.metadata.annotations?.[UID_RANGE_ANNOTATION]);
+}
+
+export function admitPod(store: Store, resources: Resource[], state: ClusterState, pod: KubeObject, creator: Creator, kubeMinor = 31): void {
   const name = pod.metadata.name ?? pod.metadata.generateName ?? '';
   const namespace = pod.metadata.namespace!;
+  if (!sccAnnotated(store, resources, namespace)) {
+    // The text as the review of apiserver-library-go read it (upstream-review-d319083, finding 4).
+    throw forbidden('pods', '', name, `error fetching namespace "${namespace}": unable to find annotation ${UID_RANGE_ANNOTATION}`);
+  }
   const serviceAccount = (pod.spec as { serviceAccountName?: string } | undefined)?.serviceAccountName ?? 'default';
   // kubernetes plugin/pkg/admission/serviceaccount: the pod's account must exist.
   const accounts = resources.find((r) => r.name === 'serviceaccounts')!;
@@ -60,7 +79,10 @@ export function admitPod(store: Store, resources: Resource[], state: ClusterStat
     throw forbidden('pods', '', name, 'exceeded quota: pods-quota, requested: pods=1, used: pods=10, limited: pods=10');
   }
   const privileged = needsPrivileged(pod);
-  const required = pod.metadata.annotations?.['openshift.io/required-scc'];
+  // openshift.io/required-scc is honoured from 4.14 (Kubernetes 1.27; apiserver-library-go
+  // 1a2112378 "add mechanism to force an SCC selection", on release-4.14 and later only); before,
+  // the highest-priority usable SCC that admits the pod is chosen.
+  const required = kubeMinor >= 27 ? pod.metadata.annotations?.['openshift.io/required-scc'] : undefined;
   if (privileged || required === 'privileged') {
     const mayUse = (!creator.controller && isClusterAdmin(creator)) || accountMayUsePrivileged(store, resources, namespace, serviceAccount);
     if (!mayUse) throw forbidden('pods', '', name, SCC_REFUSAL);

@@ -11,7 +11,8 @@
 // - garbage collection: a deleted DaemonSet's pods go with it (background propagation, kubectl
 //   delete's default).
 import { withPodDefaults } from './pod-defaults.js';
-import { admitPod, affinityNodeNames, pinnedNode } from './admission.js';
+import { KUBE_MINOR_OF_OPENSHIFT } from './resources.js';
+import { admitPod, affinityNodeNames, pinnedNode, SCC_ANNOTATION_WAIT_MS, sccAnnotated, UID_RANGE_ANNOTATION } from './admission.js';
 import type { ClusterState } from './cluster-state.js';
 import type { Resource } from './resources.js';
 import { now, type Store } from './store.js';
@@ -30,7 +31,10 @@ export class Controllers {
   ) {
     this.r = (name) => resources.find((x) => x.name === name)!;
     store.listen((type, r, object) => {
-      if (r.name === 'namespaces' && type === 'ADDED') this.serviceAccount(object.metadata.name!);
+      if (r.name === 'namespaces' && type === 'ADDED') {
+        this.serviceAccount(object.metadata.name!);
+        this.allocateSccRanges(object.metadata.name!);
+      }
       if (r.name === 'daemonsets' && type === 'ADDED') setImmediate(() => this.syncDaemonSet(object, this.podsByOwner().get(object.metadata.uid!)));
       if (r.name === 'daemonsets' && type === 'DELETED') this.collect(object);
     });
@@ -38,8 +42,37 @@ export class Controllers {
     this.timer.unref();
   }
 
+  private kubeMinor(): number {
+    return KUBE_MINOR_OF_OPENSHIFT[this.state.settings.openshift] ?? 31;
+  }
+
   stop(): void {
     clearInterval(this.timer);
+  }
+
+  /**
+   * OpenShift's cluster-policy-controller gives a new namespace its SCC ranges
+   * (namespace-security-allocation-controller: uid-range, supplemental-groups, mcs), after
+   * Settings.sccAnnotationDelayMs.
+   */
+  private allocateSccRanges(namespace: string): void {
+    const annotate = () => {
+      try {
+        this.store.update(this.r('namespaces'), undefined, namespace, (ns) => {
+          ns.metadata.annotations = {
+            ...ns.metadata.annotations,
+            [UID_RANGE_ANNOTATION]: ns.metadata.annotations?.[UID_RANGE_ANNOTATION] ?? '1000680000/10000',
+            'openshift.io/sa.scc.supplemental-groups': ns.metadata.annotations?.['openshift.io/sa.scc.supplemental-groups'] ?? '1000680000/10000',
+            'openshift.io/sa.scc.mcs': ns.metadata.annotations?.['openshift.io/sa.scc.mcs'] ?? 's0:c26,c15',
+          };
+        });
+      } catch {
+        // gone
+      }
+    };
+    const delay = this.state.settings.sccAnnotationDelayMs ?? 0;
+    if (delay > 0) setTimeout(annotate, delay).unref();
+    else annotate();
   }
 
   private serviceAccount(namespace: string): void {
@@ -107,8 +140,12 @@ export class Controllers {
           affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [node] }] }] } } },
         }) as KubeObject['spec'],
       };
+      // Its create request waits in SCC admission for the namespace's ranges, up to 10 s, then is refused.
+      const ns = this.store.find(this.r('namespaces'), undefined, namespace);
+      const age = Date.now() - new Date(ns?.metadata.creationTimestamp ?? 0).getTime();
+      if (!sccAnnotated(this.store, this.resources, namespace) && age < SCC_ANNOTATION_WAIT_MS) return;
       try {
-        admitPod(this.store, this.resources, this.state, pod, { user: 'system:serviceaccount:kube-system:daemon-set-controller', groups: ['system:serviceaccounts'], controller: true });
+        admitPod(this.store, this.resources, this.state, pod, { user: 'system:serviceaccount:kube-system:daemon-set-controller', groups: ['system:serviceaccounts'], controller: true }, this.kubeMinor());
         const created = this.store.create(this.r('pods'), pod);
         this.event(ds, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`);
       } catch (error) {

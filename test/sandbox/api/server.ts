@@ -7,7 +7,7 @@
 // terminates).
 import type http from 'node:http';
 import https from 'node:https';
-import { admitPod, pinnedNode } from './admission.js';
+import { admitPod, pinnedNode, SCC_ANNOTATION_WAIT_MS, sccAnnotated, UID_RANGE_ANNOTATION } from './admission.js';
 import { authenticate, authorize, type Credentials, type User } from './auth.js';
 import type { ClusterState } from './cluster-state.js';
 import { Controllers } from './controllers.js';
@@ -82,6 +82,8 @@ export class ApiServer {
       const [group, version] = (o.apiVersion ?? 'v1').includes('/') ? o.apiVersion!.split('/') : ['', o.apiVersion ?? 'v1'];
       const r = this.resources.find((x) => x.group === group && x.kind === o.kind && (x.version === version || x.group !== ''));
       if (!r) continue;
+      // Namespaces made long ago have had their SCC ranges since (controllers.ts allocateSccRanges).
+      if (o.kind === 'Namespace') o.metadata.annotations = { [UID_RANGE_ANNOTATION]: '1000600000/10000', 'openshift.io/sa.scc.supplemental-groups': '1000600000/10000', 'openshift.io/sa.scc.mcs': 's0:c25,c10', ...o.metadata.annotations };
       const made = this.store.create(r, o);
       const at = o.metadata.creationTimestamp;
       if (at) this.store.update(r, made.metadata.namespace, made.metadata.name!, (x) => (x.metadata.creationTimestamp = at));
@@ -225,7 +227,7 @@ export class ApiServer {
     if (subresource === 'proxy' && r.name === 'nodes' && tail[0] === 'logs' && tail[1] === 'journal') return this.journal(res, url, r, name!);
     if (subresource) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
 
-    if (method === 'POST') return send(201, this.create(r, namespace, await body(req), user));
+    if (method === 'POST') return send(201, await this.create(r, namespace, await body(req), user));
     if (method === 'GET' && name) return send(200, this.get(r, namespace, name, user, req.headers.accept));
     if (method === 'GET' && watch) return this.watch(res, url, r, namespace);
     if (method === 'GET') return send(200, this.list(r, namespace, url, req.headers.accept));
@@ -270,7 +272,7 @@ export class ApiServer {
     }, 0);
   }
 
-  private create(r: Resource, namespace: string | undefined, object: KubeObject, user: User): unknown {
+  private async create(r: Resource, namespace: string | undefined, object: KubeObject, user: User): Promise<unknown> {
     if (r.name === 'selfsubjectreviews') {
       // kubernetes pkg/registry/authentication/selfsubjectreview/rest.go: the caller, as authenticated.
       return { kind: 'SelfSubjectReview', apiVersion: groupVersion(r), metadata: { creationTimestamp: now() }, status: { userInfo: { username: user.name, groups: user.groups } } };
@@ -288,7 +290,9 @@ export class ApiServer {
     if (!object.metadata.name && !object.metadata.generateName) throw new ApiError(422, 'Invalid', `${r.kind} "" is invalid: metadata.name: Required value: name or generateName is required`);
     if (r.name === 'pods') {
       object.spec = withPodDefaults(object.spec as PodSpec) as KubeObject['spec'];
-      admitPod(this.store, this.resources, this.options.state, object, { user: user.name, groups: user.groups, controller: false });
+      // SCC admission waits up to 10 s for the namespace's ranges (admission.ts).
+      for (const until = Date.now() + SCC_ANNOTATION_WAIT_MS; !sccAnnotated(this.store, this.resources, object.metadata.namespace!) && Date.now() < until; ) await new Promise((r) => setTimeout(r, 100));
+      admitPod(this.store, this.resources, this.options.state, object, { user: user.name, groups: user.groups, controller: false }, this.kubeMinor);
     }
     if (r.name === 'namespaces') object.status = { phase: 'Active' };
     // Fault: the next generated namespace name is taken (before RetryGenerateName, the API said so).
