@@ -61,6 +61,8 @@ export interface Settings {
   /** How long the kubelet lets journalctl run (30 s on a real kubelet), and how fast it reads. */
   journalDeadlineMs: number;
   journalLinesPerSecond?: number;
+  /** How long one pod create of the DaemonSet controller takes (an API round trip; 0: at once). */
+  podCreateLatencyMs?: number;
   /** How long OpenShift's cluster-policy-controller takes to give a new namespace its SCC ranges (0: at once). */
   sccAnnotationDelayMs?: number;
   /** How long the 4.14+ kubelet's `journalctl --field _SYSTEMD_UNIT` check takes, each (it runs one per service, within the deadline). */

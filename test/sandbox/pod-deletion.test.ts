@@ -30,6 +30,9 @@ describe('a DELETE of a pod already terminating (BeforeDelete): only shorter', (
     ['the same or longer: pending, nothing changes', terminating(10), 10, null],
     ['none asked: pending', terminating(10), undefined, null],
     ['one that had no grace period, or 0, goes now', terminating(), 10, 0],
+    // CheckGracefulDelete works the period out first: a pod finished by now has 0.
+    ['none asked, but the pod has finished meanwhile: now', pod(bound, { phase: 'Succeeded' }, { deletionTimestamp: '2026-11-30T10:00:00Z', deletionGracePeriodSeconds: 30 }), undefined, 0],
+    ['none asked, a pod whose own period is shorter: that one', pod({ nodeName: 'worker-0', terminationGracePeriodSeconds: 5 }, {}, { deletionTimestamp: '2026-11-30T10:00:00Z', deletionGracePeriodSeconds: 30 }), undefined, 5],
   ] as const)('%s', (_, p, requested, grace) => {
     expect(shortenedGraceSeconds(p, requested)).toBe(grace);
   });

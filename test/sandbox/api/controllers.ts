@@ -7,7 +7,13 @@
 //   bound by the scheduler (pkg/controller/daemon/daemon_controller.go syncNodes, util
 //   ReplaceDaemonSetPodNodeNameNodeAffinity); a pod the API refuses becomes a FailedCreate event
 //   on the DaemonSet, `Error creating: <the API error>`, and is tried again
-//   (daemon_controller.go, FailedPlacementReason / FailedCreatePodReason);
+//   (daemon_controller.go, FailedPlacementReason / FailedCreatePodReason). At the real
+//   controller's pace: a work queue of DaemonSets synced ConcurrentDaemonSetSyncs (2) at a time
+//   (cmd/kube-controller-manager/app/options/daemonsetcontroller.go); each sync creates at most
+//   burstReplicas (250) pods, in slow-start batches of 1, 2, 4, ... created side by side, and stops
+//   at the first batch with a failure (syncNodes, pkg/controller/controller_utils.go
+//   SlowStartInitialBatchSize); each create takes Settings.podCreateLatencyMs (an API round trip);
+//   a DaemonSet is synced again when it changes, and on the periodic resync;
 // - garbage collection: a deleted DaemonSet's pods go with it (background propagation, kubectl
 //   delete's default).
 import { withPodDefaults } from './pod-defaults.js';
@@ -17,6 +23,11 @@ import type { ClusterState } from './cluster-state.js';
 import type { Resource } from './resources.js';
 import { now, type Store } from './store.js';
 import { ApiError, type KubeObject, type PodSpec } from './types.js';
+
+/** kube-controller-manager's defaults (cmd/kube-controller-manager/app/options; daemon_controller.go BurstReplicas; controller_utils.go). */
+const CONCURRENT_DAEMONSET_SYNCS = 2;
+const BURST_REPLICAS = 250;
+const SLOW_START_INITIAL_BATCH = 1;
 
 export class Controllers {
   private readonly timer: NodeJS.Timeout;
@@ -35,7 +46,7 @@ export class Controllers {
         this.serviceAccount(object.metadata.name!);
         this.allocateSccRanges(object.metadata.name!);
       }
-      if (r.name === 'daemonsets' && type === 'ADDED') setImmediate(() => this.syncDaemonSet(object, this.podsByOwner().get(object.metadata.uid!)));
+      if (r.name === 'daemonsets' && type === 'ADDED') this.enqueue(object);
       if (r.name === 'daemonsets' && type === 'DELETED') this.collect(object);
     });
     this.timer = setInterval(() => this.tick(), 200);
@@ -85,9 +96,38 @@ export class Controllers {
 
   private tick(): void {
     for (const ns of this.store.view(this.r('namespaces'))) if (ns.metadata.deletionTimestamp) this.finishNamespace(ns);
-    const covered = this.podsByOwner();
-    for (const ds of this.store.view(this.r('daemonsets'))) this.syncDaemonSet(ds as KubeObject, covered.get(ds.metadata.uid!));
+    for (const ds of this.store.view(this.r('daemonsets'))) this.enqueue(ds as KubeObject);
     this.schedule();
+  }
+
+  /** DaemonSets waiting for a sync, by uid, each once (a workqueue dedupes its keys). */
+  private readonly queue = new Map<string, KubeObject>();
+  private readonly syncing = new Set<string>();
+  private workers = 0;
+
+  private enqueue(ds: KubeObject): void {
+    const uid = ds.metadata.uid!;
+    if (this.syncing.has(uid)) return;
+    this.queue.set(uid, ds);
+    while (this.workers < CONCURRENT_DAEMONSET_SYNCS && this.queue.size > 0) void this.work();
+  }
+
+  private async work(): Promise<void> {
+    this.workers++;
+    try {
+      for (let next = this.queue.entries().next(); !next.done; next = this.queue.entries().next()) {
+        const [uid, ds] = next.value;
+        this.queue.delete(uid);
+        this.syncing.add(uid);
+        try {
+          await this.syncDaemonSet(ds, this.podsByOwner().get(uid));
+        } finally {
+          this.syncing.delete(uid);
+        }
+      }
+    } finally {
+      this.workers--;
+    }
   }
 
   private finishNamespace(ns: KubeObject): void {
@@ -117,42 +157,52 @@ export class Controllers {
     return covered;
   }
 
-  private syncDaemonSet(ds: KubeObject, covered: Set<string | undefined> = new Set()): void {
+  private async syncDaemonSet(ds: KubeObject, covered: Set<string | undefined> = new Set()): Promise<void> {
     const namespace = ds.metadata.namespace!;
     if (!this.store.find(this.r('daemonsets'), namespace, ds.metadata.name!)) return;
     // Nothing new is made in a namespace that is going (NamespaceLifecycle admission).
     if (this.store.find(this.r('namespaces'), undefined, namespace)?.metadata.deletionTimestamp) return;
     const template = (ds.spec as { template: { metadata?: { labels?: Record<string, string> }; spec: Record<string, unknown> } }).template;
-    for (const node of this.eligibleNodes(template.spec)) {
-      if (covered.has(node)) continue;
-      const pod: KubeObject = {
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: {
-          generateName: `${ds.metadata.name}-`,
-          namespace,
-          labels: template.metadata?.labels ?? {},
-          ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: ds.metadata.name!, uid: ds.metadata.uid!, controller: true }],
-        },
-        spec: withPodDefaults({
-          ...(structuredClone(template.spec) as unknown as PodSpec),
-          restartPolicy: 'Always',
-          affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [node] }] }] } } },
-        }) as KubeObject['spec'],
-      };
-      // Its create request waits in SCC admission for the namespace's ranges, up to 10 s, then is refused.
-      const ns = this.store.find(this.r('namespaces'), undefined, namespace);
-      const age = Date.now() - new Date(ns?.metadata.creationTimestamp ?? 0).getTime();
-      if (!sccAnnotated(this.store, this.resources, namespace) && age < SCC_ANNOTATION_WAIT_MS) return;
-      try {
-        admitPod(this.store, this.resources, this.state, pod, { user: 'system:serviceaccount:kube-system:daemon-set-controller', groups: ['system:serviceaccounts'], controller: true }, this.kubeMinor());
-        const created = this.store.create(this.r('pods'), pod);
-        this.event(ds, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`);
-      } catch (error) {
-        if (error instanceof ApiError) this.event(ds, 'Warning', 'FailedCreate', `Error creating: ${error.message}`);
-        // The controller backs off after a refusal; the next sync tries again.
-        return;
-      }
+    // Its create requests wait in SCC admission for the namespace's ranges, up to 10 s, then are refused.
+    const ns = this.store.find(this.r('namespaces'), undefined, namespace);
+    const age = Date.now() - new Date(ns?.metadata.creationTimestamp ?? 0).getTime();
+    if (!sccAnnotated(this.store, this.resources, namespace) && age < SCC_ANNOTATION_WAIT_MS) return;
+    const missing = this.eligibleNodes(template.spec).filter((node) => !covered.has(node)).slice(0, BURST_REPLICAS);
+    const latency = this.state.settings.podCreateLatencyMs ?? 0;
+    for (let at = 0, batch = SLOW_START_INITIAL_BATCH; at < missing.length; at += batch, batch *= 2) {
+      const results = await Promise.all(missing.slice(at, at + batch).map((node) => this.createDaemonPod(ds, namespace, template, node, latency)));
+      // A batch with a failure ends the sync ("Slow-start failure. Skipping creation of pods"); the next one tries again.
+      if (results.includes(false)) return;
+    }
+  }
+
+  private async createDaemonPod(ds: KubeObject, namespace: string, template: { metadata?: { labels?: Record<string, string> }; spec: Record<string, unknown> }, node: string, latencyMs: number): Promise<boolean> {
+    const pod: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        generateName: `${ds.metadata.name}-`,
+        namespace,
+        labels: template.metadata?.labels ?? {},
+        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: ds.metadata.name!, uid: ds.metadata.uid!, controller: true }],
+      },
+      spec: withPodDefaults({
+        ...(structuredClone(template.spec) as unknown as PodSpec),
+        restartPolicy: 'Always',
+        affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [node] }] }] } } },
+      }) as KubeObject['spec'],
+    };
+    if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
+    // Gone meanwhile (the run ended): nothing to create.
+    if (!this.store.find(this.r('daemonsets'), namespace, ds.metadata.name!)) return false;
+    try {
+      admitPod(this.store, this.resources, this.state, pod, { user: 'system:serviceaccount:kube-system:daemon-set-controller', groups: ['system:serviceaccounts'], controller: true }, this.kubeMinor());
+      const created = this.store.create(this.r('pods'), pod);
+      this.event(ds, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`);
+      return true;
+    } catch (error) {
+      if (error instanceof ApiError) this.event(ds, 'Warning', 'FailedCreate', `Error creating: ${error.message}`);
+      return false;
     }
   }
 

@@ -223,9 +223,11 @@ export class Kubelets {
   /**
    * The runtime's StopContainer: the stop signal (SIGTERM) to the container's own process with
    * `runc kill`, SIGKILL once the window is over (cri-o internal/oci/runtime_oci.go
-   * StopContainer). The pods share the host's PID namespace, so once that process has ended runc
-   * kills whatever else is left in the container's cgroup (runc libcontainer/state_linux.go
-   * destroy: signalAllProcesses when the container has no PID namespace of its own).
+   * StopContainer). The pods share the host's PID namespace, so once that process has ended CRI-O
+   * kills whatever else is left in the container at once, as soon as it sees the exit
+   * (internal/oci/runtime_oci.go: `if c.nodeLevelPIDNamespace() { return r.signalContainer(c,
+   * syscall.SIGKILL, true) }`, which is `runc kill -a`; commit 9fea6e219e, from v1.25.0, so
+   * OpenShift 4.12 on).
    */
   private terminate(run: Running, child: ChildProcess, closed: Promise<unknown>, windowSeconds: number): Promise<unknown> {
     const pid = child.pid!;

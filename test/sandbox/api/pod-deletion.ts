@@ -20,14 +20,17 @@ export function deletionGraceSeconds(pod: KubeObject, requested: number | undefi
 
 /**
  * A DELETE of a pod already terminating (k8s.io/apiserver pkg/registry/rest/delete.go
- * BeforeDelete): it may only shorten the grace period. The new one, 0 to remove the pod now
- * (also when it had none or 0), or null when nothing changes (the deletion is pending).
+ * BeforeDelete): it may only shorten the grace period, compared with the period
+ * CheckGracefulDelete works out for this request first (the request's, else the pod's own, 0 for
+ * a pod unbound or finished by now). The new one, 0 to remove the pod now (also when it had none
+ * or 0), or null when nothing changes (the deletion is pending).
  */
 export function shortenedGraceSeconds(pod: KubeObject, requested: number | undefined): number | null {
   const current = pod.metadata.deletionGracePeriodSeconds as number | undefined;
   if (current === undefined || current === 0) return 0;
-  if (requested === undefined || requested >= current) return null;
-  return Math.max(requested, 0);
+  const period = deletionGraceSeconds(pod, requested);
+  if (period >= current) return null;
+  return Math.max(period, 0);
 }
 
 /**
