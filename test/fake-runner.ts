@@ -98,11 +98,15 @@ function brief(args: string[]): string {
   return JSON.stringify(args.map((a) => (a.length > 60 ? `${a.slice(0, 20)}…` : a)));
 }
 
-/** The reads of ClusterImagePolicies and ImagePolicies on a cluster that does not serve them (before 4.20), as kubectl answers. */
+/**
+ * The reads of ClusterImagePolicies, ImagePolicies and CRIOCredentialProviderConfig on a cluster
+ * that does not serve them (4.18: before 4.20 and 4.22), as kubectl answers.
+ */
 export function unservedImagePolicyReads(): Expected[] {
   const unserved = (plural: string) => ({ exitCode: 1, stderr: `error: the server doesn't have a resource type "${plural}"\n` });
   return [
     { args: ['get', 'clusterimagepolicies.config.openshift.io', '-o', 'json'], result: unserved('clusterimagepolicies') },
     { args: ['get', 'imagepolicies.config.openshift.io', '--all-namespaces', '-o', 'json'], result: unserved('imagepolicies') },
+    { args: ['get', 'criocredentialproviderconfigs.config.openshift.io', 'cluster', '-o', 'json', '--ignore-not-found'], result: unserved('criocredentialproviderconfigs') },
   ];
 }

@@ -11,6 +11,7 @@ import { parseReference } from '../registries/reference.js';
 import { loadRegistriesConf, type RegistriesConf } from '../registries/registries-conf.js';
 import { readClusterPolicies } from './cluster-policies.js';
 import { type SignaturePolicyRow, signaturePolicyRows } from './policies.js';
+import type { CredentialProvider } from '../registries/credential-provider.js';
 import { clusterConf, MAIN_REGISTRIES_CONF, sourcesOf } from './node-config.js';
 import { isUpToDate, poolOf } from './rollout.js';
 import { type Outcome, outcomeOf } from './outcome.js';
@@ -45,6 +46,8 @@ export interface StatusResult {
   nodes: NodeStatus[];
   /** The ClusterImagePolicies and ImagePolicies the pools render into policy.json. */
   signaturePolicies: SignaturePolicyRow[];
+  /** CRIOCredentialProviderConfig/cluster, where the cluster has one. */
+  credentialProvider: CredentialProvider | null;
 }
 
 export async function status(client: Client, selector: string | undefined): Promise<StatusResult> {
@@ -55,6 +58,7 @@ export async function status(client: Client, selector: string | undefined): Prom
   return {
     pools: poolStatuses,
     signaturePolicies: signaturePolicyRows(policies),
+    credentialProvider: policies.credentialProvider,
     nodes: nodes.map((n) => ({
       name: n.name,
       pool: poolOf(n, pools)?.name ?? null,

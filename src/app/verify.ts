@@ -13,6 +13,7 @@ import { parseReference, pullString, referenceName, wasNormalized } from '../reg
 import { leftoverWarning } from './cleanup.js';
 import { type ImageCheck, type LogSinkFactory, type NodeCheck, type NodeResult, resultWithoutRun, startNodeCheck } from './check-node.js';
 import { readClusterPolicies } from './cluster-policies.js';
+import { providerMatches } from '../registries/credential-provider.js';
 import { clusterConf, sourcesOf } from './node-config.js';
 import { pickImages } from './pick-images.js';
 import { expectationFor, mirrorWarnings, type PolicyRow, policyRows } from './policy-summary.js';
@@ -116,7 +117,7 @@ async function prepare(request: VerifyRequest, client: Client, invokedAs = `${cl
         repositories.add(name.split('/')[0]!);
       }
     }
-    return { image, ref, expectation: expectationFor(policies.rules, ref) };
+    return { image, ref, expectation: { ...expectationFor(policies.rules, ref), projectCredentials: providerMatches(policies.credentialProvider, ref) } };
   });
   if (leftovers) warnings.push(leftovers);
   // Only the pools of the nodes being checked.

@@ -77,6 +77,16 @@ export async function listPolicyObjects(oc: OcRunner, kind: PolicyKind): Promise
   return (await getItems(oc, ['get', POLICY_RESOURCES[kind], '-o', 'json'], `list ${POLICY_RESOURCES[kind]}`)) ?? [];
 }
 
+/** CRIOCredentialProviderConfig/cluster (4.22 TechPreview, 5.0), or null where none is served or made. */
+export async function getCredentialProviderConfig(oc: OcRunner): Promise<Record<string, unknown> | null> {
+  const result = await oc.run(['get', 'criocredentialproviderconfigs.config.openshift.io', 'cluster', '-o', 'json', '--ignore-not-found']);
+  if (result.exitCode !== 0) {
+    if (isUnservedType(result)) return null;
+    throw clientError(oc, 'read criocredentialproviderconfig/cluster', result);
+  }
+  return result.stdout.trim() === '' ? null : (parseJson(result.stdout, 'read criocredentialproviderconfig/cluster') as Record<string, unknown>);
+}
+
 export async function getImageConfig(oc: OcRunner): Promise<Record<string, unknown> | null> {
   const result = await oc.run(['get', 'images.config.openshift.io', 'cluster', '-o', 'json', '--ignore-not-found']);
   if (result.exitCode !== 0) {

@@ -70,6 +70,11 @@ export interface MirrorFailure {
   credentials: boolean | null;
   /** The cluster proxy the node reaches the mirror through (null: direct). */
   proxy: string | null;
+  /**
+   * mirror-unauthorized: pods get this image's mirror credentials from their project
+   * (CRIOCredentialProviderConfig matchImages), which a node-level pull cannot use.
+   */
+  projectCredentials?: boolean;
 }
 
 /**
@@ -207,6 +212,8 @@ export interface Expectation {
   configMatches?: boolean | null;
   /** The node's signature policy for the image (null: it has none, or it could not be read). */
   signature?: SignatureExpectation | null;
+  /** CRIOCredentialProviderConfig gives pods of a project credentials for this image's mirrors. */
+  projectCredentials?: boolean;
   /** The sources the node's own registries.conf gives the image, in order (null: unknown). */
   nodeSources?: string[] | null;
 }

@@ -48,7 +48,7 @@ export function decideVerdict(image: string, report: PullEvidence, end: RunEnd, 
   const sourceOutcome: SourceOutcome = served ? 'served' : source ? (source.reason ?? 'error') : 'not-tried';
   if (mirrors.length > 0) {
     const first = mirrors.find((a) => !a.ok)!;
-    const reason = mirrorFailure(first, mirrors.length, sourceOutcome, report);
+    const reason = mirrorFailure(first, mirrors.length, sourceOutcome, report, expectation.projectCredentials ?? false);
     return { ...base, verdict: 'mirror-failed', reason };
   }
   return {
@@ -66,7 +66,7 @@ export function decideVerdict(image: string, report: PullEvidence, end: RunEnd, 
 }
 
 /** The first failing mirror, with what the node knows of it: its credentials, its proxy. */
-function mirrorFailure(first: VerdictAttempt, mirrors: number, source: SourceOutcome, report: PullEvidence): MirrorFailure {
+function mirrorFailure(first: VerdictAttempt, mirrors: number, source: SourceOutcome, report: PullEvidence, projectCredentials: boolean): MirrorFailure {
   const mirror = hostOf(first.reference);
   const code = mirrorFailureCode(first.reason, first.message ?? '');
   // Where a proxy can be the cause, the node says whether it goes through one (CRI-O would too).
@@ -78,6 +78,7 @@ function mirrorFailure(first: VerdictAttempt, mirrors: number, source: SourceOut
     source,
     credentials: code === 'mirror-unauthorized' ? (credentialsFor(report.credentials, repositoryOf(first.reference)) ?? null) : null,
     proxy: network ? proxyFor(report.proxy, mirror) : null,
+    ...(code === 'mirror-unauthorized' && projectCredentials ? { projectCredentials: true } : {}),
   };
 }
 

@@ -4,6 +4,7 @@
 // (machine-config-operator pkg/controller/container-runtime-config/helpers.go).
 import { InputError } from '../errors.js';
 
+import { type CredentialProvider, readCredentialProvider } from './credential-provider.js';
 import { type ImagePolicyKind, type ImagePolicyObject, isImagePolicyKind, readImagePolicy } from './image-policies.js';
 import { type ImageReference, referenceName } from './reference.js';
 import { matchPrefix } from './resolve.js';
@@ -34,6 +35,8 @@ export interface PolicySet {
   registrySources: RegistrySources | null;
   /** ClusterImagePolicy and ImagePolicy: the signatures pulls of their scopes need. */
   imagePolicies: ImagePolicyObject[];
+  /** CRIOCredentialProviderConfig/cluster: images whose mirrors get a project's credentials. */
+  credentialProvider: CredentialProvider | null;
   /** The objects in input order, for `list` and `migrate`. */
   objects: { kind: PolicyKind | 'Image' | ImagePolicyKind; name: string; object: Record<string, unknown> }[];
 }
@@ -65,7 +68,7 @@ export function isPolicyKind(kind: unknown): kind is PolicyKind {
 
 /** Reads policy objects (already decoded from YAML/JSON); `origin` names the file for errors. */
 export function readPolicies(objects: { origin: string; object: unknown }[]): PolicySet {
-  const set: PolicySet = { rules: [], registrySources: null, imagePolicies: [], objects: [] };
+  const set: PolicySet = { rules: [], registrySources: null, imagePolicies: [], credentialProvider: null, objects: [] };
   for (const { origin, object } of objects) {
     if (typeof object !== 'object' || object === null) continue;
     const o = object as Record<string, unknown>;
@@ -82,6 +85,8 @@ export function readPolicies(objects: { origin: string; object: unknown }[]): Po
     } else if (isImagePolicyKind(kind)) {
       set.objects.push({ kind, name, object: o });
       set.imagePolicies.push(readImagePolicy(kind, o, fail));
+    } else if (kind === 'CRIOCredentialProviderConfig' && name === 'cluster') {
+      set.credentialProvider = readCredentialProvider(o);
     } else if (kind === 'Image' && name === 'cluster') {
       checkApiVersion(o, 'Image', fail);
       set.objects.push({ kind, name, object: o });

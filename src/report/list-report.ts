@@ -1,6 +1,7 @@
 // `list`: one row per policy entry, each mirror on a line of its own; where that table is wider
 // than the terminal, one block per entry instead, so nothing is cut.
 import type { SignaturePolicyRow } from '../app/policies.js';
+import type { CredentialProvider } from '../registries/credential-provider.js';
 import type { PolicyRow } from '../app/policy-summary.js';
 import { isDocumentFormat, type OutputFormat, renderDocument } from './document.js';
 import { fits, renderTable } from './table.js';
@@ -8,11 +9,17 @@ import { fits, renderTable } from './table.js';
 /** The short names `oc api-resources` gives these kinds (openshift/api). */
 const SHORT: Record<string, string> = { ImageContentSourcePolicy: 'ICSP', ImageDigestMirrorSet: 'IDMS', ImageTagMirrorSet: 'ITMS' };
 
-export async function renderList(rows: PolicyRow[], format: OutputFormat, width?: number, signatures: SignaturePolicyRow[] = []): Promise<string> {
-  if (isDocumentFormat(format)) return renderDocument('PolicyList', { policies: rows, signaturePolicies: signatures }, format);
+export async function renderList(rows: PolicyRow[], format: OutputFormat, width?: number, signatures: SignaturePolicyRow[] = [], provider: CredentialProvider | null = null): Promise<string> {
+  if (isDocumentFormat(format)) return renderDocument('PolicyList', { policies: rows, signaturePolicies: signatures, credentialProvider: provider && { apiVersion: provider.apiVersion, matchImages: [...provider.matchImages] } }, format);
   const mirrors = rows.length ? await renderMirrors(rows, format, width) : '';
-  if (signatures.length === 0) return mirrors;
-  return `${mirrors}${mirrors ? '\n' : ''}${await renderSignatures(signatures, format)}`;
+  const parts = [mirrors, signatures.length ? await renderSignatures(signatures, format) : '', provider ? credentialProviderLine(provider) : ''].filter(Boolean);
+  return parts.join('\n');
+}
+
+/** CRIOCredentialProviderConfig/cluster in one line: whose mirror credentials come from the pod's project. */
+export function credentialProviderLine(provider: CredentialProvider): string {
+  const images = provider.matchImages.length ? provider.matchImages.join(', ') : 'no image (matchImages is empty)';
+  return `CRI-O credential provider (CRIOCredentialProviderConfig/cluster, ${provider.apiVersion}): pods get the mirror credentials of ${images} from their own project; a pull on the node for no pod does not\n`;
 }
 
 /**

@@ -69,6 +69,7 @@ export interface StatusDocument {
   }[];
   nodes: { name: string; pool: string | null; currentConfig: string | null; desiredConfig: string | null; state: string | null; upToDate: boolean }[];
   signaturePolicies: { kind: string; name: string; namespace: string | null; apiVersion: string; scopes: string[]; root: string | null; builtIn: boolean }[];
+  credentialProvider: { apiVersion: string; matchImages: string[] } | null;
 }
 
 export function statusDocument(result: StatusResult): StatusDocument {
@@ -89,6 +90,7 @@ export function statusDocument(result: StatusResult): StatusDocument {
     })),
     nodes: result.nodes.map((n) => ({ name: n.name, pool: n.pool, currentConfig: n.currentConfig, desiredConfig: n.desiredConfig, state: n.state, upToDate: n.upToDate })),
     signaturePolicies: result.signaturePolicies.map((p) => ({ kind: p.kind, name: p.name, namespace: p.namespace, apiVersion: p.apiVersion, scopes: [...p.scopes], root: p.root, builtIn: p.builtIn })),
+    credentialProvider: result.credentialProvider && { apiVersion: result.credentialProvider.apiVersion, matchImages: [...result.credentialProvider.matchImages] },
   };
 }
 

@@ -48,8 +48,10 @@ const ATTEMPT_REASON: Record<MirrorFailureCode, FailureReason> = {
 /** What an admin does next about the first failing mirror (host: the mirror's). */
 const MIRROR_ADVICE: Record<MirrorFailureCode, (r: MirrorFailure) => string> = {
   'mirror-manifest-unknown': () => 'the image is not on this mirror: mirror it there (oc mirror, or oc image mirror)',
-  'mirror-unauthorized': ({ credentials }) =>
-    credentials === true
+  'mirror-unauthorized': ({ credentials, projectCredentials }) =>
+    projectCredentials
+      ? "the cluster gives pods this image's mirror credentials from their project (CRIOCredentialProviderConfig matchImages), and a pull on the node for no pod, as this check's, cannot use them: pods in a project with the mirror's secret may still pull; otherwise add the mirror's credentials to that project's secret, or to the cluster pull secret (openshift-config/pull-secret)"
+      : credentials === true
       ? 'the node pull secret has credentials for it, so the repository may not exist on this mirror, or these credentials cannot read it'
       : credentials === false
         ? "add the mirror's credentials to the cluster pull secret (openshift-config/pull-secret)"

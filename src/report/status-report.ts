@@ -3,6 +3,7 @@ import type { StatusResult } from '../app/status.js';
 import { type Paint, plain } from './colors.js';
 import { isDocumentFormat, type OutputFormat, renderDocument } from './document.js';
 import { statusDocument } from './public-documents.js';
+import { credentialProviderLine } from './list-report.js';
 import { renderTable } from './table.js';
 
 /**
@@ -46,12 +47,13 @@ export async function renderStatus(result: StatusResult, format: OutputFormat, p
 
 /** Which pulls every node verifies: the policies the pools render into policy.json. */
 function signatureLines(result: StatusResult): string {
-  if (result.signaturePolicies.length === 0) return '';
+  const provider = result.credentialProvider ? `\n${credentialProviderLine(result.credentialProvider)}` : '';
+  if (result.signaturePolicies.length === 0) return provider;
   const lines = result.signaturePolicies.map((p) => {
     const name = `${p.kind}/${p.namespace ? `${p.namespace}/` : ''}${p.name}${p.builtIn ? " (the release's own)" : ''}`;
     return `  ${name}: ${p.scopes.join(', ')} (${p.root ?? 'no trust root'}, ${p.apiVersion})`;
   });
-  return `\nsignatures required (a mirror must serve each image's sha256-<digest>.sig beside it):\n${lines.join('\n')}\n`;
+  return `\nsignatures required (a mirror must serve each image's sha256-<digest>.sig beside it):\n${lines.join('\n')}\n${provider}`;
 }
 
 function registriesText(r: StatusResult['pools'][number]['registries']): string {

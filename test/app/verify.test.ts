@@ -47,6 +47,7 @@ function clusterCalls(nodes: ReturnType<typeof nodeItem>[]): Expected[] {
     { args: ['get', 'imagetagmirrorsets.config.openshift.io', '-o', 'json'], result: { stdout: '{"items":[]}' } },
     { args: ['get', 'clusterimagepolicies.config.openshift.io', '-o', 'json'], result: { stdout: '{"items":[]}' } },
     { args: ['get', 'imagepolicies.config.openshift.io', '--all-namespaces', '-o', 'json'], result: { stdout: '{"items":[]}' } },
+    { args: ['get', 'criocredentialproviderconfigs.config.openshift.io', 'cluster', '-o', 'json', '--ignore-not-found'], result: { stdout: '' } },
     { args: ['get', 'images.config.openshift.io', 'cluster', '-o', 'json', '--ignore-not-found'], result: { stdout: '' } },
     { args: ['get', 'namespaces', '--selector=app.kubernetes.io/managed-by=oc-icsp', '-o', 'json'], result: { stdout: '{"items":[]}' } },
     { args: ['get', 'machineconfigpools.machineconfiguration.openshift.io', '-o', 'json'], result: { stdout: '{"items":[]}' } },

@@ -101,6 +101,7 @@ describe.skipIf(!haveKubectl)('kubectl accepts every command line the plugin bui
       'delete namespace',
       'delete pod',
       'get clusterimagepolicies.config.openshift.io',
+      'get criocredentialproviderconfigs.config.openshift.io',
       'get imagecontentsourcepolicies.operator.openshift.io',
       'get imagedigestmirrorsets.config.openshift.io',
       'get imagepolicies.config.openshift.io',

@@ -72,6 +72,7 @@ const status: StatusResult = {
   pools: [{ name: 'worker', machineCount: 1, updatedMachineCount: 1, readyMachineCount: 1, degradedMachineCount: 0, unavailableMachineCount: 0, updating: false, degraded: false, message: null, currentConfig: 'r', desiredConfig: 'r', registries: null }],
   nodes: [{ name: 'w0', pool: 'worker', currentConfig: 'r', desiredConfig: 'r', state: 'Done', upToDate: true }],
   signaturePolicies: [{ kind: 'ClusterImagePolicy', name: 'openshift', namespace: null, apiVersion: 'config.openshift.io/v1', scopes: ['quay.io/openshift-release-dev/ocp-release'], root: 'PublicKey', builtIn: true }],
+  credentialProvider: { apiVersion: 'config.openshift.io/v1', matchImages: ['mirror.example.com'] },
 };
 const explain: ExplainResult = { image: IMAGE, from: 'files', matched: 'registry.example.com/team', sources: [{ reference: IMAGE, mirror: false, insecure: false, blocked: false, why: 'the source' }] as ExplainResult['sources'], error: null, notes: [{ code: 'no-mirrors', prefix: 'registry.example.com/team' }],
   signature: { from: 'policy.json', requirement: { scope: 'registry.example.com/team', type: 'sigstoreSigned', root: 'PublicKey', identity: 'matchRepoDigestOrExact' }, rejected: false, sources: [{ reference: IMAGE, readsAttachments: true }] } };
@@ -87,7 +88,7 @@ const documents: Record<string, () => Promise<string>> = {
   PolicyList: () =>
     renderList([{ kind: 'ImageContentSourcePolicy', name: 'm', source: 's', mirrors: ['m'], pull: 'digest', sourcePolicy: 'AllowContactingSource' }], 'json', undefined, [
       { kind: 'ClusterImagePolicy', name: 'openshift', namespace: null, apiVersion: 'config.openshift.io/v1', scopes: ['quay.io/openshift-release-dev/ocp-release'], root: 'PublicKey', builtIn: true },
-    ]),
+    ], { apiVersion: 'config.openshift.io/v1', matchImages: ['mirror.example.com'] }),
 };
 
 describe('docs/output.md and the documents', () => {
@@ -121,7 +122,7 @@ describe('the app models do not leak into the public documents', () => {
   const leaky: Record<string, () => Promise<string>> = {
     Audit: () => renderAudit({ ...audit, ...extra, nodes: audit.nodes.map((n) => ({ ...n, ...extra, pulls: n.pulls.map((p) => ({ ...p, ...extra })) })), findings: audit.findings.map((f) => ({ ...f, ...extra })) }, 'json'),
     Status: () =>
-      renderStatus({ ...status, ...extra, pools: status.pools.map((p) => ({ ...p, ...extra })), nodes: status.nodes.map((n) => ({ ...n, ...extra })), signaturePolicies: status.signaturePolicies.map((p) => ({ ...p, ...extra })) }, 'json'),
+      renderStatus({ ...status, ...extra, pools: status.pools.map((p) => ({ ...p, ...extra })), nodes: status.nodes.map((n) => ({ ...n, ...extra })), signaturePolicies: status.signaturePolicies.map((p) => ({ ...p, ...extra })), credentialProvider: { ...status.credentialProvider!, ...extra } }, 'json'),
     Cleanup: () => renderCleanup([{ namespace: 'oc-icsp-a', runId: 'r', ageMs: 1, contents: [], removed: true, ...extra }], 'json', true),
   };
   const sections = documented();

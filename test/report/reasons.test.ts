@@ -38,6 +38,13 @@ describe('what to do about the first failing mirror', () => {
       'm.example:5000: the node reaches it through the cluster proxy (http://proxy:3128), as CRI-O does: add it to proxy/cluster spec.noProxy, or let the proxy reach it',
     );
   });
+  it("an image whose mirror credentials pods get from their project: the hint says a node-level pull cannot use them, not that the pull secret holds them", () => {
+    const words = reasonWords({ ...failure('mirror-unauthorized', { credentials: true }), projectCredentials: true }, OC);
+    expect(words.hint).toContain('CRIOCredentialProviderConfig matchImages');
+    expect(words.hint).toContain('cannot use them');
+    expect(words.hint).not.toContain('the node pull secret has credentials for it');
+  });
+
   it('a blocked source: nothing else is tried, and the words say so', () => {
     const words = reasonWords(failure('mirror-manifest-unknown', { source: 'blocked', mirrors: 2 }), OC);
     expect(words.detail).toBe('mirror manifest-unknown (first of 2 mirrors); the source failed too (blocked)');

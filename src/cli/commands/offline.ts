@@ -52,8 +52,8 @@ export const listCommand = defineCommand({
     const [{ loadPolicies, listRows, signaturePolicyRows }, { renderList }] = await Promise.all([import('../../app/policies.js'), import('../../report/list-report.js')]);
     const set = await loadPolicies(args.filename, () => clientRunner(args, io));
     const [rows, signatures] = [listRows(set), signaturePolicyRows(set)];
-    if (rows.length === 0 && signatures.length === 0 && isTableFormat(args.output)) io.err('no mirror policies found\n');
-    else io.out(await renderList(rows, args.output, io.columns, signatures));
+    if (rows.length === 0 && signatures.length === 0 && !set.credentialProvider && isTableFormat(args.output)) io.err('no mirror policies found\n');
+    else io.out(await renderList(rows, args.output, io.columns, signatures, set.credentialProvider));
     return EXIT.ok;
   },
 });

@@ -83,6 +83,11 @@ export function servedResources(openshift: string, featureSet: FeatureSet = 'Def
       { group: 'config.openshift.io', version: policyVersion, name: 'imagepolicies', singular: 'imagepolicy', kind: 'ImagePolicy', namespaced: true, verbs: CRUD },
     );
   }
+  // CRIOCredentialProviderConfig: v1alpha1 on a TechPreviewNoUpgrade 4.22, v1 and on by default in
+  // 5.0 (openshift/api features.go CRIOCredentialProviderConfig; machine-config-operator
+  // ce89998ab "upgrade ... to v1").
+  const providerVersion = kube >= 36 ? 'v1' : kube === 35 && featureSet === 'TechPreviewNoUpgrade' ? 'v1alpha1' : null;
+  if (providerVersion) list.push({ group: 'config.openshift.io', version: providerVersion, name: 'criocredentialproviderconfigs', singular: 'criocredentialproviderconfig', kind: 'CRIOCredentialProviderConfig', namespaced: false, verbs: CRUD });
   // SelfSubjectReview: v1beta1 from 1.27, v1 from 1.28 (kubernetes pkg/apis/authentication, KEP-3325).
   if (kube >= 27) list.push({ group: 'authentication.k8s.io', version: 'v1beta1', name: 'selfsubjectreviews', singular: '', kind: 'SelfSubjectReview', namespaced: false, verbs: ['create'] });
   if (kube >= 28) list.push({ group: 'authentication.k8s.io', version: 'v1', name: 'selfsubjectreviews', singular: '', kind: 'SelfSubjectReview', namespaced: false, verbs: ['create'] });

@@ -64,7 +64,8 @@ export async function debugNode(c: Connection, release: number, target: string, 
     metadata: {
       name: podName,
       namespace,
-      labels: { 'debug.openshift.io/managed-by': 'oc-debug' },
+      // From oc 4.20 (openshift/oc pkg/cli/debug/debug.go debugPodLabelManagedBy).
+      ...(release >= 20 ? { labels: { 'debug.openshift.io/managed-by': 'oc-debug' } } : {}),
       annotations: {
         'debug.openshift.io/source-container': 'container-00',
         'debug.openshift.io/source-resource': `/v1, Resource=nodes/${node}`,

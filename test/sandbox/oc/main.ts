@@ -42,7 +42,8 @@ async function release(c: Connection): Promise<number> {
   // The oc that matches the cluster: its minor release from the server's Kubernetes version.
   const version = await json<{ minor: string }>(c, 'GET', '/version');
   const openshift = Object.entries(KUBE_MINOR_OF_OPENSHIFT).find(([, kube]) => String(kube) === version.minor.replace('+', ''))?.[0] ?? '4.18';
-  return Number(openshift.split('.')[1]);
+  // 5.0 is the branch 4.23 was (openshift/oc release-5.0 is release-4.23): it counts as 23.
+  return openshift === '5.0' ? 23 : Number(openshift.split('.')[1]);
 }
 
 function flagsOf(list: string[]): Map<string, string> {
