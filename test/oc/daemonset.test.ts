@@ -417,7 +417,7 @@ describe('a DaemonSet run: its plan, late pods, refused pods, pods that never ru
     expect(seen).toEqual({ w0: ['END'] });
   });
 
-  it("a probe read on its own: kubectl's words about it go to its node alone, and the node ends with the probe's exit code", async () => {
+  it("a probe read on its own: kubectl's words about it go to its node alone, and the node ends with its container's exit code (the wrapper's, 0 on a real run: verdicts come from the output alone)", async () => {
     const oc = fake([
       CREATE,
       WATCH([watchLine('p-a', 'w0', ended('')), watchLine('p-b', 'w1'), watchLine('p-c', 'w2', ended(report(['END'])))].join('\n'), [[3300, watchLine('p-b', 'w1', ended('', 2))]]),
@@ -435,7 +435,7 @@ describe('a DaemonSet run: its plan, late pods, refused pods, pods that never ru
     expect(exitCodes).toEqual({ w0: 0, w1: 2, w2: 0 });
   }, 15_000);
 
-  it("at the timeout, a probe that ended without its report, its shard not yet read: its log so far, and it ends as exited with the probe's exit code", async () => {
+  it("at the timeout, a probe that ended without its report, its shard not yet read: its log so far, and it ends as exited with its container's exit code (the wrapper's)", async () => {
     const oc = fake([
       CREATE,
       WATCH([watchLine('p-a', 'w0', ended('', 3)), watchLine('p-b', 'w1')].join('\n')),

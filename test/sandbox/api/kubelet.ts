@@ -141,11 +141,18 @@ export class Kubelets {
           if (ended.exitCode === 0) runFrom(i + 1);
           return;
         }
-        // A failed init container runs again after a back-off, 10 s the first time
-        // (pkg/kubelet/kubelet.go backOffPeriod; kuberuntime_manager.go doBackOff).
+        // A failed init container shows its failed run first (state.terminated, as the runtime
+        // reports it), then waits in CrashLoopBackOff with that run as lastState, and runs again
+        // after a back-off, 10 s the first time (kuberuntime_manager.go computeInitContainerActions,
+        // doBackOff; pkg/kubelet/kubelet.go backOffPeriod; the status manager may merge the two
+        // updates, status/status_manager.go: here they come one sync apart).
         const was = statuses.get(c.name)!;
-        set(c, { waiting: { reason: 'CrashLoopBackOff', message: `back-off 10s restarting failed container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${uid})` } }, { lastState: { terminated }, restartCount: was.restartCount + 1 });
+        set(c, { terminated });
         publish();
+        setTimeout(() => {
+          set(c, { waiting: { reason: 'CrashLoopBackOff', message: `back-off 10s restarting failed container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${uid})` } }, { lastState: { terminated }, restartCount: was.restartCount + 1 });
+          publish();
+        }, Math.min(latency, 1000));
         setTimeout(() => runFrom(i), 10_000);
       });
     };
