@@ -78,22 +78,22 @@ export async function listPolicyObjects(oc: OcRunner, kind: PolicyKind): Promise
 }
 
 /** CRIOCredentialProviderConfig/cluster (4.22 TechPreview, 5.0), or null where none is served or made. */
-export async function getCredentialProviderConfig(oc: OcRunner): Promise<Record<string, unknown> | null> {
-  const result = await oc.run(['get', 'criocredentialproviderconfigs.config.openshift.io', 'cluster', '-o', 'json', '--ignore-not-found']);
-  if (result.exitCode !== 0) {
-    if (isUnservedType(result)) return null;
-    throw clientError(oc, 'read criocredentialproviderconfig/cluster', result);
-  }
-  return result.stdout.trim() === '' ? null : (parseJson(result.stdout, 'read criocredentialproviderconfig/cluster') as Record<string, unknown>);
+export function getCredentialProviderConfig(oc: OcRunner): Promise<Record<string, unknown> | null> {
+  return getClusterSingleton(oc, 'criocredentialproviderconfigs.config.openshift.io', 'read criocredentialproviderconfig/cluster');
 }
 
-export async function getImageConfig(oc: OcRunner): Promise<Record<string, unknown> | null> {
-  const result = await oc.run(['get', 'images.config.openshift.io', 'cluster', '-o', 'json', '--ignore-not-found']);
+export function getImageConfig(oc: OcRunner): Promise<Record<string, unknown> | null> {
+  return getClusterSingleton(oc, 'images.config.openshift.io', 'read image.config.openshift.io/cluster');
+}
+
+/** The object named `cluster` of a resource, or null where the type is not served or the object not made. */
+async function getClusterSingleton(oc: OcRunner, resource: string, what: string): Promise<Record<string, unknown> | null> {
+  const result = await oc.run(['get', resource, 'cluster', '-o', 'json', '--ignore-not-found']);
   if (result.exitCode !== 0) {
     if (isUnservedType(result)) return null;
-    throw clientError(oc, 'read image.config.openshift.io/cluster', result);
+    throw clientError(oc, what, result);
   }
-  return result.stdout.trim() === '' ? null : (parseJson(result.stdout, 'read image.config') as Record<string, unknown>);
+  return result.stdout.trim() === '' ? null : (parseJson(result.stdout, what) as Record<string, unknown>);
 }
 
 async function getItems(oc: OcRunner, args: string[], what: string): Promise<Record<string, unknown>[] | null> {

@@ -1,30 +1,14 @@
 // explain, render, list, migrate on files only, in-process through main() (so the mutation run
 // sees app/explain, policies and manifests): no client is needed, and none is on PATH.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
-import { afterAll, describe, expect, it } from 'vitest';
-import type { Io } from '../../src/cli/io.js';
-import { invocationFrom } from '../../src/cli/invocation.js';
-import { main } from '../../src/cli/main.js';
+import { describe, expect, it } from 'vitest';
+import { runMain, scratch } from './in-process.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'oc-icsp-offline-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const write = (name: string, text: string) => {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
-};
+const { dir, write } = scratch('oc-icsp-offline-');
 // No client on PATH: these commands must not need one.
-async function run(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t), env: { PATH: '/nonexistent' }, invocation: invocationFrom(['oc-icsp']), columns: undefined };
-  const status = await main(args, io);
-  return { status, stdout: out.join(''), stderr: err.join('') };
-}
+const run = runMain;
 const D = `sha256:${'b'.repeat(64)}`;
 
 const POLICIES = write(

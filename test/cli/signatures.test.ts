@@ -2,29 +2,15 @@
 // ClusterImagePolicy as openshift/cluster-update-keys ships it for 4.21 (manifests.rhel/
 // 0000_90_openshift-cluster-image-policy.yaml: the release repository, PublicKey), its key cut
 // short here, beside an IDMS that mirrors the release.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { afterAll, describe, expect, it } from 'vitest';
-import type { Io } from '../../src/cli/io.js';
-import { invocationFrom } from '../../src/cli/invocation.js';
-import { main } from '../../src/cli/main.js';
+import { describe, expect, it } from 'vitest';
+import { runMain, scratch } from './in-process.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'oc-icsp-signatures-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const write = (name: string, text: string) => {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
-};
-async function run(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t), env: { PATH: '/nonexistent' }, invocation: invocationFrom(['oc-icsp']), columns: undefined };
-  const status = await main(args, io);
-  return { status, stdout: out.join(''), stderr: err.join('') };
-}
+const { dir, write } = scratch('oc-icsp-signatures-');
+// No client on PATH: these commands must not need one.
+const run = runMain;
 const RELEASE = 'quay.io/openshift-release-dev/ocp-release';
 const IMAGE = `${RELEASE}@sha256:${'c'.repeat(64)}`;
 const KEY = Buffer.from('-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----\n').toString('base64');
