@@ -48,6 +48,11 @@ export const VERIFY_OPTIONS = {
   },
   group: { type: 'boolean', describe: `one row per outcome, node names folded (default above ${SCALE_THRESHOLD} nodes; -o wide lists every node)` },
   'max-images': { type: 'number', default: 5, describe: 'without IMAGE: check at most this many of the images running pods use (one per mirrored source)' },
+  'images-from': {
+    alias: 'f',
+    type: 'string',
+    describe: "check the images a file names (- for stdin): one reference a line (# comments), oc-mirror's dry-run mapping.txt, or oc adm release info --pullspecs",
+  },
 } as const satisfies Record<string, Options>;
 
 export const EXPLAIN_OPTIONS = {
@@ -80,6 +85,7 @@ export const VALUE_SOURCES: Record<string, ValueSource> = {
   filename: 'files',
   'registries-conf': 'files',
   'registries-conf-d': 'dirs',
+  'images-from': 'files',
   'policy-json': 'files',
   'registries-d': 'dirs',
   'log-dir': 'dirs',
@@ -103,6 +109,8 @@ export const COMMANDS = {
       ['verify quay.io/org/app@DIGEST --image mirror:5000/support-tools', 'a disconnected cluster whose default tools image is not mirrored'],
       ['verify quay.io/org/app@DIGEST --dry-run', 'show the client calls each node would get, and create nothing'],
       ['verify', 'no IMAGE: check images the cluster already runs from mirrored repositories'],
+      ['verify -f working-dir/dry-run/mapping.txt', 'every image an oc-mirror run mirrors'],
+      ['verify quay.io/org/a@DIGEST quay.io/org/b@DIGEST', 'several images, on every node'],
     ],
     positionals: ['IMAGE'],
     options: { ...CLIENT_OPTIONS, ...OUTPUT_OPTION, ...VERIFY_OPTIONS },

@@ -5,9 +5,14 @@ import type { VerifyInvocation } from '../../src/cli/commands/verify.js';
 import type { Io } from '../../src/cli/io.js';
 import { invocationFrom } from '../../src/cli/invocation.js';
 import { main } from '../../src/cli/main.js';
+import { scratch } from './in-process.js';
 
 const D64 = 'a'.repeat(64);
 const IMG = `quay.io/a@sha256:${D64}`;
+const IMG2 = `quay.io/b@sha256:${'b'.repeat(64)}`;
+const { write } = scratch('oc-icsp-verify-args-');
+const LIST = write('images.txt', `# the team's images\n${IMG2}\n${IMG}\n`);
+const BAD_LIST = write('bad.txt', `${IMG}\nQuay.io/X\n`);
 
 async function parse(argv: string[], startedAs = '/usr/local/bin/oc-icsp') {
   const asked: VerifyInvocation[] = [];
@@ -39,6 +44,10 @@ describe('verify: argv to request', () => {
   const cases: [string[], Partial<Omit<VerifyInvocation, 'request'>> & { request?: Partial<VerifyInvocation['request']> }][] = [
     [['verify', IMG], {}],
     [['verify'], { request: { images: [] } }],
+    [['verify', IMG, IMG2], { request: { images: [IMG, IMG2] } }],
+    // The file's images after the typed ones, each once.
+    [['verify', IMG, '-f', LIST], { request: { images: [IMG, IMG2] } }],
+    [['verify', '--images-from', LIST], { request: { images: [IMG2, IMG] } }],
     [['verify', '--max-images', '2'], { request: { images: [], maxImages: 2 } }],
     [['verify', IMG, '-l', 'node-role.kubernetes.io/worker'], { request: { selector: 'node-role.kubernetes.io/worker' } }],
     [['verify', IMG, '--selector=!node-role.kubernetes.io/master'], { request: { selector: '!node-role.kubernetes.io/master' } }],
@@ -92,6 +101,9 @@ describe('verify: bad input is one error line, exit 2, and nothing is run', () =
     [['verify', IMG, '--image', 'Bad Image'], 'error: --image: invalid image reference "Bad Image": it contains white space\n'],
     [['verify', IMG, '-n', 'default'], 'error: -n/--namespace has no use here: the plugin creates a namespace of its own for each run and deletes it at the end; drop the flag\n'],
     [['verify', IMG, '--namespace=openshift-debug'], /^error: -n\/--namespace has no use here/],
+    [['verify', '-f', BAD_LIST], /^error: .*bad\.txt: 1 bad line\(s\): line 2: invalid image reference "Quay\.io\/X": /],
+    [['verify', '-f', '/nonexistent/images.txt'], 'error: /nonexistent/images.txt: no such file or directory\n'],
+    [['verify', IMG, 'Quay.io/X'], /^error: invalid image reference "Quay\.io\/X"/],
     [['verify', IMG, '--request-timeout', 'soon'], 'error: --request-timeout "soon" is not a duration: use e.g. 90s, 5m, 1h or plain seconds\n'],
   ];
   for (const [argv, message] of cases) {

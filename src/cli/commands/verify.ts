@@ -6,6 +6,8 @@ import { exitFor } from '../exit-code.js';
 import type { VerifyRequest } from '../../app/verify.js';
 import { parseDuration } from '../../durations.js';
 import { parseReference } from '../../registries/reference.js';
+import { readImageList } from '../../app/image-lists.js';
+import { readText } from '../../app/files.js';
 import { refusedCombination, SCALE_THRESHOLD } from '../../pull-log/engines.js';
 import { isTableFormat, type OutputFormat } from '../../report/document.js';
 import type { Io } from '../io.js';
@@ -31,8 +33,12 @@ export interface VerifyInvocation {
 
 export type VerifyAction = (invocation: VerifyInvocation, io: Io) => Promise<number>;
 
-export function verifyInvocation(args: VerifyArgs): VerifyInvocation {
-  if (args.IMAGE !== undefined) parseReference(args.IMAGE);
+export function verifyInvocation(args: VerifyArgs, readFile: (path: string) => string = readText): VerifyInvocation {
+  const typed = args.IMAGE ?? [];
+  for (const image of typed) parseReference(image);
+  // The file's images after the typed ones, each once.
+  const listed = args.imagesFrom === undefined ? [] : readImageList(readFile(args.imagesFrom), args.imagesFrom === '-' ? 'stdin' : args.imagesFrom).map((l) => l.image);
+  const images = [...new Set([...typed, ...listed])];
   countOption(args.maxImages, '--max-images');
   countOption(args.parallel, '--parallel');
   const timeoutMs = parseDuration(args.timeout, '--timeout');
@@ -47,7 +53,7 @@ export function verifyInvocation(args: VerifyArgs): VerifyInvocation {
   }
   const nodeNames = nodeNamesOption(args.nodes);
   return {
-    request: { images: args.IMAGE === undefined ? [] : [args.IMAGE], check: args.check, engine: args.engine, maxImages: args.maxImages, selector: args.selector, nodeNames, parallel: args.parallel, timeoutMs, keepImage: args.keepImage },
+    request: { images, check: args.check, engine: args.engine, maxImages: args.maxImages, selector: args.selector, nodeNames, parallel: args.parallel, timeoutMs, keepImage: args.keepImage },
     podImage: args.image,
     strategy: args.strategy,
     group: args.group,
@@ -61,13 +67,14 @@ export function verifyInvocation(args: VerifyArgs): VerifyInvocation {
 
 const builder = (yargs: Argv) =>
   withOutputOption(withClientOptions(yargs))
-    .positional('IMAGE', { type: 'string', describe: 'image reference, e.g. quay.io/org/app@sha256:…; none: images running pods use' })
+    .positional('IMAGE', { type: 'string', array: true, describe: 'image references, e.g. quay.io/org/app@sha256:…; none (and no --images-from): images running pods use' })
     .options(VERIFY_OPTIONS)
     .epilog(`Verdicts: mirrored, mirror-failed, not-mirrored, error, skipped (node not Ready).\n${exitCodesHelp('every selected node is mirrored', 'findings', true)}`);
 
 /** The parsed arguments; --color is the root's. */
 export interface VerifyArgs extends CommonOptions {
-  IMAGE?: string;
+  IMAGE?: string[];
+  imagesFrom?: string;
   strategy: 'auto' | 'debug' | 'daemonset';
   check: 'auto' | 'pull' | 'manifest';
   engine: 'podman' | 'crictl' | 'both';
@@ -86,7 +93,7 @@ export interface VerifyArgs extends CommonOptions {
 /** verify, doing `action` with what argv asked (tests give an action that runs nothing). */
 export const verifyCommand = (action: VerifyAction = runVerify) =>
   defineCommand({
-    command: 'verify [IMAGE]',
+    command: 'verify [IMAGE..]',
     describe: COMMANDS.verify.describe,
     builder,
     handler: (args, io) => action(verifyInvocation({ ...args, color: colorOf(args) }), io),
