@@ -45,3 +45,37 @@ function byDigest(pod: PodImage): ImageReference | null {
 function isDigestString(image: string): boolean {
   return image.includes('@sha256:');
 }
+
+/** A distinct image running pods use: where it was first seen, and in how many containers. */
+export interface RunningImage {
+  image: string;
+  seenIn: string;
+  containers: number;
+}
+
+/**
+ * --running: every distinct image running pods use (by the digest the runtime reported where it
+ * did), split into those a mirror policy serves for their kind of pull and those none does (no
+ * policy covers them, or only mirrors of the other kind): the latter are pulled from their source,
+ * and fail once the cluster is cut off from it.
+ */
+export function runningImages(pods: PodImage[], rules: MirrorRule[]): { covered: RunningImage[]; notCovered: RunningImage[] } {
+  const byImage = new Map<string, RunningImage>();
+  for (const pod of [...pods].sort((a, b) => `${a.namespace}/${a.pod}`.localeCompare(`${b.namespace}/${b.pod}`))) {
+    const ref = byDigest(pod);
+    if (!ref) continue;
+    const image = pullString(ref);
+    const held = byImage.get(image);
+    if (held) held.containers++;
+    else byImage.set(image, { image, seenIn: `${pod.namespace}/${pod.pod}`, containers: 1 });
+  }
+  const covered: RunningImage[] = [];
+  const notCovered: RunningImage[] = [];
+  for (const running of [...byImage.values()].sort((a, b) => a.image.localeCompare(b.image))) {
+    const ref = parseReference(running.image);
+    const serves = rulesCovering(rules, ref).some((r) => r.mirrors.length > 0 && r.pull === (isDigested(ref) ? 'digest' : 'tag'));
+    (serves ? covered : notCovered).push(running);
+  }
+  return { covered, notCovered };
+}
+

@@ -15,7 +15,7 @@ import { type ImageCheck, type LogSinkFactory, type NodeCheck, type NodeResult, 
 import { readClusterPolicies } from './cluster-policies.js';
 import { providerMatches } from '../registries/credential-provider.js';
 import { clusterConf, sourcesOf } from './node-config.js';
-import { pickImages } from './pick-images.js';
+import { pickImages, type RunningImage, runningImages } from './pick-images.js';
 import { expectationFor, mirrorWarnings, type PolicyRow, policyRows } from './policy-summary.js';
 import { pendingRollout, poolOf, poolWarnings } from './rollout.js';
 import { type Outcome, outcomeOf } from './outcome.js';
@@ -33,6 +33,8 @@ export interface VerifyRequest {
   parallel: number;
   timeoutMs: number;
   keepImage: boolean;
+  /** Every distinct image running pods use, not a few: those no mirror serves are reported without a pod. */
+  running?: boolean;
 }
 
 export interface VerifyDeps {
@@ -63,6 +65,8 @@ export interface VerifyResult {
   /** What is said beside the verdicts, as codes (report/warning-words.ts words them), in order. */
   warnings: Warning[];
   nodes: NodeResult[];
+  /** --running: images running pods use that no mirror serves (their source, cut off, fails them); checked on no node. */
+  notCovered: RunningImage[];
   summary: Record<Verdict, number>;
   namespace: string | null;
   namespaceDeleted: boolean;
@@ -71,6 +75,7 @@ export interface VerifyResult {
 
 interface Preparation {
   checks: ImageCheck[];
+  notCovered: RunningImage[];
   warnings: Warning[];
   nodes: ClusterNode[];
   policies: PolicySet;
@@ -93,7 +98,12 @@ async function prepare(request: VerifyRequest, client: Client, invokedAs = `${cl
   ] as const);
   const nodes = selectNodes(listed, request.nodeNames, client.name);
   let images = request.images;
-  if (images.length === 0) {
+  let notCovered: RunningImage[] = [];
+  if (request.running) {
+    const running = runningImages(await listPodImages(client.runner), policies.rules);
+    images = running.covered.map((r) => r.image);
+    notCovered = running.notCovered;
+  } else if (images.length === 0) {
     const picked = pickImages(await listPodImages(client.runner), policies.rules, request.maxImages);
     if (picked.length === 0) {
       throw new UserError(`no running pod uses an image that a mirror policy covers: name an IMAGE (${invokedAs} verify IMAGE)`);
@@ -123,7 +133,7 @@ async function prepare(request: VerifyRequest, client: Client, invokedAs = `${cl
   // Only the pools of the nodes being checked.
   const ours = new Set(nodes.map((n) => poolOf(n, pools)?.name).filter(Boolean));
   warnings.push(...poolWarnings(pools.filter((p) => ours.has(p.name))));
-  return { checks, warnings, nodes, policies, repositories: [...repositories] };
+  return { checks, notCovered, warnings, nodes, policies, repositories: [...repositories] };
 }
 
 /** Promise.all that waits for every promise and rethrows the first failure in their order. */
@@ -165,8 +175,10 @@ export async function planVerify(request: VerifyRequest, deps: Pick<VerifyDeps, 
 
 export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<VerifyResult> {
   const { client, nodeRunner } = deps;
-  const { checks, warnings, nodes, policies, repositories } = await prepare(request, client, deps.invokedAs, nodeRunner);
+  const { checks, notCovered, warnings, nodes, policies, repositories } = await prepare(request, client, deps.invokedAs, nodeRunner);
   const expected = clusterConf(policies);
+  // --running on a cluster where no running image is mirrored: nothing to check on a node.
+  if (checks.length === 0) return uncheckedResult(client.name, deps.invokedAs ?? `${client.name} icsp`, nodeRunner.strategy, notCovered, warnings);
 
   const results = new Map<string, NodeResult[]>();
   for (const node of nodes.filter((n) => !n.ready)) {
@@ -225,6 +237,7 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
     policies: dedupe(checks.flatMap((c) => policyRows(policies.rules, c.ref))),
     warnings,
     nodes: [],
+    notCovered,
     summary: { mirrored: 0, 'mirror-failed': 0, 'not-mirrored': 0, error: 0, skipped: 0 },
     namespace: outcome.namespace,
     namespaceDeleted: outcome.cleanedUp,
@@ -281,5 +294,13 @@ function selectNodes(nodes: ClusterNode[], names: string[] | undefined, clientNa
 export function verifyOutcome(result: VerifyResult): Outcome {
   if (result.interrupted) return 'interrupted';
   const clean = result.nodes.length > 0 && result.nodes.every((n) => n.verdict === 'mirrored' && !n.facts.crioConfig?.stale && !n.disagreement);
-  return outcomeOf(!clean);
+  return outcomeOf(!clean || result.notCovered.length > 0);
+}
+
+/** A run that checked no node: every image it was asked about is one no mirror serves. */
+function uncheckedResult(clientName: string, invokedAs: string, strategy: string, notCovered: RunningImage[], warnings: Warning[]): VerifyResult {
+  return {
+    clientName, invokedAs, image: notCovered[0]?.image ?? '', check: 'manifest', strategy, images: [], picked: false, policies: [], warnings, nodes: [], notCovered,
+    summary: { mirrored: 0, 'mirror-failed': 0, 'not-mirrored': 0, error: 0, skipped: 0 }, namespace: null, namespaceDeleted: true, interrupted: false,
+  };
 }

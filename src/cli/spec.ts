@@ -48,6 +48,7 @@ export const VERIFY_OPTIONS = {
   },
   group: { type: 'boolean', describe: `one row per outcome, node names folded (default above ${SCALE_THRESHOLD} nodes; -o wide lists every node)` },
   'max-images': { type: 'number', default: 5, describe: 'without IMAGE: check at most this many of the images running pods use (one per mirrored source)' },
+  running: { type: 'boolean', default: false, describe: 'every distinct image running pods use; those no mirror serves are reported as not-covered, without a pod (they fail once the source is cut off)' },
   'images-from': {
     alias: 'f',
     type: 'string',
@@ -110,6 +111,7 @@ export const COMMANDS = {
       ['verify quay.io/org/app@DIGEST --dry-run', 'show the client calls each node would get, and create nothing'],
       ['verify', 'no IMAGE: check images the cluster already runs from mirrored repositories'],
       ['verify -f working-dir/dry-run/mapping.txt', 'every image an oc-mirror run mirrors'],
+      ['verify --running --check manifest', 'before an air gap: every image the cluster runs, and the ones no mirror covers'],
       ['verify quay.io/org/a@DIGEST quay.io/org/b@DIGEST', 'several images, on every node'],
     ],
     positionals: ['IMAGE'],

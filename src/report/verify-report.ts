@@ -44,6 +44,7 @@ export function verifyDocument(result: VerifyResult): unknown {
       imageWasPresent: n.imageWasPresent,
       imageRemoved: n.imageRemoved,
     })),
+    notCovered: result.notCovered.map((r) => ({ image: r.image, seenIn: r.seenIn, containers: r.containers })),
     summary: result.summary,
   };
 }
@@ -69,6 +70,20 @@ export function warningLines(result: VerifyResult): string[] {
  */
 export async function renderVerify(result: VerifyResult, format: OutputFormat, paint: Paint = plain, width?: number, group = false): Promise<string> {
   if (isDocumentFormat(format)) return renderDocument('Verify', verifyDocument(result) as object, format);
+  const verdicts = result.nodes.length ? await renderVerdicts(result, format, paint, width, group) : '';
+  return `${verdicts}${verdicts && result.notCovered.length ? '\n' : ''}${notCoveredLines(result).join('')}`;
+}
+
+/** --running: the images no mirror serves, after the verdicts: the answer before an air gap. */
+function notCoveredLines(result: VerifyResult): string[] {
+  if (result.notCovered.length === 0) return [];
+  return [
+    `${result.notCovered.length} running image(s) no mirror covers (not-covered): they are pulled from their source, and fail once the cluster is cut off from it:\n`,
+    ...result.notCovered.map((r) => `  ${r.image} (in ${r.seenIn}${r.containers > 1 ? ` and ${r.containers - 1} more container(s)` : ''})\n`),
+  ];
+}
+
+async function renderVerdicts(result: VerifyResult, format: OutputFormat, paint: Paint, width: number | undefined, group: boolean): Promise<string> {
   const nodes = worded(result);
   if (group && format === 'table') return renderGroups(result, nodes, paint, width);
   // Images picked from the cluster are named on every row, one or several.

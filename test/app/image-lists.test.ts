@@ -47,3 +47,26 @@ describe('--images-from', () => {
     expect(() => readImageList('# nothing\n\n', 'empty.txt')).toThrow('empty.txt: no image in it (one reference a line, an oc-mirror mapping.txt, or oc adm release info --pullspecs)');
   });
 });
+
+describe('--running: every distinct image running pods use', () => {
+  it('by the digest the runtime reported; served by a mirror of its kind of pull, or not covered', async () => {
+    const { runningImages } = await import('../../src/app/pick-images.js');
+    const { readPolicies } = await import('../../src/registries/policies.js');
+    const rules = readPolicies([
+      { origin: 't', object: { apiVersion: 'config.openshift.io/v1', kind: 'ImageDigestMirrorSet', metadata: { name: 'team' }, spec: { imageDigestMirrors: [{ source: 'registry.example.com/team', mirrors: ['mirror.example/team'] }] } } },
+    ]).rules;
+    const pod = (ns: string, name: string, image: string, imageID: string) => ({ namespace: ns, pod: name, image, imageID });
+    const { covered, notCovered } = runningImages(
+      [
+        pod('team', 'a-1', 'registry.example.com/team/app:v1', `registry.example.com/team/app@${D('a')}`),
+        pod('team', 'a-2', 'registry.example.com/team/app:v1', `registry.example.com/team/app@${D('a')}`),
+        pod('openshift-dns', 'dns', `quay.io/openshift/dns@${D('d')}`, `quay.io/openshift/dns@${D('d')}`),
+        // A tag the runtime gave no digest for: only digest mirrors cover it, so none serves it.
+        pod('team', 'b-1', 'registry.example.com/team/tool:v2', ''),
+      ],
+      rules,
+    );
+    expect(covered).toEqual([{ image: `registry.example.com/team/app@${D('a')}`, seenIn: 'team/a-1', containers: 2 }]);
+    expect(notCovered.map((r) => r.image)).toEqual([`quay.io/openshift/dns@${D('d')}`, 'registry.example.com/team/tool:v2']);
+  });
+});

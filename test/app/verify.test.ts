@@ -250,8 +250,10 @@ describe('verify: images, nodes and outcomes', () => {
 
   it('outcomes: clean only when every node is mirrored with nothing stale; interrupted wins', () => {
     const node = { verdict: 'mirrored', facts: { crioConfig: null }, disagreement: null };
-    const of = (nodes: object[], interrupted = false) => verifyOutcome({ nodes, interrupted } as unknown as Parameters<typeof verifyOutcome>[0]);
+    const of = (nodes: object[], interrupted = false, notCovered: object[] = []) => verifyOutcome({ nodes, interrupted, notCovered } as unknown as Parameters<typeof verifyOutcome>[0]);
     expect(of([node, node])).toBe('clean');
+    // --running: a running image no mirror serves is a finding, whatever the nodes said.
+    expect(of([node], false, [{ image: 'quay.io/a/b:v1' }])).toBe('findings');
     expect(of([])).toBe('findings');
     expect(of([node, { ...node, verdict: 'skipped' }])).toBe('findings');
     expect(of([{ ...node, facts: { crioConfig: { stale: true } } }])).toBe('findings');

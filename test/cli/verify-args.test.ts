@@ -29,7 +29,7 @@ async function parse(argv: string[], startedAs = '/usr/local/bin/oc-icsp') {
 }
 
 const DEFAULTS: VerifyInvocation = {
-  request: { images: [IMG], check: 'auto', engine: 'podman', maxImages: 5, selector: undefined, nodeNames: undefined, parallel: 10, timeoutMs: 300_000, keepImage: false },
+  request: { images: [IMG], running: false, check: 'auto', engine: 'podman', maxImages: 5, selector: undefined, nodeNames: undefined, parallel: 10, timeoutMs: 300_000, keepImage: false },
   podImage: undefined,
   strategy: 'auto',
   group: undefined,
@@ -48,6 +48,7 @@ describe('verify: argv to request', () => {
     // The file's images after the typed ones, each once.
     [['verify', IMG, '-f', LIST], { request: { images: [IMG, IMG2] } }],
     [['verify', '--images-from', LIST], { request: { images: [IMG2, IMG] } }],
+    [['verify', '--running'], { request: { images: [], running: true } }],
     [['verify', '--max-images', '2'], { request: { images: [], maxImages: 2 } }],
     [['verify', IMG, '-l', 'node-role.kubernetes.io/worker'], { request: { selector: 'node-role.kubernetes.io/worker' } }],
     [['verify', IMG, '--selector=!node-role.kubernetes.io/master'], { request: { selector: '!node-role.kubernetes.io/master' } }],
@@ -104,6 +105,7 @@ describe('verify: bad input is one error line, exit 2, and nothing is run', () =
     [['verify', '-f', BAD_LIST], /^error: .*bad\.txt: 1 bad line\(s\): line 2: invalid image reference "Quay\.io\/X": /],
     [['verify', '-f', '/nonexistent/images.txt'], 'error: /nonexistent/images.txt: no such file or directory\n'],
     [['verify', IMG, 'Quay.io/X'], /^error: invalid image reference "Quay\.io\/X"/],
+    [['verify', IMG, '--running'], 'error: --running checks the images running pods use: give it no IMAGE and no --images-from\n'],
     [['verify', IMG, '--request-timeout', 'soon'], 'error: --request-timeout "soon" is not a duration: use e.g. 90s, 5m, 1h or plain seconds\n'],
   ];
   for (const [argv, message] of cases) {

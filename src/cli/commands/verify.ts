@@ -39,6 +39,7 @@ export function verifyInvocation(args: VerifyArgs, readFile: (path: string) => s
   // The file's images after the typed ones, each once.
   const listed = args.imagesFrom === undefined ? [] : readImageList(readFile(args.imagesFrom), args.imagesFrom === '-' ? 'stdin' : args.imagesFrom).map((l) => l.image);
   const images = [...new Set([...typed, ...listed])];
+  if (args.running && images.length > 0) throw new UserError('--running checks the images running pods use: give it no IMAGE and no --images-from');
   countOption(args.maxImages, '--max-images');
   countOption(args.parallel, '--parallel');
   const timeoutMs = parseDuration(args.timeout, '--timeout');
@@ -53,7 +54,7 @@ export function verifyInvocation(args: VerifyArgs, readFile: (path: string) => s
   }
   const nodeNames = nodeNamesOption(args.nodes);
   return {
-    request: { images, check: args.check, engine: args.engine, maxImages: args.maxImages, selector: args.selector, nodeNames, parallel: args.parallel, timeoutMs, keepImage: args.keepImage },
+    request: { images, running: args.running, check: args.check, engine: args.engine, maxImages: args.maxImages, selector: args.selector, nodeNames, parallel: args.parallel, timeoutMs, keepImage: args.keepImage },
     podImage: args.image,
     strategy: args.strategy,
     group: args.group,
@@ -75,6 +76,7 @@ const builder = (yargs: Argv) =>
 export interface VerifyArgs extends CommonOptions {
   IMAGE?: string[];
   imagesFrom?: string;
+  running: boolean;
   strategy: 'auto' | 'debug' | 'daemonset';
   check: 'auto' | 'pull' | 'manifest';
   engine: 'podman' | 'crictl' | 'both';
