@@ -111,7 +111,7 @@ export const COMMANDS = {
       ['verify quay.io/org/app@DIGEST --dry-run', 'show the client calls each node would get, and create nothing'],
       ['verify', 'no IMAGE: check images the cluster already runs from mirrored repositories'],
       ['verify -f working-dir/dry-run/mapping.txt', 'every image an oc-mirror run mirrors'],
-      ['verify --running --check manifest', 'before an air gap: every image the cluster runs, and the ones no mirror covers'],
+      ['verify --running', 'before an air gap: every running image; the uncovered listed'],
       ['verify quay.io/org/a@DIGEST quay.io/org/b@DIGEST', 'several images, on every node'],
     ],
     positionals: ['IMAGE'],
