@@ -72,7 +72,7 @@ export function readSignaturePolicy(text: string, path: string): SignaturePolicy
   } catch (error) {
     throw new PolicyFileError(`${path} is not JSON: ${(error as Error).message}`);
   }
-  if (data === null || typeof data !== 'object') throw new PolicyFileError(`${path} is not a policy object`);
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new PolicyFileError(`${path} is not a policy object`);
   const docker = new Map<string, Requirement[]>();
   for (const [scope, reqs] of Object.entries(data.transports?.docker ?? {})) docker.set(scope, requirementsOf(reqs, `${path}: transports.docker["${scope}"]`));
   // c/image refuses a policy without a default (policy_config.go: `"default" field missing`).
