@@ -3,9 +3,8 @@
 // digest-only policies, pulls that failed on every mirror, pulls a signature stopped). Read-only: no pod, no image.
 import { UserError } from '../errors.js';
 import type { Client } from '../oc/client.js';
-import { type ClusterNode, listNodes } from '../oc/cluster.js';
-import { SERVER_VERSION_ARGS } from '../oc/kubectl-pod.js';
-import { endpointTime, followNodeLogs, nodeLogsArgs } from '../oc/node-logs.js';
+import { type ClusterNode, listNodes, serverKubeMinor } from '../oc/cluster.js';
+import { endpointTime, followNodeLogs, olderBootProbeArgs } from '../oc/node-logs.js';
 import { JournalSlices } from './journal-slices.js';
 import { type Clock, systemClock } from '../clock.js';
 import { type AbortStopper, forEachLimited, stopOnAbort } from '../oc/node-runner.js';
@@ -84,7 +83,8 @@ export async function audit(request: AuditRequest, client: Client, signal: Abort
   const rules = (await readClusterPolicies(client.runner)).rules;
   const byNode = new Map<string, Omit<NodeAudit, 'name'>>();
   const live = stopOnAbort(signal, clock);
-  const twoBootsOnly = (await serverMinor(client)) < NODE_LOG_QUERY_MINOR;
+  // Unknown, the server is taken as current: every boot read.
+  const twoBootsOnly = ((await serverKubeMinor(client.runner)) ?? NODE_LOG_QUERY_MINOR) < NODE_LOG_QUERY_MINOR;
   try {
     await forEachLimited(nodes, request.parallel, signal, async (node) => {
       const read = await readNode(client, node, request, live, clock);
@@ -141,22 +141,12 @@ async function readNode(client: Client, node: ClusterNode, request: AuditRequest
 /** Kubernetes 1.27 (OpenShift 4.14) serves NodeLogQuery, which reads every boot. */
 const NODE_LOG_QUERY_MINOR = 27;
 
-/** The API server's Kubernetes minor; unknown, the current code's (every boot read). */
-async function serverMinor(client: Client): Promise<number> {
-  const answer = await client.runner.run(SERVER_VERSION_ARGS);
-  try {
-    return Number.parseInt(JSON.parse(answer.stdout).serverVersion.minor, 10) || NODE_LOG_QUERY_MINOR;
-  } catch {
-    return NODE_LOG_QUERY_MINOR;
-  }
-}
-
 /**
  * On the old carry, asks for one line of the boot before the previous one in the window: if there
  * is one, the window spans boots the answers left out, and the node was not read whole.
  */
 async function withOlderBoots(client: Client, node: string, request: AuditRequest, read: Omit<NodeAudit, 'name'>): Promise<Omit<NodeAudit, 'name'>> {
-  const answer = await client.runner.run([...nodeLogsArgs(node, endpointTime(request.since), endpointTime(request.until)), '--boot=-2', '--tail=1']);
+  const answer = await client.runner.run(olderBootProbeArgs(node, endpointTime(request.since), endpointTime(request.until)));
   const older = answer.exitCode === 0 && answer.stdout.split('\n').some((l) => journalLineTime(l, request.until) !== null);
   return older ? { ...read, complete: false, olderBoots: true } : read;
 }

@@ -129,3 +129,16 @@ function toNode(item: Record<string, unknown>): ClusterNode {
     mcoState: metadata.annotations?.[MCO_STATE] ?? null,
   };
 }
+
+export const SERVER_VERSION_ARGS = ['version', '-o', 'json'];
+
+/** The API server's Kubernetes minor (`oc version -o json`), or null when it cannot be read. */
+export async function serverKubeMinor(oc: OcRunner): Promise<number | null> {
+  const answer = await oc.run(SERVER_VERSION_ARGS);
+  try {
+    const minor = Number.parseInt(JSON.parse(answer.stdout).serverVersion.minor, 10);
+    return Number.isNaN(minor) ? null : minor;
+  } catch {
+    return null;
+  }
+}

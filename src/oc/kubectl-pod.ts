@@ -5,6 +5,7 @@
 // polymorphichelpers/logsforobject.go; pkg/kubelet/kubelet_pods.go validateContainerLogStatus),
 // so the pod is watched until its container runs or has ended first.
 import { clientError } from './client-talk.js';
+import { serverKubeMinor } from './cluster.js';
 import { type ContainerState, hostPodSpec, REQUIRED_SCC, stuckContainer } from './host-pod.js';
 import { CREATE_FROM_STDIN, MANAGED_BY } from './namespace.js';
 import type { DebugRequest } from './oc-debug.js';
@@ -15,7 +16,6 @@ import { type OcRunner, type ProcessEnd, type RunningProcess, type StreamHandler
 export const DEFAULT_NODE_DEBUG_IMAGE = 'registry.redhat.io/rhel9/support-tools';
 /** ... and on release-4.11 to release-4.15 (commit 9e11d6430 moved it to rhel9). */
 export const RHEL8_NODE_DEBUG_IMAGE = 'registry.redhat.io/rhel8/support-tools';
-export const SERVER_VERSION_ARGS = ['version', '-o', 'json'];
 
 /**
  * The support-tools image oc debug of the cluster's release falls back to: rhel8 up to
@@ -23,13 +23,8 @@ export const SERVER_VERSION_ARGS = ['version', '-o', 'json'];
  * Kubernetes version; unknown, it is the current one.
  */
 export async function fallbackDebugImage(client: OcRunner): Promise<string> {
-  const answer = await client.run(SERVER_VERSION_ARGS);
-  try {
-    const minor = Number.parseInt(JSON.parse(answer.stdout).serverVersion.minor, 10);
-    return minor <= 28 ? RHEL8_NODE_DEBUG_IMAGE : DEFAULT_NODE_DEBUG_IMAGE;
-  } catch {
-    return DEFAULT_NODE_DEBUG_IMAGE;
-  }
+  const minor = await serverKubeMinor(client);
+  return minor !== null && minor <= 28 ? RHEL8_NODE_DEBUG_IMAGE : DEFAULT_NODE_DEBUG_IMAGE;
 }
 const CONTAINER = 'container-00';
 // kubectl waits this long for the container to run; our own --timeout is the real bound.

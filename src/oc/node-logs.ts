@@ -27,3 +27,8 @@ export function nodeLogsArgs(node: string, since: string, until: string): string
 export function followNodeLogs(oc: OcRunner, node: string, since: string, until: string, handlers: StreamHandlers): RunningProcess {
   return oc.stream(nodeLogsArgs(node, since, until), handlers);
 }
+
+/** One line of the boot before the previous one in the window: the old carry reads only two boots. */
+export function olderBootProbeArgs(node: string, since: string, until: string): string[] {
+  return [...nodeLogsArgs(node, since, until), '--boot=-2', '--tail=1'];
+}

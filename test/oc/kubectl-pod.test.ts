@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { containerProgress, fallbackDebugImage, followLogsArgs, SERVER_VERSION_ARGS, kubectlPodStrategy, nodePodManifest, runNodePod, watchContainerArgs } from '../../src/oc/kubectl-pod.js';
+import { SERVER_VERSION_ARGS } from '../../src/oc/cluster.js';
+import { containerProgress, fallbackDebugImage, followLogsArgs, kubectlPodStrategy, nodePodManifest, runNodePod, watchContainerArgs } from '../../src/oc/kubectl-pod.js';
 import { fakeRunner } from '../fake-runner.js';
 import { hostPodShape } from './host-pod-shape.js';
 import { settleUntil } from '../fake-clock.js';
