@@ -17,17 +17,7 @@ describe('matchImages, as the kubelet reads them', () => {
     ['registry.example.com/other', 'registry.example.com/team/app:v1', false],
     ['registry.example.com:5000', 'registry.example.com/team/app:v1', false],
     ['registry.example.com:5000', 'registry.example.com:5000/team/app:v1', true],
-  ] as const)('%s against %s: %s', (pattern, image, expected) => expect(matches(pattern, image)).toBe(expected));
-
-  it('none configured, or none of them: no', () => {
-    expect(providerMatches(null, parseReference('quay.io/a/b:v1'))).toBe(false);
-    expect(providerMatches(readCredentialProvider({ apiVersion: 'config.openshift.io/v1', spec: {} }), parseReference('quay.io/a/b:v1'))).toBe(false);
-  });
-});
-
-describe('matchImages, edge cases of the match', () => {
-  it.each([
-    // A scheme in the pattern is left out, as the kubelet parses a schemeless URL.
+    // Edge cases. A scheme in the pattern is left out, as the kubelet parses a schemeless URL.
     ['https://registry.example.com', 'registry.example.com/team/app:v1', true],
     ['registry.example.com:5000', 'registry.example.com:5001/team/app:v1', false],
     ['registry.example.com:5000/team', 'registry.example.com:5000/other/app:v1', false],
@@ -36,6 +26,13 @@ describe('matchImages, edge cases of the match', () => {
     ['r.example.com', 'r.example.org/team/app:v1', false],
   ] as const)('%s against %s: %s', (pattern, image, expected) => expect(matches(pattern, image)).toBe(expected));
 
+  it('none configured, or none of them: no', () => {
+    expect(providerMatches(null, parseReference('quay.io/a/b:v1'))).toBe(false);
+    expect(providerMatches(readCredentialProvider({ apiVersion: 'config.openshift.io/v1', spec: {} }), parseReference('quay.io/a/b:v1'))).toBe(false);
+  });
+});
+
+describe('matchImages, as written', () => {
   it('keeps only the string patterns of matchImages', () => {
     expect(readCredentialProvider({ apiVersion: 'config.openshift.io/v1', spec: { matchImages: ['a.io', 3, null] } }).matchImages).toEqual(['a.io']);
     expect(readCredentialProvider({ apiVersion: 'config.openshift.io/v1', spec: { matchImages: 'a.io' } }).matchImages).toEqual([]);
