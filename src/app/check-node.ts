@@ -4,7 +4,7 @@ import { clientProblemOf } from '../oc/client-talk.js';
 import type { NodeEnd, NodeSink } from '../oc/node-runner.js';
 import type { ImageBase, ImageContext } from '../node-check/fact.js';
 import { ALL_FACTS, type FactWarning, type NodeFacts, type RawFacts } from '../node-check/facts/index.js';
-import { evidenceOf, NodeOutputReader } from '../node-check/node-output.js';
+import { evidenceOf, type NodeReport, NodeOutputReader } from '../node-check/node-output.js';
 import { asCrioEvidence } from '../pull-log/crio-pull.js';
 import { type Engine, ENGINES } from '../pull-log/engines.js';
 import { type Expectation, type NodeVerdict, pullOf, type RunEnd } from '../pull-log/evidence.js';
@@ -22,6 +22,11 @@ export interface NodeResult extends NodeVerdict {
   /** What the facts say of the node beside its verdict. */
   factWarnings: FactWarning[];
   durationMs: number;
+  /**
+   * The node whose read of the image this verdict is (a node of the same fingerprint whose network
+   * answered alike, app/compose.ts), or null: the node read it itself.
+   */
+  readBy: string | null;
   /** The image was in the node's storage before the check (so it was left there). */
   imageWasPresent: boolean | null;
   /** The check removed the image it pulled. */
@@ -51,10 +56,13 @@ export interface LogSink {
   /** Resolves with the write error, if writing failed (a full disk, say). */
   close(): Promise<Error | null>;
 }
-export type LogSinkFactory = (node: string) => LogSink;
+/** A node's log; `part`: a run's step other than the reads (a composed run's survey). */
+export type LogSinkFactory = (node: string, part?: string) => LogSink;
 
 export interface NodeCheck extends NodeSink {
   finish(end: NodeEnd): Promise<NodeResult[]>;
+  /** What the node's lines said so far (a survey's facts and fingerprint). */
+  report(): NodeReport;
 }
 
 export interface ImageCheck {
@@ -91,6 +99,7 @@ export function startNodeCheck(node: string, context: NodeCheckContext): NodeChe
     clientTalk(line) {
       log?.write(`[${context.clientName}] ${line}`);
     },
+    report: () => reader.result(),
     async finish(end) {
       const logError = await log?.close();
       if (logError) context.warn({ code: 'log-file-incomplete', node, error: logError.message });
@@ -115,6 +124,7 @@ export function startNodeCheck(node: string, context: NodeCheckContext): NodeChe
           facts,
           factWarnings: warnings,
           durationMs: end.durationMs,
+          readBy: null,
           imageWasPresent: pull?.presentBefore ?? null,
           imageRemoved: pull?.removed === 'yes',
           engines: podman && crio ? { podman: pick(podman), crictl: pick(crio) } : null,
@@ -123,6 +133,18 @@ export function startNodeCheck(node: string, context: NodeCheckContext): NodeChe
       });
     },
   };
+}
+
+/**
+ * A node's result for an image another node read for it (same files, same network answers): the
+ * reader's verdict with this node's own facts, and this node's own run time.
+ */
+export function borrowedResult(node: string, raw: RawFacts, durationMs: number, read: NodeResult, context: Pick<NodeCheckContext, 'expected' | 'expectedSignatures' | 'images'>): NodeResult {
+  const image = context.images.find((c) => c.image === read.image)!;
+  const verdict: NodeVerdict = { verdict: read.verdict, pulledFrom: read.pulledFrom, attempts: read.attempts, reason: read.reason };
+  const base: ImageBase = { node, image: image.image, ref: image.ref, expected: context.expected, expectedSignatures: context.expectedSignatures ?? null, severalImages: context.images.length > 1 };
+  const { facts, warnings } = factResults(raw, { ...base, verdict });
+  return { name: node, image: image.image, ...verdict, facts, factWarnings: warnings, durationMs, readBy: read.readBy ?? read.name, imageWasPresent: null, imageRemoved: false, engines: null, disagreement: null };
 }
 
 function factExpectations(raw: RawFacts, image: ImageBase): Partial<Expectation> {
@@ -149,5 +171,5 @@ export function resultWithoutRun(name: string, image: string, ref: ImageReferenc
   const verdict: NodeVerdict = { verdict: 'skipped', pulledFrom: null, attempts: [], reason: { code: 'node-not-ready', why } };
   const silent = new NodeOutputReader().result().facts;
   const { facts } = factResults(silent, { node: name, image, ref, expected: null, severalImages: false, verdict });
-  return { name, image, ...verdict, facts, factWarnings: [], durationMs: 0, imageWasPresent: null, imageRemoved: false, engines: null, disagreement: null };
+  return { name, image, ...verdict, facts, factWarnings: [], durationMs: 0, readBy: null, imageWasPresent: null, imageRemoved: false, engines: null, disagreement: null };
 }

@@ -1,4 +1,5 @@
-// --log-dir: each node's raw output in <dir>/<node>.log, readable by the owner only (the logs
+// --log-dir: each node's raw output in <dir>/<node>.log (a composed run's survey in
+// <dir>/<node>.survey.log), readable by the owner only (the logs
 // can show registry hosts and pull-secret file paths). The directory is checked before any
 // node is touched; a planted symlink is never followed; a failed write costs that log only.
 import { closeSync, constants, createWriteStream, fchmodSync, lstatSync, mkdirSync, openSync } from 'node:fs';
@@ -15,8 +16,8 @@ export function logDirSink(dir: string): LogSinkFactory {
   if ((stat.mode & 0o022) !== 0) {
     throw new UserError(`--log-dir ${dir}: others can write to it, so they could plant files there: use a directory only you can write (chmod go-w)`);
   }
-  return (node) => {
-    const path = join(dir, `${node.replace(/[^A-Za-z0-9._-]/g, '_')}.log`);
+  return (node, part) => {
+    const path = join(dir, `${node.replace(/[^A-Za-z0-9._-]/g, '_')}${part ? `.${part}` : ''}.log`);
     let fd: number;
     try {
       fd = openSync(path, OPEN_FLAGS, 0o600);

@@ -7,11 +7,14 @@ import { listMachineConfigPools } from '../oc/machine-config.js';
 import type { NodeRunner, PlannedCall } from '../oc/node-runner.js';
 import type { Verdict } from '../pull-log/evidence.js';
 import { nodeCommand } from '../node-check/node-script.js';
+import { hostOf } from '../pull-log/hints.js';
+import type { RegistriesConf } from '../registries/registries-conf.js';
 import { type CheckChoice, type CheckMode, checkModeFor, type Engine, SCALE_THRESHOLD } from '../pull-log/engines.js';
 import type { PolicySet } from '../registries/policies.js';
 import { parseReference, pullString, referenceName, wasNormalized } from '../registries/reference.js';
 import { leftoverWarning } from './cleanup.js';
-import { type ImageCheck, type LogSinkFactory, type NodeCheck, type NodeResult, resultWithoutRun, startNodeCheck } from './check-node.js';
+import { type ImageCheck, type LogSinkFactory, type NodeCheckContext, type NodeResult, resultWithoutRun } from './check-node.js';
+import { mergedOutcome, type Phase, readComposed, runPhase } from './node-phases.js';
 import { readClusterPolicies } from './cluster-policies.js';
 import { providerMatches } from '../registries/credential-provider.js';
 import { clusterConf, sourcesOf } from './node-config.js';
@@ -35,6 +38,8 @@ export interface VerifyRequest {
   keepImage: boolean;
   /** Every distinct image running pods use, not a few: those no mirror serves are reported without a pod. */
   running?: boolean;
+  /** Every image read on every node, rather than one node per fingerprint (app/compose.ts). */
+  exhaustive?: boolean;
 }
 
 export interface VerifyDeps {
@@ -143,6 +148,24 @@ async function settledInOrder<T extends readonly unknown[]>(promises: { [K in ke
   return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
+/**
+ * Whether verdicts are composed: several images on several nodes, podman reading (CRI-O pulls
+ * with what it loaded, which no file shows), unless --exhaustive.
+ */
+function composes(request: VerifyRequest, checks: ImageCheck[], nodes: number): boolean {
+  return !request.exhaustive && checks.length > 1 && nodes > 1 && (request.engine ?? 'podman') === 'podman';
+}
+
+/** Every host the images' sources name, as the cluster's policies render them: those a survey asks the nodes about. */
+function hostsOf(checks: ImageCheck[], expected: RegistriesConf | null): string[] {
+  const hosts = new Set<string>();
+  for (const c of checks) {
+    hosts.add(c.ref.domain);
+    if (expected) for (const s of safeSources(expected, c.ref)) hosts.add(hostOf(s.reference));
+  }
+  return [...hosts];
+}
+
 function safeSources(...args: Parameters<typeof sourcesOf>) {
   try {
     return sourcesOf(...args);
@@ -191,39 +214,35 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
   if (request.check === 'auto' && ready.length > SCALE_THRESHOLD) {
     warnings.push(check === 'manifest' ? { code: 'manifest-only-at-scale', nodes: ready.length } : { code: 'crio-pulls-at-scale', nodes: ready.length, engine });
   }
-  const running = new Map<string, NodeCheck>();
-  let done = 0;
-  deps.onNodeDone?.(0, ready.length);
-  const outcome = await nodeRunner.run({
-    nodes: ready.map((n) => n.name),
-    command: commandFor(request, checks, check, repositories),
-    parallel: request.parallel,
+  const context = (node: string, images: ImageCheck[], part?: string): NodeCheckContext => ({
+    images,
+    engine,
+    clientName: client.name,
+    invokedAs: deps.invokedAs ?? `${client.name} icsp`,
     timeoutMs: request.timeoutMs,
-    signal: deps.signal,
-    onStatus: deps.onStatus,
-    start(node) {
-      const check = startNodeCheck(node, {
-        images: checks,
-        engine: request.engine ?? 'podman',
-        clientName: client.name,
-        invokedAs: deps.invokedAs ?? `${client.name} icsp`,
-        timeoutMs: request.timeoutMs,
-        expected,
-        expectedSignatures: { policies: policies.imagePolicies },
-        rolloutPending: pendingRollout(byName.get(node)!),
-        log: openLog(deps.logSink, node, warnings),
-        warn: (warning) => warnings.push(warning),
-      });
-      running.set(node, check);
-      return check;
-    },
-    async end(node, end) {
-      results.set(node, await running.get(node)!.finish(end));
-      // A finished node keeps its verdict only, not its readers (500 nodes add up).
-      running.delete(node);
-      deps.onNodeDone?.(++done, ready.length);
-    },
+    expected,
+    expectedSignatures: { policies: policies.imagePolicies },
+    rolloutPending: pendingRollout(byName.get(node)!),
+    log: openLog(deps.logSink, node, warnings, part),
+    warn: (warning) => warnings.push(warning),
   });
+  const phase: Phase = (nodes, command, images, keep, part) =>
+    runPhase(nodeRunner, { nodes, command, images, keep, part, context, parallel: request.parallel, timeoutMs: request.timeoutMs, signal: deps.signal, onStatus: deps.onStatus, onNodeDone: deps.onNodeDone });
+  const names = ready.map((n) => n.name);
+  const outcome = composes(request, checks, names.length)
+    ? mergedOutcome(
+        await readComposed({
+          ready: names,
+          checks,
+          command: (images) => commandFor(request, images, check, repositories),
+          survey: nodeCommand({ images: [], check: 'manifest', keepImage: false, repositories, hosts: hostsOf(checks, expected) }),
+          phase,
+          results,
+          context: { images: checks, expected, expectedSignatures: { policies: policies.imagePolicies } },
+          signal: deps.signal,
+        }),
+      )
+    : await phase(names, commandFor(request, checks, check, repositories), checks, async (node, running, end) => void results.set(node, await running.finish(end)));
 
   warnings.push(...outcome.notices);
   const result: VerifyResult = {
@@ -269,10 +288,10 @@ function dedupe(rows: PolicyRow[]): PolicyRow[] {
 }
 
 // A log file that cannot be opened costs that node its log, never its check.
-function openLog(factory: LogSinkFactory | undefined, node: string, warnings: Warning[]) {
+function openLog(factory: LogSinkFactory | undefined, node: string, warnings: Warning[], part?: string) {
   if (!factory) return undefined;
   try {
-    return factory(node);
+    return factory(node, part);
   } catch (error) {
     warnings.push({ code: 'log-file-failed', node, error: (error as Error).message });
     return undefined;

@@ -48,6 +48,11 @@ export const VERIFY_OPTIONS = {
   },
   group: { type: 'boolean', describe: `one row per outcome, node names folded (default above ${SCALE_THRESHOLD} nodes; -o wide lists every node)` },
   'max-images': { type: 'number', default: 5, describe: 'without IMAGE: check at most this many of the images running pods use (one per mirrored source)' },
+  exhaustive: {
+    type: 'boolean',
+    default: false,
+    describe: 'several images: read every image on every node (default: one node per fingerprint of the files a pull depends on reads them, and the others take its verdicts where their network answers alike)',
+  },
   running: { type: 'boolean', default: false, describe: 'every distinct image running pods use; those no mirror serves are reported as not-covered, without a pod (they fail once the source is cut off)' },
   'images-from': {
     alias: 'f',

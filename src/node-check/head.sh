@@ -7,7 +7,7 @@
 # nothing the user typed is ever parsed by a shell. Whole-line comments are dropped when it is
 # bundled (node-script.ts), so they cost nothing on the wire.
 #
-# Arguments: CHECK KEEP ENGINE IMAGE... -- REPOSITORY...
+# Arguments: CHECK KEEP ENGINE IMAGE... -- REPOSITORY... [-- HOST...]
 #   CHECK       pull: podman pulls each image, as the kubelet would have CRI-O pull it;
 #               manifest: skopeo reads only its manifest (same containers/image code and files:
 #               the mirror is chosen then), writing nothing to the node's storage
@@ -21,6 +21,8 @@
 #   IMAGE       each image to pull, in turn
 #   REPOSITORY  mirror repositories whose credentials the pull secret is asked about (hosts
 #               and yes/no only: no secret ever leaves the node)
+#   HOST        with the second `--` only: the node's fingerprint, and whether it reaches each
+#               host (facts/fingerprint.sh)
 # Before any pull, the script checks the free space where it would write: below 5 GiB or 20 %
 # free (the kubelet evicts pods at 15 % free on imagefs and 10 % on nodefs by default,
 # pkg/kubelet/eviction/defaults_linux.go), it reads the manifest instead (skopeo writes nothing)

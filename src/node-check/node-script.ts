@@ -30,9 +30,12 @@ export interface NodeCommandRequest {
   keepImage: boolean;
   /** Mirror repositories (and hosts) to ask the pull secret about. */
   repositories: string[];
+  /** Hosts whose reach the node reports, with its fingerprint (a composed run); none: neither is asked. */
+  hosts?: string[];
 }
 
 /** argv after `oc debug node/N ... --`: chroot into the host and run the script there. */
-export function nodeCommand({ images, check, engine = 'podman', keepImage, repositories }: NodeCommandRequest): string[] {
-  return ['chroot', '/host', '/bin/sh', '-c', NODE_SCRIPT, 'oc-icsp', check, keepImage ? 'yes' : 'no', engine, ...images, '--', ...repositories];
+export function nodeCommand({ images, check, engine = 'podman', keepImage, repositories, hosts }: NodeCommandRequest): string[] {
+  const reach = hosts ? ['--', ...hosts] : [];
+  return ['chroot', '/host', '/bin/sh', '-c', NODE_SCRIPT, 'oc-icsp', check, keepImage ? 'yes' : 'no', engine, ...images, '--', ...repositories, ...reach];
 }

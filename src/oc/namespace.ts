@@ -81,8 +81,10 @@ export class NamespaceLifecycle {
     return this.name;
   }
 
+  /** A run's namespace; a runner that runs again (a composed verify's later steps) makes another. */
   made(name: string): string {
     this.name = name;
+    this.gone = false;
     return name;
   }
 

@@ -41,6 +41,7 @@ export function verifyDocument(result: VerifyResult): unknown {
       engines: n.engines,
       disagreement: n.disagreement && { code: n.disagreement.code, message: disagreementWords(n.disagreement, n.facts.crioConfig) },
       durationMs: n.durationMs,
+      readBy: n.readBy,
       imageWasPresent: n.imageWasPresent,
       imageRemoved: n.imageRemoved,
     })),

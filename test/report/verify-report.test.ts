@@ -20,15 +20,15 @@ const result: VerifyResult = {
   warnings: [],
   nodes: [
     {
-      name: 'worker-0', verdict: 'mirrored', pulledFrom: `mirror.example:5000/team/app@sha256:${'e'.repeat(64)}`, reason: { code: 'served-by-mirror', failedFirst: [] }, durationMs: 412,
+      name: 'worker-0', verdict: 'mirrored', pulledFrom: `mirror.example:5000/team/app@sha256:${'e'.repeat(64)}`, reason: { code: 'served-by-mirror', failedFirst: [] }, durationMs: 412, readBy: null,
       attempts: [{ reference: `mirror.example:5000/team/app@sha256:${'e'.repeat(64)}`, mirror: true, ok: true, reason: null, message: null }],
       imageWasPresent: false, imageRemoved: true, image: IMAGE, engines: null, disagreement: null,
-      facts: { config: null, proxy: null, credentials: {}, crioConfig: null, lowDisk: null, signatures: null, podman: '4.3.1' }, factWarnings: [],
+      facts: { config: null, proxy: null, credentials: {}, crioConfig: null, lowDisk: null, signatures: null, podman: '4.3.1', fingerprint: null }, factWarnings: [],
     },
     {
-      name: 'worker-1', verdict: 'skipped', pulledFrom: null, reason: { code: 'node-not-ready', why: 'Kubelet stopped posting node status.' }, durationMs: 0,
+      name: 'worker-1', verdict: 'skipped', pulledFrom: null, reason: { code: 'node-not-ready', why: 'Kubelet stopped posting node status.' }, durationMs: 0, readBy: null,
       attempts: [], imageWasPresent: null, imageRemoved: false, image: IMAGE, engines: null, disagreement: null,
-      facts: { config: null, proxy: null, credentials: {}, crioConfig: null, lowDisk: null, signatures: null, podman: null }, factWarnings: [],
+      facts: { config: null, proxy: null, credentials: {}, crioConfig: null, lowDisk: null, signatures: null, podman: null, fingerprint: null }, factWarnings: [],
     },
   ],
   notCovered: [],

@@ -54,7 +54,7 @@ export function verifyInvocation(args: VerifyArgs, readFile: (path: string) => s
   }
   const nodeNames = nodeNamesOption(args.nodes);
   return {
-    request: { images, running: args.running, check: args.check, engine: args.engine, maxImages: args.maxImages, selector: args.selector, nodeNames, parallel: args.parallel, timeoutMs, keepImage: args.keepImage },
+    request: { images, running: args.running, exhaustive: args.exhaustive, check: args.check, engine: args.engine, maxImages: args.maxImages, selector: args.selector, nodeNames, parallel: args.parallel, timeoutMs, keepImage: args.keepImage },
     podImage: args.image,
     strategy: args.strategy,
     group: args.group,
@@ -77,6 +77,7 @@ export interface VerifyArgs extends CommonOptions {
   IMAGE?: string[];
   imagesFrom?: string;
   running: boolean;
+  exhaustive: boolean;
   strategy: 'auto' | 'debug' | 'daemonset';
   check: 'auto' | 'pull' | 'manifest';
   engine: 'podman' | 'crictl' | 'both';

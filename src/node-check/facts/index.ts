@@ -4,12 +4,13 @@ import type { NodeFact } from '../fact.js';
 import { credentials } from './credentials.js';
 import { crioConfig } from './crio-config.js';
 import { disk } from './disk.js';
+import { fingerprint } from './fingerprint.js';
 import { podman } from './podman.js';
 import { proxy } from './proxy.js';
 import { registriesConf } from './registries-conf.js';
 import { signatures } from './signatures.js';
 
-export const FACTS = [registriesConf, proxy, credentials, crioConfig, disk, signatures, podman] as const;
+export const FACTS = [registriesConf, proxy, credentials, crioConfig, disk, signatures, podman, fingerprint] as const;
 
 type Fact = (typeof FACTS)[number];
 type RawOf<F> = F extends NodeFact<string, infer Raw, unknown, unknown> ? Raw : never;

@@ -1,0 +1,128 @@
+// A verify's runs on nodes: one phase is one run of the node runner (a namespace made and
+// removed), each node's lines through its check; a composed verify runs three (app/compose.ts).
+import type { NodeEnd, NodeRunner, NodeRunOutcome } from '../oc/node-runner.js';
+import { borrowedResult, type ImageCheck, type NodeCheck, type NodeCheckContext, type NodeResult, startNodeCheck } from './check-node.js';
+import { mayBorrow, readersOf } from './compose.js';
+import type { Fingerprint } from '../node-check/facts/fingerprint.js';
+import type { RawFacts } from '../node-check/facts/index.js';
+
+export interface PhaseRequest {
+  nodes: string[];
+  command: string[];
+  parallel: number;
+  timeoutMs: number;
+  signal: AbortSignal;
+  onStatus?(text: string): void;
+  context(node: string, images: ImageCheck[], part?: string): NodeCheckContext;
+  /** The step's name in a node's log file's, for a step other than the reads. */
+  part?: string;
+  images: ImageCheck[];
+  /** What becomes of a node's check once its pod has ended. */
+  keep(node: string, check: NodeCheck, end: NodeEnd): Promise<void>;
+  onNodeDone?(done: number, total: number): void;
+}
+
+export async function runPhase(runner: NodeRunner, request: PhaseRequest): Promise<NodeRunOutcome> {
+  const running = new Map<string, NodeCheck>();
+  let done = 0;
+  request.onNodeDone?.(0, request.nodes.length);
+  return runner.run({
+    nodes: request.nodes,
+    command: request.command,
+    parallel: request.parallel,
+    timeoutMs: request.timeoutMs,
+    signal: request.signal,
+    onStatus: request.onStatus,
+    start(node) {
+      const check = startNodeCheck(node, request.context(node, request.images, request.part));
+      running.set(node, check);
+      return check;
+    },
+    async end(node, end) {
+      await request.keep(node, running.get(node)!, end);
+      // A finished node keeps its verdict only, not its readers (500 nodes add up).
+      running.delete(node);
+      request.onNodeDone?.(++done, request.nodes.length);
+    },
+  });
+}
+
+export type Phase = (nodes: string[], command: string[], images: ImageCheck[], keep: PhaseRequest['keep'], part?: string) => Promise<NodeRunOutcome>;
+
+export interface ComposedRequest {
+  /** The Ready nodes, in the cluster's order. */
+  ready: string[];
+  checks: ImageCheck[];
+  /** The read of these images, for a node's own reads. */
+  command(images: ImageCheck[]): string[];
+  /** The survey: every node's fingerprint and reach, no image read. */
+  survey: string[];
+  phase: Phase;
+  /** Each node's results, in the order of `checks`, filled in. */
+  results: Map<string, NodeResult[]>;
+  context: Pick<NodeCheckContext, 'expected' | 'expectedSignatures' | 'images'>;
+  signal: AbortSignal;
+}
+
+interface Survey {
+  fingerprint: Fingerprint;
+  raw: RawFacts;
+  durationMs: number;
+}
+
+/**
+ * Survey every node; read every image on one node per fingerprint; give the others the reader's
+ * verdicts where their network answered alike, and read the rest on the nodes themselves.
+ */
+export async function readComposed(request: ComposedRequest): Promise<NodeRunOutcome[]> {
+  const { checks, results } = request;
+  const surveys = new Map<string, Survey>();
+  const outcomes = [
+    await request.phase(request.ready, request.survey, checks, async (node, check, end) => {
+      const report = check.report();
+      // A node that said nothing of its files: its run's end (a timeout, say) is each image's answer.
+      const failed = await check.finish(end);
+      if (report.complete && report.facts.fingerprint) surveys.set(node, { fingerprint: report.facts.fingerprint, raw: report.facts, durationMs: end.durationMs });
+      else results.set(node, failed);
+    }, 'survey'),
+  ];
+  if (request.signal.aborted) return outcomes;
+  const surveyed = request.ready.filter((n) => surveys.has(n));
+  const readers = readersOf(surveyed.map((node) => ({ node, fingerprint: surveys.get(node)!.fingerprint })));
+  const readerNodes = new Set(readers.values());
+  outcomes.push(await request.phase([...readerNodes], request.command(checks), checks, async (node, check, end) => void results.set(node, await check.finish(end))));
+  if (request.signal.aborted) return outcomes;
+
+  const own = new Map<string, Set<string>>();
+  const composed = new Map<string, Map<string, NodeResult>>();
+  for (const node of surveyed.filter((n) => !readerNodes.has(n))) {
+    const mine = surveys.get(node)!;
+    const reader = readers.get(mine.fingerprint.digest)!;
+    const theirs = surveys.get(reader)!;
+    const reads = results.get(reader) ?? [];
+    const borrowed = new Map<string, NodeResult>();
+    for (const check of checks) {
+      const read = reads.find((r) => r.image === check.image);
+      if (read && mayBorrow(mine.fingerprint, theirs.fingerprint, read)) borrowed.set(check.image, borrowedResult(node, mine.raw, mine.durationMs, read, request.context));
+      else (own.get(node) ?? own.set(node, new Set()).get(node)!).add(check.image);
+    }
+    composed.set(node, borrowed);
+  }
+  if (own.size > 0) {
+    const images = checks.filter((c) => [...own.values()].some((s) => s.has(c.image)));
+    outcomes.push(
+      await request.phase([...own.keys()], request.command(images), images, async (node, check, end) => {
+        for (const r of await check.finish(end)) if (own.get(node)!.has(r.image)) composed.get(node)!.set(r.image, r);
+      }),
+    );
+  }
+  for (const [node, byImage] of composed) results.set(node, checks.map((c) => byImage.get(c.image)).filter((r): r is NodeResult => r !== undefined));
+  return outcomes;
+}
+
+/** The runs' outcomes as one: the last namespace made, removed only when every one was. */
+export function mergedOutcome(outcomes: NodeRunOutcome[]): NodeRunOutcome {
+  const made = outcomes.filter((o) => o.namespace !== null);
+  const notices = [...new Map(outcomes.flatMap((o) => o.notices).map((n) => [JSON.stringify(n), n])).values()];
+  return { namespace: made.at(-1)?.namespace ?? null, cleanedUp: outcomes.every((o) => o.cleanedUp), notices };
+}
