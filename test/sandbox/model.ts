@@ -46,6 +46,13 @@ export interface NodeSpec {
   signaturePolicy?: 'rendered' | 'lags';
   /** Lines of a busy CRI-O in the node's journal, before its workload pulls. */
   journalNoise?: number;
+  /**
+   * Where the node stands on the network: isolated, its pods run in a network namespace of their
+   * own with nothing in it, so no registry answers them (its files are those of any other node).
+   */
+  network?: 'isolated';
+  /** Its /etc/containers/certs.d trusts the TLS registry's certificate (containers/image pkg/tlsclientconfig). */
+  trustsTls?: boolean;
 }
 
 /** What the cluster plays (settings.json). */
@@ -88,6 +95,11 @@ export type FaultKind = Fault['kind'];
 
 export interface SandboxOptions {
   settings?: Partial<Settings>;
+  /**
+   * Many images: `count` repositories cat-0 ... under the sandbox's source, each on the open, auth
+   * and TLS mirrors but where `missing` leaves it off one (by index).
+   */
+  catalog?: { count: number; missing?: Partial<Record<'open' | 'auth' | 'tls', number[]>> };
   /** More objects the cluster starts with. */
   objects?: Record<string, unknown>[];
 }
@@ -101,6 +113,8 @@ export interface Sandbox {
   tagImage: string;
   digest: string;
   fallbackImage: string;
+  /** SandboxOptions.catalog's images, by digest under the sandbox's source. */
+  catalog: string[];
   registries: Record<'open' | 'auth' | 'tls', Registry> & { quay: Pick<Registry, 'name' | 'host' | 'port'> };
   proxy: Service;
   services: Service[];

@@ -2,12 +2,15 @@
 // policy.json, registries.d, CRI-O's namespace policies, pull secret, container storage, proxy.env, CRI-O's tools) mounted over the host's paths,
 // and the whole tree at /host, as a debug pod sees the node.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 
 export const NODE_MOUNTS: [from: string, to: string][] = [
   ['registries.conf', '/etc/containers/registries.conf'],
   ['registries.conf.d', '/etc/containers/registries.conf.d'],
   ['policy.json', '/etc/containers/policy.json'],
   ['registries.d', '/etc/containers/registries.d'],
+  ['certs.d', '/etc/containers/certs.d'],
   ['crio-policies', '/etc/crio/policies'],
   ['kubelet', '/var/lib/kubelet'],
   ['storage', '/var/lib/containers/storage'],
@@ -43,7 +46,8 @@ export function runInNode(nodeDir: string, command: string[], onSpawn: (child: C
     const mountArgs = NODE_MOUNTS.flatMap(([from, to]) => [from, to]);
     const c = spawn(
       'unshare',
-      ['--mount', '--propagation', 'private', '--', '/bin/sh', '-c', MOUNT_SCRIPT, 'sh', nodeDir, ...mountArgs, '--', ...files.flat(), '--', ...command],
+      // A node apart on the network (NodeSpec.network): a namespace with only its loopback, down.
+      [...(existsSync(join(nodeDir, 'network-isolated')) ? ['--net'] : []), '--mount', '--propagation', 'private', '--', '/bin/sh', '-c', MOUNT_SCRIPT, 'sh', nodeDir, ...mountArgs, '--', ...files.flat(), '--', ...command],
       // A container's PATH, whatever the client's was.
       { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' } },
     );

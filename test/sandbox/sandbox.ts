@@ -2,7 +2,7 @@
 // registries.conf files and pull secrets, the sandbox's Kubernetes API server (test/sandbox/api,
 // served over TLS with a kubeconfig the real kubectl reads), and a bin/ with the thin `oc`
 // (test/sandbox/oc). kubectl is the machine's own.
-import { chmodSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { connect } from 'node:net';
@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { behaviourFile, faultFile } from './api/cluster-state.js';
 import { crioReloaded, crioStarted, journalNoise, nodeRebooted } from './crio.js';
+import { copyByMount } from './catalog.js';
 import { buildOciLayout, pushImage } from './image.js';
 import { readLedger } from './ledger.js';
 import type { Fault, FaultKind, LedgerEvent, NodeBehaviour, NodeSpec, Sandbox, SandboxOptions, Service, Settings } from './model.js';
@@ -51,6 +52,7 @@ const HOST_MOUNT_POINTS = [
   '/run/containers/storage',
   '/run/libpod',
   '/etc/containers/registries.conf.d',
+  '/etc/containers/certs.d',
   '/etc/containers/registries.d',
   '/etc/crio/policies',
   '/etc/mco',
@@ -355,7 +357,7 @@ async function startService(dir: string, kind: string, arg: string): Promise<Ser
   }
 }
 
-export async function createSandbox(dir: string, nodes: NodeSpec[], { settings = {}, objects = [] }: SandboxOptions = {}): Promise<Sandbox> {
+export async function createSandbox(dir: string, nodes: NodeSpec[], { settings = {}, objects = [], catalog }: SandboxOptions = {}): Promise<Sandbox> {
   if (process.getuid?.() !== 0) throw new Error('the sandbox needs root: it mounts node files in private mount namespaces');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'cluster'), { recursive: true });
@@ -386,6 +388,7 @@ export async function createSandbox(dir: string, nodes: NodeSpec[], { settings =
     sandbox.tagImage = `${SOURCE}/app:v1`;
     sandbox.fallbackImage = `${fallbackSource(registries)}/app@${digest}`;
     sandbox.releaseImage = `${RELEASE_SOURCE}@${digest}`;
+    sandbox.catalog = await pushCatalog(registries, digest, catalog);
     const openshift = settings.openshift ?? '4.18';
     // The release and its mirrors, signed for real, where the cluster checks its signature.
     let releaseKey: string | null = null;
@@ -408,7 +411,7 @@ export async function createSandbox(dir: string, nodes: NodeSpec[], { settings =
     writeJson(join(dir, 'cluster', 'objects.json'), clusterObjects(sandbox, nodes, registries, objects, releaseKey));
     sandbox.api = await startApiServer(dir);
     writeClient(dir);
-    writeJson(join(dir, 'sandbox.json'), { image: sandbox.image, releaseImage: sandbox.releaseImage, tagImage: sandbox.tagImage, fallbackImage: sandbox.fallbackImage, digest, registries, proxy, kubeconfig: sandbox.api.kubeconfig });
+    writeJson(join(dir, 'sandbox.json'), { image: sandbox.image, releaseImage: sandbox.releaseImage, tagImage: sandbox.tagImage, fallbackImage: sandbox.fallbackImage, catalog: sandbox.catalog, digest, registries, proxy, kubeconfig: sandbox.api.kubeconfig });
     // Earlier workload pulls, through each node's CRI-O, into its journal.
     for (const node of nodes) {
       const nodeDir = join(dir, 'nodes', node.name);
@@ -432,7 +435,12 @@ export async function createSandbox(dir: string, nodes: NodeSpec[], { settings =
 
 function writeNode(dir: string, node: NodeSpec, configs: Record<string, string>, registries: Registries, proxy: Service, releaseKey: string | null): void {
   const nodeDir = join(dir, 'nodes', node.name);
-  for (const sub of ['registries.d', 'crio-policies', 'registries.conf.d', 'kubelet', 'storage', 'cache', 'run', 'libpod', 'mco', 'sbin']) mkdirSync(join(nodeDir, sub), { recursive: true });
+  for (const sub of ['registries.d', 'crio-policies', 'registries.conf.d', 'certs.d', 'kubelet', 'storage', 'cache', 'run', 'libpod', 'mco', 'sbin']) mkdirSync(join(nodeDir, sub), { recursive: true });
+  if (node.trustsTls) {
+    mkdirSync(join(nodeDir, 'certs.d', registries.tls.host), { recursive: true });
+    copyFileSync(registries.tls.cert!, join(nodeDir, 'certs.d', registries.tls.host, 'ca.crt'));
+  }
+  if (node.network === 'isolated') writeFileSync(join(nodeDir, 'network-isolated'), '');
   // CRI-O's tools on the node, reading and writing the node's own journal.
   for (const tool of ['crictl', 'journalctl']) {
     writeFileSync(join(nodeDir, 'sbin', tool), `#!/bin/sh\nexec "${process.execPath}" "${CRIO}" "${nodeDir}" ${tool} "$@"\n`);
@@ -461,6 +469,17 @@ function writeNode(dir: string, node: NodeSpec, configs: Record<string, string>,
   if (node.disk === 'low') writeFileSync(join(nodeDir, 'disk-low'), '');
   // CRI-O started two hours ago and loaded the registries.conf the node had then.
   crioStarted(nodeDir, node.name, new Date(Date.now() - 2 * 3_600_000));
+}
+
+/** SandboxOptions.catalog: its images on each mirror but those left off one; their source references. */
+async function pushCatalog(registries: Registries, digest: string, catalog: SandboxOptions['catalog']): Promise<string[]> {
+  if (!catalog) return [];
+  const names = Array.from({ length: catalog.count }, (_, i) => `cat-${i}`);
+  const on = (registry: 'open' | 'auth' | 'tls') => names.filter((_, i) => !catalog.missing?.[registry]?.includes(i));
+  await copyByMount(registries.open, 'mirror/team/app', digest, on('open').map((n) => `mirror/team/${n}`));
+  await copyByMount(registries.auth, 'secure/team/app', digest, on('auth').map((n) => `secure/team/${n}`));
+  await copyByMount(registries.tls, 'tls/team/app', digest, on('tls').map((n) => `tls/team/${n}`));
+  return names.map((n) => `${SOURCE}/${n}@${digest}`);
 }
 
 /**
