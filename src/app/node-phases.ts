@@ -74,7 +74,7 @@ interface Survey {
  * Survey every node; read every image on one node per fingerprint; give the others the reader's
  * verdicts where their network answered alike, and read the rest on the nodes themselves.
  */
-export async function readComposed(request: ComposedRequest): Promise<NodeRunOutcome[]> {
+export async function readComposed(request: ComposedRequest): Promise<{ outcomes: NodeRunOutcome[]; readers: string[] }> {
   const { checks, results } = request;
   const surveys = new Map<string, Survey>();
   const outcomes = [
@@ -86,12 +86,12 @@ export async function readComposed(request: ComposedRequest): Promise<NodeRunOut
       else results.set(node, failed);
     }, 'survey'),
   ];
-  if (request.signal.aborted) return outcomes;
+  if (request.signal.aborted) return { outcomes, readers: [] };
   const surveyed = request.ready.filter((n) => surveys.has(n));
   const readers = readersOf(surveyed.map((node) => ({ node, fingerprint: surveys.get(node)!.fingerprint })));
   const readerNodes = new Set(readers.values());
   outcomes.push(await request.phase([...readerNodes], request.command(checks), checks, async (node, check, end) => void results.set(node, await check.finish(end))));
-  if (request.signal.aborted) return outcomes;
+  if (request.signal.aborted) return { outcomes, readers: [...readerNodes] };
 
   const own = new Map<string, Set<string>>();
   const composed = new Map<string, Map<string, NodeResult>>();
@@ -117,7 +117,7 @@ export async function readComposed(request: ComposedRequest): Promise<NodeRunOut
     );
   }
   for (const [node, byImage] of composed) results.set(node, checks.map((c) => byImage.get(c.image)).filter((r): r is NodeResult => r !== undefined));
-  return outcomes;
+  return { outcomes, readers: [...readerNodes] };
 }
 
 /** The runs' outcomes as one: the last namespace made, removed only when every one was. */

@@ -22,7 +22,7 @@ import { pickImages, type RunningImage, runningImages } from './pick-images.js';
 import { expectationFor, mirrorWarnings, type PolicyRow, policyRows } from './policy-summary.js';
 import { pendingRollout, poolOf, poolWarnings } from './rollout.js';
 import { type Outcome, outcomeOf } from './outcome.js';
-import type { NodeWarning, Warning } from './warnings.js';
+import { foldImages, type NodeWarning, type Warning } from './warnings.js';
 
 export interface VerifyRequest {
   /** The images to check; none: the ones the cluster runs that a mirror policy covers. */
@@ -73,6 +73,11 @@ export interface VerifyResult {
   /** --running: images running pods use that no mirror serves (their source, cut off, fails them); checked on no node. */
   notCovered: RunningImage[];
   summary: Record<Verdict, number>;
+  /**
+   * Several images composed (app/compose.ts): the nodes that read them for the others, and how many
+   * node-image verdicts were taken from their reads; null: every node read its own.
+   */
+  composed: { readers: string[]; borrowed: number } | null;
   namespace: string | null;
   namespaceDeleted: boolean;
   interrupted: boolean;
@@ -229,9 +234,9 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
   const phase: Phase = (nodes, command, images, keep, part) =>
     runPhase(nodeRunner, { nodes, command, images, keep, part, context, parallel: request.parallel, timeoutMs: request.timeoutMs, signal: deps.signal, onStatus: deps.onStatus, onNodeDone: deps.onNodeDone });
   const names = ready.map((n) => n.name);
+  let composed: VerifyResult['composed'] = null;
   const outcome = composes(request, checks, names.length)
-    ? mergedOutcome(
-        await readComposed({
+    ? await readComposed({
           ready: names,
           checks,
           command: (images) => commandFor(request, images, check, repositories),
@@ -240,8 +245,10 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
           results,
           context: { images: checks, expected, expectedSignatures: { policies: policies.imagePolicies } },
           signal: deps.signal,
-        }),
-      )
+        }).then(({ outcomes, readers }) => {
+          composed = { readers, borrowed: 0 };
+          return mergedOutcome(outcomes);
+        })
     : await phase(names, commandFor(request, checks, check, repositories), checks, async (node, running, end) => void results.set(node, await running.finish(end)));
 
   warnings.push(...outcome.notices);
@@ -261,14 +268,16 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
     namespace: outcome.namespace,
     namespaceDeleted: outcome.cleanedUp,
     interrupted: deps.signal.aborted,
+    composed,
   };
   for (const node of nodes) {
     for (const nodeResult of results.get(node.name) ?? []) {
       result.nodes.push(nodeResult);
       result.summary[nodeResult.verdict] += 1;
+      if (result.composed && nodeResult.readBy !== null) result.composed.borrowed += 1;
     }
   }
-  warnings.push(...result.nodes.flatMap(nodeWarnings));
+  warnings.push(...foldImages(result.nodes.flatMap(nodeWarnings)));
   if (outcome.namespace && !outcome.cleanedUp) {
     warnings.push({ code: 'namespace-left', namespace: outcome.namespace });
   }
@@ -320,6 +329,6 @@ export function verifyOutcome(result: VerifyResult): Outcome {
 function uncheckedResult(clientName: string, invokedAs: string, strategy: string, notCovered: RunningImage[], warnings: Warning[]): VerifyResult {
   return {
     clientName, invokedAs, image: notCovered[0]?.image ?? '', check: 'manifest', strategy, images: [], picked: false, policies: [], warnings, nodes: [], notCovered,
-    summary: { mirrored: 0, 'mirror-failed': 0, 'not-mirrored': 0, error: 0, skipped: 0 }, namespace: null, namespaceDeleted: true, interrupted: false,
+    summary: { mirrored: 0, 'mirror-failed': 0, 'not-mirrored': 0, error: 0, skipped: 0 }, composed: null, namespace: null, namespaceDeleted: true, interrupted: false,
   };
 }

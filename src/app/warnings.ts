@@ -30,3 +30,21 @@ export type Warning =
 export type NodeWarning = FactWarning | { code: 'engines-disagree'; node: string; disagreement: Disagreement; crioConfig: CrioConfig | null };
 
 export type WarningCode = Warning['code'];
+
+/**
+ * A node's warnings that differ only in the image they name, as one that counts the images: a
+ * run of 300 images says a node's registries.conf differs once, not 300 times.
+ */
+export function foldImages(warnings: NodeWarning[]): NodeWarning[] {
+  const folded = new Map<string, NodeWarning>();
+  for (const w of warnings) {
+    if (!('image' in w) || w.image === null || (w.code !== 'config-differs' && w.code !== 'signature-policy-differs')) {
+      folded.set(JSON.stringify(w), w);
+      continue;
+    }
+    const key = JSON.stringify({ ...w, image: null });
+    const seen = folded.get(key) as typeof w | undefined;
+    folded.set(key, seen ? { ...seen, image: null, images: (seen.images ?? 1) + 1 } : w);
+  }
+  return [...folded.values()];
+}

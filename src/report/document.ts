@@ -3,7 +3,7 @@
 // The fields of each kind: docs/output.md. yaml loads only when asked for.
 export type OutputFormat = 'table' | 'wide' | 'json' | 'yaml';
 
-export type DocumentKind = 'Verify' | 'VerifyPlan' | 'Audit' | 'Status' | 'Cleanup' | 'Explain' | 'PolicyList' | 'Version';
+export type DocumentKind = 'Verify' | 'VerifyImages' | 'VerifyPlan' | 'Audit' | 'Status' | 'Cleanup' | 'Explain' | 'PolicyList' | 'Version';
 
 /**
  * Each kind's version, as kubectl's kinds each have theirs. Verify is v2: every node's reason is a
@@ -11,6 +11,8 @@ export type DocumentKind = 'Verify' | 'VerifyPlan' | 'Audit' | 'Status' | 'Clean
  */
 export const DOCUMENT_VERSIONS: Record<DocumentKind, string> = {
   Verify: 'oc-icsp/v2',
+  /** verify with several images: each image's outcomes, nodes grouped (report/images-report.ts). */
+  VerifyImages: 'oc-icsp/v1',
   VerifyPlan: 'oc-icsp/v1',
   Audit: 'oc-icsp/v1',
   Status: 'oc-icsp/v1',

@@ -4,6 +4,7 @@ import type { Verdict } from '../pull-log/evidence.js';
 import { type Paint, plain } from './colors.js';
 import { isDocumentFormat, type OutputFormat, renderDocument } from './document.js';
 import { foldNames } from './fold.js';
+import { renderImages } from './images-report.js';
 import { disagreementWords, type ReasonWords, reasonWords, type Speaker } from './reasons.js';
 import { warningWords } from './warning-words.js';
 import { fitRows, fits, renderTable } from './table.js';
@@ -70,6 +71,10 @@ export function warningLines(result: VerifyResult): string[] {
  * under its node's row.
  */
 export async function renderVerify(result: VerifyResult, format: OutputFormat, paint: Paint = plain, width?: number, group = false): Promise<string> {
+  if (result.images.length > 1) {
+    const images = await renderImages(result, format, paint);
+    return isDocumentFormat(format) ? images : `${images}${result.notCovered.length ? '\n' : ''}${notCoveredLines(result).join('')}`;
+  }
   if (isDocumentFormat(format)) return renderDocument('Verify', verifyDocument(result) as object, format);
   const verdicts = result.nodes.length ? await renderVerdicts(result, format, paint, width, group) : '';
   return `${verdicts}${verdicts && result.notCovered.length ? '\n' : ''}${notCoveredLines(result).join('')}`;
@@ -176,9 +181,11 @@ export function summaryLine(result: VerifyResult): string {
 
 /** Header lines for stderr: which policies cover the image. */
 export function policyHeader(result: VerifyResult): string[] {
-  if (result.policies.length === 0) return [`image ${result.image}: no mirror policy covers it`];
+  const several = result.images.length > 1;
+  const images = several ? `${result.images.length} images` : `image ${result.image}`;
+  if (result.policies.length === 0) return [`${images}: no mirror policy covers ${several ? 'them' : 'it'}`];
   return [
-    `image ${result.image}, covered by:`,
+    `${images}, covered by:`,
     ...result.policies.map(
       (p) => `  ${p.kind}/${p.name}: ${p.source} -> ${p.mirrors.join(', ') || '(no mirrors)'} [${p.pull} pulls${p.sourcePolicy === 'NeverContactSource' ? ', NeverContactSource' : ''}]`,
     ),

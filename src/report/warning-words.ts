@@ -34,9 +34,9 @@ const CATALOGUE: Catalogue = {
   'engines-disagree': (w) => `${w.node}: ${disagreementWords(w.disagreement, w.crioConfig)}`,
   'low-disk': (w) =>
     `${w.node}: only ${gib(w.availableKb)} GiB of ${gib(w.totalKb)} GiB free where a pull writes: its manifest was read instead of pulling, so the check adds nothing to the disk (free space on the node to pull)`,
-  'config-differs': (w) => `${w.node}: its registries.conf differs from what the cluster's policies render${w.image ? ` (for ${w.image})` : ''}; the MCO will bring it in line`,
+  'config-differs': (w) => `${w.node}: its registries.conf differs from what the cluster's policies render${forImages(w)}; the MCO will bring it in line`,
   'signature-policy-differs': (w, { invokedAs }) =>
-    `${w.node}: its policy.json or registries.d requires other signatures${w.image ? ` for ${w.image}` : ''} than the cluster's ClusterImagePolicies render: its MachineConfig rollout may not be done, or the files were edited (${invokedAs} status)`,
+    `${w.node}: its policy.json or registries.d requires other signatures${forImages(w).replace(/^ \((.*)\)$/, ' $1')} than the cluster's ClusterImagePolicies render: its MachineConfig rollout may not be done, or the files were edited (${invokedAs} status)`,
   'signature-attachments-off': (w) =>
     `${w.node}: its policy requires a sigstore signature, but registries.d does not tell it to read signatures from ${w.endpoint} (use-sigstore-attachments): every pull from there fails without one; the MCO adds each mirror of a ClusterImagePolicy scope to /etc/containers/registries.d/sigstore-registries.yaml`,
 };
@@ -48,3 +48,9 @@ export function warningWords(warning: Warning, speaker: Speaker): string {
 
 /** Every warning code, as the catalogue has them (README's table is held to this list). */
 export const WARNING_CODES = Object.keys(CATALOGUE) as WarningCode[];
+
+/** Which images a node's warning is about: one named, several counted, or none said (one image checked). */
+function forImages(w: { image: string | null; images?: number }): string {
+  if (w.image) return ` (for ${w.image})`;
+  return w.images ? ` (for ${w.images} images)` : '';
+}

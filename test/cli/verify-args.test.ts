@@ -29,7 +29,7 @@ async function parse(argv: string[], startedAs = '/usr/local/bin/oc-icsp') {
 }
 
 const DEFAULTS: VerifyInvocation = {
-  request: { images: [IMG], running: false, check: 'auto', engine: 'podman', maxImages: 5, selector: undefined, nodeNames: undefined, parallel: 10, timeoutMs: 300_000, keepImage: false },
+  request: { images: [IMG], running: false, exhaustive: false, check: 'auto', engine: 'podman', maxImages: 5, selector: undefined, nodeNames: undefined, parallel: 10, timeoutMs: 300_000, keepImage: false },
   podImage: undefined,
   strategy: 'auto',
   group: undefined,

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { canRunSandbox, type NodeSpec, runVerify, sandbox, type SandboxOptions } from './helpers.js';
+import { canRunSandbox, nodeImageRows, type NodeSpec, runVerify, sandbox, type SandboxOptions } from './helpers.js';
 
 const SEEDS = [11, 23, 37, 41];
 const NODES = 6;
@@ -47,25 +47,6 @@ export function mix(seed: number): { nodes: NodeSpec[]; options: SandboxOptions 
   return { nodes, options: { catalog: { count: IMAGES, missing: { open: missing(0.3), auth: missing(0.3), tls: missing(0.3) } } } };
 }
 
-interface NodeRow {
-  name: string;
-  image: string;
-  verdict: string;
-  code: string;
-  pulledFrom: string | null;
-  attempts: { reference: string; ok: boolean; reason: string | null }[];
-  readBy: string | null;
-}
-const rows = (stdout: string) =>
-  (JSON.parse(stdout) as { nodes: NodeRow[] }).nodes.map((n) => ({
-    node: n.name,
-    image: n.image,
-    verdict: n.verdict,
-    code: n.code,
-    pulledFrom: n.pulledFrom,
-    attempts: n.attempts.map((a) => `${a.reference} ${a.ok} ${a.reason}`),
-  }));
-
 const work = mkdtempSync(join(tmpdir(), 'oc-icsp-compose-diff-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 let cases = 0;
@@ -80,10 +61,10 @@ describe.skipIf(!canRunSandbox)('composed verdicts against exhaustive ones, seed
       const composed = runVerify(s, args);
       const exhaustive = runVerify(s, [...args, '--exhaustive']);
       expect(composed.code, composed.stderr).not.toBe(2);
-      expect(rows(composed.stdout)).toEqual(rows(exhaustive.stdout));
-      const read = (JSON.parse(composed.stdout) as { nodes: NodeRow[] }).nodes;
-      cases += read.length;
-      borrowed += read.filter((n) => n.readBy !== null).length;
+      const rows = nodeImageRows(composed.stdout);
+      expect(rows).toEqual(nodeImageRows(exhaustive.stdout));
+      cases += rows.length;
+      borrowed += (JSON.parse(composed.stdout) as { composed: { borrowed: number } }).composed.borrowed;
       expect(await sandbox.settled(s.dir)).toEqual({ pods: [], namespaces: [], daemonsets: [] });
     } finally {
       sandbox.destroy(s);

@@ -179,3 +179,16 @@ export function onNode(s: Sandbox, node: string, command: string[]): number | nu
     spawnSync(oc, ['delete', 'namespace', namespace, '--wait=false'], { env: envFor(s) });
   }
 }
+
+/** A VerifyImages document's outcomes, one row per node and image, sorted: for comparing two runs. */
+export function nodeImageRows(stdout: string): string[] {
+  const doc = JSON.parse(stdout) as {
+    nodeSets: string[][];
+    images: { image: string; outcomes: { verdict: string; code: string; pulledFrom: string | null; attempts: { reference: string; ok: boolean; reason: string | null }[]; nodes: number }[] }[];
+  };
+  return doc.images
+    .flatMap(({ image, outcomes }) =>
+      outcomes.flatMap((o) => doc.nodeSets[o.nodes]!.map((node) => `${node} ${image} ${o.verdict} ${o.code} ${o.pulledFrom} [${o.attempts.map((a) => `${a.reference} ${a.ok} ${a.reason}`).join(', ')}]`)),
+    )
+    .sort();
+}

@@ -25,7 +25,8 @@ export interface ConfigComparison {
   problem: string | null;
 }
 
-export type ConfigWarning = { code: 'config-differs'; node: string; image: string | null };
+/** `images`: a run of several images folded the node's warnings for each into one (app/warnings.ts). */
+export type ConfigWarning = { code: 'config-differs'; node: string; image: string | null; images?: number };
 
 export const MAIN_REGISTRIES_CONF = '/etc/containers/registries.conf';
 // A node's registries.conf is small; this only guards memory against a runaway file.

@@ -41,7 +41,7 @@ export interface SignatureResult {
 }
 
 export type SignatureWarning =
-  | { code: 'signature-policy-differs'; node: string; image: string | null }
+  | { code: 'signature-policy-differs'; node: string; image: string | null; images?: number }
   | { code: 'signature-attachments-off'; node: string; endpoint: string };
 
 /** Expected cluster state for the signature fact: the cluster's image policies. */
