@@ -58,12 +58,21 @@ const verify = {
   policies: [{ kind: 'ImageContentSourcePolicy', name: 'm', source: 'registry.example.com/team', mirrors: ['mirror.example:5000/team'], pull: 'digest', sourcePolicy: 'AllowContactingSource' }],
   nodes: [{
     name: 'w0', image: IMAGE, verdict: 'mirrored', pulledFrom: attempt.reference, reason: { code: 'served-by-mirror', failedFirst: [] }, attempts: [attempt],
-    facts: { config: null, proxy: null, credentials: {}, crioConfig: null, lowDisk: null, signatures: null, podman: '4.3.1' }, factWarnings: [],
-    engines: null, disagreement: null, durationMs: 1, imageWasPresent: false, imageRemoved: false,
+    facts: { config: null, proxy: null, credentials: {}, crioConfig: null, lowDisk: null, signatures: null, podman: '4.3.1', fingerprint: null }, factWarnings: [],
+    engines: null, disagreement: null, durationMs: 1, readBy: null, imageWasPresent: false, imageRemoved: false,
   }],
   notCovered: [{ image: 'quay.io/openshift/dns@sha256:' + 'd'.repeat(64), seenIn: 'openshift-dns/dns-default-x', containers: 1 }],
   summary: { mirrored: 1, 'mirror-failed': 0, 'not-mirrored': 0, error: 0, skipped: 0 },
+  composed: null,
 } as unknown as VerifyResult;
+const OTHER = `registry.example.com/team/db@${D}`;
+const several = {
+  ...verify,
+  images: [IMAGE, OTHER],
+  nodes: [...verify.nodes, { ...verify.nodes[0]!, name: 'w1', readBy: 'w0' }, { ...verify.nodes[0]!, image: OTHER }],
+  summary: { ...verify.summary, mirrored: 3 },
+  composed: { readers: ['w0'], borrowed: 1 },
+} as VerifyResult;
 const audit: AuditResult = {
   since: '2026-11-29T06:00:00.000Z', until: '2026-11-30T06:00:00.000Z',
   nodes: [{ name: 'w0', error: null, complete: true, readUpTo: '2026-11-30T05:00:00.000Z', olderBoots: false, pulls: [{ image: IMAGE, at: '2026-11-30T05:00:00.000Z', outcome: 'succeeded', servedBy: attempt.reference, mirror: true, attempts: [{ ...attempt, at: '2026-11-30T05:00:00.000Z', reason: null }], error: null }] }],
@@ -80,6 +89,7 @@ const explain: ExplainResult = { image: IMAGE, from: 'files', matched: 'registry
 
 const documents: Record<string, () => Promise<string>> = {
   Verify: () => renderVerify(verify, 'json'),
+  VerifyImages: () => renderVerify(several, 'json'),
   VerifyPlan: () => renderPlan({ strategy: 'oc debug', calls: [{ node: 'w0', argv: ['oc'], stdin: 'x' }], skipped: [] }, 'json'),
   Audit: () => renderAudit(audit, 'json'),
   Status: () => renderStatus(status, 'json'),
