@@ -63,6 +63,8 @@ export interface NodeCheck extends NodeSink {
   finish(end: NodeEnd): Promise<NodeResult[]>;
   /** What the node's lines said so far (a survey's facts and fingerprint). */
   report(): NodeReport;
+  /** How many images the node has begun to read. */
+  imagesBegun(): number;
 }
 
 export interface ImageCheck {
@@ -100,6 +102,7 @@ export function startNodeCheck(node: string, context: NodeCheckContext): NodeChe
       log?.write(`[${context.clientName}] ${line}`);
     },
     report: () => reader.result(),
+    imagesBegun: () => reader.imagesBegun,
     async finish(end) {
       const logError = await log?.close();
       if (logError) context.warn({ code: 'log-file-incomplete', node, error: logError.message });

@@ -1,10 +1,24 @@
 // A verify's runs on nodes: one phase is one run of the node runner (a namespace made and
 // removed), each node's lines through its check; a composed verify runs three (app/compose.ts).
+import type { Clock } from '../clock.js';
 import type { NodeEnd, NodeRunner, NodeRunOutcome } from '../oc/node-runner.js';
 import { borrowedResult, type ImageCheck, type NodeCheck, type NodeCheckContext, type NodeResult, startNodeCheck } from './check-node.js';
 import { mayBorrow, readersOf } from './compose.js';
 import type { Fingerprint } from '../node-check/facts/fingerprint.js';
 import type { RawFacts } from '../node-check/facts/index.js';
+
+/** Where a run is, for a person watching: the step, nodes and images done, the slowest node. */
+export interface Progress {
+  /** check: every node reads its images; survey, read, own-read: a composed run's steps (app/compose.ts). */
+  step: 'check' | 'survey' | 'read' | 'own-read';
+  nodesDone: number;
+  nodes: number;
+  /** Images the step's nodes have begun to read, of all they will read (none in a survey). */
+  imagesBegun: number;
+  images: number;
+  /** The node that has run longest of those still running, and since when (the clock's time). */
+  slowest: { node: string; since: number } | null;
+}
 
 export interface PhaseRequest {
   nodes: string[];
@@ -19,13 +33,33 @@ export interface PhaseRequest {
   images: ImageCheck[];
   /** What becomes of a node's check once its pod has ended. */
   keep(node: string, check: NodeCheck, end: NodeEnd): Promise<void>;
-  onNodeDone?(done: number, total: number): void;
+  step: Progress['step'];
+  onProgress?(progress: Progress): void;
+  clock: Clock;
 }
 
 export async function runPhase(runner: NodeRunner, request: PhaseRequest): Promise<NodeRunOutcome> {
   const running = new Map<string, NodeCheck>();
+  // Insertion order is start order: the first still running is the slowest.
+  const started = new Map<string, number>();
   let done = 0;
-  request.onNodeDone?.(0, request.nodes.length);
+  let begunByDone = 0;
+  const perNode = request.step === 'survey' ? 0 : request.images.length;
+  const report = () => {
+    if (!request.onProgress) return;
+    let begun = begunByDone;
+    for (const check of running.values()) begun += check.imagesBegun();
+    const [slowest] = started;
+    request.onProgress({
+      step: request.step,
+      nodesDone: done,
+      nodes: request.nodes.length,
+      imagesBegun: begun,
+      images: perNode * request.nodes.length,
+      slowest: slowest ? { node: slowest[0], since: slowest[1] } : null,
+    });
+  };
+  report();
   return runner.run({
     nodes: request.nodes,
     command: request.command,
@@ -36,18 +70,30 @@ export async function runPhase(runner: NodeRunner, request: PhaseRequest): Promi
     start(node) {
       const check = startNodeCheck(node, request.context(node, request.images, request.part));
       running.set(node, check);
-      return check;
+      started.set(node, request.clock.now());
+      if (perNode === 0) return check;
+      return {
+        output(line) {
+          const before = check.imagesBegun();
+          check.output(line);
+          if (check.imagesBegun() !== before) report();
+        },
+        clientTalk: (line) => check.clientTalk(line),
+      };
     },
     async end(node, end) {
       await request.keep(node, running.get(node)!, end);
       // A finished node keeps its verdict only, not its readers (500 nodes add up).
       running.delete(node);
-      request.onNodeDone?.(++done, request.nodes.length);
+      started.delete(node);
+      done += 1;
+      begunByDone += perNode;
+      report();
     },
   });
 }
 
-export type Phase = (nodes: string[], command: string[], images: ImageCheck[], keep: PhaseRequest['keep'], part?: string) => Promise<NodeRunOutcome>;
+export type Phase = (step: Progress['step'], nodes: string[], command: string[], images: ImageCheck[], keep: PhaseRequest['keep']) => Promise<NodeRunOutcome>;
 
 export interface ComposedRequest {
   /** The Ready nodes, in the cluster's order. */
@@ -78,19 +124,19 @@ export async function readComposed(request: ComposedRequest): Promise<{ outcomes
   const { checks, results } = request;
   const surveys = new Map<string, Survey>();
   const outcomes = [
-    await request.phase(request.ready, request.survey, checks, async (node, check, end) => {
+    await request.phase('survey', request.ready, request.survey, checks, async (node, check, end) => {
       const report = check.report();
       // A node that said nothing of its files: its run's end (a timeout, say) is each image's answer.
       const failed = await check.finish(end);
       if (report.complete && report.facts.fingerprint) surveys.set(node, { fingerprint: report.facts.fingerprint, raw: report.facts, durationMs: end.durationMs });
       else results.set(node, failed);
-    }, 'survey'),
+    }),
   ];
   if (request.signal.aborted) return { outcomes, readers: [] };
   const surveyed = request.ready.filter((n) => surveys.has(n));
   const readers = readersOf(surveyed.map((node) => ({ node, fingerprint: surveys.get(node)!.fingerprint })));
   const readerNodes = new Set(readers.values());
-  outcomes.push(await request.phase([...readerNodes], request.command(checks), checks, async (node, check, end) => void results.set(node, await check.finish(end))));
+  outcomes.push(await request.phase('read', [...readerNodes], request.command(checks), checks, async (node, check, end) => void results.set(node, await check.finish(end))));
   if (request.signal.aborted) return { outcomes, readers: [...readerNodes] };
 
   const own = new Map<string, Set<string>>();
@@ -111,7 +157,7 @@ export async function readComposed(request: ComposedRequest): Promise<{ outcomes
   if (own.size > 0) {
     const images = checks.filter((c) => [...own.values()].some((s) => s.has(c.image)));
     outcomes.push(
-      await request.phase([...own.keys()], request.command(images), images, async (node, check, end) => {
+      await request.phase('own-read', [...own.keys()], request.command(images), images, async (node, check, end) => {
         for (const r of await check.finish(end)) if (own.get(node)!.has(r.image)) composed.get(node)!.set(r.image, r);
       }),
     );

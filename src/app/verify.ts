@@ -14,7 +14,8 @@ import type { PolicySet } from '../registries/policies.js';
 import { parseReference, pullString, referenceName, wasNormalized } from '../registries/reference.js';
 import { leftoverWarning } from './cleanup.js';
 import { type ImageCheck, type LogSinkFactory, type NodeCheckContext, type NodeResult, resultWithoutRun } from './check-node.js';
-import { mergedOutcome, type Phase, readComposed, runPhase } from './node-phases.js';
+import { mergedOutcome, type Phase, type Progress, readComposed, runPhase } from './node-phases.js';
+import { type Clock, systemClock } from '../clock.js';
 import { readClusterPolicies } from './cluster-policies.js';
 import { providerMatches } from '../registries/credential-provider.js';
 import { clusterConf, sourcesOf } from './node-config.js';
@@ -47,8 +48,11 @@ export interface VerifyDeps {
   nodeRunner: NodeRunner;
   signal: AbortSignal;
   logSink: LogSinkFactory | undefined;
-  onNodeDone?(done: number, total: number): void;
+  /** Where the run is: the step, nodes and images done, the slowest node (app/node-phases.ts). */
+  onProgress?(progress: Progress): void;
   onStatus?(text: string): void;
+  /** The run's time (the slowest node's), injected. */
+  clock?: Clock;
   /** How the user started the plugin (`oc icsp`, `kubectl icsp`): advice names it (default: the client's). */
   invokedAs?: string;
 }
@@ -231,8 +235,22 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
     log: openLog(deps.logSink, node, warnings, part),
     warn: (warning) => warnings.push(warning),
   });
-  const phase: Phase = (nodes, command, images, keep, part) =>
-    runPhase(nodeRunner, { nodes, command, images, keep, part, context, parallel: request.parallel, timeoutMs: request.timeoutMs, signal: deps.signal, onStatus: deps.onStatus, onNodeDone: deps.onNodeDone });
+  const phase: Phase = (step, nodes, command, images, keep) =>
+    runPhase(nodeRunner, {
+      step,
+      nodes,
+      command,
+      images,
+      keep,
+      part: step === 'survey' ? 'survey' : undefined,
+      context,
+      parallel: request.parallel,
+      timeoutMs: request.timeoutMs,
+      signal: deps.signal,
+      onStatus: deps.onStatus,
+      onProgress: deps.onProgress,
+      clock: deps.clock ?? systemClock,
+    });
   const names = ready.map((n) => n.name);
   let composed: VerifyResult['composed'] = null;
   const outcome = composes(request, checks, names.length)
@@ -249,7 +267,7 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
           composed = { readers, borrowed: 0 };
           return mergedOutcome(outcomes);
         })
-    : await phase(names, commandFor(request, checks, check, repositories), checks, async (node, running, end) => void results.set(node, await running.finish(end)));
+    : await phase('check', names, commandFor(request, checks, check, repositories), checks, async (node, running, end) => void results.set(node, await running.finish(end)));
 
   warnings.push(...outcome.notices);
   const result: VerifyResult = {

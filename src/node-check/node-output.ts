@@ -90,6 +90,11 @@ export class NodeOutputReader {
     }
   }
 
+  /** How many images the node has begun to read: a run's progress. */
+  get imagesBegun(): number {
+    return this.pulls.length;
+  }
+
   result(): NodeReport {
     return {
       crio: this.crio.map((c) => ({ image: c.image, exitCode: c.exitCode, error: c.error, journal: c.journal.result().pulls.findLast((p) => p.image === c.image) ?? null })),

@@ -155,7 +155,7 @@ describe('verify over the fake client', () => {
       nodeRunner,
       signal: controller.signal,
       logSink: undefined,
-      onNodeDone: () => {},
+      onProgress: () => {},
       onStatus: (text) => started.push(text),
     });
     await settleUntil(() => runner.running() > 0);
@@ -292,7 +292,10 @@ describe('verify at scale, and the warnings its results bring', () => {
   it('above 25 nodes, --check auto reads manifests and says so; each node counted as it finishes', async () => {
     const { client, nodeRunner } = setup([...clusterCalls(many.map((n) => nodeItem(n))), CREATE_NS, ...many.map((n) => callWith(n, 'manifest', 'podman', { result: captured('digest-mirrored') })), DELETE_NS]);
     const progress: string[] = [];
-    const result = await verify(request({ check: 'auto', parallel: 26 }), { client, nodeRunner, signal: new AbortController().signal, logSink: undefined, onNodeDone: (d, t) => void progress.push(`${d}/${t}`) });
+    const result = await verify(request({ check: 'auto', parallel: 26 }), { client, nodeRunner, signal: new AbortController().signal, logSink: undefined, onProgress: (p) => {
+      // Each image a node begins is said too: the nodes done, as they change.
+      if (progress.at(-1) !== `${p.nodesDone}/${p.nodes}`) progress.push(`${p.nodesDone}/${p.nodes}`);
+    } });
     expect(result.check).toBe('manifest');
     expect(warningLines(result)).toContain('26 nodes: reading manifests only (--check manifest): blob failures after the manifest are not seen; --check pull to pull');
     expect(progress[0]).toBe('0/26');

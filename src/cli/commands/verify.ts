@@ -5,6 +5,7 @@ import { EXIT, exitCodesHelp, UserError } from '../../errors.js';
 import { exitFor } from '../exit-code.js';
 import type { VerifyRequest } from '../../app/verify.js';
 import { parseDuration } from '../../durations.js';
+import { systemClock } from '../../clock.js';
 import { parseReference } from '../../registries/reference.js';
 import { readImageList } from '../../app/image-lists.js';
 import { readText } from '../../app/files.js';
@@ -113,12 +114,13 @@ export async function runVerify(invocation: VerifyInvocation, io: Io): Promise<n
     io.out(await renderPlan(plan, output));
     return EXIT.ok;
   }
-  const [{ verify, verifyOutcome }, { logDirSink }, report, { decideTerminal }, { watchInterrupts }] = await Promise.all([
+  const [{ verify, verifyOutcome }, { logDirSink }, report, { decideTerminal }, { watchInterrupts }, { progressWords }] = await Promise.all([
     import('../../app/verify.js'),
     import('../../app/log-dir.js'),
     import('../../report/verify-report.js'),
     import('../terminal.js'),
     import('../interrupts.js'),
+    import('../../report/progress-words.js'),
   ]);
   await preferSmallHeap();
   // Checked before any node is touched.
@@ -134,9 +136,10 @@ export async function runVerify(invocation: VerifyInvocation, io: Io): Promise<n
       nodeRunner,
       signal: interrupts.signal,
       logSink,
-      onNodeDone: (done, total) => {
-        if (spinner) spinner.text = `${done}/${total} nodes checked`;
+      onProgress: (progress) => {
+        if (spinner) spinner.text = progressWords(progress, systemClock.now());
       },
+      clock: systemClock,
       onStatus: (text) => {
         if (spinner) spinner.text = text;
       },
