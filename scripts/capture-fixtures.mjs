@@ -1,7 +1,7 @@
 // Re-captures the node logs the parser tests read: real `oc icsp verify --log-dir` runs against
 // the sandbox, one node per situation. Run as root after `npm run build`. With `survey`, only
-// the survey logs of a composed run (test/fixtures/node-logs-survey): each node's fingerprint and
-// what its network answered each host.
+// the logs of a composed run (test/fixtures/node-logs-survey): each node's survey (its fingerprint
+// and what its network answered each host) and its read of the two images.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -33,7 +33,8 @@ try {
     mkdirSync(out, { recursive: true });
     const r = run(sandbox.image, join(dir, 'survey'), sandbox.fallbackImage, '--check', 'manifest');
     if (r.status === 2 || r.stderr.includes('error:')) throw new Error(r.stderr);
-    for (const f of readdirSync(join(dir, 'survey')).filter((name) => name.endsWith('.survey.log'))) renameSync(join(dir, 'survey', f), join(out, f));
+    // Each node's survey, and its read of both images (each node here has files of its own, so reads for itself).
+    for (const f of readdirSync(join(dir, 'survey'))) renameSync(join(dir, 'survey', f), join(out, f));
   }
   // legacy-*.log were written by an earlier node script (one image, no image marker): kept.
   if (!survey) {

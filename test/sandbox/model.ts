@@ -63,8 +63,12 @@ export interface Settings {
   featureSet?: 'Default' | 'TechPreviewNoUpgrade';
   /** How long a pod takes from creation to running. */
   podLatencyMs: number;
-  /** The fan-out bench: pods replay a recorded node log instead of running anything. */
-  light?: { log: string };
+  /**
+   * The benches: pods replay a recorded node log instead of running anything (api/light-node.ts);
+   * with survey and read, what their command asks: a survey with one of `groups` fingerprints, or
+   * `image`'s part of a read log said of each image asked, one every `msPerImage`.
+   */
+  light?: { log: string; survey?: { log: string; groups: number }; read?: { log: string; image: string; msPerImage: number } };
   /** How long the kubelet lets journalctl run (30 s on a real kubelet), and how fast it reads. */
   journalDeadlineMs: number;
   journalLinesPerSecond?: number;

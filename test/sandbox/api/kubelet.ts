@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { REPORT_PREFIX, TERMINATION_MESSAGE_BYTES } from '../../../src/oc/daemonset-objects.js';
 import { runInNode } from '../node-namespace.js';
+import { lightPlay } from './light-node.js';
 import type { ClusterState } from './cluster-state.js';
 import { killWindowSeconds } from './pod-deletion.js';
 import type { PodLogs } from './pod-logs.js';
@@ -173,8 +174,15 @@ export class Kubelets {
     if (light) {
       // Light mode replays a recorded node script's output in the pod's first container.
       if (!first) return null;
-      const output = readFileSync(light.log, 'utf8');
-      this.logs.append(uid, c.name, output);
+      const play = lightPlay(light, [...(c.command ?? []), ...(c.args ?? [])], node);
+      let output = play.head;
+      this.logs.append(uid, c.name, play.head);
+      for (const part of play.parts) {
+        if (part.delayMs) await new Promise((done) => setTimeout(done, part.delayMs));
+        if (run.stopped) return null;
+        this.logs.append(uid, c.name, part.text);
+        output += part.text;
+      }
       return { exitCode: 0, message: pod.spec!.initContainers?.length ? reportAsWritten(output) : '' };
     }
     const behaviour = this.state.behaviour(node);
