@@ -165,12 +165,16 @@ function composes(request: VerifyRequest, checks: ImageCheck[], nodes: number): 
   return !request.exhaustive && checks.length > 1 && nodes > 1 && (request.engine ?? 'podman') === 'podman';
 }
 
-/** Every host the images' sources name, as the cluster's policies render them: those a survey asks the nodes about. */
+/**
+ * The hosts a survey asks the nodes about: each image's own, and every host the cluster's
+ * policies render (a node whose files are the cluster's reads from no other; one whose files
+ * send it elsewhere reads its images itself, app/compose.ts).
+ */
 function hostsOf(checks: ImageCheck[], expected: RegistriesConf | null): string[] {
-  const hosts = new Set<string>();
-  for (const c of checks) {
-    hosts.add(c.ref.domain);
-    if (expected) for (const s of safeSources(expected, c.ref)) hosts.add(hostOf(s.reference));
+  const hosts = new Set<string>(checks.map((c) => c.ref.domain));
+  for (const entry of expected?.registries ?? []) {
+    if (entry.location) hosts.add(hostOf(entry.location));
+    for (const m of entry.mirrors) hosts.add(hostOf(m.location));
   }
   return [...hosts];
 }
