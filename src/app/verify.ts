@@ -4,6 +4,7 @@ import { UserError } from '../errors.js';
 import type { Client } from '../oc/client.js';
 import { type ClusterNode, listNodes, listPodImages } from '../oc/cluster.js';
 import { listMachineConfigPools } from '../oc/machine-config.js';
+import { releaseImages } from '../oc/release.js';
 import type { NodeRunner, PlannedCall } from '../oc/node-runner.js';
 import type { Verdict } from '../pull-log/evidence.js';
 import { nodeCommand } from '../node-check/node-script.js';
@@ -41,6 +42,8 @@ export interface VerifyRequest {
   running?: boolean;
   /** Every image read on every node, rather than one node per fingerprint (app/compose.ts). */
   exhaustive?: boolean;
+  /** A release payload's images too (oc only): its pull spec, or '' for the cluster's own release. */
+  release?: string;
 }
 
 export interface VerifyDeps {
@@ -100,6 +103,11 @@ interface Preparation {
 /** What every verify does before any pod: the session, nodes, policies, pools, warnings. */
 async function prepare(request: VerifyRequest, client: Client, invokedAs = `${client.name} icsp`, nodeRunner?: NodeRunner): Promise<Preparation> {
   const warnings: Warning[] = [];
+  if (request.release !== undefined && client.name !== 'oc') {
+    throw new UserError(
+      `--release reads the payload with \`oc adm release info\`, which kubectl does not have: where oc is, run \`oc adm release info --pullspecs ${request.release || 'PULLSPEC'} > release.txt\` and pass --images-from release.txt`,
+    );
+  }
   // Independent reads at once (each is a client process); a failure is reported in this order,
   // so a session that has expired says so first. The node runner starts its own reads beside them.
   nodeRunner?.prepare?.();
@@ -111,13 +119,13 @@ async function prepare(request: VerifyRequest, client: Client, invokedAs = `${cl
     listMachineConfigPools(client.runner),
   ] as const);
   const nodes = selectNodes(listed, request.nodeNames, client.name);
-  let images = request.images;
+  let images = request.release === undefined ? request.images : [...new Set([...request.images, ...(await releaseImages(client.runner, request.release || undefined))])];
   let notCovered: RunningImage[] = [];
   if (request.running) {
     const running = runningImages(await listPodImages(client.runner), policies.rules);
     images = running.covered.map((r) => r.image);
     notCovered = running.notCovered;
-  } else if (images.length === 0) {
+  } else if (images.length === 0 && request.release === undefined) {
     const picked = pickImages(await listPodImages(client.runner), policies.rules, request.maxImages);
     if (picked.length === 0) {
       throw new UserError(`no running pod uses an image that a mirror policy covers: name an IMAGE (${invokedAs} verify IMAGE)`);

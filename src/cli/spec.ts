@@ -48,6 +48,10 @@ export const VERIFY_OPTIONS = {
   },
   group: { type: 'boolean', describe: `one row per outcome, node names folded (default above ${SCALE_THRESHOLD} nodes; -o wide lists every node)` },
   'max-images': { type: 'number', default: 5, describe: 'without IMAGE: check at most this many of the images running pods use (one per mirrored source)' },
+  release: {
+    type: 'string',
+    describe: "with oc: a release payload's images too, from oc adm release info (no value: the cluster's own release); under kubectl, --images-from with that command's --pullspecs output",
+  },
   exhaustive: {
     type: 'boolean',
     default: false,

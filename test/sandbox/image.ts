@@ -29,8 +29,17 @@ function tarOneFile(name: string, content: Buffer): Buffer {
   return Buffer.concat([header, padded, Buffer.alloc(1024)]);
 }
 
-/** Writes an OCI image layout at dir with tag `tag`; returns the manifest digest. */
-export function buildOciLayout(dir: string, tag: string, message: string): string {
+/** A tar archive of several files (ustar), each as tarOneFile makes it. */
+function tarFiles(files: Record<string, string>): Buffer {
+  const parts = Object.entries(files).map(([name, content]) => tarOneFile(name, Buffer.from(content)).subarray(0, -1024));
+  return Buffer.concat([...parts, Buffer.alloc(1024)]);
+}
+
+/**
+ * Writes an OCI image layout at dir with tag `tag`; returns the manifest digest. Its one layer
+ * holds hello.txt with `message`, or `files` (a release payload's release-manifests/, say).
+ */
+export function buildOciLayout(dir: string, tag: string, message: string, files?: Record<string, string>): string {
   const blobs = join(dir, 'blobs', 'sha256');
   mkdirSync(blobs, { recursive: true });
   const putBlob = (data: Buffer) => {
@@ -38,7 +47,7 @@ export function buildOciLayout(dir: string, tag: string, message: string): strin
     writeFileSync(join(blobs, digest), data);
     return { digest: `sha256:${digest}`, size: data.length };
   };
-  const tar = tarOneFile('hello.txt', Buffer.from(`${message}\n`));
+  const tar = files ? tarFiles(files) : tarOneFile('hello.txt', Buffer.from(`${message}\n`));
   const layer = putBlob(gzipSync(tar));
   const config = putBlob(
     Buffer.from(

@@ -119,6 +119,12 @@ export interface Sandbox {
   fallbackImage: string;
   /** SandboxOptions.catalog's images, by digest under the sandbox's source. */
   catalog: string[];
+  /**
+   * The cluster's release payload (ClusterVersion status.desired.image, under the release source,
+   * which a workstation cannot reach) and the same on the TLS mirror, which the workstation
+   * trusts; its image-references name the sandbox's image and the catalog.
+   */
+  payload: { image: string; mirrored: string; components: string[]; version: string };
   registries: Record<'open' | 'auth' | 'tls', Registry> & { quay: Pick<Registry, 'name' | 'host' | 'port'> };
   proxy: Service;
   services: Service[];

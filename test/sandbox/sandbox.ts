@@ -389,6 +389,7 @@ export async function createSandbox(dir: string, nodes: NodeSpec[], { settings =
     sandbox.fallbackImage = `${fallbackSource(registries)}/app@${digest}`;
     sandbox.releaseImage = `${RELEASE_SOURCE}@${digest}`;
     sandbox.catalog = await pushCatalog(registries, digest, catalog);
+    sandbox.payload = pushPayload(dir, registries, settings.openshift ?? '4.18', [sandbox.image, ...sandbox.catalog]);
     const openshift = settings.openshift ?? '4.18';
     // The release and its mirrors, signed for real, where the cluster checks its signature.
     let releaseKey: string | null = null;
@@ -411,7 +412,7 @@ export async function createSandbox(dir: string, nodes: NodeSpec[], { settings =
     writeJson(join(dir, 'cluster', 'objects.json'), clusterObjects(sandbox, nodes, registries, objects, releaseKey));
     sandbox.api = await startApiServer(dir);
     writeClient(dir);
-    writeJson(join(dir, 'sandbox.json'), { image: sandbox.image, releaseImage: sandbox.releaseImage, tagImage: sandbox.tagImage, fallbackImage: sandbox.fallbackImage, catalog: sandbox.catalog, digest, registries, proxy, kubeconfig: sandbox.api.kubeconfig });
+    writeJson(join(dir, 'sandbox.json'), { image: sandbox.image, releaseImage: sandbox.releaseImage, tagImage: sandbox.tagImage, fallbackImage: sandbox.fallbackImage, catalog: sandbox.catalog, payload: sandbox.payload, digest, registries, proxy, kubeconfig: sandbox.api.kubeconfig });
     // Earlier workload pulls, through each node's CRI-O, into its journal.
     for (const node of nodes) {
       const nodeDir = join(dir, 'nodes', node.name);
@@ -471,6 +472,32 @@ function writeNode(dir: string, node: NodeSpec, configs: Record<string, string>,
   crioStarted(nodeDir, node.name, new Date(Date.now() - 2 * 3_600_000));
 }
 
+/**
+ * A release payload as oc reads one (openshift/oc pkg/cli/admin/release/info.go LoadReleaseInfo:
+ * release-manifests/image-references, an ImageStream whose tags name the components, and
+ * release-metadata, in the image's last layer), on the TLS mirror; the workstation's trust of that
+ * mirror (workstation-certs/HOST/ca.crt, a certs.d layout) for the thin oc.
+ */
+function pushPayload(dir: string, registries: Registries, openshift: string, components: string[]): Sandbox['payload'] {
+  const version = `${openshift}.0`;
+  const references = {
+    kind: 'ImageStream',
+    apiVersion: 'image.openshift.io/v1',
+    metadata: { name: version },
+    spec: { tags: components.map((from, i) => ({ name: i === 0 ? 'sandbox-app' : /\/([^/@]+)@/.exec(from)![1]!, from: { kind: 'DockerImage', name: from } })) },
+  };
+  const files = {
+    'release-manifests/image-references': JSON.stringify(references),
+    'release-manifests/release-metadata': JSON.stringify({ kind: 'cincinnati-metadata-v0', version, previous: [] }),
+  };
+  const layout = join(dir, 'payload-layout');
+  buildOciLayout(layout, version, '', files);
+  const digest = pushImage(layout, version, registries.tls, 'tls/release/ocp-release');
+  mkdirSync(join(dir, 'workstation-certs', registries.tls.host), { recursive: true });
+  copyFileSync(registries.tls.cert!, join(dir, 'workstation-certs', registries.tls.host, 'ca.crt'));
+  return { image: `${RELEASE_SOURCE}@${digest}`, mirrored: `${registries.tls.host}/tls/release/ocp-release@${digest}`, components, version };
+}
+
 /** SandboxOptions.catalog: its images on each mirror but those left off one; their source references. */
 async function pushCatalog(registries: Registries, digest: string, catalog: SandboxOptions['catalog']): Promise<string[]> {
   if (!catalog) return [];
@@ -504,7 +531,7 @@ function writeClient(dir: string): void {
 }
 
 /** Every object the cluster starts with, as an administrator and the operators made them. */
-function clusterObjects(sandbox: Pick<Sandbox, 'tagImage' | 'digest'>, nodes: NodeSpec[], registries: Registries, extra: Record<string, unknown>[], releaseKey: string | null) {
+function clusterObjects(sandbox: Pick<Sandbox, 'tagImage' | 'digest' | 'payload'>, nodes: NodeSpec[], registries: Registries, extra: Record<string, unknown>[], releaseKey: string | null) {
   const release = releaseKey !== null;
   const namespace = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name }, status: { phase: 'Active' } });
   return [
@@ -520,6 +547,8 @@ function clusterObjects(sandbox: Pick<Sandbox, 'tagImage' | 'digest'>, nodes: No
     ...Object.values(clusterPolicies(registries, { release })).flat(),
     ...(releaseKey ? [openshiftImagePolicy(releaseKey)] : []),
     { apiVersion: 'config.openshift.io/v1', kind: 'Image', metadata: { name: 'cluster' }, spec: { registrySources: { insecureRegistries: insecureRegistries(registries) } } },
+    // What the cluster-version operator reports (openshift/api config/v1 types_cluster_version.go: status.desired).
+    { apiVersion: 'config.openshift.io/v1', kind: 'ClusterVersion', metadata: { name: 'version' }, spec: { clusterID: 'sandbox' }, status: { desired: { image: sandbox.payload.image, version: sandbox.payload.version } } },
     ...machineConfigPools(nodes),
     ...renderedMachineConfigs(nodes, registries, release),
     ...runningPods(sandbox),

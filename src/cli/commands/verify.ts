@@ -40,7 +40,14 @@ export function verifyInvocation(args: VerifyArgs, readFile: (path: string) => s
   // The file's images after the typed ones, each once.
   const listed = args.imagesFrom === undefined ? [] : readImageList(readFile(args.imagesFrom), args.imagesFrom === '-' ? 'stdin' : args.imagesFrom).map((l) => l.image);
   const images = [...new Set([...typed, ...listed])];
-  if (args.running && images.length > 0) throw new UserError('--running checks the images running pods use: give it no IMAGE and no --images-from');
+  if (args.running && (images.length > 0 || args.release !== undefined)) throw new UserError('--running checks the images running pods use: give it no IMAGE, --images-from or --release');
+  if (args.release) {
+    try {
+      parseReference(args.release);
+    } catch (error) {
+      throw new UserError(`--release: ${(error as Error).message}`, { cause: error });
+    }
+  }
   countOption(args.maxImages, '--max-images');
   countOption(args.parallel, '--parallel');
   const timeoutMs = parseDuration(args.timeout, '--timeout');
@@ -55,7 +62,7 @@ export function verifyInvocation(args: VerifyArgs, readFile: (path: string) => s
   }
   const nodeNames = nodeNamesOption(args.nodes);
   return {
-    request: { images, running: args.running, exhaustive: args.exhaustive, check: args.check, engine: args.engine, maxImages: args.maxImages, selector: args.selector, nodeNames, parallel: args.parallel, timeoutMs, keepImage: args.keepImage },
+    request: { images, running: args.running, exhaustive: args.exhaustive, ...(args.release === undefined ? {} : { release: args.release }), check: args.check, engine: args.engine, maxImages: args.maxImages, selector: args.selector, nodeNames, parallel: args.parallel, timeoutMs, keepImage: args.keepImage },
     podImage: args.image,
     strategy: args.strategy,
     group: args.group,
@@ -79,6 +86,7 @@ export interface VerifyArgs extends CommonOptions {
   imagesFrom?: string;
   running: boolean;
   exhaustive: boolean;
+  release?: string;
   strategy: 'auto' | 'debug' | 'daemonset';
   check: 'auto' | 'pull' | 'manifest';
   engine: 'podman' | 'crictl' | 'both';

@@ -64,6 +64,7 @@ export function servedResources(openshift: string, featureSet: FeatureSet = 'Def
     { group: 'rbac.authorization.k8s.io', version: 'v1', name: 'clusterrolebindings', singular: 'clusterrolebinding', kind: 'ClusterRoleBinding', namespaced: false, verbs: CRUD },
     { group: 'operator.openshift.io', version: 'v1alpha1', name: 'imagecontentsourcepolicies', singular: 'imagecontentsourcepolicy', kind: 'ImageContentSourcePolicy', namespaced: false, verbs: CRUD },
     { group: 'config.openshift.io', version: 'v1', name: 'images', singular: 'image', kind: 'Image', namespaced: false, verbs: CRUD },
+    { group: 'config.openshift.io', version: 'v1', name: 'clusterversions', singular: 'clusterversion', kind: 'ClusterVersion', namespaced: false, verbs: CRUD },
     { group: 'machineconfiguration.openshift.io', version: 'v1', name: 'machineconfigpools', singular: 'machineconfigpool', kind: 'MachineConfigPool', namespaced: false, shortNames: ['mcp'], verbs: CRUD },
     { group: 'machineconfiguration.openshift.io', version: 'v1', name: 'machineconfigs', singular: 'machineconfig', kind: 'MachineConfig', namespaced: false, shortNames: ['mc'], verbs: CRUD },
     { group: 'image.openshift.io', version: 'v1', name: 'imagestreamtags', singular: 'imagestreamtag', kind: 'ImageStreamTag', namespaced: true, shortNames: ['istag'], verbs: ['create', 'delete', 'get', 'list', 'patch', 'update'] },

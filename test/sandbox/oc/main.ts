@@ -1,11 +1,14 @@
 // The sandbox's `oc`: thin. Its own verbs are the ones kubectl does not have, built over the
 // sandbox's API as oc builds them: `whoami` (openshift/oc pkg/cli/whoami: GET users/~),
 // `debug node/N` (./debug.ts), `adm node-logs` (openshift/oc pkg/cli/admin/node/logs.go) and
-// `adm policy add-scc-to-user` (pkg/cli/admin/policy/modify_scc.go). Every other verb is the
+// `adm policy add-scc-to-user` (pkg/cli/admin/policy/modify_scc.go), `adm release info`
+// (./release.ts). Every other verb is the
 // real kubectl's own code, which oc vendors: it is executed with the same arguments.
 import { spawn } from 'node:child_process';
 import { debugNode } from './debug.js';
-import { type Connection, ClientError, connect, json, stream } from './rest.js';
+import { dirname, join } from 'node:path';
+import { releaseInfo } from './release.js';
+import { type Connection, ClientError, connect, json, kubeconfigPath, stream } from './rest.js';
 import { KUBE_MINOR_OF_OPENSHIFT } from '../api/resources.js';
 
 const argv = process.argv.slice(2);
@@ -22,7 +25,7 @@ for (let i = 0; i < argv.length; i++) {
   else args.push(a);
 }
 
-const own = args[0] === 'whoami' || args[0] === 'debug' || (args[0] === 'adm' && (args[1] === 'node-logs' || args[1] === 'policy'));
+const own = args[0] === 'whoami' || args[0] === 'debug' || (args[0] === 'adm' && (args[1] === 'node-logs' || args[1] === 'policy' || args[1] === 'release'));
 if (!own) {
   const child = spawn('kubectl', argv, { stdio: 'inherit' });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => child.kill(signal));
@@ -70,6 +73,7 @@ async function run(c: Connection): Promise<number> {
     return debugNode(c, await release(c), target, flagsOf(args.slice(2, dash === -1 ? undefined : dash)), dash === -1 ? ['/bin/sh'] : args.slice(dash + 1));
   }
   if (args[1] === 'node-logs') return nodeLogs(c, args.slice(2));
+  if (args[1] === 'release' && args[2] === 'info') return releaseInfo(c, args.slice(3), join(dirname(kubeconfigPath(globals.get('kubeconfig'))), 'workstation-certs'));
   return policy(c, args.slice(2));
 }
 

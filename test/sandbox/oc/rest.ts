@@ -21,8 +21,11 @@ interface Kubeconfig {
   users?: { name: string; user: { token?: string } }[];
 }
 
+/** The kubeconfig a client reads: --kubeconfig, else KUBECONFIG's first, else ~/.kube/config. */
+export const kubeconfigPath = (kubeconfig: string | undefined): string => kubeconfig ?? process.env.KUBECONFIG?.split(':')[0] ?? join(homedir(), '.kube', 'config');
+
 export function connect(kubeconfig: string | undefined, context: string | undefined): Connection {
-  const path = kubeconfig ?? process.env.KUBECONFIG?.split(':')[0] ?? join(homedir(), '.kube', 'config');
+  const path = kubeconfigPath(kubeconfig);
   let config: Kubeconfig;
   try {
     config = parse(readFileSync(path, 'utf8')) as Kubeconfig;
