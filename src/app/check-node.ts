@@ -22,11 +22,6 @@ export interface NodeResult extends NodeVerdict {
   /** What the facts say of the node beside its verdict. */
   factWarnings: FactWarning[];
   durationMs: number;
-  /**
-   * The node whose read of the image this verdict is (a node of the same fingerprint whose network
-   * answered alike, app/compose.ts), or null: the node read it itself.
-   */
-  readBy: string | null;
   /** The image was in the node's storage before the check (so it was left there). */
   imageWasPresent: boolean | null;
   /** The check removed the image it pulled. */
@@ -63,6 +58,8 @@ export interface NodeCheck extends NodeSink {
   finish(end: NodeEnd): Promise<NodeResult[]>;
   /** What the node's lines said so far (a survey's facts and fingerprint). */
   report(): NodeReport;
+  /** Ends a check whose lines are kept as a report, not made verdicts (a survey's): its log closed. */
+  close(): Promise<void>;
   /** How many images the node has begun to read. */
   imagesBegun(): number;
 }
@@ -93,6 +90,10 @@ export interface NodeCheckContext {
 export function startNodeCheck(node: string, context: NodeCheckContext): NodeCheck {
   const reader = new NodeOutputReader();
   const { log } = context;
+  const closeLog = async () => {
+    const logError = await log?.close();
+    if (logError) context.warn({ code: 'log-file-incomplete', node, error: logError.message });
+  };
   return {
     output(line) {
       reader.feed(line);
@@ -102,10 +103,10 @@ export function startNodeCheck(node: string, context: NodeCheckContext): NodeChe
       log?.write(`[${context.clientName}] ${line}`);
     },
     report: () => reader.result(),
+    close: closeLog,
     imagesBegun: () => reader.imagesBegun,
     async finish(end) {
-      const logError = await log?.close();
-      if (logError) context.warn({ code: 'log-file-incomplete', node, error: logError.message });
+      await closeLog();
       const report = reader.result();
       const runEnd: RunEnd = { status: end.status, clientSaid: end.clientSaid, clientProblem: clientProblemOf(end.clientSaid), timeoutMs: context.timeoutMs };
       const evidence = evidenceOf(report);
@@ -127,7 +128,6 @@ export function startNodeCheck(node: string, context: NodeCheckContext): NodeChe
           facts,
           factWarnings: warnings,
           durationMs: end.durationMs,
-          readBy: null,
           imageWasPresent: pull?.presentBefore ?? null,
           imageRemoved: pull?.removed === 'yes',
           engines: podman && crio ? { podman: pick(podman), crictl: pick(crio) } : null,
@@ -139,24 +139,44 @@ export function startNodeCheck(node: string, context: NodeCheckContext): NodeChe
 }
 
 /**
- * A node's result for an image another node read for it (same files, same network answers): the
- * reader's verdict with this node's own facts, and this node's own run time.
+ * A node that takes another's reads (same files, same network answers, app/compose.ts): the
+ * reader's results for the images it takes, kept by reference (500 nodes of 300 images add up),
+ * and what its own facts say beside them.
  */
-export function borrowedResult(node: string, raw: RawFacts, durationMs: number, read: NodeResult, context: Pick<NodeCheckContext, 'expected' | 'expectedSignatures' | 'images'>): NodeResult {
-  const image = context.images.find((c) => c.image === read.image)!;
-  const verdict: NodeVerdict = { verdict: read.verdict, pulledFrom: read.pulledFrom, attempts: read.attempts, reason: read.reason };
-  const base: ImageBase = { node, image: image.image, ref: image.ref, expected: context.expected, expectedSignatures: context.expectedSignatures ?? null, severalImages: context.images.length > 1 };
-  const { facts, warnings } = factResults(raw, { ...base, verdict });
-  return { name: node, image: image.image, ...verdict, facts, factWarnings: warnings, durationMs, readBy: read.readBy ?? read.name, imageWasPresent: null, imageRemoved: false, engines: null, disagreement: null };
+export interface Borrowed {
+  name: string;
+  readBy: string;
+  /** The reader's results, one for each image this node takes. */
+  reads: NodeResult[];
+  /** Its CRI-O loaded registries.conf before the file last changed. */
+  crioStale: boolean;
+}
+
+/**
+ * What a node says beside the verdicts it takes: each fact's warnings, the facts that follow from
+ * the files being the reader's (its config, signatures, credentials, proxy), the others its own.
+ */
+export function borrowedFacts(node: string, raw: RawFacts, reads: NodeResult[], context: Pick<NodeCheckContext, 'expected' | 'expectedSignatures' | 'images'>): { warnings: FactWarning[]; crioStale: boolean } {
+  const warnings: FactWarning[] = [];
+  let crioStale = false;
+  for (const read of reads) {
+    const image = context.images.find((c) => c.image === read.image)!;
+    const verdict: NodeVerdict = { verdict: read.verdict, pulledFrom: read.pulledFrom, attempts: read.attempts, reason: read.reason };
+    const base: ImageBase = { node, image: image.image, ref: image.ref, expected: context.expected, expectedSignatures: context.expectedSignatures ?? null, severalImages: context.images.length > 1 };
+    const results = factResults(raw, { ...base, verdict }, read.facts);
+    warnings.push(...results.warnings);
+    crioStale ||= results.facts.crioConfig?.stale ?? false;
+  }
+  return { warnings, crioStale };
 }
 
 function factExpectations(raw: RawFacts, image: ImageBase): Partial<Expectation> {
   return Object.assign({}, ...ALL_FACTS.map((f) => f.expectation?.(raw[f.key], image) ?? {}));
 }
 
-/** Each fact's result for one image, and the warnings they give. */
-function factResults(raw: RawFacts, image: ImageContext): { facts: NodeFacts; warnings: FactWarning[] } {
-  const facts = Object.fromEntries(ALL_FACTS.map((f) => [f.key, f.result(raw[f.key], image)])) as NodeFacts;
+/** Each fact's result for one image (a reader's, where it follows from files it shares), and the warnings they give. */
+function factResults(raw: RawFacts, image: ImageContext, shared?: NodeFacts): { facts: NodeFacts; warnings: FactWarning[] } {
+  const facts = Object.fromEntries(ALL_FACTS.map((f) => [f.key, shared && f.fromFiles ? shared[f.key] : f.result(raw[f.key], image)])) as NodeFacts;
   const warnings = ALL_FACTS.flatMap((f) => f.warnings?.(facts[f.key], image) ?? []);
   return { facts, warnings };
 }
@@ -174,5 +194,5 @@ export function resultWithoutRun(name: string, image: string, ref: ImageReferenc
   const verdict: NodeVerdict = { verdict: 'skipped', pulledFrom: null, attempts: [], reason: { code: 'node-not-ready', why } };
   const silent = new NodeOutputReader().result().facts;
   const { facts } = factResults(silent, { node: name, image, ref, expected: null, severalImages: false, verdict });
-  return { name, image, ...verdict, facts, factWarnings: [], durationMs: 0, readBy: null, imageWasPresent: null, imageRemoved: false, engines: null, disagreement: null };
+  return { name, image, ...verdict, facts, factWarnings: [], durationMs: 0, imageWasPresent: null, imageRemoved: false, engines: null, disagreement: null };
 }

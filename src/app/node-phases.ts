@@ -2,10 +2,10 @@
 // removed), each node's lines through its check; a composed verify runs three (app/compose.ts).
 import type { Clock } from '../clock.js';
 import type { NodeEnd, NodeRunner, NodeRunOutcome } from '../oc/node-runner.js';
-import { borrowedResult, type ImageCheck, type NodeCheck, type NodeCheckContext, type NodeResult, startNodeCheck } from './check-node.js';
+import { type Borrowed, borrowedFacts, type ImageCheck, type NodeCheck, type NodeCheckContext, type NodeResult, startNodeCheck } from './check-node.js';
 import { mayBorrow, readersOf } from './compose.js';
 import type { Fingerprint } from '../node-check/facts/fingerprint.js';
-import type { RawFacts } from '../node-check/facts/index.js';
+import type { FactWarning, RawFacts } from '../node-check/facts/index.js';
 
 /** Where a run is, for a person watching: the step, nodes and images done, the slowest node. */
 export interface Progress {
@@ -104,7 +104,7 @@ export interface ComposedRequest {
   /** The survey: every node's fingerprint and reach, no image read. */
   survey: string[];
   phase: Phase;
-  /** Each node's results, in the order of `checks`, filled in. */
+  /** The results of the nodes that read (readers, own reads, failed surveys), filled in. */
   results: Map<string, NodeResult[]>;
   context: Pick<NodeCheckContext, 'expected' | 'expectedSignatures' | 'images'>;
   signal: AbortSignal;
@@ -120,50 +120,64 @@ interface Survey {
  * Survey every node; read every image on one node per fingerprint; give the others the reader's
  * verdicts where their network answered alike, and read the rest on the nodes themselves.
  */
-export async function readComposed(request: ComposedRequest): Promise<{ outcomes: NodeRunOutcome[]; readers: string[] }> {
+export interface Composed {
+  outcomes: NodeRunOutcome[];
+  readers: string[];
+  borrowed: Borrowed[];
+  /** What the borrowing nodes' facts say beside the verdicts they take. */
+  warnings: FactWarning[];
+}
+
+export async function readComposed(request: ComposedRequest): Promise<Composed> {
   const { checks, results } = request;
   const surveys = new Map<string, Survey>();
   const outcomes = [
     await request.phase('survey', request.ready, request.survey, checks, async (node, check, end) => {
       const report = check.report();
-      // A node that said nothing of its files: its run's end (a timeout, say) is each image's answer.
-      const failed = await check.finish(end);
-      if (report.complete && report.facts.fingerprint) surveys.set(node, { fingerprint: report.facts.fingerprint, raw: report.facts, durationMs: end.durationMs });
-      else results.set(node, failed);
+      if (report.complete && report.facts.fingerprint) {
+        surveys.set(node, { fingerprint: report.facts.fingerprint, raw: report.facts, durationMs: end.durationMs });
+        await check.close();
+      } else {
+        // A node that said nothing of its files: its run's end (a timeout, say) is each image's answer.
+        results.set(node, await check.finish(end));
+      }
     }),
   ];
-  if (request.signal.aborted) return { outcomes, readers: [] };
+  if (request.signal.aborted) return { outcomes, readers: [], borrowed: [], warnings: [] };
   const surveyed = request.ready.filter((n) => surveys.has(n));
   const readers = readersOf(surveyed.map((node) => ({ node, fingerprint: surveys.get(node)!.fingerprint })));
   const readerNodes = new Set(readers.values());
   outcomes.push(await request.phase('read', [...readerNodes], request.command(checks), checks, async (node, check, end) => void results.set(node, await check.finish(end))));
-  if (request.signal.aborted) return { outcomes, readers: [...readerNodes] };
+  if (request.signal.aborted) return { outcomes, readers: [...readerNodes], borrowed: [], warnings: [] };
 
   const own = new Map<string, Set<string>>();
-  const composed = new Map<string, Map<string, NodeResult>>();
+  const borrowed: Borrowed[] = [];
+  const warnings: FactWarning[] = [];
   for (const node of surveyed.filter((n) => !readerNodes.has(n))) {
     const mine = surveys.get(node)!;
     const reader = readers.get(mine.fingerprint.digest)!;
     const theirs = surveys.get(reader)!;
     const reads = results.get(reader) ?? [];
-    const borrowed = new Map<string, NodeResult>();
+    const taken: NodeResult[] = [];
     for (const check of checks) {
       const read = reads.find((r) => r.image === check.image);
-      if (read && mayBorrow(mine.fingerprint, theirs.fingerprint, read)) borrowed.set(check.image, borrowedResult(node, mine.raw, mine.durationMs, read, request.context));
+      if (read && mayBorrow(mine.fingerprint, theirs.fingerprint, read)) taken.push(read);
       else (own.get(node) ?? own.set(node, new Set()).get(node)!).add(check.image);
     }
-    composed.set(node, borrowed);
+    if (taken.length === 0) continue;
+    const said = borrowedFacts(node, mine.raw, taken, request.context);
+    warnings.push(...said.warnings);
+    borrowed.push({ name: node, readBy: reader, reads: taken, crioStale: said.crioStale });
   }
   if (own.size > 0) {
     const images = checks.filter((c) => [...own.values()].some((s) => s.has(c.image)));
     outcomes.push(
       await request.phase('own-read', [...own.keys()], request.command(images), images, async (node, check, end) => {
-        for (const r of await check.finish(end)) if (own.get(node)!.has(r.image)) composed.get(node)!.set(r.image, r);
+        results.set(node, (await check.finish(end)).filter((r) => own.get(node)!.has(r.image)));
       }),
     );
   }
-  for (const [node, byImage] of composed) results.set(node, checks.map((c) => byImage.get(c.image)).filter((r): r is NodeResult => r !== undefined));
-  return { outcomes, readers: [...readerNodes] };
+  return { outcomes, readers: [...readerNodes], borrowed, warnings };
 }
 
 /** The runs' outcomes as one: the last namespace made, removed only when every one was. */

@@ -14,7 +14,7 @@ import { type CheckChoice, type CheckMode, checkModeFor, type Engine, SCALE_THRE
 import type { PolicySet } from '../registries/policies.js';
 import { parseReference, pullString, referenceName, wasNormalized } from '../registries/reference.js';
 import { leftoverWarning } from './cleanup.js';
-import { type ImageCheck, type LogSinkFactory, type NodeCheckContext, type NodeResult, resultWithoutRun } from './check-node.js';
+import { type Borrowed, type ImageCheck, type LogSinkFactory, type NodeCheckContext, type NodeResult, resultWithoutRun } from './check-node.js';
 import { mergedOutcome, type Phase, type Progress, readComposed, runPhase } from './node-phases.js';
 import { type Clock, systemClock } from '../clock.js';
 import { readClusterPolicies } from './cluster-policies.js';
@@ -80,6 +80,8 @@ export interface VerifyResult {
   /** --running: images running pods use that no mirror serves (their source, cut off, fails them); checked on no node. */
   notCovered: RunningImage[];
   summary: Record<Verdict, number>;
+  /** The nodes that took another's reads (several images, composed), each with the reads it took. */
+  borrowed: Borrowed[];
   /**
    * Several images composed (app/compose.ts): the nodes that read them for the others, and how many
    * node-image verdicts were taken from their reads; null: every node read its own.
@@ -265,6 +267,7 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
     });
   const names = ready.map((n) => n.name);
   let composed: VerifyResult['composed'] = null;
+  let borrowed: Borrowed[] = [];
   const outcome = composes(request, checks, names.length)
     ? await readComposed({
           ready: names,
@@ -275,9 +278,11 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
           results,
           context: { images: checks, expected, expectedSignatures: { policies: policies.imagePolicies } },
           signal: deps.signal,
-        }).then(({ outcomes, readers }) => {
-          composed = { readers, borrowed: 0 };
-          return mergedOutcome(outcomes);
+        }).then((run) => {
+          composed = { readers: run.readers, borrowed: run.borrowed.reduce((n, b) => n + b.reads.length, 0) };
+          borrowed = run.borrowed;
+          warnings.push(...foldImages(run.warnings));
+          return mergedOutcome(run.outcomes);
         })
     : await phase('check', names, commandFor(request, checks, check, repositories), checks, async (node, running, end) => void results.set(node, await running.finish(end)));
 
@@ -299,14 +304,15 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
     namespaceDeleted: outcome.cleanedUp,
     interrupted: deps.signal.aborted,
     composed,
+    borrowed,
   };
   for (const node of nodes) {
     for (const nodeResult of results.get(node.name) ?? []) {
       result.nodes.push(nodeResult);
       result.summary[nodeResult.verdict] += 1;
-      if (result.composed && nodeResult.readBy !== null) result.composed.borrowed += 1;
     }
   }
+  for (const b of borrowed) for (const read of b.reads) result.summary[read.verdict] += 1;
   warnings.push(...foldImages(result.nodes.flatMap(nodeWarnings)));
   if (outcome.namespace && !outcome.cleanedUp) {
     warnings.push({ code: 'namespace-left', namespace: outcome.namespace });
@@ -351,7 +357,10 @@ function selectNodes(nodes: ClusterNode[], names: string[] | undefined, clientNa
 /** Clean only when every selected node pulled through a mirror, with no stale or disagreeing engine. */
 export function verifyOutcome(result: VerifyResult): Outcome {
   if (result.interrupted) return 'interrupted';
-  const clean = result.nodes.length > 0 && result.nodes.every((n) => n.verdict === 'mirrored' && !n.facts.crioConfig?.stale && !n.disagreement);
+  const clean =
+    result.nodes.length > 0 &&
+    result.nodes.every((n) => n.verdict === 'mirrored' && !n.facts.crioConfig?.stale && !n.disagreement) &&
+    result.borrowed.every((b) => !b.crioStale && b.reads.every((r) => r.verdict === 'mirrored'));
   return outcomeOf(!clean || result.notCovered.length > 0);
 }
 
@@ -359,6 +368,6 @@ export function verifyOutcome(result: VerifyResult): Outcome {
 function uncheckedResult(clientName: string, invokedAs: string, strategy: string, notCovered: RunningImage[], warnings: Warning[]): VerifyResult {
   return {
     clientName, invokedAs, image: notCovered[0]?.image ?? '', check: 'manifest', strategy, images: [], picked: false, policies: [], warnings, nodes: [], notCovered,
-    summary: { mirrored: 0, 'mirror-failed': 0, 'not-mirrored': 0, error: 0, skipped: 0 }, composed: null, namespace: null, namespaceDeleted: true, interrupted: false,
+    summary: { mirrored: 0, 'mirror-failed': 0, 'not-mirrored': 0, error: 0, skipped: 0 }, composed: null, borrowed: [], namespace: null, namespaceDeleted: true, interrupted: false,
   };
 }

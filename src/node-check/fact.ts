@@ -49,6 +49,11 @@ export interface NodeFact<Key extends string, Raw, Result, Warning = never> {
   expectation?(raw: Raw, image: ImageBase): Partial<Expectation>;
   /** The fact for one image's result (most facts are the node's, the same for every image). */
   result(raw: Raw, image: ImageContext): Result;
+  /**
+   * Its result for an image follows from the verdict and files the fingerprint covers
+   * (facts/fingerprint.sh) alone: a node that takes another's read takes this too (app/compose.ts).
+   */
+  readonly fromFiles?: boolean;
   /** What the run must say of the node beside its verdict. */
   warnings?(result: Result, image: ImageContext): Warning[];
 }

@@ -41,14 +41,21 @@ export function imageOutcomes(result: VerifyResult): ImageOutcome[] {
   const byImage = new Map<string, Map<string, OutcomeGroup>>(result.images.map((i) => [i, new Map()]));
   // One reason's words are worked out once: a composed run shares its reader's reason objects.
   const words = new Map<NodeResult['reason'], ReturnType<typeof reasonWords>>();
-  for (const n of result.nodes) {
+  // A reader's result's group, found once for all the nodes that took it.
+  const keys = new Map<NodeResult, string>();
+  const add = (name: string, n: NodeResult) => {
     const groups = byImage.get(n.image) ?? byImage.set(n.image, new Map()).get(n.image)!;
     const said = words.get(n.reason) ?? words.set(n.reason, reasonWords(n.reason, speaker)).get(n.reason)!;
-    const key = JSON.stringify([n.verdict, n.reason.code, n.pulledFrom, said.summary, said.hint]);
+    const key = keys.get(n) ?? keys.set(n, JSON.stringify([n.verdict, n.reason.code, n.pulledFrom, said.summary, said.hint])).get(n)!;
     const group = groups.get(key);
-    if (group) group.nodes.push(n.name);
-    else groups.set(key, { verdict: n.verdict, code: n.reason.code, reason: n.reason, pulledFrom: n.pulledFrom, ...said, attempts: n.attempts, nodes: [n.name] });
-  }
+    if (group) group.nodes.push(name);
+    else groups.set(key, { verdict: n.verdict, code: n.reason.code, reason: n.reason, pulledFrom: n.pulledFrom, ...said, attempts: n.attempts, nodes: [name] });
+  };
+  for (const n of result.nodes) add(n.name, n);
+  for (const b of result.borrowed) for (const read of b.reads) add(b.name, read);
+  // Nodes in name order (worker-2 before worker-10), whoever read for them.
+  const byName = new Intl.Collator(undefined, { numeric: true }).compare;
+  for (const groups of byImage.values()) for (const g of groups.values()) g.nodes.sort(byName);
   return [...byImage].map(([image, groups]) => ({
     image,
     groups: [...groups.values()].sort((a, b) => ORDER[a.verdict] - ORDER[b.verdict] || b.nodes.length - a.nodes.length),
@@ -88,7 +95,7 @@ const SHOWN_IMAGES = 10;
 
 /** The answer first: how many images every node got from a mirror, then each finding, folded. */
 export function imagesSummary(result: VerifyResult, outcomes: ImageOutcome[]): string[] {
-  const nodes = new Set(result.nodes.map((n) => n.name));
+  const nodes = new Set([...result.nodes.map((n) => n.name), ...result.borrowed.map((b) => b.name)]);
   const clean = outcomes.filter((o) => o.groups.every((g) => g.verdict === 'mirrored')).length;
   const lines = [`${plural(outcomes.length, 'image')} x ${plural(nodes.size, 'node')}: ${clean} served by a mirror on every node`];
   for (const { group, images } of findingsOf(outcomes)) {

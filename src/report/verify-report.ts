@@ -42,7 +42,6 @@ export function verifyDocument(result: VerifyResult): unknown {
       engines: n.engines,
       disagreement: n.disagreement && { code: n.disagreement.code, message: disagreementWords(n.disagreement, n.facts.crioConfig) },
       durationMs: n.durationMs,
-      readBy: n.readBy,
       imageWasPresent: n.imageWasPresent,
       imageRemoved: n.imageRemoved,
     })),
@@ -174,7 +173,7 @@ async function renderGroups(result: VerifyResult, worded: WordedNode[], paint: P
  */
 export function summaryLine(result: VerifyResult): string {
   const parts = (Object.entries(result.summary) as [Verdict, number][]).filter(([, n]) => n > 0).map(([v, n]) => `${n} ${v}`);
-  const nodes = new Set(result.nodes.map((n) => n.name)).size;
+  const nodes = new Set([...result.nodes.map((n) => n.name), ...result.borrowed.map((b) => b.name)]).size;
   const images = result.images.length > 1 ? ` x ${result.images.length} images` : '';
   return `${nodes} node(s)${images}: ${parts.join(', ') || 'none checked'}`;
 }

@@ -250,7 +250,8 @@ describe('verify: images, nodes and outcomes', () => {
 
   it('outcomes: clean only when every node is mirrored with nothing stale; interrupted wins', () => {
     const node = { verdict: 'mirrored', facts: { crioConfig: null }, disagreement: null };
-    const of = (nodes: object[], interrupted = false, notCovered: object[] = []) => verifyOutcome({ nodes, interrupted, notCovered } as unknown as Parameters<typeof verifyOutcome>[0]);
+    const of = (nodes: object[], interrupted = false, notCovered: object[] = [], borrowed: object[] = []) =>
+      verifyOutcome({ nodes, interrupted, notCovered, borrowed } as unknown as Parameters<typeof verifyOutcome>[0]);
     expect(of([node, node])).toBe('clean');
     // --running: a running image no mirror serves is a finding, whatever the nodes said.
     expect(of([node], false, [{ image: 'quay.io/a/b:v1' }])).toBe('findings');
@@ -259,6 +260,10 @@ describe('verify: images, nodes and outcomes', () => {
     expect(of([{ ...node, facts: { crioConfig: { stale: true } } }])).toBe('findings');
     expect(of([{ ...node, disagreement: { code: 'engines-differ' } }])).toBe('findings');
     expect(of([node], true)).toBe('interrupted');
+    // A node that took a reader's verdicts counts as the reader's verdict, and its own CRI-O.
+    expect(of([node], false, [], [{ reads: [node], crioStale: false }])).toBe('clean');
+    expect(of([node], false, [], [{ reads: [{ ...node, verdict: 'mirror-failed' }], crioStale: false }])).toBe('findings');
+    expect(of([node], false, [], [{ reads: [node], crioStale: true }])).toBe('findings');
   });
 
   it('kubectl with no --image: the notice about the pod image reaches the warnings (it travels in the run\'s outcome)', async () => {

@@ -59,17 +59,19 @@ const verify = {
   nodes: [{
     name: 'w0', image: IMAGE, verdict: 'mirrored', pulledFrom: attempt.reference, reason: { code: 'served-by-mirror', failedFirst: [] }, attempts: [attempt],
     facts: { config: null, proxy: null, credentials: {}, crioConfig: null, lowDisk: null, signatures: null, podman: '4.3.1', fingerprint: null }, factWarnings: [],
-    engines: null, disagreement: null, durationMs: 1, readBy: null, imageWasPresent: false, imageRemoved: false,
+    engines: null, disagreement: null, durationMs: 1, imageWasPresent: false, imageRemoved: false,
   }],
   notCovered: [{ image: 'quay.io/openshift/dns@sha256:' + 'd'.repeat(64), seenIn: 'openshift-dns/dns-default-x', containers: 1 }],
   summary: { mirrored: 1, 'mirror-failed': 0, 'not-mirrored': 0, error: 0, skipped: 0 },
   composed: null,
+  borrowed: [],
 } as unknown as VerifyResult;
 const OTHER = `registry.example.com/team/db@${D}`;
 const several = {
   ...verify,
   images: [IMAGE, OTHER],
-  nodes: [...verify.nodes, { ...verify.nodes[0]!, name: 'w1', readBy: 'w0' }, { ...verify.nodes[0]!, image: OTHER }],
+  nodes: [...verify.nodes, { ...verify.nodes[0]!, image: OTHER }],
+  borrowed: [{ name: 'w1', readBy: 'w0', reads: [verify.nodes[0]!], crioStale: false }],
   summary: { ...verify.summary, mirrored: 3 },
   composed: { readers: ['w0'], borrowed: 1 },
 } as VerifyResult;

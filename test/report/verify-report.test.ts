@@ -20,13 +20,13 @@ const result: VerifyResult = {
   warnings: [],
   nodes: [
     {
-      name: 'worker-0', verdict: 'mirrored', pulledFrom: `mirror.example:5000/team/app@sha256:${'e'.repeat(64)}`, reason: { code: 'served-by-mirror', failedFirst: [] }, durationMs: 412, readBy: null,
+      name: 'worker-0', verdict: 'mirrored', pulledFrom: `mirror.example:5000/team/app@sha256:${'e'.repeat(64)}`, reason: { code: 'served-by-mirror', failedFirst: [] }, durationMs: 412,
       attempts: [{ reference: `mirror.example:5000/team/app@sha256:${'e'.repeat(64)}`, mirror: true, ok: true, reason: null, message: null }],
       imageWasPresent: false, imageRemoved: true, image: IMAGE, engines: null, disagreement: null,
       facts: { config: null, proxy: null, credentials: {}, crioConfig: null, lowDisk: null, signatures: null, podman: '4.3.1', fingerprint: null }, factWarnings: [],
     },
     {
-      name: 'worker-1', verdict: 'skipped', pulledFrom: null, reason: { code: 'node-not-ready', why: 'Kubelet stopped posting node status.' }, durationMs: 0, readBy: null,
+      name: 'worker-1', verdict: 'skipped', pulledFrom: null, reason: { code: 'node-not-ready', why: 'Kubelet stopped posting node status.' }, durationMs: 0,
       attempts: [], imageWasPresent: null, imageRemoved: false, image: IMAGE, engines: null, disagreement: null,
       facts: { config: null, proxy: null, credentials: {}, crioConfig: null, lowDisk: null, signatures: null, podman: null, fingerprint: null }, factWarnings: [],
     },
@@ -37,6 +37,7 @@ const result: VerifyResult = {
   namespaceDeleted: true,
   interrupted: false,
   composed: null,
+  borrowed: [],
 };
 
 describe('verify report', () => {
@@ -99,7 +100,7 @@ describe('verify report', () => {
     expect(Object.keys(doc)).toEqual(['apiVersion', 'kind', 'image', 'images', 'picked', 'check', 'strategy', 'policies', 'warnings', 'warningReasons', 'nodes', 'notCovered', 'summary']);
     expect(Object.keys(doc.nodes[0])).toEqual([
       'name', 'image', 'verdict', 'code', 'reason', 'pulledFrom', 'attempts', 'detail', 'hint', 'config', 'proxy', 'credentials', 'crioConfig', 'lowDisk', 'signatures', 'podman',
-      'fingerprint', 'engines', 'disagreement', 'durationMs', 'readBy', 'imageWasPresent', 'imageRemoved',
+      'fingerprint', 'engines', 'disagreement', 'durationMs', 'imageWasPresent', 'imageRemoved',
     ]);
   });
   it('yaml: the same document', async () => {

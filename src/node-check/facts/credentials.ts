@@ -8,6 +8,7 @@ export type Credentials = Record<string, boolean>;
 
 export const credentials: NodeFact<'credentials', Credentials, Credentials> = {
   key: 'credentials',
+  fromFiles: true,
   stage: 'epilogue',
   script: SCRIPT,
   marks: ['credentials'],

@@ -4,12 +4,12 @@
 # network reaches each host the images need. Nodes with the same digest hold the same
 # registries.conf and drop-ins, pull secret, signature policy and registries.d, CA trust and
 # certs.d (containers/image pkg/tlsclientconfig reads /etc/containers/certs.d and
-# /etc/docker/certs.d per host), and proxy.env: the same image read gives them the same answer
-# wherever their network answers alike.
+# /etc/docker/certs.d per host), proxy.env and CRI-O's namespace policies: the same image read
+# gives them the same answer wherever their network answers alike.
 while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do shift; done
 if [ "$#" -gt 0 ]; then
   shift
-  digest="$(for p in /etc/containers/registries.conf /etc/containers/registries.conf.d /var/lib/kubelet/config.json /etc/containers/policy.json /etc/containers/registries.d /etc/containers/certs.d /etc/docker/certs.d /etc/pki/ca-trust/extracted/pem /etc/ssl/certs/ca-certificates.crt /etc/mco/proxy.env; do
+  digest="$(for p in /etc/containers/registries.conf /etc/containers/registries.conf.d /var/lib/kubelet/config.json /etc/containers/policy.json /etc/containers/registries.d /etc/containers/certs.d /etc/docker/certs.d /etc/pki/ca-trust/extracted/pem /etc/ssl/certs/ca-certificates.crt /etc/mco/proxy.env /etc/crio/policies; do
     [ -e "$p" ] && find "$p" -type f 2>/dev/null
   done | sort | while read -r f; do printf '%s\n' "$f"; cat "$f" 2>/dev/null; done | sha256sum | cut -d' ' -f1)"
   mark fingerprint "$digest"

@@ -17,6 +17,7 @@ export type ProxyEnv = Record<string, string> | null;
 
 export const proxy: NodeFact<'proxy', ProxyEnv, ProxyReport | null> = {
   key: 'proxy',
+  fromFiles: true,
   stage: 'prelude',
   script: SCRIPT,
   marks: ['proxy'],

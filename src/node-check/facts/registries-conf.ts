@@ -84,6 +84,7 @@ export function compareNodeConfig(files: ConfFile[], expected: RegistriesConf | 
 
 export const registriesConf: NodeFact<'config', ConfFile[], ConfigComparison | null, ConfigWarning> = {
   key: 'config',
+  fromFiles: true,
   stage: 'epilogue',
   script: SCRIPT,
   marks: [],

@@ -104,6 +104,7 @@ const lookupFor = (raw: SignatureRaw, image: string) => raw.lookups.findLast((l)
 
 export const signatures: NodeFact<'signatures', SignatureRaw, SignatureResult | null, SignatureWarning> = {
   key: 'signatures',
+  fromFiles: true,
   stage: 'prelude',
   script: SCRIPT,
   marks: ['signature-lookup-exit'],
