@@ -12,7 +12,8 @@ import { hostOf } from '../pull-log/hints.js';
 import type { RegistriesConf } from '../registries/registries-conf.js';
 import { type CheckChoice, type CheckMode, checkModeFor, type Engine, SCALE_THRESHOLD } from '../pull-log/engines.js';
 import type { PolicySet } from '../registries/policies.js';
-import { parseReference, pullString, referenceName, wasNormalized } from '../registries/reference.js';
+import { type ImageReference, parseReference, pullString, referenceName, wasNormalized } from '../registries/reference.js';
+import { resolvePullSources } from '../registries/resolve.js';
 import { leftoverWarning } from './cleanup.js';
 import { type Borrowed, type ImageCheck, type LogSinkFactory, type NodeCheckContext, type NodeResult, resultWithoutRun } from './check-node.js';
 import { mergedOutcome, type Phase, type Progress, readComposed, runPhase } from './node-phases.js';
@@ -137,17 +138,20 @@ async function prepare(request: VerifyRequest, client: Client, invokedAs = `${cl
   }
   const expected = clusterConf(policies);
   const repositories = new Set<string>();
+  const several = images.length > 1;
   const checks = images.map((text): ImageCheck => {
     const ref = parseReference(text);
     const image = pullString(ref);
     if (wasNormalized(text, ref)) warnings.push({ code: 'image-normalized', typed: text, pulled: image });
     warnings.push(...mirrorWarnings(policies.rules, ref));
     if (expected) {
-      // Repositories and their hosts: a pull secret may key credentials by either.
+      // Repositories and their hosts: a pull secret may key credentials by either. With several
+      // images, each mirror's location instead (one podman start a question, on every node: 300
+      // repositories took 30 s); credentialsFor takes the most specific asked that covers one.
       for (const s of safeSources(expected, ref)) {
         if (!s.mirror) continue;
         const name = referenceName(parseReference(s.reference));
-        repositories.add(name);
+        repositories.add(several ? (mirrorLocationOf(expected, ref, s.reference) ?? name) : name);
         repositories.add(name.split('/')[0]!);
       }
     }
@@ -187,6 +191,16 @@ function hostsOf(checks: ImageCheck[], expected: RegistriesConf | null): string[
     for (const m of entry.mirrors) hosts.add(hostOf(m.location));
   }
   return [...hosts];
+}
+
+/** The location of the mirror of the entry matching ref that gave this source reference. */
+function mirrorLocationOf(expected: RegistriesConf, ref: ImageReference, source: string): string | null {
+  try {
+    const { entry } = resolvePullSources(expected, ref);
+    return entry?.mirrors.map((m) => m.location).find((location) => source.startsWith(`${location}/`) || source.startsWith(`${location}@`) || source.startsWith(`${location}:`)) ?? null;
+  } catch {
+    return null;
+  }
 }
 
 function safeSources(...args: Parameters<typeof sourcesOf>) {
@@ -273,7 +287,8 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
           ready: names,
           checks,
           command: (images) => commandFor(request, images, check, repositories),
-          survey: nodeCommand({ images: [], check: 'manifest', keepImage: false, repositories, hosts: hostsOf(checks, expected) }),
+          // No pull-secret questions: a node that takes a reader's verdicts takes what its pull secret said.
+          survey: nodeCommand({ images: [], check: 'manifest', keepImage: false, repositories: [], hosts: hostsOf(checks, expected) }),
           phase,
           results,
           context: { images: checks, expected, expectedSignatures: { policies: policies.imagePolicies } },

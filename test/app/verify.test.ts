@@ -344,13 +344,13 @@ describe('verify at scale, and the warnings its results bring', () => {
     ]);
   });
 
-  it('two images under one policy: its row once, one node check per image', async () => {
+  it("two images under one policy: its row once, one node check per image; the pull secret asked about the policy's mirror, not each repository", async () => {
     const other = `registry.sandbox.invalid/team/db@${DIGEST}`;
     const { client, nodeRunner } = setup([
       ...clusterCalls([nodeItem('w0')]),
       CREATE_NS,
       {
-        args: debugNodeArgs({ node: 'w0', namespace: NS, image: undefined, command: nodeCommand({ images: [IMAGE, other], check: 'pull', engine: 'podman', keepImage: false, repositories: [...REPOS, 'mirror.example:5000/team/db'] }) }),
+        args: debugNodeArgs({ node: 'w0', namespace: NS, image: undefined, command: nodeCommand({ images: [IMAGE, other], check: 'pull', engine: 'podman', keepImage: false, repositories: ['mirror.example:5000/team', 'mirror.example:5000'] }) }),
         result: captured('digest-mirrored'),
       },
       DELETE_NS,
