@@ -35,7 +35,7 @@ export interface ImageOutcome {
 // Findings first: the three nodes that matter before the 497 that are fine.
 const ORDER: Record<Verdict, number> = { error: 0, 'mirror-failed': 1, 'not-mirrored': 2, skipped: 3, mirrored: 4 };
 
-/** Each image's nodes, grouped by what they got: the verdict, its reason, where from, the words. */
+/** Each image's nodes, grouped by what they got: the verdict, where from, and its reason. */
 export function imageOutcomes(result: VerifyResult): ImageOutcome[] {
   const speaker: Speaker = { clientName: result.clientName, invokedAs: result.invokedAs };
   const byImage = new Map<string, Map<string, OutcomeGroup>>(result.images.map((i) => [i, new Map()]));
@@ -46,7 +46,9 @@ export function imageOutcomes(result: VerifyResult): ImageOutcome[] {
   const add = (name: string, n: NodeResult) => {
     const groups = byImage.get(n.image) ?? byImage.set(n.image, new Map()).get(n.image)!;
     const said = words.get(n.reason) ?? words.set(n.reason, reasonWords(n.reason, speaker)).get(n.reason)!;
-    const key = keys.get(n) ?? keys.set(n, JSON.stringify([n.verdict, n.reason.code, n.pulledFrom, said.summary, said.hint])).get(n)!;
+    // The outcome: the verdict, where from, and the reason with all its fields (two nodes that failed
+    // alike on the first mirror may have failed otherwise on the next: their reasons say so).
+    const key = keys.get(n) ?? keys.set(n, JSON.stringify([n.verdict, n.pulledFrom, n.reason])).get(n)!;
     const group = groups.get(key);
     if (group) group.nodes.push(name);
     else groups.set(key, { verdict: n.verdict, code: n.reason.code, reason: n.reason, pulledFrom: n.pulledFrom, ...said, attempts: n.attempts, nodes: [name] });
