@@ -51,6 +51,9 @@ while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do
     mark section pull
     run env TMPDIR="$downloads" podman --root "$store/root" --runroot "$store/run" pull --log-level=debug --authfile /var/lib/kubelet/config.json "$image" 2>&1
     mark pull-exit "$?"
+    # Several images: each is removed before the next is pulled, so the run never holds more
+    # than one image's layers (the free-space check was made for one).
+    if [ "$#" -gt 0 ] && [ "$1" != "--" ]; then run podman --root "$store/root" --runroot "$store/run" rmi --all --force >/dev/null 2>&1; fi
     continue
   fi
   present=no
