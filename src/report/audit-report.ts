@@ -31,20 +31,61 @@ export async function renderAudit(result: AuditResult, format: OutputFormat, pai
   const headers = ['node', 'image', 'pulls', 'last served by', 'source', wide ? 'when' : 'age'];
   // Where the table is wider than the terminal, one block a node: folded, nothing cut.
   const table = rows.length === 0 ? '' : fits(headers, rows, { maxWidth: wide ? undefined : width }) ? await renderTable(headers, rows) : blocks(rows);
-  const findings = result.findings.map((f) => `${f.node}: ${f.kind}: ${f.image}: ${findingWords(f)}`);
+  const findings: Finding[] = result.findings.map((f) => ({ node: f.node, head: `${f.kind}: ${wide ? f.image : shortDigest(f.image)}`, words: findingWords(f) }));
   for (const node of result.nodes) {
     if (node.olderBoots) {
-      findings.push(`${node.name}: journal incomplete: the window spans boots before the previous one, and OpenShift 4.12 and 4.13 read only the previous and the current boot: pulls before them are not in this audit`);
+      findings.push({
+        node: node.name,
+        head: 'journal incomplete',
+        words: 'the window spans boots before the previous one, and OpenShift 4.12 and 4.13 read only the previous and the current boot: pulls before them are not in this audit',
+      });
       continue;
     }
     if (node.complete || node.error) continue;
     const upTo = node.readUpTo ? `only up to ${node.readUpTo}` : 'not at all';
-    findings.push(`${node.name}: journal incomplete: read ${upTo}, not to ${result.until}; the kubelet cuts each answer at 30 s: narrow --since, or raise --timeout`);
+    findings.push({ node: node.name, head: 'journal incomplete', words: `read ${upTo}, not to ${result.until}; the kubelet cuts each answer at 30 s: narrow --since, or raise --timeout` });
   }
+  const fold = wide ? undefined : width;
+  const lines = findingLines(findings, fold);
   if (result.nodes.some((n) => n.pulls.some((p) => p.outcome !== 'succeeded' && p.attempts.length > 0 && p.attempts.every((a) => a.reason === null)))) {
-    findings.push('note: CRI-O logs no reason for a failed attempt at its default level (info): a pull with no result failed or is still running');
+    const note = 'note: CRI-O logs no reason for a failed attempt at its default level (info): a pull with no result failed or is still running';
+    lines.push(...(fold === undefined || note.length <= fold ? [note] : wrapped(note, '', fold)));
   }
-  return `${table}${findings.length ? `${table ? '\n' : ''}${findings.join('\n')}\n` : ''}`;
+  return `${table}${lines.length ? `${table ? '\n' : ''}${lines.join('\n')}\n` : ''}`;
+}
+
+interface Finding {
+  node: string;
+  /** What and which image: `silent-fallback: quay.io/...`. */
+  head: string;
+  words: string;
+}
+
+/**
+ * A line a finding, `node: head: words`; where one is wider than the terminal, folded as the
+ * table's blocks are: the node on a line, each finding's head under it, its words under that,
+ * wrapped to the terminal.
+ */
+function findingLines(findings: Finding[], width: number | undefined): string[] {
+  const flat = findings.map((f) => `${f.node}: ${f.head}: ${f.words}`);
+  if (width === undefined || flat.every((l) => l.length <= width)) return flat;
+  const byNode = new Map<string, Finding[]>();
+  for (const f of findings) (byNode.get(f.node) ?? byNode.set(f.node, []).get(f.node)!).push(f);
+  return [...byNode].flatMap(([node, found]) => [node, ...found.flatMap((f) => [`  ${f.head}`, ...wrapped(f.words, '    ', width)])]);
+}
+
+/** Words in lines of at most `width`, each indented; a word longer than a line keeps a line of its own. */
+function wrapped(text: string, indent: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && indent.length + line.length + 1 + word.length > width) {
+      lines.push(`${indent}${line}`);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(`${indent}${line}`);
+  return lines;
 }
 
 /** `name@sha256:<64 hex>` as `name@sha256:<12 hex>`, as container tools show image ids. */

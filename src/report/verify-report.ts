@@ -123,26 +123,48 @@ async function renderVerdicts(result: VerifyResult, format: OutputFormat, paint:
   return lines.length ? `${table}\n${lines.join('\n')}\n` : table;
 }
 
-/** -o wide: the detail and hint in full, and each attempt on its own line under its node, indented. */
+// -o wide is for reading whole, not for a terminal's width; still, a row stays under this.
+const WIDE_MAX = 200;
+
+/**
+ * -o wide: the detail and hint in full, and each attempt on its own line under its node, indented.
+ * Where long node and repository names would take a row past 200 columns, the detail goes on its
+ * own line under the row too, and then where the image came from.
+ */
 async function renderWide(nodes: WordedNode[], paint: Paint, several: boolean): Promise<string> {
-  const headers = ['node', ...(several ? ['image'] : []), 'verdict', 'pulled from', 'attempts', 'detail'];
-  const rows = nodes.map((n) => [
-    n.name,
-    ...(several ? [n.image] : []),
-    paint(n.verdict, VERDICT_COLOR[n.verdict]),
-    shortReference(n.pulledFrom, n.image),
-    String(n.attempts.length),
-    n.detail,
-  ]);
-  const lines = (await renderTable(headers, rows, {})).trimEnd().split('\n');
+  // What stays in the row: everything, then all but the detail, then all but the detail and where from.
+  const layouts = [
+    { detail: true, from: true },
+    { detail: false, from: true },
+    { detail: false, from: false },
+  ];
+  let lines: string[] = [];
+  let layout = layouts[0]!;
+  for (layout of layouts) {
+    const headers = ['node', ...(several ? ['image'] : []), 'verdict', ...(layout.from ? ['pulled from'] : []), 'attempts', ...(layout.detail ? ['detail'] : [])];
+    const rows = nodes.map((n) => [
+      n.name,
+      ...(several ? [n.image] : []),
+      paint(n.verdict, VERDICT_COLOR[n.verdict]),
+      ...(layout.from ? [shortReference(n.pulledFrom, n.image)] : []),
+      String(n.attempts.length),
+      ...(layout.detail ? [n.detail] : []),
+    ]);
+    lines = (await renderTable(headers, rows, {})).trimEnd().split('\n');
+    if (lines.every((l) => stripAnsi(l).length < WIDE_MAX)) break;
+  }
   const out = [lines[0]!];
   nodes.forEach((n, i) => {
     out.push(lines[i + 1]!);
+    if (!layout.from && n.pulledFrom) out.push(`    from: ${shortReference(n.pulledFrom, n.image)}`);
+    if (!layout.detail) out.push(`    ${n.detail}`);
     for (const a of n.attempts) out.push(`    ${a.mirror ? 'mirror' : 'source'} ${shortReference(a.reference, n.image)}: ${a.ok ? 'ok' : (a.reason ?? 'not reached')}`);
     if (n.hint) out.push(`    hint: ${n.hint}`);
   });
   return `${out.join('\n')}\n`;
 }
+
+const stripAnsi = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '');
 
 // Findings first: a 500-row table would hide the three nodes that matter.
 const ORDER: Record<Verdict, number> = { error: 0, 'mirror-failed': 1, 'not-mirrored': 2, skipped: 3, mirrored: 4 };

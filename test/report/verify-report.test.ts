@@ -214,3 +214,17 @@ describe('grouped', () => {
     ]);
   });
 });
+
+describe('-o wide with long names', () => {
+  it('puts the detail, then where from, under the row where the row would pass 200 columns', async () => {
+    const long = `${'worker-0.a-very-long-availability-zone-name.compute'.padEnd(63, 'x')}`;
+    const deep = `mirror.example.corp.internal:5000/${'organisation/'.repeat(6)}team/app@sha256:${'e'.repeat(64)}`;
+    const wideResult = { ...result, nodes: result.nodes.map((n) => ({ ...n, name: long, pulledFrom: n.pulledFrom && deep })) };
+    const text = await renderVerify(wideResult, 'wide');
+    for (const line of text.split('\n')) if (!line.startsWith('    ')) expect(line.length, line).toBeLessThan(200);
+    expect(text.split('\n')[0]).toMatch(/^NODE +VERDICT +ATTEMPTS$/);
+    expect(text).toContain(`\n    from: ${deep.split('@')[0]}\n    served by a mirror\n`);
+    // Short names keep the DETAIL column.
+    expect((await renderVerify(result, 'wide')).split('\n')[0]).toMatch(/DETAIL$/);
+  });
+});
