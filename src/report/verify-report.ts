@@ -1,4 +1,5 @@
 // The verify model as a table, a wide table, or a document.
+import { stripVTControlCharacters } from 'node:util';
 import type { VerifyResult } from '../app/verify.js';
 import type { Verdict } from '../pull-log/evidence.js';
 import { type Paint, plain } from './colors.js';
@@ -151,7 +152,7 @@ async function renderWide(nodes: WordedNode[], paint: Paint, several: boolean): 
       ...(layout.detail ? [n.detail] : []),
     ]);
     lines = (await renderTable(headers, rows, {})).trimEnd().split('\n');
-    if (lines.every((l) => stripAnsi(l).length < WIDE_MAX)) break;
+    if (lines.every((l) => stripVTControlCharacters(l).length < WIDE_MAX)) break;
   }
   const out = [lines[0]!];
   nodes.forEach((n, i) => {
@@ -163,8 +164,6 @@ async function renderWide(nodes: WordedNode[], paint: Paint, several: boolean): 
   });
   return `${out.join('\n')}\n`;
 }
-
-const stripAnsi = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '');
 
 // Findings first: a 500-row table would hide the three nodes that matter.
 const ORDER: Record<Verdict, number> = { error: 0, 'mirror-failed': 1, 'not-mirrored': 2, skipped: 3, mirrored: 4 };
