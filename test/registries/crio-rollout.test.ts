@@ -1,0 +1,24 @@
+// The MCO's drain-or-reload decision for a registries.conf change, held to the MCO's own test
+// cases (test/fixtures/mco-drain: pkg/daemon/drain_test.go at 7ff337a4f, TestIsDrainRequired, its
+// cases where only the CRI-O reload action is present).
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { crioRollout } from '../../src/registries/crio-rollout.js';
+import { loadRegistriesConf } from '../../src/registries/registries-conf.js';
+
+const conf = (name: string) => loadRegistriesConf({ path: `${name}.toml`, text: readFileSync(`test/fixtures/mco-drain/${name}.toml`, 'utf8') });
+const { cases } = JSON.parse(readFileSync('test/fixtures/mco-drain/cases.json', 'utf8')) as { cases: { why: string; old: string; new: string; drain: boolean }[] };
+
+describe("the MCO's drain or reload for a registries.conf change", () => {
+  it.each(cases)('$old -> $new: $why', ({ old, new: next, drain }) => {
+    const rollout = crioRollout(conf(old), conf(next));
+    expect(rollout.action === 'drain', JSON.stringify(rollout)).toBe(drain);
+  });
+
+  it('says which change drains', () => {
+    expect(crioRollout(conf('mc1'), conf('mc3'))).toEqual({ action: 'drain', because: 'registry example.com/repo1/test-img1 removed' });
+    expect(crioRollout(conf('mc3'), conf('mc1'))).toEqual({ action: 'reload', because: 'only digest-only mirrors or registries added' });
+    expect(crioRollout(conf('mc1'), conf('mc1'))).toEqual({ action: 'none', because: null });
+    expect(crioRollout(conf('mc1'), conf('mc1'), true)).toEqual({ action: 'reload', because: 'the signature policy files changed' });
+  });
+});
