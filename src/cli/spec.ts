@@ -26,6 +26,12 @@ export const FILES_OPTION = {
   filename: { alias: 'f', type: 'string', array: true, default: [] as string[], describe: FILES_HELP },
 } as const satisfies Record<string, Options>;
 
+/** A change before it is applied (app/proposal.ts): what it applies and what it deletes. */
+export const PROPOSAL_OPTIONS = {
+  proposed: { type: 'string', array: true, default: [] as string[], describe: 'manifests a change applies (- for stdin), merged into the policies as kubectl apply would' },
+  without: { type: 'string', array: true, default: [] as string[], describe: 'an object the change deletes, as TYPE/NAME (icsp/x, idms/x, itms/x, clusterimagepolicy/x)' },
+} as const satisfies Record<string, Options>;
+
 export const VERIFY_OPTIONS = {
   selector: { alias: 'l', type: 'string', describe: 'only nodes matching this label selector' },
   nodes: { type: 'string', describe: 'only these nodes (comma-separated names)' },
@@ -142,9 +148,10 @@ export const COMMANDS = {
       ['render', "what the MCO writes on the nodes for the cluster's policies"],
       ['render -f idms.yaml -f itms.yaml', 'for manifests, before applying them'],
       ['render --file policy.json', "the signature policy the cluster's ClusterImagePolicies give every node"],
+      ['render --proposed idms.yaml --without icsp/old', 'the files after a change, and whether its rollout drains (stderr)'],
     ],
     positionals: [],
-    options: { ...FILES_OPTION, ...CLIENT_OPTIONS, ...RENDER_OPTIONS },
+    options: { ...FILES_OPTION, ...CLIENT_OPTIONS, ...RENDER_OPTIONS, ...PROPOSAL_OPTIONS },
   },
   list: {
     describe: 'List every ICSP, IDMS and ITMS entry: source, mirrors, which pulls, source policy',

@@ -105,7 +105,8 @@ describe('verify: bad input is one error line, exit 2, and nothing is run', () =
     [['verify', '-f', BAD_LIST], /^error: .*bad\.txt: 1 bad line\(s\): line 2: invalid image reference "Quay\.io\/X": /],
     [['verify', '-f', '/nonexistent/images.txt'], 'error: /nonexistent/images.txt: no such file or directory\n'],
     [['verify', IMG, 'Quay.io/X'], /^error: invalid image reference "Quay\.io\/X"/],
-    [['verify', IMG, '--running'], 'error: --running checks the images running pods use: give it no IMAGE and no --images-from\n'],
+    [['verify', IMG, '--running'], 'error: --running checks the images running pods use: give it no IMAGE, --images-from or --release\n'],
+    [['verify', '--release', 'quay.io/a b'], 'error: --release: invalid image reference "quay.io/a b": it contains white space\n'],
     [['verify', IMG, '--request-timeout', 'soon'], 'error: --request-timeout "soon" is not a duration: use e.g. 90s, 5m, 1h or plain seconds\n'],
   ];
   for (const [argv, message] of cases) {

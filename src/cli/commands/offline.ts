@@ -5,7 +5,8 @@ import { EXIT, exitCodesHelp, UserError } from '../../errors.js';
 import { exitFor } from '../exit-code.js';
 import { parseReference } from '../../registries/reference.js';
 import { isTableFormat } from '../../report/document.js';
-import { COMMANDS, EXPLAIN_OPTIONS, FILES_OPTION, RENDER_OPTIONS } from '../spec.js';
+import type { PolicySet } from '../../registries/policies.js';
+import { COMMANDS, EXPLAIN_OPTIONS, FILES_OPTION, PROPOSAL_OPTIONS, RENDER_OPTIONS } from '../spec.js';
 import { clientRunner, withClientOptions, withOutputOption } from '../options.js';
 
 const withFiles = <T>(yargs: Argv<T>) => yargs.options(FILES_OPTION);
@@ -33,11 +34,19 @@ export const explainCommand = defineCommand({
 export const renderCommand = defineCommand({
   command: 'render',
   describe: COMMANDS.render.describe,
-  builder: (y) => withClientOptions(withFiles(y)).options(RENDER_OPTIONS),
+  builder: (y) => withClientOptions(withFiles(y)).options(RENDER_OPTIONS).options(PROPOSAL_OPTIONS),
   handler: async (args, io) => {
     const { loadPolicies, renderFile, renderAsides } = await import('../../app/policies.js');
-    const set = await loadPolicies(args.filename, () => clientRunner(args, io));
+    const now = await loadPolicies(args.filename, () => clientRunner(args, io));
+    const changed = await proposedChange(now, args);
+    const set = changed?.set ?? now;
     io.out(renderFile(set, args.file));
+    if (changed) {
+      const { proposalWords, proposalRollout } = await import('../../app/proposal.js');
+      const { rolloutWords } = await import('../../report/rollout-words.js');
+      io.err(`note: ${proposalWords(changed.proposal)}\n`);
+      io.err(`rollout: ${rolloutWords(proposalRollout(now, set))}\n`);
+    }
     if (args.file === 'registries.conf') for (const aside of renderAsides(set)) io.err(`note: ${aside}\n`);
     else if (args.file === 'sigstore-registries.yaml' && set.imagePolicies.length === 0) io.err('note: no ClusterImagePolicy or ImagePolicy: the MCO writes no sigstore-registries.yaml\n');
     return EXIT.ok;
@@ -83,3 +92,12 @@ export const completionCommand = defineCommand({
     return EXIT.ok;
   },
 });
+
+/** --proposed and --without: the policies after the change, or null when none is proposed. */
+async function proposedChange(now: PolicySet, args: { proposed: string[]; without: string[] }) {
+  if (args.proposed.length === 0 && args.without.length === 0) return null;
+  const [{ applyProposal, parseWithout }, { readManifestFiles }] = await Promise.all([import('../../app/proposal.js'), import('../../app/manifests.js')]);
+  const without = args.without.map(parseWithout);
+  const proposed = args.proposed.length ? await readManifestFiles(args.proposed) : { rules: [], registrySources: null, imagePolicies: [], credentialProvider: null, objects: [] };
+  return applyProposal(now, proposed, without);
+}

@@ -1,0 +1,91 @@
+// render --proposed/--without on files: the files after a change, merged as kubectl apply would,
+// and what its rollout does (registries/crio-rollout.ts); the refusals, before anything is read.
+import { describe, expect, it } from 'vitest';
+import { runMain, scratch } from './in-process.js';
+
+const { write } = scratch('oc-icsp-proposal-');
+
+const TODAY = write(
+  'today.yaml',
+  `apiVersion: operator.openshift.io/v1alpha1
+kind: ImageContentSourcePolicy
+metadata: {name: release}
+spec:
+  repositoryDigestMirrors:
+  - source: quay.io/openshift-release-dev/ocp-release
+    mirrors: [mirror.corp.example:5000/ocp/release]
+`,
+);
+// What our migrate (and oc adm migrate icsp) writes for it.
+const IDMS = write(
+  'idms.yaml',
+  `apiVersion: config.openshift.io/v1
+kind: ImageDigestMirrorSet
+metadata: {name: release}
+spec:
+  imageDigestMirrors:
+  - source: quay.io/openshift-release-dev/ocp-release
+    mirrors: [mirror.corp.example:5000/ocp/release]
+`,
+);
+const NEW_MIRROR = write(
+  'new-mirror.yaml',
+  `apiVersion: config.openshift.io/v1
+kind: ImageDigestMirrorSet
+metadata: {name: art}
+spec:
+  imageDigestMirrors:
+  - source: quay.io/openshift-release-dev/ocp-v4.0-art-dev
+    mirrors: [mirror.corp.example:5000/ocp/art]
+    mirrorSourcePolicy: NeverContactSource
+`,
+);
+const TAGS = write(
+  'tags.yaml',
+  `apiVersion: config.openshift.io/v1
+kind: ImageTagMirrorSet
+metadata: {name: tags}
+spec:
+  imageTagMirrors:
+  - source: registry.example.com/team
+    mirrors: [mirror.corp.example:5000/team]
+`,
+);
+const NOTHING = write('nothing.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n');
+
+describe('render a change before it is applied', () => {
+  it('an added digest-only mirror set: the files after it, and CRI-O only reloads', async () => {
+    const r = await runMain(['render', '-f', TODAY, '--proposed', NEW_MIRROR]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('location = "quay.io/openshift-release-dev/ocp-v4.0-art-dev"\nblocked = true\n');
+    expect(r.stderr).toBe('note: as if ImageDigestMirrorSet/art were applied\nrollout: CRI-O reloads, no drain (only digest-only mirrors or registries added)\n');
+  });
+
+  it('the ICSP to IDMS migration: the same files, nothing rolls out', async () => {
+    const before = await runMain(['render', '-f', TODAY]);
+    const r = await runMain(['render', '-f', TODAY, '--proposed', IDMS, '--without', 'icsp/release']);
+    expect(r.stdout).toBe(before.stdout);
+    expect(r.stderr).toBe('note: as if ImageDigestMirrorSet/release were applied and ImageContentSourcePolicy/release deleted\nrollout: none: the files the MCO writes do not change\n');
+  });
+
+  it('an ICSP deleted with nothing in its place drains; so does an ITMS (tag mirrors are not digest-only)', async () => {
+    const gone = await runMain(['render', '-f', TODAY, '--without', 'imagecontentsourcepolicy.operator.openshift.io/release']);
+    expect(gone.stderr).toContain('rollout: every node of each pool is drained before the file lands (registry quay.io/openshift-release-dev/ocp-release removed)\n');
+    const tags = await runMain(['render', '-f', TODAY, '--proposed', TAGS]);
+    expect(tags.stderr).toContain('rollout: every node of each pool is drained before the file lands (registry registry.example.com/team added with a mirror that is not digest-only)\n');
+  });
+
+  it.each([
+    [['--without', 'idms/nope'], 'error: --without: the cluster has no ImageDigestMirrorSet/nope (see `oc get idms`)\n'],
+    [['--without', 'configmap/x'], 'error: --without "configmap/x": not TYPE/NAME of an object a change deletes (imagecontentsourcepolicy, imagedigestmirrorset, imagetagmirrorset, clusterimagepolicy, or icsp, idms, itms), e.g. --without icsp/my-mirrors\n'],
+  ])('refuses %j', async (args, said) => {
+    const r = await runMain(['render', '-f', TODAY, ...args]);
+    expect([r.status, r.stderr, r.stdout]).toEqual([2, said, '']);
+  });
+
+  it('refuses a proposed file with no mirror policy in it', async () => {
+    const r = await runMain(['render', '-f', TODAY, '--proposed', NOTHING]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^error: .*nothing\.yaml: no ImageContentSourcePolicy, ImageDigestMirrorSet, ImageTagMirrorSet, ClusterImagePolicy, ImagePolicy or images.config.openshift.io\/cluster in it\n$/);
+  });
+});
