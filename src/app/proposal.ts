@@ -3,42 +3,17 @@
 // and name is replaced, the others added), and the objects it deletes (--without KIND/NAME, in
 // kubectl's TYPE/NAME form). Pure: the policies in, the policies after the change out.
 import { UserError } from '../errors.js';
+import { type ObjectRef, TYPES } from './object-ref.js';
+
+export { type ObjectRef, parseWithout } from './object-ref.js';
 import { type CrioRollout, crioRollout } from '../registries/crio-rollout.js';
 import { type PolicySet, readPolicies } from '../registries/policies.js';
 import { loadRegistriesConf } from '../registries/registries-conf.js';
 import { renderRegistriesConf } from '../registries/render.js';
 
-export interface ObjectRef {
-  kind: string;
-  name: string;
-}
-
 export interface Proposal {
   applied: ObjectRef[];
   deleted: ObjectRef[];
-}
-
-// kubectl's names for the kinds a change may delete: plural, singular and short names, each with
-// or without its group (what `oc api-resources` lists for them).
-const TYPES: Record<string, { kind: string; group: string; names: string[] }> = {
-  ImageContentSourcePolicy: { kind: 'ImageContentSourcePolicy', group: 'operator.openshift.io', names: ['imagecontentsourcepolicies', 'imagecontentsourcepolicy', 'icsp'] },
-  ImageDigestMirrorSet: { kind: 'ImageDigestMirrorSet', group: 'config.openshift.io', names: ['imagedigestmirrorsets', 'imagedigestmirrorset', 'idms'] },
-  ImageTagMirrorSet: { kind: 'ImageTagMirrorSet', group: 'config.openshift.io', names: ['imagetagmirrorsets', 'imagetagmirrorset', 'itms'] },
-  ClusterImagePolicy: { kind: 'ClusterImagePolicy', group: 'config.openshift.io', names: ['clusterimagepolicies', 'clusterimagepolicy'] },
-};
-
-/** --without TYPE/NAME as kubectl names it (`idms/x`, `imagedigestmirrorset.config.openshift.io/x`). */
-export function parseWithout(text: string): ObjectRef {
-  const slash = text.indexOf('/');
-  const type = slash === -1 ? '' : text.slice(0, slash).toLowerCase();
-  const name = slash === -1 ? '' : text.slice(slash + 1);
-  const found = Object.values(TYPES).find((t) => t.names.some((n) => type === n || type === `${n}.${t.group}`));
-  if (!found || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name)) {
-    throw new UserError(
-      `--without ${JSON.stringify(text)}: not TYPE/NAME of an object a change deletes (imagecontentsourcepolicy, imagedigestmirrorset, imagetagmirrorset, clusterimagepolicy, or icsp, idms, itms), e.g. --without icsp/my-mirrors`,
-    );
-  }
-  return { kind: found.kind, name };
 }
 
 const keyOf = (o: { kind: string; name: string; object: Record<string, unknown> }) =>
@@ -55,13 +30,6 @@ export function applyProposal(cluster: PolicySet, proposed: PolicySet, without: 
   const objects = [...kept, ...proposed.objects].map((o) => ({ origin: 'the proposal', object: o.object }));
   const set = { ...readPolicies(objects), credentialProvider: proposed.credentialProvider ?? cluster.credentialProvider };
   return { set, proposal: { applied: proposed.objects.map(({ kind, name }) => ({ kind, name })), deleted: without } };
-}
-
-/** "as if ImageDigestMirrorSet/x were applied and ImageContentSourcePolicy/y deleted". */
-export function proposalWords(p: Proposal): string {
-  const list = (refs: ObjectRef[]) => refs.map((r) => `${r.kind}/${r.name}`).join(', ');
-  const parts = [...(p.applied.length ? [`${list(p.applied)} were applied`] : []), ...(p.deleted.length ? [`${list(p.deleted)} deleted`] : [])];
-  return `as if ${parts.join(' and ')}`;
 }
 
 /** What the MCO's rollout of the change does on a node: from the registries.conf rendered before and after it. */

@@ -12,6 +12,9 @@ import { hostOf } from '../pull-log/hints.js';
 import type { RegistriesConf } from '../registries/registries-conf.js';
 import { type CheckChoice, type CheckMode, checkModeFor, type Engine, SCALE_THRESHOLD } from '../pull-log/engines.js';
 import type { PolicySet } from '../registries/policies.js';
+import type { CrioRollout } from '../registries/crio-rollout.js';
+import { renderRegistriesConf } from '../registries/render.js';
+import { applyProposal, type ObjectRef, type Proposal, proposalRollout } from './proposal.js';
 import { type ImageReference, parseReference, pullString, referenceName, wasNormalized } from '../registries/reference.js';
 import { resolvePullSources } from '../registries/resolve.js';
 import { leftoverWarning } from './cleanup.js';
@@ -45,6 +48,8 @@ export interface VerifyRequest {
   exhaustive?: boolean;
   /** A release payload's images too (oc only): its pull spec, or '' for the cluster's own release. */
   release?: string;
+  /** A change before it is applied: its manifests (read) and the objects it deletes. */
+  change?: { proposed: PolicySet; without: ObjectRef[] };
 }
 
 export interface VerifyDeps {
@@ -83,6 +88,8 @@ export interface VerifyResult {
   summary: Record<Verdict, number>;
   /** The nodes that took another's reads (several images, composed), each with the reads it took. */
   borrowed: Borrowed[];
+  /** Checked as if a change were applied: what it applies and deletes, and what its rollout does; null: as the cluster is. */
+  proposal: (Proposal & { rollout: CrioRollout }) | null;
   /**
    * Several images composed (app/compose.ts): the nodes that read them for the others, and how many
    * node-image verdicts were taken from their reads; null: every node read its own.
@@ -101,6 +108,8 @@ interface Preparation {
   policies: PolicySet;
   /** Mirror repositories whose credentials each node's pull secret is asked about. */
   repositories: string[];
+  /** The change proposed, what its rollout does, and the registries.conf the nodes are probed with. */
+  proposal: (Proposal & { rollout: CrioRollout; registriesConf: string }) | null;
 }
 
 /** What every verify does before any pod: the session, nodes, policies, pools, warnings. */
@@ -114,7 +123,7 @@ async function prepare(request: VerifyRequest, client: Client, invokedAs = `${cl
   // Independent reads at once (each is a client process); a failure is reported in this order,
   // so a session that has expired says so first. The node runner starts its own reads beside them.
   nodeRunner?.prepare?.();
-  const [, listed, policies, leftovers, pools] = await settledInOrder([
+  const [, listed, today, leftovers, pools] = await settledInOrder([
     client.whoAmI(),
     listNodes(client.runner, request.selector),
     readClusterPolicies(client.runner),
@@ -122,6 +131,10 @@ async function prepare(request: VerifyRequest, client: Client, invokedAs = `${cl
     listMachineConfigPools(client.runner),
   ] as const);
   const nodes = selectNodes(listed, request.nodeNames, client.name);
+  // A proposed change: every expectation is the policies' after it, and the probe reads its files.
+  const changed = request.change ? applyProposal(today, request.change.proposed, request.change.without) : null;
+  const policies = changed?.set ?? today;
+  const proposal = changed && { ...changed.proposal, rollout: proposalRollout(today, changed.set), registriesConf: renderRegistriesConf(changed.set) };
   let images = request.release === undefined ? request.images : [...new Set([...request.images, ...(await releaseImages(client.runner, request.release || undefined))])];
   let notCovered: RunningImage[] = [];
   if (request.running) {
@@ -161,7 +174,7 @@ async function prepare(request: VerifyRequest, client: Client, invokedAs = `${cl
   // Only the pools of the nodes being checked.
   const ours = new Set(nodes.map((n) => poolOf(n, pools)?.name).filter(Boolean));
   warnings.push(...poolWarnings(pools.filter((p) => ours.has(p.name))));
-  return { checks, notCovered, warnings, nodes, policies, repositories: [...repositories] };
+  return { checks, notCovered, warnings, nodes, policies, repositories: [...repositories], proposal };
 }
 
 /** Promise.all that waits for every promise and rethrows the first failure in their order. */
@@ -212,8 +225,8 @@ function safeSources(...args: Parameters<typeof sourcesOf>) {
 }
 
 /** The node script's argv: the same for every node of a run, and for its --dry-run. */
-function commandFor(request: VerifyRequest, checks: ImageCheck[], check: CheckMode, repositories: string[]): string[] {
-  return nodeCommand({ images: checks.map((c) => c.image), check, engine: request.engine ?? 'podman', keepImage: request.keepImage, repositories });
+function commandFor(request: VerifyRequest, checks: ImageCheck[], check: CheckMode, repositories: string[], registriesConf?: string): string[] {
+  return nodeCommand({ images: checks.map((c) => c.image), check, engine: request.engine ?? 'podman', keepImage: request.keepImage, repositories, registriesConf });
 }
 
 /** What --dry-run shows: how nodes would be reached, every client call, the nodes left out. */
@@ -225,17 +238,17 @@ export interface VerifyPlan {
 
 /** --dry-run: the client calls a run would make, node by node, having created nothing. */
 export async function planVerify(request: VerifyRequest, deps: Pick<VerifyDeps, 'client' | 'nodeRunner' | 'invokedAs'>): Promise<VerifyPlan> {
-  const { checks, nodes, repositories } = await prepare(request, deps.client, deps.invokedAs);
+  const { checks, nodes, repositories, proposal } = await prepare(request, deps.client, deps.invokedAs);
   const ready = nodes.filter((n) => n.ready).map((n) => n.name);
   const check = checkModeFor(request.engine ?? 'podman', request.check, ready.length);
-  const calls = deps.nodeRunner.plan(ready, commandFor(request, checks, check, repositories));
+  const calls = deps.nodeRunner.plan(ready, commandFor(request, checks, check, repositories, proposal?.registriesConf));
   // Asked after the plan: `auto` has chosen by then.
   return { strategy: deps.nodeRunner.strategy, calls, skipped: nodes.filter((n) => !n.ready).map((n) => n.name) };
 }
 
 export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<VerifyResult> {
   const { client, nodeRunner } = deps;
-  const { checks, notCovered, warnings, nodes, policies, repositories } = await prepare(request, client, deps.invokedAs, nodeRunner);
+  const { checks, notCovered, warnings, nodes, policies, repositories, proposal } = await prepare(request, client, deps.invokedAs, nodeRunner);
   const expected = clusterConf(policies);
   // --running on a cluster where no running image is mirrored: nothing to check on a node.
   if (checks.length === 0) return uncheckedResult(client.name, deps.invokedAs ?? `${client.name} icsp`, nodeRunner.strategy, notCovered, warnings);
@@ -286,7 +299,7 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
     ? await readComposed({
           ready: names,
           checks,
-          command: (images) => commandFor(request, images, check, repositories),
+          command: (images) => commandFor(request, images, check, repositories, proposal?.registriesConf),
           // No pull-secret questions: a node that takes a reader's verdicts takes what its pull secret said.
           survey: nodeCommand({ images: [], check: 'manifest', keepImage: false, repositories: [], hosts: hostsOf(checks, expected) }),
           phase,
@@ -299,7 +312,7 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
           warnings.push(...foldImages(run.warnings));
           return mergedOutcome(run.outcomes);
         })
-    : await phase('check', names, commandFor(request, checks, check, repositories), checks, async (node, running, end) => void results.set(node, await running.finish(end)));
+    : await phase('check', names, commandFor(request, checks, check, repositories, proposal?.registriesConf), checks, async (node, running, end) => void results.set(node, await running.finish(end)));
 
   warnings.push(...outcome.notices);
   const result: VerifyResult = {
@@ -320,6 +333,7 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
     interrupted: deps.signal.aborted,
     composed,
     borrowed,
+    proposal: proposal && { applied: proposal.applied, deleted: proposal.deleted, rollout: proposal.rollout },
   };
   for (const node of nodes) {
     for (const nodeResult of results.get(node.name) ?? []) {
@@ -383,6 +397,6 @@ export function verifyOutcome(result: VerifyResult): Outcome {
 function uncheckedResult(clientName: string, invokedAs: string, strategy: string, notCovered: RunningImage[], warnings: Warning[]): VerifyResult {
   return {
     clientName, invokedAs, image: notCovered[0]?.image ?? '', check: 'manifest', strategy, images: [], picked: false, policies: [], warnings, nodes: [], notCovered,
-    summary: { mirrored: 0, 'mirror-failed': 0, 'not-mirrored': 0, error: 0, skipped: 0 }, composed: null, borrowed: [], namespace: null, namespaceDeleted: true, interrupted: false,
+    summary: { mirrored: 0, 'mirror-failed': 0, 'not-mirrored': 0, error: 0, skipped: 0 }, composed: null, borrowed: [], proposal: null, namespace: null, namespaceDeleted: true, interrupted: false,
   };
 }

@@ -7,7 +7,7 @@
 # nothing the user typed is ever parsed by a shell. Whole-line comments are dropped when it is
 # bundled (node-script.ts), so they cost nothing on the wire.
 #
-# Arguments: CHECK KEEP ENGINE IMAGE... -- REPOSITORY... [-- HOST...]
+# Arguments: CHECK KEEP ENGINE CONF IMAGE... -- REPOSITORY... [-- HOST...]
 #   CHECK       pull: podman pulls each image, as the kubelet would have CRI-O pull it;
 #               manifest: skopeo reads only its manifest (same containers/image code and files:
 #               the mirror is chosen then), writing nothing to the node's storage
@@ -18,6 +18,8 @@
 #   ENGINE      podman: podman pulls (the node's files, read now); crictl: CRI-O pulls (what it
 #               loaded, its proxy, the global pull secret), its attempts read back from its
 #               journal; both: podman, then CRI-O
+#   CONF        empty: the node's own registries.conf; otherwise the one a proposed change makes
+#               (facts/probe-config.sh)
 #   IMAGE       each image to pull, in turn
 #   REPOSITORY  mirror repositories whose credentials the pull secret is asked about (hosts
 #               and yes/no only: no secret ever leaves the node)
@@ -32,7 +34,7 @@
 # (global_auth_file; podman reads it only when told); /etc/mco/proxy.env, the cluster proxy as
 # the MCO gives it to CRI-O (an EnvironmentFile of crio.service).
 set -u
-check="$1"; keep="$2"; engine="$3"; shift 3
+check="$1"; keep="$2"; engine="$3"; conf="$4"; shift 4
 mark() { printf '\n::oc-icsp:: %s\n' "$*"; }
 redact() { printf '%s' "$1" | sed 's#://[^@/]*@#://***@#'; }
 # Stores of runs that were killed before their trap ran.

@@ -32,10 +32,12 @@ export interface NodeCommandRequest {
   repositories: string[];
   /** Hosts whose reach the node reports, with its fingerprint (a composed run); none: neither is asked. */
   hosts?: string[];
+  /** The registries.conf a proposed change makes, probed in place of the node's own. */
+  registriesConf?: string;
 }
 
 /** argv after `oc debug node/N ... --`: chroot into the host and run the script there. */
-export function nodeCommand({ images, check, engine = 'podman', keepImage, repositories, hosts }: NodeCommandRequest): string[] {
+export function nodeCommand({ images, check, engine = 'podman', keepImage, repositories, hosts, registriesConf = '' }: NodeCommandRequest): string[] {
   const reach = hosts ? ['--', ...hosts] : [];
-  return ['chroot', '/host', '/bin/sh', '-c', NODE_SCRIPT, 'oc-icsp', check, keepImage ? 'yes' : 'no', engine, ...images, '--', ...repositories, ...reach];
+  return ['chroot', '/host', '/bin/sh', '-c', NODE_SCRIPT, 'oc-icsp', check, keepImage ? 'yes' : 'no', engine, registriesConf, ...images, '--', ...repositories, ...reach];
 }

@@ -5,7 +5,7 @@
 if [ "$check" = pull ]; then
   # The run's own directory holds what a pull writes outside the node's image store: the
   # throwaway store, and podman's downloads (TMPDIR, podman(1); /var/tmp otherwise).
-  work="$(mktemp -d /var/tmp/oc-icsp-XXXXXX)" || work=""
+  [ -n "$work" ] || work="$(mktemp -d /var/tmp/oc-icsp-XXXXXX)" || work=""
   if [ -n "$work" ] && mkdir "$work/tmp"; then
     trap clean EXIT
     downloads="$work/tmp"
@@ -41,7 +41,7 @@ while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do
     mark section pull
     # skopeo's debug talk (stderr) is the log read back; the manifest itself (stdout) is not.
     # shellcheck disable=SC2069
-    run skopeo --debug inspect --raw --authfile /var/lib/kubelet/config.json "docker://$image" 2>&1 >/dev/null
+    run skopeo_ --debug inspect --raw --authfile /var/lib/kubelet/config.json "docker://$image" 2>&1 >/dev/null
     rc=$?
     mark pull-exit "$rc"
     [ "$rc" -eq 0 ] && after_manifest "$image"

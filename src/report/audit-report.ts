@@ -31,7 +31,7 @@ export async function renderAudit(result: AuditResult, format: OutputFormat, pai
   const headers = ['node', 'image', 'pulls', 'last served by', 'source', wide ? 'when' : 'age'];
   // Where the table is wider than the terminal, one block a node: folded, nothing cut.
   const table = rows.length === 0 ? '' : fits(headers, rows, { maxWidth: wide ? undefined : width }) ? await renderTable(headers, rows) : blocks(rows);
-  const findings: Finding[] = result.findings.map((f) => ({ node: f.node, head: `${f.kind}: ${wide ? f.image : shortDigest(f.image)}`, words: findingWords(f) }));
+  const findings: Finding[] = result.findings.map((f) => ({ node: f.node, head: `${f.kind}: ${f.image}`, folded: `${f.kind}: ${shortDigest(f.image)}`, words: findingWords(f) }));
   for (const node of result.nodes) {
     if (node.olderBoots) {
       findings.push({
@@ -58,6 +58,8 @@ interface Finding {
   node: string;
   /** What and which image: `silent-fallback: quay.io/...`. */
   head: string;
+  /** The same with a digest cut as the table's blocks cut it, where the findings fold. */
+  folded?: string;
   words: string;
 }
 
@@ -71,7 +73,7 @@ function findingLines(findings: Finding[], width: number | undefined): string[] 
   if (width === undefined || flat.every((l) => l.length <= width)) return flat;
   const byNode = new Map<string, Finding[]>();
   for (const f of findings) (byNode.get(f.node) ?? byNode.set(f.node, []).get(f.node)!).push(f);
-  return [...byNode].flatMap(([node, found]) => [node, ...found.flatMap((f) => [`  ${f.head}`, ...wrapped(f.words, '    ', width)])]);
+  return [...byNode].flatMap(([node, found]) => [node, ...found.flatMap((f) => [`  ${f.folded ?? f.head}`, ...wrapped(f.words, '    ', width)])]);
 }
 
 /** Words in lines of at most `width`, each indented; a word longer than a line keeps a line of its own. */

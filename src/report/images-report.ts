@@ -9,6 +9,7 @@ import { type OutputFormat, renderDocument } from './document.js';
 import { foldNames } from './fold.js';
 import { reasonWords, type Speaker } from './reasons.js';
 import { renderTable } from './table.js';
+import { proposalDocument } from './proposal-words.js';
 import { warningWords } from './warning-words.js';
 
 type NodeResult = VerifyResult['nodes'][number];
@@ -164,6 +165,7 @@ export function imagesDocument(result: VerifyResult, outcomes: ImageOutcome[]): 
     images,
     notCovered: result.notCovered.map((r) => ({ image: r.image, seenIn: r.seenIn, containers: r.containers })),
     verdicts: result.summary,
+    proposal: proposalDocument(result.proposal),
   };
 }
 

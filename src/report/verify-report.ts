@@ -6,6 +6,7 @@ import { type Paint, plain } from './colors.js';
 import { isDocumentFormat, type OutputFormat, renderDocument } from './document.js';
 import { foldNames } from './fold.js';
 import { renderImages } from './images-report.js';
+import { proposalDocument, proposalWords, rolloutWords } from './proposal-words.js';
 import { disagreementWords, type ReasonWords, reasonWords, type Speaker } from './reasons.js';
 import { warningWords } from './warning-words.js';
 import { fitRows, fits, renderTable } from './table.js';
@@ -48,6 +49,7 @@ export function verifyDocument(result: VerifyResult): unknown {
     })),
     notCovered: result.notCovered.map((r) => ({ image: r.image, seenIn: r.seenIn, containers: r.containers })),
     summary: result.summary,
+    proposal: proposalDocument(result.proposal),
   };
 }
 
@@ -201,6 +203,11 @@ export function summaryLine(result: VerifyResult): string {
 
 /** Header lines for stderr: which policies cover the image. */
 export function policyHeader(result: VerifyResult): string[] {
+  const change = result.proposal ? [proposalWords(result.proposal), `rollout: ${rolloutWords(result.proposal.rollout)}`] : [];
+  return [...change, ...coverHeader(result)];
+}
+
+function coverHeader(result: VerifyResult): string[] {
   const several = result.images.length > 1;
   const images = several ? `${result.images.length} images` : `image ${result.image}`;
   if (result.policies.length === 0) return [`${images}: no mirror policy covers ${several ? 'them' : 'it'}`];

@@ -13,6 +13,7 @@ const IMG2 = `quay.io/b@sha256:${'b'.repeat(64)}`;
 const { write } = scratch('oc-icsp-verify-args-');
 const LIST = write('images.txt', `# the team's images\n${IMG2}\n${IMG}\n`);
 const BAD_LIST = write('bad.txt', `${IMG}\nQuay.io/X\n`);
+const POLICY = write('idms.yaml', 'apiVersion: config.openshift.io/v1\nkind: ImageDigestMirrorSet\nmetadata: {name: x}\n');
 
 async function parse(argv: string[], startedAs = '/usr/local/bin/oc-icsp') {
   const asked: VerifyInvocation[] = [];
@@ -38,6 +39,8 @@ const DEFAULTS: VerifyInvocation = {
   color: true,
   logDir: undefined,
   dryRun: false,
+  proposed: [],
+  without: [],
 };
 
 describe('verify: argv to request', () => {
@@ -106,6 +109,9 @@ describe('verify: bad input is one error line, exit 2, and nothing is run', () =
     [['verify', '-f', '/nonexistent/images.txt'], 'error: /nonexistent/images.txt: no such file or directory\n'],
     [['verify', IMG, 'Quay.io/X'], /^error: invalid image reference "Quay\.io\/X"/],
     [['verify', IMG, '--running'], 'error: --running checks the images running pods use: give it no IMAGE, --images-from or --release\n'],
+    [['verify', IMG, '--proposed', 'x.yaml', '--engine', 'both'], 'error: --engine both with a proposed change: CRI-O pulls with the configuration it has loaded, not the proposal\'s; check a proposal with --engine podman\n'],
+    [['verify', '-f', POLICY], `error: --images-from ${POLICY}: a mirror policy manifest, not a list of images: to check a change before applying it, pass it with --proposed\n`],
+    [['verify', IMG, '--without', 'deployment/x'], /^error: --without "deployment\/x": not TYPE\/NAME of an object a change deletes/],
     [['verify', '--release', 'quay.io/a b'], 'error: --release: invalid image reference "quay.io/a b": it contains white space\n'],
     [['verify', IMG, '--request-timeout', 'soon'], 'error: --request-timeout "soon" is not a duration: use e.g. 90s, 5m, 1h or plain seconds\n'],
   ];

@@ -33,7 +33,7 @@ async function run(): Promise<VerifyResult> {
   const summary = { mirrored: 3, 'mirror-failed': 5, 'not-mirrored': 0, error: 0, skipped: 0 };
   return {
     clientName: 'oc', invokedAs: 'oc icsp', image: IMAGE, images: [IMAGE, OTHER], picked: false, check: 'manifest', strategy: 'oc debug', policies: [], warnings: [],
-    nodes, notCovered: [], summary, composed: { readers: ['worker-0', 'worker-3'], borrowed: 4 }, borrowed: [], namespace: null, namespaceDeleted: true, interrupted: false,
+    nodes, notCovered: [], summary, composed: { readers: ['worker-0', 'worker-3'], borrowed: 4 }, borrowed: [], proposal: null, namespace: null, namespaceDeleted: true, interrupted: false,
   };
 }
 

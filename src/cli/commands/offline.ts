@@ -42,8 +42,8 @@ export const renderCommand = defineCommand({
     const set = changed?.set ?? now;
     io.out(renderFile(set, args.file));
     if (changed) {
-      const { proposalWords, proposalRollout } = await import('../../app/proposal.js');
-      const { rolloutWords } = await import('../../report/rollout-words.js');
+      const { proposalRollout } = await import('../../app/proposal.js');
+      const { proposalWords, rolloutWords } = await import('../../report/proposal-words.js');
       io.err(`note: ${proposalWords(changed.proposal)}\n`);
       io.err(`rollout: ${rolloutWords(proposalRollout(now, set))}\n`);
     }

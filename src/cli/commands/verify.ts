@@ -12,7 +12,8 @@ import { readText } from '../../app/files.js';
 import { refusedCombination, SCALE_THRESHOLD } from '../../pull-log/engines.js';
 import { isTableFormat, type OutputFormat } from '../../report/document.js';
 import type { Io } from '../io.js';
-import { COMMANDS, VERIFY_OPTIONS } from '../spec.js';
+import { COMMANDS, PROPOSAL_OPTIONS, VERIFY_OPTIONS } from '../spec.js';
+import { type ObjectRef, parseWithout } from '../../app/object-ref.js';
 import { type ClientOptions, type CommonOptions, countOption, nodeNamesOption, openClientFrom, withClientOptions, withOutputOption } from '../options.js';
 import { preferSmallHeap } from '../heap.js';
 
@@ -30,6 +31,9 @@ export interface VerifyInvocation {
   color: boolean;
   logDir: string | undefined;
   dryRun: boolean;
+  /** --proposed files, read when the run starts (before any pod), and --without, parsed. */
+  proposed: string[];
+  without: ObjectRef[];
 }
 
 export type VerifyAction = (invocation: VerifyInvocation, io: Io) => Promise<number>;
@@ -38,7 +42,11 @@ export function verifyInvocation(args: VerifyArgs, readFile: (path: string) => s
   const typed = args.IMAGE ?? [];
   for (const image of typed) parseReference(image);
   // The file's images after the typed ones, each once.
-  const listed = args.imagesFrom === undefined ? [] : readImageList(readFile(args.imagesFrom), args.imagesFrom === '-' ? 'stdin' : args.imagesFrom).map((l) => l.image);
+  const listText = args.imagesFrom === undefined ? null : readFile(args.imagesFrom);
+  if (listText !== null && /^kind:\s*(ImageContentSourcePolicy|ImageDigestMirrorSet|ImageTagMirrorSet|ClusterImagePolicy)\s*$/m.test(listText)) {
+    throw new UserError(`--images-from ${args.imagesFrom}: a mirror policy manifest, not a list of images: to check a change before applying it, pass it with --proposed`);
+  }
+  const listed = listText === null ? [] : readImageList(listText, args.imagesFrom === '-' ? 'stdin' : args.imagesFrom!).map((l) => l.image);
   const images = [...new Set([...typed, ...listed])];
   if (args.running && (images.length > 0 || args.release !== undefined)) throw new UserError('--running checks the images running pods use: give it no IMAGE, --images-from or --release');
   if (args.release) {
@@ -61,7 +69,13 @@ export function verifyInvocation(args: VerifyArgs, readFile: (path: string) => s
     }
   }
   const nodeNames = nodeNamesOption(args.nodes);
+  const without = args.without.map(parseWithout);
+  if ((args.proposed.length || without.length) && args.engine !== 'podman') {
+    throw new UserError(`--engine ${args.engine} with a proposed change: CRI-O pulls with the configuration it has loaded, not the proposal's; check a proposal with --engine podman`);
+  }
   return {
+    proposed: args.proposed,
+    without,
     request: { images, running: args.running, exhaustive: args.exhaustive, ...(args.release === undefined ? {} : { release: args.release }), check: args.check, engine: args.engine, maxImages: args.maxImages, selector: args.selector, nodeNames, parallel: args.parallel, timeoutMs, keepImage: args.keepImage },
     podImage: args.image,
     strategy: args.strategy,
@@ -78,6 +92,7 @@ const builder = (yargs: Argv) =>
   withOutputOption(withClientOptions(yargs))
     .positional('IMAGE', { type: 'string', array: true, describe: 'image references, e.g. quay.io/org/app@sha256:…; none (and no --images-from): images running pods use' })
     .options(VERIFY_OPTIONS)
+    .options(PROPOSAL_OPTIONS)
     .epilog(`Verdicts: mirrored, mirror-failed, not-mirrored, error, skipped (node not Ready).\n${exitCodesHelp('every selected node is mirrored', 'findings', true)}`);
 
 /** The parsed arguments; --color is the root's. */
@@ -87,6 +102,8 @@ export interface VerifyArgs extends CommonOptions {
   running: boolean;
   exhaustive: boolean;
   release?: string;
+  proposed: string[];
+  without: string[];
   strategy: 'auto' | 'debug' | 'daemonset';
   check: 'auto' | 'pull' | 'manifest';
   engine: 'podman' | 'crictl' | 'both';
@@ -113,7 +130,8 @@ export const verifyCommand = (action: VerifyAction = runVerify) =>
 
 /** The doing: client, log directory, signals, spinner, report. */
 export async function runVerify(invocation: VerifyInvocation, io: Io): Promise<number> {
-  const { request, output } = invocation;
+  const { output } = invocation;
+  const request = await withChange(invocation);
   const client = openClientFrom(invocation.client, io);
   const nodeRunner = client.nodeRunner({ image: invocation.podImage, strategy: invocation.strategy, threshold: SCALE_THRESHOLD });
   if (invocation.dryRun) {
@@ -168,4 +186,12 @@ export async function runVerify(invocation: VerifyInvocation, io: Io): Promise<n
     spinner?.stop();
     interrupts.dispose();
   }
+}
+
+/** The request with its proposed change read (bad manifests end the run here, before any pod). */
+async function withChange(invocation: VerifyInvocation): Promise<VerifyRequest> {
+  if (invocation.proposed.length === 0 && invocation.without.length === 0) return invocation.request;
+  const { readManifestFiles } = await import('../../app/manifests.js');
+  const proposed = invocation.proposed.length ? await readManifestFiles(invocation.proposed) : { rules: [], registrySources: null, imagePolicies: [], credentialProvider: null, objects: [] };
+  return { ...invocation.request, change: { proposed, without: invocation.without } };
 }

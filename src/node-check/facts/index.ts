@@ -6,11 +6,12 @@ import { crioConfig } from './crio-config.js';
 import { disk } from './disk.js';
 import { fingerprint } from './fingerprint.js';
 import { podman } from './podman.js';
+import { probeConfig } from './probe-config.js';
 import { proxy } from './proxy.js';
 import { registriesConf } from './registries-conf.js';
 import { signatures } from './signatures.js';
 
-export const FACTS = [registriesConf, proxy, credentials, crioConfig, disk, signatures, podman, fingerprint] as const;
+export const FACTS = [registriesConf, proxy, credentials, crioConfig, disk, signatures, podman, fingerprint, probeConfig] as const;
 
 type Fact = (typeof FACTS)[number];
 type RawOf<F> = F extends NodeFact<string, infer Raw, unknown, unknown> ? Raw : never;

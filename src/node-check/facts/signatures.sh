@@ -25,7 +25,7 @@ after_manifest() {
   printf '%s\n' '{"default":[{"type":"sigstoreSigned","keyData":"LS0tLS1CRUdJTiBQVUJMSUMgS0VZLS0tLS0KTUZrd0V3WUhLb1pJemowQ0FRWUlLb1pJemowREFRY0RRZ0FFbVNLNkJGNDJwUzc5SldPYnNoZFEvRkR3bWJwcgpsZVNFQ0lzOVl1UnZOTStKTDF3SVVVVlVtUTVIQmxzcklQUHNScVFFaGF2endMMHU4cnpDOE9kOUpBPT0KLS0tLS1FTkQgUFVCTElDIEtFWS0tLS0tCg==","signedIdentity":{"type":"matchRepoDigestOrExact"}}]}' >"$work/presence.json"
   mark section signature-lookup "$1"
   # shellcheck disable=SC2069
-  run skopeo --debug --policy "$work/presence.json" copy --src-authfile /var/lib/kubelet/config.json "docker://$1" "dir:$work/signature" 2>&1 >/dev/null
+  run skopeo_ --debug --policy "$work/presence.json" copy --src-authfile /var/lib/kubelet/config.json "docker://$1" "dir:$work/signature" 2>&1 >/dev/null
   mark signature-lookup-exit "$?"
   rm -rf "$work/signature"
 }

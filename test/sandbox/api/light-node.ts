@@ -20,7 +20,7 @@ const MARK = '::oc-icsp:: ';
 function scriptArgs(command: string[]): { images: string[]; hosts: string[] | null } | null {
   const at = command.findIndex((a, i) => a === 'oc-icsp' && command[i - 2] === '-c');
   if (at === -1) return null;
-  const rest = command.slice(at + 4);
+  const rest = command.slice(at + 5);
   const first = rest.indexOf('--');
   const images = first === -1 ? rest : rest.slice(0, first);
   const second = first === -1 ? -1 : rest.indexOf('--', first + 1);

@@ -1,0 +1,62 @@
+// verify --proposed/--without on the sandbox: the nodes probe the registries.conf the MCO would
+// write after the change (in the run's own directory, through podman's and skopeo's overrides),
+// with their own pull secret, trust and proxy; their files are left byte for byte; the rollout is
+// said before anything is applied.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { canRunSandbox, runVerify, sandbox, type Sandbox, suiteDir, useSandbox } from './helpers.js';
+
+let s: Sandbox;
+const work = suiteDir('oc-icsp-proposal');
+useSandbox(work, [{ name: 'worker-0', config: 'cluster' }, { name: 'worker-1', config: 'cluster', credentials: false }], (created) => (s = created));
+
+const nodeFiles = () => ['worker-0', 'worker-1'].map((n) => readFileSync(join(s.dir, 'nodes', n, 'registries.conf')).toString('base64'));
+
+/** Onboarding a mirror that needs credentials, the source never contacted. */
+function onboarding(): string {
+  const path = join(work, 'onboard.yaml');
+  const repo = s.image.split('@')[0]!;
+  writeFileSync(
+    path,
+    `apiVersion: config.openshift.io/v1\nkind: ImageDigestMirrorSet\nmetadata: {name: onboard}\nspec:\n  imageDigestMirrors:\n  - source: ${repo}\n    mirrors: [${s.registries.auth.host}/secure/team/app]\n    mirrorSourcePolicy: NeverContactSource\n`,
+  );
+  return path;
+}
+
+describe.skipIf(!canRunSandbox)('verify a change before it is applied', () => {
+  for (const strategy of ['debug', 'daemonset']) {
+    it(`onboarding a NeverContactSource mirror (${strategy}): the node without its credentials is told why; CRI-O only reloads; the nodes' files untouched`, async () => {
+      const before = nodeFiles();
+      const r = runVerify(s, [s.image, '--proposed', onboarding(), '--strategy', strategy, '--check', 'manifest', '--timeout', '60s', '-o', 'json']);
+      expect(r.code, r.stderr).toBe(1);
+      const doc = JSON.parse(r.stdout);
+      expect(doc.proposal).toEqual({
+        applied: ['ImageDigestMirrorSet/onboard'],
+        deleted: [],
+        rollout: { action: 'reload', because: 'only digest-only mirrors or registries added', message: 'CRI-O reloads, no drain (only digest-only mirrors or registries added)' },
+      });
+      const byNode = Object.fromEntries(doc.nodes.map((n: { name: string; verdict: string; code: string; pulledFrom: string | null; probeConfig: unknown }) => [n.name, n]));
+      expect(byNode['worker-0']).toMatchObject({ verdict: 'mirrored', pulledFrom: `${s.registries.auth.host}/secure/team/app@${s.digest}`, probeConfig: { kind: 'proposed' } });
+      expect(byNode['worker-1']).toMatchObject({ verdict: 'mirror-failed', code: 'mirror-unauthorized' });
+      expect(nodeFiles()).toEqual(before);
+      expect(await sandbox.settled(s.dir)).toEqual({ pods: [], namespaces: [], daemonsets: [] });
+    });
+  }
+
+  it('names the change and the rollout first; an ICSP deleted with nothing in its place drains, and no node is mirrored', () => {
+    const r = runVerify(s, [s.image, '--without', 'icsp/sandbox-mirrors', '--check', 'manifest', '--timeout', '60s']);
+    expect(r.code).toBe(1);
+    const lines = r.stderr.split('\n');
+    expect(lines[0]).toBe('as if ImageContentSourcePolicy/sandbox-mirrors deleted');
+    expect(lines[1]).toBe(`rollout: every node of each pool is drained before the file lands (registry ${s.image.split('/').slice(0, 2).join('/')} removed)`);
+    expect(r.stdout).not.toMatch(/(^|\s)mirrored(\s|$)/m);
+    expect(r.stdout).toMatch(/worker-0 +not-mirrored/);
+  });
+
+  it('refuses a --without the cluster does not have, before any pod', async () => {
+    const r = runVerify(s, [s.image, '--without', 'idms/not-there']);
+    expect([r.code, r.stderr]).toEqual([2, 'error: --without: the cluster has no ImageDigestMirrorSet/not-there (see `oc get idms`)\n']);
+    expect(await sandbox.settled(s.dir)).toEqual({ pods: [], namespaces: [], daemonsets: [] });
+  });
+});
