@@ -98,7 +98,7 @@ describe('verify report', () => {
   it('json: one document, the contract fields', async () => {
     const doc = JSON.parse(await renderVerify(result, 'json'));
     expect(doc).toEqual({ apiVersion: 'oc-icsp/v2', kind: 'Verify', ...(verifyDocument(result) as object) });
-    expect(Object.keys(doc)).toEqual(['apiVersion', 'kind', 'image', 'images', 'picked', 'check', 'strategy', 'policies', 'warnings', 'warningReasons', 'nodes', 'notCovered', 'summary']);
+    expect(Object.keys(doc)).toEqual(['apiVersion', 'kind', 'image', 'images', 'picked', 'check', 'strategy', 'policies', 'warnings', 'warningReasons', 'nodes', 'notCovered', 'summary', 'proposal']);
     expect(Object.keys(doc.nodes[0])).toEqual([
       'name', 'image', 'verdict', 'code', 'reason', 'pulledFrom', 'attempts', 'detail', 'hint', 'config', 'proxy', 'credentials', 'crioConfig', 'lowDisk', 'signatures', 'podman',
       'fingerprint', 'probeConfig', 'engines', 'disagreement', 'durationMs', 'imageWasPresent', 'imageRemoved',
