@@ -1,6 +1,8 @@
 // `oc icsp explain`: the pull sources podman would try, in order, and why.
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
+import { proposedChange } from './proposal.js';
+import { proposalWords } from '../report/proposal-words.js';
 import type { OcRunner } from '../oc/runner.js';
 import { type ImageReference, isDigested, parseReference, pullString, referenceName } from '../registries/reference.js';
 import { type ConfFile, loadRegistriesConf, type RegistriesConf } from '../registries/registries-conf.js';
@@ -21,6 +23,8 @@ export interface ExplainRequest {
   /** A node's policy.json and registries.d, instead of what the policies render. */
   policyJson?: string | undefined;
   registriesD?: string | undefined;
+  /** A change before it is applied (--proposed, --without): explained as if it were. */
+  change?: { proposed: string[]; without: string[] };
 }
 
 /** What a pull of the image must show of its signature, and where each source's would be read. */
@@ -160,10 +164,13 @@ async function configuration(request: ExplainRequest, oc: () => OcRunner): Promi
     const dropIns = request.registriesConfD === undefined ? [] : readDropIns(request.registriesConfD);
     return { conf: loadConf(main, dropIns), from: request.registriesConf ?? request.registriesConfD!, set: null };
   }
-  const set = await loadPolicies(request.files, oc);
+  const now = await loadPolicies(request.files, oc);
+  const changed = request.change ? await proposedChange(now, request.change.proposed, request.change.without) : null;
+  const set = changed?.set ?? now;
+  const from = request.files.length > 0 ? request.files.join(', ') : 'the cluster';
   return {
     conf: loadConf({ path: 'rendered registries.conf', text: renderText(set) }, []),
-    from: request.files.length > 0 ? request.files.join(', ') : 'the cluster',
+    from: changed ? `${from}, ${proposalWords(changed.proposal)}` : from,
     set,
   };
 }

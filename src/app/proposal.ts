@@ -3,7 +3,7 @@
 // and name is replaced, the others added), and the objects it deletes (--without KIND/NAME, in
 // kubectl's TYPE/NAME form). Pure: the policies in, the policies after the change out.
 import { UserError } from '../errors.js';
-import { type ObjectRef, TYPES } from './object-ref.js';
+import { type ObjectRef, parseWithout, TYPES } from './object-ref.js';
 
 export { type ObjectRef, parseWithout } from './object-ref.js';
 import { type CrioRollout, crioRollout } from '../registries/crio-rollout.js';
@@ -37,4 +37,13 @@ export function proposalRollout(before: PolicySet, after: PolicySet): CrioRollou
   const conf = (set: PolicySet) => loadRegistriesConf({ path: 'rendered registries.conf', text: renderRegistriesConf(set) });
   const policyChanged = JSON.stringify(before.imagePolicies) !== JSON.stringify(after.imagePolicies) || JSON.stringify(before.registrySources) !== JSON.stringify(after.registrySources);
   return crioRollout(conf(before), conf(after), policyChanged);
+}
+
+/** --proposed and --without on the given policies: the change made, or null when none is proposed. */
+export async function proposedChange(now: PolicySet, proposed: string[], without: string[]): Promise<{ set: PolicySet; proposal: Proposal } | null> {
+  if (proposed.length === 0 && without.length === 0) return null;
+  const refs = without.map(parseWithout);
+  const { readManifestFiles } = await import('./manifests.js');
+  const read = proposed.length ? await readManifestFiles(proposed) : { rules: [], registrySources: null, imagePolicies: [], credentialProvider: null, objects: [] };
+  return applyProposal(now, read, refs);
 }

@@ -89,3 +89,21 @@ describe('render a change before it is applied', () => {
     expect(r.stderr).toMatch(/^error: .*nothing\.yaml: no ImageContentSourcePolicy, ImageDigestMirrorSet, ImageTagMirrorSet, ClusterImagePolicy, ImagePolicy or images.config.openshift.io\/cluster in it\n$/);
   });
 });
+
+describe('explain and list a change before it is applied', () => {
+  it('explain says the sources as if the change were made, and says so', async () => {
+    const r = await runMain(['explain', 'quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:' + 'c'.repeat(64), '-f', TODAY, '--proposed', NEW_MIRROR, '-o', 'json']);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.from).toMatch(/today\.yaml, as if ImageDigestMirrorSet\/art were applied$/);
+    expect(doc.sources.map((x: { reference: string; blocked: boolean }) => `${x.reference.split('@')[0]} ${x.blocked}`)).toEqual([
+      'mirror.corp.example:5000/ocp/art false',
+      'quay.io/openshift-release-dev/ocp-v4.0-art-dev true',
+    ]);
+  });
+
+  it('list shows the entries after the change, the change on stderr', async () => {
+    const r = await runMain(['list', '-f', TODAY, '--proposed', IDMS, '--without', 'icsp/release', '-o', 'json']);
+    expect(r.stderr).toBe('note: as if ImageDigestMirrorSet/release were applied and ImageContentSourcePolicy/release deleted\n');
+    expect(JSON.parse(r.stdout).policies.map((e: { kind: string; name: string }) => `${e.kind}/${e.name}`)).toEqual(['ImageDigestMirrorSet/release']);
+  });
+});

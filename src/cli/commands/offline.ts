@@ -5,7 +5,6 @@ import { EXIT, exitCodesHelp, UserError } from '../../errors.js';
 import { exitFor } from '../exit-code.js';
 import { parseReference } from '../../registries/reference.js';
 import { isTableFormat } from '../../report/document.js';
-import type { PolicySet } from '../../registries/policies.js';
 import { COMMANDS, EXPLAIN_OPTIONS, FILES_OPTION, PROPOSAL_OPTIONS, RENDER_OPTIONS } from '../spec.js';
 import { clientRunner, withClientOptions, withOutputOption } from '../options.js';
 
@@ -18,12 +17,21 @@ export const explainCommand = defineCommand({
     withOutputOption(withClientOptions(withFiles(y)))
       .positional('IMAGE', { type: 'string', demandOption: true })
       .options(EXPLAIN_OPTIONS)
+      .options(PROPOSAL_OPTIONS)
       .epilog(exitCodesHelp('explained', 'the pull cannot work (podman fails before any source, or every source is blocked)')),
   handler: async (args, io) => {
     parseReference(args.IMAGE);
     const [{ explain, explainOutcome }, { renderExplain }] = await Promise.all([import('../../app/explain.js'), import('../../report/explain-report.js')]);
     const result = await explain(
-      { image: args.IMAGE, files: args.filename, registriesConf: args.registriesConf, registriesConfD: args.registriesConfD, policyJson: args.policyJson, registriesD: args.registriesD },
+      {
+        image: args.IMAGE,
+        files: args.filename,
+        registriesConf: args.registriesConf,
+        registriesConfD: args.registriesConfD,
+        policyJson: args.policyJson,
+        registriesD: args.registriesD,
+        change: { proposed: args.proposed, without: args.without },
+      },
       () => clientRunner(args, io),
     );
     io.out(await renderExplain(result, args.output, io.columns));
@@ -38,7 +46,8 @@ export const renderCommand = defineCommand({
   handler: async (args, io) => {
     const { loadPolicies, renderFile, renderAsides } = await import('../../app/policies.js');
     const now = await loadPolicies(args.filename, () => clientRunner(args, io));
-    const changed = await proposedChange(now, args);
+    const { proposedChange } = await import('../../app/proposal.js');
+    const changed = await proposedChange(now, args.proposed, args.without);
     const set = changed?.set ?? now;
     io.out(renderFile(set, args.file));
     if (changed) {
@@ -56,10 +65,17 @@ export const renderCommand = defineCommand({
 export const listCommand = defineCommand({
   command: 'list',
   describe: COMMANDS.list.describe,
-  builder: (y) => withOutputOption(withClientOptions(withFiles(y))),
+  builder: (y) => withOutputOption(withClientOptions(withFiles(y))).options(PROPOSAL_OPTIONS),
   handler: async (args, io) => {
-    const [{ loadPolicies, listRows, signaturePolicyRows }, { renderList }] = await Promise.all([import('../../app/policies.js'), import('../../report/list-report.js')]);
-    const set = await loadPolicies(args.filename, () => clientRunner(args, io));
+    const [{ loadPolicies, listRows, signaturePolicyRows }, { renderList }, { proposedChange }] = await Promise.all([
+      import('../../app/policies.js'),
+      import('../../report/list-report.js'),
+      import('../../app/proposal.js'),
+    ]);
+    const now = await loadPolicies(args.filename, () => clientRunner(args, io));
+    const changed = await proposedChange(now, args.proposed, args.without);
+    if (changed) io.err(`note: ${(await import('../../report/proposal-words.js')).proposalWords(changed.proposal)}\n`);
+    const set = changed?.set ?? now;
     const [rows, signatures] = [listRows(set), signaturePolicyRows(set)];
     if (rows.length === 0 && signatures.length === 0 && !set.credentialProvider && isTableFormat(args.output)) io.err('no mirror policies found\n');
     else io.out(await renderList(rows, args.output, io.columns, signatures, set.credentialProvider));
@@ -92,12 +108,3 @@ export const completionCommand = defineCommand({
     return EXIT.ok;
   },
 });
-
-/** --proposed and --without: the policies after the change, or null when none is proposed. */
-async function proposedChange(now: PolicySet, args: { proposed: string[]; without: string[] }) {
-  if (args.proposed.length === 0 && args.without.length === 0) return null;
-  const [{ applyProposal, parseWithout }, { readManifestFiles }] = await Promise.all([import('../../app/proposal.js'), import('../../app/manifests.js')]);
-  const without = args.without.map(parseWithout);
-  const proposed = args.proposed.length ? await readManifestFiles(args.proposed) : { rules: [], registrySources: null, imagePolicies: [], credentialProvider: null, objects: [] };
-  return applyProposal(now, proposed, without);
-}
