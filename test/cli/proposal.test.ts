@@ -5,52 +5,24 @@ import { runMain, scratch } from './in-process.js';
 
 const { write } = scratch('oc-icsp-proposal-');
 
-const TODAY = write(
-  'today.yaml',
-  `apiVersion: operator.openshift.io/v1alpha1
-kind: ImageContentSourcePolicy
-metadata: {name: release}
-spec:
-  repositoryDigestMirrors:
-  - source: quay.io/openshift-release-dev/ocp-release
-    mirrors: [mirror.corp.example:5000/ocp/release]
-`,
-);
+// One mirror policy object with one entry, in the layout the API serves.
+const KINDS = {
+  ImageContentSourcePolicy: ['operator.openshift.io/v1alpha1', 'repositoryDigestMirrors'],
+  ImageDigestMirrorSet: ['config.openshift.io/v1', 'imageDigestMirrors'],
+  ImageTagMirrorSet: ['config.openshift.io/v1', 'imageTagMirrors'],
+} as const;
+function policy(file: string, kind: keyof typeof KINDS, name: string, source: string, mirror: string, never = false): string {
+  const [apiVersion, field] = KINDS[kind];
+  const sourcePolicy = never ? '    mirrorSourcePolicy: NeverContactSource\n' : '';
+  return write(file, `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata: {name: ${name}}\nspec:\n  ${field}:\n  - source: ${source}\n    mirrors: [${mirror}]\n${sourcePolicy}`);
+}
+
+const RELEASE = 'quay.io/openshift-release-dev/ocp-release';
+const TODAY = policy('today.yaml', 'ImageContentSourcePolicy', 'release', RELEASE, 'mirror.corp.example:5000/ocp/release');
 // What our migrate (and oc adm migrate icsp) writes for it.
-const IDMS = write(
-  'idms.yaml',
-  `apiVersion: config.openshift.io/v1
-kind: ImageDigestMirrorSet
-metadata: {name: release}
-spec:
-  imageDigestMirrors:
-  - source: quay.io/openshift-release-dev/ocp-release
-    mirrors: [mirror.corp.example:5000/ocp/release]
-`,
-);
-const NEW_MIRROR = write(
-  'new-mirror.yaml',
-  `apiVersion: config.openshift.io/v1
-kind: ImageDigestMirrorSet
-metadata: {name: art}
-spec:
-  imageDigestMirrors:
-  - source: quay.io/openshift-release-dev/ocp-v4.0-art-dev
-    mirrors: [mirror.corp.example:5000/ocp/art]
-    mirrorSourcePolicy: NeverContactSource
-`,
-);
-const TAGS = write(
-  'tags.yaml',
-  `apiVersion: config.openshift.io/v1
-kind: ImageTagMirrorSet
-metadata: {name: tags}
-spec:
-  imageTagMirrors:
-  - source: registry.example.com/team
-    mirrors: [mirror.corp.example:5000/team]
-`,
-);
+const IDMS = policy('idms.yaml', 'ImageDigestMirrorSet', 'release', RELEASE, 'mirror.corp.example:5000/ocp/release');
+const NEW_MIRROR = policy('new-mirror.yaml', 'ImageDigestMirrorSet', 'art', 'quay.io/openshift-release-dev/ocp-v4.0-art-dev', 'mirror.corp.example:5000/ocp/art', true);
+const TAGS = policy('tags.yaml', 'ImageTagMirrorSet', 'tags', 'registry.example.com/team', 'mirror.corp.example:5000/team');
 const NOTHING = write('nothing.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n');
 
 describe('render a change before it is applied', () => {
