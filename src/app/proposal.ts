@@ -6,7 +6,7 @@ import { UserError } from '../errors.js';
 import { type ObjectRef, parseWithout, TYPES } from './object-ref.js';
 
 export { type ObjectRef, parseWithout } from './object-ref.js';
-import { type CrioRollout, crioRollout } from '../registries/crio-rollout.js';
+import { type CrioRollout, crioRollout, type DisruptionActions } from '../registries/crio-rollout.js';
 import { type PolicySet, readPolicies } from '../registries/policies.js';
 import { loadRegistriesConf } from '../registries/registries-conf.js';
 import { renderRegistriesConf } from '../registries/render.js';
@@ -33,10 +33,29 @@ export function applyProposal(cluster: PolicySet, proposed: PolicySet, without: 
 }
 
 /** What the MCO's rollout of the change does on a node: from the registries.conf rendered before and after it. */
-export function proposalRollout(before: PolicySet, after: PolicySet): CrioRollout {
-  const conf = (set: PolicySet) => loadRegistriesConf({ path: 'rendered registries.conf', text: renderRegistriesConf(set) });
+export function proposalRollout(before: PolicySet, after: PolicySet, actions?: DisruptionActions, nowText?: string | null): CrioRollout {
+  const conf = (text: string) => loadRegistriesConf({ path: 'rendered registries.conf', text });
   const policyChanged = JSON.stringify(before.imagePolicies) !== JSON.stringify(after.imagePolicies) || JSON.stringify(before.registrySources) !== JSON.stringify(after.registrySources);
-  return crioRollout(conf(before), conf(after), policyChanged);
+  return crioRollout(conf(nowText ?? renderRegistriesConf(before)), conf(renderRegistriesConf(after)), policyChanged, actions);
+}
+
+export interface PoolRollout extends CrioRollout {
+  pool: string;
+}
+
+/**
+ * Each pool's rollout: from the registries.conf its rendered MachineConfig holds now (null where it
+ * cannot be read: the render of today's policies then) to the one after the change.
+ */
+export function poolRollouts(pools: { name: string; registriesConf: string | null }[], before: PolicySet, after: PolicySet, actions?: DisruptionActions): PoolRollout[] {
+  return pools.map((p) => ({ pool: p.name, ...proposalRollout(before, after, actions, p.registriesConf) }));
+}
+
+/** The node disruption policy's actions for registries.conf, from MachineConfiguration/cluster (null: none served). */
+export function registriesConfActions(machineConfiguration: Record<string, unknown> | null): DisruptionActions | undefined {
+  const status = machineConfiguration?.status as { nodeDisruptionPolicyStatus?: { clusterPolicies?: { files?: { path?: string; actions?: { type?: string }[] }[] } } } | undefined;
+  const file = status?.nodeDisruptionPolicyStatus?.clusterPolicies?.files?.find((f) => f.path === '/etc/containers/registries.conf');
+  return file?.actions?.map((a) => a.type ?? '') ?? undefined;
 }
 
 /** --proposed and --without on the given policies: the change made, or null when none is proposed. */

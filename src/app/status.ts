@@ -70,7 +70,8 @@ export async function status(client: Client, selector: string | undefined): Prom
   };
 }
 
-async function registriesOf(client: Client, pool: MachineConfigPool): Promise<{ text: string | null } | null> {
+/** The registries.conf a pool's desired rendered MachineConfig holds (text null: it has none), or null when it cannot be read. */
+export async function registriesOf(client: Client, pool: MachineConfigPool): Promise<{ text: string | null } | null> {
   if (!pool.desiredConfig) return null;
   const files = await machineConfigFiles(client.runner, pool.desiredConfig);
   if (!files) return null;

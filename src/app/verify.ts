@@ -2,8 +2,8 @@
 // configuration and pull secret; returns the model the report prints.
 import { UserError } from '../errors.js';
 import type { Client } from '../oc/client.js';
-import { type ClusterNode, listNodes, listPodImages } from '../oc/cluster.js';
-import { listMachineConfigPools } from '../oc/machine-config.js';
+import { type ClusterNode, getMachineConfiguration, listNodes, listPodImages } from '../oc/cluster.js';
+import { listMachineConfigPools, type MachineConfigPool } from '../oc/machine-config.js';
 import { releaseImages } from '../oc/release.js';
 import type { NodeRunner, PlannedCall } from '../oc/node-runner.js';
 import type { Verdict } from '../pull-log/evidence.js';
@@ -12,9 +12,9 @@ import { hostOf } from '../pull-log/hints.js';
 import type { RegistriesConf } from '../registries/registries-conf.js';
 import { type CheckChoice, type CheckMode, checkModeFor, type Engine, SCALE_THRESHOLD } from '../pull-log/engines.js';
 import type { PolicySet } from '../registries/policies.js';
-import type { CrioRollout } from '../registries/crio-rollout.js';
 import { renderRegistriesConf } from '../registries/render.js';
-import { applyProposal, type ObjectRef, type Proposal, proposalRollout } from './proposal.js';
+import { applyProposal, type ObjectRef, type PoolRollout, poolRollouts, type Proposal, registriesConfActions } from './proposal.js';
+import { registriesOf } from './status.js';
 import { type ImageReference, parseReference, pullString, referenceName, wasNormalized } from '../registries/reference.js';
 import { resolvePullSources } from '../registries/resolve.js';
 import { leftoverWarning } from './cleanup.js';
@@ -88,8 +88,8 @@ export interface VerifyResult {
   summary: Record<Verdict, number>;
   /** The nodes that took another's reads (several images, composed), each with the reads it took. */
   borrowed: Borrowed[];
-  /** Checked as if a change were applied: what it applies and deletes, and what its rollout does; null: as the cluster is. */
-  proposal: (Proposal & { rollout: CrioRollout }) | null;
+  /** Checked as if a change were applied: what it applies and deletes, and what its rollout does in each pool; null: as the cluster is. */
+  proposal: (Proposal & { rollout: PoolRollout[] }) | null;
   /**
    * Several images composed (app/compose.ts): the nodes that read them for the others, and how many
    * node-image verdicts were taken from their reads; null: every node read its own.
@@ -108,8 +108,8 @@ interface Preparation {
   policies: PolicySet;
   /** Mirror repositories whose credentials each node's pull secret is asked about. */
   repositories: string[];
-  /** The change proposed, what its rollout does, and the registries.conf the nodes are probed with. */
-  proposal: (Proposal & { rollout: CrioRollout; registriesConf: string }) | null;
+  /** The change proposed, what its rollout does in each pool, and the registries.conf the nodes are probed with. */
+  proposal: (Proposal & { rollout: PoolRollout[]; registriesConf: string }) | null;
 }
 
 /** What every verify does before any pod: the session, nodes, policies, pools, warnings. */
@@ -134,7 +134,7 @@ async function prepare(request: VerifyRequest, client: Client, invokedAs = `${cl
   // A proposed change: every expectation is the policies' after it, and the probe reads its files.
   const changed = request.change ? applyProposal(today, request.change.proposed, request.change.without) : null;
   const policies = changed?.set ?? today;
-  const proposal = changed && { ...changed.proposal, rollout: proposalRollout(today, changed.set), registriesConf: renderRegistriesConf(changed.set) };
+  const proposal = changed && { ...changed.proposal, rollout: await rolloutsOf(client, nodes, pools, today, changed.set), registriesConf: renderRegistriesConf(changed.set) };
   let images = request.release === undefined ? request.images : [...new Set([...request.images, ...(await releaseImages(client.runner, request.release || undefined))])];
   let notCovered: RunningImage[] = [];
   if (request.running) {
@@ -175,6 +175,18 @@ async function prepare(request: VerifyRequest, client: Client, invokedAs = `${cl
   const ours = new Set(nodes.map((n) => poolOf(n, pools)?.name).filter(Boolean));
   warnings.push(...poolWarnings(pools.filter((p) => ours.has(p.name))));
   return { checks, notCovered, warnings, nodes, policies, repositories: [...repositories], proposal };
+}
+
+/**
+ * What the change's rollout does in each pool of the nodes checked: from the registries.conf of the
+ * pool's rendered MachineConfig to the one after the change, under the cluster's node disruption
+ * policy (none served before 4.17: the MCO's rules alone). No pool (not OpenShift): one for all.
+ */
+async function rolloutsOf(client: Client, nodes: ClusterNode[], pools: MachineConfigPool[], today: PolicySet, after: PolicySet): Promise<PoolRollout[]> {
+  const ours = pools.filter((p) => nodes.some((n) => poolOf(n, pools)?.name === p.name));
+  const [actions, texts] = await Promise.all([getMachineConfiguration(client.runner).then(registriesConfActions), Promise.all(ours.map((p) => registriesOf(client, p)))]);
+  const named = ours.length ? ours.map((p, i) => ({ name: p.name, registriesConf: texts[i]?.text ?? null })) : [{ name: '(all nodes)', registriesConf: null }];
+  return poolRollouts(named, today, after, actions);
 }
 
 /** Promise.all that waits for every promise and rethrows the first failure in their order. */

@@ -82,6 +82,11 @@ export function getCredentialProviderConfig(oc: OcRunner): Promise<Record<string
   return getClusterSingleton(oc, 'criocredentialproviderconfigs.config.openshift.io', 'read criocredentialproviderconfig/cluster');
 }
 
+/** MachineConfiguration/cluster (4.17 and later): the node disruption policies the MCO applies. */
+export function getMachineConfiguration(oc: OcRunner): Promise<Record<string, unknown> | null> {
+  return getClusterSingleton(oc, 'machineconfigurations.operator.openshift.io', 'read machineconfiguration/cluster');
+}
+
 export function getImageConfig(oc: OcRunner): Promise<Record<string, unknown> | null> {
   return getClusterSingleton(oc, 'images.config.openshift.io', 'read image.config.openshift.io/cluster');
 }

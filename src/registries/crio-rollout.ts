@@ -57,14 +57,26 @@ export function drainReason(before: RegistriesConf, after: RegistriesConf): stri
   return null;
 }
 
+/**
+ * The node disruption policy's actions for registries.conf (4.17 and later: MachineConfiguration
+ * status.nodeDisruptionPolicyStatus.clusterPolicies.files; without one, the MCO's default Special).
+ * machine-config-operator pkg/daemon/drain.go isDrainRequiredForNodeDisruptionActions: Reboot or
+ * Drain drain; Special follows the rules above; any other action does not drain.
+ */
+export type DisruptionActions = string[];
+export const DEFAULT_DISRUPTION: DisruptionActions = ['Special'];
+
 /** A node's rollout for a change of its registries.conf (and, beside it, its signature policy files). */
-export function crioRollout(before: RegistriesConf, after: RegistriesConf, policyFilesChanged = false): CrioRollout {
+export function crioRollout(before: RegistriesConf, after: RegistriesConf, policyFilesChanged = false, actions: DisruptionActions = DEFAULT_DISRUPTION): CrioRollout {
   const changed = JSON.stringify(before.registries.map((r) => ({ ...r, file: '' }))) !== JSON.stringify(after.registries.map((r) => ({ ...r, file: '' }))) ||
     JSON.stringify(before.unqualifiedSearchRegistries ?? []) !== JSON.stringify(after.unqualifiedSearchRegistries ?? []);
   if (!changed) {
     // policy.json, registries.d and CRI-O's policies: a reload, no drain (MCO pkg/apihelpers/apihelpers.go, the default NodeDisruptionPolicy).
     return policyFilesChanged ? { action: 'reload', because: 'the signature policy files changed' } : { action: 'none', because: null };
   }
+  const forced = actions.find((a) => a === 'Reboot' || a === 'Drain');
+  if (forced) return { action: 'drain', because: `the node disruption policy for registries.conf says ${forced}` };
+  if (!actions.includes('Special')) return { action: 'reload', because: `the node disruption policy for registries.conf says ${actions.join(', ') || 'nothing'}: no drain` };
   const drain = drainReason(before, after);
   return drain ? { action: 'drain', because: drain } : { action: 'reload', because: 'only digest-only mirrors or registries added' };
 }

@@ -17,7 +17,16 @@ export function proposalWords(p: { applied: ObjectRef[]; deleted: ObjectRef[] })
   return `as if ${parts.join(' and ')}`;
 }
 
-/** A proposed change in a document: what it applies and deletes, and what its rollout does; null without one. */
-export function proposalDocument(p: { applied: ObjectRef[]; deleted: ObjectRef[]; rollout: CrioRollout } | null): object | null {
-  return p && { applied: refs(p.applied), deleted: refs(p.deleted), rollout: { ...p.rollout, message: rolloutWords(p.rollout) } };
+type PoolRollout = CrioRollout & { pool: string };
+
+/** A proposed change in a document: what it applies and deletes, and what its rollout does in each pool; null without one. */
+export function proposalDocument(p: { applied: ObjectRef[]; deleted: ObjectRef[]; rollout: PoolRollout[] } | null): object | null {
+  return p && { applied: refs(p.applied), deleted: refs(p.deleted), rollout: p.rollout.map((r) => ({ pool: r.pool, action: r.action, because: r.because, message: rolloutWords(r) })) };
+}
+
+/** One line a distinct rollout, its pools named: `rollout: worker, infra: CRI-O reloads, no drain (...)`. */
+export function rolloutLines(rollouts: PoolRollout[]): string[] {
+  const byWords = new Map<string, string[]>();
+  for (const r of rollouts) (byWords.get(rolloutWords(r)) ?? byWords.set(rolloutWords(r), []).get(rolloutWords(r))!).push(r.pool);
+  return [...byWords].map(([words, pools]) => `rollout: ${pools.join(', ')}: ${words}`);
 }

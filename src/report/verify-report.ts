@@ -6,7 +6,7 @@ import { type Paint, plain } from './colors.js';
 import { isDocumentFormat, type OutputFormat, renderDocument } from './document.js';
 import { foldNames } from './fold.js';
 import { renderImages } from './images-report.js';
-import { proposalDocument, proposalWords, rolloutWords } from './proposal-words.js';
+import { proposalDocument, proposalWords, rolloutLines } from './proposal-words.js';
 import { disagreementWords, type ReasonWords, reasonWords, type Speaker } from './reasons.js';
 import { warningWords } from './warning-words.js';
 import { fitRows, fits, renderTable } from './table.js';
@@ -203,7 +203,7 @@ export function summaryLine(result: VerifyResult): string {
 
 /** Header lines for stderr: which policies cover the image. */
 export function policyHeader(result: VerifyResult): string[] {
-  const change = result.proposal ? [proposalWords(result.proposal), `rollout: ${rolloutWords(result.proposal.rollout)}`] : [];
+  const change = result.proposal ? [proposalWords(result.proposal), ...rolloutLines(result.proposal.rollout)] : [];
   return [...change, ...coverHeader(result)];
 }
 

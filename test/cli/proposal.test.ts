@@ -79,3 +79,14 @@ describe('explain and list a change before it is applied', () => {
     expect(JSON.parse(r.stdout).policies.map((e: { kind: string; name: string }) => `${e.kind}/${e.name}`)).toEqual(['ImageDigestMirrorSet/release']);
   });
 });
+
+describe('the node disruption policy of MachineConfiguration/cluster', () => {
+  it("reads the actions for registries.conf from the MCO's status; none where it has none", async () => {
+    const { registriesConfActions } = await import('../../src/app/proposal.js');
+    const status = (files: unknown[]) => ({ status: { nodeDisruptionPolicyStatus: { clusterPolicies: { files } } } });
+    expect(registriesConfActions(status([{ path: '/etc/containers/policy.json', actions: [{ type: 'Reload' }] }, { path: '/etc/containers/registries.conf', actions: [{ type: 'Special' }] }]))).toEqual(['Special']);
+    expect(registriesConfActions(status([{ path: '/etc/containers/registries.conf', actions: [{ type: 'Reload', reload: { serviceName: 'crio.service' } }] }]))).toEqual(['Reload']);
+    expect(registriesConfActions(status([]))).toBeUndefined();
+    expect(registriesConfActions(null)).toBeUndefined();
+  });
+});

@@ -34,7 +34,7 @@ describe.skipIf(!canRunSandbox)('verify a change before it is applied', () => {
       expect(doc.proposal).toEqual({
         applied: ['ImageDigestMirrorSet/onboard'],
         deleted: [],
-        rollout: { action: 'reload', because: 'only digest-only mirrors or registries added', message: 'CRI-O reloads, no drain (only digest-only mirrors or registries added)' },
+        rollout: [{ pool: 'worker', action: 'reload', because: 'only digest-only mirrors or registries added', message: 'CRI-O reloads, no drain (only digest-only mirrors or registries added)' }],
       });
       const byNode = Object.fromEntries(doc.nodes.map((n: { name: string; verdict: string; code: string; pulledFrom: string | null; probeConfig: unknown }) => [n.name, n]));
       expect(byNode['worker-0']).toMatchObject({ verdict: 'mirrored', pulledFrom: `${s.registries.auth.host}/secure/team/app@${s.digest}`, probeConfig: { kind: 'proposed' } });
@@ -49,7 +49,7 @@ describe.skipIf(!canRunSandbox)('verify a change before it is applied', () => {
     expect(r.code).toBe(1);
     const lines = r.stderr.split('\n');
     expect(lines[0]).toBe('as if ImageContentSourcePolicy/sandbox-mirrors deleted');
-    expect(lines[1]).toBe(`rollout: every node of each pool is drained before the file lands (registry ${s.image.split('/').slice(0, 2).join('/')} removed)`);
+    expect(lines[1]).toBe(`rollout: worker: every node of each pool is drained before the file lands (registry ${s.image.split('/').slice(0, 2).join('/')} removed)`);
     expect(r.stdout).not.toMatch(/(^|\s)mirrored(\s|$)/m);
     expect(r.stdout).toMatch(/worker-0 +not-mirrored/);
   });

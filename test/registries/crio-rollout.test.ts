@@ -22,3 +22,11 @@ describe("the MCO's drain or reload for a registries.conf change", () => {
     expect(crioRollout(conf('mc1'), conf('mc1'), true)).toEqual({ action: 'reload', because: 'the signature policy files changed' });
   });
 });
+
+describe('under a node disruption policy (4.17 and later)', () => {
+  it("Reboot or Drain for registries.conf drain whatever changed; another action never does; Special is the MCO's rules", () => {
+    expect(crioRollout(conf('mc3'), conf('mc1'), false, ['Drain'])).toEqual({ action: 'drain', because: 'the node disruption policy for registries.conf says Drain' });
+    expect(crioRollout(conf('mc1'), conf('mc3'), false, ['Reload'])).toEqual({ action: 'reload', because: 'the node disruption policy for registries.conf says Reload: no drain' });
+    expect(crioRollout(conf('mc1'), conf('mc3'), false, ['Special'])).toEqual({ action: 'drain', because: 'registry example.com/repo1/test-img1 removed' });
+  });
+});

@@ -65,7 +65,7 @@ const verify = {
   summary: { mirrored: 1, 'mirror-failed': 0, 'not-mirrored': 0, error: 0, skipped: 0 },
   composed: null,
   borrowed: [],
-  proposal: { applied: [{ kind: 'ImageDigestMirrorSet', name: 'x' }], deleted: [{ kind: 'ImageContentSourcePolicy', name: 'y' }], rollout: { action: 'reload', because: 'only digest-only mirrors or registries added' } },
+  proposal: { applied: [{ kind: 'ImageDigestMirrorSet', name: 'x' }], deleted: [{ kind: 'ImageContentSourcePolicy', name: 'y' }], rollout: [{ pool: 'worker', action: 'reload', because: 'only digest-only mirrors or registries added' }] },
 } as unknown as VerifyResult;
 const OTHER = `registry.example.com/team/db@${D}`;
 const several = {

@@ -312,6 +312,24 @@ function renderedMachineConfigs(nodes: NodeSpec[], registries: Registries, relea
   );
 }
 
+/**
+ * From 4.17, MachineConfiguration/cluster with the node disruption policies the MCO reports: its
+ * defaults for the files mirror policies write (machine-config-operator pkg/apihelpers/apihelpers.go
+ * defaultClusterPolicies: registries.conf Special, policy.json and the sigstore registries.d
+ * Reload crio.service), merged with the spec's (none here; a test adds its own object).
+ */
+function machineConfiguration(version: string) {
+  const [major = 4, minor = 0] = version.split('.').map(Number);
+  if (major === 4 && minor < 17) return [];
+  const reloadCrio = [{ type: 'Reload', reload: { serviceName: 'crio.service' } }];
+  const files = [
+    { path: '/etc/containers/policy.json', actions: reloadCrio },
+    { path: '/etc/containers/registries.conf', actions: [{ type: 'Special' }] },
+    { path: '/etc/containers/registries.d', actions: reloadCrio },
+  ];
+  return [{ apiVersion: 'operator.openshift.io/v1', kind: 'MachineConfiguration', metadata: { name: 'cluster' }, spec: { managementState: 'Managed' }, status: { nodeDisruptionPolicyStatus: { clusterPolicies: { files } } } }];
+}
+
 /** Running pods, for verify without IMAGE: one from a mirrored repository by tag (its digest in imageID), one from elsewhere. */
 function runningPods(sandbox: Pick<Sandbox, 'tagImage' | 'digest'>) {
   const pod = (namespace: string, name: string, image: string, imageID: string) => ({
@@ -551,6 +569,7 @@ function clusterObjects(sandbox: Pick<Sandbox, 'tagImage' | 'digest' | 'payload'
     { apiVersion: 'config.openshift.io/v1', kind: 'ClusterVersion', metadata: { name: 'version' }, spec: { clusterID: 'sandbox' }, status: { desired: { image: sandbox.payload.image, version: sandbox.payload.version } } },
     ...machineConfigPools(nodes),
     ...renderedMachineConfigs(nodes, registries, release),
+    ...machineConfiguration(sandbox.payload.version),
     ...runningPods(sandbox),
     // The release's tools image, as the openshift/tools image stream names it.
     { apiVersion: 'image.openshift.io/v1', kind: 'ImageStreamTag', metadata: { name: 'tools:latest', namespace: 'openshift' }, image: { dockerImageReference: `registry.sandbox.invalid/openshift/tools@${sandbox.digest}` } },

@@ -77,6 +77,9 @@ export function servedResources(openshift: string, featureSet: FeatureSet = 'Def
       { group: 'config.openshift.io', version: 'v1', name: 'imagetagmirrorsets', singular: 'imagetagmirrorset', kind: 'ImageTagMirrorSet', namespaced: false, shortNames: ['itms'], verbs: CRUD },
     );
   }
+  // MachineConfiguration's node disruption policy, GA in 4.17 (Kubernetes 1.30): openshift/api
+  // operator/v1 types_machineconfiguration.go.
+  if (kube >= 30) list.push({ group: 'operator.openshift.io', version: 'v1', name: 'machineconfigurations', singular: 'machineconfiguration', kind: 'MachineConfiguration', namespaced: false, verbs: CRUD });
   const policyVersion = imagePolicyVersion(openshift, featureSet);
   if (policyVersion) {
     list.push(
