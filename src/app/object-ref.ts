@@ -8,11 +8,13 @@ export interface ObjectRef {
 }
 
 // kubectl's names for the kinds a change may delete: plural, singular and short names, each with
-// or without its group (what `oc api-resources` lists for them).
-export const TYPES: Record<string, { kind: string; group: string; names: string[] }> = {
+// or without its group, as their CRDs declare them (openshift/api zz_generated.crd-manifests: idms
+// and itms are short names; ImageContentSourcePolicy has none, and `icsp` is taken here as the
+// name everyone uses for it, though kubectl would not).
+export const TYPES: Record<string, { kind: string; group: string; names: string[]; short?: string }> = {
   ImageContentSourcePolicy: { kind: 'ImageContentSourcePolicy', group: 'operator.openshift.io', names: ['imagecontentsourcepolicies', 'imagecontentsourcepolicy', 'icsp'] },
-  ImageDigestMirrorSet: { kind: 'ImageDigestMirrorSet', group: 'config.openshift.io', names: ['imagedigestmirrorsets', 'imagedigestmirrorset', 'idms'] },
-  ImageTagMirrorSet: { kind: 'ImageTagMirrorSet', group: 'config.openshift.io', names: ['imagetagmirrorsets', 'imagetagmirrorset', 'itms'] },
+  ImageDigestMirrorSet: { kind: 'ImageDigestMirrorSet', group: 'config.openshift.io', names: ['imagedigestmirrorsets', 'imagedigestmirrorset', 'idms'], short: 'idms' },
+  ImageTagMirrorSet: { kind: 'ImageTagMirrorSet', group: 'config.openshift.io', names: ['imagetagmirrorsets', 'imagetagmirrorset', 'itms'], short: 'itms' },
   ClusterImagePolicy: { kind: 'ClusterImagePolicy', group: 'config.openshift.io', names: ['clusterimagepolicies', 'clusterimagepolicy'] },
 };
 

@@ -23,7 +23,7 @@ const keyOf = (o: { kind: string; name: string; object: Record<string, unknown> 
 export function applyProposal(cluster: PolicySet, proposed: PolicySet, without: ObjectRef[]): { set: PolicySet; proposal: Proposal } {
   const missing = without.filter((w) => !cluster.objects.some((o) => o.kind === w.kind && o.name === w.name));
   if (missing.length) {
-    throw new UserError(`--without: the cluster has no ${missing.map((m) => `${m.kind}/${m.name}`).join(', ')} (see \`oc get ${missing.map((m) => TYPES[m.kind]!.names[2] ?? TYPES[m.kind]!.names[1]).join(',')}\`)`);
+    throw new UserError(`--without: the cluster has no ${missing.map((m) => `${m.kind}/${m.name}`).join(', ')} (see \`oc get ${missing.map((m) => TYPES[m.kind]!.short ?? TYPES[m.kind]!.names[0]).join(',')}\`)`);
   }
   const replaced = new Set(proposed.objects.map(keyOf));
   const kept = cluster.objects.filter((o) => !replaced.has(keyOf(o)) && !without.some((w) => w.kind === o.kind && w.name === o.name));

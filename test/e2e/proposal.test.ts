@@ -2,10 +2,11 @@
 // write after the change (in the run's own directory, through podman's and skopeo's overrides),
 // with their own pull secret, trust and proxy; their files are left byte for byte; the rollout is
 // said before anything is applied.
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { canRunSandbox, runVerify, sandbox, type Sandbox, suiteDir, useSandbox } from './helpers.js';
+import { BIN, canRunSandbox, envFor, runVerify, sandbox, type Sandbox, suiteDir, useSandbox } from './helpers.js';
 
 let s: Sandbox;
 const work = suiteDir('oc-icsp-proposal');
@@ -52,6 +53,36 @@ describe.skipIf(!canRunSandbox)('verify a change before it is applied', () => {
     expect(lines[1]).toBe(`rollout: worker: every node of each pool is drained before the file lands (registry ${s.image.split('/').slice(0, 2).join('/')} removed)`);
     expect(r.stdout).not.toMatch(/(^|\s)mirrored(\s|$)/m);
     expect(r.stdout).toMatch(/worker-0 +not-mirrored/);
+  });
+
+  it("the ICSP to IDMS migration, with our migrate's output and --without: nothing regresses, nothing rolls out", () => {
+    const icsp = join(work, 'icsp.yaml');
+    writeFileSync(icsp, spawnSync(join(s.dir, 'bin', 'oc'), ['get', 'imagecontentsourcepolicy', 'sandbox-mirrors', '-o', 'yaml'], { env: envFor(s), encoding: 'utf8' }).stdout);
+    const idms = join(work, 'migrated.yaml');
+    writeFileSync(idms, spawnSync(BIN, ['migrate', '-f', icsp], { encoding: 'utf8' }).stdout);
+    const r = runVerify(s, [s.image, '--proposed', idms, '--without', 'icsp/sandbox-mirrors', '--nodes', 'worker-0', '--check', 'manifest', '--timeout', '60s', '-o', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.proposal.applied).toEqual(['ImageDigestMirrorSet/sandbox-mirrors']);
+    expect(doc.proposal.rollout.map((x: { action: string }) => x.action)).toEqual(['none']);
+    expect(doc.nodes[0].verdict).toBe('mirrored');
+  });
+
+  it('an ITMS adding a mirror drains (its mirrors are tag-only); image.config no longer listing the HTTP mirror as insecure fails it', () => {
+    const itms = join(work, 'itms.yaml');
+    writeFileSync(itms, `apiVersion: config.openshift.io/v1\nkind: ImageTagMirrorSet\nmetadata: {name: tags}\nspec:\n  imageTagMirrors:\n  - source: ${s.tagImage.split(':v1')[0]}\n    mirrors: [${s.registries.open.host}/mirror/team/app]\n`);
+    const tags = runVerify(s, [s.tagImage, '--proposed', itms, '--nodes', 'worker-0', '--check', 'manifest', '--timeout', '60s', '-o', 'json']);
+    const doc = JSON.parse(tags.stdout);
+    expect(doc.proposal.rollout[0]).toMatchObject({ action: 'drain' });
+    expect(doc.nodes[0].verdict).toBe('mirrored');
+
+    const image = join(work, 'image.yaml');
+    const insecure = [s.registries.auth.host, s.registries.quay.host];
+    writeFileSync(image, `apiVersion: config.openshift.io/v1\nkind: Image\nmetadata: {name: cluster}\nspec:\n  registrySources:\n    insecureRegistries: [${insecure.join(', ')}]\n`);
+    const strict = runVerify(s, [s.image, '--proposed', image, '--nodes', 'worker-1', '--check', 'manifest', '--timeout', '60s', '-o', 'json']);
+    const node = JSON.parse(strict.stdout).nodes[0];
+    expect(node.verdict).toBe('mirror-failed');
+    expect(node.attempts[0]).toMatchObject({ reference: `${s.registries.open.host}/mirror/team/app@${s.digest}`, ok: false, reason: 'tls' });
   });
 
   it('refuses a --without the cluster does not have, before any pod', async () => {
