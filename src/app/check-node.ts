@@ -4,7 +4,7 @@ import { clientProblemOf } from '../oc/client-talk.js';
 import type { NodeEnd, NodeSink } from '../oc/node-runner.js';
 import type { ImageBase, ImageContext } from '../node-check/fact.js';
 import { ALL_FACTS, type FactWarning, type NodeFacts, type RawFacts } from '../node-check/facts/index.js';
-import { evidenceOf, type NodeReport, NodeOutputReader } from '../node-check/node-output.js';
+import { evidenceOf, MARKER, type NodeReport, NodeOutputReader } from '../node-check/node-output.js';
 import { asCrioEvidence } from '../pull-log/crio-pull.js';
 import { type Engine, ENGINES } from '../pull-log/engines.js';
 import { type Expectation, type NodeVerdict, pullOf, type RunEnd } from '../pull-log/evidence.js';
@@ -29,6 +29,8 @@ export interface NodeResult extends NodeVerdict {
   /** --engine both: what each engine did, and why they may differ. */
   engines: Partial<Record<'podman' | 'crictl', EngineOutcome>> | null;
   disagreement: Disagreement | null;
+  /** --compare: what the node's own files gave, beside the proposal's verdict; null otherwise. */
+  now: { verdict: NodeVerdict['verdict']; code: NodeVerdict['reason']['code']; pulledFrom: string | null } | null;
 }
 
 export interface EngineOutcome {
@@ -85,10 +87,30 @@ export interface NodeCheckContext {
   log: LogSink | undefined;
   /** A problem that is not the node's verdict, but must be said (the log file failed). */
   warn(warning: Warning): void;
+  /** --compare: the node reads the images with its own files, then (after `pass proposed`) with the proposal's. */
+  compare?: boolean;
 }
 
+const PASS_PROPOSED = `${MARKER} pass proposed`;
+const PASS_END = `${MARKER} pass end`;
+const IMAGE_MARK = `${MARKER} image `;
+
 export function startNodeCheck(node: string, context: NodeCheckContext): NodeCheck {
+  // --compare: the lines of the first pass (the node's own files) go to their own reader; the
+  // proposal's reader gets the rest, facts and all.
   const reader = new NodeOutputReader();
+  const nowReader = context.compare ? new NodeOutputReader() : null;
+  let pass: 'before' | 'now' | 'proposed' | 'after' = 'before';
+  const feed = (line: string) => {
+    if (nowReader) {
+      if (line === PASS_PROPOSED) pass = 'proposed';
+      else if (line === PASS_END) pass = 'after';
+      else if (pass === 'before' && line.startsWith(IMAGE_MARK)) pass = 'now';
+      if (pass !== 'proposed') nowReader.feed(line);
+      if (pass === 'now') return;
+    }
+    reader.feed(line);
+  };
   const { log } = context;
   const closeLog = async () => {
     const logError = await log?.close();
@@ -96,7 +118,7 @@ export function startNodeCheck(node: string, context: NodeCheckContext): NodeChe
   };
   return {
     output(line) {
-      reader.feed(line);
+      feed(line);
       log?.write(line);
     },
     clientTalk(line) {
@@ -110,6 +132,7 @@ export function startNodeCheck(node: string, context: NodeCheckContext): NodeChe
       const report = reader.result();
       const runEnd: RunEnd = { status: end.status, clientSaid: end.clientSaid, clientProblem: clientProblemOf(end.clientSaid), timeoutMs: context.timeoutMs };
       const evidence = evidenceOf(report);
+      const nowEvidence = nowReader && evidenceOf(nowReader.result());
       const severalImages = context.images.length > 1;
       return context.images.map(({ image, ref, expectation }) => {
         const base: ImageBase = { node, image, ref, expected: context.expected, expectedSignatures: context.expectedSignatures ?? null, severalImages };
@@ -121,6 +144,7 @@ export function startNodeCheck(node: string, context: NodeCheckContext): NodeChe
         const verdict = (crio ?? podman)!;
         const { facts, warnings } = factResults(report.facts, { ...base, verdict });
         const pull = pullOf(report, image);
+        const then = nowEvidence && decideVerdict(image, nowEvidence, runEnd, expect);
         return {
           name: node,
           image,
@@ -132,6 +156,7 @@ export function startNodeCheck(node: string, context: NodeCheckContext): NodeChe
           imageRemoved: pull?.removed === 'yes',
           engines: podman && crio ? { podman: pick(podman), crictl: pick(crio) } : null,
           disagreement: podman && crio ? disagreement(podman, crio, facts.crioConfig?.stale ?? false) : null,
+          now: then && { verdict: then.verdict, code: then.reason.code, pulledFrom: then.pulledFrom },
         };
       });
     },
@@ -194,5 +219,5 @@ export function resultWithoutRun(name: string, image: string, ref: ImageReferenc
   const verdict: NodeVerdict = { verdict: 'skipped', pulledFrom: null, attempts: [], reason: { code: 'node-not-ready', why } };
   const silent = new NodeOutputReader().result().facts;
   const { facts } = factResults(silent, { node: name, image, ref, expected: null, severalImages: false, verdict });
-  return { name, image, ...verdict, facts, factWarnings: [], durationMs: 0, imageWasPresent: null, imageRemoved: false, engines: null, disagreement: null };
+  return { name, image, ...verdict, facts, factWarnings: [], durationMs: 0, imageWasPresent: null, imageRemoved: false, engines: null, disagreement: null, now: null };
 }

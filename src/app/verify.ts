@@ -50,6 +50,8 @@ export interface VerifyRequest {
   release?: string;
   /** A change before it is applied: its manifests (read) and the objects it deletes. */
   change?: { proposed: PolicySet; without: ObjectRef[] };
+  /** With a change: each node reads the images with its own files too, in the same pod (--compare). */
+  compare?: boolean;
 }
 
 export interface VerifyDeps {
@@ -238,7 +240,7 @@ function safeSources(...args: Parameters<typeof sourcesOf>) {
 
 /** The node script's argv: the same for every node of a run, and for its --dry-run. */
 function commandFor(request: VerifyRequest, checks: ImageCheck[], check: CheckMode, repositories: string[], registriesConf?: string): string[] {
-  return nodeCommand({ images: checks.map((c) => c.image), check, engine: request.engine ?? 'podman', keepImage: request.keepImage, repositories, registriesConf });
+  return nodeCommand({ images: checks.map((c) => c.image), check, engine: request.engine ?? 'podman', keepImage: request.keepImage, repositories, registriesConf, compare: request.compare && registriesConf !== undefined });
 }
 
 /** What --dry-run shows: how nodes would be reached, every client call, the nodes left out. */
@@ -287,6 +289,7 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
     rolloutPending: pendingRollout(byName.get(node)!),
     log: openLog(deps.logSink, node, warnings, part),
     warn: (warning) => warnings.push(warning),
+    compare: request.compare === true && proposal !== null && part !== 'survey',
   });
   const phase: Phase = (step, nodes, command, images, keep) =>
     runPhase(nodeRunner, {

@@ -32,6 +32,10 @@ export const PROPOSAL_OPTIONS = {
   without: { type: 'string', array: true, default: [] as string[], describe: 'an object the change deletes, as TYPE/NAME (icsp/x, idms/x, itms/x, clusterimagepolicy/x)' },
 } as const satisfies Record<string, Options>;
 
+export const COMPARE_OPTION = {
+  compare: { type: 'boolean', default: false, describe: "with a change: each node reads the images with its own files too, in the same pod; today's verdict beside the proposal's, regressions first" },
+} as const satisfies Record<string, Options>;
+
 export const VERIFY_OPTIONS = {
   selector: { alias: 'l', type: 'string', describe: 'only nodes matching this label selector' },
   nodes: { type: 'string', describe: 'only these nodes (comma-separated names)' },

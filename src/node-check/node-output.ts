@@ -11,7 +11,7 @@ import { ALL_FACTS, type RawFacts } from './facts/index.js';
 export const MARKER = '::oc-icsp::';
 
 /** The marker words of the pulls; the facts add their own (test/node-check holds the script to both). */
-export const PULL_MARKS = ['section', 'image', 'image-present', 'pull-exit', 'crictl-exit', 'crio-journal-end', 'end'] as const;
+export const PULL_MARKS = ['section', 'image', 'image-present', 'pull-exit', 'crictl-exit', 'crio-journal-end', 'pass', 'end'] as const;
 /** Every marker word the node script writes. */
 export const MARKS = [...PULL_MARKS, ...ALL_FACTS.flatMap((f) => f.marks)];
 /** Read in logs that older scripts wrote (before the throwaway store), never written now. */

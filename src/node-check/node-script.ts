@@ -34,10 +34,16 @@ export interface NodeCommandRequest {
   hosts?: string[];
   /** The registries.conf a proposed change makes, probed in place of the node's own. */
   registriesConf?: string;
+  /** Read each image with the node's own files first, then with the proposal's (--compare). */
+  compare?: boolean;
 }
 
+/** The first line of a proposed registries.conf that asks the node for both passes (a TOML comment). */
+export const COMPARE_LINE = '# oc-icsp: compare with the node\'s own registries.conf first';
+
 /** argv after `oc debug node/N ... --`: chroot into the host and run the script there. */
-export function nodeCommand({ images, check, engine = 'podman', keepImage, repositories, hosts, registriesConf = '' }: NodeCommandRequest): string[] {
+export function nodeCommand({ images, check, engine = 'podman', keepImage, repositories, hosts, registriesConf = '', compare = false }: NodeCommandRequest): string[] {
+  const conf = compare && registriesConf ? `${COMPARE_LINE}\n${registriesConf}` : registriesConf;
   const reach = hosts ? ['--', ...hosts] : [];
-  return ['chroot', '/host', '/bin/sh', '-c', NODE_SCRIPT, 'oc-icsp', check, keepImage ? 'yes' : 'no', engine, registriesConf, ...images, '--', ...repositories, ...reach];
+  return ['chroot', '/host', '/bin/sh', '-c', NODE_SCRIPT, 'oc-icsp', check, keepImage ? 'yes' : 'no', engine, conf, ...images, '--', ...repositories, ...reach];
 }

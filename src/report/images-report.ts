@@ -24,6 +24,8 @@ export interface OutcomeGroup {
   detail: string;
   hint: string | null;
   attempts: NodeResult['attempts'];
+  /** --compare: the verdict the node's own files gave. */
+  now: NodeResult['now'];
   nodes: string[];
 }
 
@@ -49,10 +51,10 @@ export function imageOutcomes(result: VerifyResult): ImageOutcome[] {
     const said = words.get(n.reason) ?? words.set(n.reason, reasonWords(n.reason, speaker)).get(n.reason)!;
     // The outcome: the verdict, where from, and the reason with all its fields (two nodes that failed
     // alike on the first mirror may have failed otherwise on the next: their reasons say so).
-    const key = keys.get(n) ?? keys.set(n, JSON.stringify([n.verdict, n.pulledFrom, n.reason])).get(n)!;
+    const key = keys.get(n) ?? keys.set(n, JSON.stringify([n.verdict, n.pulledFrom, n.reason, n.now])).get(n)!;
     const group = groups.get(key);
     if (group) group.nodes.push(name);
-    else groups.set(key, { verdict: n.verdict, code: n.reason.code, reason: n.reason, pulledFrom: n.pulledFrom, ...said, attempts: n.attempts, nodes: [name] });
+    else groups.set(key, { verdict: n.verdict, code: n.reason.code, reason: n.reason, pulledFrom: n.pulledFrom, ...said, attempts: n.attempts, now: n.now, nodes: [name] });
   };
   for (const n of result.nodes) add(n.name, n);
   for (const b of result.borrowed) for (const read of b.reads) add(b.name, read);
@@ -101,6 +103,9 @@ export function imagesSummary(result: VerifyResult, outcomes: ImageOutcome[]): s
   const nodes = new Set([...result.nodes.map((n) => n.name), ...result.borrowed.map((b) => b.name)]);
   const clean = outcomes.filter((o) => o.groups.every((g) => g.verdict === 'mirrored')).length;
   const lines = [`${plural(outcomes.length, 'image')} x ${plural(nodes.size, 'node')}: ${clean} served by a mirror on every node`];
+  // --compare: what the change breaks, before what was broken already.
+  const regressions = outcomes.flatMap((o) => o.groups.filter((g) => g.now?.verdict === 'mirrored' && g.verdict !== 'mirrored').map((g) => g.nodes.length)).reduce((a, b) => a + b, 0);
+  if (outcomes.some((o) => o.groups.some((g) => g.now))) lines.push(`regressions: ${regressions} node-image verdict(s) mirrored today and not after the change`);
   for (const { group, images } of findingsOf(outcomes)) {
     const where = group.nodes.length === nodes.size ? 'on every node' : `on ${plural(group.nodes.length, 'node')} (${foldNames(group.nodes)})`;
     lines.push(`${plural(images.length, 'image')} ${PHRASE[group.verdict as Exclude<Verdict, 'mirrored'>]} ${where}: ${group.summary}`);
@@ -150,6 +155,7 @@ export function imagesDocument(result: VerifyResult, outcomes: ImageOutcome[]): 
       detail: g.detail,
       hint: g.hint,
       attempts: g.attempts.map((a) => ({ reference: a.reference, mirror: a.mirror, ok: a.ok, reason: a.reason, message: a.message })),
+      now: g.now,
       nodes: setOf(g.nodes),
       count: g.nodes.length,
     })),

@@ -43,6 +43,7 @@ export function verifyDocument(result: VerifyResult): unknown {
       ...n.facts,
       engines: n.engines,
       disagreement: n.disagreement && { code: n.disagreement.code, message: disagreementWords(n.disagreement, n.facts.crioConfig) },
+      now: n.now,
       durationMs: n.durationMs,
       imageWasPresent: n.imageWasPresent,
       imageRemoved: n.imageRemoved,
@@ -91,8 +92,13 @@ function notCoveredLines(result: VerifyResult): string[] {
   ];
 }
 
+/** --compare: mirrored today and not after the change. */
+export const regressed = (n: { verdict: Verdict; now: { verdict: Verdict } | null }) => n.now?.verdict === 'mirrored' && n.verdict !== 'mirrored';
+
 async function renderVerdicts(result: VerifyResult, format: OutputFormat, paint: Paint, width: number | undefined, group: boolean): Promise<string> {
-  const nodes = worded(result);
+  // --compare: the regressions first, stably.
+  const nodes = worded(result).sort((a, b) => Number(regressed(b)) - Number(regressed(a)));
+  const compared = nodes.some((n) => n.now !== null);
   if (group && format === 'table') return renderGroups(result, nodes, paint, width);
   // Images picked from the cluster are named on every row, one or several.
   const several = result.images.length > 1 || result.picked;
@@ -100,11 +106,12 @@ async function renderVerdicts(result: VerifyResult, format: OutputFormat, paint:
   const row = (n: WordedNode, withSource: boolean) => [
     n.name,
     ...(several ? [n.image] : []),
+    ...(compared ? [n.now ? `${n.now.verdict}${regressed(n) ? ' (regresses)' : ''}` : '-'] : []),
     paint(n.verdict, VERDICT_COLOR[n.verdict]),
     ...(withSource ? [shortReference(n.pulledFrom, n.image)] : []),
     n.summary,
   ];
-  let headers = ['node', ...(several ? ['image'] : []), 'verdict', 'pulled from', 'detail'];
+  let headers = ['node', ...(several ? ['image'] : []), ...(compared ? ['now'] : []), 'verdict', 'pulled from', 'detail'];
   let full = nodes.map((n) => row(n, true));
   // The detail gives way first, then where the image came from.
   let fit = { maxWidth: width, shrinkable: [headers.length - 1, headers.length - 2] };

@@ -85,6 +85,21 @@ describe.skipIf(!canRunSandbox)('verify a change before it is applied', () => {
     expect(node.attempts[0]).toMatchObject({ reference: `${s.registries.open.host}/mirror/team/app@${s.digest}`, ok: false, reason: 'tls' });
   });
 
+  it('--compare: each node reads with its own files and the proposal\'s in one pod; regressions first', async () => {
+    const r = runVerify(s, [s.image, '--without', 'icsp/sandbox-mirrors', '--compare', '--check', 'pull', '--timeout', '60s', '-o', 'json']);
+    const doc = JSON.parse(r.stdout);
+    for (const n of doc.nodes as { name: string; verdict: string; now: { verdict: string } }[]) {
+      expect(n.verdict, n.name).not.toBe('mirrored');
+    }
+    const now = Object.fromEntries(doc.nodes.map((n: { name: string; now: { verdict: string } }) => [n.name, n.now.verdict]));
+    // Today worker-0 is mirrored; worker-1 (no credentials) too, through the open mirror first.
+    expect(now).toEqual({ 'worker-0': 'mirrored', 'worker-1': 'mirrored' });
+    const table = runVerify(s, [s.image, '--without', 'icsp/sandbox-mirrors', '--compare', '--check', 'manifest', '--timeout', '60s']);
+    expect(table.stdout.split('\n')[0]).toMatch(/^NODE +NOW +VERDICT/);
+    expect(table.stdout).toMatch(/worker-0 +mirrored \(regresses\) +not-mirrored/);
+    expect(await sandbox.settled(s.dir)).toEqual({ pods: [], namespaces: [], daemonsets: [] });
+  });
+
   it('refuses a --without the cluster does not have, before any pod', async () => {
     const r = runVerify(s, [s.image, '--without', 'idms/not-there']);
     expect([r.code, r.stderr]).toEqual([2, 'error: --without: the cluster has no ImageDigestMirrorSet/not-there (see `oc get idms`)\n']);

@@ -59,7 +59,7 @@ const verify = {
   nodes: [{
     name: 'w0', image: IMAGE, verdict: 'mirrored', pulledFrom: attempt.reference, reason: { code: 'served-by-mirror', failedFirst: [] }, attempts: [attempt],
     facts: { config: null, proxy: null, credentials: {}, crioConfig: null, lowDisk: null, signatures: null, podman: '4.3.1', fingerprint: null, probeConfig: null }, factWarnings: [],
-    engines: null, disagreement: null, durationMs: 1, imageWasPresent: false, imageRemoved: false,
+    engines: null, disagreement: null, now: null, durationMs: 1, imageWasPresent: false, imageRemoved: false,
   }],
   notCovered: [{ image: 'quay.io/openshift/dns@sha256:' + 'd'.repeat(64), seenIn: 'openshift-dns/dns-default-x', containers: 1 }],
   summary: { mirrored: 1, 'mirror-failed': 0, 'not-mirrored': 0, error: 0, skipped: 0 },

@@ -12,7 +12,7 @@ import { readText } from '../../app/files.js';
 import { refusedCombination, SCALE_THRESHOLD } from '../../pull-log/engines.js';
 import { isTableFormat, type OutputFormat } from '../../report/document.js';
 import type { Io } from '../io.js';
-import { COMMANDS, PROPOSAL_OPTIONS, VERIFY_OPTIONS } from '../spec.js';
+import { COMMANDS, COMPARE_OPTION, PROPOSAL_OPTIONS, VERIFY_OPTIONS } from '../spec.js';
 import { type ObjectRef, parseWithout } from '../../app/object-ref.js';
 import { type ClientOptions, type CommonOptions, countOption, nodeNamesOption, openClientFrom, withClientOptions, withOutputOption } from '../options.js';
 import { preferSmallHeap } from '../heap.js';
@@ -70,13 +70,14 @@ export function verifyInvocation(args: VerifyArgs, readFile: (path: string) => s
   }
   const nodeNames = nodeNamesOption(args.nodes);
   const without = args.without.map(parseWithout);
+  if (args.compare && !args.proposed.length && !without.length) throw new UserError('--compare compares today with a proposed change: give --proposed FILE or --without TYPE/NAME');
   if ((args.proposed.length || without.length) && args.engine !== 'podman') {
     throw new UserError(`--engine ${args.engine} with a proposed change: CRI-O pulls with the configuration it has loaded, not the proposal's; check a proposal with --engine podman`);
   }
   return {
     proposed: args.proposed,
     without,
-    request: { images, running: args.running, exhaustive: args.exhaustive, ...(args.release === undefined ? {} : { release: args.release }), check: args.check, engine: args.engine, maxImages: args.maxImages, selector: args.selector, nodeNames, parallel: args.parallel, timeoutMs, keepImage: args.keepImage },
+    request: { images, running: args.running, exhaustive: args.exhaustive, ...(args.compare ? { compare: true } : {}), ...(args.release === undefined ? {} : { release: args.release }), check: args.check, engine: args.engine, maxImages: args.maxImages, selector: args.selector, nodeNames, parallel: args.parallel, timeoutMs, keepImage: args.keepImage },
     podImage: args.image,
     strategy: args.strategy,
     group: args.group,
@@ -93,6 +94,7 @@ const builder = (yargs: Argv) =>
     .positional('IMAGE', { type: 'string', array: true, describe: 'image references, e.g. quay.io/org/app@sha256:…; none (and no --images-from): images running pods use' })
     .options(VERIFY_OPTIONS)
     .options(PROPOSAL_OPTIONS)
+    .options(COMPARE_OPTION)
     .epilog(`Verdicts: mirrored, mirror-failed, not-mirrored, error, skipped (node not Ready).\n${exitCodesHelp('every selected node is mirrored', 'findings', true)}`);
 
 /** The parsed arguments; --color is the root's. */
@@ -104,6 +106,7 @@ export interface VerifyArgs extends CommonOptions {
   release?: string;
   proposed: string[];
   without: string[];
+  compare: boolean;
   strategy: 'auto' | 'debug' | 'daemonset';
   check: 'auto' | 'pull' | 'manifest';
   engine: 'podman' | 'crictl' | 'both';

@@ -6,19 +6,28 @@
 # only, and the drop-ins in /etc/containers/registries.conf.d still load (containers/image
 # pkg/sysregistriesv2 system_registries_v2.go newConfigWrapperWithHomeDir: SystemRegistriesConfPath
 # chooses the main file; the drop-in directory is chosen apart). Nothing of the node's is written.
+# A CONF whose first line is COMPARE_LINE (a TOML comment) asks for --compare: the images are read
+# with the node's own files first, then with the proposal's (pulls.sh calls use_proposed between).
 regconf=""
+compare=no
 skopeo_() { skopeo "$@"; }
+use_proposed() {
+  [ -n "$regconf" ] || return 0
+  export CONTAINERS_REGISTRIES_CONF="$regconf"
+  skopeo_() { skopeo --registries-conf "$regconf" "$@"; }
+}
 if [ -n "$conf" ]; then
+  case "$conf" in "# oc-icsp: compare"*) compare=yes ;; esac
   if [ -z "$work" ]; then
     work="$(mktemp -d /var/tmp/oc-icsp-XXXXXX)" || work=""
     [ -z "$work" ] || trap clean EXIT
   fi
   if [ -n "$work" ] && printf '%s' "$conf" >"$work/registries.conf"; then
     regconf="$work/registries.conf"
-    export CONTAINERS_REGISTRIES_CONF="$regconf"
-    skopeo_() { skopeo --registries-conf "$regconf" "$@"; }
+    [ "$compare" = yes ] || use_proposed
     mark probe-config proposed "$(sha256sum <"$regconf" | cut -d' ' -f1)"
   else
+    compare=no
     mark probe-config unwritable
   fi
 fi
