@@ -112,10 +112,12 @@ try {
     `apiVersion: config.openshift.io/v1\nkind: ImageDigestMirrorSet\nmetadata: {name: proposed}\nspec:\n  imageDigestMirrors:\n  - source: ${sandbox.image.split('@')[0]}\n    mirrors: [${sandbox.registries.open.host}/mirror/team/app]\n`,
   );
   const proposed = await timed('dist/oc-icsp', ['verify', sandbox.image, '--strategy', 'debug', '--parallel', String(P), '--timeout', '120s', '--proposed', proposedFile, '-o', 'json']);
+  // --compare: each light node plays its recorded reads twice, the second after `pass proposed`.
+  const compare = await timed('dist/oc-icsp', ['verify', sandbox.image, '--strategy', 'debug', '--parallel', String(P), '--timeout', '120s', '--proposed', proposedFile, '--compare', '-o', 'json']);
   const daemonset = await timed('dist/oc-icsp', ['verify', sandbox.image, '--strategy', 'daemonset', '--timeout', '120s', '-o', 'json']);
   const itself = await kubectlItself();
   const direct = itself && (await timed('dist/oc-icsp', ['verify', sandbox.image, '--strategy', 'daemonset', '--timeout', '120s', '-o', 'json'], itself));
-  for (const [name, r] of [['debug', debug], ['debug, proposed', proposed], ['daemonset', daemonset], ...(direct ? [['daemonset, kubectl itself', direct]] : [])]) {
+  for (const [name, r] of [['debug', debug], ['debug, proposed', proposed], ['debug, compare', compare], ['daemonset', daemonset], ...(direct ? [['daemonset, kubectl itself', direct]] : [])]) {
     const doc = JSON.parse(r.out);
     if (doc.summary.mirrored !== N) {
       const failed = JSON.stringify(doc, null, 1).split('\n').filter((l) => /error|detail/i.test(l)).slice(0, 20);
@@ -126,6 +128,7 @@ try {
   console.log(`  bare fan-out of verify's ${plan.calls.length} planned calls, ${P} nodes at a time   ${bare.seconds.toFixed(1)} s`);
   console.log(`  verify --strategy debug        ${debug.seconds.toFixed(1)} s = ${(debug.seconds / bare.seconds).toFixed(3)}x the bare fan-out (goal <= 1.03x), peak RSS ${(debug.peakMiB * 1.048576).toFixed(0)} MB (goal <= 100 MB)`);
   console.log(`  verify --strategy debug --proposed FILE ${proposed.seconds.toFixed(1)} s = ${(proposed.seconds / debug.seconds).toFixed(3)}x the plain run beside it (goal <= 1.05x), peak RSS ${(proposed.peakMiB * 1.048576).toFixed(0)} MB`);
+  console.log(`  verify --strategy debug --proposed FILE --compare ${compare.seconds.toFixed(1)} s = ${(compare.seconds / debug.seconds).toFixed(3)}x the plain run (goal <= 2x), peak RSS ${(compare.peakMiB * 1.048576).toFixed(0)} MB`);
   const dsRow = (r) => `${r.seconds.toFixed(2)} s = ${(r.seconds / (LATENCY_MS / 1000)).toFixed(2)}x one pod's latency (goal <= 3x), peak RSS ${(r.peakMiB * 1.048576).toFixed(0)} MB (goal <= 100 MB)`;
   console.log(`  verify --strategy daemonset    ${dsRow(daemonset)}`);
   if (direct) console.log(`    the same, kubectl itself     ${dsRow(direct)} (PATH's kubectl is a version dispatcher: a server round trip and a second exec a call)`);

@@ -17,14 +17,15 @@ export interface LightPlay {
 const MARK = '::oc-icsp:: ';
 
 /** The node script's arguments in a pod's command: after `-c SCRIPT oc-icsp`. */
-function scriptArgs(command: string[]): { images: string[]; hosts: string[] | null } | null {
+function scriptArgs(command: string[]): { images: string[]; hosts: string[] | null; compare: boolean } | null {
   const at = command.findIndex((a, i) => a === 'oc-icsp' && command[i - 2] === '-c');
   if (at === -1) return null;
+  const compare = (command[at + 4] ?? '').startsWith('# oc-icsp: compare');
   const rest = command.slice(at + 5);
   const first = rest.indexOf('--');
   const images = first === -1 ? rest : rest.slice(0, first);
   const second = first === -1 ? -1 : rest.indexOf('--', first + 1);
-  return { images, hosts: second === -1 ? null : rest.slice(second + 1) };
+  return { images, hosts: second === -1 ? null : rest.slice(second + 1), compare };
 }
 
 /** A node's group: its name's number, modulo the groups (worker-7 of 3 groups is in group 1). */
@@ -32,6 +33,7 @@ const groupOf = (node: string, groups: number) => Number(/(\d+)$/.exec(node)?.[1
 
 export function lightPlay(light: NonNullable<Settings['light']>, command: string[], node: string): LightPlay {
   const args = scriptArgs(command);
+  if (args?.compare && !light.read) return { head: twoPasses(readFileSync(light.log, 'utf8')), parts: [] };
   if (!args || (!light.survey && !light.read)) return { head: readFileSync(light.log, 'utf8'), parts: [] };
   if (args.hosts && light.survey) {
     const digest = createHash('sha256').update(`group-${groupOf(node, light.survey.groups)}`).digest('hex');
@@ -52,4 +54,14 @@ export function lightPlay(light: NonNullable<Settings['light']>, command: string
     head: `${lines.slice(0, first).join('\n')}\n`,
     parts: [...args.images.map((image) => ({ delayMs: light.read!.msPerImage, text: `${said(image)}\n` })), { delayMs: 0, text: lines.slice(tail).join('\n') }],
   };
+}
+
+/** --compare: the recorded log's reads played twice, the second after `pass proposed` (pulls.sh). */
+function twoPasses(log: string): string {
+  const lines = log.split('\n');
+  const first = lines.findIndex((l) => l.startsWith(`${MARK}image `));
+  const last = lines.findLastIndex((l) => l.startsWith(`${MARK}pull-exit`));
+  if (first === -1 || last === -1) return log;
+  const reads = lines.slice(first, last + 1);
+  return [...lines.slice(0, first), ...reads, `${MARK}pass proposed`, ...reads, `${MARK}pass end`, ...lines.slice(last + 1)].join('\n');
 }
