@@ -33,10 +33,10 @@ export function applyProposal(cluster: PolicySet, proposed: PolicySet, without: 
 }
 
 /** What the MCO's rollout of the change does on a node: from the registries.conf rendered before and after it. */
-export function proposalRollout(before: PolicySet, after: PolicySet, actions?: DisruptionActions, nowText?: string | null): CrioRollout {
+export function proposalRollout(before: PolicySet, after: PolicySet, actions?: DisruptionActions, nowText?: string | null, overrideDrain = false): CrioRollout {
   const conf = (text: string) => loadRegistriesConf({ path: 'rendered registries.conf', text });
   const policyChanged = JSON.stringify(before.imagePolicies) !== JSON.stringify(after.imagePolicies) || JSON.stringify(before.registrySources) !== JSON.stringify(after.registrySources);
-  return crioRollout(conf(nowText ?? renderRegistriesConf(before)), conf(renderRegistriesConf(after)), policyChanged, actions);
+  return crioRollout(conf(nowText ?? renderRegistriesConf(before)), conf(renderRegistriesConf(after)), policyChanged, actions, overrideDrain);
 }
 
 export interface PoolRollout extends CrioRollout {
@@ -47,8 +47,8 @@ export interface PoolRollout extends CrioRollout {
  * Each pool's rollout: from the registries.conf its rendered MachineConfig holds now (null where it
  * cannot be read: the render of today's policies then) to the one after the change.
  */
-export function poolRollouts(pools: { name: string; registriesConf: string | null }[], before: PolicySet, after: PolicySet, actions?: DisruptionActions): PoolRollout[] {
-  return pools.map((p) => ({ pool: p.name, ...proposalRollout(before, after, actions, p.registriesConf) }));
+export function poolRollouts(pools: { name: string; registriesConf: string | null }[], before: PolicySet, after: PolicySet, actions?: DisruptionActions, overrideDrain = false): PoolRollout[] {
+  return pools.map((p) => ({ pool: p.name, ...proposalRollout(before, after, actions, p.registriesConf, overrideDrain) }));
 }
 
 /** The node disruption policy's actions for registries.conf, from MachineConfiguration/cluster (null: none served). */

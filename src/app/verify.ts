@@ -2,7 +2,8 @@
 // configuration and pull secret; returns the model the report prints.
 import { UserError } from '../errors.js';
 import type { Client } from '../oc/client.js';
-import { type ClusterNode, getMachineConfiguration, listNodes, listPodImages } from '../oc/cluster.js';
+import { type ClusterNode, getMachineConfiguration, hasConfigMap, listNodes, listPodImages, serverKubeMinor } from '../oc/cluster.js';
+import { DRAIN_OVERRIDE } from '../registries/crio-rollout.js';
 import { listMachineConfigPools, type MachineConfigPool } from '../oc/machine-config.js';
 import { releaseImages } from '../oc/release.js';
 import type { NodeRunner, PlannedCall } from '../oc/node-runner.js';
@@ -186,9 +187,19 @@ async function prepare(request: VerifyRequest, client: Client, invokedAs = `${cl
  */
 async function rolloutsOf(client: Client, nodes: ClusterNode[], pools: MachineConfigPool[], today: PolicySet, after: PolicySet): Promise<PoolRollout[]> {
   const ours = pools.filter((p) => nodes.some((n) => poolOf(n, pools)?.name === p.name));
-  const [actions, texts] = await Promise.all([getMachineConfiguration(client.runner).then(registriesConfActions), Promise.all(ours.map((p) => registriesOf(client, p)))]);
+  const [actions, texts, override] = await Promise.all([
+    getMachineConfiguration(client.runner).then(registriesConfActions),
+    Promise.all(ours.map((p) => registriesOf(client, p))),
+    honoursDrainOverride(client),
+  ]);
   const named = ours.length ? ours.map((p, i) => ({ name: p.name, registriesConf: texts[i]?.text ?? null })) : [{ name: '(all nodes)', registriesConf: null }];
-  return poolRollouts(named, today, after, actions);
+  return poolRollouts(named, today, after, actions, override);
+}
+
+/** OpenShift 4.16 to 4.19 (Kubernetes 1.29 to 1.32) skip the drain where the override ConfigMap exists (registries/crio-rollout.ts). */
+async function honoursDrainOverride(client: Client): Promise<boolean> {
+  const minor = await serverKubeMinor(client.runner);
+  return minor !== null && minor >= 29 && minor <= 32 && (await hasConfigMap(client.runner, DRAIN_OVERRIDE));
 }
 
 /** Promise.all that waits for every promise and rethrows the first failure in their order. */

@@ -82,6 +82,13 @@ export function getCredentialProviderConfig(oc: OcRunner): Promise<Record<string
   return getClusterSingleton(oc, 'criocredentialproviderconfigs.config.openshift.io', 'read criocredentialproviderconfig/cluster');
 }
 
+/** Whether the cluster has a ConfigMap (`namespace/name`): false where it has not, or it cannot be read. */
+export async function hasConfigMap(oc: OcRunner, namespaced: string): Promise<boolean> {
+  const [namespace = '', name = ''] = namespaced.split('/');
+  const result = await oc.run(['get', 'configmap', name, '-n', namespace, '-o', 'name']);
+  return result.exitCode === 0 && result.stdout.trim() !== '';
+}
+
 /** MachineConfiguration/cluster (4.17 and later): the node disruption policies the MCO applies. */
 export function getMachineConfiguration(oc: OcRunner): Promise<Record<string, unknown> | null> {
   return getClusterSingleton(oc, 'machineconfigurations.operator.openshift.io', 'read machineconfiguration/cluster');

@@ -11,6 +11,9 @@ import type { RegistriesConf, RegistryEntry } from './registries-conf.js';
 
 export type RolloutAction = 'none' | 'reload' | 'drain';
 
+/** The ConfigMap that made the MCO skip registries.conf drains (namespace/name). */
+export const DRAIN_OVERRIDE = 'openshift-machine-config-operator/image-registry-override-drain';
+
 export interface CrioRollout {
   action: RolloutAction;
   /** The change that decides it, in words; null when nothing changed. */
@@ -67,7 +70,19 @@ export type DisruptionActions = string[];
 export const DEFAULT_DISRUPTION: DisruptionActions = ['Special'];
 
 /** A node's rollout for a change of its registries.conf (and, beside it, its signature policy files). */
-export function crioRollout(before: RegistriesConf, after: RegistriesConf, policyFilesChanged = false, actions: DisruptionActions = DEFAULT_DISRUPTION): CrioRollout {
+/**
+ * `overrideDrain`: the cluster's MCO honours the ConfigMap openshift-machine-config-operator/
+ * image-registry-override-drain and it exists: a registries.conf change the rules would drain for
+ * does not drain (machine-config-operator 2464fef8e, OCPBUGS-27508, January 2024, to its removal in
+ * 32f976778, May 2025: OpenShift 4.16 to 4.19).
+ */
+export function crioRollout(
+  before: RegistriesConf,
+  after: RegistriesConf,
+  policyFilesChanged = false,
+  actions: DisruptionActions = DEFAULT_DISRUPTION,
+  overrideDrain = false,
+): CrioRollout {
   const changed = JSON.stringify(before.registries.map((r) => ({ ...r, file: '' }))) !== JSON.stringify(after.registries.map((r) => ({ ...r, file: '' }))) ||
     JSON.stringify(before.unqualifiedSearchRegistries ?? []) !== JSON.stringify(after.unqualifiedSearchRegistries ?? []);
   if (!changed) {
@@ -78,5 +93,6 @@ export function crioRollout(before: RegistriesConf, after: RegistriesConf, polic
   if (forced) return { action: 'drain', because: `the node disruption policy for registries.conf says ${forced}` };
   if (!actions.includes('Special')) return { action: 'reload', because: `the node disruption policy for registries.conf says ${actions.join(', ') || 'nothing'}: no drain` };
   const drain = drainReason(before, after);
+  if (drain && overrideDrain) return { action: 'reload', because: `${drain}, but the ConfigMap ${DRAIN_OVERRIDE} skips the drain` };
   return drain ? { action: 'drain', because: drain } : { action: 'reload', because: 'only digest-only mirrors or registries added' };
 }

@@ -106,3 +106,19 @@ describe.skipIf(!canRunSandbox)('verify a change before it is applied', () => {
     expect(await sandbox.settled(s.dir)).toEqual({ pods: [], namespaces: [], daemonsets: [] });
   });
 });
+
+describe.skipIf(!canRunSandbox)('the drain override ConfigMap on 4.18', () => {
+  let o: Sandbox;
+  useSandbox(
+    suiteDir('oc-icsp-proposal-override'),
+    [{ name: 'worker-0', config: 'cluster' }],
+    (created) => (o = created),
+    { settings: { openshift: '4.18' }, objects: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'image-registry-override-drain', namespace: 'openshift-machine-config-operator' } }] },
+  );
+  it('an ICSP deleted would drain, but the ConfigMap makes it a reload', () => {
+    const r = runVerify(o, [o.image, '--without', 'icsp/sandbox-mirrors', '--check', 'manifest', '--timeout', '60s']);
+    expect(r.stderr.split('\n')[1]).toBe(
+      `rollout: worker: CRI-O reloads, no drain (registry ${o.image.split('/').slice(0, 2).join('/')} removed, but the ConfigMap openshift-machine-config-operator/image-registry-override-drain skips the drain)`,
+    );
+  });
+});

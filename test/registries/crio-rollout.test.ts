@@ -30,3 +30,14 @@ describe('under a node disruption policy (4.17 and later)', () => {
     expect(crioRollout(conf('mc1'), conf('mc3'), false, ['Special'])).toEqual({ action: 'drain', because: 'registry example.com/repo1/test-img1 removed' });
   });
 });
+
+describe('the drain override ConfigMap (OpenShift 4.16 to 4.19)', () => {
+  it('turns a drain the rules call for into a reload, and says why', () => {
+    expect(crioRollout(conf('mc1'), conf('mc3'), false, ['Special'], true)).toEqual({
+      action: 'reload',
+      because: 'registry example.com/repo1/test-img1 removed, but the ConfigMap openshift-machine-config-operator/image-registry-override-drain skips the drain',
+    });
+    // A disruption policy that drains is not the registry rules': the ConfigMap does not touch it.
+    expect(crioRollout(conf('mc1'), conf('mc3'), false, ['Drain'], true).action).toBe('drain');
+  });
+});
