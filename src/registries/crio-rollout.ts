@@ -1,6 +1,7 @@
 // What the MCO does to a node when its registries.conf changes: reload CRI-O, or drain the node
-// first. machine-config-operator pkg/daemon/drain.go isSafeContainerRegistryConfChanges (at
-// 7ff337a4f; its shape since pull-from-mirror arrived): the change is safe, and CRI-O only
+// first. machine-config-operator pkg/daemon/drain.go isSafeContainerRegistryConfChanges, the same
+// rules from 9907dc561 (August 2022, ImageDigestMirrorSet and pull-from-mirror: OpenShift 4.12) to
+// 7ff337a4f (5.0; only its logging changed between): the change is safe, and CRI-O only
 // reloads, when no unqualified-search-registries entry was removed or moved; no registry was
 // removed (registries are keyed by prefix, else location); no registry changed its location,
 // blocked or insecure; none lost a mirror; no kept mirror's pull-from-mirror changed to anything
