@@ -132,7 +132,8 @@ export function startNodeCheck(node: string, context: NodeCheckContext): NodeChe
       const report = reader.result();
       const runEnd: RunEnd = { status: end.status, clientSaid: end.clientSaid, clientProblem: clientProblemOf(end.clientSaid), timeoutMs: context.timeoutMs };
       const evidence = evidenceOf(report);
-      const nowEvidence = nowReader && evidenceOf(nowReader.result());
+      const nowReport = nowReader?.result() ?? null;
+      const nowEvidence = nowReport && evidenceOf(nowReport);
       const severalImages = context.images.length > 1;
       return context.images.map(({ image, ref, expectation }) => {
         const base: ImageBase = { node, image, ref, expected: context.expected, expectedSignatures: context.expectedSignatures ?? null, severalImages };
@@ -144,7 +145,8 @@ export function startNodeCheck(node: string, context: NodeCheckContext): NodeChe
         const verdict = (crio ?? podman)!;
         const { facts, warnings } = factResults(report.facts, { ...base, verdict });
         const pull = pullOf(report, image);
-        const then = nowEvidence && decideVerdict(image, nowEvidence, runEnd, expect);
+        // Today's verdict, with what today's files (its own signature policy, say) expect.
+        const then = nowReport && nowEvidence && decideVerdict(image, nowEvidence, runEnd, { ...expectation, rolloutPending: context.rolloutPending, ...factExpectations(nowReport.facts, base) });
         return {
           name: node,
           image,

@@ -16,6 +16,7 @@ import type { PolicySet } from '../registries/policies.js';
 import { renderRegistriesConf } from '../registries/render.js';
 import { applyProposal, type ObjectRef, type PoolRollout, poolRollouts, type Proposal, registriesConfActions } from './proposal.js';
 import { registriesOf } from './status.js';
+import { renderFile } from './policies.js';
 import { type ImageReference, parseReference, pullString, referenceName, wasNormalized } from '../registries/reference.js';
 import { resolvePullSources } from '../registries/resolve.js';
 import { leftoverWarning } from './cleanup.js';
@@ -111,8 +112,8 @@ interface Preparation {
   policies: PolicySet;
   /** Mirror repositories whose credentials each node's pull secret is asked about. */
   repositories: string[];
-  /** The change proposed, what its rollout does in each pool, and the registries.conf the nodes are probed with. */
-  proposal: (Proposal & { rollout: PoolRollout[]; registriesConf: string }) | null;
+  /** The change proposed, what its rollout does in each pool, and the files the nodes are probed with. */
+  proposal: (Proposal & { rollout: PoolRollout[]; registriesConf: string; signaturePolicy: SignatureFiles | undefined }) | null;
 }
 
 /** What every verify does before any pod: the session, nodes, policies, pools, warnings. */
@@ -137,7 +138,12 @@ async function prepare(request: VerifyRequest, client: Client, invokedAs = `${cl
   // A proposed change: every expectation is the policies' after it, and the probe reads its files.
   const changed = request.change ? applyProposal(today, request.change.proposed, request.change.without) : null;
   const policies = changed?.set ?? today;
-  const proposal = changed && { ...changed.proposal, rollout: await rolloutsOf(client, nodes, pools, today, changed.set), registriesConf: renderRegistriesConf(changed.set) };
+  const proposal = changed && {
+    ...changed.proposal,
+    rollout: await rolloutsOf(client, nodes, pools, today, changed.set),
+    registriesConf: renderRegistriesConf(changed.set),
+    signaturePolicy: signaturesChange(today, changed.set),
+  };
   let images = request.release === undefined ? request.images : [...new Set([...request.images, ...(await releaseImages(client.runner, request.release || undefined))])];
   let notCovered: RunningImage[] = [];
   if (request.running) {
@@ -250,8 +256,26 @@ function safeSources(...args: Parameters<typeof sourcesOf>) {
 }
 
 /** The node script's argv: the same for every node of a run, and for its --dry-run. */
-function commandFor(request: VerifyRequest, checks: ImageCheck[], check: CheckMode, repositories: string[], registriesConf?: string): string[] {
-  return nodeCommand({ images: checks.map((c) => c.image), check, engine: request.engine ?? 'podman', keepImage: request.keepImage, repositories, registriesConf, compare: request.compare && registriesConf !== undefined });
+function commandFor(request: VerifyRequest, checks: ImageCheck[], check: CheckMode, repositories: string[], proposal?: Preparation['proposal']): string[] {
+  const registriesConf = proposal?.registriesConf;
+  return nodeCommand({
+    images: checks.map((c) => c.image),
+    check,
+    engine: request.engine ?? 'podman',
+    keepImage: request.keepImage,
+    repositories,
+    registriesConf,
+    compare: request.compare && registriesConf !== undefined,
+    signaturePolicy: proposal?.signaturePolicy,
+  });
+}
+
+type SignatureFiles = { policyJson: string; registriesD: string };
+
+/** The policy.json and sigstore registries.d a change makes, where it changes what they hold (else the nodes' own are read). */
+function signaturesChange(today: PolicySet, after: PolicySet): SignatureFiles | undefined {
+  const same = JSON.stringify(today.imagePolicies) === JSON.stringify(after.imagePolicies) && JSON.stringify(today.registrySources) === JSON.stringify(after.registrySources);
+  return same ? undefined : { policyJson: renderFile(after, 'policy.json'), registriesD: renderFile(after, 'sigstore-registries.yaml') };
 }
 
 /** What --dry-run shows: how nodes would be reached, every client call, the nodes left out. */
@@ -266,7 +290,7 @@ export async function planVerify(request: VerifyRequest, deps: Pick<VerifyDeps, 
   const { checks, nodes, repositories, proposal } = await prepare(request, deps.client, deps.invokedAs);
   const ready = nodes.filter((n) => n.ready).map((n) => n.name);
   const check = checkModeFor(request.engine ?? 'podman', request.check, ready.length);
-  const calls = deps.nodeRunner.plan(ready, commandFor(request, checks, check, repositories, proposal?.registriesConf));
+  const calls = deps.nodeRunner.plan(ready, commandFor(request, checks, check, repositories, proposal));
   // Asked after the plan: `auto` has chosen by then.
   return { strategy: deps.nodeRunner.strategy, calls, skipped: nodes.filter((n) => !n.ready).map((n) => n.name) };
 }
@@ -325,7 +349,7 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
     ? await readComposed({
           ready: names,
           checks,
-          command: (images) => commandFor(request, images, check, repositories, proposal?.registriesConf),
+          command: (images) => commandFor(request, images, check, repositories, proposal),
           // No pull-secret questions: a node that takes a reader's verdicts takes what its pull secret said.
           survey: nodeCommand({ images: [], check: 'manifest', keepImage: false, repositories: [], hosts: hostsOf(checks, expected) }),
           phase,
@@ -338,7 +362,7 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
           warnings.push(...foldImages(run.warnings));
           return mergedOutcome(run.outcomes);
         })
-    : await phase('check', names, commandFor(request, checks, check, repositories, proposal?.registriesConf), checks, async (node, running, end) => void results.set(node, await running.finish(end)));
+    : await phase('check', names, commandFor(request, checks, check, repositories, proposal), checks, async (node, running, end) => void results.set(node, await running.finish(end)));
 
   warnings.push(...outcome.notices);
   const result: VerifyResult = {

@@ -7,7 +7,7 @@
 # nothing the user typed is ever parsed by a shell. Whole-line comments are dropped when it is
 # bundled (node-script.ts), so they cost nothing on the wire.
 #
-# Arguments: CHECK KEEP ENGINE CONF IMAGE... -- REPOSITORY... [-- HOST...]
+# Arguments: CHECK KEEP ENGINE CONF POLICY REGD IMAGE... -- REPOSITORY... [-- HOST...]
 #   CHECK       pull: podman pulls each image, as the kubelet would have CRI-O pull it;
 #               manifest: skopeo reads only its manifest (same containers/image code and files:
 #               the mirror is chosen then), writing nothing to the node's storage
@@ -20,6 +20,8 @@
 #               journal; both: podman, then CRI-O
 #   CONF        empty: the node's own registries.conf; otherwise the one a proposed change makes
 #               (facts/probe-config.sh)
+#   POLICY      empty, or the policy.json a proposed change makes
+#   REGD        empty, or the registries.d/sigstore-registries.yaml it makes
 #   IMAGE       each image to pull, in turn
 #   REPOSITORY  mirror repositories whose credentials the pull secret is asked about (hosts
 #               and yes/no only: no secret ever leaves the node)
@@ -34,7 +36,7 @@
 # (global_auth_file; podman reads it only when told); /etc/mco/proxy.env, the cluster proxy as
 # the MCO gives it to CRI-O (an EnvironmentFile of crio.service).
 set -u
-check="$1"; keep="$2"; engine="$3"; conf="$4"; shift 4
+check="$1"; keep="$2"; engine="$3"; conf="$4"; policy="$5"; regd="$6"; shift 6
 mark() { printf '\n::oc-icsp:: %s\n' "$*"; }
 redact() { printf '%s' "$1" | sed 's#://[^@/]*@#://***@#'; }
 # Stores of runs that were killed before their trap ran.
@@ -42,7 +44,7 @@ find /var/tmp -maxdepth 1 -name 'oc-icsp-*' -mmin +60 -exec rm -rf {} + 2>/dev/n
 # Told to stop (the kubelet's SIGTERM to a deleted pod, SIGKILL a few seconds later), the script
 # stops what it waits on and removes its directory at once. A shell runs a trap only when its
 # foreground command returns, but at once during wait: long commands run in the background.
-work=""; store=""; child=""; forking=""; stopping=""; downloads=/var/tmp
+work=""; store=""; child=""; forking=""; stopping=""; downloads=/var/tmp; podman_policy=""; regconf=""; sigpolicy=""; regddir=""
 # Once waited for, the child's PID is free for any process of the node: forget it, so that stop
 # never signals a stranger. A signal that comes while a command is being started (dash can run
 # the trap before $! is known, seen here under load) is acted on once its PID is known.
@@ -65,7 +67,10 @@ stop() {
   clean
 }
 trap 'stopping=1; [ -n "$forking" ] || { stop; exit 130; }' INT TERM HUP
-# after_manifest IMAGE: what a fact adds once an image's manifest was read (a prelude fact may
-# define it again).
+# after_manifest IMAGE: what a fact adds once an image's manifest was read; proposal_used: what a
+# fact adds once the probe turns to a proposal's files (--compare's second pass). A prelude fact
+# may define them again.
 # shellcheck disable=SC2317
 after_manifest() { :; }
+# shellcheck disable=SC2317
+proposal_used() { :; }

@@ -36,14 +36,16 @@ export interface NodeCommandRequest {
   registriesConf?: string;
   /** Read each image with the node's own files first, then with the proposal's (--compare). */
   compare?: boolean;
+  /** The policy.json and sigstore registries.d file a proposed change makes, where it changes them. */
+  signaturePolicy?: { policyJson: string; registriesD: string };
 }
 
 /** The first line of a proposed registries.conf that asks the node for both passes (a TOML comment). */
 export const COMPARE_LINE = '# oc-icsp: compare with the node\'s own registries.conf first';
 
 /** argv after `oc debug node/N ... --`: chroot into the host and run the script there. */
-export function nodeCommand({ images, check, engine = 'podman', keepImage, repositories, hosts, registriesConf = '', compare = false }: NodeCommandRequest): string[] {
+export function nodeCommand({ images, check, engine = 'podman', keepImage, repositories, hosts, registriesConf = '', compare = false, signaturePolicy }: NodeCommandRequest): string[] {
   const conf = compare && registriesConf ? `${COMPARE_LINE}\n${registriesConf}` : registriesConf;
   const reach = hosts ? ['--', ...hosts] : [];
-  return ['chroot', '/host', '/bin/sh', '-c', NODE_SCRIPT, 'oc-icsp', check, keepImage ? 'yes' : 'no', engine, conf, ...images, '--', ...repositories, ...reach];
+  return ['chroot', '/host', '/bin/sh', '-c', NODE_SCRIPT, 'oc-icsp', check, keepImage ? 'yes' : 'no', engine, conf, signaturePolicy?.policyJson ?? '', signaturePolicy?.registriesD ?? '', ...images, '--', ...repositories, ...reach];
 }

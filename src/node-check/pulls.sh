@@ -51,7 +51,7 @@ pass_images() {
     fi
     if [ -n "$store" ]; then
       mark section pull
-      run env TMPDIR="$downloads" podman --root "$store/root" --runroot "$store/run" pull --log-level=debug --authfile /var/lib/kubelet/config.json "$image" 2>&1
+      run env TMPDIR="$downloads" podman --root "$store/root" --runroot "$store/run" pull ${podman_policy:+--signature-policy} ${podman_policy:+"$podman_policy"} --log-level=debug --authfile /var/lib/kubelet/config.json "$image" 2>&1
       mark pull-exit "$?"
       # Several images: each is removed before the next is pulled, so the run never holds more
       # than one image's layers (the free-space check was made for one).
@@ -62,7 +62,7 @@ pass_images() {
     if podman image exists "$image" >/dev/null 2>&1; then present=yes; fi
     mark image-present "$present"
     mark section pull
-    run env TMPDIR="$downloads" podman pull --log-level=debug --authfile /var/lib/kubelet/config.json "$image" 2>&1
+    run env TMPDIR="$downloads" podman pull ${podman_policy:+--signature-policy} ${podman_policy:+"$podman_policy"} --log-level=debug --authfile /var/lib/kubelet/config.json "$image" 2>&1
     mark pull-exit "$?"
   done
 }

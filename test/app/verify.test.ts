@@ -199,7 +199,7 @@ describe('verify over the fake client', () => {
       ['w0', ['/usr/bin/oc', 'debug', 'node/w0', '--to-namespace=oc-icsp-<generated>']],
       [null, ['/usr/bin/oc', 'delete', 'namespace', 'oc-icsp-<generated>']],
     ]);
-    expect(plan.calls[1]!.argv.slice(-9)).toEqual(['oc-icsp', 'pull', 'no', 'podman', '', IMAGE, '--', 'mirror.example:5000/team/app', 'mirror.example:5000']);
+    expect(plan.calls[1]!.argv.slice(-11)).toEqual(['oc-icsp', 'pull', 'no', 'podman', '', '', '', IMAGE, '--', 'mirror.example:5000/team/app', 'mirror.example:5000']);
   });
 });
 

@@ -122,3 +122,17 @@ describe.skipIf(!canRunSandbox)('the drain override ConfigMap on 4.18', () => {
     );
   });
 });
+
+describe.skipIf(!canRunSandbox)('a change to the signature policy on 4.21', () => {
+  let g: Sandbox;
+  useSandbox(suiteDir('oc-icsp-proposal-signatures'), [{ name: 'unsigned-first', config: 'release-unsigned-first' }], (created) => (g = created), { settings: { openshift: '4.21' } });
+  it("deleting the release's ClusterImagePolicy: the node is probed with the policy.json and registries.d the MCO would write, and the mirror without the signature serves", () => {
+    const before = readFileSync(join(g.dir, 'nodes', 'unsigned-first', 'policy.json'), 'utf8');
+    const r = runVerify(g, [g.releaseImage, '--without', 'clusterimagepolicy/openshift', '--compare', '--check', 'manifest', '--timeout', '60s', '-o', 'json']);
+    const node = JSON.parse(r.stdout).nodes[0];
+    expect(node.now).toMatchObject({ verdict: 'mirror-failed', code: 'signature-missing' });
+    expect(node.verdict).toBe('mirrored');
+    expect(node.signatures.requirement).toBeNull();
+    expect(readFileSync(join(g.dir, 'nodes', 'unsigned-first', 'policy.json'), 'utf8')).toBe(before);
+  });
+});

@@ -264,7 +264,7 @@ describe.skipIf(!canRunSandbox)('--dry-run', () => {
     ]);
     const argv = plan.calls[1]!.argv;
     expect(argv.slice(argv.indexOf('oc-icsp'))).toEqual([
-      'oc-icsp', 'pull', 'no', 'podman', '', s.image, '--',
+      'oc-icsp', 'pull', 'no', 'podman', '', '', '', s.image, '--',
       `${s.registries.open.host}/mirror/team/app`, s.registries.open.host,
       `${s.registries.auth.host}/secure/team/app`, s.registries.auth.host,
       `${s.registries.quay.host}/secure/team/app`, s.registries.quay.host,

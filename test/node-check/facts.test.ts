@@ -33,7 +33,7 @@ function read<Raw>(reader: FactReader<Raw>, marks: string[][] = [], lines: [stri
 
 describe('the registry', () => {
   it('keys are the JSON fields, each once; every part of the script is in the script, in stage order', () => {
-    expect(FACTS.map((f) => f.key)).toEqual(['config', 'proxy', 'credentials', 'crioConfig', 'lowDisk', 'signatures', 'podman', 'fingerprint', 'probeConfig']);
+    expect(FACTS.map((f) => f.key)).toEqual(['config', 'proxy', 'credentials', 'crioConfig', 'lowDisk', 'probeConfig', 'signatures', 'podman', 'fingerprint']);
     let at = -1;
     for (const stage of ['prelude', 'epilogue']) {
       for (const f of ALL_FACTS.filter((x) => x.stage === stage)) {

@@ -49,7 +49,7 @@ describe('engine × check', () => {
   it('the engine reaches the script as its third argument, after the check and the keep flag; then the proposed registries.conf (empty: none)', () => {
     const argv = nodeCommand({ images: ['quay.io/a/b:1'], check: 'pull', engine: 'crictl', keepImage: true, repositories: ['mirror.example/a'] });
     expect(argv.slice(0, 4)).toEqual(['chroot', '/host', '/bin/sh', '-c']);
-    expect(argv.slice(5)).toEqual(['oc-icsp', 'pull', 'yes', 'crictl', '', 'quay.io/a/b:1', '--', 'mirror.example/a']);
+    expect(argv.slice(5)).toEqual(['oc-icsp', 'pull', 'yes', 'crictl', '', '', '', 'quay.io/a/b:1', '--', 'mirror.example/a']);
     const proposed = nodeCommand({ images: ['quay.io/a/b:1'], check: 'manifest', keepImage: false, repositories: [], registriesConf: '[[registry]]\nlocation = "quay.io/a"\n' });
     expect(proposed.slice(5, 10)).toEqual(['oc-icsp', 'manifest', 'no', 'podman', '[[registry]]\nlocation = "quay.io/a"\n']);
   });

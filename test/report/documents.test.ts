@@ -58,7 +58,7 @@ const verify = {
   policies: [{ kind: 'ImageContentSourcePolicy', name: 'm', source: 'registry.example.com/team', mirrors: ['mirror.example:5000/team'], pull: 'digest', sourcePolicy: 'AllowContactingSource' }],
   nodes: [{
     name: 'w0', image: IMAGE, verdict: 'mirrored', pulledFrom: attempt.reference, reason: { code: 'served-by-mirror', failedFirst: [] }, attempts: [attempt],
-    facts: { config: null, proxy: null, credentials: {}, crioConfig: null, lowDisk: null, signatures: null, podman: '4.3.1', fingerprint: null, probeConfig: null }, factWarnings: [],
+    facts: { config: null, proxy: null, credentials: {}, crioConfig: null, lowDisk: null, probeConfig: null, signatures: null, podman: '4.3.1', fingerprint: null }, factWarnings: [],
     engines: null, disagreement: null, now: null, durationMs: 1, imageWasPresent: false, imageRemoved: false,
   }],
   notCovered: [{ image: 'quay.io/openshift/dns@sha256:' + 'd'.repeat(64), seenIn: 'openshift-dns/dns-default-x', containers: 1 }],

@@ -23,12 +23,12 @@ const result: VerifyResult = {
       name: 'worker-0', verdict: 'mirrored', pulledFrom: `mirror.example:5000/team/app@sha256:${'e'.repeat(64)}`, reason: { code: 'served-by-mirror', failedFirst: [] }, durationMs: 412,
       attempts: [{ reference: `mirror.example:5000/team/app@sha256:${'e'.repeat(64)}`, mirror: true, ok: true, reason: null, message: null }],
       imageWasPresent: false, imageRemoved: true, image: IMAGE, engines: null, disagreement: null, now: null,
-      facts: { config: null, proxy: null, credentials: {}, crioConfig: null, lowDisk: null, signatures: null, podman: '4.3.1', fingerprint: null, probeConfig: null }, factWarnings: [],
+      facts: { config: null, proxy: null, credentials: {}, crioConfig: null, lowDisk: null, probeConfig: null, signatures: null, podman: '4.3.1', fingerprint: null }, factWarnings: [],
     },
     {
       name: 'worker-1', verdict: 'skipped', pulledFrom: null, reason: { code: 'node-not-ready', why: 'Kubelet stopped posting node status.' }, durationMs: 0,
       attempts: [], imageWasPresent: null, imageRemoved: false, image: IMAGE, engines: null, disagreement: null, now: null,
-      facts: { config: null, proxy: null, credentials: {}, crioConfig: null, lowDisk: null, signatures: null, podman: null, fingerprint: null, probeConfig: null }, factWarnings: [],
+      facts: { config: null, proxy: null, credentials: {}, crioConfig: null, lowDisk: null, probeConfig: null, signatures: null, podman: null, fingerprint: null }, factWarnings: [],
     },
   ],
   notCovered: [],
@@ -100,8 +100,8 @@ describe('verify report', () => {
     expect(doc).toEqual({ apiVersion: 'oc-icsp/v2', kind: 'Verify', ...(verifyDocument(result) as object) });
     expect(Object.keys(doc)).toEqual(['apiVersion', 'kind', 'image', 'images', 'picked', 'check', 'strategy', 'policies', 'warnings', 'warningReasons', 'nodes', 'notCovered', 'summary', 'proposal']);
     expect(Object.keys(doc.nodes[0])).toEqual([
-      'name', 'image', 'verdict', 'code', 'reason', 'pulledFrom', 'attempts', 'detail', 'hint', 'config', 'proxy', 'credentials', 'crioConfig', 'lowDisk', 'signatures', 'podman',
-      'fingerprint', 'probeConfig', 'engines', 'disagreement', 'now', 'durationMs', 'imageWasPresent', 'imageRemoved',
+      'name', 'image', 'verdict', 'code', 'reason', 'pulledFrom', 'attempts', 'detail', 'hint', 'config', 'proxy', 'credentials', 'crioConfig', 'lowDisk', 'probeConfig', 'signatures', 'podman',
+      'fingerprint', 'engines', 'disagreement', 'now', 'durationMs', 'imageWasPresent', 'imageRemoved',
     ]);
   });
   it('yaml: the same document', async () => {

@@ -11,7 +11,7 @@ import { proxy } from './proxy.js';
 import { registriesConf } from './registries-conf.js';
 import { signatures } from './signatures.js';
 
-export const FACTS = [registriesConf, proxy, credentials, crioConfig, disk, signatures, podman, fingerprint, probeConfig] as const;
+export const FACTS = [registriesConf, proxy, credentials, crioConfig, disk, probeConfig, signatures, podman, fingerprint] as const;
 
 type Fact = (typeof FACTS)[number];
 type RawOf<F> = F extends NodeFact<string, infer Raw, unknown, unknown> ? Raw : never;

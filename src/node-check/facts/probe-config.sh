@@ -8,13 +8,20 @@
 # chooses the main file; the drop-in directory is chosen apart). Nothing of the node's is written.
 # A CONF whose first line is COMPARE_LINE (a TOML comment) asks for --compare: the images are read
 # with the node's own files first, then with the proposal's (pulls.sh calls use_proposed between).
+# A proposed signature policy (POLICY, REGD) goes the same way: skopeo's global --policy and
+# --registries.d, podman pull's --signature-policy (podman has no registries.d flag: its pulls read
+# the node's own registries.d).
 regconf=""
+sigpolicy=""
+regddir=""
 compare=no
 skopeo_() { skopeo "$@"; }
 use_proposed() {
   [ -n "$regconf" ] || return 0
   export CONTAINERS_REGISTRIES_CONF="$regconf"
-  skopeo_() { skopeo --registries-conf "$regconf" "$@"; }
+  skopeo_() { skopeo --registries-conf "$regconf" ${sigpolicy:+--policy} ${sigpolicy:+"$sigpolicy"} ${regddir:+--registries.d} ${regddir:+"$regddir"} "$@"; }
+  [ -z "$sigpolicy" ] || podman_policy="$sigpolicy"
+  proposal_used
 }
 if [ -n "$conf" ]; then
   case "$conf" in "# oc-icsp: compare"*) compare=yes ;; esac
@@ -24,6 +31,8 @@ if [ -n "$conf" ]; then
   fi
   if [ -n "$work" ] && printf '%s' "$conf" >"$work/registries.conf"; then
     regconf="$work/registries.conf"
+    if [ -n "$policy" ] && printf '%s' "$policy" >"$work/policy.json"; then sigpolicy="$work/policy.json"; fi
+    if [ -n "$regd" ] && mkdir -p "$work/registries.d" && printf '%s' "$regd" >"$work/registries.d/sigstore-registries.yaml"; then regddir="$work/registries.d"; fi
     [ "$compare" = yes ] || use_proposed
     mark probe-config proposed "$(sha256sum <"$regconf" | cut -d' ' -f1)"
   else

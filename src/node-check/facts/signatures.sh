@@ -2,13 +2,39 @@
 # source needs), registries.d (where signatures are read from: use-sigstore-attachments), and
 # CRI-O's per-namespace policies (cri-o server/image_pull.go contextForNamespace uses
 # /etc/crio/policies/<namespace>.json for a pod of that namespace, where it exists).
-for f in /etc/containers/policy.json /etc/containers/registries.d/*.yaml /etc/crio/policies/*.json; do
-  [ -f "$f" ] || continue
-  mark section signature-file "$f"
-  cat "$f"
-done
-sigstore=no
-grep -q sigstoreSigned /etc/containers/policy.json 2>/dev/null && sigstore=yes
+# With a proposed signature policy (probe-config.sh), its files stand for the node's where the
+# probe reads them: from the start, or from --compare's second pass (signature-file-proposed, which
+# replaces what was said before it).
+# signature_files own|proposed [later]: the node's files, or the proposal's in their place;
+# `later` opens them as signature-file-proposed.
+signature_section() { if [ "$2" = later ]; then mark section signature-file-proposed "$1"; else mark section signature-file "$1"; fi; }
+signature_files() {
+  for f in /etc/containers/policy.json /etc/containers/registries.d/*.yaml /etc/crio/policies/*.json; do
+    [ -f "$f" ] || continue
+    [ "$1" = own ] || [ -z "$regddir" ] || [ "${f#/etc/containers/registries.d/}" = "$f" ] || continue
+    signature_section "$f" "${2:-}"
+    if [ "$1" != own ] && [ "$f" = /etc/containers/policy.json ] && [ -n "$sigpolicy" ]; then cat "$sigpolicy"; else cat "$f"; fi
+  done
+  if [ "$1" != own ] && [ -n "$regddir" ]; then
+    signature_section /etc/containers/registries.d/sigstore-registries.yaml "${2:-}"
+    cat "$regddir/sigstore-registries.yaml"
+  fi
+}
+sigstore_in() { if grep -q sigstoreSigned "$1" 2>/dev/null; then echo yes; else echo no; fi; }
+sigstore="$(sigstore_in /etc/containers/policy.json)"
+if [ -n "$sigpolicy" ] && [ "$compare" = yes ]; then
+  signature_files own
+  # shellcheck disable=SC2317
+  proposal_used() {
+    signature_files proposed later
+    sigstore="$(sigstore_in "$sigpolicy")"
+  }
+elif [ -n "$sigpolicy" ]; then
+  signature_files proposed
+  sigstore="$(sigstore_in "$sigpolicy")"
+else
+  signature_files own
+fi
 # A manifest check sees whether the signature is where a pull would read it, without verifying
 # it or writing anything but a folder of its own: skopeo copies the image under a policy that
 # needs a sigstore signature by a key nobody holds (made for this, its private half thrown

@@ -108,17 +108,23 @@ export const signatures: NodeFact<'signatures', SignatureRaw, SignatureResult | 
   stage: 'prelude',
   script: SCRIPT,
   marks: ['signature-lookup-exit'],
-  sections: ['signature-file', 'signature-lookup'],
+  sections: ['signature-file', 'signature-file-proposed', 'signature-lookup'],
   reader() {
     const files: SignatureRaw['files'] = [];
     const lookups: { image: string; reader: PullLogReader; exitCode: number | null }[] = [];
+    let proposed = false;
     return {
       mark(_word, [code]) {
         const last = lookups.at(-1);
         if (last) last.exitCode = Number.parseInt(code ?? '', 10);
       },
       open(section, args) {
-        if (section === 'signature-file') files.push({ path: args.join(' '), text: '' });
+        // --compare's second pass: the proposal's files replace the node's own.
+        if (section === 'signature-file-proposed' && !proposed) {
+          proposed = true;
+          files.length = 0;
+        }
+        if (section !== 'signature-lookup') files.push({ path: args.join(' '), text: '' });
         else lookups.push({ image: args.join(' '), reader: new PullLogReader(), exitCode: null });
       },
       line(section, text) {

@@ -21,7 +21,7 @@ function scriptArgs(command: string[]): { images: string[]; hosts: string[] | nu
   const at = command.findIndex((a, i) => a === 'oc-icsp' && command[i - 2] === '-c');
   if (at === -1) return null;
   const compare = (command[at + 4] ?? '').startsWith('# oc-icsp: compare');
-  const rest = command.slice(at + 5);
+  const rest = command.slice(at + 7);
   const first = rest.indexOf('--');
   const images = first === -1 ? rest : rest.slice(0, first);
   const second = first === -1 ? -1 : rest.indexOf('--', first + 1);
