@@ -300,7 +300,7 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
   const { checks, notCovered, warnings, nodes, policies, repositories, proposal } = await prepare(request, client, deps.invokedAs, nodeRunner);
   const expected = clusterConf(policies);
   // --running on a cluster where no running image is mirrored: nothing to check on a node.
-  if (checks.length === 0) return uncheckedResult(client.name, deps.invokedAs ?? `${client.name} icsp`, nodeRunner.strategy, notCovered, warnings);
+  if (checks.length === 0) return { ...uncheckedResult(client.name, deps.invokedAs ?? `${client.name} icsp`, nodeRunner.strategy, notCovered, warnings), proposal: publicProposal(proposal) };
 
   const results = new Map<string, NodeResult[]>();
   for (const node of nodes.filter((n) => !n.ready)) {
@@ -383,7 +383,7 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
     interrupted: deps.signal.aborted,
     composed,
     borrowed,
-    proposal: proposal && { applied: proposal.applied, deleted: proposal.deleted, rollout: proposal.rollout },
+    proposal: publicProposal(proposal),
   };
   for (const node of nodes) {
     for (const nodeResult of results.get(node.name) ?? []) {
@@ -441,6 +441,11 @@ export function verifyOutcome(result: VerifyResult): Outcome {
     result.nodes.every((n) => n.verdict === 'mirrored' && !n.facts.crioConfig?.stale && !n.disagreement) &&
     result.borrowed.every((b) => !b.crioStale && b.reads.every((r) => r.verdict === 'mirrored'));
   return outcomeOf(!clean || result.notCovered.length > 0);
+}
+
+/** What a result says of the change: what it applies and deletes, and its rollout (not the files the nodes read). */
+function publicProposal(p: Preparation['proposal']): VerifyResult['proposal'] {
+  return p && { applied: p.applied, deleted: p.deleted, rollout: p.rollout };
 }
 
 /** A run that checked no node: every image it was asked about is one no mirror serves. */

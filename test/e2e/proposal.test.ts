@@ -100,6 +100,14 @@ describe.skipIf(!canRunSandbox)('verify a change before it is applied', () => {
     expect(await sandbox.settled(s.dir)).toEqual({ pods: [], namespaces: [], daemonsets: [] });
   });
 
+  it('--running with a change: the running images it would leave to their source are not-covered', () => {
+    const r = runVerify(s, ['--running', '--without', 'icsp/sandbox-mirrors', '--check', 'manifest', '--timeout', '60s', '-o', 'json']);
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.notCovered.map((n: { image: string }) => n.image)).toContain(`quay.io/openshift/dns@sha256:${'d'.repeat(64)}`);
+    expect(doc.proposal.deleted).toEqual(['ImageContentSourcePolicy/sandbox-mirrors']);
+  });
+
   it('refuses a --without the cluster does not have, before any pod', async () => {
     const r = runVerify(s, [s.image, '--without', 'idms/not-there']);
     expect([r.code, r.stderr]).toEqual([2, 'error: --without: the cluster has no ImageDigestMirrorSet/not-there (see `oc get idms`)\n']);
