@@ -3,7 +3,7 @@
 import { UserError } from '../errors.js';
 import type { Client } from '../oc/client.js';
 import { type ClusterNode, getMachineConfiguration, hasConfigMap, listNodes, listPodImages, serverKubeMinor } from '../oc/cluster.js';
-import { DRAIN_OVERRIDE } from '../registries/crio-rollout.js';
+import { DRAIN_OVERRIDE, type DisruptionActions } from '../registries/crio-rollout.js';
 import { listMachineConfigPools, type MachineConfigPool } from '../oc/machine-config.js';
 import { releaseImages } from '../oc/release.js';
 import type { NodeRunner, PlannedCall } from '../oc/node-runner.js';
@@ -127,6 +127,7 @@ async function prepare(request: VerifyRequest, client: Client, invokedAs = `${cl
   // Independent reads at once (each is a client process); a failure is reported in this order,
   // so a session that has expired says so first. The node runner starts its own reads beside them.
   nodeRunner?.prepare?.();
+  const disruption = request.change ? readDisruption(client) : null;
   const [, listed, today, leftovers, pools] = await settledInOrder([
     client.whoAmI(),
     listNodes(client.runner, request.selector),
@@ -140,7 +141,7 @@ async function prepare(request: VerifyRequest, client: Client, invokedAs = `${cl
   const policies = changed?.set ?? today;
   const proposal = changed && {
     ...changed.proposal,
-    rollout: await rolloutsOf(client, nodes, pools, today, changed.set),
+    rollout: await rolloutsOf(client, nodes, pools, today, changed.set, disruption!),
     registriesConf: renderRegistriesConf(changed.set),
     signaturePolicy: signaturesChange(today, changed.set),
   };
@@ -191,15 +192,21 @@ async function prepare(request: VerifyRequest, client: Client, invokedAs = `${cl
  * pool's rendered MachineConfig to the one after the change, under the cluster's node disruption
  * policy (none served before 4.17: the MCO's rules alone). No pool (not OpenShift): one for all.
  */
-async function rolloutsOf(client: Client, nodes: ClusterNode[], pools: MachineConfigPool[], today: PolicySet, after: PolicySet): Promise<PoolRollout[]> {
+async function rolloutsOf(client: Client, nodes: ClusterNode[], pools: MachineConfigPool[], today: PolicySet, after: PolicySet, disruption: Promise<Disruption>): Promise<PoolRollout[]> {
   const ours = pools.filter((p) => nodes.some((n) => poolOf(n, pools)?.name === p.name));
-  const [actions, texts, override] = await Promise.all([
-    getMachineConfiguration(client.runner).then(registriesConfActions),
-    Promise.all(ours.map((p) => registriesOf(client, p))),
-    honoursDrainOverride(client),
-  ]);
+  const [[actions, override], texts] = await Promise.all([disruption, Promise.all(ours.map((p) => registriesOf(client, p)))]);
   const named = ours.length ? ours.map((p, i) => ({ name: p.name, registriesConf: texts[i]?.text ?? null })) : [{ name: '(all nodes)', registriesConf: null }];
   return poolRollouts(named, today, after, actions, override);
+}
+
+type Disruption = [DisruptionActions | undefined, boolean];
+
+/** The cluster's node disruption policy for registries.conf, and whether the drain override ConfigMap applies: read beside the other reads. */
+function readDisruption(client: Client): Promise<Disruption> {
+  const read = Promise.all([getMachineConfiguration(client.runner).then(registriesConfActions), honoursDrainOverride(client)]);
+  // Awaited later, or never where an earlier read fails: its failure must not go unhandled meanwhile.
+  read.catch(() => {});
+  return read;
 }
 
 /** OpenShift 4.16 to 4.19 (Kubernetes 1.29 to 1.32) skip the drain where the override ConfigMap exists (registries/crio-rollout.ts). */
