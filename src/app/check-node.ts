@@ -70,6 +70,8 @@ export interface ImageCheck {
   image: string;
   ref: ImageReference;
   expectation: Expectation;
+  /** --compare: what today's policies (before the change) expect, for today's verdict. */
+  todayExpectation?: Expectation;
 }
 
 export interface NodeCheckContext {
@@ -89,6 +91,8 @@ export interface NodeCheckContext {
   warn(warning: Warning): void;
   /** --compare: the node reads the images with its own files, then (after `pass proposed`) with the proposal's. */
   compare?: boolean;
+  /** --compare: what today's policies render to, for today's verdict (expected is the proposal's). */
+  todayExpected?: RegistriesConf | null;
 }
 
 const PASS_PROPOSED = `${MARKER} pass proposed`;
@@ -135,7 +139,7 @@ export function startNodeCheck(node: string, context: NodeCheckContext): NodeChe
       const nowReport = nowReader?.result() ?? null;
       const nowEvidence = nowReport && evidenceOf(nowReport);
       const severalImages = context.images.length > 1;
-      return context.images.map(({ image, ref, expectation }) => {
+      return context.images.map(({ image, ref, expectation, todayExpectation }) => {
         const base: ImageBase = { node, image, ref, expected: context.expected, expectedSignatures: context.expectedSignatures ?? null, severalImages };
         // What the policies expect, then what the node's facts add (its registries.conf resolving otherwise, say).
         const expect = { ...expectation, rolloutPending: context.rolloutPending, ...factExpectations(report.facts, base) };
@@ -146,7 +150,7 @@ export function startNodeCheck(node: string, context: NodeCheckContext): NodeChe
         const { facts, warnings } = factResults(report.facts, { ...base, verdict });
         const pull = pullOf(report, image);
         // Today's verdict, with what today's files (its own signature policy, say) expect.
-        const then = nowReport && nowEvidence && decideVerdict(image, nowEvidence, runEnd, { ...expectation, rolloutPending: context.rolloutPending, ...factExpectations(nowReport.facts, base) });
+        const then = nowReport && nowEvidence && decideVerdict(image, nowEvidence, runEnd, { ...(todayExpectation ?? expectation), rolloutPending: context.rolloutPending, ...factExpectations(nowReport.facts, { ...base, expected: context.todayExpected ?? base.expected }) });
         return {
           name: node,
           image,

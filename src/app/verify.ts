@@ -7,7 +7,7 @@ import { DRAIN_OVERRIDE, type DisruptionActions } from '../registries/crio-rollo
 import { listMachineConfigPools, type MachineConfigPool } from '../oc/machine-config.js';
 import { releaseImages } from '../oc/release.js';
 import type { NodeRunner, PlannedCall } from '../oc/node-runner.js';
-import type { Verdict } from '../pull-log/evidence.js';
+import type { Expectation, Verdict } from '../pull-log/evidence.js';
 import { nodeCommand } from '../node-check/node-script.js';
 import { hostOf } from '../pull-log/hints.js';
 import type { RegistriesConf } from '../registries/registries-conf.js';
@@ -109,7 +109,10 @@ interface Preparation {
   notCovered: RunningImage[];
   warnings: Warning[];
   nodes: ClusterNode[];
+  /** The policies the nodes are checked against: the cluster's, or the cluster's after a proposed change. */
   policies: PolicySet;
+  /** The cluster's policies as they are. */
+  today: PolicySet;
   /** Mirror repositories whose credentials each node's pull secret is asked about. */
   repositories: string[];
   /** The change proposed, what its rollout does in each pool, and the files the nodes are probed with. */
@@ -178,13 +181,14 @@ async function prepare(request: VerifyRequest, client: Client, invokedAs = `${cl
         repositories.add(name.split('/')[0]!);
       }
     }
-    return { image, ref, expectation: { ...expectationFor(policies.rules, ref), projectCredentials: providerMatches(policies.credentialProvider, ref) } };
+    const expecting = (set: PolicySet): Expectation => ({ ...expectationFor(set.rules, ref), projectCredentials: providerMatches(set.credentialProvider, ref) });
+    return { image, ref, expectation: expecting(policies), ...(changed && request.compare ? { todayExpectation: expecting(today) } : {}) };
   });
   if (leftovers) warnings.push(leftovers);
   // Only the pools of the nodes being checked.
   const ours = new Set(nodes.map((n) => poolOf(n, pools)?.name).filter(Boolean));
   warnings.push(...poolWarnings(pools.filter((p) => ours.has(p.name))));
-  return { checks, notCovered, warnings, nodes, policies, repositories: [...repositories], proposal };
+  return { checks, notCovered, warnings, nodes, policies, today, repositories: [...repositories], proposal };
 }
 
 /**
@@ -304,8 +308,9 @@ export async function planVerify(request: VerifyRequest, deps: Pick<VerifyDeps, 
 
 export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<VerifyResult> {
   const { client, nodeRunner } = deps;
-  const { checks, notCovered, warnings, nodes, policies, repositories, proposal } = await prepare(request, client, deps.invokedAs, nodeRunner);
+  const { checks, notCovered, warnings, nodes, policies, today, repositories, proposal } = await prepare(request, client, deps.invokedAs, nodeRunner);
   const expected = clusterConf(policies);
+  const todayExpected = proposal && request.compare ? clusterConf(today) : null;
   // --running on a cluster where no running image is mirrored: nothing to check on a node.
   if (checks.length === 0) return { ...uncheckedResult(client.name, deps.invokedAs ?? `${client.name} icsp`, nodeRunner.strategy, notCovered, warnings), proposal: publicProposal(proposal) };
 
@@ -332,6 +337,7 @@ export async function verify(request: VerifyRequest, deps: VerifyDeps): Promise<
     log: openLog(deps.logSink, node, warnings, part),
     warn: (warning) => warnings.push(warning),
     compare: request.compare === true && proposal !== null && part !== 'survey',
+    todayExpected: proposal && request.compare ? todayExpected : undefined,
   });
   const phase: Phase = (step, nodes, command, images, keep) =>
     runPhase(nodeRunner, {
