@@ -7,7 +7,7 @@
 //   read the 300 images plus one pod's latency (goal <= 2x), --exhaustive beside it, and the
 //   plugin's peak RSS (goal <= 150 MB).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -71,10 +71,18 @@ try {
   const composed = await timed(env, args);
   const exhaustive = await timed(env, [...args, '--exhaustive']);
   const same = JSON.stringify(verdicts(composed.doc)) === JSON.stringify(verdicts(exhaustive.doc));
+  // A proposed change beside them (an IDMS for a source no image uses: the files differ, the reads
+  // do not), then the same with --compare: every reader reads each image twice.
+  const proposedFile = join(work, 'proposed.yaml');
+  writeFileSync(proposedFile, `apiVersion: config.openshift.io/v1\nkind: ImageDigestMirrorSet\nmetadata: {name: proposed}\nspec:\n  imageDigestMirrors:\n  - source: quay.io/unused/app\n    mirrors: [${real.registries.open.host}/unused/app]\n`);
+  const proposed = await timed(env, [...args, '--proposed', proposedFile]);
+  const compare = await timed(env, [...args, '--proposed', proposedFile, '--compare']);
   console.log(`many images, real sandbox: ${IMAGES} images x 6 nodes (3 fingerprints), --check manifest, oc debug (one run, side by side)`);
   console.log(`  one node alone                 ${f(one.seconds)}`);
   console.log(`  composed                       ${f(composed.seconds)} (${composed.doc.composed.readers.length} readers, ${composed.doc.composed.borrowed} verdicts borrowed)`);
   console.log(`  --exhaustive                   ${f(exhaustive.seconds)} = ${(exhaustive.seconds / composed.seconds).toFixed(2)}x composed; verdicts equal: ${same}`);
+  console.log(`  --proposed FILE                ${f(proposed.seconds)} = ${(proposed.seconds / composed.seconds).toFixed(2)}x composed`);
+  console.log(`  --proposed FILE --compare      ${f(compare.seconds)} = ${(compare.seconds / proposed.seconds).toFixed(2)}x --proposed alone (goal <= 2x)`);
   msPerImage = Math.round((one.seconds * 1000) / IMAGES);
 } catch (error) {
   if (!error.skip) throw error;
