@@ -6,11 +6,12 @@ export type OutputFormat = 'table' | 'wide' | 'json' | 'yaml';
 export type DocumentKind = 'Verify' | 'VerifyImages' | 'VerifyPlan' | 'Audit' | 'Status' | 'Cleanup' | 'Explain' | 'PolicyList' | 'Version';
 
 /**
- * Each kind's version, as kubectl's kinds each have theirs. Verify is v2: every node's reason is a
- * code with fields beside its words, node warnings are codes, and `disagreement` is an object.
+ * Each kind's version, as kubectl's kinds each have theirs. Verify is v3: since v2 (reasons as
+ * codes with fields, warnings as codes, `disagreement` an object), a checked change's `proposal`
+ * and each node's `now`, `probeConfig` and `fingerprint`.
  */
 export const DOCUMENT_VERSIONS: Record<DocumentKind, string> = {
-  Verify: 'oc-icsp/v2',
+  Verify: 'oc-icsp/v3',
   /** verify with several images: each image's outcomes, nodes grouped (report/images-report.ts). */
   VerifyImages: 'oc-icsp/v1',
   VerifyPlan: 'oc-icsp/v1',

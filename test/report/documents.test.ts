@@ -111,7 +111,7 @@ describe('docs/output.md and the documents', () => {
   for (const [kind, render] of Object.entries(documents)) {
     it(`${kind}: its version and kind, and every field documented`, async () => {
       const doc = JSON.parse(await render());
-      expect([doc.apiVersion, doc.kind]).toEqual([kind === 'Verify' ? 'oc-icsp/v2' : 'oc-icsp/v1', kind]);
+      expect([doc.apiVersion, doc.kind]).toEqual([kind === 'Verify' ? 'oc-icsp/v3' : 'oc-icsp/v1', kind]);
       const fields = sections.get(kind) ?? [];
       expect(fields.length).toBeGreaterThan(1);
       expect(fields.filter((f) => !has(doc, f))).toEqual([]);

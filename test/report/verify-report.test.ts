@@ -97,7 +97,7 @@ describe('verify report', () => {
   });
   it('json: one document, the contract fields', async () => {
     const doc = JSON.parse(await renderVerify(result, 'json'));
-    expect(doc).toEqual({ apiVersion: 'oc-icsp/v2', kind: 'Verify', ...(verifyDocument(result) as object) });
+    expect(doc).toEqual({ apiVersion: 'oc-icsp/v3', kind: 'Verify', ...(verifyDocument(result) as object) });
     expect(Object.keys(doc)).toEqual(['apiVersion', 'kind', 'image', 'images', 'picked', 'check', 'strategy', 'policies', 'warnings', 'warningReasons', 'nodes', 'notCovered', 'summary', 'proposal']);
     expect(Object.keys(doc.nodes[0])).toEqual([
       'name', 'image', 'verdict', 'code', 'reason', 'pulledFrom', 'attempts', 'detail', 'hint', 'config', 'proxy', 'credentials', 'crioConfig', 'lowDisk', 'probeConfig', 'signatures', 'podman',
@@ -106,7 +106,7 @@ describe('verify report', () => {
   });
   it('yaml: the same document', async () => {
     const { parse } = await import('yaml');
-    expect(parse(await renderVerify(result, 'yaml'))).toEqual({ apiVersion: 'oc-icsp/v2', kind: 'Verify', ...(verifyDocument(result) as object) });
+    expect(parse(await renderVerify(result, 'yaml'))).toEqual({ apiVersion: 'oc-icsp/v3', kind: 'Verify', ...(verifyDocument(result) as object) });
   });
   it('header and summary lines for stderr', () => {
     expect(policyHeader(result)).toEqual([

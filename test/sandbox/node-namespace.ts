@@ -46,7 +46,8 @@ export function runInNode(nodeDir: string, command: string[], onSpawn: (child: C
     const mountArgs = NODE_MOUNTS.flatMap(([from, to]) => [from, to]);
     const c = spawn(
       'unshare',
-      // A node apart on the network (NodeSpec.network): a namespace with only its loopback, down.
+      // A node apart on the network (NodeSpec.network): a network namespace with only its loopback,
+      // down (unshare(1) --net); the rig's own, no cluster behaviour is modelled.
       [...(existsSync(join(nodeDir, 'network-isolated')) ? ['--net'] : []), '--mount', '--propagation', 'private', '--', '/bin/sh', '-c', MOUNT_SCRIPT, 'sh', nodeDir, ...mountArgs, '--', ...files.flat(), '--', ...command],
       // A container's PATH, whatever the client's was.
       { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' } },
