@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
-import { textModules } from './scripts/text-modules.mjs';
+import { pageAssetsVite, textModules } from './scripts/text-modules.mjs';
 
 export default defineConfig({
-  plugins: [textModules],
+  plugins: [textModules, pageAssetsVite],
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],

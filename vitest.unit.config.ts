@@ -1,7 +1,7 @@
 // The in-process suites only: no build, no sandbox. `npm run test:unit` and `npm run mutation`
 // (Stryker mutates src/ and needs tests that import it, not the built binary).
 import { defineConfig } from 'vitest/config';
-import { textModules } from './scripts/text-modules.mjs';
+import { pageAssetsVite, textModules } from './scripts/text-modules.mjs';
 
 export const UNIT_SUITES = [
   'test/registries', 'test/pull-log', 'test/node-check', 'test/report', 'test/app', 'test/oc', 'test/durations.test.ts', 'test/clock.test.ts',
@@ -11,7 +11,7 @@ export const UNIT_SUITES = [
 ];
 
 export default defineConfig({
-  plugins: [textModules],
+  plugins: [textModules, pageAssetsVite],
   test: {
     include: UNIT_SUITES.map((s) => (s.endsWith('.ts') ? s : `${s}/**/*.test.ts`)),
     maxWorkers: 2,

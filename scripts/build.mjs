@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { textLoaders } from './text-modules.mjs';
+import { pageAssets, textLoaders } from './text-modules.mjs';
 
 // string-width builds Intl.Segmenter and Unicode property regexes when it is loaded, and yargs
 // loads it (through cliui and wrap-ansi) on every start. Its behaviour is kept; only its
@@ -45,7 +45,7 @@ export async function buildBundle(outfile = 'dist/oc-icsp.cjs', define = {}, ent
     // yargs (ESM) reads import.meta.url; in a CommonJS bundle that is this file.
     define: { 'import.meta.url': '__bundleUrl', __OC_ICSP_VERSION__: JSON.stringify(VERSION), ...define },
     banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
-    plugins: [lazyStringWidth],
+    plugins: [lazyStringWidth, pageAssets],
     loader: textLoaders,
     // import() of node: built-ins becomes require(): the bundle also runs in a vm.Script
     // (src/cli/bundle-entry.ts), which has no dynamic-import hook.
@@ -61,6 +61,7 @@ export async function renderHelpTexts(work = 'dist') {
   await build({
     entryPoints: ['src/cli/help-texts.ts'],
     loader: textLoaders,
+    plugins: [pageAssets],
     outfile: renderer,
     bundle: true,
     platform: 'node',
@@ -130,7 +131,7 @@ export async function buildAll(dir = 'dist') {
 export async function buildSandbox(dir = 'dist/sandbox') {
   const programs = [['test/sandbox/api/main.ts', 'api.mjs'], ['test/sandbox/oc/main.ts', 'oc.mjs'], ['test/sandbox/services.ts', 'services.mjs'], ['test/sandbox/crio.ts', 'crio.mjs'], ['test/sandbox/sandbox.ts', 'sandbox.mjs']];
   for (const [entry, out] of programs) {
-    await build({ entryPoints: [entry], outfile: join(dir, out), bundle: true, platform: 'node', target: 'node20', format: 'esm', logLevel: 'warning', loader: textLoaders,
+    await build({ entryPoints: [entry], outfile: join(dir, out), bundle: true, platform: 'node', target: 'node20', format: 'esm', logLevel: 'warning', loader: textLoaders, plugins: [pageAssets],
       // yaml's CommonJS parts ask for require(); an ES module has none of its own.
       banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } });
   }

@@ -9,6 +9,7 @@ import { auditCommand } from './commands/audit.js';
 import { cleanupCommand } from './commands/cleanup.js';
 import { statusCommand } from './commands/status.js';
 import { versionCommand } from './commands/version.js';
+import { reportCommand } from './commands/report.js';
 import { type VerifyAction, verifyCommand } from './commands/verify.js';
 import type { Command } from './command.js';
 
@@ -32,6 +33,7 @@ export async function main(argv: string[], io: Io, actions: Actions = {}): Promi
     status: statusCommand,
     cleanup: cleanupCommand,
     completion: completionCommand,
+    report: reportCommand,
     version: versionCommand,
   };
   const commands = Object.fromEntries(Object.entries(defined).map(([name, command]) => [name, command(io, setExit)])) as Record<CommandName, CommandModule>;

@@ -36,6 +36,11 @@ export const COMPARE_OPTION = {
   compare: { type: 'boolean', default: false, describe: "with a change: each node reads the images with its own files too, in the same pod; today's verdict beside the proposal's, regressions first" },
 } as const satisfies Record<string, Options>;
 
+/** The run on one self-contained HTML page too (verify, audit). */
+export const REPORT_OPTION = {
+  report: { type: 'string', describe: 'also write the run as one self-contained HTML page to FILE (stdout and the exit code are unchanged)' },
+} as const satisfies Record<string, Options>;
+
 export const VERIFY_OPTIONS = {
   selector: { alias: 'l', type: 'string', describe: 'only nodes matching this label selector' },
   nodes: { type: 'string', describe: 'only these nodes (comma-separated names)' },
@@ -134,7 +139,7 @@ export const COMMANDS = {
       ['verify quay.io/org/a@DIGEST quay.io/org/b@DIGEST', 'several images, on every node'],
     ],
     positionals: ['IMAGE'],
-    options: { ...CLIENT_OPTIONS, ...OUTPUT_OPTION, ...VERIFY_OPTIONS },
+    options: { ...CLIENT_OPTIONS, ...OUTPUT_OPTION, ...VERIFY_OPTIONS, ...REPORT_OPTION },
   },
   explain: {
     describe: 'List the sources a pull of IMAGE tries, in order, as containers/image would',
@@ -187,6 +192,7 @@ export const COMMANDS = {
       nodes: { type: 'string', describe: 'only these nodes (comma-separated names)' },
       parallel: { type: 'number', default: 10, describe: 'journals read at once' },
       timeout: { type: 'string', default: '2m', describe: "per-node limit for reading its journal" },
+      ...REPORT_OPTION,
     },
   },
   status: {
@@ -219,6 +225,15 @@ export const COMMANDS = {
       ['completion zsh > "${fpath[1]}/_oc-icsp"', 'zsh'],
     ],
     positionals: ['SHELL'],
+    options: {},
+  },
+  report: {
+    describe: 'Draw a document saved with -o json (verify, audit) as one self-contained HTML page, on stdout',
+    examples: [
+      ['report verify.json > verify.html', 'the page of a run saved earlier, for example by a CI job'],
+      ['verify --running -o json | oc icsp report - > page.html', 'from stdin'],
+    ],
+    positionals: ['DOCUMENT'],
     options: {},
   },
   version: {

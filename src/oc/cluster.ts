@@ -154,3 +154,17 @@ export async function serverKubeMinor(oc: OcRunner): Promise<number | null> {
     return null;
   }
 }
+
+/**
+ * The kubeconfig's context and its server, as the client resolves them (--kubeconfig and
+ * --context included): `config view --minify` keeps only the current context, its cluster and
+ * user (kubectl pkg/cmd/config/view.go), from the files alone, without asking the API server.
+ */
+export const CLUSTER_IDENTITY_ARGS = ['config', 'view', '--minify', '-o', 'jsonpath={.current-context}{"\\t"}{.clusters[0].cluster.server}'];
+
+export async function clusterIdentity(oc: OcRunner): Promise<{ context: string | null; server: string | null }> {
+  const answer = await oc.run(CLUSTER_IDENTITY_ARGS);
+  if (answer.exitCode !== 0) return { context: null, server: null };
+  const [context = '', server = ''] = answer.stdout.trim().split('\t');
+  return { context: context || null, server: server || null };
+}

@@ -2,7 +2,7 @@
 // line per finding; or one document.
 import type { AuditResult } from '../app/audit.js';
 import { type Paint, plain } from './colors.js';
-import { isDocumentFormat, type OutputFormat, renderDocument } from './document.js';
+import { isDocumentFormat, type OutputFormat, renderDocument, type RunFacts } from './document.js';
 import { findingWords } from './finding-words.js';
 import { auditDocument } from './public-documents.js';
 import { fits, renderTable } from './table.js';
@@ -13,8 +13,8 @@ import { fits, renderTable } from './table.js';
  * still wider than the terminal it folds into one block a node. -o wide keeps the image, source
  * and time whole, and the documents keep all.
  */
-export async function renderAudit(result: AuditResult, format: OutputFormat, paint: Paint = plain, width?: number, now = new Date()): Promise<string> {
-  if (isDocumentFormat(format)) return renderDocument('Audit', auditDocument(result), format);
+export async function renderAudit(result: AuditResult, format: OutputFormat, paint: Paint = plain, width?: number, now = new Date(), run?: RunFacts): Promise<string> {
+  if (isDocumentFormat(format)) return renderDocument('Audit', auditDocument(result, run), format);
   const wide = format === 'wide';
   const rows: string[][] = [];
   for (const node of result.nodes) {

@@ -29,8 +29,27 @@ export const isDocumentFormat = (format: OutputFormat): format is 'json' | 'yaml
 export const isTableFormat = (format: OutputFormat): format is 'table' | 'wide' => format === 'table' || format === 'wide';
 
 export async function renderDocument(kind: DocumentKind, value: object, format: 'json' | 'yaml'): Promise<string> {
-  const document = { apiVersion: DOCUMENT_VERSIONS[kind], kind, ...value };
+  const document = documentObject(kind, value);
   if (format === 'json') return `${JSON.stringify(document, null, 2)}\n`;
   const { stringify } = await import('yaml');
   return stringify(document, { lineWidth: 0 });
+}
+
+/**
+ * The run's facts, in the documents of verify and audit (and the footer of their page): the
+ * client and the cluster it was pointed at, the plugin, and when.
+ */
+export interface RunFacts {
+  client: string;
+  /** The kubeconfig's context and its server; null where the client could not say. */
+  context: string | null;
+  server: string | null;
+  plugin: string;
+  startedAt: string;
+  finishedAt: string;
+}
+
+/** A document as an object: its version and kind, then its fields. */
+export function documentObject(kind: DocumentKind, value: object): { apiVersion: string; kind: DocumentKind } {
+  return { apiVersion: DOCUMENT_VERSIONS[kind], kind, ...value };
 }

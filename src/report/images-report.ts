@@ -5,7 +5,7 @@
 import type { VerifyResult } from '../app/verify.js';
 import type { Verdict } from '../pull-log/evidence.js';
 import { type Paint, plain } from './colors.js';
-import { type OutputFormat, renderDocument } from './document.js';
+import { type OutputFormat, renderDocument, type RunFacts } from './document.js';
 import { foldNames } from './fold.js';
 import { reasonWords, type Speaker } from './reasons.js';
 import { renderTable } from './table.js';
@@ -138,7 +138,7 @@ async function wideRows(outcomes: ImageOutcome[], paint: Paint): Promise<string>
 }
 
 /** -o json|yaml: each image's outcomes; the node sets each listed once (`nodeSets`), outcomes naming one by index. */
-export function imagesDocument(result: VerifyResult, outcomes: ImageOutcome[]): object {
+export function imagesDocument(result: VerifyResult, outcomes: ImageOutcome[], run?: RunFacts): object {
   const speaker: Speaker = { clientName: result.clientName, invokedAs: result.invokedAs };
   const sets = new Map<string, number>();
   const setOf = (nodes: string[]) => {
@@ -172,12 +172,13 @@ export function imagesDocument(result: VerifyResult, outcomes: ImageOutcome[]): 
     notCovered: result.notCovered.map((r) => ({ image: r.image, seenIn: r.seenIn, containers: r.containers })),
     verdicts: result.summary,
     proposal: proposalDocument(result.proposal),
+    ...(run ? { run } : {}),
   };
 }
 
-export async function renderImages(result: VerifyResult, format: OutputFormat, paint: Paint = plain): Promise<string> {
+export async function renderImages(result: VerifyResult, format: OutputFormat, paint: Paint = plain, run?: RunFacts): Promise<string> {
   const outcomes = imageOutcomes(result);
-  if (format === 'json' || format === 'yaml') return renderDocument('VerifyImages', imagesDocument(result, outcomes), format);
+  if (format === 'json' || format === 'yaml') return renderDocument('VerifyImages', imagesDocument(result, outcomes, run), format);
   if (format === 'wide') return wideRows(outcomes, paint);
   return `${imagesSummary(result, outcomes).join('\n')}\n`;
 }

@@ -4,6 +4,7 @@
 import type { AuditResult } from '../app/audit.js';
 import type { Leftover } from '../app/cleanup.js';
 import type { StatusResult } from '../app/status.js';
+import type { RunFacts } from './document.js';
 import { findingWords } from './finding-words.js';
 
 export interface AuditDocument {
@@ -26,9 +27,10 @@ export interface AuditDocument {
     }[];
   }[];
   findings: { kind: string; node: string; image: string; at: string; detail: string }[];
+  run?: RunFacts;
 }
 
-export function auditDocument(result: AuditResult): AuditDocument {
+export function auditDocument(result: AuditResult, run?: RunFacts): AuditDocument {
   return {
     since: result.since,
     until: result.until,
@@ -49,6 +51,7 @@ export function auditDocument(result: AuditResult): AuditDocument {
       })),
     })),
     findings: result.findings.map((f) => ({ kind: f.kind, node: f.node, image: f.image, at: f.at, detail: findingWords(f) })),
+    ...(run ? { run } : {}),
   };
 }
 

@@ -3,12 +3,13 @@ import { stripVTControlCharacters } from 'node:util';
 import type { VerifyResult } from '../app/verify.js';
 import type { Verdict } from '../pull-log/evidence.js';
 import { type Paint, plain } from './colors.js';
-import { isDocumentFormat, type OutputFormat, renderDocument } from './document.js';
+import { documentObject, isDocumentFormat, type OutputFormat, renderDocument, type RunFacts } from './document.js';
 import { foldNames } from './fold.js';
-import { renderImages } from './images-report.js';
+import { imageOutcomes, imagesDocument, renderImages } from './images-report.js';
 import { proposalDocument, proposalWords, rolloutLines } from './proposal-words.js';
 import { disagreementWords, type ReasonWords, reasonWords, type Speaker } from './reasons.js';
 import { warningWords } from './warning-words.js';
+import { verdictsSentence } from './summary-words.js';
 import { fitRows, fits, renderTable } from './table.js';
 
 const VERDICT_COLOR: Record<Verdict, Parameters<Paint>[1]> = {
@@ -19,7 +20,7 @@ const VERDICT_COLOR: Record<Verdict, Parameters<Paint>[1]> = {
   skipped: 'dim',
 };
 
-export function verifyDocument(result: VerifyResult): unknown {
+export function verifyDocument(result: VerifyResult, run?: RunFacts): unknown {
   const speaker = speakerOf(result);
   return {
     image: result.image,
@@ -51,7 +52,13 @@ export function verifyDocument(result: VerifyResult): unknown {
     notCovered: result.notCovered.map((r) => ({ image: r.image, seenIn: r.seenIn, containers: r.containers })),
     summary: result.summary,
     proposal: proposalDocument(result.proposal),
+    ...(run ? { run } : {}),
   };
+}
+
+/** The document `-o json` prints for the run, as an object (the page is drawn from it). */
+export function verifyDocumentObject(result: VerifyResult, run?: RunFacts): object {
+  return result.images.length > 1 ? documentObject('VerifyImages', imagesDocument(result, imageOutcomes(result), run)) : documentObject('Verify', verifyDocument(result, run) as object);
 }
 
 /** A node's result with its reason's words. */
@@ -73,12 +80,12 @@ export function warningLines(result: VerifyResult): string[] {
  * something, saying it in full. wide: every column in full, each attempt on a line of its own
  * under its node's row.
  */
-export async function renderVerify(result: VerifyResult, format: OutputFormat, paint: Paint = plain, width?: number, group = false): Promise<string> {
+export async function renderVerify(result: VerifyResult, format: OutputFormat, paint: Paint = plain, width?: number, group = false, run?: RunFacts): Promise<string> {
   if (result.images.length > 1) {
-    const images = await renderImages(result, format, paint);
+    const images = await renderImages(result, format, paint, run);
     return isDocumentFormat(format) ? images : `${images}${result.notCovered.length ? '\n' : ''}${notCoveredLines(result).join('')}`;
   }
-  if (isDocumentFormat(format)) return renderDocument('Verify', verifyDocument(result) as object, format);
+  if (isDocumentFormat(format)) return renderDocument('Verify', verifyDocument(result, run) as object, format);
   const verdicts = result.nodes.length ? await renderVerdicts(result, format, paint, width, group) : '';
   return `${verdicts}${verdicts && result.notCovered.length ? '\n' : ''}${notCoveredLines(result).join('')}`;
 }
@@ -202,11 +209,10 @@ async function renderGroups(result: VerifyResult, worded: WordedNode[], paint: P
  * node); with several images the verdicts counted are each node's for each image.
  */
 export function summaryLine(result: VerifyResult): string {
-  const parts = (Object.entries(result.summary) as [Verdict, number][]).filter(([, n]) => n > 0).map(([v, n]) => `${n} ${v}`);
   const nodes = new Set([...result.nodes.map((n) => n.name), ...result.borrowed.map((b) => b.name)]).size;
-  const images = result.images.length > 1 ? ` x ${result.images.length} images` : '';
-  return `${nodes} node(s)${images}: ${parts.join(', ') || 'none checked'}`;
+  return verdictsSentence(nodes, result.images.length, result.summary);
 }
+
 
 /** Header lines for stderr: which policies cover the image. */
 export function policyHeader(result: VerifyResult): string[] {

@@ -12,6 +12,8 @@ const called = join(dir, 'called');
 writeFileSync(join(dir, 'oc'), `#!/bin/sh\necho "$@" >> "${called}"\necho system:admin\n`);
 chmodSync(join(dir, 'oc'), 0o755);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+writeFileSync(join(dir, 'status.json'), JSON.stringify({ apiVersion: 'oc-icsp/v1', kind: 'Status', pools: [], nodes: [] }));
+writeFileSync(join(dir, 'not-json.json'), '{"apiVersion": "oc-icsp/v3", ');
 
 function run(args: string[], env: Record<string, string> = {}) {
   const result = spawnSync(BIN, args, { encoding: 'utf8', env: { PATH: `${dir}:/usr/bin:/bin`, ...env } });
@@ -26,6 +28,15 @@ const cases: [string[], RegExp][] = [
   [['verify', `quay.io/a@sha256:${D64}`, '--timeout', 'soon'], /^error: --timeout "soon" is not a duration/],
   [['verify', `quay.io/a@sha256:${D64}`, '--bogus'], /Unknown argument/],
   [['verify', `quay.io/a@sha256:${D64}`, '--client', '/nonexistent/oc'], /client "\/nonexistent\/oc" not found or not executable/],
+  [['verify', `quay.io/a@sha256:${D64}`, '--report', '/nonexistent/page.html'], /^error: --report \/nonexistent\/page\.html: \/nonexistent is not a directory: create it first/],
+  [['verify', `quay.io/a@sha256:${D64}`, '--report', '-'], /^error: --report names a file to write the page to; stdout keeps the verify output/],
+  [['verify', `quay.io/a@sha256:${D64}`, '--report', '/tmp'], /^error: --report \/tmp: is a directory: name a file, such as \/tmp\/report\.html$/],
+  [['verify', `quay.io/a@sha256:${D64}`, '--report', join(dir, 'p.html'), '--dry-run'], /^error: --report draws the verdicts of a run, and --dry-run runs nothing/],
+  [['audit', '--report', '/nonexistent/page.html'], /^error: --report \/nonexistent\/page\.html: \/nonexistent is not a directory/],
+  [['report', join(dir, 'status.json')], /^error: .*status\.json: a Status document \(oc-icsp\/v1\): the page is drawn from Verify \(oc-icsp\/v3\), VerifyImages \(oc-icsp\/v1\), Audit \(oc-icsp\/v1\)/],
+  [['report', join(dir, 'not-json.json')], /^error: .*not-json\.json: not JSON \(.*\): give a document saved with -o json$/],
+  [['report', join(dir, 'none.json')], /^error: .*none\.json: no such file or directory$/],
+  [['report'], /^error: report needs DOCUMENT/],
   [['verify', `quay.io/a@sha256:${D64}`, '--log-dir', '/etc/passwd/x'], /^error: \/etc\/passwd\/x: a part of the path is not a directory \(mkdir\): give a path whose parents are directories$/],
 ];
 

@@ -5,7 +5,7 @@ import { completeLookup, formatCompletion, planCompletion } from '../../src/cli/
 
 describe('completion plans', () => {
   const cases: [string[], ReturnType<typeof planCompletion>][] = [
-    [[''], { kind: 'list', candidates: ['verify', 'explain', 'render', 'list', 'migrate', 'audit', 'status', 'cleanup', 'completion', 'version'], directive: 4 }],
+    [[''], { kind: 'list', candidates: ['verify', 'explain', 'render', 'list', 'migrate', 'audit', 'status', 'cleanup', 'completion', 'report', 'version'], directive: 4 }],
     [['ver'], { kind: 'list', candidates: ['verify', 'version'], directive: 4 }],
     [['verify', '-o', ''], { kind: 'list', candidates: ['table', 'wide', 'json', 'yaml'], directive: 4 }],
     [['verify', '--output', 'y'], { kind: 'list', candidates: ['yaml'], directive: 4 }],

@@ -41,6 +41,7 @@ const DEFAULTS: VerifyInvocation = {
   dryRun: false,
   proposed: [],
   without: [],
+  report: undefined,
 };
 
 describe('verify: argv to request', () => {

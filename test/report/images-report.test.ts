@@ -1,41 +1,9 @@
 // Many images at once, the answer first (report/images-report.ts), from node results read from
 // real sandbox logs (test/fixtures/node-logs): nodes grouped per image, images with the same
 // finding on the same nodes on one line, the wide rows, the compact document.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { type NodeResult, startNodeCheck } from '../../src/app/check-node.js';
-import type { VerifyResult } from '../../src/app/verify.js';
 import { imageOutcomes, imagesSummary, renderImages } from '../../src/report/images-report.js';
-import { parseReference } from '../../src/registries/reference.js';
-
-const IMAGE = 'registry.sandbox.invalid/team/app@sha256:ed0758f0c3025b18efd9a6be002cb052ea209fee69fabe818979512ae18433c0';
-const OTHER = 'registry.sandbox.invalid/team/db@sha256:ed0758f0c3025b18efd9a6be002cb052ea209fee69fabe818979512ae18433c0';
-
-/** A node's result for IMAGE from its real log, named `name` and said of `image`. */
-async function read(log: string, name: string, image = IMAGE): Promise<NodeResult> {
-  const sink = startNodeCheck(name, {
-    images: [{ image: IMAGE, ref: parseReference(IMAGE), expectation: { coveredBy: ['ImageContentSourcePolicy/sandbox'] } }],
-    engine: 'podman', clientName: 'oc', invokedAs: 'oc icsp', timeoutMs: 60_000, expected: null, rolloutPending: null, log: undefined, warn: () => {},
-  });
-  for (const line of readFileSync(`test/fixtures/node-logs/${log}.log`, 'utf8').split('\n')) if (!line.startsWith('[oc] ')) sink.output(line);
-  const [result] = await sink.finish({ status: 'exited', exitCode: 0, clientSaid: null, durationMs: 900 });
-  return { ...result!, image };
-}
-
-async function run(): Promise<VerifyResult> {
-  const nodes = [
-    // IMAGE: served on worker-0 to worker-2, not on worker-3 (its pull secret lacks the mirror's).
-    ...(await Promise.all([0, 1, 2].map((i) => read('digest-mirrored', `worker-${i}`)))),
-    await read('digest-missing-credentials', 'worker-3'),
-    // OTHER: not on the mirror, on every node.
-    ...(await Promise.all([0, 1, 2, 3].map((i) => read('digest-not-on-mirror', `worker-${i}`, OTHER)))),
-  ];
-  const summary = { mirrored: 3, 'mirror-failed': 5, 'not-mirrored': 0, error: 0, skipped: 0 };
-  return {
-    clientName: 'oc', invokedAs: 'oc icsp', image: IMAGE, images: [IMAGE, OTHER], picked: false, check: 'manifest', strategy: 'oc debug', policies: [], warnings: [],
-    nodes, notCovered: [], summary, composed: { readers: ['worker-0', 'worker-3'], borrowed: 4 }, borrowed: [], proposal: null, namespace: null, namespaceDeleted: true, interrupted: false,
-  };
-}
+import { IMAGE, OTHER, twoImagesRun as run } from './real-results.js';
 
 describe('many images, the answer first', () => {
   it('groups each image nodes by outcome, findings first', async () => {

@@ -4,10 +4,12 @@ import { colorOf, defineCommand } from '../command.js';
 import { exitCodesHelp, UserError } from '../../errors.js';
 import { exitFor } from '../exit-code.js';
 import { parseDuration } from '../../durations.js';
-import { isTableFormat } from '../../report/document.js';
+import { documentObject, isDocumentFormat, isTableFormat } from '../../report/document.js';
 import { countOption, nodeNamesOption, openClientFrom, ownOptions, withClientOptions, withOutputOption } from '../options.js';
 import { COMMANDS } from '../spec.js';
 import { preferSmallHeap } from '../heap.js';
+import { pageOf, reportPath, runFactsReader, writePageFile } from '../page-output.js';
+import { systemClock } from '../../clock.js';
 
 const builder = (yargs: Argv) =>
   withOutputOption(withClientOptions(yargs))
@@ -45,9 +47,11 @@ export const auditCommand = defineCommand({
     countOption(args.parallel, '--parallel');
     const timeoutMs = parseDuration(args.timeout, '--timeout');
     const nodeNames = nodeNamesOption(args.nodes);
-    const [{ audit, auditOutcome }, { renderAudit }, { decideTerminal }, { watchInterrupts }] = await Promise.all([
+    const report = reportPath(args.report, 'audit');
+    const [{ audit, auditOutcome }, { renderAudit }, { auditDocument }, { decideTerminal }, { watchInterrupts }] = await Promise.all([
       import('../../app/audit.js'),
       import('../../report/audit-report.js'),
+      import('../../report/public-documents.js'),
       import('../terminal.js'),
       import('../interrupts.js'),
     ]);
@@ -55,12 +59,18 @@ export const auditCommand = defineCommand({
     const client = openClientFrom(args, io);
     // Audit creates nothing on the cluster: nothing to remove on a second signal.
     const interrupts = watchInterrupts(io, { pending: () => [], abandon: () => {} }, client.name);
+    const runFacts = isDocumentFormat(args.output) || report ? runFactsReader(client.runner, client.name, systemClock) : null;
     try {
       const result = await audit({ filter: args.FILTER, since, until, selector: args.selector, nodeNames, parallel: args.parallel, timeoutMs }, client, interrupts.signal);
       const terminal = decideTerminal({ noColor: !colorOf(args), output: args.output }, io.env);
-      io.out(await renderAudit(result, args.output, terminal.paint, io.columns));
+      const run = await runFacts?.();
+      io.out(await renderAudit(result, args.output, terminal.paint, io.columns, undefined, run));
       if (isTableFormat(args.output)) {
         io.err(`${result.nodes.length} node(s), ${result.nodes.reduce((n, x) => n + x.pulls.length, 0)} pull(s) since ${args.since}, ${result.findings.length} finding(s)\n`);
+      }
+      if (report) {
+        writePageFile(report, await pageOf(documentObject('Audit', auditDocument(result, run)), '--report'));
+        if (isTableFormat(args.output)) io.err(`the page: ${report}\n`);
       }
       return exitFor(auditOutcome(result));
     } finally {

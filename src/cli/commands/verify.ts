@@ -10,12 +10,13 @@ import { parseReference } from '../../registries/reference.js';
 import { readImageList } from '../../app/image-lists.js';
 import { readText } from '../../app/files.js';
 import { refusedCombination, SCALE_THRESHOLD } from '../../pull-log/engines.js';
-import { isTableFormat, type OutputFormat } from '../../report/document.js';
+import { isDocumentFormat, isTableFormat, type OutputFormat } from '../../report/document.js';
 import type { Io } from '../io.js';
-import { COMMANDS, COMPARE_OPTION, PROPOSAL_OPTIONS, VERIFY_OPTIONS } from '../spec.js';
+import { COMMANDS, COMPARE_OPTION, PROPOSAL_OPTIONS, REPORT_OPTION, VERIFY_OPTIONS } from '../spec.js';
 import { type ObjectRef, parseWithout } from '../../app/object-ref.js';
 import { type ClientOptions, type CommonOptions, countOption, nodeNamesOption, openClientFrom, withClientOptions, withOutputOption } from '../options.js';
 import { preferSmallHeap } from '../heap.js';
+import { pageOf, reportPath, runFactsReader, writePageFile } from '../page-output.js';
 
 
 /** Everything `verify` was asked, checked: nothing in it can surprise a node. */
@@ -34,6 +35,8 @@ export interface VerifyInvocation {
   /** --proposed files, read when the run starts (before any pod), and --without, parsed. */
   proposed: string[];
   without: ObjectRef[];
+  /** --report: the page's file, checked. */
+  report: string | undefined;
 }
 
 export type VerifyAction = (invocation: VerifyInvocation, io: Io) => Promise<number>;
@@ -74,7 +77,9 @@ export function verifyInvocation(args: VerifyArgs, readFile: (path: string) => s
   if ((args.proposed.length || without.length) && args.engine !== 'podman') {
     throw new UserError(`--engine ${args.engine} with a proposed change: CRI-O pulls with the configuration it has loaded, not the proposal's; check a proposal with --engine podman`);
   }
+  if (args.report !== undefined && args.dryRun) throw new UserError('--report draws the verdicts of a run, and --dry-run runs nothing: drop one of them');
   return {
+    report: reportPath(args.report, 'verify'),
     proposed: args.proposed,
     without,
     request: { images, running: args.running, exhaustive: args.exhaustive, ...(args.compare ? { compare: true } : {}), ...(args.release === undefined ? {} : { release: args.release }), check: args.check, engine: args.engine, maxImages: args.maxImages, selector: args.selector, nodeNames, parallel: args.parallel, timeoutMs, keepImage: args.keepImage },
@@ -93,6 +98,7 @@ const builder = (yargs: Argv) =>
   withOutputOption(withClientOptions(yargs))
     .positional('IMAGE', { type: 'string', array: true, describe: 'image references, e.g. quay.io/org/app@sha256:…; none (and no --images-from): images running pods use' })
     .options(VERIFY_OPTIONS)
+    .options(REPORT_OPTION)
     .options(PROPOSAL_OPTIONS)
     .options(COMPARE_OPTION)
     .epilog(`Verdicts: mirrored, mirror-failed, not-mirrored, error, skipped (node not Ready).\n${exitCodesHelp('every selected node is mirrored', 'findings', true)}`);
@@ -120,6 +126,7 @@ export interface VerifyArgs extends CommonOptions {
   keepImage: boolean;
   logDir?: string;
   dryRun: boolean;
+  report?: string;
 }
 
 /** verify, doing `action` with what argv asked (tests give an action that runs nothing). */
@@ -158,6 +165,7 @@ export async function runVerify(invocation: VerifyInvocation, io: Io): Promise<n
   const interrupts = watchInterrupts(io, nodeRunner, client.name);
   const spinner = terminal.spinner ? (await import('ora')).default({ stream: process.stderr, text: 'reading the cluster' }).start() : null;
   const table = isTableFormat(output);
+  const runFacts = isDocumentFormat(output) || invocation.report ? runFactsReader(client.runner, client.name, systemClock) : null;
   try {
     const result = await verify(request, {
       client,
@@ -181,8 +189,13 @@ export async function runVerify(invocation: VerifyInvocation, io: Io): Promise<n
       return EXIT.interrupted;
     }
     const group = invocation.group ?? result.nodes.length > SCALE_THRESHOLD;
-    io.out(await report.renderVerify(result, output, terminal.paint, io.columns, group));
+    const run = await runFacts?.();
+    io.out(await report.renderVerify(result, output, terminal.paint, io.columns, group, run));
     if (table) io.err(`${report.summaryLine(result)}\n`);
+    if (invocation.report) {
+      writePageFile(invocation.report, await pageOf(report.verifyDocumentObject(result, run), '--report'));
+      if (table) io.err(`the page: ${invocation.report}\n`);
+    }
     if (invocation.logDir) io.err(`each node's raw output is in ${invocation.logDir}/NODE.log\n`);
     return exitFor(verifyOutcome(result));
   } finally {
