@@ -9,7 +9,7 @@ import { auditCommand } from './commands/audit.js';
 import { cleanupCommand } from './commands/cleanup.js';
 import { statusCommand } from './commands/status.js';
 import { versionCommand } from './commands/version.js';
-import { reportCommand } from './commands/report.js';
+import { reportCommand, STDIN_FLAG } from './commands/report.js';
 import { type VerifyAction, verifyCommand } from './commands/verify.js';
 import type { Command } from './command.js';
 
@@ -71,7 +71,8 @@ export async function main(argv: string[], io: Io, actions: Actions = {}): Promi
     });
   try {
     // With a callback, yargs hands its help text back instead of printing it: io writes it.
-    await cli.parseAsync(joinStdinFilename(chosen ? argv.slice(1) : argv), {}, (_error, _args, output) => {
+    const args = chosen ? argv.slice(1) : argv;
+    await cli.parseAsync(chosen === 'report' ? args.map((a) => (a === '-' ? STDIN_FLAG : a)) : joinStdinFilename(args), {}, (_error, _args, output) => {
       if (output) io.out(`${output}\n`);
     });
     return exitCode;

@@ -231,7 +231,7 @@ export const COMMANDS = {
     describe: 'Draw a document saved with -o json (verify, audit) as one self-contained HTML page, on stdout',
     examples: [
       ['report verify.json > verify.html', 'the page of a run saved earlier, for example by a CI job'],
-      ['verify --running -o json | oc icsp report - > page.html', 'from stdin'],
+      ['report - < verify.json > page.html', 'from stdin'],
     ],
     positionals: ['DOCUMENT'],
     options: {},

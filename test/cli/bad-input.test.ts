@@ -36,7 +36,7 @@ const cases: [string[], RegExp][] = [
   [['report', join(dir, 'status.json')], /^error: .*status\.json: a Status document \(oc-icsp\/v1\): the page is drawn from Verify \(oc-icsp\/v3\), VerifyImages \(oc-icsp\/v1\), Audit \(oc-icsp\/v1\)/],
   [['report', join(dir, 'not-json.json')], /^error: .*not-json\.json: not JSON \(.*\): give a document saved with -o json$/],
   [['report', join(dir, 'none.json')], /^error: .*none\.json: no such file or directory$/],
-  [['report'], /^error: report needs DOCUMENT/],
+  [['report'], /^error: report needs one DOCUMENT: a file saved with -o json, or - for stdin/],
   [['verify', `quay.io/a@sha256:${D64}`, '--log-dir', '/etc/passwd/x'], /^error: \/etc\/passwd\/x: a part of the path is not a directory \(mkdir\): give a path whose parents are directories$/],
 ];
 

@@ -49,6 +49,7 @@ function has(doc: unknown, path: string): boolean {
 }
 
 const D = `sha256:${'e'.repeat(64)}`;
+const RUN = { client: 'oc', context: 'admin', server: 'https://api.example:6443', plugin: '0.1.0', startedAt: '2026-12-07T08:00:00.000Z', finishedAt: '2026-12-07T08:00:01.000Z' };
 const IMAGE = `registry.example.com/team/app@${D}`;
 const attempt = { reference: `mirror.example:5000/team/app@${D}`, mirror: true, ok: true, reason: null, message: null };
 const verify = {
@@ -91,10 +92,10 @@ const explain: ExplainResult = { image: IMAGE, from: 'files', matched: 'registry
   signature: { from: 'policy.json', requirement: { scope: 'registry.example.com/team', type: 'sigstoreSigned', root: 'PublicKey', identity: 'matchRepoDigestOrExact' }, rejected: false, sources: [{ reference: IMAGE, readsAttachments: true }] } };
 
 const documents: Record<string, () => Promise<string>> = {
-  Verify: () => renderVerify(verify, 'json'),
-  VerifyImages: () => renderVerify(several, 'json'),
+  Verify: () => renderVerify(verify, 'json', undefined, undefined, false, RUN),
+  VerifyImages: () => renderVerify(several, 'json', undefined, undefined, false, RUN),
   VerifyPlan: () => renderPlan({ strategy: 'oc debug', calls: [{ node: 'w0', argv: ['oc'], stdin: 'x' }], skipped: [] }, 'json'),
-  Audit: () => renderAudit(audit, 'json'),
+  Audit: () => renderAudit(audit, 'json', undefined, undefined, undefined, RUN),
   Status: () => renderStatus(status, 'json'),
   Cleanup: () => renderCleanup([{ namespace: 'oc-icsp-a', runId: 'r', ageMs: 1, contents: [], removed: true }], 'json', true),
   Explain: () => renderExplain(explain, 'json'),

@@ -17,8 +17,9 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** Every name, in a list under a summary that says how many. */
 function nameList(list: string[], what: string, folded?: string): HTMLElement {
+  if (list.length === 1) return el('div', 'names-block', el('span', 'names ref', list[0]!));
   const details = el('details', null, el('summary', null, plural(list.length, what)), el('ul', 'list', ...list.map((n) => el('li', null, n))));
-  return el('div', 'names-block', folded ? el('span', 'names', folded) : null, list.length > 1 || !folded ? details : null);
+  return el('div', 'names-block', folded ? el('span', 'names', folded) : null, details);
 }
 
 function attemptItem(a: CellAttempt): HTMLElement {
