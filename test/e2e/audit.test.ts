@@ -2,7 +2,11 @@
 // CRI-O (real podman with CRI-O's loaded configuration): one served by a mirror, one silent
 // fallback to the source, one tag pull under digest-only policies, one that failed on every mirror.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { browserSkipReason, launchChromium, watchedPage } from '../page/browser.js';
 import { BIN, canRunSandbox, envFor, requests, sandbox, type Sandbox, suiteDir, useSandbox } from './helpers.js';
 
 let s: Sandbox;
@@ -42,6 +46,36 @@ describe.skipIf(!canRunSandbox)('audit', () => {
     // CRI-O 1.30 tries each source twice for one pull; the second pass is not new attempts.
     const w1 = doc.nodes.find((n: { name: string }) => n.name === 'worker-1');
     expect(w1.pulls.map((p: { outcome: string; attempts: unknown[] }) => [p.outcome, p.attempts.length])).toEqual([['failed', 2], ['open', 2]]);
+  });
+
+  it.skipIf(browserSkipReason() !== null)('--report: the page has the findings per node and image, and each cell its pull', async () => {
+    const pagePath = join(work, 'audit.html');
+    const r = audit(['--nodes', 'worker-0,worker-1,worker-2', '--report', pagePath]);
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stderr).toContain(`the page: ${pagePath}`);
+    const page = readFileSync(pagePath, 'utf8');
+    expect(page).toContain('<p class="kicker">oc icsp audit</p>');
+    const browser = await launchChromium();
+    try {
+      const { page: tab, requests: asked } = await watchedPage(browser);
+      const url = pathToFileURL(pagePath).href;
+      await tab.goto(url);
+      await tab.waitForFunction(() => document.documentElement.dataset.ready === 'true');
+      expect(await tab.locator('h1#summary').textContent()).toMatch(/^3 nodes, \d+ pulls of 3 images from .* to .*: 3 findings$/);
+      expect(await tab.locator('#findings tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].slice(0, 3).map((td) => td.textContent)))).toEqual([
+        ['worker-0', s.fallbackImage, 'silent-fallback'],
+        ['worker-0', s.tagImage, 'tag-under-digest-only'],
+        ['worker-1', s.image, 'failed-on-every-mirror'],
+      ]);
+      // worker-0's fallback: served by the source, its finding the cell's code.
+      const column = await tab.locator('th.col', { hasText: 'worker-0' }).getAttribute('data-c');
+      const row = await tab.locator('tbody tr', { has: tab.locator('th.row', { hasText: s.fallbackImage }) }).getAttribute('data-r');
+      await tab.locator(`button.cell[data-r="${row}"][data-c="${column}"]`).click();
+      expect(await tab.locator('#panel h3').textContent()).toBe('↷ source silent-fallback');
+      expect(asked).toEqual([url]);
+    } finally {
+      await browser.close();
+    }
   });
 
   it('two replicas pulling at once are one pull that served both; a journal cut at the deadline is read in slices', () => {
