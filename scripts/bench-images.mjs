@@ -7,7 +7,7 @@
 //   read the 300 images plus one pod's latency (goal <= 2x), --exhaustive beside it, and the
 //   plugin's peak RSS (goal <= 150 MB).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -113,6 +113,9 @@ try {
   console.log(`  composed                       ${f(composed.seconds)} = ${(composed.seconds / one.seconds).toFixed(2)}x one node (goal <= 2x), peak RSS ${composed.peakMB.toFixed(0)} MB (goal <= 150 MB); ${composed.doc.composed.readers.length} readers, ${composed.doc.composed.borrowed} verdicts borrowed`);
   console.log(`  --exhaustive                   ${f(exhaustive.seconds)} = ${(exhaustive.seconds / one.seconds).toFixed(2)}x one node, peak RSS ${exhaustive.peakMB.toFixed(0)} MB; verdicts equal: ${same}`);
   console.log(`  -o json                        ${(JSON.stringify(composed.doc).length / 1e6).toFixed(2)} MB`);
+  // scripts/bench-page.mjs draws this document and opens it in Chromium.
+  mkdirSync('dist/bench', { recursive: true });
+  writeFileSync(`dist/bench/images-${IMAGES}x${N}.json`, JSON.stringify(composed.doc));
 } finally {
   if (light) destroySandbox(light);
   rmSync(work, { recursive: true, force: true });

@@ -2,6 +2,7 @@
 // person sees in it (verdict, reason, words, where it was served from, today's verdict), and
 // holds nothing of the image's own name, so that images alike share a row.
 import type { AuditDoc, AuditPull, Outcome, PageDocument, VerifyDoc, VerifyImagesDoc } from './documents.js';
+import { relativeTo } from './page-data.js';
 
 /** How a cell reads at a glance; never shown by colour alone (each class has a symbol and a word). */
 export type Tone = 'ok' | 'warn' | 'bad' | 'muted';
@@ -20,6 +21,7 @@ export interface CellClass {
 }
 
 export interface CellAttempt {
+  /** Relative to its image (page-data.ts relativeTo): the page carries each digest once. */
   reference: string;
   mirror: boolean;
   ok: boolean | null;
@@ -30,6 +32,7 @@ export interface CellAttempt {
 
 export interface CellOutcome {
   cls: number;
+  /** Relative to its image, as CellAttempt.reference. */
   pulledFrom: string | null;
   attempts: CellAttempt[];
 }
@@ -83,12 +86,13 @@ class Builder {
   }
 
   /** A verify outcome (Verify's node, VerifyImages' group): its class and its own references. */
-  verifyOutcome(o: Outcome): number {
+  verifyOutcome(o: Outcome, image: string): number {
     const look = verdictLook(text(o.verdict));
     const now = o.now ? { label: text(o.now.verdict), tone: verdictLook(text(o.now.verdict)).tone, code: text(o.now.code) } : null;
     const cls = this.classOf({ label: text(o.verdict), ...look, code: text(o.code), detail: text(o.detail), hint: textOrNull(o.hint), servedBy: hostOf(textOrNull(o.pulledFrom)), now });
-    const attempts = (Array.isArray(o.attempts) ? o.attempts : []).map((a) => ({ reference: text(a.reference), mirror: Boolean(a.mirror), ok: a.ok ?? null, reason: textOrNull(a.reason), message: textOrNull(a.message) }));
-    return this.outcomeOf({ cls, pulledFrom: textOrNull(o.pulledFrom), attempts });
+    const attempts = (Array.isArray(o.attempts) ? o.attempts : []).map((a) => ({ reference: relativeTo(text(a.reference), image), mirror: Boolean(a.mirror), ok: a.ok ?? null, reason: textOrNull(a.reason), message: textOrNull(a.message) }));
+    const from = textOrNull(o.pulledFrom);
+    return this.outcomeOf({ cls, pulledFrom: from && relativeTo(from, image), attempts });
   }
 }
 
@@ -112,7 +116,7 @@ function verifyMatrix(doc: VerifyDoc): Matrix {
   const builder = new Builder();
   const images = unique([...doc.images.map(text), ...doc.nodes.map((n) => text(n.image))]);
   return matrixOf(images, unique(doc.nodes.map((n) => text(n.name))), builder, (set) => {
-    for (const n of doc.nodes) set(text(n.name), text(n.image), builder.verifyOutcome(n));
+    for (const n of doc.nodes) set(text(n.name), text(n.image), builder.verifyOutcome(n, text(n.image)));
   });
 }
 
@@ -123,7 +127,7 @@ function imagesMatrix(doc: VerifyImagesDoc): Matrix {
   return matrixOf(unique(doc.images.map((i) => text(i.image))), nodes, builder, (set) => {
     for (const { image, outcomes } of doc.images) {
       for (const o of Array.isArray(outcomes) ? outcomes : []) {
-        const id = builder.verifyOutcome(o);
+        const id = builder.verifyOutcome(o, text(image));
         for (const node of sets[o.nodes] ?? []) set(node, text(image), id);
       }
     }
@@ -153,8 +157,9 @@ function auditMatrix(doc: AuditDoc): Matrix {
           servedBy: hostOf(textOrNull(last.servedBy)),
           now: null,
         });
-        const attempts = (Array.isArray(last.attempts) ? last.attempts : []).map((a) => ({ reference: text(a.reference), mirror: Boolean(a.mirror), ok: null, reason: textOrNull(a.reason), message: textOrNull(a.message), at: text(a.at) }));
-        set(text(node.name), image, builder.outcomeOf({ cls, pulledFrom: textOrNull(last.servedBy), attempts }));
+        const attempts = (Array.isArray(last.attempts) ? last.attempts : []).map((a) => ({ reference: relativeTo(text(a.reference), image), mirror: Boolean(a.mirror), ok: null, reason: textOrNull(a.reason), message: textOrNull(a.message), at: text(a.at) }));
+        const from = textOrNull(last.servedBy);
+        set(text(node.name), image, builder.outcomeOf({ cls, pulledFrom: from && relativeTo(from, image), attempts }));
       }
     }
   });

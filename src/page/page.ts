@@ -13,7 +13,7 @@ import type { AuditDoc, PageDocument, RunFacts } from './documents.js';
 import { type Cause, causesOf, type Change, changesOf, type Grid, gridOf } from './grid.js';
 import { Html, html, jsonBlock } from './html.js';
 import { documentMatrix, type Matrix } from './matrix.js';
-import type { PageData } from './page-data.js';
+import { packOutcome, type PageData } from './page-data.js';
 
 const hash = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
 
@@ -128,7 +128,7 @@ export function renderPage(doc: PageDocument, plugin: string): string {
     images: m.images,
     nodes: m.nodes,
     classes: m.classes,
-    outcomes: m.outcomes,
+    outcomes: m.outcomes.map(packOutcome),
     columns: grid.columns.map((c) => ({ nodes: c.nodes, folded: foldNames(c.nodes.map((n) => m.nodes[n]!)) })),
     rows: grid.rows,
     cellOutcomes: grid.outcomes,

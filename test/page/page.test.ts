@@ -102,3 +102,20 @@ describe('documents the page reads', () => {
     );
   });
 });
+
+describe('references in the page data', () => {
+  it('carry their image digest or tag once: relative to the image, whole again in the browser', async () => {
+    const { absoluteFor, relativeTo } = await import('../../src/page/page-data.js');
+    const cases: [string, string, string][] = [
+      [`127.0.0.1:5000/mirror/team/app@sha256:${'e'.repeat(64)}`, `quay.io/team/app@sha256:${'e'.repeat(64)}`, '~127.0.0.1:5000/mirror/team/app'],
+      ['127.0.0.1:5000/mirror/team/app:v1', 'quay.io/team/app:v1', '~127.0.0.1:5000/mirror/team/app'],
+      // Another digest, or no suffix of the image's: kept whole.
+      [`mirror:5000/app@sha256:${'f'.repeat(64)}`, `quay.io/app@sha256:${'e'.repeat(64)}`, `mirror:5000/app@sha256:${'f'.repeat(64)}`],
+      ['mirror:5000/app', 'quay.io/app', 'mirror:5000/app'],
+    ];
+    for (const [reference, image, relative] of cases) {
+      expect(relativeTo(reference, image)).toBe(relative);
+      expect(absoluteFor(relativeTo(reference, image), image)).toBe(reference);
+    }
+  });
+});

@@ -2,7 +2,7 @@
 // to see its nodes, images, reason and attempts; filter the grid by a node or image name. Every
 // string from the document is set as text (textContent, text nodes), never parsed as HTML.
 import type { CellAttempt, CellOutcome } from '../matrix.js';
-import type { PageData } from '../page-data.js';
+import { type PageData, unpackOutcome } from '../page-data.js';
 
 type Child = Node | string | null | false;
 
@@ -77,8 +77,10 @@ function start(): void {
     closeButton.addEventListener('click', close);
     const perImage = row.images.slice(0, ATTEMPTS_SHOWN).map((i) => {
       const at = data.cellOutcomes[c]![i]!;
-      const blocks = typeof at === 'number' ? (at === -1 ? [] : [attemptsBlock(data.outcomes[at]!)]) : at.map(([o, on]) => el('div', 'on-nodes', el('div', 'muted', `on ${on.map((n) => data.nodes[n]).join(', ')}:`), attemptsBlock(data.outcomes[o]!)));
-      return el('li', null, el('div', 'ref image', data.images[i]!), ...blocks);
+      const image = data.images[i]!;
+      const outcome = (o: number) => attemptsBlock(unpackOutcome(data.outcomes[o]!, image));
+      const blocks = typeof at === 'number' ? (at === -1 ? [] : [outcome(at)]) : at.map(([o, on]) => el('div', 'on-nodes', el('div', 'muted', `on ${on.map((n) => data.nodes[n]).join(', ')}:`), outcome(o)));
+      return el('li', null, el('div', 'ref image', image), ...blocks);
     });
     const parts: Child[] = [
       closeButton,
