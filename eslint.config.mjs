@@ -64,7 +64,7 @@ export default tseslint.config(
     languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', setTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly' } },
   },
   {
-    files: ['src/registries/**/*.ts', 'src/pull-log/**/*.ts', 'src/report/**/*.ts'],
+    files: ['src/registries/**/*.ts', 'src/pull-log/**/*.ts', 'src/report/**/*.ts', 'src/page/**/*.ts'],
     rules: {
       // The pure rooms do no I/O; they may name the app's model types, never call into it.
       '@typescript-eslint/no-restricted-imports': [
