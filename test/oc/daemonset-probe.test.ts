@@ -78,7 +78,7 @@ describe.skipIf(!isRoot)('the DaemonSet probe, run for real (root: a mount names
 
   it('SIGTERM reaches the node script, whose trap runs; the wrapper leaves nothing behind', async () => {
     // As the node script does: its trap stops what it runs, once its PID is known.
-    const script = `stop() { kill "$c"; (sleep 1; kill "$c" 2>/dev/null) & wait "$c"; echo stopped; exit 0; }; trap 'stopping=1; [ -n "$forking" ] || stop' TERM; echo started; forking=1; sleep 30 & c=$!; forking=; [ -z "$stopping" ] || stop; wait`;
+    const script = `stop() { kill "$c"; (sleep 1; kill "$c" 2>/dev/null) & wait "$c"; echo stopped; exit 0; }; trap 'stopping=1; [ -n "$forking" ] || stop' TERM; forking=1; echo started; sleep 30 & c=$!; forking=; [ -z "$stopping" ] || stop; wait`;
     let stopping = false;
     const run = await runProbe(['sh', '-c', script], (log, stop) => {
       if (!stopping && log.includes('started')) {

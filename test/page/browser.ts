@@ -14,8 +14,9 @@ export async function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM,
     headless: true,
     args: [
-      // Root cannot use Chromium's sandbox (CI runs as root).
-      ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
+      // Root cannot use Chromium's sandbox (CI runs as root), and other users may lack the user
+      // namespaces it needs; the tests open only pages they made themselves.
+      '--no-sandbox',
       '--disable-gpu',
       '--disable-quic',
       '--no-first-run',
