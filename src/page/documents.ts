@@ -2,6 +2,10 @@
 // page reads, declared here, and the check that a parsed file is one of them. A document of a
 // version or kind the page does not know is refused, saying which it reads.
 import { InputError } from '../errors.js';
+import type { RunFacts } from '../report/document.js';
+import type { AuditDocument } from '../report/public-documents.js';
+
+export type { RunFacts };
 
 export interface Attempt {
   reference: string;
@@ -26,16 +30,6 @@ export interface Outcome {
   hint: string | null;
   attempts: Attempt[];
   now: Now | null;
-}
-
-/** The run's facts, for the footer; absent from documents saved before they were recorded. */
-export interface RunFacts {
-  client: string;
-  context: string | null;
-  server: string | null;
-  plugin: string;
-  startedAt: string;
-  finishedAt: string;
 }
 
 export interface Proposal {
@@ -69,24 +63,9 @@ export interface VerifyImagesDoc extends Common {
   verdicts: Record<string, number>;
 }
 
-export interface AuditPull {
-  image: string;
-  at: string;
-  outcome: string;
-  servedBy: string | null;
-  mirror: boolean | null;
-  attempts: { reference: string; at: string; mirror: boolean; reason: string | null; message: string | null }[];
-  error: string | null;
-}
-
-export interface AuditDoc {
-  kind: 'Audit';
-  since: string;
-  until: string;
-  nodes: { name: string; error: string | null; complete: boolean; pulls: AuditPull[] }[];
-  findings: { kind: string; node: string; image: string; at: string; detail: string }[];
-  run?: RunFacts;
-}
+/** Audit's document is declared where it is printed (report/public-documents.ts). */
+export type AuditPull = AuditDocument['nodes'][number]['pulls'][number];
+export type AuditDoc = AuditDocument & { kind: 'Audit' };
 
 export type PageDocument = VerifyDoc | VerifyImagesDoc | AuditDoc;
 
