@@ -80,6 +80,8 @@ export function planCompletion(words: string[]): CompletionPlan {
   }
   if (!command) return list(Object.keys(COMMANDS).filter((c) => c.startsWith(current)));
   if (command === 'completion' && positionals === 0) return list(['bash', 'zsh'].filter((s) => s.startsWith(current)));
+  // report's DOCUMENT: a file the shell completes.
+  if (command === 'report' && positionals === 0) return { kind: 'list', candidates: [], directive: DIRECTIVE.default };
   return none();
 }
 

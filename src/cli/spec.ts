@@ -114,6 +114,7 @@ export const VALUE_SOURCES: Record<string, ValueSource> = {
   'policy-json': 'files',
   'registries-d': 'dirs',
   'log-dir': 'dirs',
+  report: 'files',
 };
 
 export interface CommandSpec {
