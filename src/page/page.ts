@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import script from 'oc-icsp:page-script';
 import style from 'oc-icsp:page-style';
+import { auditSentence } from '../report/audit-report.js';
 import { foldNames } from '../report/fold.js';
 import { verdictsSentence } from '../report/summary-words.js';
 import type { AuditDoc, PageDocument, RunFacts } from './documents.js';
@@ -27,8 +28,7 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 function summaryOf(doc: PageDocument, m: Matrix): string {
   if (doc.kind === 'VerifyImages') return doc.summary;
   if (doc.kind === 'Verify') return verdictsSentence(m.nodes.length, m.images.length, doc.summary);
-  const pulls = doc.nodes.reduce((sum, n) => sum + (Array.isArray(n.pulls) ? n.pulls.length : 0), 0);
-  return `${plural(m.nodes.length, 'node')}, ${plural(pulls, 'pull')} of ${plural(m.images.length, 'image')} from ${doc.since} to ${doc.until}: ${plural(doc.findings.length, 'finding')}`;
+  return auditSentence(doc.nodes.map((n) => ({ pulls: Array.isArray(n.pulls) ? n.pulls : [] })), doc.findings.length, doc.since);
 }
 
 /** Names folded as the terminal folds them, and every one of them under it. */

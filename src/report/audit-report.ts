@@ -54,6 +54,11 @@ export async function renderAudit(result: AuditResult, format: OutputFormat, pai
   return `${table}${lines.length ? `${table ? '\n' : ''}${lines.join('\n')}\n` : ''}`;
 }
 
+/** The line under audit's table, and its page's summary: `3 node(s), 5 pull(s) since 24h, 3 finding(s)`. */
+export function auditSentence(nodes: { pulls: unknown[] }[], findings: number, since: string): string {
+  return `${nodes.length} node(s), ${nodes.reduce((n, x) => n + x.pulls.length, 0)} pull(s) since ${since}, ${findings} finding(s)`;
+}
+
 interface Finding {
   node: string;
   /** What and which image: `silent-fallback: quay.io/...`. */

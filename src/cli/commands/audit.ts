@@ -48,7 +48,7 @@ export const auditCommand = defineCommand({
     const timeoutMs = parseDuration(args.timeout, '--timeout');
     const nodeNames = nodeNamesOption(args.nodes);
     const report = reportPath(args.report, 'audit');
-    const [{ audit, auditOutcome }, { renderAudit }, { auditDocument }, { decideTerminal }, { watchInterrupts }] = await Promise.all([
+    const [{ audit, auditOutcome }, { auditSentence, renderAudit }, { auditDocument }, { decideTerminal }, { watchInterrupts }] = await Promise.all([
       import('../../app/audit.js'),
       import('../../report/audit-report.js'),
       import('../../report/public-documents.js'),
@@ -66,7 +66,7 @@ export const auditCommand = defineCommand({
       const run = await runFacts?.();
       io.out(await renderAudit(result, args.output, terminal.paint, io.columns, undefined, run));
       if (isTableFormat(args.output)) {
-        io.err(`${result.nodes.length} node(s), ${result.nodes.reduce((n, x) => n + x.pulls.length, 0)} pull(s) since ${args.since}, ${result.findings.length} finding(s)\n`);
+        io.err(`${auditSentence(result.nodes, result.findings.length, args.since)}\n`);
       }
       if (report) {
         writePageFile(report, await pageOf(documentObject('Audit', auditDocument(result, run)), '--report'));
