@@ -70,6 +70,25 @@ describe('the page of a verify run', () => {
   });
 });
 
+describe('nodes with nothing to show', () => {
+  it('a node not Ready is a column of its own, skipped, with no attempts, and its cause counted', async () => {
+    const { resultWithoutRun } = await import('../../src/app/check-node.js');
+    const { parseReference } = await import('../../src/registries/reference.js');
+    const result = await twoImagesRun();
+    const down = [IMAGE, OTHER].map((image) => resultWithoutRun('worker-4', image, parseReference(image), 'KubeletNotReady: PLEG is not healthy'));
+    const doc = saved(verifyDocumentObject({ ...result, nodes: [...result.nodes, ...down], summary: { ...result.summary, skipped: 2 } }, RUN));
+    const m = documentMatrix(doc);
+    const grid = gridOf(m);
+    const column = grid.columns.findIndex((c) => c.nodes.map((n) => m.nodes[n]).includes('worker-4'));
+    expect(grid.columns[column]!.nodes).toHaveLength(1);
+    expect(grid.rows.map((r) => m.classes[r.classes[column]!]!.label)).toEqual(['skipped', 'skipped']);
+    expect(m.outcomes[grid.outcomes[column]![0] as number]!.attempts).toEqual([]);
+    const page = renderPage(doc, '0.1.0');
+    expect(page).toContain('<span class="sym">–</span> <span class="word">skipped</span>');
+    expect(causesOf(m, grid).find((c) => c.code === 'node-not-ready')).toMatchObject({ count: 2, images: [0, 1] });
+  });
+});
+
 describe('hostile strings', () => {
   it('are text: markup in a node name, a message and a hint cannot end a block or start a tag', async () => {
     const evil = '<img src=x onerror=alert(1)></script><script>alert(2)</script>"\'&';
