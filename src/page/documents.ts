@@ -51,7 +51,8 @@ export interface VerifyDoc extends Common {
   kind: 'Verify';
   image: string;
   images: string[];
-  nodes: (Outcome & { name: string; image: string })[];
+  /** `disagreement`: with --engine both, where podman and CRI-O differ. */
+  nodes: (Outcome & { name: string; image: string; disagreement?: { code: string; message: string } | null })[];
   summary: Record<string, number>;
 }
 

@@ -18,6 +18,8 @@ export interface CellClass {
   servedBy: string | null;
   /** --compare: what the node's own files gave today. */
   now: { label: string; tone: Tone; code: string } | null;
+  /** --engine both: where podman and CRI-O differ (its code and words). */
+  engines: { code: string; message: string } | null;
 }
 
 export interface CellAttempt {
@@ -86,10 +88,10 @@ class Builder {
   }
 
   /** A verify outcome (Verify's node, VerifyImages' group): its class and its own references. */
-  verifyOutcome(o: Outcome, image: string): number {
+  verifyOutcome(o: Outcome & { disagreement?: { code: string; message: string } | null }, image: string): number {
     const look = verdictLook(text(o.verdict));
     const now = o.now ? { label: text(o.now.verdict), tone: verdictLook(text(o.now.verdict)).tone, code: text(o.now.code) } : null;
-    const cls = this.classOf({ label: text(o.verdict), ...look, code: text(o.code), detail: text(o.detail), hint: textOrNull(o.hint), servedBy: hostOf(textOrNull(o.pulledFrom)), now });
+    const cls = this.classOf({ label: text(o.verdict), ...look, code: text(o.code), detail: text(o.detail), hint: textOrNull(o.hint), servedBy: hostOf(textOrNull(o.pulledFrom)), now, engines: o.disagreement ? { code: text(o.disagreement.code), message: text(o.disagreement.message) } : null });
     const attempts = (Array.isArray(o.attempts) ? o.attempts : []).map((a) => ({ reference: relativeTo(text(a.reference), image), mirror: Boolean(a.mirror), ok: a.ok ?? null, reason: textOrNull(a.reason), message: textOrNull(a.message) }));
     const from = textOrNull(o.pulledFrom);
     return this.outcomeOf({ cls, pulledFrom: from && relativeTo(from, image), attempts });
@@ -156,6 +158,7 @@ function auditMatrix(doc: AuditDoc): Matrix {
           hint: null,
           servedBy: hostOf(textOrNull(last.servedBy)),
           now: null,
+          engines: null,
         });
         const attempts = (Array.isArray(last.attempts) ? last.attempts : []).map((a) => ({ reference: relativeTo(text(a.reference), image), mirror: Boolean(a.mirror), ok: null, reason: textOrNull(a.reason), message: textOrNull(a.message), at: text(a.at) }));
         const from = textOrNull(last.servedBy);

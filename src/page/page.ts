@@ -42,7 +42,8 @@ function cellLabel(m: Matrix, cls: number): Html {
   const k = m.classes[cls]!;
   const today = k.now ? html`<span class="today">today: ${k.now.label}</span>` : '';
   const regresses = k.now && k.now.tone === 'ok' && k.tone !== 'ok' ? html`<span class="regresses">regresses</span>` : '';
-  return html`<span class="sym">${k.symbol}</span> <span class="word">${k.label}</span>${regresses}${today}`;
+  const engines = k.engines ? html`<span class="today">${k.engines.code}</span>` : '';
+  return html`<span class="sym">${k.symbol}</span> <span class="word">${k.label}</span>${regresses}${today}${engines}`;
 }
 
 function gridTable(m: Matrix, grid: Grid): Html {

@@ -89,6 +89,20 @@ describe('nodes with nothing to show', () => {
   });
 });
 
+describe('--engine both', () => {
+  it('a node where CRI-O and podman differ says so in its cell, with the words the table uses', async () => {
+    const result = await twoImagesRun();
+    const nodes = result.nodes.filter((n) => n.image === IMAGE).map((n) =>
+      n.name === 'worker-3' ? { ...n, disagreement: { code: 'crio-not-reloaded' as const, podman: { verdict: n.verdict, pulledFrom: n.pulledFrom }, crio: { verdict: 'mirrored' as const, pulledFrom: 'x' } } } : n,
+    );
+    const doc = saved(verifyDocumentObject({ ...result, images: [IMAGE], nodes, summary: { mirrored: 3, 'mirror-failed': 1, 'not-mirrored': 0, error: 0, skipped: 0 } }, RUN));
+    const m = documentMatrix(doc);
+    const k = m.classes.find((c) => c.engines)!;
+    expect(k.engines).toEqual({ code: 'crio-not-reloaded', message: (doc as { nodes: { disagreement: { message: string } | null }[] }).nodes.find((n) => n.disagreement)!.disagreement!.message });
+    expect(renderPage(doc, '0.1.0')).toContain('<span class="today">crio-not-reloaded</span>');
+  });
+});
+
 describe('hostile strings', () => {
   it('are text: markup in a node name, a message and a hint cannot end a block or start a tag', async () => {
     const evil = '<img src=x onerror=alert(1)></script><script>alert(2)</script>"\'&';

@@ -88,6 +88,7 @@ function start(): void {
       k?.now ? el('p', null, `today: ${k.now.label} (${k.now.code})`) : null,
       k ? el('p', 'detail', k.detail) : null,
       k?.hint ? el('p', 'hint', el('b', null, 'hint: '), k.hint) : null,
+      k?.engines ? el('p', 'hint', el('b', null, `${k.engines.code}: `), k.engines.message) : null,
       el('h4', null, plural(nodes.length, 'node')),
       nameList(nodes, 'node', column.folded),
       el('h4', null, plural(images.length, 'image')),
