@@ -2,7 +2,7 @@
 // one column, images with the same class in every column one row; 300 images on 500 nodes that
 // fail in three ways draw as a few dozen cells. Then the causes, biggest first, and with a
 // proposal the verdicts it changes.
-import type { CellClass, Matrix, Tone } from './matrix.js';
+import { type CellClass, type Matrix, RANK, type Tone } from './matrix.js';
 
 export interface Column {
   nodes: number[];
@@ -24,7 +24,6 @@ export interface Grid {
   outcomes: (number | [number, number[]][])[][];
 }
 
-const RANK: Record<Tone, number> = { bad: 0, warn: 1, muted: 2, ok: 3 };
 const NONE = -1;
 
 /** Worst first: the rank of a class (no outcome ranks with muted). */

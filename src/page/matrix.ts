@@ -63,6 +63,11 @@ const AUDIT: Record<string, { label: string; tone: Tone; symbol: string }> = {
   none: { label: 'no result', tone: 'muted', symbol: '?' },
 };
 
+/** A pull with a finding reads at least this badly, whatever it ended with (app/audit.ts findingsFor). */
+const FINDING_TONE: Record<string, Tone> = { 'silent-fallback': 'warn', 'tag-under-digest-only': 'warn', 'failed-on-every-mirror': 'bad', 'signature-refused': 'bad' };
+/** Worst first. */
+export const RANK: Record<Tone, number> = { bad: 0, warn: 1, muted: 2, ok: 3 };
+
 const verdictLook = (verdict: string) => VERDICTS[verdict] ?? { tone: 'muted' as Tone, symbol: '?' };
 
 /** The registry host of a reference: `mirror.example:5000/ns/app@sha256:…` → `mirror.example:5000`. */
@@ -151,8 +156,10 @@ function auditMatrix(doc: AuditDoc): Matrix {
         const served = last.outcome === 'succeeded' ? (last.mirror ? AUDIT.mirror! : AUDIT.source!) : last.outcome === 'failed' ? AUDIT.failed! : AUDIT.none!;
         const found = findings.get(`${node.name}\n${image}`) ?? [];
         const kinds = unique(found.map((f) => text(f.kind)));
+        const tone = kinds.map((k) => FINDING_TONE[k] ?? 'warn').reduce((worst, t) => (RANK[t] < RANK[worst] ? t : worst), served.tone);
         const cls = builder.classOf({
           ...served,
+          tone,
           code: kinds.join(', ') || (last.outcome === 'succeeded' ? (last.mirror ? 'served-by-mirror' : 'served-by-source') : text(last.outcome)),
           detail: unique(found.map((f) => text(f.detail))).join('; ') || `${pulls.length} pull(s); the last ${last.outcome === 'succeeded' ? `served by ${last.mirror ? 'a mirror' : 'the source'}` : text(last.outcome)}`,
           hint: null,

@@ -113,7 +113,7 @@ function footer(doc: PageDocument, plugin: string): Html {
     ['plugin', run ? `oc-icsp ${run.plugin}` : 'not recorded'],
     ['time', run ? `${run.startedAt} to ${run.finishedAt}` : 'not recorded'],
     ...(doc.kind === 'Audit' ? ([['journal window', `${doc.since} to ${doc.until}`]] as [string, string][]) : ([['check', doc.check], ['strategy', doc.strategy]] as [string, string][])),
-    ['page', `drawn by oc-icsp ${plugin} from a ${doc.kind} document`],
+    ['page', `drawn by oc-icsp ${plugin} from ${/^[AEIOU]/.test(doc.kind) ? 'an' : 'a'} ${doc.kind} document`],
   ];
   return html`<footer><h2>The run</h2><dl>${facts.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl></footer>`;
 }

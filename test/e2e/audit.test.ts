@@ -72,6 +72,11 @@ describe.skipIf(!canRunSandbox)('audit', () => {
       const row = await tab.locator('tbody tr', { has: tab.locator('th.row', { hasText: s.fallbackImage }) }).getAttribute('data-r');
       await tab.locator(`button.cell[data-r="${row}"][data-c="${column}"]`).click();
       expect(await tab.locator('#panel h3').textContent()).toBe('↷ source silent-fallback');
+      // A pull with no result whose finding is that every mirror failed reads as bad, not as nothing.
+      const w1 = await tab.locator('th.col', { hasText: 'worker-1' }).getAttribute('data-c');
+      const failedRow = await tab.locator('tbody tr', { has: tab.locator('th.row', { hasText: s.image }) }).getAttribute('data-r');
+      const failed = tab.locator(`button.cell[data-r="${failedRow}"][data-c="${w1}"]`);
+      expect([await failed.getAttribute('class'), await failed.getAttribute('title')]).toEqual(['cell tone-bad', 'failed-on-every-mirror']);
       expect(asked).toEqual([url]);
     } finally {
       await browser.close();
