@@ -229,7 +229,7 @@ export const COMMANDS = {
     options: {},
   },
   report: {
-    describe: 'Draw a document saved with -o json (verify, audit) as one self-contained HTML page, on stdout',
+    describe: 'Draw a document saved with -o json or -o yaml (verify, audit) as one self-contained HTML page, on stdout',
     examples: [
       ['report verify.json > verify.html', 'the page of a run saved earlier, for example by a CI job'],
       ['report - < verify.json > page.html', 'from stdin'],

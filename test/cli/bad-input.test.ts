@@ -34,9 +34,9 @@ const cases: [string[], RegExp][] = [
   [['verify', `quay.io/a@sha256:${D64}`, '--report', join(dir, 'p.html'), '--dry-run'], /^error: --report draws the verdicts of a run, and --dry-run runs nothing/],
   [['audit', '--report', '/nonexistent/page.html'], /^error: --report \/nonexistent\/page\.html: \/nonexistent is not a directory/],
   [['report', join(dir, 'status.json')], /^error: .*status\.json: a Status document \(oc-icsp\/v1\): the page is drawn from Verify \(oc-icsp\/v3\), VerifyImages \(oc-icsp\/v1\), Audit \(oc-icsp\/v1\)/],
-  [['report', join(dir, 'not-json.json')], /^error: .*not-json\.json: not JSON \(.*\): give a document saved with -o json$/],
+  [['report', join(dir, 'not-json.json')], /^error: .*not-json\.json: not JSON \(.*\): give a document saved with -o json or -o yaml$/],
   [['report', join(dir, 'none.json')], /^error: .*none\.json: no such file or directory$/],
-  [['report'], /^error: report needs one DOCUMENT: a file saved with -o json, or - for stdin/],
+  [['report'], /^error: report needs one DOCUMENT: a file saved with -o json or -o yaml, or - for stdin/],
   [['verify', `quay.io/a@sha256:${D64}`, '--log-dir', '/etc/passwd/x'], /^error: \/etc\/passwd\/x: a part of the path is not a directory \(mkdir\): give a path whose parents are directories$/],
 ];
 
