@@ -78,6 +78,16 @@ describe.skipIf(skip !== null)('the page in Chromium', () => {
     const panel = page.locator('#panel');
     expect(await panel.locator('h3 code').textContent()).toBe('mirror-manifest-unknown');
     expect(await panel.textContent()).toContain('3 nodes');
+    // Arrow keys move between cells; Enter selects.
+    await page.locator('button.cell[data-r="0"][data-c="0"]').focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowRight');
+    expect(await page.evaluate(() => [document.activeElement?.getAttribute('data-r'), document.activeElement?.getAttribute('data-c')])).toEqual(['1', '1']);
+    await page.keyboard.press('Enter');
+    expect(await panel.locator('h3 code').textContent()).toBe('served-by-mirror');
+    await page.keyboard.press('Escape');
+    expect(await panel.isHidden()).toBe(true);
+    await page.locator('button.cell[data-r="0"][data-c="1"]').click();
     // Selected again: closed.
     await page.locator('button.cell[data-r="0"][data-c="1"]').click();
     expect(await panel.isHidden()).toBe(true);

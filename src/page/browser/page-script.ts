@@ -110,6 +110,20 @@ function start(): void {
   document.addEventListener('keydown', (event) => {
     if (event.key === 'Escape' && selected) close();
   });
+  // Arrow keys move between the cells shown, as in a spreadsheet.
+  const STEPS: Record<string, [number, number]> = { ArrowLeft: [0, -1], ArrowRight: [0, 1], ArrowUp: [-1, 0], ArrowDown: [1, 0] };
+  grid.addEventListener('keydown', (event) => {
+    const step = STEPS[event.key];
+    const from = (event.target as Element).closest<HTMLElement>('button.cell');
+    if (!step || !from) return;
+    const cells = [...grid.querySelectorAll<HTMLElement>('tbody tr:not(.filtered)')].map((tr) => [...tr.querySelectorAll<HTMLElement>('td:not(.filtered) button.cell')]);
+    const r = cells.findIndex((row) => row.includes(from));
+    const c = cells[r]!.indexOf(from);
+    const to = cells[r + step[0]]?.[c + step[1]];
+    if (!to) return;
+    event.preventDefault();
+    to.focus();
+  });
 
   const filter = document.getElementById('filter') as HTMLInputElement | null;
   const count = document.getElementById('filter-count');
