@@ -48,6 +48,14 @@ describe('the page of a verify run', () => {
     expect(page).toMatch(/class="cell tone-bad"[^>]*><span class="sym">✗<\/span> <span class="word">mirror-failed<\/span>/);
   });
 
+  it('says the warnings and the running images no mirror covers (--running)', async () => {
+    const result = { ...(await twoImagesRun()), notCovered: [{ image: 'docker.io/library/redis:7', seenIn: 'cache/redis-0', containers: 3 }], warnings: [{ code: 'pool-updating' as const, pool: 'worker', updated: 4, machines: 5 }] };
+    const page = renderPage(saved(verifyDocumentObject(result, RUN)), '0.1.0');
+    expect(page).toContain('<h2>Running images no mirror covers</h2>');
+    expect(page).toContain('<li class="ref">docker.io/library/redis:7 <span class="muted">(in cache/redis-0)</span></li>');
+    expect(page).toMatch(/<ul class="warnings"><li><b>warning:<\/b> MachineConfigPool worker is still updating \(4\/5 machines updated\)/);
+  });
+
   it('a single image (Verify) draws one row', async () => {
     const result = await twoImagesRun();
     const one = { ...result, images: [IMAGE], nodes: result.nodes.filter((n) => n.image === IMAGE), summary: { mirrored: 3, 'mirror-failed': 1, 'not-mirrored': 0, error: 0, skipped: 0 } };
