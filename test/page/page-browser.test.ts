@@ -16,7 +16,6 @@ import { browserSkipReason, launchChromium, watchedPage } from './browser.js';
 const BIN = join(process.cwd(), 'dist/oc-icsp');
 const EVIL = `<img src=x onerror="document.title='pwned'"></script><script>alert(1)</script>"'&`;
 const skip = browserSkipReason();
-if (skip) console.warn(`page-browser: skipped: ${skip}`);
 
 describe.skipIf(skip !== null)('the page in Chromium', () => {
   const dir = mkdtempSync(join(tmpdir(), 'oc-icsp-page-'));
