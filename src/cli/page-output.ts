@@ -53,5 +53,12 @@ export function runFactsReader(runner: OcRunner, client: string, clock: Clock): 
 /** The page for a document object (its kind and version checked as `report` checks a file's). */
 export async function pageOf(document: object, source: string): Promise<string> {
   const [{ pageDocument }, { renderPage }] = await Promise.all([import('../page/documents.js'), import('../page/page.js')]);
-  return renderPage(pageDocument(document, source), VERSION);
+  const doc = pageDocument(document, source);
+  try {
+    return renderPage(doc, VERSION);
+  } catch (error) {
+    // Past the checks of its kind and fields, only a document edited by hand fails to draw.
+    if (error instanceof TypeError) throw new UserError(`${source}: a ${doc.kind} document with fields not as -o json writes them (${error.message}): save it again with -o json`, { cause: error });
+    throw error;
+  }
 }

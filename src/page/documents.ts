@@ -100,5 +100,19 @@ export function pageDocument(value: unknown, source: string): PageDocument {
     const found = typeOf((value as Record<string, unknown>)[field]);
     if (found !== type) throw new InputError(`${source}: ${known} document with ${field} ${found === 'undefined' ? 'missing' : `a ${found}`}, not a${type === 'array' ? 'n' : ''} ${type}: save it again with -o json`);
   }
+  for (const [field, type] of Object.entries(REQUIRED[known])) {
+    const items = (value as Record<string, unknown>)[field];
+    const item = ITEMS[known][field];
+    if (type !== 'array' || !item || !Array.isArray(items)) continue;
+    const bad = items.findIndex((x) => typeOf(x) !== item);
+    if (bad !== -1) throw new InputError(`${source}: ${known} document whose ${field}[${bad}] is a ${typeOf(items[bad])}, not an ${item}: save it again with -o json`);
+  }
   return value as PageDocument;
 }
+
+/** What the items of each array field are. */
+const ITEMS: Record<PageDocument['kind'], Record<string, 'object' | 'array'>> = {
+  Verify: { nodes: 'object' },
+  VerifyImages: { images: 'object', nodeSets: 'array' },
+  Audit: { nodes: 'object', findings: 'object' },
+};

@@ -14,6 +14,8 @@ chmodSync(join(dir, 'oc'), 0o755);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 writeFileSync(join(dir, 'status.json'), JSON.stringify({ apiVersion: 'oc-icsp/v1', kind: 'Status', pools: [], nodes: [] }));
 writeFileSync(join(dir, 'not-json.json'), '{"apiVersion": "oc-icsp/v3", ');
+// Edited by hand: an attempt that is no object.
+writeFileSync(join(dir, 'edited.json'), JSON.stringify({ apiVersion: 'oc-icsp/v1', kind: 'VerifyImages', summary: 'x', check: 'manifest', strategy: 'oc debug', nodeSets: [['a']], images: [{ image: 'q', outcomes: [{ verdict: 'mirrored', nodes: 0, attempts: [null] }] }] }));
 
 function run(args: string[], env: Record<string, string> = {}) {
   const result = spawnSync(BIN, args, { encoding: 'utf8', env: { PATH: `${dir}:/usr/bin:/bin`, ...env } });
@@ -35,6 +37,7 @@ const cases: [string[], RegExp][] = [
   [['audit', '--report', '/nonexistent/page.html'], /^error: --report \/nonexistent\/page\.html: \/nonexistent is not a directory/],
   [['report', join(dir, 'status.json')], /^error: .*status\.json: a Status document \(oc-icsp\/v1\): the page is drawn from Verify \(oc-icsp\/v3\), VerifyImages \(oc-icsp\/v1\), Audit \(oc-icsp\/v1\)/],
   [['report', join(dir, 'not-json.json')], /^error: .*not-json\.json: not JSON \(.*\): give a document saved with -o json or -o yaml$/],
+  [['report', join(dir, 'edited.json')], /^error: .*edited\.json: a VerifyImages document with fields not as -o json writes them \(.*\): save it again with -o json$/],
   [['report', join(dir, 'none.json')], /^error: .*none\.json: no such file or directory$/],
   [['report'], /^error: report needs one DOCUMENT: a file saved with -o json or -o yaml, or - for stdin/],
   [['verify', `quay.io/a@sha256:${D64}`, '--log-dir', '/etc/passwd/x'], /^error: \/etc\/passwd\/x: a part of the path is not a directory \(mkdir\): give a path whose parents are directories$/],

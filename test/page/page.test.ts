@@ -141,6 +141,9 @@ describe('documents the page reads', () => {
     expect(() => pageDocument({ apiVersion: READS.VerifyImages, kind: 'VerifyImages', summary: 'x', check: 'manifest', strategy: 'oc debug', images: [] }, 'cut.json')).toThrow(
       'cut.json: VerifyImages document with nodeSets missing, not an array: save it again with -o json',
     );
+    expect(() => pageDocument({ apiVersion: READS.Verify, kind: 'Verify', summary: {}, check: 'manifest', strategy: 'oc debug', images: [], nodes: [{}, null] }, 'hand.json')).toThrow(
+      'hand.json: Verify document whose nodes[1] is a null, not an object: save it again with -o json',
+    );
   });
 });
 
