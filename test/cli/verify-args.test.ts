@@ -1,5 +1,7 @@
 // argv → the verify request, as a table that runs nothing: the action that would do the work
 // only records what it was asked. Bad input never gets that far.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { VerifyInvocation } from '../../src/cli/commands/verify.js';
 import type { Io } from '../../src/cli/io.js';
@@ -66,6 +68,7 @@ describe('verify: argv to request', () => {
     [['verify', IMG, '--image', 'mirror.example:5000/tools:1'], { podImage: 'mirror.example:5000/tools:1' }],
     [['verify', IMG, '-o', 'json', '--no-color'], { output: 'json', color: false }],
     [['verify', IMG, '--log-dir', '/tmp/logs', '--dry-run'], { logDir: '/tmp/logs', dryRun: true }],
+    [['verify', IMG, '--report', join(tmpdir(), 'page.html')], { report: join(tmpdir(), 'page.html') }],
     [['verify', IMG, '--client', 'kubectl', '--kubeconfig', '/k', '--context=prod'], { client: { client: 'kubectl', kubeconfig: '/k', context: 'prod', requestTimeout: undefined } }],
     [['verify', IMG, '--request-timeout', '30s'], { client: { client: undefined, kubeconfig: undefined, context: undefined, requestTimeout: '30s' } }],
   ];
