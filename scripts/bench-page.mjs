@@ -12,12 +12,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { browserSkipReason, launchChromium } from './chromium.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
 const source = 'dist/bench/images-300x500.json';
-if (!existsSync(CHROMIUM)) {
-  console.log(`page bench skipped: ${CHROMIUM} is not installed (Debian's chromium)`);
+if (browserSkipReason()) {
+  console.log(`page bench skipped: ${browserSkipReason()}`);
   process.exit(0);
 }
 if (!existsSync(source)) {
@@ -76,10 +75,7 @@ try {
   writeFileSync(empty, '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>empty</title></head><body></body></html>\n');
   const run = draw(doc, 'run');
   const wide = draw(spread(doc, 40, 60), 'spread');
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchChromium();
   try {
     // One opening each first, so that no figure carries the browser's own warm-up.
     await openTimes(browser, pathToFileURL(empty).href, false);

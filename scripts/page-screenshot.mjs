@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = join(root, 'docs/report-page.png');
@@ -34,7 +34,7 @@ try {
   const run = spawnSync(join(root, 'dist/oc-icsp'), ['verify', s.image, ...s.catalog, '--proposed', change, '--compare', '--check', 'manifest', '--report', page], { env: clientEnv(s), encoding: 'utf8' });
   process.stderr.write(run.stderr);
   process.stdout.write(run.stdout);
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  const browser = await launchChromium();
   try {
     const tab = await browser.newPage({ viewport: { width: 1280, height: 1000 }, deviceScaleFactor: 1 });
     await tab.goto(pathToFileURL(page).href);
