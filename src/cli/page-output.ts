@@ -10,6 +10,7 @@ import { clusterIdentity } from '../oc/cluster.js';
 import type { OcRunner } from '../oc/runner.js';
 import type { RunFacts } from '../report/document.js';
 import { VERSION } from './commands/version.js';
+import type { Io } from './io.js';
 
 /** --report's path, checked: a file we can create in a directory that exists. */
 export function reportPath(path: string | undefined, command: string): string | undefined {
@@ -31,8 +32,14 @@ export function reportPath(path: string | undefined, command: string): string | 
   return path;
 }
 
+/** --report: the page of the run's document, written; said on stderr where a table is the output. */
+export async function savePage(path: string, document: object, io: Io, table: boolean): Promise<void> {
+  writePageFile(path, await pageOf(document, '--report'));
+  if (table) io.err(`the page: ${path}\n`);
+}
+
 /** The page written whole, or not at all. */
-export function writePageFile(path: string, page: string): void {
+function writePageFile(path: string, page: string): void {
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
     writeFileSync(temporary, page, { mode: 0o644 });

@@ -2,6 +2,7 @@
 // the grid, shared by page.ts, which writes it, and page-script.ts, which reads it. Outcomes are
 // packed as arrays, their references without the digest or tag their image already names: with
 // 300 images in 40 ways each, the outcomes are most of the page.
+import { imageSuffix, withoutImageSuffix } from '../report/summary-words.js';
 import type { Grid } from './grid.js';
 import type { CellAttempt, CellOutcome, Matrix } from './matrix.js';
 
@@ -19,19 +20,17 @@ export interface PageData {
   cellOutcomes: Grid['outcomes'];
 }
 
-// The digest or tag at a reference's end: `@sha256:…` or `:v1` (a port's colon has a / after it).
-const SUFFIX = /[@:][^/]*$/;
 // Marks a reference less its image's suffix; no reference starts with it.
 const MARK = '~';
 
 /** `mirror:5000/team/app@sha256:…` of image `quay.io/team/app@sha256:…` → `~mirror:5000/team/app`. */
 export function relativeTo(reference: string, image: string): string {
-  const suffix = SUFFIX.exec(image)?.[0];
-  return suffix && reference.endsWith(suffix) ? `${MARK}${reference.slice(0, -suffix.length)}` : reference;
+  const short = withoutImageSuffix(reference, image);
+  return short === null ? reference : `${MARK}${short}`;
 }
 
 export function absoluteFor(reference: string, image: string): string {
-  return reference.startsWith(MARK) ? `${reference.slice(MARK.length)}${SUFFIX.exec(image)?.[0] ?? ''}` : reference;
+  return reference.startsWith(MARK) ? `${reference.slice(MARK.length)}${imageSuffix(image)}` : reference;
 }
 
 const flag = (b: boolean | null): 0 | 1 | null => (b === null ? null : b ? 1 : 0);

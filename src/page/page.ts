@@ -9,7 +9,7 @@ import script from 'oc-icsp:page-script';
 import style from 'oc-icsp:page-style';
 import { auditSentence } from '../report/audit-report.js';
 import { foldNames } from '../report/fold.js';
-import { verdictsSentence } from '../report/summary-words.js';
+import { plural, verdictsSentence } from '../report/summary-words.js';
 import type { AuditDoc, PageDocument, RunFacts } from './documents.js';
 import { type Cause, causesOf, type Change, changesOf, type Grid, gridOf } from './grid.js';
 import { Html, html, jsonBlock } from './html.js';
@@ -22,8 +22,6 @@ const hash = (text: string) => `'sha256-${createHash('sha256').update(text).dige
 export const contentSecurityPolicy = () => `default-src 'none'; script-src ${hash(script)}; style-src ${hash(style)}; base-uri 'none'; form-action 'none'`;
 
 const TITLES: Record<PageDocument['kind'], string> = { Verify: 'verify', VerifyImages: 'verify', Audit: 'audit' };
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function summaryOf(doc: PageDocument, m: Matrix): string {
   if (doc.kind === 'VerifyImages') return doc.summary;

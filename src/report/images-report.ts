@@ -11,6 +11,7 @@ import { reasonWords, type Speaker } from './reasons.js';
 import { renderTable } from './table.js';
 import { proposalDocument } from './proposal-words.js';
 import { warningWords } from './warning-words.js';
+import { plural } from './summary-words.js';
 
 type NodeResult = VerifyResult['nodes'][number];
 
@@ -73,8 +74,6 @@ const PHRASE: Record<Exclude<Verdict, 'mirrored'>, string> = {
   error: 'could not be checked',
   skipped: 'were not checked',
 };
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** A finding: the images that got it on the same nodes. */
 interface Finding {

@@ -9,7 +9,7 @@ import { imageOutcomes, imagesDocument, renderImages } from './images-report.js'
 import { proposalDocument, proposalWords, rolloutLines } from './proposal-words.js';
 import { disagreementWords, type ReasonWords, reasonWords, type Speaker } from './reasons.js';
 import { warningWords } from './warning-words.js';
-import { verdictsSentence } from './summary-words.js';
+import { verdictsSentence, withoutImageSuffix } from './summary-words.js';
 import { fitRows, fits, renderTable } from './table.js';
 
 const VERDICT_COLOR: Record<Verdict, Parameters<Paint>[1]> = {
@@ -234,7 +234,5 @@ function coverHeader(result: VerifyResult): string[] {
 
 // The digest or tag is the one asked for; the table only needs where it came from.
 function shortReference(reference: string | null, image: string): string {
-  if (reference === null) return '-';
-  const suffix = /[@:][^/]*$/.exec(image)?.[0];
-  return suffix && reference.endsWith(suffix) ? reference.slice(0, -suffix.length) : reference;
+  return reference === null ? '-' : (withoutImageSuffix(reference, image) ?? reference);
 }

@@ -8,7 +8,7 @@ import { documentObject, isDocumentFormat, isTableFormat } from '../../report/do
 import { countOption, nodeNamesOption, openClientFrom, ownOptions, withClientOptions, withOutputOption } from '../options.js';
 import { COMMANDS } from '../spec.js';
 import { preferSmallHeap } from '../heap.js';
-import { pageOf, reportPath, runFactsReader, writePageFile } from '../page-output.js';
+import { reportPath, runFactsReader, savePage } from '../page-output.js';
 import { systemClock } from '../../clock.js';
 
 const builder = (yargs: Argv) =>
@@ -68,10 +68,7 @@ export const auditCommand = defineCommand({
       if (isTableFormat(args.output)) {
         io.err(`${auditSentence(result.nodes, result.findings.length, args.since)}\n`);
       }
-      if (report) {
-        writePageFile(report, await pageOf(documentObject('Audit', auditDocument(result, run)), '--report'));
-        if (isTableFormat(args.output)) io.err(`the page: ${report}\n`);
-      }
+      if (report) await savePage(report, documentObject('Audit', auditDocument(result, run)), io, isTableFormat(args.output));
       return exitFor(auditOutcome(result));
     } finally {
       interrupts.dispose();

@@ -16,7 +16,7 @@ import { COMMANDS, COMPARE_OPTION, PROPOSAL_OPTIONS, REPORT_OPTION, VERIFY_OPTIO
 import { type ObjectRef, parseWithout } from '../../app/object-ref.js';
 import { type ClientOptions, type CommonOptions, countOption, nodeNamesOption, openClientFrom, withClientOptions, withOutputOption } from '../options.js';
 import { preferSmallHeap } from '../heap.js';
-import { pageOf, reportPath, runFactsReader, writePageFile } from '../page-output.js';
+import { reportPath, runFactsReader, savePage } from '../page-output.js';
 
 
 /** Everything `verify` was asked, checked: nothing in it can surprise a node. */
@@ -192,10 +192,7 @@ export async function runVerify(invocation: VerifyInvocation, io: Io): Promise<n
     const run = await runFacts?.();
     io.out(await report.renderVerify(result, output, terminal.paint, io.columns, group, run));
     if (table) io.err(`${report.summaryLine(result)}\n`);
-    if (invocation.report) {
-      writePageFile(invocation.report, await pageOf(report.verifyDocumentObject(result, run), '--report'));
-      if (table) io.err(`the page: ${invocation.report}\n`);
-    }
+    if (invocation.report) await savePage(invocation.report, report.verifyDocumentObject(result, run), io, table);
     if (invocation.logDir) io.err(`each node's raw output is in ${invocation.logDir}/NODE.log\n`);
     return exitFor(verifyOutcome(result));
   } finally {

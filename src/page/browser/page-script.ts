@@ -2,6 +2,7 @@
 // to see its nodes, images, reason and attempts; filter the grid by a node or image name. Every
 // string from the document is set as text (textContent, text nodes), never parsed as HTML.
 import type { CellAttempt, CellOutcome } from '../matrix.js';
+import { plural } from '../../report/summary-words.js';
 import { type PageData, unpackOutcome } from '../page-data.js';
 
 type Child = Node | string | null | false;
@@ -12,8 +13,6 @@ function el(tag: string, className: string | null, ...children: Child[]): HTMLEl
   for (const c of children) if (c !== null && c !== false) e.append(c);
   return e;
 }
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** Every name, in a list under a summary that says how many. */
 function nameList(list: string[], what: string, folded?: string): HTMLElement {
