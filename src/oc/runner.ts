@@ -62,6 +62,8 @@ export interface RunnerOptions {
   globalArgs: string[];
   /** How long stop() waits before SIGTERM, then before SIGKILL. */
   stopGraceMs?: { term: number; kill: number };
+  /** Whose time the grace periods run on. */
+  clock?: Clock;
 }
 
 // oc removes its debug pod on SIGINT; these bound how long we wait before insisting.
@@ -86,7 +88,7 @@ export function liveClientCount(): number {
   return live.size;
 }
 
-export function execaRunner({ binary, loginAdvice, globalArgs, stopGraceMs = STOP_GRACE_MS }: RunnerOptions): OcRunner {
+export function execaRunner({ binary, loginAdvice, globalArgs, stopGraceMs = STOP_GRACE_MS, clock = systemClock }: RunnerOptions): OcRunner {
   const argv = (args: string[]) => withGlobalArgs(args, globalArgs);
   return {
     binary,
@@ -142,7 +144,7 @@ export function execaRunner({ binary, loginAdvice, globalArgs, stopGraceMs = STO
         }
       };
       const untrack = track({ stop: signal });
-      const escalation = escalator(signal, stopGraceMs);
+      const escalation = escalator(signal, stopGraceMs, clock);
       const done = (async () => {
         try {
           child = (await started).subprocess;

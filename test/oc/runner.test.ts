@@ -4,7 +4,8 @@ import { existsSync, watch } from 'node:fs';
 import { escalator, execaRunner, liveClientCount } from '../../src/oc/runner.js';
 import { FakeClock } from '../fake-clock.js';
 
-const sh = (grace = { term: 200, kill: 200 }) => execaRunner({ binary: '/bin/sh', loginAdvice: 'run `oc login`', globalArgs: [], stopGraceMs: grace });
+// On a clock nobody moves, stop() sends SIGINT only: a slow machine cannot turn it into a SIGTERM.
+const sh = () => execaRunner({ binary: '/bin/sh', loginAdvice: 'run `oc login`', globalArgs: [], clock: new FakeClock() });
 
 /** A process's lines, and a promise for a line to come (the tests wait on the process, never on time). */
 function collect() {
@@ -69,13 +70,19 @@ describe('execaRunner', () => {
   });
 
   it('stop: then SIGTERM, then SIGKILL for a client that ignores both', async () => {
+    // The grace periods run on a clock the test moves, so the process answers each signal before the next.
+    const clock = new FakeClock();
     const { out, line, handlers } = collect();
-    const proc = sh({ term: 100, kill: 100 }).stream(['-c', "trap '' INT; trap 'echo term' TERM; echo started; while :; do sleep 0.05; done"], handlers);
+    const runner = execaRunner({ binary: '/bin/sh', loginAdvice: '', globalArgs: [], stopGraceMs: { term: 100, kill: 100 }, clock });
+    const proc = runner.stream(['-c', "trap '' INT; trap 'echo term' TERM; echo started; while :; do sleep 0.05; done"], handlers);
     await line('started');
     proc.stop();
+    await clock.step(100);
+    await line('term');
+    await clock.step(100);
     const end = await proc.done;
     expect(end.signal).toBe('SIGKILL');
-    expect(out).toContain('term');
+    expect(out).toEqual(['started', 'term']);
   });
 
   it('the escalation on the clock: SIGINT at once, SIGTERM after the first grace period, SIGKILL after both; none once cancelled', async () => {
