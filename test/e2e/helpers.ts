@@ -142,7 +142,7 @@ export function startVerify(s: Sandbox, args: string[]) {
   const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
     child.on('close', (code) => resolve({ code, stdout, stderr })),
   );
-  return { child, done };
+  return { child, done, stderrSoFar: () => stderr };
 }
 
 export async function waitFor(check: () => boolean, timeoutMs = 20_000): Promise<void> {

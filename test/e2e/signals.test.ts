@@ -50,10 +50,11 @@ describe.skipIf(!canRunSandbox)('signals', () => {
 
   it('a second Ctrl-C says what is still being removed and exits at once; the removal still happens', async () => {
     const before = sandbox.ledger(s.dir).length;
-    const { child, done } = startVerify(s, [s.image, '--nodes', 'slow-stop', '--timeout', '60s']);
+    const { child, done, stderrSoFar } = startVerify(s, [s.image, '--nodes', 'slow-stop', '--timeout', '60s']);
     await waitFor(() => podsCreated(before) === 1);
     child.kill('SIGINT');
-    await new Promise((r) => setTimeout(r, 200));
+    // The second only once the first was taken: two signals before the handler runs are one.
+    await waitFor(() => stderrSoFar().includes('interrupted:'));
     const second = Date.now();
     child.kill('SIGINT');
     const result = await done;
