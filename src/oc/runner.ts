@@ -137,24 +137,25 @@ export function execaRunner({ binary, loginAdvice, globalArgs, stopGraceMs = STO
           pending.push(sig);
           return;
         }
-        try {
-          child.kill(sig);
-        } catch {
-          // already gone
-        }
+        signalGroup(child, sig);
       };
       const untrack = track({ stop: signal });
       const escalation = escalator(signal, stopGraceMs, clock);
       const done = (async () => {
         try {
           child = (await started).subprocess;
-          for (const sig of pending) child.kill(sig);
+          const running = child;
+          // Or execa's own end, for a process that never started (no exit event then).
+          const exited = Promise.race([new Promise((resolve) => running.once('exit', resolve)), running]);
+          for (const sig of pending) signalGroup(child, sig);
           const { createInterface } = await import('node:readline');
           let lastByte: number | undefined;
           child.stdout?.on('data', (chunk: Buffer) => (lastByte = chunk.length ? chunk[chunk.length - 1] : lastByte));
           const drained = [lines(createInterface, child.stdout, handlers.onStdoutLine), lines(createInterface, child.stderr, handlers.onStderrLine)];
+          // execa's promise waits for the streams too: the exit is taken from the process itself.
+          await exited;
+          await drainedOrCut(Promise.all(drained), [child.stdout, child.stderr], clock);
           const result = await child;
-          await Promise.all(drained);
           handlers.onStdoutEnd?.(lastByte === undefined || lastByte === 0x0a);
           const failedToStart = result.failed && result.exitCode === undefined && !result.signal ? `could not run the client: ${result.shortMessage}` : undefined;
           return { exitCode: result.exitCode ?? null, signal: result.signal ?? null, ...(failedToStart ? { failedToStart } : {}) };
@@ -166,6 +167,35 @@ export function execaRunner({ binary, loginAdvice, globalArgs, stopGraceMs = STO
       return { stop: escalation.start, done };
     },
   };
+}
+
+/**
+ * A signal to the client's whole process group (it leads one: spawned detached), as a terminal's
+ * Ctrl-C reaches every process of the foreground job (kill(2) with a negative pid). An `oc` that is
+ * a wrapper script which does not exec would otherwise take the signal alone, and its client,
+ * left running, would keep the pipes and the watch open.
+ */
+function signalGroup(child: { pid?: number; kill(sig: NodeJS.Signals): boolean }, sig: NodeJS.Signals): void {
+  try {
+    if (child.pid) process.kill(-child.pid, sig);
+    else child.kill(sig);
+  } catch {
+    // already gone
+  }
+}
+
+/** After the client exits, how long its streams may stay open: held by a process that left its group. */
+export const DRAIN_AFTER_EXIT_MS = 2_000;
+
+/** The client has exited: its output is read to the end, unless something it started still holds the pipes. */
+async function drainedOrCut(drained: Promise<unknown>, streams: ({ destroy(): void } | null)[], clock: Clock): Promise<void> {
+  let cancel = () => {};
+  const cut = new Promise<void>((resolve) => (cancel = clock.setTimer(DRAIN_AFTER_EXIT_MS, resolve)));
+  const ended = await Promise.race([drained.then(() => true), cut.then(() => false)]);
+  cancel();
+  if (ended) return;
+  for (const stream of streams) stream?.destroy();
+  await drained;
 }
 
 /** SIGINT, then SIGTERM and SIGKILL if the process is still there after each grace period. */
@@ -197,5 +227,9 @@ function lines(createInterface: typeof import('node:readline').createInterface, 
   if (!stream) return Promise.resolve();
   const reader = createInterface({ input: stream, crlfDelay: Infinity });
   reader.on('line', onLine);
-  return new Promise((resolve) => reader.once('close', () => resolve()));
+  // A stream destroyed (drainedOrCut) closes without an end, which readline may not see.
+  return new Promise((resolve) => {
+    reader.once('close', () => resolve());
+    stream.once('close', () => resolve());
+  });
 }

@@ -1,7 +1,7 @@
 // The process layer against real processes: /bin/sh stands in for the client binary.
 import { describe, expect, it } from 'vitest';
 import { existsSync, watch } from 'node:fs';
-import { escalator, execaRunner, liveClientCount } from '../../src/oc/runner.js';
+import { DRAIN_AFTER_EXIT_MS, escalator, execaRunner, liveClientCount } from '../../src/oc/runner.js';
 import { FakeClock } from '../fake-clock.js';
 
 // On a clock nobody moves, stop() sends SIGINT only: a slow machine cannot turn it into a SIGTERM.
@@ -83,6 +83,41 @@ describe('execaRunner', () => {
     const end = await proc.done;
     expect(end.signal).toBe('SIGKILL');
     expect(out).toEqual(['started', 'term']);
+  });
+
+  it('stop reaches the whole process group: an oc that is a wrapper script which does not exec', async () => {
+    const { out, handlers } = collect();
+    const proc = sh().stream(['-c', "sh -c 'echo $$; while :; do sleep 0.05; done'; echo after"], handlers);
+    while (out.length === 0) await new Promise((r) => setTimeout(r, 10));
+    const inner = Number(out[0]);
+    proc.stop();
+    await proc.done;
+    expect(() => process.kill(inner, 0)).toThrow(/ESRCH/);
+    expect(liveClientCount()).toBe(0);
+  });
+
+  it('a process that left the group and holds the pipes: the output is cut once the client has exited and the grace is over', async () => {
+    const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'oc-icsp-held-'));
+    const clock = new FakeClock();
+    const { out, handlers } = collect();
+    const runner = execaRunner({ binary: '/bin/sh', loginAdvice: '', globalArgs: [], clock });
+    const appears = fileAppears(dir, 'pid');
+    const proc = runner.stream(['-c', `setsid sh -c 'echo $$ > "${dir}/pid.tmp"; mv "${dir}/pid.tmp" "${dir}/pid"; exec sleep 60' & echo started`], handlers);
+    let ended = false;
+    void proc.done.then(() => (ended = true));
+    await appears;
+    // The timer starts when the client exits, which the test cannot see: step until the end.
+    while (!ended) {
+      await clock.step(DRAIN_AFTER_EXIT_MS);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(await proc.done).toEqual({ exitCode: 0, signal: null });
+    expect(out).toEqual(['started']);
+    process.kill(Number(readFileSync(join(dir, 'pid'), 'utf8')), 'SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('the escalation on the clock: SIGINT at once, SIGTERM after the first grace period, SIGKILL after both; none once cancelled', async () => {
