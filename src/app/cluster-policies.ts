@@ -6,19 +6,24 @@ import { type PolicyKind, type PolicySet, readPolicies } from '../registries/pol
 
 export async function readClusterPolicies(oc: OcRunner): Promise<PolicySet> {
   const kinds = Object.keys(POLICY_RESOURCES) as PolicyKind[];
-  // Every read at once (each is a client process); a failure is still reported in this order.
-  const config = getImageConfig(oc);
-  config.catch(() => {});
   const signatureKinds = Object.keys(IMAGE_POLICY_RESOURCES) as ImagePolicyKind[];
-  const lists = await Promise.all(kinds.map((kind) => listPolicyObjects(oc, kind)));
-  const signatureLists = await Promise.all(signatureKinds.map((kind) => listImagePolicyObjects(oc, kind)));
+  // Every read at once (each is a client process); a failure is still reported in this order.
+  const lists = kinds.map((kind) => started(listPolicyObjects(oc, kind)));
+  const signatureLists = signatureKinds.map((kind) => started(listImagePolicyObjects(oc, kind)));
+  const config = started(getImageConfig(oc));
+  const provider = started(getCredentialProviderConfig(oc));
+  const objects = [];
+  for (const [i, list] of lists.entries()) objects.push(...(await list).map((object) => ({ origin: 'cluster', object: { kind: kinds[i], ...object } })));
+  for (const [i, list] of signatureLists.entries()) objects.push(...(await list).map((object) => ({ origin: 'cluster', object: { kind: signatureKinds[i], ...object } })));
   const imageConfig = await config;
-  const provider = await getCredentialProviderConfig(oc);
-  const objects = [
-    ...lists.flatMap((items, i) => items.map((object) => ({ origin: 'cluster', object: { kind: kinds[i], ...object } }))),
-    ...signatureLists.flatMap((items, i) => items.map((object) => ({ origin: 'cluster', object: { kind: signatureKinds[i], ...object } }))),
-    ...(imageConfig ? [{ origin: 'cluster', object: imageConfig }] : []),
-    ...(provider ? [{ origin: 'cluster', object: { kind: 'CRIOCredentialProviderConfig', ...provider } }] : []),
-  ];
+  if (imageConfig) objects.push({ origin: 'cluster', object: imageConfig });
+  const crioProvider = await provider;
+  if (crioProvider) objects.push({ origin: 'cluster', object: { kind: 'CRIOCredentialProviderConfig', ...crioProvider } });
   return readPolicies(objects);
+}
+
+/** A read under way whose failure is taken when it is awaited, not as an unhandled rejection before. */
+function started<T>(read: Promise<T>): Promise<T> {
+  read.catch(() => {});
+  return read;
 }
