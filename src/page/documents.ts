@@ -41,7 +41,7 @@ export interface Proposal {
 interface Common {
   check: string;
   strategy: string;
-  warningReasons: { code: string; message: string }[];
+  warningReasons: { code: string; message: string; node?: string | null }[];
   proposal: Proposal | null;
   notCovered: { image: string; seenIn: string; containers: number }[];
   run?: RunFacts;

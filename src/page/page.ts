@@ -9,6 +9,7 @@ import script from 'oc-icsp:page-script';
 import style from 'oc-icsp:page-style';
 import { auditSentence } from '../report/audit-report.js';
 import { foldNames } from '../report/fold.js';
+import { foldedByNode } from '../report/warning-words.js';
 import { plural, verdictsSentence } from '../report/summary-words.js';
 import type { AuditDoc, PageDocument, RunFacts } from './documents.js';
 import { type Cause, causesOf, type Change, changesOf, type Grid, gridOf } from './grid.js';
@@ -96,7 +97,9 @@ function findingsSection(doc: AuditDoc): Html {
 
 function otherLines(doc: PageDocument): Html {
   if (doc.kind === 'Audit') return html``;
-  const warnings = (doc.warningReasons ?? []).map((w) => html`<li><b>warning:</b> ${w.message}</li>`);
+  // Read as text whatever a hand-edited document holds; the same of several nodes said once, as on stderr.
+  const said = (Array.isArray(doc.warningReasons) ? doc.warningReasons : []).map((w) => ({ node: typeof w?.node === 'string' ? w.node : null, message: String(w?.message ?? '') }));
+  const warnings = foldedByNode(said).map((w) => html`<li><b>warning:</b> ${w}</li>`);
   const uncovered = (doc.notCovered ?? []).map((r) => html`<li class="ref">${r.image} <span class="muted">(in ${r.seenIn})</span></li>`);
   return html`${warnings.length ? html`<ul class="warnings">${warnings}</ul>` : ''}${
     uncovered.length ? html`<section id="not-covered"><h2>Running images no mirror covers</h2><p>They are pulled from their source, and fail once the cluster is cut off from it.</p><ul>${uncovered}</ul></section>` : ''

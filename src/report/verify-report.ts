@@ -8,7 +8,7 @@ import { foldNames } from './fold.js';
 import { imageOutcomes, imagesDocument, renderImages } from './images-report.js';
 import { proposalDocument, proposalWords, rolloutLines } from './proposal-words.js';
 import { disagreementWords, type ReasonWords, reasonWords, type Speaker } from './reasons.js';
-import { warningWords } from './warning-words.js';
+import { foldedByNode, warningWords } from './warning-words.js';
 import { verdictsSentence, withoutImageSuffix } from './summary-words.js';
 import { fitRows, fits, renderTable } from './table.js';
 
@@ -67,10 +67,10 @@ type WordedNode = VerifyResult['nodes'][number] & ReasonWords;
 const speakerOf = (result: VerifyResult): Speaker => ({ clientName: result.clientName, invokedAs: result.invokedAs });
 const worded = (result: VerifyResult): WordedNode[] => result.nodes.map((n) => ({ ...n, ...reasonWords(n.reason, speakerOf(result)) }));
 
-/** The warnings to print on stderr, in words, in the order they were found. */
+/** The warnings to print on stderr, in words, in the order they were found; the same of several nodes said once. */
 export function warningLines(result: VerifyResult): string[] {
   const speaker = speakerOf(result);
-  return result.warnings.map((w) => warningWords(w, speaker));
+  return foldedByNode(result.warnings.map((w) => ({ node: 'node' in w ? w.node : null, message: warningWords(w, speaker) })));
 }
 
 /**

@@ -2,6 +2,7 @@
 // without words does not compile. Words take the names the user typed (`oc`, `oc icsp`).
 import type { Warning, WarningCode } from '../app/warnings.js';
 import { mismatchWords } from '../pull-log/expectation-words.js';
+import { foldNames } from './fold.js';
 import { disagreementWords, type Speaker } from './reasons.js';
 
 type Words<W> = (warning: W, speaker: Speaker) => string;
@@ -44,6 +45,23 @@ const CATALOGUE: Catalogue = {
 /** A warning in the words verify prints on stderr (after `warning: `). */
 export function warningWords(warning: Warning, speaker: Speaker): string {
   return (CATALOGUE[warning.code] as Words<Warning>)(warning, speaker);
+}
+
+/**
+ * Warnings that say the same of several nodes, said once: `worker-[0-499] (500 nodes): its
+ * registries.conf differs …`, where the first was found. A node's warning begins with its name;
+ * any other line stays as it is. On a pool mid-rollout every node would otherwise get its line.
+ */
+export function foldedByNode(warnings: { node?: string | null; message: string }[]): string[] {
+  const groups = new Map<string, { nodes: string[]; message: string; rest: string }>();
+  for (const [i, { node, message }] of warnings.entries()) {
+    const rest = node && message.startsWith(`${node}: `) ? message.slice(node.length + 2) : null;
+    const key = rest === null ? `${i}` : `\u0000${rest}`;
+    const group = groups.get(key) ?? { nodes: [], message, rest: rest ?? message };
+    if (node) group.nodes.push(node);
+    groups.set(key, group);
+  }
+  return [...groups.values()].map((g) => (g.nodes.length > 1 ? `${foldNames(g.nodes)} (${g.nodes.length} nodes): ${g.rest}` : g.message));
 }
 
 /** Every warning code, as the catalogue has them (README's table is held to this list). */

@@ -32,7 +32,7 @@ interface Node {
 }
 
 describe.skipIf(!canRunSandbox)('verify diagnoses', () => {
-  let doc: { warnings: string[]; nodes: Node[] };
+  let doc: { warnings: string[]; warningReasons: Record<string, unknown>[]; nodes: Node[] };
   let run: ReturnType<typeof runVerify>;
   beforeAll(() => {
     run = runVerify(s, [s.image, '-o', 'json', '--timeout', '60s']);
@@ -63,9 +63,9 @@ describe.skipIf(!canRunSandbox)('verify diagnoses', () => {
     expect(node('hand-edited').config).toMatchObject({ matchesCluster: false });
     expect(node('hand-edited').config!.sources.map((x) => x.reference)).toEqual([`${s.registries.open.host}/mirror/team/app@${s.digest}`, s.image]);
     expect(node('lagging').config!.sources.map((x) => x.reference)).toEqual([s.image]);
-    expect(doc.warnings).toContain(
-      "hand-edited: its registries.conf differs from what the cluster's policies render; the MCO will bring it in line",
-    );
+    expect(doc.warningReasons).toContainEqual({ code: 'config-differs', node: 'hand-edited', image: null, message: "hand-edited: its registries.conf differs from what the cluster's policies render; the MCO will bring it in line" });
+    // Said once on stderr with the other nodes that differ alike.
+    expect(doc.warnings).toContain("hand-edited, proxied (2 nodes): its registries.conf differs from what the cluster's policies render; the MCO will bring it in line");
   });
 
   it('hints, one per finding, from the evidence', () => {

@@ -55,3 +55,23 @@ describe('a node warning for each image', () => {
     ]);
   });
 });
+
+describe('the same warning of several nodes', () => {
+  it('is said once, the nodes folded, where the first was found; other lines stay as they are', async () => {
+    const { foldedByNode, warningWords } = await import('../../src/report/warning-words.js');
+    const speaker = { clientName: 'oc', invokedAs: 'oc icsp' };
+    const warnings = [
+      { code: 'pool-updating', pool: 'worker', updated: 4, machines: 5 } as const,
+      ...['worker-0', 'worker-1', 'worker-2', 'infra-0'].map((node) => ({ code: 'config-differs', node, image: null }) as const),
+      { code: 'config-differs', node: 'worker-3', image: OTHER } as const,
+      { code: 'low-disk', node: 'worker-1', availableKb: 104857, totalKb: 104857 } as const,
+    ];
+    const lines = foldedByNode(warnings.map((w) => ({ node: 'node' in w ? w.node : null, message: warningWords(w, speaker) })));
+    expect(lines).toEqual([
+      'MachineConfigPool worker is still updating (4/5 machines updated): nodes may not have the latest mirror configuration yet (oc icsp status)',
+      "infra-0, worker-[0-2] (4 nodes): its registries.conf differs from what the cluster's policies render; the MCO will bring it in line",
+      `worker-3: its registries.conf differs from what the cluster's policies render (for ${OTHER}); the MCO will bring it in line`,
+      'worker-1: only 0.1 GiB of 0.1 GiB free where a pull writes: its manifest was read instead of pulling, so the check adds nothing to the disk (free space on the node to pull)',
+    ]);
+  });
+});
