@@ -133,8 +133,8 @@ export function runVerify(s: Sandbox, args: string[]) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-export function startVerify(s: Sandbox, args: string[]) {
-  const child = spawn(BIN, ['verify', ...args], { env: envFor(s), stdio: ['ignore', 'pipe', 'pipe'] });
+export function startVerify(s: Sandbox, args: string[], env = envFor(s)) {
+  const child = spawn(BIN, ['verify', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
