@@ -177,8 +177,12 @@ export function execaRunner({ binary, loginAdvice, globalArgs, stopGraceMs = STO
  */
 function signalGroup(child: { pid?: number; kill(sig: NodeJS.Signals): boolean }, sig: NodeJS.Signals): void {
   try {
-    if (child.pid) process.kill(-child.pid, sig);
-    else child.kill(sig);
+    if (child.pid) return void process.kill(-child.pid, sig);
+  } catch {
+    // no such group: the process alone, below
+  }
+  try {
+    child.kill(sig);
   } catch {
     // already gone
   }
