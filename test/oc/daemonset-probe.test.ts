@@ -77,8 +77,10 @@ describe.skipIf(!isRoot)('the DaemonSet probe, run for real (root: a mount names
   });
 
   it('SIGTERM reaches the node script, whose trap runs; the wrapper leaves nothing behind', async () => {
-    // As the node script does: its trap stops what it runs, once its PID is known.
-    const script = `stop() { kill "$c"; (sleep 1; kill "$c" 2>/dev/null) & wait "$c"; echo stopped; exit 0; }; trap 'stopping=1; [ -n "$forking" ] || stop' TERM; forking=1; echo started; sleep 30 & c=$!; forking=; [ -z "$stopping" ] || stop; wait`;
+    // As the node script does (head.sh stop): its trap stops what it runs, once its PID is known.
+    // The wrapper's second TERM, a second after the first, can come while the first trap still
+    // waits (seen under the full suite's load): the child is gone by then, and kill says nothing.
+    const script = `stop() { if [ -n "$c" ] && kill "$c" 2>/dev/null; then (sleep 1; kill "$c" 2>/dev/null) & wait "$c"; fi; echo stopped; exit 0; }; trap 'stopping=1; [ -n "$forking" ] || stop' TERM; forking=1; echo started; sleep 30 & c=$!; forking=; [ -z "$stopping" ] || stop; wait`;
     let stopping = false;
     const run = await runProbe(['sh', '-c', script], (log, stop) => {
       if (!stopping && log.includes('started')) {
