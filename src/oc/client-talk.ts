@@ -22,11 +22,15 @@ export function summarizeClientTalk(lines: string[]): string | null {
 
 /**
  * What the client's words about a node's pod say went wrong, read once here: its image could not
- * be pulled (the kubelet's and oc's words for it), or the user may not create it.
+ * be pulled (the kubelet's and oc's words for it), a quota refused it, or the user may not create
+ * it. A quota's refusal is a Forbidden too: "exceeded quota: NAME, requested: …, used: …,
+ * limited: …" (k8s.io/apiserver/pkg/admission/plugin/resourcequota/controller.go, the
+ * ResourceQuota admission; OpenShift's ClusterResourceQuota admission evaluates with the same).
  */
 export function clientProblemOf(said: string | null): ClientProblem | null {
   if (said === null) return null;
   if (/ImagePullBackOff|ErrImagePull|Back-off pulling image|unable to start/i.test(said)) return 'debug-image-unreachable';
+  if (/exceeded quota:/i.test(said)) return 'quota';
   if (/forbidden/i.test(said)) return 'forbidden';
   return null;
 }

@@ -99,7 +99,7 @@ export type MirrorFailureCode = (typeof MIRROR_FAILURE_CODES)[number];
 export type NoMirrorCode = MirrorMismatch | 'rollout-pending' | 'config-lags' | 'node-config' | 'no-policy';
 
 /** What a client's own words said went wrong with a node's pod, classified where they are read (oc/client-talk.ts). */
-export type ClientProblem = 'debug-image-unreachable' | 'forbidden';
+export type ClientProblem = 'debug-image-unreachable' | 'quota' | 'forbidden';
 
 /**
  * Why a node has its verdict: a code with fields, one of each verdict's. The words are made in

@@ -130,6 +130,7 @@ function runFailed(r: RunFailure, { clientName }: Speaker): ReasonWords {
 function runHint(r: RunFailure): string | null {
   if (r.code === 'interrupted') return null;
   if (r.problem === 'debug-image-unreachable') return "the node pod's image cannot be pulled: pass --image with a tools image your mirror serves";
+  if (r.problem === 'quota') return "a quota refused the node pod: a ClusterResourceQuota (or a ResourceQuota a policy adds to new namespaces) covers verify's namespace: raise its pods limit or leave namespaces labelled app.kubernetes.io/managed-by=oc-icsp out of it";
   if (r.problem === 'forbidden') return 'log in as a cluster administrator: verify creates a namespace and privileged pods';
   if (r.code === 'timed-out') return 'the check did not finish in time: raise --timeout, or look at the node (describe it, check its kubelet)';
   if (r.code === 'pod-could-not-start') return "the node's pod could not be created: read the reason above";

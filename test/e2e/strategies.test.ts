@@ -119,6 +119,7 @@ describe.skipIf(!canRunSandbox)('faults, under both strategies', () => {
         expect(by.lagging!.verdict).toBe('error');
         expect(by['untrusted-tls']!.verdict).toBe('error');
         expect(by.lagging!.detail).toMatch(/exceeded quota: pods-quota/);
+        expect(by.lagging!.hint).toMatch(/^a quota refused the node pod: a ClusterResourceQuota/);
         expect(by['untrusted-tls']!.detail).toMatch(/nodes "untrusted-tls" not found/);
         if (strategy === 'daemonset') {
           // Within seconds, from the DaemonSet's FailedCreate event, not after the 20 s timeout.

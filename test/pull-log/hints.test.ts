@@ -196,6 +196,11 @@ describe('error: the check itself', () => {
     const said = 'cannot create the debug pod on w0: Error from server (Forbidden): pods is forbidden: User "dev" cannot create resource "pods": log in as a cluster administrator';
     expect(errorHint({ ...EXITED, status: 'could-not-start', clientSaid: said })).toBe('log in as a cluster administrator: verify creates a namespace and privileged pods');
   });
+  it('a quota refused the pod: the quota, not the login', () => {
+    // As the sandbox's quota refuses it (test/sandbox/api/admission.ts), in the DaemonSet controller's FailedCreate words.
+    const said = 'the DaemonSet controller could not create the pod: Error creating: pods "oc-icsp-probe-0-" is forbidden: exceeded quota: pods-quota, requested: pods=1, used: pods=10, limited: pods=10';
+    expect(errorHint({ ...EXITED, status: 'could-not-start', clientSaid: said })).toMatch(/^a quota refused the node pod: a ClusterResourceQuota/);
+  });
   it('a plain timeout', () => {
     expect(errorHint({ ...EXITED, status: 'timed-out' })).toMatch(/^the check did not finish in time: raise --timeout/);
   });

@@ -59,6 +59,7 @@ describe("the client's words, classified where they are read", () => {
     ['ImagePullBackOff', 'debug-image-unreachable'],
     ['ErrImagePull', 'debug-image-unreachable'],
     ['pods is forbidden: User "dev" cannot create resource "pods"', 'forbidden'],
+    ['pods "oc-icsp-probe-0-" is forbidden: exceeded quota: pods-quota, requested: pods=1, used: pods=10, limited: pods=10', 'quota'],
     ['exceeded quota', null],
     [null, null],
   ] as const)('%s: %s', (said, problem) => expect(clientProblemOf(said)).toBe(problem));

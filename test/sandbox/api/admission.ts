@@ -76,6 +76,7 @@ export function admitPod(store: Store, resources: Resource[], state: ClusterStat
   }
   const node = (pod.spec as { nodeName?: string } | undefined)?.nodeName ?? pinnedNode(pod);
   if (node && state.behaviour(node) === 'refused') {
+    // The ResourceQuota admission's words (k8s.io/apiserver/pkg/admission/plugin/resourcequota/controller.go).
     throw forbidden('pods', '', name, 'exceeded quota: pods-quota, requested: pods=1, used: pods=10, limited: pods=10');
   }
   const privileged = needsPrivileged(pod);
