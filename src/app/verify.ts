@@ -24,6 +24,7 @@ import { type Borrowed, type ImageCheck, type LogSinkFactory, type NodeCheckCont
 import { mergedOutcome, type Phase, type Progress, readComposed, runPhase } from './node-phases.js';
 import { type Clock, systemClock } from '../clock.js';
 import { readClusterPolicies } from './cluster-policies.js';
+import { settledInOrder } from './settled-in-order.js';
 import { providerMatches } from '../registries/credential-provider.js';
 import { clusterConf, sourcesOf } from './node-config.js';
 import { pickImages, type RunningImage, runningImages } from './pick-images.js';
@@ -217,13 +218,6 @@ function readDisruption(client: Client): Promise<Disruption> {
 async function honoursDrainOverride(client: Client): Promise<boolean> {
   const minor = await serverKubeMinor(client.runner);
   return minor !== null && minor >= 29 && minor <= 32 && (await hasConfigMap(client.runner, DRAIN_OVERRIDE));
-}
-
-/** Promise.all that waits for every promise and rethrows the first failure in their order. */
-async function settledInOrder<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
-  const settled = await Promise.allSettled(promises);
-  for (const s of settled) if (s.status === 'rejected') throw s.reason;
-  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
 /**
