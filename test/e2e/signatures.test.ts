@@ -13,7 +13,7 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { signerSkopeo } from '../sandbox/signing.js';
-import { canRunSandbox, envFor, runVerify, sandbox, type Sandbox, suiteDir, useSandbox } from './helpers.js';
+import { canRunSandbox, envFor, runVerify, sandbox, type Sandbox, suiteDir, useSandbox, waitFor } from './helpers.js';
 import { BIN } from './helpers.js';
 
 let s: Sandbox;
@@ -40,7 +40,7 @@ interface Node {
 }
 const byName = (doc: { nodes: Node[] }) => Object.fromEntries(doc.nodes.map((n) => [n.name, n]));
 const mirror = (name: string) => `${s.registries.open.host}/${name}/ocp-release`;
-// The look's own folders (where its policy is written); other suites' pulls use /var/tmp beside it.
+// The look's own folders (where its policy is written); other suites' pulls and looks use /var/tmp beside it.
 const leftoverLooks = () => readdirSync('/var/tmp').filter((f) => f.startsWith('oc-icsp-') && existsSync(join('/var/tmp', f, 'presence.json')));
 
 describe.skipIf(!canRunSandbox)('signatures through mirrors (4.21)', () => {
@@ -78,7 +78,10 @@ describe.skipIf(!canRunSandbox)('signatures through mirrors (4.21)', () => {
         expect(nodes[name]!.detail).toContain('a manifest check does not verify it');
       }
       expect(nodes.lagging).toMatchObject({ verdict: 'mirrored', reason: { signature: null }, signatures: { attachment: null } });
-      // The look copies nothing: no folder of it is left, nothing in any node's image store.
+      // The look copies nothing: no folder of it is left, nothing in any node's image store. The
+      // folder of a look another suite runs beside this one (the host's /var/tmp is every node's)
+      // comes and goes; one this run left would stay.
+      await waitFor(() => leftoverLooks().length === 0, 30_000).catch(() => {});
       expect(leftoverLooks()).toEqual([]);
       for (const node of ['signed', 'unsigned-first', 'wrong-key', 'lagging']) {
         const storage = join(s.dir, 'nodes', node, 'storage');
